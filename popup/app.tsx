@@ -1,0 +1,64 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { CheckResult } from '../src/checks/types.ts';
+import type { RunState } from '../src/protocol/runtime-messages.ts';
+import type { ExtensionActions } from '../src/ui/actions.ts';
+import { CheckRow } from '../src/ui/components/check-row.tsx';
+import { VerdictBanner } from '../src/ui/components/verdict-banner.tsx';
+
+/**
+ * The popup: on open it starts a quick check (or shows the one running), then the verdict and the checks.
+ * The status region exists from the first render so screen readers announce progress.
+ */
+export function App({ actions, autoRun = true }: { actions: ExtensionActions; autoRun?: boolean }) {
+  const [state, setState] = useState<RunState | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+
+  useEffect(() => {
+    const unsubscribe = actions.subscribe(setState);
+    actions
+      .getState()
+      .then((s) => {
+        setState(s);
+        if (autoRun && s.status !== 'running') return actions.runCheck();
+      })
+      .catch((e: unknown) => setProblem(String(e instanceof Error ? e.message : e)));
+    return unsubscribe;
+  }, [actions, autoRun]);
+
+  const running = state?.status === 'running';
+  const checks: CheckResult[] = running ? state.progress : (state?.last?.checks ?? []);
+  const runAgain = () => actions.runCheck().catch((e: unknown) => setProblem(String(e)));
+
+  return (
+    <main class="popup">
+      <header>
+        <h1>Secure Voice Check</h1>
+      </header>
+      <p class="status" role="status" data-running={running ? 'true' : 'false'}>
+        {state === null
+          ? 'Loading…'
+          : running
+            ? `Checking… ${checks.length} done`
+            : state.last
+              ? 'Check complete.'
+              : ''}
+      </p>
+      {problem ? (
+        <p class="problem" role="alert">
+          {problem}
+        </p>
+      ) : null}
+      {!running && state?.last ? <VerdictBanner report={state.last} now={Date.now()} /> : null}
+      <ul class="checks" aria-label="Results">
+        {checks.map((c) => (
+          <CheckRow key={c.id} check={c} />
+        ))}
+      </ul>
+      <footer>
+        <button type="button" onClick={runAgain} disabled={running}>
+          {running ? 'Checking…' : 'Run again'}
+        </button>
+      </footer>
+    </main>
+  );
+}

@@ -1,0 +1,91 @@
+/**
+ * Builds dist/chrome, dist/firefox and dist/relay with esbuild, one call per target.
+ *   node scripts/build.ts [--only chrome|firefox|relay] [--quiet]
+ * SVC_RELAY_URL sets the extension's default relay (default: the local relay, https://127.0.0.1:8443).
+ */
+import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import * as esbuild from 'esbuild';
+import { forTarget, type Target } from './manifest.ts';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const DEFAULT_LOCAL_RELAY = 'https://127.0.0.1:8443';
+
+async function buildExtension(target: Target, relayUrl: string, dev: boolean): Promise<void> {
+  const out = join(root, 'dist', target);
+  await rm(out, { recursive: true, force: true });
+  const entryPoints: Record<string, string> = {
+    background: 'src/background/index.ts',
+    'popup/main': 'popup/main.tsx',
+    'options/main': 'options/main.tsx',
+  };
+  await esbuild.build({
+    absWorkingDir: root,
+    entryPoints,
+    outdir: out,
+    bundle: true,
+    format: 'iife',
+    target: target === 'chrome' ? 'chrome116' : 'firefox128',
+    jsx: 'automatic',
+    jsxImportSource: 'preact',
+    minify: !dev,
+    sourcemap: dev ? 'linked' : false,
+    legalComments: 'none',
+    define: {
+      __TARGET__: JSON.stringify(target),
+      __DEV__: JSON.stringify(dev),
+      __DEFAULT_RELAY_URL__: JSON.stringify(relayUrl),
+    },
+    logLevel: 'warning',
+  });
+  await cp(join(root, 'popup/popup.html'), join(out, 'popup/popup.html'));
+  await cp(join(root, 'options/options.html'), join(out, 'options/options.html'));
+  await mkdir(join(out, 'ui'), { recursive: true });
+  await cp(join(root, 'src/ui/styles/theme.css'), join(out, 'ui/theme.css'));
+  const base = JSON.parse(await readFile(join(root, 'manifest.json'), 'utf8'));
+  const { version } = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'));
+  const manifest = forTarget(base, target, { version, relayUrl, dev });
+  await writeFile(join(out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+}
+
+async function buildRelay(): Promise<void> {
+  await esbuild.build({
+    absWorkingDir: root,
+    entryPoints: { server: 'src/relay/main.ts' },
+    outdir: join(root, 'dist/relay'),
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node22',
+    packages: 'external',
+    sourcemap: 'linked',
+    logLevel: 'warning',
+  });
+}
+
+const { values } = parseArgs({
+  options: { only: { type: 'string' }, quiet: { type: 'boolean', default: false } },
+});
+const only = values.only;
+if (only !== undefined && !['chrome', 'firefox', 'relay'].includes(only)) {
+  console.error(`build: --only must be chrome, firefox or relay (got "${only}")`);
+  process.exit(2);
+}
+const relayUrl = process.env.SVC_RELAY_URL ?? DEFAULT_LOCAL_RELAY;
+try {
+  new URL(relayUrl);
+} catch {
+  console.error(`build: SVC_RELAY_URL is not a URL: "${relayUrl}"`);
+  process.exit(2);
+}
+const dev = relayUrl === DEFAULT_LOCAL_RELAY;
+const started = performance.now();
+const jobs: Promise<void>[] = [];
+if (!only || only === 'chrome') jobs.push(buildExtension('chrome', relayUrl, dev));
+if (!only || only === 'firefox') jobs.push(buildExtension('firefox', relayUrl, dev));
+if (!only || only === 'relay') jobs.push(buildRelay());
+await Promise.all(jobs);
+if (!values.quiet)
+  console.log(`built ${only ?? 'chrome, firefox, relay'} in ${Math.round(performance.now() - started)} ms`);

@@ -1,0 +1,46 @@
+/**
+ * Per-browser manifests from the base manifest.json. Pure, so it is unit-tested without a build.
+ * - chrome: service worker background, offscreen permission, no gecko settings;
+ * - firefox: background.scripts, no Chrome-only permissions or keys;
+ * - both: version from package.json, host permissions for the default relay only (others are optional and
+ *   requested when the user saves them).
+ */
+export type Target = 'chrome' | 'firefox';
+
+export interface ManifestOptions {
+  version: string;
+  relayUrl: string;
+  dev: boolean;
+}
+
+type Manifest = Record<string, unknown> & {
+  background?: Record<string, unknown>;
+  permissions?: string[];
+  host_permissions?: string[];
+};
+
+const CHROME_ONLY_PERMISSIONS = new Set(['offscreen']);
+const CHROME_ONLY_KEYS = ['minimum_chrome_version'];
+
+export function relayHostPermissions(relayUrl: string): string[] {
+  const host = new URL(relayUrl).hostname;
+  const h = host.includes(':') ? `[${host.replace(/^\[|\]$/g, '')}]` : host;
+  return [`https://${h}/*`, `wss://${h}/*`];
+}
+
+export function forTarget(base: Manifest, target: Target, opts: ManifestOptions): Manifest {
+  const m: Manifest = structuredClone(base);
+  m.version = opts.version;
+  if (opts.dev) m.name = `${String(m.name)} (dev)`;
+  m.host_permissions = [...new Set([...(m.host_permissions ?? []), ...relayHostPermissions(opts.relayUrl)])];
+  const bg = m.background ?? {};
+  if (target === 'chrome') {
+    m.background = { service_worker: bg.service_worker };
+    delete m.browser_specific_settings;
+  } else {
+    m.background = { scripts: bg.scripts };
+    m.permissions = (m.permissions ?? []).filter((p) => !CHROME_ONLY_PERMISSIONS.has(p));
+    for (const k of CHROME_ONLY_KEYS) delete m[k];
+  }
+  return m;
+}

@@ -1,0 +1,26 @@
+/** Background wiring: the message registry and start-up recovery. Chrome: service worker; Firefox: event page. */
+import { getBrowser, TARGET } from '../platform/browser.ts';
+import { handleMessages } from '../platform/messaging.ts';
+import { loadSettings, saveSettings } from '../platform/settings-store.ts';
+import { createRunManager } from './run-manager.ts';
+
+const api = getBrowser();
+const runs = createRunManager({
+  api,
+  fetch: globalThis.fetch.bind(globalThis),
+  WebSocket: globalThis.WebSocket,
+  now: () => performance.now(),
+  browserName: `${TARGET} ${navigator.userAgent.match(/(Chrome|Firefox)\/[\d.]+/)?.[0] ?? ''}`.trim(),
+});
+
+handleMessages(api, {
+  runCheck: async () => ({ runId: await runs.start() }),
+  getState: () => runs.state(),
+  getSettings: () => loadSettings(api),
+  saveSettings: async (req) => {
+    await saveSettings(api, req.settings);
+    return loadSettings(api);
+  },
+});
+
+void runs.recoverInterrupted();

@@ -1,0 +1,113 @@
+/**
+ * Starts and records runs. A run's progress and result live in storage, not in a page, so closing the popup
+ * does not stop it, and a run that the browser cut short is recorded as interrupted rather than dropped.
+ */
+import { buildReport, type RunMeta } from '../checks/build-report.ts';
+import type { CheckContext } from '../checks/context.ts';
+import { quickCheckPlan } from '../checks/plan.ts';
+import { runChecks } from '../checks/runner.ts';
+import type { CheckResult } from '../checks/types.ts';
+import type { Browser } from '../platform/browser.ts';
+import { watchNetErrors } from '../platform/net-errors.ts';
+import { loadRunState, saveRunState } from '../platform/run-store.ts';
+import { loadSettings } from '../platform/settings-store.ts';
+import type { RunState } from '../protocol/runtime-messages.ts';
+import { showBadge } from './badge.ts';
+
+export interface RunManagerDeps {
+  api: Browser;
+  fetch: typeof fetch;
+  WebSocket: typeof WebSocket;
+  now: () => number;
+  browserName: string;
+}
+
+export function createRunManager(deps: RunManagerDeps) {
+  const { api } = deps;
+  let active: Promise<void> | null = null;
+  let recovered: Promise<void> | null = null;
+  // Storage writes are chained so progress updates never overtake each other.
+  let writes: Promise<void> = Promise.resolve();
+  const write = (update: (s: RunState) => RunState) => {
+    writes = writes.then(async () => saveRunState(api, update(await loadRunState(api))));
+    return writes;
+  };
+
+  async function execute(runId: string, startedAt: string): Promise<void> {
+    const settings = await loadSettings(api);
+    const netErrors = watchNetErrors(api);
+    const ctx: CheckContext = {
+      fetch: deps.fetch,
+      WebSocket: deps.WebSocket,
+      now: deps.now,
+      netErrors,
+      timingFor: (url) => performance.getEntriesByName(url).at(-1) as PerformanceResourceTiming | undefined,
+    };
+    try {
+      const results = await runChecks(
+        quickCheckPlan(settings, ctx),
+        (r: CheckResult) => void write((s) => ({ ...s, progress: [...s.progress, r] })),
+        deps.now,
+      );
+      const meta: RunMeta = {
+        runId,
+        startedAt,
+        finishedAt: new Date().toISOString(),
+        relayUrl: settings.relayUrl,
+        extensionVersion: api.runtime.getManifest().version,
+        browser: deps.browserName,
+      };
+      const report = buildReport(meta, results);
+      await write(() => ({ status: 'idle', runId: null, startedAt: null, progress: [], last: report }));
+      await showBadge(api, report.verdict);
+    } finally {
+      netErrors.stop();
+      performance.clearResourceTimings();
+    }
+  }
+
+  return {
+    /** Starts a run unless one is already going; returns the running run's id either way. */
+    async start(): Promise<string> {
+      await recovered;
+      const state = await loadRunState(api);
+      if (active && state.status === 'running' && state.runId) return state.runId;
+      const runId = crypto.randomUUID();
+      const startedAt = new Date().toISOString();
+      await write((s) => ({ ...s, status: 'running', runId, startedAt, progress: [] }));
+      await showBadge(api, 'running');
+      active = execute(runId, startedAt).finally(() => {
+        active = null;
+      });
+      return runId;
+    },
+
+    /**
+     * At background start: a run marked running that this instance does not own was cut short (service worker
+     * stopped, browser closed). Record it as interrupted with what it had measured.
+     */
+    recoverInterrupted(): Promise<void> {
+      recovered ??= recoverOnce();
+      return recovered;
+    },
+
+    state: () => loadRunState(api),
+  };
+
+  async function recoverOnce(): Promise<void> {
+    const state = await loadRunState(api);
+    if (state.status !== 'running' || active || !state.runId) return;
+    const settings = await loadSettings(api);
+    const meta: RunMeta = {
+      runId: state.runId,
+      startedAt: state.startedAt ?? new Date().toISOString(),
+      finishedAt: new Date().toISOString(),
+      relayUrl: settings.relayUrl,
+      extensionVersion: api.runtime.getManifest().version,
+      browser: deps.browserName,
+    };
+    const report = buildReport(meta, state.progress, true);
+    await write(() => ({ status: 'idle', runId: null, startedAt: null, progress: [], last: report }));
+    await showBadge(api, 'error');
+  }
+}

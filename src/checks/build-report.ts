@@ -1,0 +1,30 @@
+/** Assembles the versioned report from a run's results. Pure. */
+import { REPORT_SCHEMA_VERSION, type Report } from '../protocol/report.ts';
+import type { CheckResult } from './types.ts';
+import { verdictOf } from './verdict.ts';
+
+export interface RunMeta {
+  runId: string;
+  startedAt: string;
+  finishedAt: string;
+  relayUrl: string;
+  extensionVersion: string;
+  browser: string;
+}
+
+export function buildReport(meta: RunMeta, checks: readonly CheckResult[], interrupted = false): Report {
+  const { verdict, headline } = interrupted
+    ? {
+        verdict: 'error' as const,
+        headline: 'The last check was interrupted before it finished (the browser stopped it). Run it again.',
+      }
+    : verdictOf(checks);
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    ...meta,
+    verdict,
+    headline,
+    interrupted,
+    checks: checks.map((c) => ({ ...c, data: { ...c.data } })),
+  };
+}

@@ -1,0 +1,20 @@
+/**
+ * What a check needs from its environment. Browser constructors and I/O are passed in, so the same checks run
+ * in the extension's background, in a plain web page and in Node tests.
+ */
+export interface NetErrorLookup {
+  /** The browser's own error string for the last failed request to this URL, if the browser reported one. */
+  errorFor(url: string, waitMs: number): Promise<string | undefined>;
+}
+
+export interface CheckContext {
+  fetch: typeof fetch;
+  WebSocket: typeof WebSocket;
+  now: () => number;
+  netErrors: NetErrorLookup;
+  /** Resource Timing entries for a URL, where the environment exposes them. */
+  timingFor?: (url: string) => PerformanceResourceTiming | undefined;
+}
+
+/** A lookup for environments where the browser reports nothing (web page, Node). */
+export const NO_NET_ERRORS: NetErrorLookup = { errorFor: async () => undefined };

@@ -1,0 +1,68 @@
+/**
+ * HTTPS reachability of one URL: status and time, with DNS/TCP/TLS split out when the browser exposes
+ * Resource Timing. Any HTTP answer means the network path works, so a 404 from a provider host still passes.
+ */
+import type { CheckContext } from './context.ts';
+import { classifyFailure, netFailure, restrictedPortFailure } from './failure.ts';
+import { TIMEOUTS } from './timeouts.ts';
+import type { CheckResult } from './types.ts';
+
+/** Above this, reachable but slow enough to mention. */
+export const SLOW_HTTPS_MS = 1500;
+
+export interface HttpsTarget {
+  id: string;
+  title: string;
+  url: string;
+}
+
+export async function checkHttps(target: HttpsTarget, ctx: CheckContext): Promise<CheckResult> {
+  const url = new URL(target.url);
+  const base = { id: target.id, title: target.title };
+  const refused = restrictedPortFailure(base, url);
+  if (refused) return refused;
+
+  const started = ctx.now();
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), TIMEOUTS.httpsMs);
+  try {
+    const res = await ctx.fetch(url.toString(), {
+      method: 'GET',
+      cache: 'no-store',
+      credentials: 'omit',
+      redirect: 'manual',
+      signal: abort.signal,
+    });
+    const durationMs = Math.round(ctx.now() - started);
+    const data = { url: url.toString(), httpStatus: res.status, timing: timingOf(ctx, url.toString()) };
+    const slow = durationMs > SLOW_HTTPS_MS;
+    return {
+      ...base,
+      status: slow ? 'warn' : 'pass',
+      reason: slow ? 'slow' : 'ok',
+      summary: slow
+        ? `${url.host} answered, but slowly (${durationMs} ms).`
+        : `${url.host} answered over HTTPS (${res.status || 'ok'}) in ${durationMs} ms.`,
+      durationMs,
+      data,
+    };
+  } catch {
+    const durationMs = Math.round(ctx.now() - started);
+    const { reason, browserError } = await classifyFailure(ctx, url, abort.signal.aborted);
+    return netFailure(base, url, reason, durationMs, browserError);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function timingOf(ctx: CheckContext, url: string): Record<string, number> | null {
+  const t = ctx.timingFor?.(url);
+  if (!t?.responseStart) return null;
+  const ms = (a: number, b: number) => (a > 0 && b >= a ? Math.round(b - a) : 0);
+  return {
+    dnsMs: ms(t.domainLookupStart, t.domainLookupEnd),
+    tcpMs: ms(t.connectStart, t.secureConnectionStart || t.connectEnd),
+    tlsMs: ms(t.secureConnectionStart, t.connectEnd),
+    ttfbMs: ms(t.requestStart, t.responseStart),
+  };
+}

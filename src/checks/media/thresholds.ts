@@ -1,0 +1,126 @@
+/**
+ * Pass/warn/fail limits for the audio loopback. "Good" limits are exclusive upper bounds (RTT 99.9 ms passes,
+ * 100 ms warns); MOS limits are inclusive lower bounds (4.0 passes). Every number names its source.
+ */
+
+/**
+ * Round trip below this is good. Microsoft's Teams network targets (client to Microsoft's edge): RTT
+ * < 100 ms, jitter < 30 ms, loss < 1 % over 15 s (learn.microsoft.com, "Prepare your network for Teams").
+ */
+export const RTT_GOOD_MS = 100;
+/**
+ * Round trip at or above this fails. ITU-T G.114 (05/2003): keep one-way mouth-to-ear delay at or below
+ * 150 ms for most applications, so about 300 ms round trip; Daily's testCallQuality uses the same 300 ms.
+ */
+export const RTT_WARN_MS = 300;
+
+/** Loss below this percentage is good. Teams network target (see RTT_GOOD_MS). */
+export const LOSS_GOOD_PERCENT = 1;
+/**
+ * Loss at or above this percentage fails. Daily's testCallQuality passes below 5 % and Jitsi's pre-join
+ * audio test uses 0.05; by G.107 with G.113 Appendix I, 5 % random loss on G.711 with PLC costs
+ * 95 * 5 / (5 + 25.1) = 15.8 R points, which pushes an otherwise perfect call below R 80 (G.109 "satisfied").
+ */
+export const LOSS_WARN_PERCENT = 5;
+
+/** Jitter below this is good. Teams network target (see RTT_GOOD_MS); also Twilio's high-jitter warning. */
+export const JITTER_GOOD_MS = 30;
+/**
+ * Jitter at or above this fails. Our choice, no single external source: a jitter buffer sized at twice the
+ * jitter (see e-model.ts) then adds at least 100 ms one way, two thirds of G.114's 150 ms budget on its own.
+ * 8x8 calls jitter above 40 ms "severe" (NetUtil documentation), so 50 ms is on the lenient side.
+ */
+export const JITTER_WARN_MS = 50;
+
+/**
+ * MOS at or above this passes. G.107 Annex B maps R = 80, the lower edge of G.109's "users satisfied"
+ * category, to MOS 4.03.
+ */
+export const MOS_PASS = 4.0;
+/** MOS at or above this warns, below it fails. R = 70, G.109's "some users dissatisfied" edge, is MOS 3.60. */
+export const MOS_WARN = 3.6;
+
+export type QualityStatus = 'pass' | 'warn' | 'fail';
+
+export interface QualityMetrics {
+  rttMs: number | null;
+  jitterMs: number | null;
+  lossPercent: number | null;
+  mos: number | null;
+}
+
+export interface QualityRating {
+  /** The worst status over the metrics that were measured. */
+  status: QualityStatus;
+  /** One plain-words line per metric that did not pass, worst first. */
+  reasons: string[];
+  /** Status per metric; null when the metric was not measured (it then does not affect the verdict). */
+  byMetric: Record<keyof QualityMetrics, QualityStatus | null>;
+}
+
+const RANK: Record<QualityStatus, number> = { pass: 0, warn: 1, fail: 2 };
+
+/** Rates a value against an exclusive "good" bound and an exclusive "warn" bound; lower is better. */
+function upperBound(value: number, good: number, warn: number): QualityStatus {
+  if (value < good) return 'pass';
+  return value < warn ? 'warn' : 'fail';
+}
+
+function atLeast(value: number, pass: number, warn: number): QualityStatus {
+  if (value >= pass) return 'pass';
+  return value >= warn ? 'warn' : 'fail';
+}
+
+interface Rule {
+  metric: keyof QualityMetrics;
+  rate(value: number): QualityStatus;
+  reason(value: number, status: Exclude<QualityStatus, 'pass'>): string;
+}
+
+const RULES: readonly Rule[] = [
+  {
+    metric: 'rttMs',
+    rate: (v) => upperBound(v, RTT_GOOD_MS, RTT_WARN_MS),
+    reason: (v, s) =>
+      `Round trip ${v.toFixed(0)} ms is at or above ${s === 'warn' ? RTT_GOOD_MS : RTT_WARN_MS} ms; ` +
+      'people may talk over each other.',
+  },
+  {
+    metric: 'lossPercent',
+    rate: (v) => upperBound(v, LOSS_GOOD_PERCENT, LOSS_WARN_PERCENT),
+    reason: (v, s) =>
+      `Packet loss ${v.toFixed(1)} % is at or above ${s === 'warn' ? LOSS_GOOD_PERCENT : LOSS_WARN_PERCENT} %; ` +
+      'speech will break up.',
+  },
+  {
+    metric: 'jitterMs',
+    rate: (v) => upperBound(v, JITTER_GOOD_MS, JITTER_WARN_MS),
+    reason: (v, s) =>
+      `Jitter ${v.toFixed(0)} ms is at or above ${s === 'warn' ? JITTER_GOOD_MS : JITTER_WARN_MS} ms; ` +
+      'audio may stutter or lag.',
+  },
+  {
+    metric: 'mos',
+    rate: (v) => atLeast(v, MOS_PASS, MOS_WARN),
+    reason: (v, s) =>
+      `Estimated call quality (MOS ${v.toFixed(2)}) is below ${(s === 'warn' ? MOS_PASS : MOS_WARN).toFixed(1)}.`,
+  },
+];
+
+export function rateQuality(metrics: QualityMetrics): QualityRating {
+  const findings: Array<{ status: QualityStatus; reason: string }> = [];
+  const byMetric: QualityRating['byMetric'] = { rttMs: null, jitterMs: null, lossPercent: null, mos: null };
+
+  for (const rule of RULES) {
+    const value = metrics[rule.metric];
+    // NaN or a missing value is "not measured", never a pass or a fail.
+    if (value === null || !Number.isFinite(value)) continue;
+    const status = rule.rate(value);
+    byMetric[rule.metric] = status;
+    if (status !== 'pass') findings.push({ status, reason: rule.reason(value, status) });
+  }
+
+  // Array.prototype.sort is stable: worst first, ties keep the RULES order.
+  findings.sort((a, b) => RANK[b.status] - RANK[a.status]);
+  return { status: findings[0]?.status ?? 'pass', reasons: findings.map((f) => f.reason), byMetric };
+}

@@ -1,0 +1,85 @@
+/**
+ * HTTPS to the relay's probe endpoint: reachability, plus the TLS version and cipher the relay negotiated and
+ * the address it saw (redacted). TLS below 1.2 fails: the provider uses TLS 1.2 for web sessions.
+ */
+import * as v from 'valibot';
+import { ProbeResponse } from '../protocol/relay-messages.ts';
+import { probeUrlFor } from '../protocol/settings.ts';
+import type { CheckContext } from './context.ts';
+import { classifyFailure, netFailure, restrictedPortFailure } from './failure.ts';
+import { timingOf } from './https-reachability.ts';
+import { redactIp } from './redact.ts';
+import { TIMEOUTS } from './timeouts.ts';
+import { isTlsTooOld } from './tls-version.ts';
+import type { CheckResult } from './types.ts';
+
+export const RELAY_HTTPS = { id: 'relay-https', title: 'HTTPS to the relay' } as const;
+
+export async function checkRelayHttps(relayUrl: string, ctx: CheckContext): Promise<CheckResult> {
+  const url = new URL(probeUrlFor(relayUrl));
+  const refused = restrictedPortFailure(RELAY_HTTPS, url);
+  if (refused) return refused;
+
+  const started = ctx.now();
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), TIMEOUTS.httpsMs);
+  let body: unknown;
+  let httpStatus: number;
+  try {
+    const res = await ctx.fetch(url.toString(), {
+      cache: 'no-store',
+      credentials: 'omit',
+      signal: abort.signal,
+    });
+    httpStatus = res.status;
+    body = res.ok ? await res.json().catch(() => undefined) : undefined;
+  } catch {
+    const durationMs = Math.round(ctx.now() - started);
+    const { reason, browserError } = await classifyFailure(ctx, url, abort.signal.aborted);
+    return netFailure(RELAY_HTTPS, url, reason, durationMs, browserError);
+  } finally {
+    clearTimeout(timer);
+  }
+  const durationMs = Math.round(ctx.now() - started);
+  const parsed = v.safeParse(ProbeResponse, body);
+  if (!parsed.success) {
+    return {
+      ...RELAY_HTTPS,
+      status: 'fail',
+      reason: 'relay-bad-response',
+      step: 'http',
+      summary: `${url.host} answered HTTP ${httpStatus} but is not a Secure Voice Check relay. Check the relay URL in the options.`,
+      durationMs,
+      data: { url: url.toString(), httpStatus },
+    };
+  }
+  const probe = parsed.output;
+  const data = {
+    url: url.toString(),
+    httpStatus,
+    tlsVersion: probe.tls.protocol,
+    tlsCipher: probe.tls.cipher,
+    clientAddress: redactIp(probe.clientAddress),
+    relayVersion: probe.relayVersion,
+    timing: timingOf(ctx, url.toString()),
+  };
+  if (isTlsTooOld(probe.tls.protocol)) {
+    return {
+      ...RELAY_HTTPS,
+      status: 'fail',
+      reason: 'tls-too-old',
+      step: 'tls',
+      summary: `The connection used ${probe.tls.protocol ?? 'an unknown TLS version'}; Secure Voice needs TLS 1.2 or later. Update the browser or remove the TLS-inspecting proxy.`,
+      durationMs,
+      data,
+    };
+  }
+  return {
+    ...RELAY_HTTPS,
+    status: 'pass',
+    reason: 'ok',
+    summary: `Relay reached over ${probe.tls.protocol ?? 'TLS'} in ${durationMs} ms.`,
+    durationMs,
+    data,
+  };
+}

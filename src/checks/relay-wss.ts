@@ -1,0 +1,172 @@
+/**
+ * WSS to the relay: connect, read the relay's hello (TLS as the relay saw it), then ping round trips. This is
+ * the path SIP-over-WebSocket signaling takes, so a proxy that breaks WebSocket upgrades shows up here.
+ */
+import { parseJson, ServerMessage } from '../protocol/relay-messages.ts';
+import { wssUrlFor } from '../protocol/settings.ts';
+import type { CheckContext } from './context.ts';
+import { classifyFailure, netFailure, restrictedPortFailure } from './failure.ts';
+import { summarizeRtts } from './rtt-stats.ts';
+import { TIMEOUTS, WSS_PINGS } from './timeouts.ts';
+import type { CheckResult } from './types.ts';
+import { openSocket, type SocketSession } from './ws-session.ts';
+
+export const RELAY_WSS = { id: 'relay-wss', title: 'Secure WebSocket (WSS) to the relay' } as const;
+
+/** Above this median round trip, signaling works but feels slow. */
+export const SLOW_WSS_RTT_MS = 250;
+
+export async function checkRelayWss(relayUrl: string, ctx: CheckContext): Promise<CheckResult> {
+  const url = new URL(wssUrlFor(relayUrl));
+  const refused = restrictedPortFailure(RELAY_WSS, url);
+  if (refused) return refused;
+
+  const started = ctx.now();
+  const opened = await openSocket(ctx, url.toString(), TIMEOUTS.wssOpenMs);
+  if (!opened.ok) {
+    const durationMs = Math.round(ctx.now() - started);
+    return diagnoseOpenFailure(ctx, url, opened.timedOut, opened.closeCode, durationMs);
+  }
+  const session = opened.session;
+  try {
+    const connectMs = Math.round(ctx.now() - started);
+    const hello = await session.next(TIMEOUTS.wssOpenMs);
+    if (hello === null && session.closed()) {
+      return relayWentAway(url, Math.round(ctx.now() - started), 'right after connecting');
+    }
+    const helloMsg = hello === null ? null : parseJson(ServerMessage, hello);
+    if (!helloMsg?.ok || helloMsg.value.type !== 'hello') {
+      return protocolFailure(url, Math.round(ctx.now() - started), 'no hello from the relay');
+    }
+    const tls = helloMsg.value.tls;
+    const rtts = await pingRounds(session, ctx);
+    const durationMs = Math.round(ctx.now() - started);
+    if (rtts === 'closed') return relayWentAway(url, durationMs, 'while exchanging pings');
+    const stats = summarizeRtts(rtts);
+    const data = {
+      url: url.toString(),
+      connectMs,
+      tlsVersion: tls.protocol,
+      tlsCipher: tls.cipher,
+      ...stats,
+    };
+    if (stats.received === 0) {
+      return {
+        ...RELAY_WSS,
+        status: 'fail',
+        reason: 'no-pong',
+        step: 'wss',
+        summary: `Connected to ${url.host}, but no ping came back: a proxy may be holding WebSocket messages. Ask your IT administrator to allow WebSocket traffic.`,
+        durationMs,
+        data,
+      };
+    }
+    const degraded = stats.received < WSS_PINGS || (stats.medianMs ?? 0) > SLOW_WSS_RTT_MS;
+    return {
+      ...RELAY_WSS,
+      status: degraded ? 'warn' : 'pass',
+      reason: degraded ? (stats.received < WSS_PINGS ? 'pings-lost' : 'slow') : 'ok',
+      summary: degraded
+        ? `WSS works, but ${stats.received}/${WSS_PINGS} pings came back with a median of ${stats.medianMs} ms.`
+        : `WSS connected in ${connectMs} ms; ${WSS_PINGS} pings, median round trip ${stats.medianMs} ms.`,
+      durationMs,
+      data,
+    };
+  } finally {
+    session.close();
+  }
+}
+
+async function pingRounds(
+  session: SocketSession,
+  ctx: CheckContext,
+): Promise<Array<number | null> | 'closed'> {
+  const rtts: Array<number | null> = [];
+  for (let seq = 0; seq < WSS_PINGS; seq++) {
+    const t = ctx.now();
+    if (!session.send(JSON.stringify({ type: 'ping', seq, t }))) return 'closed';
+    let rtt: number | null = null;
+    for (;;) {
+      const left = TIMEOUTS.wssPingMs - (ctx.now() - t);
+      const text = left > 0 ? await session.next(left) : null;
+      if (text === null) break;
+      const msg = parseJson(ServerMessage, text);
+      if (msg.ok && msg.value.type === 'pong' && msg.value.seq === seq) {
+        rtt = Math.round((ctx.now() - t) * 10) / 10;
+        break;
+      }
+    }
+    if (rtt === null && session.closed()) return 'closed';
+    rtts.push(rtt);
+  }
+  return rtts;
+}
+
+/**
+ * Browsers report nothing about why a WebSocket failed (Chromium's webRequest does not even see the
+ * extension's own WebSocket requests). An HTTPS request to the same host and port tells the cases apart:
+ * if it fails, that failure is the reason; if it works, the WebSocket upgrade itself is being blocked.
+ */
+async function diagnoseOpenFailure(
+  ctx: CheckContext,
+  url: URL,
+  timedOut: boolean,
+  closeCode: number | null,
+  durationMs: number,
+): Promise<CheckResult> {
+  const direct = await classifyFailure(ctx, url, timedOut);
+  if (direct.browserError || timedOut) {
+    return netFailure(RELAY_WSS, url, direct.reason, durationMs, direct.browserError, { closeCode });
+  }
+  const sameOrigin = new URL('/healthz', url.toString().replace(/^ws/, 'http'));
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), TIMEOUTS.httpsMs);
+  try {
+    const res = await ctx.fetch(sameOrigin.toString(), {
+      cache: 'no-store',
+      credentials: 'omit',
+      signal: abort.signal,
+    });
+    return {
+      ...RELAY_WSS,
+      status: 'fail',
+      reason: 'wss-upgrade-blocked',
+      step: 'wss',
+      summary: `HTTPS to ${url.host} works (HTTP ${res.status}), but the WebSocket upgrade failed: a proxy or firewall blocks WebSocket traffic. Ask your IT administrator to allow WSS to ${url.host}.`,
+      durationMs,
+      data: { url: url.toString(), closeCode, httpsStatus: res.status },
+    };
+  } catch {
+    const viaHttps = await classifyFailure(ctx, sameOrigin, abort.signal.aborted);
+    return netFailure(RELAY_WSS, url, viaHttps.reason, durationMs, viaHttps.browserError, {
+      closeCode,
+      diagnosedVia: sameOrigin.toString(),
+    });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function relayWentAway(url: URL, durationMs: number, when: string): CheckResult {
+  return {
+    ...RELAY_WSS,
+    status: 'fail',
+    reason: 'relay-went-away',
+    step: 'wss',
+    summary: `The relay at ${url.host} closed the connection ${when}. It may be restarting: run the check again in a minute.`,
+    durationMs,
+    data: { url: url.toString() },
+  };
+}
+
+function protocolFailure(url: URL, durationMs: number, detail: string): CheckResult {
+  return {
+    ...RELAY_WSS,
+    status: 'fail',
+    reason: 'relay-bad-response',
+    step: 'wss',
+    summary: `${url.host} accepted the WebSocket but did not answer like a Secure Voice Check relay (${detail}). Check the relay URL.`,
+    durationMs,
+    data: { url: url.toString() },
+  };
+}

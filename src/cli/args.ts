@@ -1,0 +1,55 @@
+/** Command-line arguments of `npm run check`, validated; usage problems are one line and exit code 2. */
+import { parseArgs } from 'node:util';
+import { parseSettings, type Settings } from '../protocol/settings.ts';
+
+export const USAGE = `usage: npm run check -- [--relay URL] [--target URL]... [--json] [--ca-cert FILE] [--show-browser]
+  --relay URL     the relay to test against (default: the local relay, https://127.0.0.1:8443)
+  --target URL    an extra HTTPS endpoint to check (repeatable)
+  --json          print one JSON report on stdout instead of text
+  --ca-cert FILE  trust this certificate (PEM) for the relay, e.g. a self-signed one
+  exit codes: 0 ready, 1 degraded or blocked, 2 usage or environment error`;
+
+export class UsageError extends Error {}
+
+export interface CheckArgs {
+  settings: Settings;
+  json: boolean;
+  caCert: string | null;
+  headless: boolean;
+}
+
+export function parseCheckArgs(argv: string[], defaultRelay: string): CheckArgs {
+  let values: Record<string, string | string[] | boolean | undefined>;
+  try {
+    values = parseArgs({
+      args: argv,
+      allowPositionals: false,
+      options: {
+        relay: { type: 'string' },
+        target: { type: 'string', multiple: true },
+        json: { type: 'boolean', default: false },
+        'ca-cert': { type: 'string' },
+        'show-browser': { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
+    }).values;
+  } catch (err) {
+    throw new UsageError((err as Error).message.split('\n')[0]);
+  }
+  if (values.help) throw new UsageError('');
+  const parsed = parseSettings({
+    relayUrl: (values.relay as string | undefined) ?? defaultRelay,
+    targets: (values.target as string[] | undefined) ?? [],
+  });
+  if (!parsed.ok) {
+    throw new UsageError(
+      `--${parsed.error.startsWith('relayUrl') ? 'relay' : 'target'}: ${parsed.error.replace(/^[\w.]+: /, '')}`,
+    );
+  }
+  return {
+    settings: parsed.value,
+    json: values.json === true,
+    caCert: (values['ca-cert'] as string | undefined) ?? null,
+    headless: values['show-browser'] !== true,
+  };
+}

@@ -1,0 +1,52 @@
+/**
+ * `npm run check`: the quick check from a terminal, through the real extension in headless Chromium.
+ * Exit codes: 0 ready, 1 degraded/blocked, 2 usage or environment error (the check could not be run).
+ */
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseCheckArgs, USAGE, UsageError } from './args.ts';
+import { EnvironmentError, launchWithExtension } from './chromium.ts';
+import { runCheckInExtension } from './drive-extension.ts';
+import { renderText } from './render-text.ts';
+import { spkiPins } from './trust.ts';
+
+const root = resolve(fileURLToPath(import.meta.url), '../../..');
+const DEFAULT_RELAY = 'https://127.0.0.1:8443';
+const RUN_TIMEOUT_MS = 60_000;
+
+async function main(): Promise<number> {
+  let args: ReturnType<typeof parseCheckArgs>;
+  try {
+    args = parseCheckArgs(process.argv.slice(2), DEFAULT_RELAY);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    if (err.message) console.error(`check: ${err.message}`);
+    console.error(USAGE);
+    return 2;
+  }
+  const dataDir = process.env.SVC_RELAY_DATA_DIR ?? join(root, '.relay-data');
+  let browser: Awaited<ReturnType<typeof launchWithExtension>> | undefined;
+  try {
+    const trustSpki = spkiPins(args.settings.relayUrl, args.caCert, dataDir);
+    browser = await launchWithExtension({
+      extensionDir: join(root, 'dist/chrome'),
+      trustSpki,
+      headless: args.headless,
+    });
+    const page = await browser.openPage('options/options.html');
+    const report = await runCheckInExtension(page, args.settings, RUN_TIMEOUT_MS);
+    console.log(args.json ? JSON.stringify(report, null, 2) : renderText(report));
+    return report.verdict === 'ready' ? 0 : report.verdict === 'error' ? 2 : 1;
+  } catch (err) {
+    if (err instanceof UsageError || err instanceof EnvironmentError) {
+      console.error(`check: ${err.message}`);
+      return 2;
+    }
+    console.error(`check: could not run the check: ${(err as Error).message.split('\n')[0]}`);
+    return 2;
+  } finally {
+    await browser?.close();
+  }
+}
+
+process.exitCode = await main();

@@ -1,0 +1,91 @@
+/**
+ * Launches Debian Chromium with the built extension loaded, the way the command line and the end-to-end tests
+ * both need it. Flags keep Chromium off the network except for what the check itself does.
+ */
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, chromium, type Page, type Worker } from 'playwright-core';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export class EnvironmentError extends Error {}
+
+export interface ExtensionBrowser {
+  context: BrowserContext;
+  extensionId: string;
+  worker: Worker;
+  /** Opens an extension page (path inside dist/chrome) in a tab. */
+  openPage(path: string): Promise<Page>;
+  close(): Promise<void>;
+}
+
+export interface LaunchOptions {
+  extensionDir: string;
+  /** base64 SPKI SHA-256 hashes of certificates to trust (the relay's self-signed one). */
+  trustSpki?: string[];
+  extraArgs?: string[];
+  headless?: boolean;
+}
+
+export function assertChromium(): void {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new EnvironmentError(
+      `Chromium not found at ${CHROMIUM_PATH}. Install it with "sudo apt-get install chromium" (Debian/Ubuntu), or set CHROMIUM_PATH.`,
+    );
+  }
+}
+
+export async function launchWithExtension(opts: LaunchOptions): Promise<ExtensionBrowser> {
+  assertChromium();
+  if (!existsSync(join(opts.extensionDir, 'manifest.json'))) {
+    throw new EnvironmentError(`No built extension in ${opts.extensionDir}. Run "npm run build" first.`);
+  }
+  const userDataDir = await mkdtemp(join(tmpdir(), 'svc-chromium-'));
+  const args = [
+    `--disable-extensions-except=${opts.extensionDir}`,
+    `--load-extension=${opts.extensionDir}`,
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--disable-quic',
+    '--no-first-run',
+    '--no-default-browser-check',
+    '--autoplay-policy=no-user-gesture-required',
+    '--allow-loopback-in-peer-connection',
+    ...(opts.trustSpki?.length ? [`--ignore-certificate-errors-spki-list=${opts.trustSpki.join(',')}`] : []),
+    ...(opts.extraArgs ?? []),
+  ];
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM_PATH,
+    headless: opts.headless ?? true,
+    args,
+    timeout: 30_000,
+  });
+  try {
+    const worker =
+      context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
+    const extensionId = new URL(worker.url()).host;
+    return {
+      context,
+      extensionId,
+      worker,
+      async openPage(path) {
+        const page = await context.newPage();
+        await page.goto(`chrome-extension://${extensionId}/${path}`);
+        return page;
+      },
+      async close() {
+        await context.close().catch(() => undefined);
+        await rm(userDataDir, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    await context.close().catch(() => undefined);
+    await rm(userDataDir, { recursive: true, force: true });
+    throw err;
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * Runs a check through the extension's own code: from one of its pages, save the settings and ask the
+ * background to run, exactly as the popup does, then wait for the report.
+ */
+import type { Page } from 'playwright-core';
+import * as v from 'valibot';
+import { type Report, ReportSchema } from '../protocol/report.ts';
+import type { Settings } from '../protocol/settings.ts';
+
+type Reply = { ok: true; value: unknown } | { ok: false; error: string };
+type ExtensionGlobal = { chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } } };
+
+async function request(page: Page, message: Record<string, unknown>): Promise<unknown> {
+  const reply = (await page.evaluate(
+    (m) => (globalThis as unknown as ExtensionGlobal).chrome.runtime.sendMessage(m),
+    message,
+  )) as Reply;
+  if (!reply?.ok)
+    throw new Error(`extension refused ${String(message.type)}: ${reply?.error ?? 'no answer'}`);
+  return reply.value;
+}
+
+export async function runCheckInExtension(
+  page: Page,
+  settings: Settings,
+  timeoutMs: number,
+): Promise<Report> {
+  await request(page, { type: 'saveSettings', settings });
+  const { runId } = (await request(page, { type: 'runCheck' })) as { runId: string };
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const state = (await request(page, { type: 'getState' })) as { status: string; last: unknown };
+    const last = v.safeParse(ReportSchema, state.last);
+    if (state.status === 'idle' && last.success && last.output.runId === runId) return last.output;
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`the extension did not finish the check within ${Math.round(timeoutMs / 1000)} s`);
+}

@@ -1,0 +1,52 @@
+/**
+ * The versioned report: what a run measured. The popup shows it, the command line prints it with --json, and
+ * later the support workflow uploads it. One schema for all of them.
+ */
+import * as v from 'valibot';
+
+export const REPORT_SCHEMA_VERSION = 1;
+
+export const CheckStatus = v.picklist(['pass', 'warn', 'fail', 'skip', 'error']);
+export const FailedStep = v.picklist([
+  'dns',
+  'tcp',
+  'tls',
+  'http',
+  'wss',
+  'ice',
+  'dtls',
+  'media',
+  'browser',
+  'config',
+]);
+
+export const CheckResultSchema = v.object({
+  id: v.pipe(v.string(), v.maxLength(64)),
+  title: v.pipe(v.string(), v.maxLength(200)),
+  status: CheckStatus,
+  reason: v.pipe(v.string(), v.maxLength(64)),
+  summary: v.pipe(v.string(), v.maxLength(1000)),
+  step: v.optional(FailedStep),
+  durationMs: v.pipe(v.number(), v.minValue(0)),
+  data: v.record(v.string(), v.unknown()),
+});
+
+export const Verdict = v.picklist(['ready', 'degraded', 'blocked', 'error']);
+export type Verdict = v.InferOutput<typeof Verdict>;
+
+export const ReportSchema = v.object({
+  schemaVersion: v.literal(REPORT_SCHEMA_VERSION),
+  runId: v.string(),
+  verdict: Verdict,
+  /** Headline in plain words, with the one most important next step. */
+  headline: v.string(),
+  startedAt: v.string(),
+  finishedAt: v.string(),
+  /** True when the run was cut short (browser closed, worker stopped); checks hold what was measured. */
+  interrupted: v.boolean(),
+  relayUrl: v.string(),
+  extensionVersion: v.string(),
+  browser: v.string(),
+  checks: v.array(CheckResultSchema),
+});
+export type Report = v.InferOutput<typeof ReportSchema>;

@@ -1,0 +1,72 @@
+/** `npm run relay`: validate config, load TLS, listen, and shut down gracefully on SIGTERM/SIGINT. */
+import { readFileSync } from 'node:fs';
+import { ConfigError, loadConfig } from './config.ts';
+import { createLogger } from './logger.ts';
+import { createRelay } from './server.ts';
+import { loadTlsIdentity } from './tls-cert.ts';
+
+declare const __RELAY_VERSION__: string | undefined;
+
+function version(): string {
+  if (typeof __RELAY_VERSION__ === 'string') return __RELAY_VERSION__;
+  try {
+    return JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
+  } catch {
+    return 'dev';
+  }
+}
+
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(process.argv.slice(2), process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`relay: ${err.message}`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const log = createLogger(config.logLevel);
+  let tls: Awaited<ReturnType<typeof loadTlsIdentity>>;
+  try {
+    tls = await loadTlsIdentity(config);
+  } catch (err) {
+    console.error(`relay: cannot load TLS certificate/key: ${(err as Error).message}`);
+    process.exit(2);
+  }
+  const relay = createRelay({ host: config.host, port: config.port, version: version(), tls, log });
+  let addr: { host: string; port: number };
+  try {
+    addr = await relay.listen();
+  } catch (err) {
+    console.error(`relay: cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`);
+    process.exit(2);
+  }
+  const url = `https://${addr.host.includes(':') ? `[${addr.host}]` : addr.host}:${addr.port}`;
+  log.info({
+    event: 'listening',
+    url,
+    certificate: tls.generated ? 'generated self-signed' : 'loaded',
+    sha256Fingerprint: tls.fingerprint256,
+    spkiSha256: tls.spkiSha256,
+  });
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) {
+      log.warn({ event: 'forced-exit', signal });
+      process.exit(1);
+    }
+    stopping = true;
+    log.info({ event: 'shutting-down', signal, graceMs: config.shutdownGraceMs });
+    void relay.close(config.shutdownGraceMs).then(() => {
+      log.info({ event: 'stopped' });
+      process.exit(0);
+    });
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+await main();
