@@ -36,22 +36,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const relay = createRelay({ host: config.host, port: config.port, version: version(), tls, log });
-  let addr: { host: string; port: number };
-  try {
-    addr = await relay.listen();
-  } catch (err) {
-    console.error(`relay: cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`);
-    process.exit(2);
-  }
-  const url = `https://${addr.host.includes(':') ? `[${addr.host}]` : addr.host}:${addr.port}`;
-  log.info({
-    event: 'listening',
-    url,
-    certificate: tls.generated ? 'generated self-signed' : 'loaded',
-    sha256Fingerprint: tls.fingerprint256,
-    spkiSha256: tls.spkiSha256,
-  });
-
+  // Signal handlers go in before the 'listening' line, so a supervisor that reacts to it can stop us cleanly.
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) {
@@ -67,6 +52,21 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  let addr: { host: string; port: number };
+  try {
+    addr = await relay.listen();
+  } catch (err) {
+    console.error(`relay: cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`);
+    process.exit(2);
+  }
+  const url = `https://${addr.host.includes(':') ? `[${addr.host}]` : addr.host}:${addr.port}`;
+  log.info({
+    event: 'listening',
+    url,
+    certificate: tls.generated ? 'generated self-signed' : 'loaded',
+    sha256Fingerprint: tls.fingerprint256,
+    spkiSha256: tls.spkiSha256,
+  });
 }
 
 await main();

@@ -1,0 +1,77 @@
+/** The built relay as a real child process on an ephemeral loopback port, as users run it. */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+export const ROOT = join(import.meta.dirname, '../../..');
+
+export interface RelayProcess {
+  url: string;
+  port: number;
+  spkiSha256: string;
+  certFile: string;
+  dataDir: string;
+  child: ChildProcess;
+  logs: string[];
+  /** Sends the signal and resolves with the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export async function startRelayProcess(extraArgs: string[] = []): Promise<RelayProcess> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'svc-e2e-relay-'));
+  const child = spawn(
+    process.execPath,
+    [join(ROOT, 'dist/relay/server.js'), '--port', '0', '--data-dir', dataDir, ...extraArgs],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const logs: string[] = [];
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const listening = await new Promise<Record<string, string>>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`relay did not start:\n${logs.join('\n')}`)), 15_000);
+    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
+      logs.push(line);
+      try {
+        const entry = JSON.parse(line);
+        if (entry.event === 'listening') {
+          clearTimeout(timer);
+          resolve(entry);
+        }
+      } catch {
+        // not JSON: keep it in the logs only
+      }
+    });
+    child.stderr?.on('data', (d) => logs.push(String(d)));
+    void exited.then((code) => reject(new Error(`relay exited with ${code}:\n${logs.join('\n')}`)));
+  });
+  const url = listening.url as string;
+  return {
+    url,
+    port: Number(new URL(url).port),
+    spkiSha256: listening.spkiSha256 as string,
+    certFile: join(dataDir, 'relay-cert.pem'),
+    dataDir,
+    child,
+    logs,
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      const code = await exited;
+      await rm(dataDir, { recursive: true, force: true });
+      return code;
+    },
+  };
+}
+
+/** A loopback port with nothing listening on it (bound, then released). */
+export async function closedPort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const addr = s.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      s.close(() => resolve(port));
+    });
+  });
+}

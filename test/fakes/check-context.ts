@@ -1,0 +1,26 @@
+/** A CheckContext with a scripted fetch and net-error reports, for unit tests of the checks above the browser. */
+import type { CheckContext } from '../../src/checks/context.ts';
+
+export function fakeContext(opts: {
+  fetch?: (url: string, init?: RequestInit) => Promise<Response>;
+  netErrors?: Record<string, string>;
+  WebSocket?: typeof WebSocket;
+}): CheckContext {
+  return {
+    fetch: ((url: string, init?: RequestInit) =>
+      (opts.fetch ?? (() => Promise.reject(new TypeError('Failed to fetch'))))(
+        String(url),
+        init,
+      )) as typeof fetch,
+    WebSocket: opts.WebSocket ?? (class {} as unknown as typeof WebSocket),
+    now: () => performance.now(),
+    netErrors: { errorFor: async (url) => opts.netErrors?.[url] },
+  };
+}
+
+/** A fetch that never answers until aborted, like a firewall that drops packets. */
+export function blackholeFetch(url: string, init?: RequestInit): Promise<Response> {
+  return new Promise((_, reject) => {
+    init?.signal?.addEventListener('abort', () => reject(new DOMException(`aborted ${url}`, 'AbortError')));
+  });
+}

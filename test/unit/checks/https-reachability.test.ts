@@ -1,0 +1,88 @@
+import { describe, expect, it, vi } from 'vitest';
+import { checkHttps } from '../../../src/checks/https-reachability.ts';
+import { checkRelayHttps } from '../../../src/checks/relay-https.ts';
+import { TIMEOUTS } from '../../../src/checks/timeouts.ts';
+import { blackholeFetch, fakeContext } from '../../fakes/check-context.ts';
+
+const target = { id: 'https-target-1', title: 'HTTPS to provider', url: 'https://provider.example/' };
+
+describe('checkHttps', () => {
+  it('passes on any HTTP answer and records the status', async () => {
+    const ctx = fakeContext({ fetch: async () => new Response('nope', { status: 404 }) });
+    const r = await checkHttps(target, ctx);
+    expect(r.status).toBe('pass');
+    expect(r.data.httpStatus).toBe(404);
+  });
+
+  it('names DNS as the failed step when the browser reports a resolution failure', async () => {
+    const ctx = fakeContext({ netErrors: { 'https://provider.example/': 'net::ERR_NAME_NOT_RESOLVED' } });
+    const r = await checkHttps(target, ctx);
+    expect(r).toMatchObject({ status: 'fail', reason: 'dns-failure', step: 'dns' });
+    expect(r.summary).toContain('provider.example');
+  });
+
+  it('fails as timed out, not hanging, when packets are dropped', async () => {
+    vi.useFakeTimers();
+    try {
+      const pending = checkHttps(target, fakeContext({ fetch: blackholeFetch }));
+      await vi.advanceTimersByTimeAsync(TIMEOUTS.httpsMs + TIMEOUTS.netErrorWaitMs);
+      const r = await pending;
+      expect(r).toMatchObject({ status: 'fail', reason: 'timed-out', step: 'tcp' });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('refuses browser-restricted ports without trying, and says it is not the firewall', async () => {
+    const fetch = vi.fn();
+    const r = await checkHttps({ ...target, url: 'https://provider.example:5061/' }, fakeContext({ fetch }));
+    expect(fetch).not.toHaveBeenCalled();
+    expect(r).toMatchObject({ status: 'fail', reason: 'blocked-by-browser', step: 'browser' });
+    expect(r.summary).toMatch(/not your firewall/);
+  });
+});
+
+describe('checkRelayHttps', () => {
+  const probe = (tls: string | null) =>
+    new Response(
+      JSON.stringify({
+        relayVersion: '1.0.0',
+        tls: { protocol: tls, cipher: 'TLS_AES_128_GCM_SHA256' },
+        clientAddress: '203.0.113.9',
+        serverTime: 1,
+      }),
+    );
+
+  it('passes with the TLS version and a redacted client address', async () => {
+    const r = await checkRelayHttps(
+      'https://relay.example',
+      fakeContext({ fetch: async () => probe('TLSv1.3') }),
+    );
+    expect(r).toMatchObject({
+      status: 'pass',
+      data: { tlsVersion: 'TLSv1.3', clientAddress: '203.0.113.x' },
+    });
+  });
+
+  it('fails below TLS 1.2', async () => {
+    const r = await checkRelayHttps(
+      'https://relay.example',
+      fakeContext({ fetch: async () => probe('TLSv1.1') }),
+    );
+    expect(r).toMatchObject({ status: 'fail', reason: 'tls-too-old', step: 'tls' });
+  });
+
+  it('fails clearly when something other than the relay answers', async () => {
+    const ctx = fakeContext({ fetch: async () => new Response('<html>captive portal</html>') });
+    const r = await checkRelayHttps('https://relay.example', ctx);
+    expect(r).toMatchObject({ status: 'fail', reason: 'relay-bad-response', step: 'http' });
+  });
+
+  it('classifies an untrusted certificate as a TLS failure', async () => {
+    const ctx = fakeContext({
+      netErrors: { 'https://relay.example/probe': 'net::ERR_CERT_AUTHORITY_INVALID' },
+    });
+    const r = await checkRelayHttps('https://relay.example', ctx);
+    expect(r).toMatchObject({ status: 'fail', reason: 'tls-certificate-rejected', step: 'tls' });
+  });
+});

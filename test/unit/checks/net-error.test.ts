@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { classifyNetError, explainNetReason, stepFor } from '../../../src/checks/net-error.ts';
+import { isBrowserRestrictedPort } from '../../../src/checks/unsafe-ports.ts';
+
+describe('classifyNetError', () => {
+  it.each([
+    ['net::ERR_NAME_NOT_RESOLVED', 'dns-failure', 'dns'],
+    ['NS_ERROR_UNKNOWN_HOST', 'dns-failure', 'dns'],
+    ['net::ERR_CONNECTION_REFUSED', 'connection-refused', 'tcp'],
+    ['NS_ERROR_CONNECTION_REFUSED', 'connection-refused', 'tcp'],
+    ['net::ERR_CONNECTION_TIMED_OUT', 'timed-out', 'tcp'],
+    ['NS_ERROR_NET_TIMEOUT', 'timed-out', 'tcp'],
+    ['net::ERR_CONNECTION_RESET', 'connection-reset', 'tcp'],
+    ['net::ERR_CERT_AUTHORITY_INVALID', 'tls-certificate-rejected', 'tls'],
+    ['SEC_ERROR_UNKNOWN_ISSUER', 'tls-certificate-rejected', 'tls'],
+    ['MOZILLA_PKIX_ERROR_SELF_SIGNED_CERT', 'tls-certificate-rejected', 'tls'],
+    ['net::ERR_SSL_VERSION_OR_CIPHER_MISMATCH', 'tls-handshake-failed', 'tls'],
+    ['net::ERR_UNSAFE_PORT', 'blocked-by-browser', 'browser'],
+    ['NS_ERROR_PORT_ACCESS_NOT_ALLOWED', 'blocked-by-browser', 'browser'],
+    ['net::ERR_BLOCKED_BY_CLIENT', 'blocked-by-client', 'browser'],
+    ['net::ERR_INTERNET_DISCONNECTED', 'network-unreachable', 'tcp'],
+    ['net::ERR_PROXY_CONNECTION_FAILED', 'proxy-failed', 'tcp'],
+    ['net::ERR_ABORTED', 'network-error', 'tcp'],
+    [undefined, 'network-error', 'tcp'],
+  ])('%s -> %s (%s)', (raw, reason, step) => {
+    const r = classifyNetError(raw);
+    expect(r).toBe(reason);
+    expect(stepFor(r)).toBe(step);
+  });
+
+  it('explains every reason with the host and a next step', () => {
+    const r = explainNetReason('timed-out', 'relay.example.com:5096');
+    expect(r).toContain('relay.example.com:5096');
+    expect(r).toMatch(/Ask your IT administrator/);
+  });
+});
+
+describe('browser-restricted ports', () => {
+  it('knows SIP 5060/5061 are refused by browsers, and 5096/443 are not', () => {
+    expect(isBrowserRestrictedPort(new URL('https://h:5060'))).toBe(true);
+    expect(isBrowserRestrictedPort(new URL('https://h:5061'))).toBe(true);
+    expect(isBrowserRestrictedPort(new URL('https://h:5096'))).toBe(false);
+    expect(isBrowserRestrictedPort(new URL('https://h'))).toBe(false);
+  });
+});

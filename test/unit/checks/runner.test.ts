@@ -1,0 +1,54 @@
+import { describe, expect, it, vi } from 'vitest';
+import { runChecks } from '../../../src/checks/runner.ts';
+import type { CheckResult } from '../../../src/checks/types.ts';
+
+const ok = (id: string): CheckResult => ({
+  id,
+  title: id,
+  status: 'pass',
+  reason: 'ok',
+  summary: 'fine',
+  durationMs: 0,
+  data: {},
+});
+
+describe('runChecks', () => {
+  it('turns a crashing check into an error result and still returns the others', async () => {
+    const seen: string[] = [];
+    const results = await runChecks(
+      [
+        { id: 'a', title: 'A', run: async () => ok('a') },
+        {
+          id: 'b',
+          title: 'B',
+          run: async () => {
+            throw new Error('boom');
+          },
+        },
+      ],
+      (r) => seen.push(r.id),
+      () => performance.now(),
+    );
+    expect(results.map((r) => r.status)).toEqual(['pass', 'error']);
+    expect(results[1]).toMatchObject({ reason: 'check-crashed' });
+    expect(results[1]?.summary).toContain('boom');
+    expect(seen.sort()).toEqual(['a', 'b']);
+  });
+
+  it('ends a check that never returns at its time limit', async () => {
+    vi.useFakeTimers();
+    try {
+      const pending = runChecks(
+        [{ id: 'hang', title: 'Hang', run: () => new Promise<CheckResult>(() => {}) }],
+        () => {},
+        () => Date.now(),
+        1000,
+      );
+      await vi.advanceTimersByTimeAsync(1001);
+      const [r] = await pending;
+      expect(r).toMatchObject({ id: 'hang', status: 'error', reason: 'check-timed-out' });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
