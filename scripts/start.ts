@@ -36,7 +36,10 @@ if (!listening) {
 console.log(`\nRelay listening on ${listening.url}`);
 console.log(`Certificate SHA-256 fingerprint: ${listening.sha256Fingerprint}\n`);
 
-const check = spawnSync(node, ['src/cli/check.ts', '--relay', listening.url as string], { cwd: root, stdio: 'inherit' });
+const check = spawnSync(node, ['src/cli/check.ts', '--relay', listening.url as string], {
+  cwd: root,
+  stdio: 'inherit',
+});
 
 console.log(`
 The relay keeps running for manual testing. To try the extension in Chromium or Chrome:

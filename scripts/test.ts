@@ -50,7 +50,7 @@ for (const stage of stages) {
   const r = spawnSync(stage.cmd, stage.args, {
     cwd: root,
     stdio: 'inherit',
-    env: { ...process.env, FORCE_COLOR: '0' },
+    env: { ...process.env, NO_COLOR: '1' },
   });
   if (r.status !== 0) {
     console.error(`\n✖ ${stage.name} failed (exit ${r.status ?? r.signal})`);

@@ -88,7 +88,7 @@ export interface MosInput {
 export interface MosResult {
   /** Transmission rating R, rounded to 2 decimals. */
   r: number;
-  /** Mean opinion score (conversational, 1..4.5), rounded to 2 decimals; the band is taken from this value. */
+  /** Mean opinion score (conversational, 1..4.5), rounded to 2 decimals; the band comes from this value. */
   mos: number;
   band: MosBand;
   /** Estimated mouth-to-ear delay Ta, ms, rounded to 1 decimal. */

@@ -5,8 +5,8 @@
  * runs on recorded fixtures and never touches a browser object. Shapes handled:
  * - spec / Chromium: `transport.selectedCandidatePairId` names the pair; the transport carries the DTLS
  *   state, TLS version, ciphers and role.
- * - Firefox: no `transport` stats at all (its RTCStatsReport.webidl has no RTCTransportStats), so the DTLS
- *   fields stay null; the chosen pair has the non-standard `selected: true`.
+ * - Firefox: its RTCStatsReport.webidl defines no RTCTransportStats, so expect no `transport` stats and null
+ *   DTLS fields; the chosen pair has the non-standard `selected: true`.
  * - anything else: the nominated, succeeded pair that carried the most bytes.
  */
 
@@ -67,7 +67,7 @@ function busiestAudio(report: readonly Stat[], type: string, countField: string)
 }
 
 const LEGACY_CANDIDATE_TYPES: Record<string, CandidateType> = {
-  // Pre-2017 Firefox spelled the types out.
+  // Early webrtc-stats drafts, and the Firefox of that time, spelled the types out.
   serverreflexive: 'srflx',
   peerreflexive: 'prflx',
   relayed: 'relay',
@@ -80,15 +80,21 @@ function candidateType(c: Stat | undefined): CandidateType | null {
   return LEGACY_CANDIDATE_TYPES[t] ?? null;
 }
 
+/** The stat an id field points at; a missing id must not match a stat that has no id either. */
+function byId(report: readonly Stat[], id: unknown): Stat | undefined {
+  const wanted = str(id);
+  return wanted === null ? undefined : report.find((s) => s.id === wanted);
+}
+
 function pairBytes(p: Stat): number {
   return (num(p.bytesSent) ?? 0) + (num(p.bytesReceived) ?? 0);
 }
 
 function selectedPair(report: readonly Stat[], transport: Stat | undefined): Stat | undefined {
   const pairs = report.filter((s) => s.type === 'candidate-pair');
-  const byId = str(transport?.selectedCandidatePairId);
-  if (byId !== null) {
-    const pair = pairs.find((p) => p.id === byId);
+  const namedId = str(transport?.selectedCandidatePairId);
+  if (namedId !== null) {
+    const pair = pairs.find((p) => p.id === namedId);
     if (pair) return pair;
   }
   const firefox = pairs.find((p) => p.selected === true);
@@ -106,7 +112,7 @@ function transportOf(local: Stat | undefined, relayProtocol: string | null): 'ud
     // user's firewall is the leg to the TURN server, and TLS runs over TCP.
     return relayProtocol === 'udp' ? 'udp' : 'tcp';
   }
-  // Very old Firefox called the field `transport`.
+  // Early drafts (and Firefox then) named the field `transport`.
   const p = str(local?.protocol ?? local?.transport)?.toLowerCase();
   return p === 'udp' || p === 'tcp' ? p : null;
 }
@@ -122,18 +128,17 @@ function roundTrip(
 ): { rttMs: number | null; rttSource: RttSource | null } {
   const rtcp = num(remoteInbound?.roundTripTime);
   const measurements = num(remoteInbound?.roundTripTimeMeasurements);
-  if (rtcp !== null && rtcp > 0 && measurements !== 0)
+  if (rtcp !== null && rtcp > 0 && measurements !== 0) {
     return { rttMs: ms(rtcp), rttSource: 'remote-inbound-rtp' };
+  }
   const ice = num(pair?.currentRoundTripTime);
   if (ice !== null && ice >= 0) return { rttMs: ms(ice), rttSource: 'candidate-pair' };
   return { rttMs: null, rttSource: null };
 }
 
 function codecName(report: readonly Stat[], rtp: Stat | undefined): string | null {
-  const codecId = str(rtp?.codecId);
-  if (codecId === null) return null;
-  const codec = report.find((s) => s.type === 'codec' && s.id === codecId);
-  const mime = str(codec?.mimeType);
+  const codec = byId(report, rtp?.codecId);
+  const mime = codec?.type === 'codec' ? str(codec.mimeType) : null;
   if (mime === null) return null;
   return (mime.split('/')[1] ?? mime).toLowerCase();
 }
@@ -143,16 +148,17 @@ export function reduceStats(report: ReadonlyArray<Record<string, unknown>>): Med
   const outbound = busiestAudio(report, 'outbound-rtp', 'packetsSent');
   const remoteInbound = busiestAudio(report, 'remote-inbound-rtp', 'roundTripTimeMeasurements');
 
-  // The transport the audio flows over; with BUNDLE there is one, but follow the reference when there is.
+  // With BUNDLE there is a single transport; without it, take the one the audio stream names.
   const transports = report.filter((s) => s.type === 'transport');
+  const transportId = str(inbound?.transportId);
   const transport =
-    transports.find((t) => t.id === inbound?.transportId) ??
+    transports.find((t) => transportId !== null && t.id === transportId) ??
     transports.find((t) => str(t.selectedCandidatePairId) !== null) ??
     transports[0];
 
   const pair = selectedPair(report, transport);
-  const local = pair ? report.find((s) => s.id === pair.localCandidateId) : undefined;
-  const remote = pair ? report.find((s) => s.id === pair.remoteCandidateId) : undefined;
+  const local = byId(report, pair?.localCandidateId);
+  const remote = byId(report, pair?.remoteCandidateId);
   const relayProtocol =
     candidateType(local) === 'relay' ? (str(local?.relayProtocol)?.toLowerCase() ?? null) : null;
 

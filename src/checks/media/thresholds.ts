@@ -37,7 +37,7 @@ export const JITTER_WARN_MS = 50;
  * category, to MOS 4.03.
  */
 export const MOS_PASS = 4.0;
-/** MOS at or above this warns, below it fails. R = 70, G.109's "some users dissatisfied" edge, is MOS 3.60. */
+/** MOS at or above this warns, below it fails. R = 70, G.109's "some users dissatisfied" edge, is 3.60. */
 export const MOS_WARN = 3.6;
 
 export type QualityStatus = 'pass' | 'warn' | 'fail';
@@ -88,9 +88,10 @@ const RULES: readonly Rule[] = [
   {
     metric: 'lossPercent',
     rate: (v) => upperBound(v, LOSS_GOOD_PERCENT, LOSS_WARN_PERCENT),
-    reason: (v, s) =>
-      `Packet loss ${v.toFixed(1)} % is at or above ${s === 'warn' ? LOSS_GOOD_PERCENT : LOSS_WARN_PERCENT} %; ` +
-      'speech will break up.',
+    reason: (v, s) => {
+      const limit = s === 'warn' ? LOSS_GOOD_PERCENT : LOSS_WARN_PERCENT;
+      return `Packet loss ${v.toFixed(1)} % is at or above ${limit} %; speech will break up.`;
+    },
   },
   {
     metric: 'jitterMs',
@@ -102,8 +103,10 @@ const RULES: readonly Rule[] = [
   {
     metric: 'mos',
     rate: (v) => atLeast(v, MOS_PASS, MOS_WARN),
-    reason: (v, s) =>
-      `Estimated call quality (MOS ${v.toFixed(2)}) is below ${(s === 'warn' ? MOS_PASS : MOS_WARN).toFixed(1)}.`,
+    reason: (v, s) => {
+      const limit = s === 'warn' ? MOS_PASS : MOS_WARN;
+      return `Estimated call quality (MOS ${v.toFixed(2)}) is below ${limit.toFixed(1)}.`;
+    },
   },
 ];
 
