@@ -3,6 +3,7 @@ import type { CheckResult } from '../src/checks/types.ts';
 import type { RunState } from '../src/protocol/runtime-messages.ts';
 import type { ExtensionActions } from '../src/ui/actions.ts';
 import { CheckRow } from '../src/ui/components/check-row.tsx';
+import { MediaSummary } from '../src/ui/components/media-summary.tsx';
 import { VerdictBanner } from '../src/ui/components/verdict-banner.tsx';
 
 /**
@@ -19,7 +20,7 @@ export function App({ actions, autoRun = true }: { actions: ExtensionActions; au
       .getState()
       .then((s) => {
         setState(s);
-        if (autoRun && s.status !== 'running') return actions.runCheck();
+        if (autoRun && s.status !== 'running') return actions.runCheck('quick');
       })
       .catch((e: unknown) => setProblem(String(e instanceof Error ? e.message : e)));
     return unsubscribe;
@@ -27,7 +28,8 @@ export function App({ actions, autoRun = true }: { actions: ExtensionActions; au
 
   const running = state?.status === 'running';
   const checks: CheckResult[] = running ? state.progress : (state?.last?.checks ?? []);
-  const runAgain = () => actions.runCheck().catch((e: unknown) => setProblem(String(e)));
+  const run = (mode: 'quick' | 'extended') => () =>
+    actions.runCheck(mode).catch((e: unknown) => setProblem(String(e)));
 
   return (
     <main class="popup">
@@ -49,14 +51,18 @@ export function App({ actions, autoRun = true }: { actions: ExtensionActions; au
         </p>
       ) : null}
       {!running && state?.last ? <VerdictBanner report={state.last} now={Date.now()} /> : null}
+      {!running && state?.last?.media ? <MediaSummary media={state.last.media} /> : null}
       <ul class="checks" aria-label="Results">
         {checks.map((c) => (
           <CheckRow key={c.id} check={c} />
         ))}
       </ul>
       <footer>
-        <button type="button" onClick={runAgain} disabled={running}>
+        <button type="button" onClick={run('quick')} disabled={running}>
           {running ? 'Checking…' : 'Run again'}
+        </button>{' '}
+        <button type="button" onClick={run('extended')} disabled={running}>
+          Extended check (30 s)
         </button>
       </footer>
     </main>

@@ -2,6 +2,7 @@
 import { getBrowser, TARGET } from '../platform/browser.ts';
 import { handleMessages } from '../platform/messaging.ts';
 import { loadSettings, saveSettings } from '../platform/settings-store.ts';
+import { createMediaRunner } from './media-host.ts';
 import { createRunManager } from './run-manager.ts';
 
 const api = getBrowser();
@@ -10,11 +11,13 @@ const runs = createRunManager({
   fetch: globalThis.fetch.bind(globalThis),
   WebSocket: globalThis.WebSocket,
   now: () => performance.now(),
+  media: createMediaRunner(api),
   browserName: `${TARGET} ${navigator.userAgent.match(/(Chrome|Firefox)\/[\d.]+/)?.[0] ?? ''}`.trim(),
 });
 
 handleMessages(api, {
-  runCheck: async () => ({ runId: await runs.start() }),
+  runCheck: async (req) => ({ runId: await runs.start(req.mode) }),
+  mediaSample: async () => null,
   getState: () => runs.state(),
   getSettings: () => loadSettings(api),
   saveSettings: async (req) => {

@@ -4,6 +4,7 @@
  */
 import { buildReport, type RunMeta } from '../checks/build-report.ts';
 import type { CheckContext } from '../checks/context.ts';
+import type { MediaRunner } from '../checks/plan.ts';
 import { quickCheckPlan } from '../checks/plan.ts';
 import { runChecks } from '../checks/runner.ts';
 import type { CheckResult } from '../checks/types.ts';
@@ -11,6 +12,7 @@ import type { Browser } from '../platform/browser.ts';
 import { watchNetErrors } from '../platform/net-errors.ts';
 import { loadRunState, saveRunState } from '../platform/run-store.ts';
 import { loadSettings } from '../platform/settings-store.ts';
+import type { MediaMode } from '../protocol/relay-messages.ts';
 import type { RunState } from '../protocol/runtime-messages.ts';
 import { showBadge } from './badge.ts';
 
@@ -20,6 +22,7 @@ export interface RunManagerDeps {
   WebSocket: typeof WebSocket;
   now: () => number;
   browserName: string;
+  media: MediaRunner;
 }
 
 export function createRunManager(deps: RunManagerDeps) {
@@ -33,7 +36,7 @@ export function createRunManager(deps: RunManagerDeps) {
     return writes;
   };
 
-  async function execute(runId: string, startedAt: string): Promise<void> {
+  async function execute(runId: string, startedAt: string, mode: MediaMode): Promise<void> {
     const settings = await loadSettings(api);
     const netErrors = watchNetErrors(api);
     const ctx: CheckContext = {
@@ -45,7 +48,7 @@ export function createRunManager(deps: RunManagerDeps) {
     };
     try {
       const results = await runChecks(
-        quickCheckPlan(settings, ctx),
+        quickCheckPlan(settings, ctx, deps.media, mode),
         (r: CheckResult) => void write((s) => ({ ...s, progress: [...s.progress, r] })),
         deps.now,
       );
@@ -68,15 +71,15 @@ export function createRunManager(deps: RunManagerDeps) {
 
   return {
     /** Starts a run unless one is already going; returns the running run's id either way. */
-    async start(): Promise<string> {
+    async start(mode: MediaMode = 'quick'): Promise<string> {
       await recovered;
       const state = await loadRunState(api);
       if (active && state.status === 'running' && state.runId) return state.runId;
       const runId = crypto.randomUUID();
       const startedAt = new Date().toISOString();
-      await write((s) => ({ ...s, status: 'running', runId, startedAt, progress: [] }));
+      await write((s) => ({ ...s, status: 'running', mode, runId, startedAt, progress: [] }));
       await showBadge(api, 'running');
-      active = execute(runId, startedAt).finally(() => {
+      active = execute(runId, startedAt, mode).finally(() => {
         active = null;
       });
       return runId;

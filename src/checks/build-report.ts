@@ -26,5 +26,8 @@ export function buildReport(meta: RunMeta, checks: readonly CheckResult[], inter
     headline,
     interrupted,
     checks: checks.map((c) => ({ ...c, data: { ...c.data } })),
+    media:
+      (checks.find((c) => c.id === 'secure-media')?.data.media as Record<string, unknown> | undefined) ??
+      null,
   };
 }

@@ -1,12 +1,24 @@
 /** Which checks a quick check runs, from the settings. */
+
+import type { MediaMode } from '../protocol/relay-messages.ts';
 import type { Settings } from '../protocol/settings.ts';
 import type { CheckContext } from './context.ts';
 import { checkHttps } from './https-reachability.ts';
+import { mediaCheckLimitMs, SECURE_MEDIA } from './media/secure-media.ts';
 import { checkRelayHttps, RELAY_HTTPS } from './relay-https.ts';
 import { checkRelayWss, RELAY_WSS } from './relay-wss.ts';
 import type { PlannedCheck } from './runner.ts';
+import type { CheckResult } from './types.ts';
 
-export function quickCheckPlan(settings: Settings, ctx: CheckContext): PlannedCheck[] {
+/** Runs the media loopback wherever this browser can do WebRTC (offscreen document, background page). */
+export type MediaRunner = (relayUrl: string, mode: MediaMode) => Promise<CheckResult>;
+
+export function quickCheckPlan(
+  settings: Settings,
+  ctx: CheckContext,
+  media: MediaRunner,
+  mode: MediaMode = 'quick',
+): PlannedCheck[] {
   return [
     { ...RELAY_HTTPS, run: () => checkRelayHttps(settings.relayUrl, ctx) },
     { ...RELAY_WSS, run: () => checkRelayWss(settings.relayUrl, ctx) },
@@ -14,5 +26,6 @@ export function quickCheckPlan(settings: Settings, ctx: CheckContext): PlannedCh
       const target = { id: `https-target-${i + 1}`, title: `HTTPS to ${new URL(url).host}`, url };
       return { id: target.id, title: target.title, run: () => checkHttps(target, ctx) };
     }),
+    { ...SECURE_MEDIA, run: () => media(settings.relayUrl, mode), limitMs: mediaCheckLimitMs(mode) },
   ];
 }

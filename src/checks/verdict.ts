@@ -1,21 +1,40 @@
 /**
  * The run's verdict and headline from its check results. Pure, so every combination is unit-tested.
  *
- * - blocked: a relay check failed (the path Secure Voice needs is closed), or every check failed;
- * - degraded: something warned, or a non-relay target failed;
- * - error: a check crashed and nothing failed outright (we cannot vouch for the result);
+ * - blocked: a relay check failed, or secure media could not get through (ICE, DTLS, no echo, no SRTP), or
+ *   every check failed: Secure Voice needs both the TLS signaling path and SRTP media;
+ * - error: the relay went away or was busy mid-run, or a check crashed with nothing else failing: the result
+ *   says nothing about this network, so the user should retry;
+ * - degraded: something warned, or a non-essential target failed;
  * - ready: everything passed (skipped checks do not count against it).
  */
 import type { Verdict } from '../protocol/report.ts';
 import type { CheckResult } from './types.ts';
 
 const RELAY_CHECKS = new Set(['relay-https', 'relay-wss']);
+const MEDIA_BLOCKED = new Set([
+  'signaling-failed',
+  'ice-failed',
+  'dtls-failed',
+  'no-media-returned',
+  'no-srtp',
+]);
+const RELAY_TROUBLE = new Set(['relay-went-away', 'relay-busy']);
 
 export function verdictOf(checks: readonly CheckResult[]): { verdict: Verdict; headline: string } {
   const failed = checks.filter((c) => c.status === 'fail');
   const relayFailed = failed.find((c) => RELAY_CHECKS.has(c.id));
   if (relayFailed) {
     return { verdict: 'blocked', headline: `Blocked: ${relayFailed.title} failed. ${relayFailed.summary}` };
+  }
+  const trouble = failed.find((c) => RELAY_TROUBLE.has(c.reason));
+  if (trouble) return { verdict: 'error', headline: `The check could not finish: ${trouble.summary}` };
+  const mediaBlocked = failed.find((c) => MEDIA_BLOCKED.has(c.reason));
+  if (mediaBlocked) {
+    return {
+      verdict: 'blocked',
+      headline: `Calls may connect, but secure media is blocked. ${mediaBlocked.summary}`,
+    };
   }
   if (checks.length > 0 && failed.length === checks.length) {
     const first = failed[0] as CheckResult;
@@ -33,5 +52,11 @@ export function verdictOf(checks: readonly CheckResult[]): { verdict: Verdict; h
     };
   }
   if (checks.length === 0) return { verdict: 'error', headline: 'No checks ran.' };
-  return { verdict: 'ready', headline: 'Ready for Secure Voice: the relay is reachable over HTTPS and WSS.' };
+  const media = checks.some((c) => c.id === 'secure-media');
+  return {
+    verdict: 'ready',
+    headline: media
+      ? 'Ready for Secure Voice: the relay is reachable over HTTPS and WSS, and encrypted audio made the round trip.'
+      : 'Ready for Secure Voice: the relay is reachable over HTTPS and WSS.',
+  };
 }

@@ -16,7 +16,11 @@ export type OpenResult =
   | { ok: true; session: SocketSession }
   | { ok: false; timedOut: boolean; closeCode: number | null };
 
-export function openSocket(ctx: CheckContext, url: string, timeoutMs: number): Promise<OpenResult> {
+export function openSocket(
+  ctx: Pick<CheckContext, 'WebSocket'>,
+  url: string,
+  timeoutMs: number,
+): Promise<OpenResult> {
   return new Promise((resolve) => {
     const ws = new ctx.WebSocket(url);
     const queue: string[] = [];

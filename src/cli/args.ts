@@ -2,10 +2,11 @@
 import { parseArgs } from 'node:util';
 import { parseSettings, type Settings } from '../protocol/settings.ts';
 
-export const USAGE = `usage: npm run check -- [--relay URL] [--target URL]... [--json] [--ca-cert FILE] [--show-browser]
+export const USAGE = `usage: npm run check -- [--relay URL] [--target URL]... [--json] [--extended] [--ca-cert FILE] [--show-browser]
   --relay URL     the relay to test against (default: the local relay, https://127.0.0.1:8443)
   --target URL    an extra HTTPS endpoint to check (repeatable)
   --json          print one JSON report on stdout instead of text
+  --extended      30 s of audio with per-second samples instead of the 3 s quick check
   --ca-cert FILE  trust this certificate (PEM) for the relay, e.g. a self-signed one
   exit codes: 0 ready, 1 degraded or blocked, 2 usage or environment error`;
 
@@ -14,6 +15,7 @@ export class UsageError extends Error {}
 export interface CheckArgs {
   settings: Settings;
   json: boolean;
+  extended: boolean;
   caCert: string | null;
   headless: boolean;
 }
@@ -28,6 +30,7 @@ export function parseCheckArgs(argv: string[], defaultRelay: string): CheckArgs 
         relay: { type: 'string' },
         target: { type: 'string', multiple: true },
         json: { type: 'boolean', default: false },
+        extended: { type: 'boolean', default: false },
         'ca-cert': { type: 'string' },
         'show-browser': { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
@@ -49,6 +52,7 @@ export function parseCheckArgs(argv: string[], defaultRelay: string): CheckArgs 
   return {
     settings: parsed.value,
     json: values.json === true,
+    extended: values.extended === true,
     caCert: (values['ca-cert'] as string | undefined) ?? null,
     headless: values['show-browser'] !== true,
   };

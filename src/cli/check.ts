@@ -12,7 +12,7 @@ import { spkiPins } from './trust.ts';
 
 const root = resolve(fileURLToPath(import.meta.url), '../../..');
 const DEFAULT_RELAY = 'https://127.0.0.1:8443';
-const RUN_TIMEOUT_MS = 60_000;
+const RUN_TIMEOUT_MS = 90_000;
 
 async function main(): Promise<number> {
   let args: ReturnType<typeof parseCheckArgs>;
@@ -34,7 +34,12 @@ async function main(): Promise<number> {
       headless: args.headless,
     });
     const page = await browser.openPage('options/options.html');
-    const report = await runCheckInExtension(page, args.settings, RUN_TIMEOUT_MS);
+    const report = await runCheckInExtension(
+      page,
+      args.settings,
+      args.extended ? 'extended' : 'quick',
+      RUN_TIMEOUT_MS,
+    );
     console.log(args.json ? JSON.stringify(report, null, 2) : renderText(report));
     return report.verdict === 'ready' ? 0 : report.verdict === 'error' ? 2 : 1;
   } catch (err) {

@@ -23,10 +23,11 @@ async function request(page: Page, message: Record<string, unknown>): Promise<un
 export async function runCheckInExtension(
   page: Page,
   settings: Settings,
+  mode: 'quick' | 'extended',
   timeoutMs: number,
 ): Promise<Report> {
   await request(page, { type: 'saveSettings', settings });
-  const { runId } = (await request(page, { type: 'runCheck' })) as { runId: string };
+  const { runId } = (await request(page, { type: 'runCheck', mode })) as { runId: string };
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const state = (await request(page, { type: 'getState' })) as { status: string; last: unknown };

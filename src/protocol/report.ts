@@ -48,5 +48,7 @@ export const ReportSchema = v.object({
   extensionVersion: v.string(),
   browser: v.string(),
   checks: v.array(CheckResultSchema),
+  /** The media loopback's figures (ciphers, transport, RTT, jitter, loss, MOS), or null when it did not run. */
+  media: v.nullable(v.record(v.string(), v.unknown())),
 });
 export type Report = v.InferOutput<typeof ReportSchema>;

@@ -3,11 +3,23 @@
  * the background before any handler runs; the sender is verified separately (see platform/messaging.ts).
  */
 import * as v from 'valibot';
+import { MediaMode } from './relay-messages.ts';
 import { CheckResultSchema, ReportSchema } from './report.ts';
 import { SettingsSchema } from './settings.ts';
 
+/** Background → offscreen document (Chrome): run the media loopback there, where WebRTC exists. */
+export const OffscreenRequest = v.strictObject({
+  target: v.literal('offscreen'),
+  type: v.literal('runMedia'),
+  relayUrl: v.string(),
+  mode: MediaMode,
+});
+export type OffscreenRequest = v.InferOutput<typeof OffscreenRequest>;
+
 export const RuntimeRequest = v.variant('type', [
-  v.strictObject({ type: v.literal('runCheck') }),
+  v.strictObject({ type: v.literal('runCheck'), mode: v.optional(MediaMode) }),
+  /** From the offscreen document while media flows: progress, and it keeps the service worker awake. */
+  v.strictObject({ type: v.literal('mediaSample'), t: v.number() }),
   v.strictObject({ type: v.literal('getState') }),
   v.strictObject({ type: v.literal('getSettings') }),
   v.strictObject({ type: v.literal('saveSettings'), settings: SettingsSchema }),
@@ -17,6 +29,7 @@ export type RuntimeRequest = v.InferOutput<typeof RuntimeRequest>;
 export const RunState = v.object({
   /** 'running' while a check is in progress; 'idle' otherwise. */
   status: v.picklist(['idle', 'running']),
+  mode: v.optional(MediaMode),
   runId: v.nullable(v.string()),
   startedAt: v.nullable(v.string()),
   /** Checks finished so far in the running run. */

@@ -6,7 +6,7 @@ import type { RunState } from '../protocol/runtime-messages.ts';
 
 export interface ExtensionActions {
   getState(): Promise<RunState>;
-  runCheck(): Promise<void>;
+  runCheck(mode?: 'quick' | 'extended'): Promise<void>;
   /** Calls back on every run-state change; returns an unsubscribe function. */
   subscribe(listener: (state: RunState) => void): () => void;
 }

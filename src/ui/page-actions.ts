@@ -10,8 +10,8 @@ export function pageActions(): ExtensionActions {
   const api = getBrowser();
   return {
     getState: async () => v.parse(RunState, await sendRequest(api, { type: 'getState' })),
-    runCheck: async () => {
-      await sendRequest(api, { type: 'runCheck' });
+    runCheck: async (mode = 'quick') => {
+      await sendRequest(api, { type: 'runCheck', mode });
     },
     subscribe: (listener) => onRunStateChange(api, listener),
   };

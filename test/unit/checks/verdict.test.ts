@@ -36,3 +36,33 @@ describe('verdictOf', () => {
     expect(verdictOf([]).verdict).toBe('error');
   });
 });
+
+describe('verdictOf with the media check', () => {
+  const media = (status: CheckStatus, reason: string): CheckResult => ({
+    ...check('secure-media', status),
+    reason,
+  });
+  const relayOk = [check('relay-https', 'pass'), check('relay-wss', 'pass')];
+
+  it.each([
+    ['ice-failed', 'blocked'],
+    ['dtls-failed', 'blocked'],
+    ['no-media-returned', 'blocked'],
+    ['no-srtp', 'blocked'],
+    ['relay-went-away', 'error'],
+    ['relay-busy', 'error'],
+    ['poor-quality', 'degraded'],
+  ])('a media failure with reason %s makes the run %s', (reason, verdict) => {
+    expect(verdictOf([...relayOk, media('fail', reason)]).verdict).toBe(verdict);
+  });
+
+  it('says secure media is blocked while signaling works', () => {
+    expect(verdictOf([...relayOk, media('fail', 'ice-failed')]).headline).toMatch(/secure media is blocked/);
+  });
+
+  it('is ready with encrypted audio in the headline when media passed', () => {
+    const v = verdictOf([...relayOk, media('pass', 'ok')]);
+    expect(v.verdict).toBe('ready');
+    expect(v.headline).toMatch(/encrypted audio/);
+  });
+});

@@ -1,0 +1,49 @@
+/** What the media check needs from its environment: browser constructors and a tone source, passed in. */
+export interface ToneSource {
+  track: MediaStreamTrack;
+  /** AudioContext state, as evidence: a suspended context sends silence. */
+  state(): string;
+  stop(): void;
+}
+
+export interface MediaContext {
+  RTCPeerConnection: typeof RTCPeerConnection;
+  WebSocket: typeof WebSocket;
+  now: () => number;
+  createTone: () => Promise<ToneSource>;
+  /** Called about once a second while media flows (keeps an MV3 service worker awake, reports progress). */
+  onSample?: (sample: MediaSample) => void;
+}
+
+export interface MediaSample {
+  /** Seconds since media started. */
+  t: number;
+  packetsReceived: number;
+  packetsLost: number;
+  jitterMs: number | null;
+  rttMs: number | null;
+}
+
+/** A WebAudio oscillator as the call's voice: no microphone, no permission prompt. */
+export function webAudioTone(AudioContextCtor: typeof AudioContext): () => Promise<ToneSource> {
+  return async () => {
+    const ac = new AudioContextCtor();
+    const osc = ac.createOscillator();
+    osc.frequency.value = 440;
+    const dest = ac.createMediaStreamDestination();
+    osc.connect(dest);
+    osc.start();
+    await ac.resume().catch(() => undefined);
+    const [track] = dest.stream.getAudioTracks();
+    if (!track) throw new Error('the tone generator produced no audio track');
+    return {
+      track,
+      state: () => ac.state,
+      stop: () => {
+        osc.stop();
+        track.stop();
+        void ac.close();
+      },
+    };
+  };
+}

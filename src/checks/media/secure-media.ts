@@ -1,0 +1,228 @@
+/**
+ * The Secure Voice media check: a real DTLS-SRTP audio loopback through the relay. The browser sends a tone,
+ * the relay echoes the RTP back, and the browser measures what came back. Every stage has its own time limit
+ * and a failure names the stage: signaling, ICE, DTLS, or media.
+ */
+import { MEDIA_DURATION_MS, type MediaMode } from '../../protocol/relay-messages.ts';
+import { wssUrlFor } from '../../protocol/settings.ts';
+import type { CheckContext } from '../context.ts';
+import type { CheckResult } from '../types.ts';
+import { openSocket } from '../ws-session.ts';
+import type { MediaContext, MediaSample } from './media-context.ts';
+import {
+  type MediaFailure,
+  type MediaStage,
+  relayBusy,
+  relayWentAway,
+  stageFailure,
+} from './media-failure.ts';
+import { type MediaMetrics, mediaResult } from './media-result.ts';
+import { PROBE_INTERVAL_MS, type ProbeSample, summarizeProbes } from './probe-stats.ts';
+import { lossPercent, reduceStats } from './reduce-stats.ts';
+import { pumpSignaling } from './signaling-client.ts';
+
+export const SECURE_MEDIA = { id: 'secure-media', title: 'Secure media (DTLS-SRTP audio loopback)' } as const;
+
+export const MEDIA_TIMEOUTS = { signalingMs: 5000, iceMs: 8000, dtlsMs: 5000, firstEchoMs: 3000 } as const;
+
+/** Worst case for the whole check, used as the runner's limit for it. */
+export function mediaCheckLimitMs(mode: MediaMode): number {
+  const t = MEDIA_TIMEOUTS;
+  return t.signalingMs + t.iceMs + t.dtlsMs + t.firstEchoMs + MEDIA_DURATION_MS[mode] + 5000;
+}
+
+class StageError extends Error {
+  readonly failure: MediaFailure;
+  constructor(failure: MediaFailure) {
+    super(failure.summary);
+    this.failure = failure;
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function checkSecureMedia(
+  relayUrl: string,
+  mode: MediaMode,
+  ctx: MediaContext & Pick<CheckContext, 'now'>,
+): Promise<CheckResult> {
+  const host = new URL(relayUrl).host;
+  const started = ctx.now();
+  const since = () => Math.round(ctx.now() - started);
+  const timings: Record<string, number | null> = {
+    signalingMs: null,
+    iceConnectedMs: null,
+    dtlsConnectedMs: null,
+    firstEchoMs: null,
+  };
+  let stage: MediaStage = 'signaling';
+  let gone: { why: string; retryAfterS?: number } | null = null;
+  const cleanups: Array<() => void> = [];
+
+  /** Waits for a condition, failing the current stage on timeout or when the relay goes away. */
+  async function until(cond: () => boolean | Promise<boolean>, limitMs: number, what: string): Promise<void> {
+    const deadline = ctx.now() + limitMs;
+    for (;;) {
+      if (gone) {
+        if (gone.why === 'busy') throw new StageError(relayBusy(host, gone.retryAfterS));
+        throw new StageError(relayWentAway(host, stage, gone.why));
+      }
+      if (await cond()) return;
+      if (ctx.now() > deadline)
+        throw new StageError(stageFailure(stage, host, `${what} within ${limitMs / 1000} s`));
+      await sleep(25);
+    }
+  }
+
+  try {
+    const opened = await openSocket(ctx, wssUrlFor(relayUrl), MEDIA_TIMEOUTS.signalingMs);
+    if (!opened.ok) {
+      throw new StageError(
+        stageFailure('signaling', host, opened.timedOut ? 'WSS timed out' : 'WSS refused'),
+      );
+    }
+    const ws = opened.session;
+    cleanups.push(() => {
+      ws.send(JSON.stringify({ type: 'bye' }));
+      ws.close();
+    });
+
+    const pc = new ctx.RTCPeerConnection({ iceServers: [] });
+    cleanups.push(() => pc.close());
+    const tone = await ctx.createTone();
+    cleanups.push(() => tone.stop());
+    pc.addTransceiver(tone.track, { direction: 'sendrecv' });
+    const probe = pc.createDataChannel('probe', { ordered: false, maxRetransmits: 0 });
+
+    let answer: string | null = null;
+    const pendingCandidates: RTCIceCandidateInit[] = [];
+    let remoteSet = false;
+    void pumpSignaling(ws, {
+      onAnswer: (sdp) => {
+        answer = sdp;
+      },
+      onCandidate: (c) => {
+        if (!c) return;
+        if (remoteSet) void pc.addIceCandidate(c).catch(() => undefined);
+        else pendingCandidates.push(c);
+      },
+      onGone: (why, err) => {
+        gone = { why, retryAfterS: err?.retryAfterS };
+      },
+    });
+    pc.onicecandidate = (e) => {
+      ws.send(JSON.stringify({ type: 'candidate', candidate: e.candidate ? e.candidate.toJSON() : null }));
+    };
+
+    const offer = await pc.createOffer();
+    await pc.setLocalDescription(offer);
+    ws.send(JSON.stringify({ type: 'offer', sdp: pc.localDescription?.sdp ?? offer.sdp, mode }));
+    await until(() => answer !== null, MEDIA_TIMEOUTS.signalingMs, 'no answer from the relay');
+    await pc.setRemoteDescription({ type: 'answer', sdp: answer as unknown as string });
+    remoteSet = true;
+    for (const c of pendingCandidates.splice(0)) await pc.addIceCandidate(c).catch(() => undefined);
+    timings.signalingMs = since();
+
+    stage = 'ice';
+    await until(
+      () => pc.iceConnectionState === 'connected' || pc.iceConnectionState === 'completed',
+      MEDIA_TIMEOUTS.iceMs,
+      `ICE ${pc.iceConnectionState}, no connection`,
+    );
+    timings.iceConnectedMs = since();
+
+    stage = 'dtls';
+    await until(
+      () => pc.connectionState === 'connected',
+      MEDIA_TIMEOUTS.dtlsMs,
+      `DTLS ${pc.connectionState}`,
+    );
+    timings.dtlsConnectedMs = since();
+
+    stage = 'media';
+    const stats = async () =>
+      reduceStats([...(await pc.getStats()).values()] as Array<Record<string, unknown>>);
+    await until(
+      async () => (await stats()).packetsReceived > 0,
+      MEDIA_TIMEOUTS.firstEchoMs,
+      'nothing echoed',
+    );
+    timings.firstEchoMs = since();
+
+    const probes = await runMedia(probe, MEDIA_DURATION_MS[mode], ctx, stats, () => gone);
+    if (gone) throw new StageError(relayWentAway(host, stage, (gone as { why: string }).why));
+    const final = await stats();
+    const metrics: MediaMetrics = {
+      stats: final,
+      lossPercent: lossPercent(final),
+      probes: summarizeProbes(probes.samples),
+      samples: probes.perSecond,
+      timings,
+      toneState: tone.state(),
+      mode,
+    };
+    return mediaResult(SECURE_MEDIA, metrics, since());
+  } catch (err) {
+    if (!(err instanceof StageError)) throw err;
+    return {
+      ...SECURE_MEDIA,
+      status: 'fail',
+      reason: err.failure.reason,
+      step: err.failure.step,
+      summary: err.failure.summary,
+      durationMs: since(),
+      data: { stage, timings, media: null },
+    };
+  } finally {
+    for (const c of cleanups.reverse()) {
+      try {
+        c();
+      } catch {
+        // already closed
+      }
+    }
+  }
+}
+
+/** Media phase: probes on the data channel every 20 ms, a stats sample every second. */
+async function runMedia(
+  channel: RTCDataChannel,
+  durationMs: number,
+  ctx: MediaContext & Pick<CheckContext, 'now'>,
+  stats: () => Promise<ReturnType<typeof reduceStats>>,
+  gone: () => unknown,
+): Promise<{ samples: ProbeSample[]; perSecond: MediaSample[] }> {
+  const samples: ProbeSample[] = [];
+  const perSecond: MediaSample[] = [];
+  channel.onmessage = (e) => {
+    if (typeof e.data !== 'string') return;
+    const m = /^p:(\d+)$/.exec(e.data);
+    const s = m ? samples[Number(m[1])] : undefined;
+    if (s && s.rttMs === null) s.rttMs = Math.round((ctx.now() - s.sentAt) * 10) / 10;
+  };
+  const start = ctx.now();
+  let nextSample = 1000;
+  while (ctx.now() - start < durationMs && !gone()) {
+    if (channel.readyState === 'open') {
+      samples.push({ seq: samples.length, sentAt: ctx.now(), rttMs: null });
+      channel.send(`p:${samples.length - 1}`);
+    }
+    if (ctx.now() - start >= nextSample) {
+      nextSample += 1000;
+      const s = await stats();
+      const sample: MediaSample = {
+        t: Math.round((ctx.now() - start) / 100) / 10,
+        packetsReceived: s.packetsReceived,
+        packetsLost: s.packetsLost,
+        jitterMs: s.jitterMs,
+        rttMs: s.rttMs,
+      };
+      perSecond.push(sample);
+      ctx.onSample?.(sample);
+    }
+    await sleep(PROBE_INTERVAL_MS);
+  }
+  // Late echoes of the last probes still count; anything after this is lost.
+  await sleep(Math.min(500, durationMs / 4));
+  return { samples, perSecond };
+}

@@ -1,0 +1,91 @@
+/**
+ * Scripted stand-ins for the browser's RTCPeerConnection and WebSocket talking to a relay, for unit tests of
+ * the media check's stage logic. The real thing is covered end to end in Chromium.
+ */
+import { readFileSync } from 'node:fs';
+
+export type RelayScript = 'answers' | 'busy' | 'silent' | 'closes-during-media';
+export type PeerScript = 'connects' | 'ice-never' | 'dtls-never' | 'no-echo';
+
+const chromiumStats = JSON.parse(
+  readFileSync(new URL('../fixtures/stats/chromium-udp.json', import.meta.url), 'utf8'),
+).stats as Array<Record<string, unknown>>;
+
+export function fakeRelaySocket(script: RelayScript) {
+  return class FakeWebSocket {
+    static readonly OPEN = 1;
+    readonly OPEN = 1;
+    readyState = 0;
+    onopen: (() => void) | null = null;
+    onclose: ((e: { code: number }) => void) | null = null;
+    onmessage: ((e: { data: string }) => void) | null = null;
+    constructor(_url: string) {
+      setTimeout(() => {
+        this.readyState = 1;
+        this.onopen?.();
+        this.emit({ type: 'hello', relayVersion: 't', tls: { protocol: 'TLSv1.3', cipher: null } });
+      }, 5);
+    }
+    emit(m: unknown) {
+      setTimeout(() => this.onmessage?.({ data: JSON.stringify(m) }), 1);
+    }
+    send(text: string) {
+      const m = JSON.parse(text);
+      if (m.type !== 'offer') return;
+      if (script === 'busy') this.emit({ type: 'error', code: 'busy', message: 'busy', retryAfterS: 7 });
+      if (script === 'answers' || script === 'closes-during-media')
+        this.emit({ type: 'answer', sdp: 'v=0 fake' });
+      if (script === 'closes-during-media') setTimeout(() => this.close(), 1500);
+    }
+    close() {
+      if (this.readyState === 3) return;
+      this.readyState = 3;
+      setTimeout(() => this.onclose?.({ code: 1006 }), 1);
+    }
+  } as unknown as typeof WebSocket;
+}
+
+export function fakePeerConnection(script: PeerScript) {
+  return class FakePeerConnection {
+    iceConnectionState = 'new';
+    connectionState = 'new';
+    localDescription: { sdp: string } | null = null;
+    onicecandidate: ((e: { candidate: null }) => void) | null = null;
+    addTransceiver() {}
+    createDataChannel() {
+      const ch = {
+        readyState: 'open',
+        onmessage: null as ((e: { data: string }) => void) | null,
+        send: (d: string) => setTimeout(() => ch.onmessage?.({ data: d }), 2),
+      };
+      return ch;
+    }
+    async createOffer() {
+      return { type: 'offer', sdp: 'v=0 offer' };
+    }
+    async setLocalDescription(d: { sdp: string }) {
+      this.localDescription = d;
+      setTimeout(() => this.onicecandidate?.({ candidate: null }), 1);
+    }
+    async setRemoteDescription() {
+      if (script === 'ice-never') return;
+      setTimeout(() => {
+        this.iceConnectionState = 'connected';
+        if (script !== 'dtls-never') this.connectionState = 'connected';
+      }, 20);
+    }
+    async addIceCandidate() {}
+    async getStats() {
+      const stats =
+        script === 'no-echo' ? chromiumStats.filter((s) => s.type !== 'inbound-rtp') : chromiumStats;
+      return new Map(stats.map((s) => [s.id as string, s]));
+    }
+    close() {}
+  } as unknown as typeof RTCPeerConnection;
+}
+
+export const fakeTone = async () => ({
+  track: {} as MediaStreamTrack,
+  state: () => 'running',
+  stop: () => {},
+});

@@ -1,0 +1,96 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { type MediaMetrics, mediaResult } from '../../../src/checks/media/media-result.ts';
+import { summarizeProbes } from '../../../src/checks/media/probe-stats.ts';
+import { lossPercent, type MediaStatsSummary } from '../../../src/checks/media/reduce-stats.ts';
+
+const fixture = (name: string): MediaStatsSummary =>
+  JSON.parse(readFileSync(new URL(`../../fixtures/stats/${name}.expected.json`, import.meta.url), 'utf8'));
+
+const base = { id: 'secure-media', title: 'Secure media' };
+
+function metrics(stats: MediaStatsSummary, over: Partial<MediaMetrics> = {}): MediaMetrics {
+  return {
+    stats,
+    lossPercent: lossPercent(stats),
+    probes: summarizeProbes([]),
+    samples: [],
+    timings: { signalingMs: 50, iceConnectedMs: 120, dtlsConnectedMs: 180, firstEchoMs: 260 },
+    toneState: 'running',
+    mode: 'quick',
+    ...over,
+  };
+}
+
+describe('mediaResult', () => {
+  it('passes a clean Chromium UDP loopback and reports the fields the JSON report promises', () => {
+    const r = mediaResult(base, metrics(fixture('chromium-udp')), 3500);
+    expect(r.status).toBe('pass');
+    const media = r.data.media as Record<string, unknown>;
+    expect(media).toMatchObject({
+      encrypted: true,
+      srtpCipher: 'SRTP_AES128_CM_HMAC_SHA1_80',
+      dtlsCipher: 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256',
+      tlsVersion: 'DTLS 1.2',
+      transport: 'udp',
+      candidateTypes: { local: 'prflx', remote: 'host' },
+      lossPercent: 0,
+      packetsSent: 205,
+      packetsReceived: 205,
+      mosBand: 'excellent',
+    });
+    expect(media.rttMs).toBeCloseTo(3.4, 1);
+    expect(media.mos).toBeGreaterThan(4.3);
+    expect(r.summary).toContain('SRTP_AES128_CM_HMAC_SHA1_80');
+  });
+
+  it('warns when media only got through over TCP, and says UDP is blocked', () => {
+    const r = mediaResult(base, metrics(fixture('chromium-tcp')), 3500);
+    expect((r.data.media as Record<string, unknown>).transport).toBe('tcp');
+    expect(r).toMatchObject({ status: 'warn', reason: 'tcp-fallback' });
+    expect(r.summary).toMatch(/UDP .* blocked/);
+  });
+
+  it('fails with poor quality at 10 % loss, naming the loss', () => {
+    const stats = { ...fixture('chromium-udp'), packetsReceived: 180, packetsLost: 20 };
+    const r = mediaResult(base, metrics(stats), 3500);
+    expect(r).toMatchObject({ status: 'fail', reason: 'poor-quality', step: 'media' });
+    expect((r.data.media as Record<string, unknown>).lossPercent).toBe(10);
+    expect(r.summary).toMatch(/loss/i);
+  });
+
+  it('fails when audio flowed but no SRTP cipher was negotiated', () => {
+    const r = mediaResult(base, metrics({ ...fixture('chromium-udp'), srtpCipher: null }), 3500);
+    expect(r).toMatchObject({ status: 'fail', reason: 'no-srtp' });
+  });
+
+  it('falls back to the data-channel probes where RTCP gave no round trip (Firefox shape)', () => {
+    const probes = summarizeProbes([
+      { seq: 0, sentAt: 0, rttMs: 10 },
+      { seq: 1, sentAt: 20, rttMs: 12 },
+      { seq: 2, sentAt: 40, rttMs: null },
+      { seq: 3, sentAt: 60, rttMs: 11 },
+    ]);
+    const stats = { ...fixture('firefox-udp'), rttMs: null, rttSource: null };
+    const media = mediaResult(base, metrics(stats, { probes }), 3500).data.media as Record<string, unknown>;
+    expect(media.rttMs).toBe(11);
+    expect(media.rttSource).toBe('datachannel-probes');
+  });
+});
+
+describe('summarizeProbes', () => {
+  it('computes loss, median and per-packet jitter', () => {
+    const s = summarizeProbes([
+      { seq: 0, sentAt: 0, rttMs: 10 },
+      { seq: 1, sentAt: 20, rttMs: 14 },
+      { seq: 2, sentAt: 40, rttMs: null },
+      { seq: 3, sentAt: 60, rttMs: 12 },
+    ]);
+    // loss 1/4 = 25 %; rtts 10, 14, 12 -> median 12; jitter (|14-10| + |12-14|) / 2 = 3
+    expect(s).toEqual({ sent: 4, received: 3, lossPercent: 25, rttMedianMs: 12, rttP95Ms: 14, jitterMs: 3 });
+  });
+
+  it('reports nothing measured for no probes', () => {
+    expect(summarizeProbes([])).toMatchObject({ sent: 0, lossPercent: null, rttMedianMs: null });
+  });
+});

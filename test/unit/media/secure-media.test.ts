@@ -1,0 +1,71 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { checkSecureMedia, MEDIA_TIMEOUTS } from '../../../src/checks/media/secure-media.ts';
+import {
+  fakePeerConnection,
+  fakeRelaySocket,
+  fakeTone,
+  type PeerScript,
+  type RelayScript,
+} from '../../fakes/fake-webrtc.ts';
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+async function run(relay: RelayScript, peer: PeerScript, advanceMs: number) {
+  const pending = checkSecureMedia('https://relay.example:8443', 'quick', {
+    RTCPeerConnection: fakePeerConnection(peer),
+    WebSocket: fakeRelaySocket(relay),
+    now: () => Date.now(),
+    createTone: fakeTone,
+  });
+  await vi.advanceTimersByTimeAsync(advanceMs);
+  return pending;
+}
+
+describe('checkSecureMedia stages (scripted browser and relay)', () => {
+  it('passes when the loopback connects and audio comes back', async () => {
+    const r = await run('answers', 'connects', 5000);
+    expect(r.status).toBe('pass');
+    const media = r.data.media as Record<string, unknown>;
+    expect(media.packetsReceived).toBeGreaterThan(0);
+    expect(media.timings).toMatchObject({ signalingMs: expect.any(Number), firstEchoMs: expect.any(Number) });
+    expect((media.probes as { received: number }).received).toBeGreaterThan(100);
+  });
+
+  it('names ICE when no media path opens', async () => {
+    const r = await run('answers', 'ice-never', MEDIA_TIMEOUTS.iceMs + 1000);
+    expect(r).toMatchObject({ status: 'fail', reason: 'ice-failed', step: 'ice' });
+    expect(r.summary).toMatch(/UDP media ports/);
+  });
+
+  it('names DTLS when the path opens but encryption is not set up', async () => {
+    const r = await run('answers', 'dtls-never', MEDIA_TIMEOUTS.dtlsMs + 1000);
+    expect(r).toMatchObject({ status: 'fail', reason: 'dtls-failed', step: 'dtls' });
+  });
+
+  it('names media when nothing is echoed', async () => {
+    const r = await run('answers', 'no-echo', MEDIA_TIMEOUTS.firstEchoMs + 1000);
+    expect(r).toMatchObject({ status: 'fail', reason: 'no-media-returned', step: 'media' });
+  });
+
+  it('names signaling when the relay never answers', async () => {
+    const r = await run('silent', 'connects', MEDIA_TIMEOUTS.signalingMs + 1000);
+    expect(r).toMatchObject({ status: 'fail', reason: 'signaling-failed', step: 'wss' });
+  });
+
+  it('says "busy, retry" with the relay\'s retry time', async () => {
+    const r = await run('busy', 'connects', 500);
+    expect(r).toMatchObject({ status: 'fail', reason: 'relay-busy' });
+    expect(r.summary).toContain('7 s');
+  });
+
+  it('reports the relay going away mid-media as such, not as a blocked network', async () => {
+    const r = await run('closes-during-media', 'connects', 5000);
+    expect(r).toMatchObject({ status: 'fail', reason: 'relay-went-away' });
+    expect(r.summary).toMatch(/does not mean your network is blocked/);
+  });
+});
