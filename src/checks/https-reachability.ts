@@ -3,8 +3,8 @@
  * Resource Timing. Any HTTP answer means the network path works, so a 404 from a provider host still passes.
  */
 import type { CheckContext } from './context.ts';
-import { classifyFailure, netFailure, restrictedPortFailure } from './failure.ts';
-import { TIMEOUTS } from './timeouts.ts';
+import { netFailure, restrictedPortFailure } from './failure.ts';
+import { timedFetch } from './timed-fetch.ts';
 import type { CheckResult } from './types.ts';
 
 /** Above this, reachable but slow enough to mention. */
@@ -23,36 +23,21 @@ export async function checkHttps(target: HttpsTarget, ctx: CheckContext): Promis
   if (refused) return refused;
 
   const started = ctx.now();
-  const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(), TIMEOUTS.httpsMs);
-  try {
-    const res = await ctx.fetch(url.toString(), {
-      method: 'GET',
-      cache: 'no-store',
-      credentials: 'omit',
-      redirect: 'manual',
-      signal: abort.signal,
-    });
-    const durationMs = Math.round(ctx.now() - started);
-    const data = { url: url.toString(), httpStatus: res.status, timing: timingOf(ctx, url.toString()) };
-    const slow = durationMs > SLOW_HTTPS_MS;
-    return {
-      ...base,
-      status: slow ? 'warn' : 'pass',
-      reason: slow ? 'slow' : 'ok',
-      summary: slow
-        ? `${url.host} answered, but slowly (${durationMs} ms).`
-        : `${url.host} answered over HTTPS (${res.status || 'ok'}) in ${durationMs} ms.`,
-      durationMs,
-      data,
-    };
-  } catch {
-    const durationMs = Math.round(ctx.now() - started);
-    const { reason, browserError } = await classifyFailure(ctx, url, abort.signal.aborted);
-    return netFailure(base, url, reason, durationMs, browserError);
-  } finally {
-    clearTimeout(timer);
-  }
+  const r = await timedFetch(ctx, url, { redirect: 'manual' });
+  const durationMs = Math.round(ctx.now() - started);
+  if (!r.ok) return netFailure(base, url, r.reason, durationMs, r.browserError);
+  const data = { url: url.toString(), httpStatus: r.status, timing: timingOf(ctx, url.toString()) };
+  const slow = durationMs > SLOW_HTTPS_MS;
+  return {
+    ...base,
+    status: slow ? 'warn' : 'pass',
+    reason: slow ? 'slow' : 'ok',
+    summary: slow
+      ? `${url.host} answered, but slowly (${durationMs} ms).`
+      : `${url.host} answered over HTTPS (${r.status || 'ok'}) in ${durationMs} ms.`,
+    durationMs,
+    data,
+  };
 }
 
 export function timingOf(ctx: CheckContext, url: string): Record<string, number> | null {

@@ -6,10 +6,10 @@ import * as v from 'valibot';
 import { ProbeResponse } from '../protocol/relay-messages.ts';
 import { probeUrlFor } from '../protocol/settings.ts';
 import type { CheckContext } from './context.ts';
-import { classifyFailure, netFailure, restrictedPortFailure } from './failure.ts';
+import { netFailure, restrictedPortFailure } from './failure.ts';
 import { timingOf } from './https-reachability.ts';
 import { redactIp } from './redact.ts';
-import { TIMEOUTS } from './timeouts.ts';
+import { timedFetch } from './timed-fetch.ts';
 import { isTlsTooOld } from './tls-version.ts';
 import type { CheckResult } from './types.ts';
 
@@ -21,26 +21,11 @@ export async function checkRelayHttps(relayUrl: string, ctx: CheckContext): Prom
   if (refused) return refused;
 
   const started = ctx.now();
-  const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(), TIMEOUTS.httpsMs);
-  let body: unknown;
-  let httpStatus: number;
-  try {
-    const res = await ctx.fetch(url.toString(), {
-      cache: 'no-store',
-      credentials: 'omit',
-      signal: abort.signal,
-    });
-    httpStatus = res.status;
-    body = res.ok ? await res.json().catch(() => undefined) : undefined;
-  } catch {
-    const durationMs = Math.round(ctx.now() - started);
-    const { reason, browserError } = await classifyFailure(ctx, url, abort.signal.aborted);
-    return netFailure(RELAY_HTTPS, url, reason, durationMs, browserError);
-  } finally {
-    clearTimeout(timer);
-  }
+  const r = await timedFetch(ctx, url, { readJson: true });
   const durationMs = Math.round(ctx.now() - started);
+  if (!r.ok) return netFailure(RELAY_HTTPS, url, r.reason, durationMs, r.browserError);
+  const httpStatus = r.status;
+  const body = r.json;
   const parsed = v.safeParse(ProbeResponse, body);
   if (!parsed.success) {
     return {

@@ -7,6 +7,7 @@ import { wssUrlFor } from '../protocol/settings.ts';
 import type { CheckContext } from './context.ts';
 import { classifyFailure, netFailure, restrictedPortFailure } from './failure.ts';
 import { summarizeRtts } from './rtt-stats.ts';
+import { timedFetch } from './timed-fetch.ts';
 import { TIMEOUTS, WSS_PINGS } from './timeouts.ts';
 import type { CheckResult } from './types.ts';
 import { openSocket, type SocketSession } from './ws-session.ts';
@@ -119,32 +120,22 @@ async function diagnoseOpenFailure(
     return netFailure(RELAY_WSS, url, direct.reason, durationMs, direct.browserError, { closeCode });
   }
   const sameOrigin = new URL('/healthz', url.toString().replace(/^ws/, 'http'));
-  const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(), TIMEOUTS.httpsMs);
-  try {
-    const res = await ctx.fetch(sameOrigin.toString(), {
-      cache: 'no-store',
-      credentials: 'omit',
-      signal: abort.signal,
-    });
-    return {
-      ...RELAY_WSS,
-      status: 'fail',
-      reason: 'wss-upgrade-blocked',
-      step: 'wss',
-      summary: `HTTPS to ${url.host} works (HTTP ${res.status}), but the WebSocket upgrade failed: a proxy or firewall blocks WebSocket traffic. Ask your IT administrator to allow WSS to ${url.host}.`,
-      durationMs,
-      data: { url: url.toString(), closeCode, httpsStatus: res.status },
-    };
-  } catch {
-    const viaHttps = await classifyFailure(ctx, sameOrigin, abort.signal.aborted);
+  const viaHttps = await timedFetch(ctx, sameOrigin);
+  if (!viaHttps.ok) {
     return netFailure(RELAY_WSS, url, viaHttps.reason, durationMs, viaHttps.browserError, {
       closeCode,
       diagnosedVia: sameOrigin.toString(),
     });
-  } finally {
-    clearTimeout(timer);
   }
+  return {
+    ...RELAY_WSS,
+    status: 'fail',
+    reason: 'wss-upgrade-blocked',
+    step: 'wss',
+    summary: `HTTPS to ${url.host} works (HTTP ${viaHttps.status}), but the WebSocket upgrade failed: a proxy or firewall blocks WebSocket traffic. Ask your IT administrator to allow WSS to ${url.host}.`,
+    durationMs,
+    data: { url: url.toString(), closeCode, httpsStatus: viaHttps.status },
+  };
 }
 
 function relayWentAway(url: URL, durationMs: number, when: string): CheckResult {
