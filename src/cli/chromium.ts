@@ -27,6 +27,8 @@ export interface LaunchOptions {
   trustSpki?: string[];
   extraArgs?: string[];
   headless?: boolean;
+  /** Overrides CHROMIUM_PATH, e.g. a wrapper that starts Chromium inside a test's network namespace. */
+  executablePath?: string;
 }
 
 export function assertChromium(): void {
@@ -60,7 +62,7 @@ export async function launchWithExtension(opts: LaunchOptions): Promise<Extensio
     ...(opts.extraArgs ?? []),
   ];
   const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM_PATH,
+    executablePath: opts.executablePath ?? CHROMIUM_PATH,
     headless: opts.headless ?? true,
     args,
     timeout: 30_000,

@@ -101,7 +101,11 @@ function findTool(name: string): string | undefined {
 function runSync(cmd: string[]): { code: number | null; stdout: string; stderr: string } {
   const [file, ...args] = cmd;
   const r = spawnSync(file as string, args, { encoding: 'utf8', timeout: 15_000 });
-  return { code: r.status, stdout: r.stdout ?? '', stderr: (r.stderr ?? '') + (r.error ? String(r.error) : '') };
+  return {
+    code: r.status,
+    stdout: r.stdout ?? '',
+    stderr: (r.stderr ?? '') + (r.error ? String(r.error) : ''),
+  };
 }
 
 /**
@@ -202,7 +206,9 @@ function run(cmd: string[], opts: ExecOptions = {}): Promise<ExecResult> {
 async function must(cmd: string[]): Promise<string> {
   const r = await run(cmd);
   if (r.code !== 0) {
-    throw new Error(`${cmd.join(' ')} failed (${r.timedOut ? 'timed out' : `exit ${r.code}`}): ${r.stderr.trim()}`);
+    throw new Error(
+      `${cmd.join(' ')} failed (${r.timedOut ? 'timed out' : `exit ${r.code}`}): ${r.stderr.trim()}`,
+    );
   }
   return r.stdout;
 }
@@ -295,7 +301,7 @@ function usedPrefixes(ip: string): Array<{ base: number; len: number }> {
 function overlaps(a: { base: number; len: number }, b: { base: number; len: number }): boolean {
   const len = Math.min(a.len, b.len);
   const mask = len === 0 ? 0 : (0xffffffff << (32 - len)) >>> 0;
-  return ((a.base & mask) >>> 0) === ((b.base & mask) >>> 0);
+  return (a.base & mask) >>> 0 === (b.base & mask) >>> 0;
 }
 
 function pickSubnet(ip: string): number {
@@ -356,14 +362,27 @@ async function createOnce(t: Tools): Promise<Netns> {
     for (let i = 0; i < 50 && nsPidsSync(t.ip, name).length > 0; i++) await sleep(100);
     await run([t.ip, 'netns', 'del', name]);
     await run([t.ip, 'link', 'del', hostInterface]);
-    for (let i = 0; i < 50 && (await run([t.ip, 'link', 'show', hostInterface])).code === 0; i++) await sleep(100);
+    for (let i = 0; i < 50 && (await run([t.ip, 'link', 'show', hostInterface])).code === 0; i++)
+      await sleep(100);
     if (entry.dir) await rm(entry.dir, { recursive: true, force: true });
     live.delete(name);
   };
 
   try {
     await must([t.ip, 'netns', 'add', name]);
-    await must([t.ip, 'link', 'add', hostInterface, 'type', 'veth', 'peer', 'name', nsInterface, 'netns', name]);
+    await must([
+      t.ip,
+      'link',
+      'add',
+      hostInterface,
+      'type',
+      'veth',
+      'peer',
+      'name',
+      nsInterface,
+      'netns',
+      name,
+    ]);
     // IPv6 off on both ends before they come up: no link-local addresses, no DAD chatter, nothing for
     // ip6tables to miss.
     try {
@@ -433,10 +452,24 @@ function sleep(ms: number): Promise<void> {
  * EPERM, which no real firewall does; a queue nobody reads discards silently, like a firewall out on the path.
  * Resolves 'silent', or 'eperm' if this kernel lacks NFQUEUE and plain DROP had to be used.
  */
-export async function blockUdpTo(ns: Netns, hostAddress: string = ns.hostAddress): Promise<'silent' | 'eperm'> {
+export async function blockUdpTo(
+  ns: Netns,
+  hostAddress: string = ns.hostAddress,
+): Promise<'silent' | 'eperm'> {
   await ns.iptables(['-A', RULES_IN, '-p', 'udp', '-s', hostAddress, '-j', 'DROP']);
   try {
-    await ns.iptables(['-A', RULES_OUT, '-p', 'udp', '-d', hostAddress, '-j', 'NFQUEUE', '--queue-num', '4242']);
+    await ns.iptables([
+      '-A',
+      RULES_OUT,
+      '-p',
+      'udp',
+      '-d',
+      hostAddress,
+      '-j',
+      'NFQUEUE',
+      '--queue-num',
+      '4242',
+    ]);
     return 'silent';
   } catch {
     await ns.iptables(['-A', RULES_OUT, '-p', 'udp', '-d', hostAddress, '-j', 'DROP']);
@@ -518,7 +551,12 @@ export interface TcpEchoResult {
 }
 
 /** Connects from inside the namespace to an echo server and reports whether its line came back. */
-export async function tcpEchoFromNs(ns: Netns, host: string, port: number, timeoutMs = 2000): Promise<TcpEchoResult> {
+export async function tcpEchoFromNs(
+  ns: Netns,
+  host: string,
+  port: number,
+  timeoutMs = 2000,
+): Promise<TcpEchoResult> {
   return probe(ns, ['tcp', host, String(port), String(timeoutMs)], timeoutMs) as Promise<TcpEchoResult>;
 }
 
@@ -539,7 +577,11 @@ export async function udpEchoFromNs(
 ): Promise<UdpEchoResult> {
   const count = opts.count ?? 1;
   const timeoutMs = opts.timeoutMs ?? 1000;
-  return probe(ns, ['udp', host, String(port), String(count), String(timeoutMs)], timeoutMs) as Promise<UdpEchoResult>;
+  return probe(
+    ns,
+    ['udp', host, String(port), String(count), String(timeoutMs)],
+    timeoutMs,
+  ) as Promise<UdpEchoResult>;
 }
 
 async function probe(ns: Netns, args: string[], timeoutMs: number): Promise<unknown> {
@@ -549,6 +591,8 @@ async function probe(ns: Netns, args: string[], timeoutMs: number): Promise<unkn
   try {
     return JSON.parse(line);
   } catch {
-    throw new Error(`probe ${args.join(' ')} in ${ns.name} gave no result (exit ${r.code}): ${r.stderr.trim()}`);
+    throw new Error(
+      `probe ${args.join(' ')} in ${ns.name} gave no result (exit ${r.code}): ${r.stderr.trim()}`,
+    );
   }
 }
