@@ -24,12 +24,12 @@ const DAY_MS = 86_400_000;
 function findEvidence(kind: Evidence, report: Report | null): Finding {
   if (!report) return null;
   const check = (id: string) => report.checks.find((c) => c.id === id);
-  const media = report.media as Record<string, unknown> | null;
+  const media = report.media;
   switch (kind) {
     case 'srtp': {
       if (!check('secure-media')) return null;
       const cipher = media?.srtpCipher;
-      return typeof cipher === 'string'
+      return cipher
         ? { ok: true, detail: `The loopback negotiated ${cipher}.` }
         : { ok: false, detail: 'The last check could not negotiate SRTP with the relay.' };
     }

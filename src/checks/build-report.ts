@@ -1,5 +1,11 @@
 /** Assembles the versioned report from a run's results. Pure. */
-import { REPORT_SCHEMA_VERSION, type Report } from '../protocol/report.ts';
+import * as v from 'valibot';
+import {
+  type MediaReport,
+  MediaReportSchema,
+  REPORT_SCHEMA_VERSION,
+  type Report,
+} from '../protocol/report.ts';
 import type { CheckResult } from './types.ts';
 import { verdictOf } from './verdict.ts';
 
@@ -26,8 +32,11 @@ export function buildReport(meta: RunMeta, checks: readonly CheckResult[], inter
     headline,
     interrupted,
     checks: checks.map((c) => ({ ...c, data: { ...c.data } })),
-    media:
-      (checks.find((c) => c.id === 'secure-media')?.data.media as Record<string, unknown> | undefined) ??
-      null,
+    media: mediaOf(checks),
   };
+}
+
+function mediaOf(checks: readonly CheckResult[]): MediaReport | null {
+  const parsed = v.safeParse(MediaReportSchema, checks.find((c) => c.id === 'secure-media')?.data.media);
+  return parsed.success ? parsed.output : null;
 }

@@ -10,7 +10,7 @@ import type { Settings } from '../protocol/settings.ts';
 type Reply = { ok: true; value: unknown } | { ok: false; error: string };
 type ExtensionGlobal = { chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } } };
 
-async function request(page: Page, message: Record<string, unknown>): Promise<unknown> {
+export async function request(page: Page, message: Record<string, unknown>): Promise<unknown> {
   const reply = (await page.evaluate(
     (m) => (globalThis as unknown as ExtensionGlobal).chrome.runtime.sendMessage(m),
     message,

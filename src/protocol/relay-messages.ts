@@ -26,6 +26,8 @@ export const IceCandidate = v.nullable(
     candidate: v.pipe(v.string(), v.maxLength(512)),
     sdpMid: v.nullable(v.pipe(v.string(), v.maxLength(32))),
     sdpMLineIndex: v.nullable(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(16))),
+    /** Browsers' RTCIceCandidate.toJSON() includes it. */
+    usernameFragment: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(256)))),
   }),
 );
 export type IceCandidate = v.InferOutput<typeof IceCandidate>;

@@ -31,6 +31,54 @@ export const CheckResultSchema = v.object({
   data: v.record(v.string(), v.unknown()),
 });
 
+const nullableNumber = v.nullable(v.number());
+
+/** The media loopback's figures: what the popup shows and the JSON report's `media` object carries. */
+export const MediaReportSchema = v.object({
+  encrypted: v.boolean(),
+  srtpCipher: v.nullable(v.string()),
+  dtlsCipher: v.nullable(v.string()),
+  /** 'DTLS 1.2' etc. */
+  tlsVersion: v.nullable(v.string()),
+  dtlsRole: v.nullable(v.string()),
+  transport: v.nullable(v.picklist(['udp', 'tcp'])),
+  candidateTypes: v.object({ local: v.nullable(v.string()), remote: v.nullable(v.string()) }),
+  relayProtocol: v.nullable(v.string()),
+  codec: v.nullable(v.string()),
+  rttMs: nullableNumber,
+  rttSource: v.nullable(v.string()),
+  jitterMs: nullableNumber,
+  lossPercent: nullableNumber,
+  mos: nullableNumber,
+  mosBand: v.nullable(v.string()),
+  packetsSent: v.number(),
+  packetsReceived: v.number(),
+  packetsLost: v.number(),
+  probes: v.object({
+    sent: v.number(),
+    received: v.number(),
+    lossPercent: nullableNumber,
+    rttMedianMs: nullableNumber,
+    rttP95Ms: nullableNumber,
+    jitterMs: nullableNumber,
+  }),
+  /** Setup milestones, ms from the start of the media check. */
+  timings: v.record(v.string(), nullableNumber),
+  mode: v.picklist(['quick', 'extended']),
+  toneState: v.string(),
+  /** Per-second samples (extended check). */
+  samples: v.array(
+    v.object({
+      t: v.number(),
+      packetsReceived: v.number(),
+      packetsLost: v.number(),
+      jitterMs: nullableNumber,
+      rttMs: nullableNumber,
+    }),
+  ),
+});
+export type MediaReport = v.InferOutput<typeof MediaReportSchema>;
+
 export const Verdict = v.picklist(['ready', 'degraded', 'blocked', 'error']);
 export type Verdict = v.InferOutput<typeof Verdict>;
 
@@ -49,6 +97,6 @@ export const ReportSchema = v.object({
   browser: v.string(),
   checks: v.array(CheckResultSchema),
   /** The media loopback's figures (ciphers, transport, RTT, jitter, loss, MOS), or null when it did not run. */
-  media: v.nullable(v.record(v.string(), v.unknown())),
+  media: v.nullable(MediaReportSchema),
 });
 export type Report = v.InferOutput<typeof ReportSchema>;

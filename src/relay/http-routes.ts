@@ -1,5 +1,5 @@
 /**
- * HTTP routes: /healthz for operators, /probe for the extension (what the relay saw of this connection).
+ * HTTP routes: /healthz for operators (including media session load), /probe for the extension (what the relay saw of this connection).
  * /probe is readable cross-origin and exposes timing, because the extension reads it from its own origin.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -11,6 +11,9 @@ export interface RouteDeps {
   startedAt: number;
   now: () => number;
   openSockets: () => number;
+  /** Media sessions now, and the most the relay takes (the smaller of --max-sessions and the port range). */
+  sessions: () => { active: number; max: number };
+  mediaPorts: string;
 }
 
 const COMMON_HEADERS = {
@@ -46,6 +49,8 @@ export function handleHttp(req: IncomingMessage, res: ServerResponse, deps: Rout
         version: deps.version,
         uptimeS: Math.round((deps.now() - deps.startedAt) / 1000),
         connections: deps.openSockets(),
+        sessions: deps.sessions(),
+        mediaPorts: deps.mediaPorts,
       });
       return;
     case '/probe': {

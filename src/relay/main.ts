@@ -35,7 +35,20 @@ async function main(): Promise<void> {
     console.error(`relay: cannot load TLS certificate/key: ${(err as Error).message}`);
     process.exit(2);
   }
-  const relay = createRelay({ host: config.host, port: config.port, version: version(), tls, log });
+  const relay = createRelay({
+    host: config.host,
+    port: config.port,
+    version: version(),
+    tls,
+    log,
+    media: {
+      ports: config.mediaPorts,
+      address: config.mediaAddress,
+      iceTcp: config.iceTcp,
+      maxSessions: config.maxSessions,
+      setupTimeoutMs: config.setupTimeoutMs,
+    },
+  });
   // Signal handlers go in before the 'listening' line, so a supervisor that reacts to it can stop us cleanly.
   let stopping = false;
   const stop = (signal: string) => {
@@ -66,6 +79,12 @@ async function main(): Promise<void> {
     certificate: tls.generated ? 'generated self-signed' : 'loaded',
     sha256Fingerprint: tls.fingerprint256,
     spkiSha256: tls.spkiSha256,
+    media: {
+      address: config.mediaAddress,
+      ports: `${config.mediaPorts.first}-${config.mediaPorts.last}`,
+      iceTcp: config.iceTcp,
+      maxSessions: config.maxSessions,
+    },
   });
 }
 

@@ -7,7 +7,7 @@ import type { Socket } from 'node:net';
 import { handleHttp } from './http-routes.ts';
 import type { Logger } from './logger.ts';
 import type { TlsIdentity } from './tls-cert.ts';
-import { createWss } from './wss.ts';
+import { createWss, type MediaOptions } from './wss.ts';
 
 export interface RelayOptions {
   host: string;
@@ -15,18 +15,24 @@ export interface RelayOptions {
   version: string;
   tls: TlsIdentity;
   log: Logger;
+  media: MediaOptions;
 }
 
 export interface Relay {
   listen(): Promise<{ host: string; port: number }>;
-  /** Stops accepting, closes WebSockets with 1001 (going away), waits up to graceMs, then destroys sockets. */
+  /**
+   * Stops accepting, ends media sessions (telling clients 'shutdown'), closes WebSockets with 1001 (going
+   * away), waits up to graceMs for connections, then destroys sockets.
+   */
   close(graceMs: number): Promise<void>;
 }
 
 export function createRelay(opts: RelayOptions): Relay {
   const startedAt = Date.now();
   const sockets = new Set<Socket>();
-  const wss = createWss({ version: opts.version, log: opts.log, now: Date.now });
+  const relayWss = createWss({ version: opts.version, log: opts.log, now: Date.now, media: opts.media });
+  const { wss } = relayWss;
+  const { first, last } = opts.media.ports;
   const server: Server = createServer(
     {
       cert: opts.tls.cert,
@@ -42,6 +48,8 @@ export function createRelay(opts: RelayOptions): Relay {
         startedAt,
         now: Date.now,
         openSockets: () => sockets.size,
+        sessions: relayWss.sessions,
+        mediaPorts: `${first}-${last}`,
       }),
   );
   server.on('connection', (s: Socket) => {
@@ -71,14 +79,17 @@ export function createRelay(opts: RelayOptions): Relay {
       return listening;
     },
     close(graceMs) {
-      closing ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const ws of wss.clients) ws.close(1001, 'relay-shutting-down');
-        server.closeIdleConnections();
-        setTimeout(() => {
-          for (const s of sockets) s.destroy();
-        }, graceMs).unref();
-      });
+      closing ??= (async () => {
+        const serverClosed = new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+          setTimeout(() => {
+            for (const s of sockets) s.destroy();
+          }, graceMs).unref();
+        });
+        // Ends every session and closes every WebSocket with 1001; resolves once the media ports are free.
+        await Promise.all([serverClosed, relayWss.shutdown()]);
+      })();
       return closing;
     },
   };

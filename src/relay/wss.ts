@@ -1,35 +1,49 @@
-/** The WSS shell: parses nothing itself; hands text to the core and performs the actions it returns. */
+/**
+ * The WSS shell: greets each connection and hands it to its connection shell (which parses nothing itself:
+ * the core does). Owns what connections share: the media port pool, which is also the session cap.
+ */
 import type { IncomingMessage } from 'node:http';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { MAX_WS_MESSAGE_BYTES, type ServerMessage } from '../protocol/relay-messages.ts';
-import { type Action, handleClientText } from './core/handle-message.ts';
+import { PortPool } from './core/port-pool.ts';
 import { tlsOf } from './http-routes.ts';
 import type { Logger } from './logger.ts';
+import { type ConnectionHandle, type MediaSettings, serveConnection } from './ws-connection.ts';
 
-export function createWss(opts: { version: string; log: Logger; now: () => number }): WebSocketServer {
+export interface MediaOptions extends MediaSettings {
+  ports: { first: number; last: number };
+  maxSessions: number;
+}
+
+export interface RelayWss {
+  wss: WebSocketServer;
+  sessions(): { active: number; max: number };
+  /** Ends every session (telling its client), closes every WebSocket with 1001; resolves once all ports are free. */
+  shutdown(): Promise<void>;
+}
+
+export function createWss(opts: {
+  version: string;
+  log: Logger;
+  now: () => number;
+  media: MediaOptions;
+}): RelayWss {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_MESSAGE_BYTES });
+  const pool = new PortPool({ ...opts.media.ports, limit: opts.media.maxSessions });
+  const connections = new Set<ConnectionHandle>();
   wss.on('connection', (ws: WebSocket, req: IncomingMessage) => {
-    const send = (m: ServerMessage) => ws.send(JSON.stringify(m));
-    send({ type: 'hello', relayVersion: opts.version, tls: tlsOf(req) });
-    ws.on('message', (data, isBinary) => {
-      const actions: Action[] = isBinary
-        ? [
-            {
-              kind: 'send',
-              message: { type: 'error', code: 'bad-message', message: 'binary frames are not accepted' },
-            },
-            { kind: 'close', code: 1003, reason: 'bad-message' },
-          ]
-        : handleClientText(data.toString(), opts.now());
-      for (const a of actions) {
-        if (a.kind === 'send') send(a.message);
-        else {
-          opts.log.info({ event: 'ws-closed-by-relay', code: a.code, reason: a.reason });
-          ws.close(a.code, a.reason);
-        }
-      }
-    });
-    ws.on('error', (err) => opts.log.warn({ event: 'ws-error', err: err.message }));
+    const hello: ServerMessage = { type: 'hello', relayVersion: opts.version, tls: tlsOf(req) };
+    ws.send(JSON.stringify(hello));
+    const handle = serveConnection(ws, { pool, media: opts.media, log: opts.log, now: opts.now });
+    connections.add(handle);
+    // Kept until its port is free, so shutdown() also waits for sessions that are still closing.
+    ws.on('close', () => void handle.settled().then(() => connections.delete(handle)));
   });
-  return wss;
+  return {
+    wss,
+    sessions: () => ({ active: pool.inUse, max: pool.limit }),
+    async shutdown() {
+      await Promise.all([...connections].map((c) => c.shutdown()));
+    },
+  };
 }

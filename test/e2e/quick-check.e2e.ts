@@ -101,6 +101,7 @@ describe('command line', () => {
     expect(report.checks.map((c) => [c.id, c.status])).toEqual([
       ['relay-https', 'pass'],
       ['relay-wss', 'pass'],
+      ['secure-media', 'pass'],
     ]);
   });
 

@@ -4,6 +4,7 @@
  * fail: quality unusable (the stage failures are built in secure-media.ts).
  */
 import type { MediaMode } from '../../protocol/relay-messages.ts';
+import type { MediaReport } from '../../protocol/report.ts';
 import type { CheckResult } from '../types.ts';
 import { computeMos } from './e-model.ts';
 import type { MediaSample } from './media-context.ts';
@@ -24,7 +25,7 @@ export interface MediaMetrics {
 const round1 = (x: number | null) => (x === null ? null : Math.round(x * 10) / 10);
 
 /** The `media` object of the report: the figures a user or administrator reads. */
-export function mediaSummary(m: MediaMetrics) {
+export function mediaSummary(m: MediaMetrics): MediaReport {
   const s = m.stats;
   // RTCP round trip first; the data-channel probes measure the same path and fill in when RTCP has none yet.
   const rttMs = s.rttMs ?? m.probes.rttMedianMs;
@@ -61,7 +62,6 @@ export function mediaSummary(m: MediaMetrics) {
     samples: m.samples,
   };
 }
-export type MediaSummary = ReturnType<typeof mediaSummary>;
 
 export function mediaResult(
   base: { id: string; title: string },

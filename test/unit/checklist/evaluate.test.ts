@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { evaluateChecklist } from '../../../src/checklist/evaluate.ts';
 import { CHECKLIST } from '../../../src/checklist/items.ts';
 import type { Report } from '../../../src/protocol/report.ts';
+import { mediaReport } from '../../fakes/media-report.ts';
 
 const NOW = Date.parse('2026-11-21T12:00:00Z');
 const seed = readFileSync(
@@ -42,7 +43,7 @@ function report(over: Partial<Report> = {}): Report {
         data: {},
       },
     ],
-    media: { srtpCipher: 'SRTP_AES128_CM_HMAC_SHA1_80', transport: 'udp' },
+    media: mediaReport(),
     ...over,
   };
 }
@@ -74,7 +75,7 @@ describe('evaluateChecklist', () => {
   });
 
   it('flags an item whose evidence failed, even if the user ticked it', () => {
-    const bad = report({ media: { srtpCipher: null, transport: 'tcp' } });
+    const bad = report({ media: mediaReport({ srtpCipher: null, transport: 'tcp' }) });
     const r = evaluateChecklist(bad, { 'voip-encryption': '2026-11-01T00:00:00Z' }, NOW);
     expect(r.items.find((i) => i.item.id === 'voip-encryption')?.status).toBe('attention');
   });

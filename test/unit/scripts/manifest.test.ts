@@ -21,7 +21,9 @@ describe('forTarget', () => {
   });
 
   it('gives Firefox background scripts, a gecko id and data collection permissions, no Chrome-only keys', () => {
-    const m = forTarget(base, 'firefox', opts) as Record<string, any>;
+    const m = forTarget(base, 'firefox', opts) as Record<string, unknown> & {
+      browser_specific_settings: { gecko: Record<string, unknown> };
+    };
     expect(m.background).toEqual({ scripts: ['background.js'] });
     expect(m.permissions).toEqual(APPROVED.firefox);
     expect(m.browser_specific_settings.gecko.id).toMatch(/@/);

@@ -1,0 +1,97 @@
+/**
+ * What the media session, the clock and the process tell a connection, without sockets: the answer and
+ * local candidates to forward, DTLS connecting, failures, deadlines, shutdown and the client going away.
+ */
+import type { IceCandidate } from '../../protocol/relay-messages.ts';
+import { type Action, type ConnectionState, hasLiveSession, refuse, type Step } from './connection-state.ts';
+
+export type SessionEvent =
+  | { type: 'answer'; sdp: string }
+  | { type: 'local-candidate'; candidate: IceCandidate }
+  /** DTLS is connected: media can flow, and the setup deadline no longer applies. */
+  | { type: 'connected' }
+  /** The peer connection failed (werift error, ICE or DTLS failure). */
+  | { type: 'failed'; message: string }
+  /** No port or session slot is free, or the session's port turned out to be held by another process. */
+  | { type: 'busy'; retryAfterS: number };
+
+const ignore = (state: ConnectionState): Step => ({ state, actions: [] });
+
+/** Tells the client the session is over and ends it; the connection stays open for the client to close. */
+function endWithNotice(
+  state: ConnectionState,
+  reason: 'duration' | 'setup-timeout' | 'shutdown' | 'error',
+): Step {
+  return {
+    state: { ...state, phase: 'ended' },
+    actions: [
+      { kind: 'send', message: { type: 'session-ended', reason } },
+      { kind: 'end-session', reason },
+    ],
+  };
+}
+
+export function handleSessionEvent(state: ConnectionState, event: SessionEvent): Step {
+  if (!hasLiveSession(state)) return ignore(state);
+  switch (event.type) {
+    case 'answer': {
+      if (state.answered) return ignore(state);
+      const actions: Action[] = [{ kind: 'send', message: { type: 'answer', sdp: event.sdp } }];
+      for (const candidate of state.pendingLocalCandidates) {
+        actions.push({ kind: 'send', message: { type: 'candidate', candidate } });
+      }
+      return { state: { ...state, answered: true, pendingLocalCandidates: [] }, actions };
+    }
+    case 'local-candidate':
+      if (!state.answered) {
+        return {
+          state: { ...state, pendingLocalCandidates: [...state.pendingLocalCandidates, event.candidate] },
+          actions: [],
+        };
+      }
+      return {
+        state,
+        actions: [{ kind: 'send', message: { type: 'candidate', candidate: event.candidate } }],
+      };
+    case 'connected':
+      if (state.phase !== 'negotiating') return ignore(state);
+      return { state: { ...state, phase: 'active', setupDeadline: null }, actions: [] };
+    case 'failed':
+      // Before media flowed the client is still waiting for an answer or a connection: refuse plainly.
+      // Afterwards it has measured something, so it only needs to know the relay's side is gone.
+      if (state.phase === 'negotiating') {
+        return refuse(state, { type: 'error', code: 'media-failed', message: event.message }, 1011);
+      }
+      return endWithNotice(state, 'error');
+    case 'busy': {
+      const s = event.retryAfterS;
+      const message = `All media ports are in use; retry in ${s} s`;
+      return refuse(state, { type: 'error', code: 'busy', retryAfterS: s, message }, 1013);
+    }
+  }
+}
+
+/** Ends a session whose setup or end deadline has passed. */
+export function handleTimer(state: ConnectionState, now: number): Step {
+  if (!hasLiveSession(state)) return ignore(state);
+  if (state.phase === 'negotiating' && state.setupDeadline !== null && now >= state.setupDeadline) {
+    return endWithNotice(state, 'setup-timeout');
+  }
+  if (state.endDeadline !== null && now >= state.endDeadline) return endWithNotice(state, 'duration');
+  return ignore(state);
+}
+
+/** The relay is stopping: tell the client, end its session, close with 1001 (going away). */
+export function handleShutdown(state: ConnectionState): Step {
+  const step = hasLiveSession(state) ? endWithNotice(state, 'shutdown') : { state, actions: [] };
+  return {
+    state: { ...step.state, phase: 'ended' },
+    actions: [...step.actions, { kind: 'close', code: 1001, reason: 'relay-shutting-down' }],
+  };
+}
+
+/** The client's WebSocket closed: end its session without a word (there is nobody to tell). */
+export function handleClosed(state: ConnectionState): Step {
+  if (!hasLiveSession(state)) return { state: { ...state, phase: 'ended' }, actions: [] };
+  return { state: { ...state, phase: 'ended' }, actions: [{ kind: 'end-session', reason: 'closed' }] };
+}

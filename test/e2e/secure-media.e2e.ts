@@ -1,0 +1,119 @@
+/**
+ * Secure media end to end: the built extension in Chromium runs a real DTLS-SRTP audio loopback through the
+ * relay process (werift), on loopback.
+ */
+import { join } from 'node:path';
+import * as v from 'valibot';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ExtensionBrowser, launchWithExtension } from '../../src/cli/chromium.ts';
+import { request, runCheckInExtension } from '../../src/cli/drive-extension.ts';
+import { type Report, ReportSchema } from '../../src/protocol/report.ts';
+import { type RelayProcess, ROOT, startRelayProcess } from './harness/relay-process.ts';
+import { runCli } from './harness/run-cli.ts';
+
+let relay: RelayProcess;
+let browser: ExtensionBrowser;
+
+beforeAll(async () => {
+  relay = await startRelayProcess(['--media-ports', '47000-47019']);
+  browser = await launchWithExtension({
+    extensionDir: join(ROOT, 'dist/chrome'),
+    trustSpki: [relay.spkiSha256],
+  });
+});
+afterAll(async () => {
+  await browser?.close();
+  await relay?.stop();
+});
+
+describe('secure media loopback in Chromium', () => {
+  it('passes: DTLS connected, an SRTP cipher negotiated, echoed packets came back', async () => {
+    const page = await browser.openPage('options/options.html');
+    const report = await runCheckInExtension(page, { relayUrl: relay.url, targets: [] }, 'quick', 60_000);
+    const check = report.checks.find((c) => c.id === 'secure-media');
+    expect(check?.status, check?.summary).toBe('pass');
+    expect(report.verdict).toBe('ready');
+    const m = report.media;
+    if (!m) throw new Error(report.headline);
+    expect(m.encrypted).toBe(true);
+    expect(m.srtpCipher).toMatch(/^(SRTP_|AEAD_)/);
+    expect(m.dtlsCipher).toMatch(/^TLS_/);
+    expect(m.tlsVersion).toBe('DTLS 1.2');
+    expect(m.transport).toBe('udp');
+    expect(m.packetsSent).toBeGreaterThan(50);
+    expect(m.packetsReceived).toBeGreaterThan(50);
+    expect(m.probes.received).toBeGreaterThan(50);
+    expect(m.mos).toBeGreaterThan(4);
+    expect(m.timings.firstEchoMs).toBeGreaterThan(0);
+    await page.close();
+  });
+
+  it('shows encryption, transport and call quality in the popup', async () => {
+    const popup = await browser.openPage('popup/popup.html');
+    await popup.locator('[data-verdict]').waitFor({ timeout: 30_000 });
+    expect(await popup.locator('[data-verdict]').getAttribute('data-verdict')).toBe('ready');
+    expect(await popup.locator('[data-field="encrypted"]').textContent()).toMatch(/^Yes \(SRTP_/);
+    expect(await popup.locator('[data-field="transport"]').textContent()).toBe('UDP');
+    expect(await popup.locator('[data-field="mos"]').textContent()).toMatch(
+      /^MOS \d\.\d+ \((excellent|good)\)$/,
+    );
+    await popup.close();
+  });
+
+  it('prints the media object in the command line JSON report', async () => {
+    const r = await runCli(['--json', '--relay', relay.url, '--ca-cert', relay.certFile]);
+    expect(r.code, r.stderr).toBe(0);
+    const report = v.parse(ReportSchema, JSON.parse(r.stdout));
+    for (const key of [
+      'srtpCipher',
+      'dtlsCipher',
+      'tlsVersion',
+      'transport',
+      'candidateTypes',
+      'rttMs',
+      'jitterMs',
+      'lossPercent',
+      'mos',
+      'packetsSent',
+      'packetsReceived',
+      'timings',
+    ]) {
+      expect(report.media, key).toHaveProperty(key);
+    }
+  });
+
+  it('fails clearly within 5 s when the relay is killed in the middle of a run', async () => {
+    // Same key as the trusted relay, so the browser (launched with that key pinned) accepts it.
+    const victim = await startRelayProcess([
+      '--media-ports',
+      '47100-47109',
+      '--cert',
+      relay.certFile,
+      '--key',
+      join(relay.dataDir, 'relay-key.pem'),
+    ]);
+    const page = await browser.openPage('options/options.html');
+    try {
+      await request(page, { type: 'saveSettings', settings: { relayUrl: victim.url, targets: [] } });
+      const { runId } = (await request(page, { type: 'runCheck', mode: 'extended' })) as { runId: string };
+      await new Promise((r) => setTimeout(r, 3000));
+      await victim.stop('SIGKILL');
+      const killedAt = Date.now();
+      let report: Report | null = null;
+      while (Date.now() - killedAt < 10_000 && !report) {
+        const state = (await request(page, { type: 'getState' })) as { status: string; last: Report | null };
+        if (state.status === 'idle' && state.last?.runId === runId) report = state.last;
+        else await new Promise((r) => setTimeout(r, 100));
+      }
+      const elapsed = Date.now() - killedAt;
+      expect(report, 'the run never finished').not.toBeNull();
+      expect(elapsed).toBeLessThan(5000);
+      const media = report?.checks.find((c) => c.id === 'secure-media');
+      expect(media).toMatchObject({ status: 'fail', reason: 'relay-went-away' });
+      expect(report?.verdict).toBe('error');
+    } finally {
+      await page.close();
+      await victim.stop();
+    }
+  });
+});

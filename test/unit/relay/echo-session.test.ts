@@ -1,0 +1,120 @@
+/** The werift shell on its own: what it binds, what it asks werift not to do, and that it frees its port once. */
+import dgram from 'node:dgram';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RTCPeerConnection } from 'werift';
+import type { SessionEvent } from '../../../src/relay/core/handle-session-event.ts';
+import { createLogger } from '../../../src/relay/logger.ts';
+import { EchoSession } from '../../../src/relay/media/echo-session.ts';
+
+const cleanup: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const fn of cleanup.splice(0).reverse()) await fn();
+});
+
+/** A browser-like offer (audio + data channel) from a werift peer that stays open until the test ends. */
+async function offer(): Promise<string> {
+  const pc = new RTCPeerConnection({
+    iceServers: [],
+    iceUseIpv4: false,
+    iceUseIpv6: false,
+    iceAdditionalHostAddresses: ['127.0.0.1'],
+  });
+  cleanup.push(() => pc.close());
+  pc.addTransceiver('audio', { direction: 'sendrecv' });
+  pc.createDataChannel('probe', { ordered: false, maxRetransmits: 0 });
+  const o = await pc.createOffer();
+  for (const t of pc.iceTransports) t.connection.stunServer = undefined;
+  await pc.setLocalDescription(o);
+  return pc.localDescription?.sdp as string;
+}
+
+function session(port: number, iceTcp = true) {
+  const events: SessionEvent[] = [];
+  let released = 0;
+  const s = new EchoSession({
+    port,
+    address: '127.0.0.1',
+    iceTcp,
+    log: createLogger('silent'),
+    onEvent: (e) => events.push(e),
+    onReleased: () => {
+      released++;
+    },
+  });
+  cleanup.push(() => s.end('closed'));
+  return { s, events, released: () => released };
+}
+
+describe('EchoSession', () => {
+  it('answers on its one port, with werift’s Google STUN fallback switched off on every transport', async () => {
+    const { s, events } = session(47170);
+    s.start(await offer());
+    await expect.poll(() => events.some((e) => e.type === 'answer')).toBe(true);
+    expect(s.pc.iceTransports.length).toBeGreaterThan(0);
+    for (const t of s.pc.iceTransports) expect(t.connection.stunServer).toBeUndefined();
+    const candidates = events.flatMap((e) =>
+      e.type === 'local-candidate' && e.candidate ? [e.candidate.candidate] : [],
+    );
+    expect(candidates.map((c) => c.split(' ').slice(2, 8).join(' ')).sort()).toEqual([
+      expect.stringMatching(/^tcp \d+ 127\.0\.0\.1 47170 typ host$/), // passive: the same port as UDP
+      expect.stringMatching(/^tcp \d+ 127\.0\.0\.1 9 typ host$/), // active: connects out, listens nowhere
+      expect.stringMatching(/^udp \d+ 127\.0\.0\.1 47170 typ host$/),
+    ]);
+    expect(events).toContainEqual({ type: 'local-candidate', candidate: null });
+  });
+
+  it('offers no TCP candidate with ICE-TCP off', async () => {
+    const { s, events } = session(47171, false);
+    s.start(await offer());
+    await expect.poll(() => events.some((e) => e.type === 'answer')).toBe(true);
+    const candidates = events.flatMap((e) =>
+      e.type === 'local-candidate' && e.candidate ? [e.candidate.candidate] : [],
+    );
+    expect(candidates).toEqual([expect.stringMatching(/ udp \d+ 127\.0\.0\.1 47171 typ host/)]);
+  });
+
+  it('releases its port exactly once, however often and whenever it is ended', async () => {
+    const { s, released } = session(47172);
+    s.start(await offer());
+    // Ended while still answering, then again from every direction at once.
+    const ends = [s.end('bye'), s.end('closed'), s.end('shutdown')];
+    expect(new Set(ends).size).toBe(1);
+    await Promise.all(ends);
+    await s.end('error');
+    expect(released()).toBe(1);
+    // And the port really is free: werift closed its socket before the release.
+    const sock = dgram.createSocket('udp4');
+    await new Promise<void>((resolve, reject) => {
+      sock.once('error', reject);
+      sock.bind(47172, '127.0.0.1', resolve);
+    });
+    await new Promise<void>((r) => sock.close(() => r()));
+  });
+
+  it('reports busy, not a session without candidates, when another process holds its port', async () => {
+    const squatter = dgram.createSocket('udp4');
+    await new Promise<void>((r) => squatter.bind(47173, '127.0.0.1', r));
+    cleanup.push(() => new Promise<void>((r) => squatter.close(() => r())));
+    const { s, events } = session(47173);
+    s.start(await offer());
+    await expect.poll(() => events.some((e) => e.type === 'busy')).toBe(true);
+    expect(events).toContainEqual({ type: 'busy', retryAfterS: 1 });
+    expect(events.some((e) => e.type === 'answer')).toBe(false);
+  });
+
+  it.each([
+    ['nonsense', 'v=0\r\nnonsense'],
+    [
+      'an audio section without ICE credentials',
+      'v=0\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:0\r\n',
+    ],
+  ])('reports a failure, not a vacuous "connected", for an offer with %s', async (_name, sdp) => {
+    const { s, events } = session(47174);
+    s.start(sdp);
+    await expect
+      .poll(() => events)
+      .toEqual([
+        { type: 'failed', message: 'cannot answer the offer: no media section with ICE credentials' },
+      ]);
+  });
+});

@@ -1,0 +1,178 @@
+/**
+ * The media loopback end to end in Node: a werift peer in the browser's part, the real relay (WSS signaling,
+ * port pool, werift echo session) in process, real DTLS-SRTP over loopback.
+ */
+import dgram from 'node:dgram';
+import dns from 'node:dns';
+import { createServer } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startTestRelay, type TestRelay } from '../../helpers/in-process-relay.ts';
+import { SignalingClient } from '../../helpers/signaling-client.ts';
+import { BrowserPeer } from '../../helpers/werift-browser.ts';
+
+// Every datagram sent in this process, by destination, and every name looked up: the relay must talk to
+// nobody but its client. (werift resolves its STUN fallback, stun.l.google.com, with dns.promises.lookup
+// before sending; where DNS fails, as in CI sandboxes, the lookup is the only trace.)
+const destinations = new Set<string>();
+const lookups: string[] = [];
+const originalSend = dgram.Socket.prototype.send;
+const originalLookup = dns.promises.lookup;
+beforeAll(() => {
+  dns.promises.lookup = ((host: string) => {
+    lookups.push(host);
+    return Promise.reject(new Error(`test: no DNS for ${host}`));
+  }) as typeof dns.promises.lookup;
+  dgram.Socket.prototype.send = function (this: dgram.Socket, ...args: unknown[]) {
+    // send(msg, port, address, cb) or send(msg, offset, length, port, address, cb)
+    const address = args.find((a, i) => i > 0 && typeof a === 'string');
+    destinations.add(String(address));
+    return (originalSend as (...a: unknown[]) => void).apply(this, args);
+  } as typeof dgram.Socket.prototype.send;
+});
+afterAll(() => {
+  dgram.Socket.prototype.send = originalSend;
+  dns.promises.lookup = originalLookup;
+});
+
+const cleanup: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const fn of cleanup.splice(0).reverse()) await fn();
+});
+
+async function relayWith(first: number, last: number, extra: { setupTimeoutMs?: number } = {}) {
+  const relay = await startTestRelay({ media: { ports: { first, last }, ...extra } });
+  cleanup.push(() => relay.stop());
+  return relay;
+}
+async function signaling(relay: TestRelay) {
+  const sig = await SignalingClient.open(relay);
+  cleanup.push(() => sig.close());
+  return sig;
+}
+function browser(opts?: ConstructorParameters<typeof BrowserPeer>[0]) {
+  const peer = new BrowserPeer(opts);
+  cleanup.push(() => peer.close());
+  return peer;
+}
+
+/** Whether something else could bind this port now, UDP and TCP, on the media address. */
+async function portIsFree(port: number): Promise<{ udp: boolean; tcp: boolean }> {
+  const udp = await new Promise<boolean>((resolve) => {
+    const s = dgram.createSocket('udp4');
+    s.once('error', () => resolve(false));
+    s.bind(port, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
+  const tcp = await new Promise<boolean>((resolve) => {
+    const s = createServer();
+    s.once('error', () => resolve(false));
+    s.listen({ port, host: '127.0.0.1', exclusive: true }, () => s.close(() => resolve(true)));
+  });
+  return { udp, tcp };
+}
+
+const candidatePort = (c: string) => Number(c.split(' ')[5]);
+
+describe('media loopback through the relay', () => {
+  it('echoes audio RTP and data channel probes over DTLS-SRTP, then frees its port on bye', async () => {
+    const relay = await relayWith(47120, 47121);
+    const sig = await signaling(relay);
+    const peer = browser();
+    await peer.connect(sig);
+    peer.startRtp();
+
+    const answer = await sig.next('answer');
+    const relayCandidates = [...answer.sdp.matchAll(/^a=(candidate:.*)$/gm)].map((m) =>
+      (m[1] as string).trim(),
+    );
+    const port = candidatePort(relayCandidates[0] as string);
+    expect(port).toBeGreaterThanOrEqual(47120);
+    expect(port).toBeLessThanOrEqual(47121);
+    // One port for everything: UDP host, passive TCP on the same number, and the active TCP placeholder (9).
+    for (const c of relayCandidates) {
+      expect(c).toContain(' 127.0.0.1 ');
+      expect([port, 9]).toContain(candidatePort(c));
+    }
+    expect(relayCandidates.some((c) => / tcp .* typ host tcptype passive/.test(c))).toBe(true);
+    expect(await portIsFree(port)).toEqual({ udp: false, tcp: false });
+
+    await expect.poll(() => peer.echoedPackets, { timeout: 8000 }).toBeGreaterThanOrEqual(25);
+    // Never more back than sent: 1:1, same payload sizes.
+    expect(peer.echoedPackets).toBeLessThanOrEqual(peer.sentPackets);
+    expect(peer.echoedBytes / peer.echoedPackets).toBe(80);
+
+    const binary = Buffer.from([0, 1, 2, 255]);
+    peer.dc.send('{"seq":1,"t":123.5}');
+    peer.dc.send(binary);
+    await expect.poll(() => peer.dcEchoes.length, { timeout: 3000 }).toBe(2);
+    expect(peer.dcEchoes).toContainEqual('{"seq":1,"t":123.5}');
+    expect(peer.dcEchoes).toContainEqual(binary);
+
+    expect((await relay.healthz()).sessions).toEqual({ active: 1, max: 2 });
+    sig.send({ type: 'bye' });
+    await expect.poll(async () => (await relay.healthz()).sessions.active, { timeout: 3000 }).toBe(0);
+    expect(await portIsFree(port)).toEqual({ udp: true, tcp: true });
+    expect(sig.messages.map((m) => m.type)).not.toContain('session-ended');
+    expect(sig.messages.map((m) => m.type)).not.toContain('error');
+    expect([...destinations]).toEqual(['127.0.0.1']);
+    expect(lookups).toEqual([]);
+  });
+
+  it('refuses a second session with busy when the one-port range is in use, and frees it on close', async () => {
+    const relay = await relayWith(47130, 47130);
+    expect((await relay.healthz()).mediaPorts).toBe('47130-47130');
+    const first = await signaling(relay);
+    await browser().connect(first);
+    await first.next('answer');
+
+    const second = await signaling(relay);
+    await browser().connect(second);
+    const error = await second.next('error');
+    expect(error).toMatchObject({
+      code: 'busy',
+      message: expect.stringMatching(/^All media ports are in use; retry in \d+ s$/),
+    });
+    expect(error.retryAfterS).toBeGreaterThanOrEqual(1);
+    expect((await second.closed).code).toBe(1013);
+
+    // The first client leaves without a bye: closing its WebSocket frees the port for the next one.
+    first.close();
+    await expect.poll(async () => (await relay.healthz()).sessions.active, { timeout: 3000 }).toBe(0);
+    const third = await signaling(relay);
+    await browser().connect(third);
+    expect((await third.next('answer')).sdp).toContain(' 47130 typ host');
+  });
+
+  it('connects over the passive ICE-TCP listener, on the same port, when UDP is not an option', async () => {
+    const relay = await relayWith(47140, 47140);
+    const sig = await signaling(relay);
+    const peer = browser({ tcpOnly: true });
+    await peer.connect(sig);
+    peer.startRtp();
+    const answer = await sig.next('answer');
+    expect(answer.sdp).toMatch(/ tcp \d+ 127\.0\.0\.1 47140 typ host tcptype passive/);
+    expect(answer.sdp).toMatch(/ udp \d+ 127\.0\.0\.1 47140 typ host/);
+    await expect.poll(() => peer.echoedPackets, { timeout: 8000 }).toBeGreaterThanOrEqual(10);
+    expect(peer.nominatedProtocol()).toBe('tcp');
+  });
+
+  it('ends a session that never connects after the setup timeout, and frees its port', async () => {
+    const relay = await relayWith(47150, 47150, { setupTimeoutMs: 600 });
+    const sig = await signaling(relay);
+    await browser({ ignoreAnswer: true }).connect(sig);
+    await sig.next('answer');
+    expect(await sig.next('session-ended', 3000)).toEqual({ type: 'session-ended', reason: 'setup-timeout' });
+    await expect.poll(async () => (await relay.healthz()).sessions.active, { timeout: 3000 }).toBe(0);
+    expect(await portIsFree(47150)).toEqual({ udp: true, tcp: true });
+  });
+
+  it('on relay shutdown tells the client, closes 1001 and frees the port before close() resolves', async () => {
+    const relay = await startTestRelay({ media: { ports: { first: 47160, last: 47160 } } });
+    const sig = await signaling(relay);
+    await browser().connect(sig);
+    await sig.next('answer');
+    await relay.stop();
+    expect(await sig.next('session-ended')).toEqual({ type: 'session-ended', reason: 'shutdown' });
+    expect((await sig.closed).code).toBe(1001);
+    expect(await portIsFree(47160)).toEqual({ udp: true, tcp: true });
+  });
+});
