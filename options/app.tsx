@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { PROFILES } from '../src/profiles/index.ts';
 import { parseSettings, type Settings } from '../src/protocol/settings.ts';
 
 export interface SettingsActions {
@@ -10,12 +11,14 @@ export interface SettingsActions {
 export function OptionsApp({ actions }: { actions: SettingsActions }) {
   const [relayUrl, setRelayUrl] = useState('');
   const [targets, setTargets] = useState('');
+  const [profile, setProfile] = useState<string>('desk-phone');
   const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
 
   useEffect(() => {
     actions.load().then((s) => {
       setRelayUrl(s.relayUrl);
       setTargets(s.targets.join('\n'));
+      setProfile(s.profile);
     });
   }, [actions]);
 
@@ -23,6 +26,7 @@ export function OptionsApp({ actions }: { actions: SettingsActions }) {
     e.preventDefault();
     const candidate = {
       relayUrl,
+      profile,
       targets: targets
         .split('\n')
         .map((t) => t.trim())
@@ -50,6 +54,15 @@ export function OptionsApp({ actions }: { actions: SettingsActions }) {
           onInput={(e) => setRelayUrl(e.currentTarget.value)}
         />
         <p class="hint">The companion relay the checks run against, e.g. https://relay.example.com:8443</p>
+        <label for="profile">Profile</label>
+        <select id="profile" value={profile} onChange={(e) => setProfile(e.currentTarget.value)}>
+          {PROFILES.map((p) => (
+            <option key={p.id} value={p.id}>
+              {p.name}
+            </option>
+          ))}
+        </select>
+        <p class="hint">Which of the provider's port tables the firewall check probes.</p>
         <label for="targets">Extra HTTPS targets (one per line)</label>
         <textarea id="targets" rows={4} value={targets} onInput={(e) => setTargets(e.currentTarget.value)} />
         <p class="hint">Your provider's web and provisioning hosts, checked for reachability.</p>

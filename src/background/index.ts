@@ -2,7 +2,7 @@
 import { getBrowser, TARGET } from '../platform/browser.ts';
 import { handleMessages } from '../platform/messaging.ts';
 import { loadSettings, saveSettings } from '../platform/settings-store.ts';
-import { createMediaRunner } from './media-host.ts';
+import { createWebRtcHost } from './media-host.ts';
 import { createRunManager } from './run-manager.ts';
 
 const api = getBrowser();
@@ -11,7 +11,7 @@ const runs = createRunManager({
   fetch: globalThis.fetch.bind(globalThis),
   WebSocket: globalThis.WebSocket,
   now: () => performance.now(),
-  media: createMediaRunner(api),
+  webrtc: createWebRtcHost(api),
   browserName: `${TARGET} ${navigator.userAgent.match(/(Chrome|Firefox)\/[\d.]+/)?.[0] ?? ''}`.trim(),
 });
 

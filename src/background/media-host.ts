@@ -1,34 +1,84 @@
 /**
- * Where the media loopback runs. Chrome's service worker has no RTCPeerConnection, so Chrome runs it in an
- * offscreen document (reason WEB_RTC); Firefox's background page has WebRTC and runs it in place.
+ * Where WebRTC runs. Chrome's service worker has no RTCPeerConnection, so Chrome runs the media loopback and
+ * the UDP port probes in an offscreen document (reason WEB_RTC); Firefox's background page has WebRTC and
+ * runs them in place.
  */
 import 'webrtc-adapter';
 import * as v from 'valibot';
 import { webAudioTone } from '../checks/media/media-context.ts';
 import { checkSecureMedia } from '../checks/media/secure-media.ts';
 import type { MediaRunner } from '../checks/plan.ts';
+import { runIceProbes } from '../checks/ports/ice-probe.ts';
+import type { IceProbeBatch, PortMatrixContext } from '../checks/ports/port-matrix.ts';
 import type { CheckResult } from '../checks/types.ts';
 import { type Browser, TARGET } from '../platform/browser.ts';
 import { ensureOffscreen } from '../platform/offscreen.ts';
 import { CheckResultSchema } from '../protocol/report.ts';
 import type { OffscreenRequest } from '../protocol/runtime-messages.ts';
 
-export function createMediaRunner(api: Browser): MediaRunner {
-  if (TARGET === 'chrome') {
-    return async (relayUrl, mode): Promise<CheckResult> => {
-      await ensureOffscreen();
-      const req: OffscreenRequest = { target: 'offscreen', type: 'runMedia', relayUrl, mode };
-      const reply = await api.runtime.sendMessage(req);
-      const parsed = v.safeParse(CheckResultSchema, reply);
+export interface WebRtcHost {
+  media: MediaRunner;
+  iceProbes: PortMatrixContext['iceProbes'];
+}
+
+const IceBatchSchema = v.object({
+  results: v.array(
+    v.object({
+      providerPort: v.number(),
+      relayPort: v.number(),
+      status: v.picklist(['open', 'blocked', 'error']),
+      reason: v.string(),
+      ms: v.number(),
+    }),
+  ),
+  localAddresses: v.array(v.string()),
+});
+
+function viaOffscreen(api: Browser): WebRtcHost {
+  const ask = async (req: OffscreenRequest): Promise<unknown> => {
+    await ensureOffscreen();
+    return api.runtime.sendMessage(req);
+  };
+  return {
+    async media(relayUrl, mode): Promise<CheckResult> {
+      const parsed = v.safeParse(
+        CheckResultSchema,
+        await ask({ target: 'offscreen', type: 'runMedia', relayUrl, mode }),
+      );
       if (!parsed.success) throw new Error('the offscreen document returned no media result');
       return parsed.output as CheckResult;
-    };
-  }
-  return (relayUrl, mode) =>
-    checkSecureMedia(relayUrl, mode, {
-      RTCPeerConnection: globalThis.RTCPeerConnection,
-      WebSocket: globalThis.WebSocket,
-      now: () => performance.now(),
-      createTone: webAudioTone(globalThis.AudioContext),
-    });
+    },
+    async iceProbes(targets, creds, timeoutMs): Promise<IceProbeBatch> {
+      const reply = await ask({
+        target: 'offscreen',
+        type: 'runIceProbes',
+        targets,
+        ufrag: creds.ufrag,
+        pwd: creds.pwd,
+        timeoutMs,
+      });
+      const parsed = v.safeParse(IceBatchSchema, reply);
+      if (!parsed.success) throw new Error('the offscreen document returned no probe results');
+      return parsed.output;
+    },
+  };
+}
+
+function inPlace(): WebRtcHost {
+  const now = () => performance.now();
+  return {
+    media: (relayUrl, mode) =>
+      checkSecureMedia(relayUrl, mode, {
+        RTCPeerConnection: globalThis.RTCPeerConnection,
+        WebSocket: globalThis.WebSocket,
+        now,
+        createTone: webAudioTone(globalThis.AudioContext),
+      }),
+    iceProbes: (targets, creds, timeoutMs) =>
+      runIceProbes(globalThis.RTCPeerConnection, targets, creds, timeoutMs, now),
+  };
+}
+
+export function createWebRtcHost(api: Browser): WebRtcHost {
+  return TARGET === 'chrome' ? viaOffscreen(api) : inPlace();
 }

@@ -4,7 +4,6 @@
  */
 import { buildReport, type RunMeta } from '../checks/build-report.ts';
 import type { CheckContext } from '../checks/context.ts';
-import type { MediaRunner } from '../checks/plan.ts';
 import { quickCheckPlan } from '../checks/plan.ts';
 import { runChecks } from '../checks/runner.ts';
 import type { CheckResult } from '../checks/types.ts';
@@ -15,6 +14,7 @@ import { loadSettings } from '../platform/settings-store.ts';
 import type { MediaMode } from '../protocol/relay-messages.ts';
 import type { RunState } from '../protocol/runtime-messages.ts';
 import { showBadge } from './badge.ts';
+import type { WebRtcHost } from './media-host.ts';
 
 export interface RunManagerDeps {
   api: Browser;
@@ -22,7 +22,7 @@ export interface RunManagerDeps {
   WebSocket: typeof WebSocket;
   now: () => number;
   browserName: string;
-  media: MediaRunner;
+  webrtc: WebRtcHost;
 }
 
 export function createRunManager(deps: RunManagerDeps) {
@@ -48,7 +48,7 @@ export function createRunManager(deps: RunManagerDeps) {
     };
     try {
       const results = await runChecks(
-        quickCheckPlan(settings, ctx, deps.media, mode),
+        quickCheckPlan(settings, { ...ctx, iceProbes: deps.webrtc.iceProbes }, deps.webrtc.media, mode),
         (r: CheckResult) => void write((s) => ({ ...s, progress: [...s.progress, r] })),
         deps.now,
       );

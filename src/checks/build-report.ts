@@ -33,10 +33,39 @@ export function buildReport(meta: RunMeta, checks: readonly CheckResult[], inter
     interrupted,
     checks: checks.map((c) => ({ ...c, data: { ...c.data } })),
     media: mediaOf(checks),
+    ports: portsOf(checks),
+    nat: natOf(checks),
+    tls: tlsOf(checks),
   };
 }
 
 function mediaOf(checks: readonly CheckResult[]): MediaReport | null {
   const parsed = v.safeParse(MediaReportSchema, checks.find((c) => c.id === 'secure-media')?.data.media);
   return parsed.success ? parsed.output : null;
+}
+
+function portsOf(checks: readonly CheckResult[]): Report['ports'] {
+  const parsed = v.safeParse(
+    v.array(PortResultSchema),
+    checks.find((c) => c.id === 'port-matrix')?.data.ports,
+  );
+  return parsed.success ? parsed.output : [];
+}
+
+function natOf(checks: readonly CheckResult[]): Report['nat'] {
+  const parsed = v.safeParse(NatReportSchema, checks.find((c) => c.id === 'port-matrix')?.data.nat);
+  return parsed.success ? parsed.output : null;
+}
+
+function tlsOf(checks: readonly CheckResult[]): Report['tls'] {
+  const seen = (id: string) => {
+    const d = checks.find((c) => c.id === id)?.data;
+    return d && typeof d.tlsVersion === 'string'
+      ? { version: d.tlsVersion, cipher: typeof d.tlsCipher === 'string' ? d.tlsCipher : null }
+      : null;
+  };
+  const https = seen('relay-https');
+  const wss = seen('relay-wss');
+  const measured = [https, wss].filter((t) => t !== null);
+  return { https, wss, ok: measured.length ? measured.every((t) => !isTlsTooOld(t.version)) : null };
 }

@@ -2,9 +2,9 @@
 
 import type { MediaMode } from '../protocol/relay-messages.ts';
 import type { Settings } from '../protocol/settings.ts';
-import type { CheckContext } from './context.ts';
 import { checkHttps } from './https-reachability.ts';
 import { mediaCheckLimitMs, SECURE_MEDIA } from './media/secure-media.ts';
+import { checkPortMatrix, PORT_MATRIX, type PortMatrixContext } from './ports/port-matrix.ts';
 import { checkRelayHttps, RELAY_HTTPS } from './relay-https.ts';
 import { checkRelayWss, RELAY_WSS } from './relay-wss.ts';
 import type { PlannedCheck } from './runner.ts';
@@ -15,7 +15,7 @@ export type MediaRunner = (relayUrl: string, mode: MediaMode) => Promise<CheckRe
 
 export function quickCheckPlan(
   settings: Settings,
-  ctx: CheckContext,
+  ctx: PortMatrixContext,
   media: MediaRunner,
   mode: MediaMode = 'quick',
 ): PlannedCheck[] {
@@ -27,5 +27,6 @@ export function quickCheckPlan(
       return { id: target.id, title: target.title, run: () => checkHttps(target, ctx) };
     }),
     { ...SECURE_MEDIA, run: () => media(settings.relayUrl, mode), limitMs: mediaCheckLimitMs(mode) },
+    { ...PORT_MATRIX, run: () => checkPortMatrix(settings.relayUrl, settings.profile, ctx) },
   ];
 }

@@ -14,10 +14,10 @@ export type TimedFetchResult =
 export async function timedFetch(
   ctx: CheckContext,
   url: URL,
-  opts: { readJson?: boolean; redirect?: RequestRedirect } = {},
+  opts: { readJson?: boolean; redirect?: RequestRedirect; timeoutMs?: number } = {},
 ): Promise<TimedFetchResult> {
   const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(), TIMEOUTS.httpsMs);
+  const timer = setTimeout(() => abort.abort(), opts.timeoutMs ?? TIMEOUTS.httpsMs);
   try {
     const res = await ctx.fetch(url.toString(), {
       cache: 'no-store',

@@ -2,7 +2,8 @@
  * The run's verdict and headline from its check results. Pure, so every combination is unit-tested.
  *
  * - blocked: a relay check failed, or secure media could not get through (ICE, DTLS, no echo, no SRTP), or
- *   every check failed: Secure Voice needs both the TLS signaling path and SRTP media;
+ *   Secure Voice ports of the provider's table are blocked, or every check failed: Secure Voice needs the
+ *   TLS signaling path, its ports, and SRTP media;
  * - error: the relay went away or was busy mid-run, or a check crashed with nothing else failing: the result
  *   says nothing about this network, so the user should retry;
  * - degraded: something warned, or a non-essential target failed;
@@ -34,6 +35,13 @@ export function verdictOf(checks: readonly CheckResult[]): { verdict: Verdict; h
     return {
       verdict: 'blocked',
       headline: `Calls may connect, but secure media is blocked. ${mediaBlocked.summary}`,
+    };
+  }
+  const portsBlocked = failed.find((c) => c.id === 'port-matrix' && c.reason === 'ports-blocked');
+  if (portsBlocked) {
+    return {
+      verdict: 'blocked',
+      headline: `Blocked: the provider's ports are closed. ${portsBlocked.summary}`,
     };
   }
   if (checks.length > 0 && failed.length === checks.length) {

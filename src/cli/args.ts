@@ -2,9 +2,10 @@
 import { parseArgs } from 'node:util';
 import { parseSettings, type Settings } from '../protocol/settings.ts';
 
-export const USAGE = `usage: npm run check -- [--relay URL] [--target URL]... [--json] [--extended] [--ca-cert FILE] [--show-browser]
+export const USAGE = `usage: npm run check -- [--relay URL] [--target URL]... [--profile ID] [--json] [--extended] [--ca-cert FILE] [--show-browser]
   --relay URL     the relay to test against (default: the local relay, https://127.0.0.1:8443)
   --target URL    an extra HTTPS endpoint to check (repeatable)
+  --profile ID    port table to probe: desk-phone (default), mobile-app, desktop-app, meetings
   --json          print one JSON report on stdout instead of text
   --extended      30 s of audio with per-second samples instead of the 3 s quick check
   --ca-cert FILE  trust this certificate (PEM) for the relay, e.g. a self-signed one
@@ -29,6 +30,7 @@ export function parseCheckArgs(argv: string[], defaultRelay: string): CheckArgs 
       options: {
         relay: { type: 'string' },
         target: { type: 'string', multiple: true },
+        profile: { type: 'string' },
         json: { type: 'boolean', default: false },
         extended: { type: 'boolean', default: false },
         'ca-cert': { type: 'string' },
@@ -43,11 +45,11 @@ export function parseCheckArgs(argv: string[], defaultRelay: string): CheckArgs 
   const parsed = parseSettings({
     relayUrl: (values.relay as string | undefined) ?? defaultRelay,
     targets: (values.target as string[] | undefined) ?? [],
+    profile: values.profile as string | undefined,
   });
   if (!parsed.ok) {
-    throw new UsageError(
-      `--${parsed.error.startsWith('relayUrl') ? 'relay' : 'target'}: ${parsed.error.replace(/^[\w.]+: /, '')}`,
-    );
+    const flag = { relayUrl: 'relay', profile: 'profile' }[parsed.error.split(/[.:]/)[0] ?? ''] ?? 'target';
+    throw new UsageError(`--${flag}: ${parsed.error.replace(/^[\w.]+: /, '')}`);
   }
   return {
     settings: parsed.value,

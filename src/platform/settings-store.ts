@@ -1,10 +1,15 @@
 /** Settings in extension storage, with build-time defaults; invalid stored values fall back to defaults. */
+import { DEFAULT_PROFILE_ID } from '../profiles/index.ts';
 import { parseSettings, type Settings } from '../protocol/settings.ts';
 import type { Browser } from './browser.ts';
 
 declare const __DEFAULT_RELAY_URL__: string;
 
-export const DEFAULT_SETTINGS: Settings = { relayUrl: __DEFAULT_RELAY_URL__, targets: [] };
+export const DEFAULT_SETTINGS: Settings = {
+  relayUrl: __DEFAULT_RELAY_URL__,
+  targets: [],
+  profile: DEFAULT_PROFILE_ID,
+};
 
 const KEY = 'settings';
 

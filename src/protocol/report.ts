@@ -79,6 +79,42 @@ export const MediaReportSchema = v.object({
 });
 export type MediaReport = v.InferOutput<typeof MediaReportSchema>;
 
+/** One probed (or untestable) port of the provider's table, as the JSON report's `ports` array carries it. */
+export const PortResultSchema = v.object({
+  profile: v.string(),
+  row: v.string(),
+  protocol: v.string(),
+  transport: v.picklist(['tcp', 'udp']),
+  port: v.number(),
+  status: v.picklist([
+    'open',
+    'blocked',
+    'refused',
+    'browser-blocked',
+    'relay-unavailable',
+    'not-testable',
+    'error',
+  ]),
+  reason: v.string(),
+  ms: nullableNumber,
+});
+
+export const NatReportSchema = v.object({
+  natDetected: v.nullable(v.boolean()),
+  mapping: v.picklist(['endpoint-independent', 'symmetric', 'unknown']),
+  pathsDiffer: v.nullable(v.boolean()),
+  summary: v.string(),
+  portsCompared: v.number(),
+});
+
+const TlsSeen = v.nullable(v.object({ version: v.nullable(v.string()), cipher: v.nullable(v.string()) }));
+export const TlsReportSchema = v.object({
+  https: TlsSeen,
+  wss: TlsSeen,
+  /** TLS 1.2 or later on every connection measured; null when none was. */
+  ok: v.nullable(v.boolean()),
+});
+
 export const Verdict = v.picklist(['ready', 'degraded', 'blocked', 'error']);
 export type Verdict = v.InferOutput<typeof Verdict>;
 
@@ -98,5 +134,8 @@ export const ReportSchema = v.object({
   checks: v.array(CheckResultSchema),
   /** The media loopback's figures (ciphers, transport, RTT, jitter, loss, MOS), or null when it did not run. */
   media: v.nullable(MediaReportSchema),
+  ports: v.array(PortResultSchema),
+  nat: v.nullable(NatReportSchema),
+  tls: TlsReportSchema,
 });
 export type Report = v.InferOutput<typeof ReportSchema>;

@@ -8,12 +8,31 @@ import { CheckResultSchema, ReportSchema } from './report.ts';
 import { SettingsSchema } from './settings.ts';
 
 /** Background → offscreen document (Chrome): run the media loopback there, where WebRTC exists. */
-export const OffscreenRequest = v.strictObject({
-  target: v.literal('offscreen'),
-  type: v.literal('runMedia'),
-  relayUrl: v.string(),
-  mode: MediaMode,
-});
+export const OffscreenRequest = v.variant('type', [
+  v.strictObject({
+    target: v.literal('offscreen'),
+    type: v.literal('runMedia'),
+    relayUrl: v.string(),
+    mode: MediaMode,
+  }),
+  v.strictObject({
+    target: v.literal('offscreen'),
+    type: v.literal('runIceProbes'),
+    targets: v.pipe(
+      v.array(
+        v.strictObject({
+          address: v.pipe(v.string(), v.maxLength(64)),
+          relayPort: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(65535)),
+          providerPort: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(65535)),
+        }),
+      ),
+      v.maxLength(64),
+    ),
+    ufrag: v.pipe(v.string(), v.maxLength(64)),
+    pwd: v.pipe(v.string(), v.maxLength(256)),
+    timeoutMs: v.pipe(v.number(), v.minValue(100), v.maxValue(30_000)),
+  }),
+]);
 export type OffscreenRequest = v.InferOutput<typeof OffscreenRequest>;
 
 export const RuntimeRequest = v.variant('type', [

@@ -1,5 +1,6 @@
 /** User/administrator settings, validated wherever they enter: options page, storage, command line. */
 import * as v from 'valibot';
+import { DEFAULT_PROFILE_ID, PROFILE_IDS } from '../profiles/index.ts';
 
 const httpsUrl = v.pipe(
   v.string(),
@@ -14,8 +15,11 @@ export const SettingsSchema = v.strictObject({
   relayUrl: httpsUrl,
   /** Extra HTTPS endpoints whose reachability is checked (the provider's web and provisioning hosts). */
   targets: v.pipe(v.array(httpsUrl), v.maxLength(20)),
+  /** Which of the provider's port tables the firewall matrix probes. */
+  profile: v.optional(v.picklist(PROFILE_IDS), DEFAULT_PROFILE_ID),
 });
 export type Settings = v.InferOutput<typeof SettingsSchema>;
+export type SettingsInput = v.InferInput<typeof SettingsSchema>;
 
 export function parseSettings(raw: unknown): { ok: true; value: Settings } | { ok: false; error: string } {
   const r = v.safeParse(SettingsSchema, raw);

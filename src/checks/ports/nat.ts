@@ -1,0 +1,63 @@
+/**
+ * NAT behaviour from what the relay saw. Pure.
+ * - The same public address and port seen at two different relay UDP ports: endpoint-independent mapping
+ *   (friendly to media). Different ports: symmetric NAT, where media may need a TURN relay.
+ * - The public address seen over HTTPS differs from the one seen over STUN: web and UDP traffic leave through
+ *   different paths (VPN split tunnel, proxy).
+ */
+export interface Binding {
+  relayPort: number;
+  providerPort: number;
+  remoteAddress: string;
+  remotePort: number;
+}
+
+export type NatMapping = 'endpoint-independent' | 'symmetric' | 'unknown';
+
+export interface NatResult {
+  /** The browser's address as the relay saw it differs from every local address the browser has. */
+  natDetected: boolean | null;
+  mapping: NatMapping;
+  /** HTTPS and UDP left through different public addresses. */
+  pathsDiffer: boolean | null;
+  summary: string;
+  /** How many relay ports the classification rests on. */
+  portsCompared: number;
+}
+
+const strip = (a: string) => a.replace(/^::ffff:/i, '');
+
+export function classifyNat(
+  bindings: readonly Binding[],
+  httpsClientAddress: string | null,
+  localAddresses: readonly string[],
+): NatResult {
+  const byPort = new Map<number, Binding>();
+  for (const b of bindings) if (!byPort.has(b.relayPort)) byPort.set(b.relayPort, b);
+  const distinct = [...byPort.values()];
+  const mappings = new Set(distinct.map((b) => `${strip(b.remoteAddress)}:${b.remotePort}`));
+  const mapping: NatMapping =
+    distinct.length < 2 ? 'unknown' : mappings.size === 1 ? 'endpoint-independent' : 'symmetric';
+  const udpAddress = distinct[0] ? strip(distinct[0].remoteAddress) : null;
+  const pathsDiffer = udpAddress && httpsClientAddress ? strip(httpsClientAddress) !== udpAddress : null;
+  const natDetected =
+    udpAddress === null || localAddresses.length === 0
+      ? null
+      : !localAddresses.map(strip).includes(udpAddress);
+  const parts: string[] = [];
+  if (natDetected === true)
+    parts.push('This computer is behind NAT (a firewall/router translates its address).');
+  if (natDetected === false) parts.push('No NAT between this computer and the relay.');
+  if (mapping === 'symmetric') {
+    parts.push(
+      'The NAT is symmetric: each destination gets a new mapping, so media may need a relay (TURN).',
+    );
+  }
+  if (mapping === 'endpoint-independent')
+    parts.push('The NAT keeps one mapping for all destinations (good for media).');
+  if (pathsDiffer) {
+    parts.push('Web and UDP traffic leave through different public addresses (VPN split tunnel or proxy).');
+  }
+  if (parts.length === 0) parts.push('Not enough UDP answers to tell the NAT behaviour.');
+  return { natDetected, mapping, pathsDiffer, summary: parts.join(' '), portsCompared: distinct.length };
+}

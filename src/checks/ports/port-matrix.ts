@@ -1,0 +1,220 @@
+/**
+ * The firewall port matrix: every testable port of the chosen profile probed in parallel against the
+ * relay's probe listeners, rolled up per row, with the remediation list and the NAT behaviour.
+ * Reports speak of the provider's ports; the relay maps them to the ports it really listens on.
+ */
+import { profileById } from '../../profiles/index.ts';
+import { type ProbeTarget, probeTargets } from '../../profiles/sample-ports.ts';
+import type { Profile } from '../../profiles/types.ts';
+import type { CheckContext } from '../context.ts';
+import { redactIp } from '../redact.ts';
+import type { CheckResult } from '../types.ts';
+import type { IceCredentials, IceProbeResult, IceProbeTarget } from './ice-probe.ts';
+import { classifyNat } from './nat.ts';
+import { openProbeSession, type ProbeSession } from './probe-session.ts';
+import { profileStatus, remediation, rollUpRows } from './rollup.ts';
+import { tcpProbe } from './tcp-probe.ts';
+import type { PortResult, PortStatus } from './types.ts';
+
+export const PORT_MATRIX = { id: 'port-matrix', title: "Firewall: the provider's ports" } as const;
+
+/** Per-probe limit; probes run in parallel, so an open network finishes well inside 5 s. */
+export const PORT_PROBE_TIMEOUT_MS = 3000;
+
+export interface IceProbeBatch {
+  results: IceProbeResult[];
+  /** Host addresses the browser gathered (to tell whether the relay saw a translated address). */
+  localAddresses: string[];
+}
+
+export interface PortMatrixContext extends CheckContext {
+  iceProbes(targets: IceProbeTarget[], creds: IceCredentials, timeoutMs: number): Promise<IceProbeBatch>;
+}
+
+interface Probed {
+  status: PortStatus;
+  reason: string;
+  ms: number | null;
+}
+
+export async function checkPortMatrix(
+  relayUrl: string,
+  profileId: string,
+  ctx: PortMatrixContext,
+): Promise<CheckResult> {
+  const started = ctx.now();
+  const profile = profileById(profileId);
+  if (!profile) {
+    return fail(
+      'unknown-profile',
+      'config',
+      `Unknown profile "${profileId}". Pick one in the options.`,
+      started,
+      ctx,
+    );
+  }
+  const opened = await openProbeSession(ctx, relayUrl);
+  if (!opened.ok) return fail(opened.reason, 'wss', opened.summary, started, ctx);
+  const session = opened.session;
+  try {
+    const targets = probeTargets(profile);
+    const probed = await probeAll(targets, session, new URL(relayUrl).hostname, ctx);
+    const bindings = await session.observed();
+    const ports = toPortResults(profile, targets, probed);
+    const rows = rollUpRows(profile, ports);
+    const nat = classifyNat(bindings, session.info.clientAddress ?? null, probed.localAddresses);
+    const fix = remediation(rows);
+    const status = profileStatus(rows);
+    const blockedSecure = rows.filter(
+      (r) => r.secureVoice && (r.status === 'blocked' || r.status === 'partial'),
+    );
+    const data = {
+      profile: profile.id,
+      profileStatus: status,
+      ports,
+      rows,
+      remediation: fix,
+      nat: { ...nat, relaySaw: bindings.map((b) => ({ ...b, remoteAddress: redactIp(b.remoteAddress) })) },
+    };
+    const durationMs = Math.round(ctx.now() - started);
+    if (blockedSecure.length > 0) {
+      const list = blockedSecure
+        .map((r) => `${r.transport.toUpperCase()} ${r.ports} (${r.purpose})`)
+        .join('; ');
+      return {
+        ...PORT_MATRIX,
+        status: 'fail',
+        reason: 'ports-blocked',
+        step: blockedSecure.some((r) => r.transport === 'udp') ? 'ice' : 'tcp',
+        summary: `Blocked for Secure Voice: ${list}. Give your IT administrator the remediation list.`,
+        durationMs,
+        data,
+      };
+    }
+    if (fix.length > 0 || status === 'unknown') {
+      return {
+        ...PORT_MATRIX,
+        status: 'warn',
+        reason: fix.length > 0 ? 'some-ports-blocked' : 'ports-unmeasured',
+        summary:
+          fix.length > 0
+            ? `Secure Voice ports are open, but ${fix.length} other row(s) are blocked: ${fix.map((f) => `${f.protocol} ${f.ports}`).join(', ')}.`
+            : 'Some ports could not be measured (the relay does not listen on them). See the matrix.',
+        durationMs,
+        data,
+      };
+    }
+    return {
+      ...PORT_MATRIX,
+      status: 'pass',
+      reason: 'ok',
+      summary: `All ${ports.filter((p) => p.status === 'open').length} probed ports of the ${profile.name} profile are open.`,
+      durationMs,
+      data,
+    };
+  } finally {
+    session.close();
+  }
+}
+
+async function probeAll(
+  targets: readonly ProbeTarget[],
+  session: ProbeSession,
+  relayHost: string,
+  ctx: PortMatrixContext,
+): Promise<{ byKey: Map<string, Probed>; localAddresses: string[] }> {
+  const byKey = new Map<string, Probed>();
+  const key = (t: { transport: string; port: number }) => `${t.transport}:${t.port}`;
+  const unbound = new Set(session.info.unbound.map((u) => `${u.transport}:${u.providerPort}`));
+  const iceTargets: IceProbeTarget[] = [];
+  const tcpJobs: Array<Promise<void>> = [];
+  for (const t of targets) {
+    if (t.browserRestricted) {
+      byKey.set(key(t), { status: 'browser-blocked', reason: 'browser-restricted-port', ms: null });
+      continue;
+    }
+    const mapped = (t.transport === 'tcp' ? session.info.tcp : session.info.udp).find(
+      (m) => m.providerPort === t.port,
+    );
+    if (!mapped || unbound.has(key(t))) {
+      byKey.set(key(t), { status: 'relay-unavailable', reason: 'relay-not-listening', ms: null });
+      continue;
+    }
+    if (t.transport === 'udp') {
+      iceTargets.push({ address: session.info.address, relayPort: mapped.relayPort, providerPort: t.port });
+    } else {
+      tcpJobs.push(
+        tcpProbe(ctx, relayHost, mapped.relayPort, PORT_PROBE_TIMEOUT_MS).then((r) => {
+          byKey.set(key(t), r);
+        }),
+      );
+    }
+  }
+  const ice = iceTargets.length
+    ? ctx.iceProbes(iceTargets, session.info, PORT_PROBE_TIMEOUT_MS)
+    : Promise.resolve({ results: [], localAddresses: [] });
+  const [batch] = await Promise.all([ice, ...tcpJobs]);
+  for (const r of batch.results)
+    byKey.set(`udp:${r.providerPort}`, { status: r.status, reason: r.reason, ms: r.ms });
+  return { byKey, localAddresses: batch.localAddresses };
+}
+
+function toPortResults(
+  profile: Profile,
+  targets: readonly ProbeTarget[],
+  probed: { byKey: Map<string, Probed> },
+): PortResult[] {
+  const rowById = new Map(profile.rows.map((r) => [r.id, r]));
+  const out: PortResult[] = [];
+  for (const t of targets) {
+    const p = probed.byKey.get(`${t.transport}:${t.port}`) ?? {
+      status: 'error' as const,
+      reason: 'not-probed',
+      ms: null,
+    };
+    for (const rowId of t.rowIds) {
+      out.push({
+        profile: profile.id,
+        row: rowId,
+        protocol: rowById.get(rowId)?.protocol ?? '',
+        transport: t.transport,
+        port: t.port,
+        ...p,
+      });
+    }
+  }
+  for (const row of profile.rows) {
+    if (row.probe.kind !== 'not-testable') continue;
+    for (const range of row.providerPorts) {
+      out.push({
+        profile: profile.id,
+        row: row.id,
+        protocol: row.protocol,
+        transport: row.transport,
+        port: range.from,
+        status: 'not-testable',
+        reason: row.probe.reason,
+        ms: null,
+      });
+    }
+  }
+  return out;
+}
+
+function fail(
+  reason: string,
+  step: 'config' | 'wss',
+  summary: string,
+  started: number,
+  ctx: CheckContext,
+): CheckResult {
+  return {
+    ...PORT_MATRIX,
+    status: 'fail',
+    reason,
+    step,
+    summary,
+    durationMs: Math.round(ctx.now() - started),
+    data: {},
+  };
+}

@@ -1,0 +1,72 @@
+/**
+ * A probe session on the relay's WSS: the relay hands out short-lived ICE credentials and its port map, and
+ * afterwards says which source address and port it saw at each UDP probe port (for the NAT classification).
+ */
+import { parseJson, ServerMessage } from '../../protocol/relay-messages.ts';
+import { wssUrlFor } from '../../protocol/settings.ts';
+import type { CheckContext } from '../context.ts';
+import { TIMEOUTS } from '../timeouts.ts';
+import { openSocket, type SocketSession } from '../ws-session.ts';
+import type { Binding } from './nat.ts';
+
+export type ProbeSessionInfo = Extract<ServerMessage, { type: 'probe-session' }>;
+
+export interface ProbeSession {
+  info: ProbeSessionInfo;
+  observed(): Promise<Binding[]>;
+  close(): void;
+}
+
+type Opened = { ok: true; session: ProbeSession } | { ok: false; reason: string; summary: string };
+
+async function nextOfType<T extends ServerMessage['type']>(
+  ws: SocketSession,
+  type: T,
+  timeoutMs: number,
+  now: () => number,
+): Promise<Extract<ServerMessage, { type: T }> | null> {
+  const deadline = now() + timeoutMs;
+  for (;;) {
+    const left = deadline - now();
+    if (left <= 0) return null;
+    const text = await ws.next(left);
+    if (text === null) return null;
+    const msg = parseJson(ServerMessage, text);
+    if (msg.ok && msg.value.type === type) return msg.value as Extract<ServerMessage, { type: T }>;
+  }
+}
+
+export async function openProbeSession(ctx: CheckContext, relayUrl: string): Promise<Opened> {
+  const host = new URL(relayUrl).host;
+  const opened = await openSocket(ctx, wssUrlFor(relayUrl), TIMEOUTS.wssOpenMs);
+  if (!opened.ok) {
+    return {
+      ok: false,
+      reason: 'probe-session-failed',
+      summary: `Could not ask the relay at ${host} for a port probe: the WSS connection failed. Fix WSS first.`,
+    };
+  }
+  const ws = opened.session;
+  ws.send(JSON.stringify({ type: 'probe-start' }));
+  const info = await nextOfType(ws, 'probe-session', TIMEOUTS.wssOpenMs, ctx.now);
+  if (!info) {
+    ws.close();
+    return {
+      ok: false,
+      reason: 'probe-session-failed',
+      summary: `The relay at ${host} did not start a port probe (it may be an older version, or busy). Run the check again.`,
+    };
+  }
+  return {
+    ok: true,
+    session: {
+      info,
+      async observed() {
+        ws.send(JSON.stringify({ type: 'probe-results' }));
+        const m = await nextOfType(ws, 'probe-observed', TIMEOUTS.wssPingMs, ctx.now);
+        return m?.bindings ?? [];
+      },
+      close: () => ws.close(),
+    },
+  };
+}

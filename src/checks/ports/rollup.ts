@@ -1,0 +1,70 @@
+/**
+ * Per-port results rolled up per table row and per profile, and the remediation list an administrator can
+ * paste into a change request (only the rows that failed). Pure.
+ */
+import type { PortRange, Profile, ProfileRow } from '../../profiles/types.ts';
+import type { PortResult, RemediationLine, RowResult, RowStatus } from './types.ts';
+
+export function formatRanges(ranges: readonly PortRange[]): string {
+  return ranges.map((r) => (r.from === r.to ? `${r.from}` : `${r.from}-${r.to}`)).join(', ');
+}
+
+const FAILED = new Set(['blocked', 'refused']);
+const UNMEASURED = new Set(['browser-blocked', 'relay-unavailable', 'error']);
+
+function rowStatus(row: ProfileRow, ports: readonly PortResult[]): { status: RowStatus; detail: string } {
+  if (row.probe.kind === 'not-testable') return { status: 'not-testable', detail: row.probe.explanation };
+  const mine = ports.filter((p) => p.row === row.id);
+  const failed = mine.filter((p) => FAILED.has(p.status));
+  const open = mine.filter((p) => p.status === 'open');
+  const describe = (list: readonly PortResult[]) => list.map((p) => `${p.port} ${p.status}`).join(', ');
+  if (failed.length > 0 && open.length > 0) return { status: 'partial', detail: describe(mine) };
+  if (failed.length > 0) return { status: 'blocked', detail: describe(failed) };
+  if (open.length > 0 && open.length === mine.length) return { status: 'open', detail: describe(open) };
+  const unmeasured = mine.filter((p) => UNMEASURED.has(p.status));
+  return {
+    status: 'unknown',
+    detail: unmeasured.map((p) => `${p.port}: ${p.reason}`).join('; ') || 'not probed',
+  };
+}
+
+export function rollUpRows(profile: Profile, ports: readonly PortResult[]): RowResult[] {
+  return profile.rows.map((row) => ({
+    row: row.id,
+    purpose: row.purpose,
+    protocol: row.protocol,
+    transport: row.transport,
+    ports: formatRanges(row.providerPorts),
+    secureVoice: row.secureVoice,
+    ...rowStatus(row, ports),
+  }));
+}
+
+export function profileStatus(rows: readonly RowResult[]): 'open' | 'blocked' | 'partial' | 'unknown' {
+  const tested = rows.filter((r) => r.status !== 'not-testable');
+  if (tested.some((r) => r.status === 'blocked' || r.status === 'partial')) {
+    return tested.every((r) => r.status === 'blocked') ? 'blocked' : 'partial';
+  }
+  if (tested.length > 0 && tested.every((r) => r.status === 'open')) return 'open';
+  return 'unknown';
+}
+
+/** Rows that failed, as firewall rules to add: direction, protocol, destination ports, purpose. */
+export function remediation(rows: readonly RowResult[]): RemediationLine[] {
+  return rows
+    .filter((r) => r.status === 'blocked' || r.status === 'partial')
+    .map((r) => ({
+      direction: 'outbound',
+      protocol: r.transport === 'tcp' ? 'TCP' : 'UDP',
+      ports: r.ports,
+      purpose: r.purpose,
+    }));
+}
+
+export function remediationText(lines: readonly RemediationLine[], providerHosts = 'the provider'): string {
+  if (lines.length === 0) return 'No firewall changes needed for the tested rows.';
+  return [
+    `Please allow the following outbound traffic to ${providerHosts}:`,
+    ...lines.map((l) => `- ${l.direction} ${l.protocol} to destination port(s) ${l.ports}: ${l.purpose}`),
+  ].join('\n');
+}

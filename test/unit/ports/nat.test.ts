@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { classifyNat } from '../../../src/checks/ports/nat.ts';
+
+const b = (relayPort: number, remoteAddress: string, remotePort: number) => ({
+  relayPort,
+  providerPort: relayPort,
+  remoteAddress,
+  remotePort,
+});
+
+describe('classifyNat', () => {
+  it('endpoint-independent: the same mapping seen at two relay ports', () => {
+    const r = classifyNat([b(40000, '203.0.113.5', 51000), b(44999, '203.0.113.5', 51000)], '203.0.113.5', [
+      '192.168.1.20',
+    ]);
+    expect(r).toMatchObject({ natDetected: true, mapping: 'endpoint-independent', pathsDiffer: false });
+  });
+
+  it('symmetric: a different mapping per destination, and says media may need a relay', () => {
+    const r = classifyNat([b(40000, '203.0.113.5', 51000), b(44999, '203.0.113.5', 51007)], '203.0.113.5', [
+      '10.0.0.2',
+    ]);
+    expect(r.mapping).toBe('symmetric');
+    expect(r.summary).toMatch(/may need a relay/);
+  });
+
+  it('different public addresses over HTTPS and UDP: a split tunnel or proxy', () => {
+    const r = classifyNat([b(40000, '198.51.100.7', 51000)], '203.0.113.5', ['10.0.0.2']);
+    expect(r.pathsDiffer).toBe(true);
+    expect(r.summary).toMatch(/VPN split tunnel or proxy/);
+  });
+
+  it("no NAT when the relay sees one of the browser's own addresses", () => {
+    const r = classifyNat([b(40000, '::ffff:127.0.0.1', 5000), b(40001, '127.0.0.1', 5000)], '127.0.0.1', [
+      '127.0.0.1',
+    ]);
+    expect(r).toMatchObject({ natDetected: false, mapping: 'endpoint-independent', pathsDiffer: false });
+  });
+
+  it('unknown with fewer than two answers', () => {
+    expect(classifyNat([], null, []).mapping).toBe('unknown');
+  });
+});
