@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { type Confirmations, evaluateChecklist } from '../src/checklist/evaluate.ts';
 import type { CheckResult } from '../src/checks/types.ts';
 import type { RunState } from '../src/protocol/runtime-messages.ts';
 import type { ExtensionActions } from '../src/ui/actions.ts';
@@ -13,6 +14,11 @@ import { VerdictBanner } from '../src/ui/components/verdict-banner.tsx';
 export function App({ actions, autoRun = true }: { actions: ExtensionActions; autoRun?: boolean }) {
   const [state, setState] = useState<RunState | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  const [confirmations, setConfirmations] = useState<Confirmations | null>(null);
+
+  useEffect(() => {
+    actions.getConfirmations().then(setConfirmations, () => setConfirmations({}));
+  }, [actions]);
 
   useEffect(() => {
     const unsubscribe = actions.subscribe(setState);
@@ -30,6 +36,8 @@ export function App({ actions, autoRun = true }: { actions: ExtensionActions; au
   const checks: CheckResult[] = running ? state.progress : (state?.last?.checks ?? []);
   const run = (mode: 'quick' | 'extended') => () =>
     actions.runCheck(mode).catch((e: unknown) => setProblem(String(e)));
+  const open = (path: string) => () => actions.openPage(path).catch((e: unknown) => setProblem(String(e)));
+  const checklist = confirmations && state ? evaluateChecklist(state.last, confirmations, Date.now()) : null;
 
   return (
     <main class="popup">
@@ -64,6 +72,16 @@ export function App({ actions, autoRun = true }: { actions: ExtensionActions; au
         <button type="button" onClick={run('extended')} disabled={running}>
           Extended check (30 s)
         </button>
+        <p class="popup-links">
+          {checklist ? (
+            <button type="button" class="link-button" onClick={open('report/report.html#checklist')}>
+              Checklist: {checklist.done} of {checklist.total} done
+            </button>
+          ) : null}
+          <button type="button" class="link-button" onClick={open('report/report.html')}>
+            Full report
+          </button>
+        </p>
       </footer>
     </main>
   );

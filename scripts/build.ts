@@ -20,6 +20,7 @@ async function buildExtension(target: Target, relayUrl: string, dev: boolean): P
     background: 'src/background/index.ts',
     'popup/main': 'popup/main.tsx',
     'options/main': 'options/main.tsx',
+    'report/main': 'report/main.tsx',
     ...(target === 'chrome' ? { 'offscreen/offscreen': 'src/offscreen/index.ts' } : {}),
   };
   await esbuild.build({
@@ -43,6 +44,7 @@ async function buildExtension(target: Target, relayUrl: string, dev: boolean): P
   });
   await cp(join(root, 'popup/popup.html'), join(out, 'popup/popup.html'));
   await cp(join(root, 'options/options.html'), join(out, 'options/options.html'));
+  await cp(join(root, 'report/report.html'), join(out, 'report/report.html'));
   if (target === 'chrome')
     await cp(join(root, 'src/offscreen/offscreen.html'), join(out, 'offscreen/offscreen.html'));
   await mkdir(join(out, 'ui'), { recursive: true });

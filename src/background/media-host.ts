@@ -8,17 +8,18 @@ import * as v from 'valibot';
 import { webAudioTone } from '../checks/media/media-context.ts';
 import { checkSecureMedia } from '../checks/media/secure-media.ts';
 import type { MediaRunner } from '../checks/plan.ts';
-import { runIceProbes } from '../checks/ports/ice-probe.ts';
+import { runIceProbes, sharedSocketProbe } from '../checks/ports/ice-probe.ts';
 import type { IceProbeBatch, PortMatrixContext } from '../checks/ports/port-matrix.ts';
 import type { CheckResult } from '../checks/types.ts';
 import { type Browser, TARGET } from '../platform/browser.ts';
-import { ensureOffscreen } from '../platform/offscreen.ts';
+import { askOffscreen } from '../platform/offscreen.ts';
 import { CheckResultSchema } from '../protocol/report.ts';
 import type { OffscreenRequest } from '../protocol/runtime-messages.ts';
 
 export interface WebRtcHost {
   media: MediaRunner;
   iceProbes: PortMatrixContext['iceProbes'];
+  natProbe: PortMatrixContext['natProbe'];
 }
 
 const IceBatchSchema = v.object({
@@ -35,10 +36,7 @@ const IceBatchSchema = v.object({
 });
 
 function viaOffscreen(api: Browser): WebRtcHost {
-  const ask = async (req: OffscreenRequest): Promise<unknown> => {
-    await ensureOffscreen();
-    return api.runtime.sendMessage(req);
-  };
+  const ask = (req: OffscreenRequest): Promise<unknown> => askOffscreen(() => api.runtime.sendMessage(req));
   return {
     async media(relayUrl, mode): Promise<CheckResult> {
       const parsed = v.safeParse(
@@ -52,6 +50,7 @@ function viaOffscreen(api: Browser): WebRtcHost {
       const reply = await ask({
         target: 'offscreen',
         type: 'runIceProbes',
+        shared: false,
         targets,
         ufrag: creds.ufrag,
         pwd: creds.pwd,
@@ -60,6 +59,19 @@ function viaOffscreen(api: Browser): WebRtcHost {
       const parsed = v.safeParse(IceBatchSchema, reply);
       if (!parsed.success) throw new Error('the offscreen document returned no probe results');
       return parsed.output;
+    },
+    async natProbe(targets, creds, timeoutMs) {
+      const reply = await ask({
+        target: 'offscreen',
+        type: 'runIceProbes',
+        shared: true,
+        targets,
+        ufrag: creds.ufrag,
+        pwd: creds.pwd,
+        timeoutMs,
+      });
+      const parsed = v.safeParse(v.object({ connected: v.boolean() }), reply);
+      return parsed.success ? parsed.output : { connected: false };
     },
   };
 }
@@ -76,6 +88,8 @@ function inPlace(): WebRtcHost {
       }),
     iceProbes: (targets, creds, timeoutMs) =>
       runIceProbes(globalThis.RTCPeerConnection, targets, creds, timeoutMs, now),
+    natProbe: (targets, creds, timeoutMs) =>
+      sharedSocketProbe(globalThis.RTCPeerConnection, targets, creds, timeoutMs, now),
   };
 }
 

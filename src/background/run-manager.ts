@@ -8,10 +8,12 @@ import { quickCheckPlan } from '../checks/plan.ts';
 import { runChecks } from '../checks/runner.ts';
 import type { CheckResult } from '../checks/types.ts';
 import type { Browser } from '../platform/browser.ts';
+import { appendToHistory } from '../platform/history-store.ts';
 import { watchNetErrors } from '../platform/net-errors.ts';
 import { loadRunState, saveRunState } from '../platform/run-store.ts';
 import { loadSettings } from '../platform/settings-store.ts';
 import type { MediaMode } from '../protocol/relay-messages.ts';
+import type { Report } from '../protocol/report.ts';
 import type { RunState } from '../protocol/runtime-messages.ts';
 import { showBadge } from './badge.ts';
 import type { WebRtcHost } from './media-host.ts';
@@ -35,6 +37,17 @@ export function createRunManager(deps: RunManagerDeps) {
     writes = writes.then(async () => saveRunState(api, update(await loadRunState(api))));
     return writes;
   };
+  // History is a convenience: a failed write must neither lose the result (already in the run state) nor
+  // break the write chain for the next run.
+  const record = (report: Report) => {
+    writes = writes.then(() =>
+      appendToHistory(api.storage.local, report).then(
+        () => undefined,
+        () => undefined,
+      ),
+    );
+    return writes;
+  };
 
   async function execute(runId: string, startedAt: string, mode: MediaMode): Promise<void> {
     const settings = await loadSettings(api);
@@ -48,7 +61,12 @@ export function createRunManager(deps: RunManagerDeps) {
     };
     try {
       const results = await runChecks(
-        quickCheckPlan(settings, { ...ctx, iceProbes: deps.webrtc.iceProbes }, deps.webrtc.media, mode),
+        quickCheckPlan(
+          settings,
+          { ...ctx, iceProbes: deps.webrtc.iceProbes, natProbe: deps.webrtc.natProbe },
+          deps.webrtc.media,
+          mode,
+        ),
         (r: CheckResult) => void write((s) => ({ ...s, progress: [...s.progress, r] })),
         deps.now,
       );
@@ -62,6 +80,7 @@ export function createRunManager(deps: RunManagerDeps) {
       };
       const report = buildReport(meta, results);
       await write(() => ({ status: 'idle', runId: null, startedAt: null, progress: [], last: report }));
+      await record(report);
       await showBadge(api, report.verdict);
     } finally {
       netErrors.stop();
@@ -111,6 +130,7 @@ export function createRunManager(deps: RunManagerDeps) {
     };
     const report = buildReport(meta, state.progress, true);
     await write(() => ({ status: 'idle', runId: null, startedAt: null, progress: [], last: report }));
+    await record(report);
     await showBadge(api, 'error');
   }
 }

@@ -3,9 +3,12 @@ import * as v from 'valibot';
 import {
   type MediaReport,
   MediaReportSchema,
+  NatReportSchema,
+  PortResultSchema,
   REPORT_SCHEMA_VERSION,
   type Report,
 } from '../protocol/report.ts';
+import { isTlsTooOld } from './tls-version.ts';
 import type { CheckResult } from './types.ts';
 import { verdictOf } from './verdict.ts';
 

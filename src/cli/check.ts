@@ -4,10 +4,10 @@
  */
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { renderText } from '../report-text/render-text.ts';
 import { parseCheckArgs, USAGE, UsageError } from './args.ts';
 import { EnvironmentError, launchWithExtension } from './chromium.ts';
 import { runCheckInExtension } from './drive-extension.ts';
-import { renderText } from './render-text.ts';
 import { spkiPins } from './trust.ts';
 
 const root = resolve(fileURLToPath(import.meta.url), '../../..');

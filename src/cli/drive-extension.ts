@@ -5,7 +5,7 @@
 import type { Page } from 'playwright-core';
 import * as v from 'valibot';
 import { type Report, ReportSchema } from '../protocol/report.ts';
-import type { Settings } from '../protocol/settings.ts';
+import type { SettingsInput } from '../protocol/settings.ts';
 
 type Reply = { ok: true; value: unknown } | { ok: false; error: string };
 type ExtensionGlobal = { chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } } };
@@ -22,7 +22,7 @@ export async function request(page: Page, message: Record<string, unknown>): Pro
 
 export async function runCheckInExtension(
   page: Page,
-  settings: Settings,
+  settings: SettingsInput,
   mode: 'quick' | 'extended',
   timeoutMs: number,
 ): Promise<Report> {

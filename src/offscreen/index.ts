@@ -7,7 +7,7 @@ import 'webrtc-adapter';
 import * as v from 'valibot';
 import { webAudioTone } from '../checks/media/media-context.ts';
 import { checkSecureMedia } from '../checks/media/secure-media.ts';
-import { runIceProbes } from '../checks/ports/ice-probe.ts';
+import { runIceProbes, sharedSocketProbe } from '../checks/ports/ice-probe.ts';
 import { getBrowser, type Runtime } from '../platform/browser.ts';
 import { OffscreenRequest } from '../protocol/runtime-messages.ts';
 
@@ -20,7 +20,9 @@ api.runtime.onMessage.addListener((raw: unknown, sender: Runtime.MessageSender) 
   if (sender.id !== api.runtime.id) return Promise.resolve({ error: 'forbidden-sender' });
   const req = parsed.output;
   if (req.type === 'runIceProbes') {
-    return runIceProbes(globalThis.RTCPeerConnection, req.targets, req, req.timeoutMs, now);
+    return req.shared
+      ? sharedSocketProbe(globalThis.RTCPeerConnection, req.targets, req, req.timeoutMs, now)
+      : runIceProbes(globalThis.RTCPeerConnection, req.targets, req, req.timeoutMs, now);
   }
   return checkSecureMedia(req.relayUrl, req.mode, {
     RTCPeerConnection: globalThis.RTCPeerConnection,

@@ -32,6 +32,42 @@ export const IceCandidate = v.nullable(
 );
 export type IceCandidate = v.InferOutput<typeof IceCandidate>;
 
+/** Ports of the provider's table and the relay's port that stands in for each. */
+export const MAX_PROBE_PORTS = 64;
+/** Most bindings one probe session records (distinct relay port and client address:port). */
+export const MAX_PROBE_BINDINGS = 128;
+/** How long a probe session's credentials are answered. */
+export const PROBE_SESSION_TTL_S = 30;
+/** Most probe sessions one WSS connection may have live at once; one more is refused with busy. */
+export const MAX_PROBE_SESSIONS_PER_CONNECTION = 2;
+
+const port = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(65535));
+/** RFC 8445 ice-char: ALPHA / DIGIT / "+" / "/". */
+const IceUfrag = v.pipe(v.string(), v.regex(/^[A-Za-z0-9+/]{4,32}$/));
+const IcePwd = v.pipe(v.string(), v.regex(/^[A-Za-z0-9+/]{22,64}$/));
+
+/** A provider port and the relay port that stands in for it (they differ on relays without privileges). */
+export const ProbePort = v.strictObject({ providerPort: port, relayPort: port });
+export type ProbePort = v.InferOutput<typeof ProbePort>;
+
+/** A probe listener the relay could not open, and why (an errno code such as EADDRINUSE or EACCES). */
+export const UnboundProbePort = v.strictObject({
+  transport: v.picklist(['tcp', 'udp']),
+  providerPort: port,
+  relayPort: port,
+  error: v.pipe(v.string(), v.maxLength(64)),
+});
+export type UnboundProbePort = v.InferOutput<typeof UnboundProbePort>;
+
+/** A STUN binding the relay answered: the client's address and port as the relay saw them (after any NAT). */
+export const ProbeBinding = v.strictObject({
+  relayPort: port,
+  providerPort: port,
+  remoteAddress: v.pipe(v.string(), v.ip()),
+  remotePort: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(65535)),
+});
+export type ProbeBinding = v.InferOutput<typeof ProbeBinding>;
+
 export const ClientMessage = v.variant('type', [
   v.strictObject({ type: v.literal('ping'), seq, t: clientTime }),
   /** Starts the media loopback: the relay answers, echoes the audio RTP and the data channel probes. */
@@ -43,6 +79,20 @@ export const ClientMessage = v.variant('type', [
   v.strictObject({ type: v.literal('candidate'), candidate: IceCandidate }),
   /** The client is done; the relay tears the session down. */
   v.strictObject({ type: v.literal('bye') }),
+  /** Asks for ICE credentials for the port probes; the relay answers probe-session. */
+  v.strictObject({
+    type: v.literal('probe-start'),
+    /**
+     * 'nat': the relay answers this session's checks a little late, so a browser checking several relay
+     * ports from one socket sends to all of them before it settles on one (see NAT_ANSWER_DELAY_MS).
+     */
+    purpose: v.optional(v.picklist(['ports', 'nat'])),
+  }),
+  /**
+   * Asks which STUN bindings the relay answered; the relay answers probe-observed. Without ufrag: the
+   * connection's latest probe session.
+   */
+  v.strictObject({ type: v.literal('probe-results'), ufrag: v.optional(IceUfrag) }),
 ]);
 export type ClientMessage = v.InferOutput<typeof ClientMessage>;
 
@@ -86,6 +136,29 @@ export const ServerMessage = v.variant('type', [
     type: v.literal('session-ended'),
     reason: v.picklist(['duration', 'setup-timeout', 'shutdown', 'error']),
   }),
+  /**
+   * Credentials for the port probes. The relay answers STUN binding requests on each udp port whose
+   * USERNAME is "ufrag:<anything>" and whose MESSAGE-INTEGRITY is keyed with pwd, for expiresInS seconds;
+   * the tcp ports answer GET /probe-port over TLS. Ports the relay could not open are listed in unbound.
+   */
+  v.strictObject({
+    type: v.literal('probe-session'),
+    ufrag: IceUfrag,
+    pwd: IcePwd,
+    expiresInS: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(3600)),
+    address: v.pipe(v.string(), v.ip()),
+    tcp: v.pipe(v.array(ProbePort), v.maxLength(MAX_PROBE_PORTS)),
+    udp: v.pipe(v.array(ProbePort), v.maxLength(MAX_PROBE_PORTS)),
+    unbound: v.pipe(v.array(UnboundProbePort), v.maxLength(2 * MAX_PROBE_PORTS)),
+    /** This WSS connection's client address as the relay saw it, to compare with the STUN bindings. */
+    clientAddress: v.optional(v.pipe(v.string(), v.maxLength(64))),
+  }),
+  /** The bindings the relay answered in the probe session ufrag, in the order first seen, without repeats. */
+  v.strictObject({
+    type: v.literal('probe-observed'),
+    ufrag: IceUfrag,
+    bindings: v.pipe(v.array(ProbeBinding), v.maxLength(MAX_PROBE_BINDINGS)),
+  }),
 ]);
 export type ServerMessage = v.InferOutput<typeof ServerMessage>;
 
@@ -97,6 +170,15 @@ export const ProbeResponse = v.strictObject({
   serverTime: v.number(),
 });
 export type ProbeResponse = v.InferOutput<typeof ProbeResponse>;
+
+/** What GET /probe-port answers on a TCP probe port: which port this is, and the TLS the relay saw. */
+export const ProbePortResponse = v.strictObject({
+  providerPort: port,
+  relayPort: port,
+  transport: v.literal('tcp'),
+  tls: TlsInfo,
+});
+export type ProbePortResponse = v.InferOutput<typeof ProbePortResponse>;
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 

@@ -18,6 +18,8 @@ export const OffscreenRequest = v.variant('type', [
   v.strictObject({
     target: v.literal('offscreen'),
     type: v.literal('runIceProbes'),
+    /** true: one peer connection for all targets (the NAT probe); false: one per target. */
+    shared: v.boolean(),
     targets: v.pipe(
       v.array(
         v.strictObject({

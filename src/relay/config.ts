@@ -4,6 +4,7 @@
  */
 import { isIPv4 } from 'node:net';
 import { parseArgs } from 'node:util';
+import { MAX_PROBE_PORTS, type ProbePort } from '../protocol/relay-messages.ts';
 
 export interface RelayConfig {
   host: string;
@@ -24,6 +25,12 @@ export interface RelayConfig {
   maxSessions: number;
   /** A session that has not connected DTLS within this is freed. */
   setupTimeoutMs: number;
+  /** Provider TCP ports probed with TLS, each with the relay port that listens for it. */
+  probeTcp: ProbePort[];
+  /** Provider UDP ports probed with ICE/STUN, each with the relay port that answers for it. */
+  probeUdp: ProbePort[];
+  /** IPv4 address the probe listeners bind to; probe-session tells it to the extension. */
+  probeAddress: string;
 }
 
 export class ConfigError extends Error {}
@@ -83,6 +90,24 @@ export const CONFIG_KEYS: Record<keyof RelayConfig, KeySpec> = {
     help: 'time a media session gets to connect DTLS',
     default: '10000',
   },
+  probeTcp: {
+    flag: 'probe-tcp',
+    env: 'SVC_RELAY_PROBE_TCP',
+    help: 'TLS probe ports: comma list of provider[:relay], e.g. 5096:15096,443:15443',
+    default: '',
+  },
+  probeUdp: {
+    flag: 'probe-udp',
+    env: 'SVC_RELAY_PROBE_UDP',
+    help: 'STUN probe ports: comma list of provider[:relay], e.g. 40000:41000',
+    default: '',
+  },
+  probeAddress: {
+    flag: 'probe-address',
+    env: 'SVC_RELAY_PROBE_ADDRESS',
+    help: 'IPv4 address the probe ports bind to and advertise (default: the media address)',
+    default: '',
+  },
 };
 
 function int(name: string, raw: string, min: number, max: number): number {
@@ -121,6 +146,58 @@ function mediaAddress(given: { name: string; raw: string }, host: string): strin
   if (isIPv4(host) && host !== '0.0.0.0') return host;
   if (LOOPBACK_DEFAULT_HOSTS.includes(host)) return '127.0.0.1';
   throw new ConfigError(`${given.name}: required when --host is not an IPv4 address (got host "${host}")`);
+}
+
+const PROBE_ENTRY = /^(\d{1,5})(?::(\d{1,5}))?$/;
+
+/**
+ * A probe port map "provider[:relay],…": the relay port defaults to the provider's. A relay without
+ * privileges maps low ports (443, 5096) to high ones; reports still speak of the provider's port.
+ */
+function probePorts(name: string, raw: string): ProbePort[] {
+  if (raw.trim() === '') return [];
+  const bad = () =>
+    new ConfigError(
+      `${name}: must be a comma list of provider[:relay] ports from 1 to 65535, e.g. 5096:15096 (got "${raw}")`,
+    );
+  const ports: ProbePort[] = [];
+  for (const entry of raw.split(',')) {
+    const m = PROBE_ENTRY.exec(entry.trim());
+    if (!m) throw bad();
+    const providerPort = Number(m[1]);
+    const relayPort = m[2] === undefined ? providerPort : Number(m[2]);
+    if (providerPort < 1 || providerPort > 65535 || relayPort < 1 || relayPort > 65535) throw bad();
+    if (ports.some((p) => p.providerPort === providerPort)) {
+      throw new ConfigError(`${name}: provider port ${providerPort} is listed twice (got "${raw}")`);
+    }
+    if (ports.some((p) => p.relayPort === relayPort)) {
+      throw new ConfigError(`${name}: relay port ${relayPort} is listed twice (got "${raw}")`);
+    }
+    ports.push({ providerPort, relayPort });
+  }
+  if (ports.length > MAX_PROBE_PORTS) {
+    throw new ConfigError(`${name}: at most ${MAX_PROBE_PORTS} ports (got ${ports.length})`);
+  }
+  return ports;
+}
+
+/** A relay port must not be one the relay already uses for HTTPS or media, or one listener would fail. */
+function checkProbeCollisions(
+  given: { name: string; raw: string },
+  ports: ProbePort[],
+  taken: { httpsPort: number | null; media: { first: number; last: number } | null },
+): void {
+  for (const { relayPort } of ports) {
+    if (relayPort === taken.httpsPort) {
+      throw new ConfigError(`${given.name}: relay port ${relayPort} is the HTTPS port (got "${given.raw}")`);
+    }
+    const media = taken.media;
+    if (media && relayPort >= media.first && relayPort <= media.last) {
+      throw new ConfigError(
+        `${given.name}: relay port ${relayPort} is inside --media-ports ${media.first}-${media.last}; map it to another port (got "${given.raw}")`,
+      );
+    }
+  }
 }
 
 /** Parses argv and env into a validated config; throws ConfigError with a one-line message. */
@@ -173,6 +250,23 @@ export function loadConfig(argv: string[], env: Record<string, string | undefine
   }
   const maxSessions = get('maxSessions');
   const setup = get('setupTimeoutMs');
+  const media = mediaAddress(get('mediaAddress'), host.raw);
+  const tcpGiven = get('probeTcp');
+  const probeTcp = probePorts(tcpGiven.name, tcpGiven.raw);
+  // Port 0 (pick a free one) cannot collide; ICE-TCP listens on the media ports only when it is on.
+  checkProbeCollisions(tcpGiven, probeTcp, {
+    httpsPort: httpsPort === 0 ? null : httpsPort,
+    media: iceTcp.raw === 'on' ? mediaPorts : null,
+  });
+  const udpGiven = get('probeUdp');
+  const probeUdp = probePorts(udpGiven.name, udpGiven.raw);
+  checkProbeCollisions(udpGiven, probeUdp, { httpsPort: null, media: mediaPorts });
+  const probeAddress = get('probeAddress');
+  if (probeAddress.raw && (!isIPv4(probeAddress.raw) || probeAddress.raw === '0.0.0.0')) {
+    throw new ConfigError(
+      `${probeAddress.name}: must be one IPv4 address, not 0.0.0.0 (got "${probeAddress.raw}")`,
+    );
+  }
   return {
     host: host.raw,
     port: httpsPort,
@@ -182,10 +276,15 @@ export function loadConfig(argv: string[], env: Record<string, string | undefine
     logLevel: level.raw as RelayConfig['logLevel'],
     shutdownGraceMs: int(grace.name, grace.raw, 0, 600_000),
     mediaPorts,
-    mediaAddress: mediaAddress(get('mediaAddress'), host.raw),
+    mediaAddress: media,
     iceTcp: iceTcp.raw === 'on',
     maxSessions: int(maxSessions.name, maxSessions.raw, 1, 10_000),
     // Well below werift's DTLS retransmit window (about 33 s), so a stuck handshake is freed by us first.
     setupTimeoutMs: int(setup.name, setup.raw, 1000, 30_000),
+    probeTcp,
+    probeUdp,
+    // One concrete address, like media: a STUN answer must leave from the address the request reached,
+    // and the extension puts this address in its ICE candidates.
+    probeAddress: probeAddress.raw || media,
   };
 }

@@ -1,10 +1,26 @@
 /**
- * HTTP routes: /healthz for operators (including media session load), /probe for the extension (what the relay saw of this connection).
- * /probe is readable cross-origin and exposes timing, because the extension reads it from its own origin.
+ * HTTP routes: /healthz for operators (including media session load and the probe ports), /probe for the
+ * extension (what the relay saw of this connection), and /probe-port on each TCP probe port. The extension
+ * routes are readable cross-origin and expose timing, because the extension reads them from its own origin.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
-import type { ProbeResponse } from '../protocol/relay-messages.ts';
+import type {
+  ProbePort,
+  ProbePortResponse,
+  ProbeResponse,
+  UnboundProbePort,
+} from '../protocol/relay-messages.ts';
+import type { StunCounts } from './core/stun/binding-responder.ts';
+
+/** The probe listeners as /healthz shows them: which are open, which could not be, what STUN answered. */
+export interface ProbesHealth {
+  address: string;
+  tcp: ProbePort[];
+  udp: ProbePort[];
+  unbound: UnboundProbePort[];
+  stun: StunCounts;
+}
 
 export interface RouteDeps {
   version: string;
@@ -14,6 +30,7 @@ export interface RouteDeps {
   /** Media sessions now, and the most the relay takes (the smaller of --max-sessions and the port range). */
   sessions: () => { active: number; max: number };
   mediaPorts: string;
+  probes: () => ProbesHealth;
 }
 
 const COMMON_HEADERS = {
@@ -51,6 +68,7 @@ export function handleHttp(req: IncomingMessage, res: ServerResponse, deps: Rout
         connections: deps.openSockets(),
         sessions: deps.sessions(),
         mediaPorts: deps.mediaPorts,
+        probes: deps.probes(),
       });
       return;
     case '/probe': {
@@ -66,4 +84,19 @@ export function handleHttp(req: IncomingMessage, res: ServerResponse, deps: Rout
     default:
       json(res, 404, { error: 'not-found' });
   }
+}
+
+/** A TCP probe port's only route: which provider port this is, and the TLS the relay saw. */
+export function handleProbePortHttp(req: IncomingMessage, res: ServerResponse, port: ProbePort): void {
+  const path = new URL(req.url ?? '/', 'https://relay.invalid').pathname;
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    json(res, 405, { error: 'method-not-allowed' });
+    return;
+  }
+  if (path !== '/probe-port') {
+    json(res, 404, { error: 'not-found' });
+    return;
+  }
+  const body: ProbePortResponse = { ...port, transport: 'tcp', tls: tlsOf(req) };
+  json(res, 200, body);
 }

@@ -16,6 +16,11 @@ function version(): string {
   }
 }
 
+/** "5096->15096", or "5096" where the relay listens on the provider's own port. */
+function portMap(p: { providerPort: number; relayPort: number }): string {
+  return p.providerPort === p.relayPort ? `${p.providerPort}` : `${p.providerPort}->${p.relayPort}`;
+}
+
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
   try {
@@ -48,6 +53,7 @@ async function main(): Promise<void> {
       maxSessions: config.maxSessions,
       setupTimeoutMs: config.setupTimeoutMs,
     },
+    probes: { address: config.probeAddress, tcp: config.probeTcp, udp: config.probeUdp },
   });
   // Signal handlers go in before the 'listening' line, so a supervisor that reacts to it can stop us cleanly.
   let stopping = false;
@@ -65,7 +71,7 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
-  let addr: { host: string; port: number };
+  let addr: Awaited<ReturnType<typeof relay.listen>>;
   try {
     addr = await relay.listen();
   } catch (err) {
@@ -84,6 +90,13 @@ async function main(): Promise<void> {
       ports: `${config.mediaPorts.first}-${config.mediaPorts.last}`,
       iceTcp: config.iceTcp,
       maxSessions: config.maxSessions,
+    },
+    // Ports that could not be opened were logged one by one (probe-port-unavailable) just before this.
+    probes: {
+      address: addr.probes.address,
+      tcp: addr.probes.tcp.map(portMap),
+      udp: addr.probes.udp.map(portMap),
+      unbound: addr.probes.unbound.length,
     },
   });
 }

@@ -21,8 +21,10 @@ import {
   handleTimer,
 } from './core/handle-session-event.ts';
 import type { PortPool } from './core/port-pool.ts';
+import { NAT_ANSWER_DELAY_MS, type OwnerId, type ProbeRegistry } from './core/probe-sessions.ts';
 import type { Logger } from './logger.ts';
 import { EchoSession } from './media/echo-session.ts';
+import type { ProbePortsStatus } from './probes/probe-listeners.ts';
 
 export interface MediaSettings {
   address: string;
@@ -30,8 +32,19 @@ export interface MediaSettings {
   setupTimeoutMs: number;
 }
 
+/** The probe sessions (shared with the UDP probe ports) and which probe ports are open. */
+export interface ProbeService {
+  registry: ProbeRegistry;
+  status(): ProbePortsStatus;
+}
+
 export interface ConnectionDeps {
+  /** Names this connection's probe sessions in the shared registry. */
+  id: OwnerId;
+  /** The client's address as this connection's socket saw it (null if the socket did not say). */
+  clientAddress: string | null;
   pool: PortPool;
+  probes: ProbeService;
   media: MediaSettings;
   log: Logger;
   now: () => number;
@@ -107,6 +120,40 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): Connection
     session.start(sdp);
   };
 
+  const startProbe = (purpose: 'ports' | 'nat') => {
+    const started = deps.probes.registry.start(deps.id, deps.now(), {
+      answerDelayMs: purpose === 'nat' ? NAT_ANSWER_DELAY_MS : 0,
+    });
+    if (!started.ok) {
+      const s = started.retryAfterS;
+      const message = `Too many probe sessions at once; retry in ${s} s`;
+      dispatch((st) => refuse(st, { type: 'error', code: 'busy', retryAfterS: s, message }, 1013));
+      return;
+    }
+    const ports = deps.probes.status();
+    send({
+      type: 'probe-session',
+      ufrag: started.ufrag,
+      pwd: started.pwd,
+      expiresInS: started.expiresInS,
+      address: ports.address,
+      tcp: ports.tcp,
+      udp: ports.udp,
+      unbound: ports.unbound,
+      ...(deps.clientAddress === null ? {} : { clientAddress: deps.clientAddress }),
+    });
+  };
+
+  const probeResults = (ufrag: string | null) => {
+    const results = deps.probes.registry.results(deps.id, ufrag);
+    if (results === null) {
+      const message = ufrag === null ? 'probe-results before probe-start' : 'no such probe session';
+      dispatch((s) => refuse(s, { type: 'error', code: 'bad-state', message }, 1008));
+      return;
+    }
+    send({ type: 'probe-observed', ufrag: results.ufrag, bindings: results.bindings });
+  };
+
   function perform(action: Action): void {
     switch (action.kind) {
       case 'send':
@@ -125,6 +172,12 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): Connection
       case 'end-session':
         if (session) ended = session.end(action.reason);
         return;
+      case 'probe-start':
+        startProbe(action.purpose);
+        return;
+      case 'probe-results':
+        probeResults(action.ufrag);
+        return;
     }
   }
 
@@ -136,7 +189,11 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): Connection
     }
     dispatch((s) => handleClientText(s, data.toString(), deps.now()));
   });
-  ws.on('close', () => dispatch(handleClosed));
+  ws.on('close', () => {
+    // Its probe credentials stop working with it: nobody is left to read the results.
+    deps.probes.registry.release(deps.id);
+    dispatch(handleClosed);
+  });
   ws.on('error', (err) => deps.log.warn({ event: 'ws-error', err: err.message }));
 
   return {

@@ -2,6 +2,8 @@
  * What the pages may ask of the extension. Pages get this through props, never the browser API itself, so UI
  * tests render them with a fake.
  */
+import type { Confirmations } from '../checklist/evaluate.ts';
+import type { Report } from '../protocol/report.ts';
 import type { RunState } from '../protocol/runtime-messages.ts';
 
 export interface ExtensionActions {
@@ -9,4 +11,23 @@ export interface ExtensionActions {
   runCheck(mode?: 'quick' | 'extended'): Promise<void>;
   /** Calls back on every run-state change; returns an unsubscribe function. */
   subscribe(listener: (state: RunState) => void): () => void;
+  /** Opens an extension page in a new tab; `path` is inside the extension, e.g. 'report/report.html'. */
+  openPage(path: string): Promise<void>;
+  getConfirmations(): Promise<Confirmations>;
+}
+
+/** The report page: the last result, the history, the checklist, and getting a report out of the browser. */
+export interface ReportActions {
+  getState(): Promise<RunState>;
+  subscribe(listener: (state: RunState) => void): () => void;
+  /** The last finished runs, newest first. */
+  getHistory(): Promise<Report[]>;
+  subscribeHistory(listener: (history: Report[]) => void): () => void;
+  getConfirmations(): Promise<Confirmations>;
+  subscribeConfirmations(listener: (confirmations: Confirmations) => void): () => void;
+  /** Marks a checklist item done on `date` (ISO), or not done when null; resolves with all confirmations. */
+  setConfirmation(itemId: string, date: string | null): Promise<Confirmations>;
+  copyText(text: string): Promise<void>;
+  /** Saves `content` as a file the browser downloads. */
+  download(fileName: string, content: string, type: string): void;
 }

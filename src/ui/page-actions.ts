@@ -1,10 +1,13 @@
-/** The real ExtensionActions for extension pages: messages to the background plus storage subscriptions. */
+/** The real actions for extension pages: messages to the background plus storage subscriptions. */
 import * as v from 'valibot';
 import { getBrowser } from '../platform/browser.ts';
+import { loadConfirmations, onConfirmationsChange, setConfirmation } from '../platform/checklist-store.ts';
+import { loadHistory, onHistoryChange } from '../platform/history-store.ts';
 import { sendRequest } from '../platform/messaging.ts';
+import { openExtensionPage } from '../platform/pages.ts';
 import { onRunStateChange } from '../platform/run-store.ts';
 import { RunState } from '../protocol/runtime-messages.ts';
-import type { ExtensionActions } from './actions.ts';
+import type { ExtensionActions, ReportActions } from './actions.ts';
 
 export function pageActions(): ExtensionActions {
   const api = getBrowser();
@@ -14,5 +17,33 @@ export function pageActions(): ExtensionActions {
       await sendRequest(api, { type: 'runCheck', mode });
     },
     subscribe: (listener) => onRunStateChange(api, listener),
+    openPage: (path) => openExtensionPage(api, path),
+    getConfirmations: () => loadConfirmations(api.storage.local),
+  };
+}
+
+/** Revoking an object URL right after click() can cancel the download in Firefox; a minute is plenty. */
+const REVOKE_AFTER_MS = 60_000;
+
+export function reportPageActions(): ReportActions {
+  const api = getBrowser();
+  const area = api.storage.local;
+  return {
+    getState: async () => v.parse(RunState, await sendRequest(api, { type: 'getState' })),
+    subscribe: (listener) => onRunStateChange(api, listener),
+    getHistory: () => loadHistory(area),
+    subscribeHistory: (listener) => onHistoryChange(api.storage.onChanged, listener),
+    getConfirmations: () => loadConfirmations(area),
+    subscribeConfirmations: (listener) => onConfirmationsChange(api.storage.onChanged, listener),
+    setConfirmation: (itemId, date) => setConfirmation(area, itemId, date),
+    copyText: (text) => navigator.clipboard.writeText(text),
+    download: (fileName, content, type) => {
+      const url = URL.createObjectURL(new Blob([content], { type }));
+      const link = document.createElement('a');
+      link.href = url;
+      link.download = fileName;
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(url), REVOKE_AFTER_MS);
+    },
   };
 }

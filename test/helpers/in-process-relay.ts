@@ -1,9 +1,13 @@
 /** A real relay on an ephemeral loopback port with a fresh self-signed certificate, for Node-side tests. */
+import { createSocket } from 'node:dgram';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { request } from 'node:https';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ProbesHealth } from '../../src/relay/http-routes.ts';
 import { createLogger } from '../../src/relay/logger.ts';
+import type { ProbeOptions, ProbePortsStatus } from '../../src/relay/probes/probe-listeners.ts';
 import { createRelay } from '../../src/relay/server.ts';
 import { loadTlsIdentity, type TlsIdentity } from '../../src/relay/tls-cert.ts';
 import type { MediaOptions } from '../../src/relay/wss.ts';
@@ -12,11 +16,50 @@ export interface TestRelay {
   url: string;
   port: number;
   tls: TlsIdentity;
+  /** Which probe ports opened, as listen() reported them. */
+  probes: ProbePortsStatus;
   /** GET /healthz, parsed. */
   healthz(): Promise<
-    { sessions: { active: number; max: number }; mediaPorts: string } & Record<string, unknown>
+    { sessions: { active: number; max: number }; mediaPorts: string; probes: ProbesHealth } & Record<
+      string,
+      unknown
+    >
   >;
   stop(): Promise<void>;
+}
+
+/**
+ * Loopback ports that were free a moment ago, for probe listeners (which take fixed ports). Each is held
+ * by a socket of the same transport on 127.0.0.1 until all are picked, so the list has no repeats.
+ */
+export async function freePorts(transport: 'tcp' | 'udp', count: number): Promise<number[]> {
+  const closers: Array<() => Promise<void>> = [];
+  const ports: number[] = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      if (transport === 'tcp') {
+        const server = createServer();
+        await new Promise<void>((resolve, reject) => {
+          server.once('error', reject);
+          server.listen(0, '127.0.0.1', () => resolve());
+        });
+        const addr = server.address();
+        ports.push(typeof addr === 'object' && addr ? addr.port : 0);
+        closers.push(() => new Promise((resolve) => server.close(() => resolve())));
+      } else {
+        const socket = createSocket('udp4');
+        await new Promise<void>((resolve, reject) => {
+          socket.once('error', reject);
+          socket.bind(0, '127.0.0.1', () => resolve());
+        });
+        ports.push(socket.address().port);
+        closers.push(() => new Promise((resolve) => socket.close(() => resolve())));
+      }
+    }
+  } finally {
+    await Promise.all(closers.map((c) => c()));
+  }
+  return ports;
 }
 
 /** Media defaults for tests: loopback, a range away from a developer's running relay (40000-40199). */
@@ -28,7 +71,9 @@ export const TEST_MEDIA: MediaOptions = {
   setupTimeoutMs: 5000,
 };
 
-export async function startTestRelay(opts: { media?: Partial<MediaOptions> } = {}): Promise<TestRelay> {
+export async function startTestRelay(
+  opts: { media?: Partial<MediaOptions>; probes?: Omit<ProbeOptions, 'address'> } = {},
+): Promise<TestRelay> {
   const dataDir = await mkdtemp(join(tmpdir(), 'svc-relay-test-'));
   const tls = await loadTlsIdentity({ certFile: null, keyFile: null, dataDir });
   const relay = createRelay({
@@ -38,12 +83,14 @@ export async function startTestRelay(opts: { media?: Partial<MediaOptions> } = {
     tls,
     log: createLogger('silent'),
     media: { ...TEST_MEDIA, ...opts.media },
+    probes: { address: '127.0.0.1', tcp: [], udp: [], ...opts.probes },
   });
-  const { port } = await relay.listen();
+  const { port, probes } = await relay.listen();
   return {
     url: `https://127.0.0.1:${port}`,
     port,
     tls,
+    probes,
     healthz: () =>
       new Promise((resolve, reject) => {
         const req = request(`https://127.0.0.1:${port}/healthz`, { ca: tls.cert }, (res) => {

@@ -27,10 +27,15 @@ const DUMMY_FINGERPRINT = Array.from({ length: 32 }, (_, i) => (i * 7 + 16).toSt
   .join(':')
   .toUpperCase();
 
-/** The relay's side as an SDP answer to a data-channel-only offer. Pure. */
-export function probeAnswerSdp(offerSdp: string, target: IceProbeTarget, creds: IceCredentials): string {
+/** The relay's side as an SDP answer to a data-channel-only offer, one host candidate per target. Pure. */
+export function probeAnswerSdp(
+  offerSdp: string,
+  targets: readonly IceProbeTarget[],
+  creds: IceCredentials,
+): string {
   const mid = /^a=mid:(\S+)/m.exec(offerSdp)?.[1] ?? '0';
-  const ipVersion = target.address.includes(':') ? 'IP6' : 'IP4';
+  const address = targets[0]?.address ?? '0.0.0.0';
+  const ipVersion = address.includes(':') ? 'IP6' : 'IP4';
   return [
     'v=0',
     'o=- 1 1 IN IP4 0.0.0.0',
@@ -39,14 +44,16 @@ export function probeAnswerSdp(offerSdp: string, target: IceProbeTarget, creds: 
     'a=ice-lite',
     `a=group:BUNDLE ${mid}`,
     'm=application 9 UDP/DTLS/SCTP webrtc-datachannel',
-    `c=IN ${ipVersion} ${target.address}`,
+    `c=IN ${ipVersion} ${address}`,
     `a=mid:${mid}`,
     `a=ice-ufrag:${creds.ufrag}`,
     `a=ice-pwd:${creds.pwd}`,
     `a=fingerprint:sha-256 ${DUMMY_FINGERPRINT}`,
     'a=setup:passive',
     'a=sctp-port:5000',
-    `a=candidate:1 1 udp 2130706431 ${target.address} ${target.relayPort} typ host`,
+    ...targets.map(
+      (t, i) => `a=candidate:${i + 1} 1 udp ${2130706431 - i} ${t.address} ${t.relayPort} typ host`,
+    ),
     'a=end-of-candidates',
     '',
   ].join('\r\n');
@@ -78,7 +85,7 @@ export async function iceProbe(
     pc.createDataChannel('probe');
     await pc.setLocalDescription(await pc.createOffer());
     const offer = pc.localDescription?.sdp ?? '';
-    await pc.setRemoteDescription({ type: 'answer', sdp: probeAnswerSdp(offer, target, creds) });
+    await pc.setRemoteDescription({ type: 'answer', sdp: probeAnswerSdp(offer, [target], creds) });
     const deadline = started + timeoutMs;
     while (now() < deadline) {
       const state = pc.iceConnectionState;
@@ -107,4 +114,39 @@ export async function runIceProbes(
     targets.map((t) => iceProbe(RTCPeerConnectionCtor, t, creds, timeoutMs, now, (a) => local.add(a))),
   );
   return { results, localAddresses: [...local] };
+}
+
+/**
+ * One peer connection with a candidate at each target. Every check then leaves from the same local socket,
+ * so the relay sees one source port per relay port only if the NAT keeps one mapping: the input the NAT
+ * classification needs. (Separate connections would each use their own socket and look "symmetric".)
+ */
+export async function sharedSocketProbe(
+  RTCPeerConnectionCtor: typeof RTCPeerConnection,
+  targets: readonly IceProbeTarget[],
+  creds: IceCredentials,
+  timeoutMs: number,
+  now: () => number,
+): Promise<{ connected: boolean }> {
+  const pc = new RTCPeerConnectionCtor({ iceServers: [] });
+  try {
+    pc.createDataChannel('nat');
+    await pc.setLocalDescription(await pc.createOffer());
+    await pc.setRemoteDescription({
+      type: 'answer',
+      sdp: probeAnswerSdp(pc.localDescription?.sdp ?? '', targets, creds),
+    });
+    const deadline = now() + timeoutMs;
+    while (now() < deadline) {
+      const stats = [...(await pc.getStats()).values()] as Array<Record<string, unknown>>;
+      const succeeded = stats.filter((s) => s.type === 'candidate-pair' && s.state === 'succeeded').length;
+      if (succeeded >= targets.length) return { connected: true };
+      await sleep(50);
+    }
+    return { connected: pc.iceConnectionState === 'connected' || pc.iceConnectionState === 'completed' };
+  } catch {
+    return { connected: false };
+  } finally {
+    pc.close();
+  }
 }

@@ -39,11 +39,13 @@ export function classifyNat(
   const mapping: NatMapping =
     distinct.length < 2 ? 'unknown' : mappings.size === 1 ? 'endpoint-independent' : 'symmetric';
   const udpAddress = distinct[0] ? strip(distinct[0].remoteAddress) : null;
-  const pathsDiffer = udpAddress && httpsClientAddress ? strip(httpsClientAddress) !== udpAddress : null;
-  const natDetected =
-    udpAddress === null || localAddresses.length === 0
-      ? null
-      : !localAddresses.map(strip).includes(udpAddress);
+  const locals = new Set(localAddresses.map(strip));
+  const httpsAddress = httpsClientAddress ? strip(httpsClientAddress) : null;
+  // Two of this machine's own addresses (a multi-homed machine talking directly) are not two paths out.
+  const bothLocal =
+    httpsAddress !== null && udpAddress !== null && locals.has(httpsAddress) && locals.has(udpAddress);
+  const pathsDiffer = udpAddress && httpsAddress ? httpsAddress !== udpAddress && !bothLocal : null;
+  const natDetected = udpAddress === null || locals.size === 0 ? null : !locals.has(udpAddress);
   const parts: string[] = [];
   if (natDetected === true)
     parts.push('This computer is behind NAT (a firewall/router translates its address).');
@@ -53,8 +55,9 @@ export function classifyNat(
       'The NAT is symmetric: each destination gets a new mapping, so media may need a relay (TURN).',
     );
   }
-  if (mapping === 'endpoint-independent')
+  if (mapping === 'endpoint-independent' && natDetected !== false) {
     parts.push('The NAT keeps one mapping for all destinations (good for media).');
+  }
   if (pathsDiffer) {
     parts.push('Web and UDP traffic leave through different public addresses (VPN split tunnel or proxy).');
   }

@@ -28,7 +28,14 @@ export interface IceProbeBatch {
 }
 
 export interface PortMatrixContext extends CheckContext {
+  /** One probe (and peer connection) per target: which UDP ports are open. */
   iceProbes(targets: IceProbeTarget[], creds: IceCredentials, timeoutMs: number): Promise<IceProbeBatch>;
+  /** All targets from one socket: what the NAT does with one source talking to several ports. */
+  natProbe(
+    targets: IceProbeTarget[],
+    creds: IceCredentials,
+    timeoutMs: number,
+  ): Promise<{ connected: boolean }>;
 }
 
 interface Probed {
@@ -58,8 +65,10 @@ export async function checkPortMatrix(
   const session = opened.session;
   try {
     const targets = probeTargets(profile);
-    const probed = await probeAll(targets, session, new URL(relayUrl).hostname, ctx);
-    const bindings = await session.observed();
+    const [probed, bindings] = await Promise.all([
+      probeAll(targets, session, new URL(relayUrl).hostname, ctx),
+      natBindings(session, ctx),
+    ]);
     const ports = toPortResults(profile, targets, probed);
     const rows = rollUpRows(profile, ports);
     const nat = classifyNat(bindings, session.info.clientAddress ?? null, probed.localAddresses);
@@ -115,6 +124,20 @@ export async function checkPortMatrix(
   } finally {
     session.close();
   }
+}
+
+/** Two relay UDP ports probed from one socket, on its own credentials so its bindings stay apart. */
+async function natBindings(session: ProbeSession, ctx: PortMatrixContext) {
+  const nat = await session.another();
+  const ports = nat?.udp.slice(0, 2) ?? [];
+  if (!nat || ports.length < 2) return [];
+  const targets = ports.map((p) => ({
+    address: nat.address,
+    relayPort: p.relayPort,
+    providerPort: p.providerPort,
+  }));
+  const { connected } = await ctx.natProbe(targets, nat, PORT_PROBE_TIMEOUT_MS);
+  return connected ? session.observed(nat.ufrag) : [];
 }
 
 async function probeAll(

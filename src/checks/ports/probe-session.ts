@@ -13,7 +13,10 @@ export type ProbeSessionInfo = Extract<ServerMessage, { type: 'probe-session' }>
 
 export interface ProbeSession {
   info: ProbeSessionInfo;
-  observed(): Promise<Binding[]>;
+  /** A second set of credentials on the same connection (the NAT probe keeps its bindings apart). */
+  another(): Promise<ProbeSessionInfo | null>;
+  /** The STUN bindings the relay answered for one set of credentials. */
+  observed(ufrag: string): Promise<Binding[]>;
   close(): void;
 }
 
@@ -61,8 +64,12 @@ export async function openProbeSession(ctx: CheckContext, relayUrl: string): Pro
     ok: true,
     session: {
       info,
-      async observed() {
-        ws.send(JSON.stringify({ type: 'probe-results' }));
+      async another() {
+        ws.send(JSON.stringify({ type: 'probe-start', purpose: 'nat' }));
+        return nextOfType(ws, 'probe-session', TIMEOUTS.wssOpenMs, ctx.now);
+      },
+      async observed(ufrag) {
+        ws.send(JSON.stringify({ type: 'probe-results', ufrag }));
         const m = await nextOfType(ws, 'probe-observed', TIMEOUTS.wssPingMs, ctx.now);
         return m?.bindings ?? [];
       },

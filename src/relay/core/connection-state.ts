@@ -35,7 +35,11 @@ export type Action =
   /** Allocate a port and answer the offer; endsAt tells the port pool when the port comes back at the latest. */
   | { kind: 'start-session'; sdp: string; mode: MediaMode; endsAt: number }
   | { kind: 'add-candidate'; candidate: IceCandidate }
-  | { kind: 'end-session'; reason: EndReason };
+  | { kind: 'end-session'; reason: EndReason }
+  /** Issue probe credentials and answer probe-session (or refuse with busy). */
+  | { kind: 'probe-start'; purpose: 'ports' | 'nat' }
+  /** Answer probe-observed for this connection's probe session ufrag, or its latest (or refuse). */
+  | { kind: 'probe-results'; ufrag: string | null };
 
 export interface Step {
   state: ConnectionState;

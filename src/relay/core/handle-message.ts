@@ -92,6 +92,14 @@ export function handleClientText(state: ConnectionState, text: string, now: numb
       };
     }
 
+    // Port probes need no media session and may come in any phase: the shell owns the probe sessions,
+    // which the UDP responders share, so the core only asks for them.
+    case 'probe-start':
+      return { state, actions: [{ kind: 'probe-start', purpose: msg.purpose ?? 'ports' }] };
+
+    case 'probe-results':
+      return { state, actions: [{ kind: 'probe-results', ufrag: msg.ufrag ?? null }] };
+
     case 'bye':
       if (state.phase === 'idle') return badState(state, 'bye before offer');
       if (!hasLiveSession(state)) return { state, actions: [] };

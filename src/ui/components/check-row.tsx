@@ -2,12 +2,15 @@ import { Fragment } from 'preact';
 import type { CheckResult } from '../../checks/types.ts';
 import { evidenceRows, STATUS_LABEL } from '../format.ts';
 
-/** One check: status as icon and word (never colour alone), its summary, and the evidence on demand. */
-export function CheckRow({ check }: { check: CheckResult }) {
+/**
+ * One check: status as icon and word (never colour alone), its summary, and the evidence on demand (or at
+ * once with `open`, as on the report page).
+ */
+export function CheckRow({ check, open = false }: { check: CheckResult; open?: boolean }) {
   const label = STATUS_LABEL[check.status];
   return (
     <li class={`check check-${check.status}`} data-check-id={check.id} data-status={check.status}>
-      <details>
+      <details open={open}>
         <summary>
           <span class="check-icon" aria-hidden="true">
             {label.icon}

@@ -44,6 +44,9 @@ function report(over: Partial<Report> = {}): Report {
       },
     ],
     media: mediaReport(),
+    ports: [],
+    nat: null,
+    tls: { https: { version: 'TLSv1.3', cipher: null }, wss: null, ok: true },
     ...over,
   };
 }

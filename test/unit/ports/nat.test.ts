@@ -41,3 +41,14 @@ describe('classifyNat', () => {
     expect(classifyNat([], null, []).mapping).toBe('unknown');
   });
 });
+
+describe('classifyNat on a multi-homed machine without NAT', () => {
+  it('does not call two of its own addresses a split tunnel', () => {
+    const r = classifyNat([b(1, '192.0.2.2', 5000), b(2, '192.0.2.2', 5000)], '127.0.0.1', [
+      '192.0.2.2',
+      '127.0.0.1',
+    ]);
+    expect(r).toMatchObject({ natDetected: false, pathsDiffer: false });
+    expect(r.summary).toBe('No NAT between this computer and the relay.');
+  });
+});

@@ -13,7 +13,39 @@ describe('relay config', () => {
       iceTcp: true,
       maxSessions: 100,
       setupTimeoutMs: 10000,
+      probeTcp: [],
+      probeUdp: [],
+      probeAddress: '127.0.0.1',
     });
+  });
+
+  it('reads the probe port maps; the relay port defaults to the provider port', () => {
+    const config = loadConfig(
+      ['--probe-tcp', '5096:15096, 5097:15097,443:15443', '--probe-udp', '40000:41000'],
+      {
+        SVC_RELAY_PROBE_ADDRESS: '192.0.2.20',
+      },
+    );
+    expect(config.probeTcp).toEqual([
+      { providerPort: 5096, relayPort: 15096 },
+      { providerPort: 5097, relayPort: 15097 },
+      { providerPort: 443, relayPort: 15443 },
+    ]);
+    expect(config.probeUdp).toEqual([{ providerPort: 40000, relayPort: 41000 }]);
+    expect(config.probeAddress).toBe('192.0.2.20');
+    expect(loadConfig([], { SVC_RELAY_PROBE_UDP: '8801' }).probeUdp).toEqual([
+      { providerPort: 8801, relayPort: 8801 },
+    ]);
+    // The same number on both transports is two different listeners.
+    expect(loadConfig(['--probe-tcp', '8801', '--probe-udp', '8801'], {}).probeTcp).toHaveLength(1);
+    // A TCP probe may sit in the media range when nothing listens on TCP there.
+    expect(loadConfig(['--probe-tcp', '40000', '--ice-tcp', 'off'], {}).probeTcp).toHaveLength(1);
+  });
+
+  it('defaults the probe address to the media address', () => {
+    expect(loadConfig(['--host', '0.0.0.0', '--media-address', '192.0.2.5'], {}).probeAddress).toBe(
+      '192.0.2.5',
+    );
   });
 
   it('reads the media settings from flags and environment variables', () => {
@@ -103,6 +135,57 @@ describe('relay config', () => {
       ['--setup-timeout-ms', '60000'],
       {},
       '--setup-timeout-ms: must be an integer from 1000 to 30000 (got "60000")',
+    ],
+    [
+      ['--probe-tcp', '5096:'],
+      {},
+      '--probe-tcp: must be a comma list of provider[:relay] ports from 1 to 65535, e.g. 5096:15096 (got "5096:")',
+    ],
+    [
+      [],
+      { SVC_RELAY_PROBE_UDP: '0:15000' },
+      'SVC_RELAY_PROBE_UDP: must be a comma list of provider[:relay] ports from 1 to 65535, e.g. 5096:15096 (got "0:15000")',
+    ],
+    [
+      ['--probe-udp', '8801:70000'],
+      {},
+      '--probe-udp: must be a comma list of provider[:relay] ports from 1 to 65535, e.g. 5096:15096 (got "8801:70000")',
+    ],
+    [
+      ['--probe-tcp', '5096,,5097'],
+      {},
+      '--probe-tcp: must be a comma list of provider[:relay] ports from 1 to 65535, e.g. 5096:15096 (got "5096,,5097")',
+    ],
+    [
+      ['--probe-tcp', '5096:15096,5096:15097'],
+      {},
+      '--probe-tcp: provider port 5096 is listed twice (got "5096:15096,5096:15097")',
+    ],
+    [
+      ['--probe-udp', '5096:15096,5097:15096'],
+      {},
+      '--probe-udp: relay port 15096 is listed twice (got "5096:15096,5097:15096")',
+    ],
+    [['--probe-tcp', '443:8443'], {}, '--probe-tcp: relay port 8443 is the HTTPS port (got "443:8443")'],
+    [
+      ['--probe-udp', '40000'],
+      {},
+      '--probe-udp: relay port 40000 is inside --media-ports 40000-40199; map it to another port (got "40000")',
+    ],
+    [
+      ['--probe-tcp', '40100'],
+      {},
+      '--probe-tcp: relay port 40100 is inside --media-ports 40000-40199; map it to another port (got "40100")',
+    ],
+    [
+      ['--probe-udp', Array.from({ length: 65 }, (_, i) => 20000 + i).join(',')],
+      {},
+      '--probe-udp: at most 64 ports (got 65)',
+    ],
+    [
+      ['--probe-address', '0.0.0.0'],
+      {},
+      '--probe-address: must be one IPv4 address, not 0.0.0.0 (got "0.0.0.0")',
     ],
   ] as Array<[string[], Record<string, string>, string]>)(
     '%j %j is refused in one line',

@@ -42,6 +42,31 @@ function run(texts: string[], state: ConnectionState = idle, now = 1000): Step[]
 const last = (steps: Step[]) => steps[steps.length - 1] as Step;
 
 describe('handleClientText', () => {
+  it('asks the shell to start a probe session or read its results, in any phase', () => {
+    expect(handleClientText(idle, '{"type":"probe-start"}', 0)).toEqual({
+      state: idle,
+      actions: [{ kind: 'probe-start', purpose: 'ports' }],
+    });
+    const negotiating = handleClientText(idle, offer(), 0).state;
+    expect(handleClientText(negotiating, '{"type":"probe-results"}', 0).actions).toEqual([
+      { kind: 'probe-results', ufrag: null },
+    ]);
+    expect(handleClientText(idle, '{"type":"probe-results","ufrag":"AbC+/123"}', 0).actions).toEqual([
+      { kind: 'probe-results', ufrag: 'AbC+/123' },
+    ]);
+  });
+
+  it.each([
+    '{"type":"probe-start","ports":[1]}',
+    '{"type":"probe-results","ufrag":"bad ufrag"}',
+    '{"type":"probe-results","ufrag":"x"}',
+  ])('refuses the malformed probe message %s', (text) => {
+    expect(handleClientText(idle, text, 0).actions[0]).toMatchObject({
+      kind: 'send',
+      message: { type: 'error', code: 'bad-message' },
+    });
+  });
+
   it('answers a ping with a pong carrying the client time', () => {
     expect(handleClientText(idle, '{"type":"ping","seq":1,"t":5}', 99)).toEqual({
       state: idle,

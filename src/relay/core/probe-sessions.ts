@@ -1,0 +1,158 @@
+/**
+ * Probe sessions: the ICE credentials a WSS connection asked for with probe-start, and the STUN bindings
+ * the relay answered under them. Pure bookkeeping with the clock and the random source passed in; the UDP
+ * shells look passwords up here and record what they answered, the WSS shell starts sessions and reads
+ * results.
+ *
+ * A session's credentials are answered for PROBE_SESSION_TTL_S; its results stay readable by its connection
+ * until the connection closes (the last KEPT_PER_CONNECTION sessions of it), so the extension can ask for
+ * them after the probes are done.
+ */
+import {
+  MAX_PROBE_BINDINGS,
+  MAX_PROBE_SESSIONS_PER_CONNECTION,
+  PROBE_SESSION_TTL_S,
+  type ProbeBinding,
+} from '../../protocol/relay-messages.ts';
+
+/** RFC 8445 ice-char is ALPHA / DIGIT / "+" / "/": 64 characters, so one random byte's low 6 bits pick one evenly. */
+const ICE_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+export const UFRAG_LENGTH = 8;
+/** RFC 8445 asks for at least 128 bits: 24 characters carry 144. */
+export const PWD_LENGTH = 24;
+/** Sessions (live or expired) whose results a connection can still read. */
+export const KEPT_PER_CONNECTION = 4;
+/** Live probe sessions over all connections, so a flood of connections cannot grow the table without end. */
+export const MAX_LIVE_SESSIONS = 1000;
+
+export type OwnerId = number;
+
+interface ProbeSession {
+  readonly ufrag: string;
+  readonly pwd: string;
+  readonly owner: OwnerId;
+  readonly expiresAt: number;
+  readonly bindings: ProbeBinding[];
+  readonly seen: Set<string>;
+  readonly answerDelayMs: number;
+}
+
+/**
+ * How late a NAT probe session's answers go out. A browser checks a peer's candidates one by one, about
+ * 50 ms apart, and drops the others once one answers; answering later than that lets its checks reach
+ * every relay port from the same socket, which is what the NAT mapping classification compares.
+ */
+export const NAT_ANSWER_DELAY_MS = 250;
+
+export type StartResult =
+  | { ok: true; ufrag: string; pwd: string; expiresInS: number }
+  /** Too many live sessions on this connection (or on the relay); the oldest ends in retryAfterS. */
+  | { ok: false; retryAfterS: number };
+
+export interface ProbeRegistryOptions {
+  random: (bytes: number) => Uint8Array;
+  ttlMs?: number;
+  perConnection?: number;
+  maxLive?: number;
+}
+
+export class ProbeRegistry {
+  private readonly byUfrag = new Map<string, ProbeSession>();
+  /** Each connection's sessions, oldest first. */
+  private readonly byOwner = new Map<OwnerId, ProbeSession[]>();
+  private readonly random: (bytes: number) => Uint8Array;
+  private readonly ttlMs: number;
+  private readonly perConnection: number;
+  private readonly maxLive: number;
+
+  constructor(opts: ProbeRegistryOptions) {
+    this.random = opts.random;
+    this.ttlMs = opts.ttlMs ?? PROBE_SESSION_TTL_S * 1000;
+    this.perConnection = opts.perConnection ?? MAX_PROBE_SESSIONS_PER_CONNECTION;
+    this.maxLive = opts.maxLive ?? MAX_LIVE_SESSIONS;
+  }
+
+  /** Live sessions over all connections. */
+  live(now: number): number {
+    let n = 0;
+    for (const s of this.byUfrag.values()) if (s.expiresAt > now) n++;
+    return n;
+  }
+
+  start(owner: OwnerId, now: number, opts: { answerDelayMs?: number } = {}): StartResult {
+    const mine = this.byOwner.get(owner) ?? [];
+    const liveMine = mine.filter((s) => s.expiresAt > now);
+    const retryAfter = (sessions: Iterable<ProbeSession>) => {
+      let soonest = Number.POSITIVE_INFINITY;
+      for (const s of sessions) if (s.expiresAt > now) soonest = Math.min(soonest, s.expiresAt);
+      return Math.max(1, Math.ceil((soonest - now) / 1000));
+    };
+    if (liveMine.length >= this.perConnection) return { ok: false, retryAfterS: retryAfter(liveMine) };
+    if (this.live(now) >= this.maxLive) return { ok: false, retryAfterS: retryAfter(this.byUfrag.values()) };
+    // 48 random bits make a clash unlikely; a clash would hand one connection another's results.
+    let ufrag = this.iceString(UFRAG_LENGTH);
+    for (let tries = 1; this.byUfrag.has(ufrag); tries++) {
+      if (tries >= 100) throw new Error('the random source keeps repeating itself');
+      ufrag = this.iceString(UFRAG_LENGTH);
+    }
+    const session: ProbeSession = {
+      ufrag,
+      pwd: this.iceString(PWD_LENGTH),
+      owner,
+      expiresAt: now + this.ttlMs,
+      bindings: [],
+      seen: new Set(),
+      answerDelayMs: opts.answerDelayMs ?? 0,
+    };
+    this.byUfrag.set(ufrag, session);
+    mine.push(session);
+    // Forget the oldest sessions beyond what a connection keeps; they are expired, since live ones are capped.
+    while (mine.length > Math.max(KEPT_PER_CONNECTION, this.perConnection)) {
+      const old = mine.shift();
+      if (old) this.byUfrag.delete(old.ufrag);
+    }
+    this.byOwner.set(owner, mine);
+    return { ok: true, ufrag, pwd: session.pwd, expiresInS: Math.round(this.ttlMs / 1000) };
+  }
+
+  /** The password to check a request against, while the session is live. */
+  passwordFor(ufrag: string, now: number): string | undefined {
+    const s = this.byUfrag.get(ufrag);
+    return s && s.expiresAt > now ? s.pwd : undefined;
+  }
+
+  /** How long to hold this session's answers (0 for port probes). */
+  answerDelayFor(ufrag: string): number {
+    return this.byUfrag.get(ufrag)?.answerDelayMs ?? 0;
+  }
+
+  /** Records an answered binding once per relay port and client address:port, up to MAX_PROBE_BINDINGS. */
+  record(ufrag: string, binding: ProbeBinding): void {
+    const s = this.byUfrag.get(ufrag);
+    if (!s || s.bindings.length >= MAX_PROBE_BINDINGS) return;
+    const key = `${binding.relayPort} ${binding.remoteAddress} ${binding.remotePort}`;
+    if (s.seen.has(key)) return;
+    s.seen.add(key);
+    s.bindings.push({ ...binding });
+  }
+
+  /** A session of this connection's (by ufrag, or its latest), or null if it has none such. */
+  results(owner: OwnerId, ufrag: string | null): { ufrag: string; bindings: ProbeBinding[] } | null {
+    const mine = this.byOwner.get(owner) ?? [];
+    const s = ufrag === null ? mine[mine.length - 1] : mine.find((m) => m.ufrag === ufrag);
+    return s ? { ufrag: s.ufrag, bindings: s.bindings.map((b) => ({ ...b })) } : null;
+  }
+
+  /** The connection is gone: its credentials stop working and its results are dropped. */
+  release(owner: OwnerId): void {
+    for (const s of this.byOwner.get(owner) ?? []) this.byUfrag.delete(s.ufrag);
+    this.byOwner.delete(owner);
+  }
+
+  private iceString(length: number): string {
+    const bytes = this.random(length);
+    let out = '';
+    for (let i = 0; i < length; i++) out += ICE_CHARS[(bytes[i] ?? 0) & 63];
+    return out;
+  }
+}

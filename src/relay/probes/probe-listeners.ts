@@ -1,0 +1,97 @@
+/**
+ * All probe listeners: a TLS server per TCP probe port and a STUN responder per UDP probe port, on the
+ * probe address. A port that cannot be opened (held by another process, or below 1024 without the
+ * privilege) does not stop the relay: it is logged once at start, listed in /healthz and told to the
+ * extension in probe-session, which reports that row as untested rather than as blocked.
+ */
+import type { ProbePort, UnboundProbePort } from '../../protocol/relay-messages.ts';
+import type { ProbeRegistry } from '../core/probe-sessions.ts';
+import type { BindingResponder } from '../core/stun/binding-responder.ts';
+import type { ProbesHealth } from '../http-routes.ts';
+import type { Logger } from '../logger.ts';
+import type { TlsIdentity } from '../tls-cert.ts';
+import { createTcpProbe, type ProbeListener } from './tcp-probe.ts';
+import { createUdpProbe } from './udp-probe.ts';
+
+export interface ProbeOptions {
+  address: string;
+  tcp: ProbePort[];
+  udp: ProbePort[];
+}
+
+/** Which probe ports are open, as probe-session tells the extension. */
+export interface ProbePortsStatus {
+  address: string;
+  tcp: ProbePort[];
+  udp: ProbePort[];
+  unbound: UnboundProbePort[];
+}
+
+export interface ProbeListeners {
+  /** Opens every port; never rejects: the ports that failed are in the status. */
+  open(): Promise<ProbePortsStatus>;
+  status(): ProbePortsStatus;
+  health(): ProbesHealth;
+  close(graceMs: number): Promise<void>;
+}
+
+export function createProbeListeners(opts: {
+  probes: ProbeOptions;
+  tls: TlsIdentity;
+  log: Logger;
+  registry: ProbeRegistry;
+  responder: BindingResponder;
+  now: () => number;
+}): ProbeListeners {
+  const { address } = opts.probes;
+  const entries: Array<{ transport: 'tcp' | 'udp'; port: ProbePort; listener: ProbeListener }> = [
+    ...opts.probes.tcp.map((port) => ({
+      transport: 'tcp' as const,
+      port,
+      listener: createTcpProbe({ address, port, tls: opts.tls, log: opts.log }),
+    })),
+    ...opts.probes.udp.map((port) => ({
+      transport: 'udp' as const,
+      port,
+      listener: createUdpProbe({
+        address,
+        port,
+        responder: opts.responder,
+        registry: opts.registry,
+        log: opts.log,
+        now: opts.now,
+      }),
+    })),
+  ];
+  let status: ProbePortsStatus = { address, tcp: [], udp: [], unbound: [] };
+  let opening: Promise<ProbePortsStatus> | null = null;
+
+  return {
+    open() {
+      opening ??= (async () => {
+        const results = await Promise.allSettled(entries.map((e) => e.listener.listen()));
+        const next: ProbePortsStatus = { address, tcp: [], udp: [], unbound: [] };
+        results.forEach((r, i) => {
+          const { transport, port } = entries[i] as (typeof entries)[number];
+          if (r.status === 'fulfilled') {
+            next[transport].push({ ...port });
+            return;
+          }
+          const err = r.reason as NodeJS.ErrnoException;
+          const error = (err.code ?? err.message ?? 'error').slice(0, 64);
+          next.unbound.push({ transport, ...port, error });
+          opts.log.warn({ event: 'probe-port-unavailable', transport, ...port, address, error });
+        });
+        status = next;
+        return next;
+      })();
+      return opening;
+    },
+    status: () => status,
+    health: () => ({ ...status, stun: opts.responder.counts }),
+    async close(graceMs) {
+      await opening;
+      await Promise.all(entries.map((e) => e.listener.close(graceMs)));
+    },
+  };
+}

@@ -1,0 +1,64 @@
+/**
+ * One TCP probe port: an HTTPS server with the relay's certificate that answers GET /probe-port, so the
+ * browser can tell that a TLS connection to this port gets through the firewall (and which TLS it got).
+ */
+import { createServer } from 'node:https';
+import type { Socket } from 'node:net';
+import type { ProbePort } from '../../protocol/relay-messages.ts';
+import { handleProbePortHttp } from '../http-routes.ts';
+import { httpsServerOptions } from '../https-options.ts';
+import type { Logger } from '../logger.ts';
+import type { TlsIdentity } from '../tls-cert.ts';
+
+export interface ProbeListener {
+  /** Resolves once listening; rejects with the bind error (EADDRINUSE, EACCES…). */
+  listen(): Promise<void>;
+  /** Stops accepting; open connections get graceMs, then are destroyed. Safe to call unopened. */
+  close(graceMs: number): Promise<void>;
+}
+
+export function createTcpProbe(opts: {
+  address: string;
+  port: ProbePort;
+  tls: TlsIdentity;
+  log: Logger;
+}): ProbeListener {
+  const sockets = new Set<Socket>();
+  const server = createServer(httpsServerOptions(opts.tls), (req, res) =>
+    handleProbePortHttp(req, res, opts.port),
+  );
+  server.on('connection', (s: Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  server.on('tlsClientError', (err) =>
+    opts.log.debug({ event: 'tls-client-error', relayPort: opts.port.relayPort, err: err.message }),
+  );
+  // Nothing upgrades here: the WSS endpoint is on the main port only.
+  server.on('upgrade', (_req, socket: Socket) => socket.destroy());
+  return {
+    listen: () =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(opts.port.relayPort, opts.address, () => {
+          server.off('error', reject);
+          server.on('error', (err) =>
+            opts.log.warn({ event: 'probe-error', transport: 'tcp', ...opts.port, err: err.message }),
+          );
+          resolve();
+        });
+      }),
+    close: (graceMs) =>
+      new Promise((resolve) => {
+        if (!server.listening) {
+          resolve();
+          return;
+        }
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        setTimeout(() => {
+          for (const s of sockets) s.destroy();
+        }, graceMs).unref();
+      }),
+  };
+}

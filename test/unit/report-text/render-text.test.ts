@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { portMatrixOf } from '../../../src/report-text/port-rows.ts';
+import { renderText } from '../../../src/report-text/render-text.ts';
+import { blockedPortsReport, deskPorts, report } from '../../fakes/report.ts';
+
+describe('renderText', () => {
+  it('leads with the verdict and headline, then one line per check and the media figures', () => {
+    const text = renderText(report());
+    const lines = text.split('\n');
+    expect(lines[0]).toBe('Secure Voice Check: READY');
+    expect(lines[1]).toBe('Ready for Secure Voice: the relay is reachable over HTTPS and WSS.');
+    expect(text).toContain('  PASS  HTTPS to the relay (20 ms)\n        Reached the relay over HTTPS.');
+    expect(text).toContain('  PASS  Secure media (3000 ms)');
+    expect(text).toMatch(/Secure media: encrypted \(SRTP_AES128_CM_HMAC_SHA1_80, .*\) over UDP/);
+    expect(text).toContain('round trip 3 ms, jitter 2 ms, loss 0 %, MOS 4.41 (excellent)');
+    expect(lines.at(-1)).toContain('relay https://relay.example:8443');
+    expect(text).not.toContain('Firewall');
+  });
+
+  it('marks an interrupted run and names the failed step', () => {
+    const r = report({ verdict: 'error', interrupted: true, media: null });
+    r.checks[0] = { ...(r.checks[0] as (typeof r.checks)[0]), status: 'fail', step: 'tls' };
+    const text = renderText(r);
+    expect(text.split('\n')[0]).toBe('Secure Voice Check: ERROR (interrupted)');
+    expect(text).toContain('FAIL  HTTPS to the relay (20 ms) [TLS]');
+    expect(text).not.toContain('Secure media:');
+  });
+
+  it('lists only the blocked rows of the port matrix, then the remediation to paste', () => {
+    const text = renderText(blockedPortsReport());
+    expect(text).toMatch(/Firewall \(Desk phone[^)]*\): \d+ of \d+ testable rows open, 1 blocked/);
+    expect(text).toContain('BLOCKED UDP 40000-49999 SRTP/UDP: Desk phones media Secure Voice');
+    expect(text).toContain('Please allow the following outbound traffic to the provider:');
+    expect(text).toContain(
+      '- outbound UDP to destination port(s) 40000-49999: Desk phones media Secure Voice',
+    );
+    expect(text).toContain('NAT: This computer is behind NAT');
+    expect(text).not.toMatch(/BLOCKED TCP/);
+  });
+
+  it('says all tested rows are open when nothing is blocked, without a remediation list', () => {
+    const text = renderText(report({ ports: deskPorts(() => 'open') }));
+    expect(text).toMatch(/Firewall \(Desk phone[^)]*\): (\d+) of \1 testable rows open\n/);
+    expect(text).not.toContain('Please allow');
+  });
+});
+
+describe('portMatrixOf', () => {
+  it('is null for a report without a port matrix', () => {
+    expect(portMatrixOf(report())).toBeNull();
+  });
+
+  it("prefers the check's stored roll-up and derives the remediation from it", () => {
+    const view = portMatrixOf(blockedPortsReport());
+    expect(view?.profileId).toBe('desk-phone');
+    expect(view?.failed.map((r) => r.purpose)).toEqual(['Desk phones media Secure Voice']);
+    expect(view?.remediation).toMatch(/outbound UDP to destination port\(s\) 40000-49999/);
+  });
+
+  it('rolls the ports up from the profile when the check left no rows', () => {
+    const r = blockedPortsReport();
+    const withoutRows = { ...r, checks: r.checks.filter((c) => c.id !== 'port-matrix') };
+    expect(portMatrixOf(withoutRows)?.failed.map((x) => x.ports)).toEqual(['40000-49999']);
+  });
+});

@@ -1,0 +1,154 @@
+// @vitest-environment happy-dom
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
+import * as v from 'valibot';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { App as PopupApp } from '../../../popup/app.tsx';
+import { ReportApp, reportFileName } from '../../../report/app.tsx';
+import { parseRoute } from '../../../report/route.ts';
+import type { Confirmations } from '../../../src/checklist/evaluate.ts';
+import { type Report, ReportSchema } from '../../../src/protocol/report.ts';
+import type { RunState } from '../../../src/protocol/runtime-messages.ts';
+import type { ExtensionActions, ReportActions } from '../../../src/ui/actions.ts';
+import { blockedPortsReport, report } from '../../fakes/report.ts';
+
+const NOW = Date.parse('2026-11-21T12:05:00Z');
+const idle = (last: Report | null): RunState => ({
+  status: 'idle',
+  runId: null,
+  startedAt: null,
+  progress: [],
+  last,
+});
+
+function fakeActions(history: Report[], confirmations: Confirmations = {}) {
+  let stored = { ...confirmations };
+  const actions = {
+    getState: async () => idle(history[0] ?? null),
+    subscribe: () => () => undefined,
+    getHistory: async () => history,
+    subscribeHistory: () => () => undefined,
+    getConfirmations: async () => stored,
+    subscribeConfirmations: () => () => undefined,
+    setConfirmation: vi.fn(async (id: string, date: string | null) => {
+      const { [id]: _, ...rest } = stored;
+      stored = date ? { ...rest, [id]: date } : rest;
+      return stored;
+    }),
+    copyText: vi.fn(async (_text: string) => undefined),
+    download: vi.fn((_name: string, _content: string, _type: string) => undefined),
+  } satisfies ReportActions;
+  return actions;
+}
+
+afterEach(cleanup);
+
+describe('report page', () => {
+  const latest = blockedPortsReport('run-2');
+  const older = report({ runId: 'run-1', finishedAt: '2026-11-20T09:00:00.000Z' });
+
+  it('shows the verdict, the port table with remediation, media, NAT and TLS of the latest run', async () => {
+    const actions = fakeActions([latest, older]);
+    render(<ReportApp actions={actions} route={parseRoute('')} now={() => NOW} />);
+    await screen.findByRole('heading', { name: 'Blocked' });
+    const table = screen.getByRole('table', { name: /Firewall rules of the Desk phone/ });
+    expect(table.querySelector('[data-row-id="desk-phone-srtp"]')?.textContent).toContain('Blocked');
+    expect(document.querySelector('pre.remediation')?.textContent).toContain('40000-49999');
+    expect(screen.getByRole('heading', { name: 'Secure media' })).toBeTruthy();
+    expect(screen.getByText('SRTP_AES128_CM_HMAC_SHA1_80')).toBeTruthy();
+    expect(screen.getByText(/behind NAT/)).toBeTruthy();
+    expect(document.querySelector('[data-field="tls-https"]')?.textContent).toBe(
+      'TLSv1.3, TLS_AES_128_GCM_SHA256',
+    );
+    // The matrix has its own section: the check row does not repeat it as raw evidence.
+    expect(document.querySelector('[data-check-id="port-matrix"] .evidence')?.textContent).not.toContain(
+      'desk-phone-srtp',
+    );
+
+    fireEvent.click(screen.getByRole('button', { name: 'Copy as text' }));
+    await waitFor(() => expect(screen.getByRole('status').textContent).toMatch(/Copied/));
+    expect(actions.copyText.mock.calls[0]?.[0]).toMatch(/^Secure Voice Check: BLOCKED/);
+    fireEvent.click(screen.getByRole('button', { name: 'Copy remediation' }));
+    await waitFor(() => expect(actions.copyText).toHaveBeenCalledTimes(2));
+    expect(actions.copyText.mock.calls[1]?.[0]).toMatch(/^Please allow/);
+
+    fireEvent.click(screen.getByRole('button', { name: 'Download JSON' }));
+    const [name, content, type] = actions.download.mock.calls[0] ?? [];
+    expect(name).toBe('secure-voice-check-2026-11-21-blocked.json');
+    expect(type).toBe('application/json');
+    expect(v.parse(ReportSchema, JSON.parse(content ?? ''))).toEqual(latest);
+  });
+
+  it('says "not measured" for sections the report lacks', async () => {
+    const bare = report({ media: null });
+    render(<ReportApp actions={fakeActions([bare])} route={parseRoute('')} now={() => NOW} />);
+    await screen.findByRole('heading', { name: 'Ready' });
+    for (const id of ['ports', 'media', 'nat'])
+      expect(document.getElementById(id)?.textContent).toContain('Not measured in this check.');
+  });
+
+  it('opens an older run from the history and marks it as earlier', async () => {
+    render(
+      <ReportApp actions={fakeActions([latest, older])} route={parseRoute('#run=run-1')} now={() => NOW} />,
+    );
+    await screen.findByRole('heading', { name: 'Ready' });
+    expect(screen.getByText(/This is an earlier check/)).toBeTruthy();
+    const links = screen.getAllByRole('link', { name: /Ready|Blocked/ });
+    expect(links.map((a) => a.getAttribute('href'))).toEqual(['#run=run-2', '#run=run-1']);
+    expect(links[1]?.getAttribute('aria-current')).toBe('true');
+  });
+
+  it('ticks and unticks a checklist item, storing the date', async () => {
+    const actions = fakeActions([latest]);
+    render(<ReportApp actions={actions} route={parseRoute('#checklist')} now={() => NOW} />);
+    const box = await screen.findByRole('checkbox', { name: /Set strong passwords/ });
+    const count = () => document.querySelector('[data-field="checklist-count"]')?.textContent;
+    const before = count();
+    fireEvent.click(box);
+    await waitFor(() =>
+      expect(document.querySelector('[data-item-id="strong-passwords"]')?.getAttribute('data-status')).toBe(
+        'done',
+      ),
+    );
+    expect(actions.setConfirmation).toHaveBeenCalledWith('strong-passwords', new Date(NOW).toISOString());
+    expect(count()).not.toBe(before);
+    fireEvent.click(screen.getByRole('checkbox', { name: /Set strong passwords/ }));
+    await waitFor(() => expect(actions.setConfirmation).toHaveBeenLastCalledWith('strong-passwords', null));
+    // Items the last check verified are decided by measurement, not a checkbox.
+    expect(document.querySelector('[data-item-id="voip-encryption"]')?.getAttribute('data-status')).toBe(
+      'verified',
+    );
+    expect(document.querySelector('[data-item-id="voip-encryption"] input')).toBeNull();
+  });
+
+  it('names the JSON file by day and verdict', () => {
+    expect(reportFileName(report())).toBe('secure-voice-check-2026-11-21-ready.json');
+  });
+});
+
+describe('report page route', () => {
+  it('reads a run id or the checklist from the hash', () => {
+    expect(parseRoute('#run=a%2Fb')).toEqual({ runId: 'a/b', section: null });
+    expect(parseRoute('#checklist')).toEqual({ runId: null, section: 'checklist' });
+    expect(parseRoute('#run=%E0%A4%A')).toEqual({ runId: null, section: null });
+    expect(parseRoute('')).toEqual({ runId: null, section: null });
+  });
+});
+
+describe('popup links', () => {
+  it('shows the checklist count and opens the report page on it', async () => {
+    const openPage = vi.fn(async (_path: string) => undefined);
+    const actions: ExtensionActions = {
+      getState: async () => idle(report()),
+      runCheck: async () => undefined,
+      subscribe: () => () => undefined,
+      openPage,
+      getConfirmations: async () => ({ 'strong-passwords': new Date().toISOString() }),
+    };
+    render(<PopupApp actions={actions} autoRun={false} />);
+    const link = await screen.findByRole('button', { name: /^Checklist: \d+ of 14 done$/ });
+    fireEvent.click(link);
+    expect(openPage).toHaveBeenCalledWith('report/report.html#checklist');
+    fireEvent.click(screen.getByRole('button', { name: 'Full report' }));
+    expect(openPage).toHaveBeenLastCalledWith('report/report.html');
+  });
+});
