@@ -5,6 +5,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { probePortFlags } from './probe-ports.ts';
 
 const root = join(import.meta.dirname, '..');
 const node = process.execPath;
@@ -13,7 +14,10 @@ const run = (args: string[]) => spawnSync(node, args, { cwd: root, stdio: 'inher
 if (run(['scripts/build.ts']) !== 0) process.exit(1);
 if (run(['scripts/ensure-chromium.ts']) !== 0) process.exit(2);
 
-const relay = spawn(node, ['dist/relay/server.js', ...process.argv.slice(2)], {
+// Without flags of its own, the local relay stands in for every provider port on high ports, so the whole
+// port matrix can be tried without privileges.
+const relayArgs = process.argv.length > 2 ? process.argv.slice(2) : probePortFlags();
+const relay = spawn(node, ['dist/relay/server.js', ...relayArgs], {
   cwd: root,
   stdio: ['ignore', 'pipe', 'inherit'],
 });

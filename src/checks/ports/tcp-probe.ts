@@ -31,6 +31,13 @@ export async function tcpProbe(
       return { status: 'blocked', reason: r.reason, ms };
     case 'blocked-by-browser':
       return { status: 'browser-blocked', reason: r.reason, ms };
+    case 'network-error':
+      // Without host permission for the relay the browser says nothing about why. A refusal (TCP reset)
+      // comes back within a round trip, while a dropping firewall runs into the time limit, so an early
+      // failure is a refusal.
+      return ms < timeoutMs / 2
+        ? { status: 'refused', reason: 'failed-fast', ms }
+        : { status: 'error', reason: r.reason, ms };
     default:
       return { status: 'error', reason: r.reason, ms };
   }

@@ -1,0 +1,144 @@
+/**
+ * The firewall port matrix end to end: Chromium inside a network namespace the test creates, the relay on the
+ * namespace's host address with probe listeners standing in for every provider port (high relay ports), and
+ * iptables rules inside the namespace playing the customer's firewall. Each scenario checks that the matrix
+ * names exactly the blocked ports and rows, that the remediation list names those rows, and that the media
+ * check agrees. The relay's media range sits inside the mapped SRTP range, as a real deployment's would.
+ */
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { probePortFlags } from '../../scripts/probe-ports.ts';
+import { type ExtensionBrowser, launchWithExtension } from '../../src/cli/chromium.ts';
+import { runCheckInExtension } from '../../src/cli/drive-extension.ts';
+import type { Report } from '../../src/protocol/report.ts';
+import {
+  blockUdpTo,
+  clearRules,
+  createNetns,
+  type Netns,
+  RULES_OUT,
+  rejectTcpPort,
+  requireNetns,
+} from './harness/netns.ts';
+import { type RelayProcess, ROOT, startRelayProcess } from './harness/relay-process.ts';
+
+/** Relay ports 30000-39999 stand in for the provider's SRTP range 40000-49999 (see scripts/probe-ports.ts). */
+const SRTP_RELAY_RANGE = '30000:39999';
+const MEDIA_PORTS = '35000-35099';
+const SIP_TLS_RELAY_PORT = 15096;
+
+let ns: Netns;
+let relay: RelayProcess;
+let browser: ExtensionBrowser;
+
+beforeAll(async () => {
+  requireNetns();
+  ns = await createNetns();
+  const flags = probePortFlags();
+  flags[flags.indexOf('--media-ports') + 1] = MEDIA_PORTS;
+  relay = await startRelayProcess(['--host', ns.hostAddress, ...flags]);
+  browser = await launchWithExtension({
+    extensionDir: join(ROOT, 'dist/chrome'),
+    trustSpki: [relay.spkiSha256],
+    executablePath: ns.chromiumWrapper,
+  });
+});
+afterEach(async () => {
+  await clearRules(ns);
+});
+afterAll(async () => {
+  await browser?.close();
+  await relay?.stop();
+  await ns?.destroy();
+});
+
+async function runCheck(): Promise<Report> {
+  const page = await browser.openPage('options/options.html');
+  try {
+    return await runCheckInExtension(
+      page,
+      { relayUrl: relay.url, targets: [], profile: 'desk-phone' },
+      'quick',
+      90_000,
+    );
+  } finally {
+    await page.close();
+  }
+}
+
+const notOpen = (r: Report) =>
+  r.ports
+    .filter((p) => p.status !== 'open' && p.status !== 'not-testable')
+    .map((p) => `${p.transport}:${p.port}:${p.status}`)
+    .sort();
+const matrix = (r: Report) => r.checks.find((c) => c.id === 'port-matrix');
+const blockedRows = (r: Report) =>
+  ((matrix(r)?.data.rows ?? []) as Array<{ row: string; status: string }>)
+    .filter((row) => row.status === 'blocked' || row.status === 'partial')
+    .map((row) => row.row)
+    .sort();
+const remediationPorts = (r: Report) =>
+  ((matrix(r)?.data.remediation ?? []) as Array<{ protocol: string; ports: string }>).map(
+    (l) => `${l.protocol} ${l.ports}`,
+  );
+const media = (r: Report) => r.checks.find((c) => c.id === 'secure-media');
+
+describe('port matrix in a namespace', () => {
+  it('all open: every testable port open, no remediation, media over UDP', async () => {
+    const r = await runCheck();
+    expect(notOpen(r)).toEqual([]);
+    expect(blockedRows(r)).toEqual([]);
+    expect(remediationPorts(r)).toEqual([]);
+    expect(matrix(r)?.status).toBe('pass');
+    expect(media(r)?.status).toBe('pass');
+    expect(r.verdict).toBe('ready');
+    expect(r.ports.filter((p) => p.status === 'not-testable').map((p) => p.row)).toContain('desk-phone-ntp');
+    expect(matrix(r)?.durationMs).toBeLessThan(5000);
+  });
+
+  it('UDP 40000-49999 dropped: exactly the SRTP row and its three sample ports; media falls back to TCP', async () => {
+    await ns.iptables([
+      '-A',
+      RULES_OUT,
+      '-p',
+      'udp',
+      '-d',
+      ns.hostAddress,
+      '--dport',
+      SRTP_RELAY_RANGE,
+      '-j',
+      'NFQUEUE',
+      '--queue-num',
+      '4242',
+    ]);
+    const r = await runCheck();
+    expect(notOpen(r)).toEqual(['udp:40000:blocked', 'udp:44999:blocked', 'udp:49999:blocked']);
+    expect(blockedRows(r)).toEqual(['desk-phone-srtp']);
+    expect(remediationPorts(r)).toEqual(['UDP 40000-49999']);
+    expect(r.verdict).toBe('blocked');
+    expect(r.media?.transport).toBe('tcp');
+    expect(media(r)).toMatchObject({ status: 'warn', reason: 'tcp-fallback' });
+  });
+
+  it('TCP to the SIP/TLS port rejected: exactly 5096 refused, its row blocked; media unaffected', async () => {
+    await rejectTcpPort(ns, ns.hostAddress, SIP_TLS_RELAY_PORT);
+    const r = await runCheck();
+    expect(notOpen(r)).toEqual(['tcp:5096:refused']);
+    expect(blockedRows(r)).toEqual(['desk-phone-sip-tls']);
+    expect(remediationPorts(r)).toEqual(['TCP 5096']);
+    expect(matrix(r)?.summary).toContain('TCP 5096 (Desk phones signaling Secure Voice)');
+    expect(media(r)?.status).toBe('pass');
+    expect(r.verdict).toBe('blocked');
+  });
+
+  it('all UDP dropped: every UDP row blocked, TCP rows open, media over TCP', async () => {
+    await blockUdpTo(ns);
+    const r = await runCheck();
+    expect(notOpen(r).every((p) => p.startsWith('udp:') && p.endsWith(':blocked'))).toBe(true);
+    expect(notOpen(r)).toHaveLength(6);
+    expect(blockedRows(r)).toEqual(['desk-phone-rtp', 'desk-phone-srtp']);
+    expect(remediationPorts(r).sort()).toEqual(['UDP 20000-39999', 'UDP 40000-49999']);
+    expect(r.media?.transport).toBe('tcp');
+    expect(r.verdict).toBe('blocked');
+  });
+});
