@@ -24,6 +24,7 @@ import type { PortPool } from './core/port-pool.ts';
 import { NAT_ANSWER_DELAY_MS, type OwnerId, type ProbeRegistry } from './core/probe-sessions.ts';
 import type { Logger } from './logger.ts';
 import { EchoSession } from './media/echo-session.ts';
+import { portFree } from './media/port-free.ts';
 import type { ProbePortsStatus } from './probes/probe-listeners.ts';
 
 export interface MediaSettings {
@@ -60,6 +61,8 @@ export interface ConnectionHandle {
 export function serveConnection(ws: WebSocket, deps: ConnectionDeps): ConnectionHandle {
   let state: ConnectionState = initialConnectionState({ setupTimeoutMs: deps.media.setupTimeoutMs });
   let session: EchoSession | null = null;
+  /** While a port is being checked: candidates and an end wait for the session instead of being lost. */
+  let starting: Promise<void> | null = null;
   let ended: Promise<void> = Promise.resolve();
   let timer: NodeJS.Timeout | null = null;
 
@@ -94,8 +97,29 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): Connection
     timer = setTimeout(() => dispatch((s) => handleTimer(s, deps.now())), Math.max(0, at - deps.now()));
   };
 
-  const startSession = (sdp: string, endsAt: number) => {
-    const port = deps.pool.take(endsAt);
+  /** A pool port that can really be bound: ports held by other processes are skipped (and given back). */
+  const takeFreePort = async (endsAt: number): Promise<number | null> => {
+    const skipped: number[] = [];
+    try {
+      for (let tries = 0; tries < Math.min(deps.pool.size, 8); tries++) {
+        const port = deps.pool.take(endsAt);
+        if (port === null) return null;
+        if (await portFree(deps.media.address, port, deps.media.iceTcp)) return port;
+        deps.log.warn({ event: 'media-port-unavailable', port });
+        skipped.push(port);
+      }
+      return null;
+    } finally {
+      for (const p of skipped) deps.pool.release(p);
+    }
+  };
+
+  const startSession = async (sdp: string, endsAt: number) => {
+    const port = await takeFreePort(endsAt);
+    if (ws.readyState !== WebSocketClass.OPEN) {
+      if (port !== null) deps.pool.release(port);
+      return;
+    }
     if (port === null) {
       dispatch((s) =>
         handleSessionEvent(s, { type: 'busy', retryAfterS: deps.pool.retryAfterS(deps.now()) }),
@@ -164,14 +188,22 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): Connection
         ws.close(action.code, action.reason);
         return;
       case 'start-session':
-        startSession(action.sdp, action.endsAt);
+        starting = startSession(action.sdp, action.endsAt).finally(() => {
+          starting = null;
+        });
         return;
-      case 'add-candidate':
-        session?.addCandidate(action.candidate);
+      case 'add-candidate': {
+        const c = action.candidate;
+        if (session) session.addCandidate(c);
+        else void starting?.then(() => session?.addCandidate(c));
         return;
-      case 'end-session':
-        if (session) ended = session.end(action.reason);
+      }
+      case 'end-session': {
+        const reason = action.reason;
+        if (session) ended = session.end(reason);
+        else if (starting) ended = starting.then(() => (session ? session.end(reason) : undefined));
         return;
+      }
       case 'probe-start':
         startProbe(action.purpose);
         return;

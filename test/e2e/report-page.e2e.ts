@@ -32,9 +32,8 @@ beforeAll(async () => {
     extensionDir: join(ROOT, 'dist/chrome'),
     trustSpki: [relay.spkiSha256],
   });
-  await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], {
-    origin: `chrome-extension://${browser.extensionId}`,
-  });
+  // Chromium refuses a grant for the chrome-extension:// origin ("opaque"), so grant it to every page.
+  await browser.context.grantPermissions(['clipboard-read', 'clipboard-write']);
   // Two runs through the extension's own code, as the popup starts them, so the history has two entries.
   const driver = await browser.openPage('options/options.html');
   const settings = { relayUrl: relay.url, targets: [], profile: 'desk-phone' as const };

@@ -63,6 +63,17 @@ export async function checkPortMatrix(
   const opened = await openProbeSession(ctx, relayUrl);
   if (!opened.ok) return fail(opened.reason, 'wss', opened.summary, started, ctx);
   const session = opened.session;
+  if (session.info.tcp.length === 0 && session.info.udp.length === 0) {
+    session.close();
+    return {
+      ...PORT_MATRIX,
+      status: 'skip',
+      reason: 'no-probe-ports',
+      summary: "This relay does not offer port probes, so the provider's ports were not checked.",
+      durationMs: Math.round(ctx.now() - started),
+      data: { profile: profile.id },
+    };
+  }
   try {
     const targets = probeTargets(profile);
     const [probed, bindings] = await Promise.all([

@@ -7,7 +7,7 @@ const LABEL: Record<ItemStatus, StatusLabel> = {
   attention: { icon: '!', word: 'Needs attention', tone: 'fail' },
   done: { icon: '✓', word: 'Done', tone: 'pass' },
   due: { icon: '!', word: 'Due again', tone: 'warn' },
-  todo: { icon: '○', word: 'To do', tone: 'skip' },
+  todo: { icon: '–', word: 'To do', tone: 'skip' },
 };
 
 const shortDate = (iso: string) => new Date(iso).toLocaleDateString();
@@ -43,20 +43,22 @@ export function ChecklistView({
           <li key={item.id} class="checklist-item" data-item-id={item.id} data-status={state.status}>
             <p class="checklist-title">{item.title}</p>
             <p class="checklist-why">{item.why}</p>
-            <p class="checklist-status">
-              <StatusWord label={statusLabel(state, confirmations)} />
-              {detail ? <span class="checklist-detail"> {detail}</span> : null}
-            </p>
-            {confirmable ? (
-              <label class="checklist-done">
-                <input
-                  type="checkbox"
-                  checked={state.status === 'done'}
-                  onChange={(e) => onToggle(item.id, e.currentTarget.checked)}
-                />{' '}
-                Done<span class="visually-hidden">: {item.title}</span>
-              </label>
-            ) : null}
+            <div class="checklist-state">
+              <p class="checklist-status">
+                <StatusWord label={statusLabel(state, confirmations)} />
+                {detail ? <span class="checklist-detail"> {detail}</span> : null}
+              </p>
+              {confirmable ? (
+                <label class="checklist-done">
+                  <input
+                    type="checkbox"
+                    checked={state.status === 'done'}
+                    onChange={(e) => onToggle(item.id, e.currentTarget.checked)}
+                  />{' '}
+                  Done<span class="visually-hidden">: {item.title}</span>
+                </label>
+              ) : null}
+            </div>
           </li>
         );
       })}

@@ -142,6 +142,16 @@ describe('media loopback through the relay', () => {
     expect((await third.next('answer')).sdp).toContain(' 47130 typ host');
   });
 
+  it('skips a media port another process holds and answers on the next one', async () => {
+    const squatter = dgram.createSocket('udp4');
+    await new Promise<void>((resolve) => squatter.bind(47160, '127.0.0.1', resolve));
+    cleanup.push(() => new Promise<void>((resolve) => squatter.close(() => resolve())));
+    const relay = await relayWith(47160, 47161);
+    const sig = await signaling(relay);
+    await browser().connect(sig);
+    expect((await sig.next('answer')).sdp).toContain(' 47161 typ host');
+  });
+
   it('connects over the passive ICE-TCP listener, on the same port, when UDP is not an option', async () => {
     const relay = await relayWith(47140, 47140);
     const sig = await signaling(relay);
