@@ -51,8 +51,15 @@ function findEvidence(kind: Evidence, report: Report | null): Finding {
     }
     case 'nat':
     case 'ports': {
-      const ports = check(kind === 'nat' ? 'nat' : 'port-matrix');
-      if (!ports) return null;
+      const ports = check('port-matrix');
+      if (!ports || ports.status === 'skip' || ports.status === 'error') return null;
+      if (kind === 'nat') {
+        const nat = report.nat;
+        if (!nat || nat.natDetected === null) return null;
+        return nat.natDetected
+          ? { ok: true, detail: nat.summary }
+          : { ok: false, detail: 'No NAT or firewall translation was seen between this computer and the relay.' };
+      }
       return ports.status === 'pass'
         ? { ok: true, detail: ports.summary }
         : { ok: false, detail: ports.summary };

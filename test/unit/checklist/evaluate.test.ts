@@ -100,3 +100,38 @@ describe('evaluateChecklist', () => {
     expect(r.items.find((i) => i.item.id === 'review-usage')?.status).toBe('due');
   });
 });
+
+describe('evaluateChecklist: firewall evidence from the port matrix', () => {
+  const matrix = (status: 'pass' | 'fail' | 'skip') => ({
+    id: 'port-matrix',
+    title: 'Ports',
+    status,
+    reason: status === 'pass' ? 'ok' : 'x',
+    summary: `ports ${status}`,
+    durationMs: 1,
+    data: {},
+  });
+  const nat = {
+    natDetected: true,
+    mapping: 'endpoint-independent' as const,
+    pathsDiffer: false,
+    summary: 'Behind NAT.',
+    portsCompared: 2,
+  };
+
+  it('verifies the ports item and "behind firewalls" from a passing matrix that saw NAT', () => {
+    const base = report();
+    const r = evaluateChecklist(report({ checks: [...base.checks, matrix('pass')], nat }), {}, NOW);
+    const get = (id: string) => r.items.find((i) => i.item.id === id)?.status;
+    expect(get('open-firewall-ports')).toBe('verified');
+    expect(get('phones-behind-firewalls')).toBe('verified');
+  });
+
+  it('flags the ports item when the matrix failed, and says nothing when it was skipped', () => {
+    const base = report();
+    const failed = evaluateChecklist(report({ checks: [...base.checks, matrix('fail')] }), {}, NOW);
+    expect(failed.items.find((i) => i.item.id === 'open-firewall-ports')?.status).toBe('attention');
+    const skipped = evaluateChecklist(report({ checks: [...base.checks, matrix('skip')] }), {}, NOW);
+    expect(skipped.items.find((i) => i.item.id === 'open-firewall-ports')?.status).toBe('todo');
+  });
+});
