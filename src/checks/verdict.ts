@@ -60,11 +60,10 @@ export function verdictOf(checks: readonly CheckResult[]): { verdict: Verdict; h
     };
   }
   if (checks.length === 0) return { verdict: 'error', headline: 'No checks ran.' };
-  const media = checks.some((c) => c.id === 'secure-media');
-  return {
-    verdict: 'ready',
-    headline: media
-      ? 'Ready for Secure Voice: the relay is reachable over HTTPS and WSS, and encrypted audio made the round trip.'
-      : 'Ready for Secure Voice: the relay is reachable over HTTPS and WSS.',
-  };
+  const passed = (id: string) => checks.some((c) => c.id === id && c.status === 'pass');
+  const parts = ['HTTPS and WSS reach the relay'];
+  if (passed('secure-media')) parts.push('encrypted audio made the round trip');
+  if (passed('port-matrix')) parts.push("the provider's ports are open");
+  const list = parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}` : parts[0];
+  return { verdict: 'ready', headline: `Ready for Secure Voice: ${list}.` };
 }

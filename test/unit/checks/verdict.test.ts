@@ -66,3 +66,15 @@ describe('verdictOf with the media check', () => {
     expect(v.headline).toMatch(/encrypted audio/);
   });
 });
+
+describe('the ready headline', () => {
+  it('says what was proven, in one sentence', () => {
+    const all = ['relay-https', 'relay-wss', 'secure-media', 'port-matrix'].map((id) => check(id, 'pass'));
+    expect(verdictOf(all).headline).toBe(
+      "Ready for Secure Voice: HTTPS and WSS reach the relay, encrypted audio made the round trip and the provider's ports are open.",
+    );
+    expect(verdictOf(all.slice(0, 2)).headline).toBe(
+      'Ready for Secure Voice: HTTPS and WSS reach the relay.',
+    );
+  });
+});
