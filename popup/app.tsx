@@ -58,7 +58,7 @@ export function App({ actions, autoRun = true }: { actions: ExtensionActions; au
           {problem}
         </p>
       ) : null}
-      {!running && state?.last ? <VerdictBanner report={state.last} now={Date.now()} /> : null}
+      {state?.last ? <VerdictBanner report={state.last} now={Date.now()} previous={running} /> : null}
       {!running && state?.last?.media ? <MediaSummary media={state.last.media} /> : null}
       <ul class="checks" aria-label="Results">
         {checks.map((c) => (

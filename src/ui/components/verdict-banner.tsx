@@ -1,12 +1,30 @@
 import type { Report } from '../../protocol/report.ts';
 import { ageOf, VERDICT_LABEL } from '../format.ts';
 
-/** The headline verdict in plain words. Failures are announced as alerts; a pass is not. */
-export function VerdictBanner({ report, now }: { report: Report; now: number }) {
-  const urgent = report.verdict === 'blocked' || report.verdict === 'error';
+/**
+ * The headline verdict in plain words. Failures are announced as alerts; a pass is not. While a new run is
+ * going, the last result stays visible as `previous` (not announced, and marked so tests and people can tell).
+ */
+export function VerdictBanner({
+  report,
+  now,
+  previous = false,
+}: {
+  report: Report;
+  now: number;
+  previous?: boolean;
+}) {
+  const urgent = !previous && (report.verdict === 'blocked' || report.verdict === 'error');
   return (
-    <section class={`verdict verdict-${report.verdict}`} data-verdict={report.verdict}>
-      <h2 class="verdict-label">{VERDICT_LABEL[report.verdict]}</h2>
+    <section
+      class={`verdict verdict-${report.verdict}${previous ? ' verdict-previous' : ''}`}
+      data-verdict={previous ? undefined : report.verdict}
+      data-previous-verdict={previous ? report.verdict : undefined}
+    >
+      <h2 class="verdict-label">
+        {previous ? 'Previous result: ' : ''}
+        {VERDICT_LABEL[report.verdict]}
+      </h2>
       <p class="verdict-headline" role={urgent ? 'alert' : undefined}>
         {report.headline}
       </p>
