@@ -19,6 +19,7 @@ const MEDIA_BLOCKED = new Set([
   'dtls-failed',
   'no-media-returned',
   'no-srtp',
+  'media-timeout',
 ]);
 const RELAY_TROUBLE = new Set(['relay-went-away', 'relay-busy']);
 

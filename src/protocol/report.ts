@@ -66,6 +66,8 @@ export const MediaReportSchema = v.object({
   timings: v.record(v.string(), nullableNumber),
   mode: v.picklist(['quick', 'extended']),
   toneState: v.string(),
+  /** Stretches with no echoed audio (seconds since media started); a recovered drop shows here. */
+  gaps: v.array(v.object({ fromS: v.number(), toS: v.number() })),
   /** Per-second samples (extended check). */
   samples: v.array(
     v.object({

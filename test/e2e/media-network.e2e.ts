@@ -13,6 +13,7 @@ import {
   createNetns,
   dropUdpRandomly,
   type Netns,
+  RULES_OUT,
   requireNetns,
 } from './harness/netns.ts';
 import { type RelayProcess, ROOT, startRelayProcess } from './harness/relay-process.ts';
@@ -45,6 +46,26 @@ afterAll(async () => {
   await relay?.stop();
   await ns?.destroy();
 });
+
+/** Silently drops everything (UDP and TCP) from the browser to the relay's media ports: a media outage. */
+async function dropMedia(): Promise<void> {
+  for (const proto of ['udp', 'tcp']) {
+    await ns.iptables([
+      '-A',
+      RULES_OUT,
+      '-p',
+      proto,
+      '-d',
+      ns.hostAddress,
+      '--dport',
+      `${MEDIA_PORTS.from}:${MEDIA_PORTS.to}`,
+      '-j',
+      'NFQUEUE',
+      '--queue-num',
+      '4242',
+    ]);
+  }
+}
 
 async function runCheck(mode: 'quick' | 'extended'): Promise<Report> {
   const page = await browser.openPage('options/options.html');
@@ -89,8 +110,42 @@ describe('secure media across a namespace', () => {
     const m = media(r);
     expect(m.transport).toBe('udp');
     expect(m.packetsReceived + m.packetsLost).toBeGreaterThan(1000);
+    console.info(
+      `injected 10 % loss on the relay's media ports: measured ${m.lossPercent} % over ${m.packetsReceived + m.packetsLost} packets`,
+    );
     expect(m.lossPercent).not.toBeNull();
     expect(Math.abs((m.lossPercent ?? 0) - 10)).toBeLessThanOrEqual(3);
     expect(m.samples.length).toBeGreaterThanOrEqual(25);
+  });
+
+  it('records a 3 s media outage in the middle of an extended check as a gap, and recovers', async () => {
+    const pending = runCheck('extended');
+    await new Promise((r) => setTimeout(r, 8000));
+    await dropMedia();
+    await new Promise((r) => setTimeout(r, 3000));
+    await clearRules(ns);
+    const r = await pending;
+    const check = r.checks.find((c) => c.id === 'secure-media');
+    expect(check?.reason).not.toBe('media-timeout');
+    const m = media(r);
+    expect(m.gaps.length).toBeGreaterThanOrEqual(1);
+    const longest = Math.max(...m.gaps.map((g) => g.toS - g.fromS));
+    expect(longest).toBeGreaterThanOrEqual(2);
+    expect(longest).toBeLessThanOrEqual(6);
+    // Audio flowed again after the outage.
+    const last = m.samples.at(-1);
+    const before = m.samples.at(-4);
+    expect((last?.packetsReceived ?? 0) - (before?.packetsReceived ?? 0)).toBeGreaterThan(50);
+  });
+
+  it('fails with a clear media timeout when media stays dropped', async () => {
+    const pending = runCheck('extended');
+    await new Promise((r) => setTimeout(r, 6000));
+    await dropMedia();
+    const r = await pending;
+    const check = r.checks.find((c) => c.id === 'secure-media');
+    expect(check).toMatchObject({ status: 'fail', reason: 'media-timeout', step: 'media' });
+    expect(check?.summary).toMatch(/stopped for 8 s/);
+    expect(r.verdict).toBe('blocked');
   });
 });

@@ -26,6 +26,7 @@ export function mediaReport(over: Partial<MediaReport> = {}): MediaReport {
     mode: 'quick',
     toneState: 'running',
     samples: [],
+    gaps: [],
     ...over,
   };
 }

@@ -48,6 +48,14 @@ export function relayWentAway(host: string, stage: MediaStage, why: string): Med
   };
 }
 
+export function mediaStalled(host: string, seconds: number): MediaFailure {
+  return {
+    reason: 'media-timeout',
+    step: 'media',
+    summary: `Audio from ${host} stopped for ${seconds} s in the middle of the check: the network dropped the media path (UDP blocked, or a firewall ended the flow). A call would cut out. Check UDP rules and session timeouts for the media ports.`,
+  };
+}
+
 export function relayBusy(host: string, retryAfterS: number | undefined): MediaFailure {
   return {
     reason: 'relay-busy',

@@ -7,6 +7,7 @@ import type { MediaMode } from '../../protocol/relay-messages.ts';
 import type { MediaReport } from '../../protocol/report.ts';
 import type { CheckResult } from '../types.ts';
 import { computeMos } from './e-model.ts';
+import { findGaps } from './gaps.ts';
 import type { MediaSample } from './media-context.ts';
 import type { ProbeSummary } from './probe-stats.ts';
 import { describeTlsVersion, type MediaStatsSummary } from './reduce-stats.ts';
@@ -60,6 +61,7 @@ export function mediaSummary(m: MediaMetrics): MediaReport {
     mode: m.mode,
     toneState: m.toneState,
     samples: m.samples,
+    gaps: findGaps(m.samples),
   };
 }
 

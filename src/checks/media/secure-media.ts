@@ -8,10 +8,12 @@ import { wssUrlFor } from '../../protocol/settings.ts';
 import type { CheckContext } from '../context.ts';
 import type { CheckResult } from '../types.ts';
 import { openSocket } from '../ws-session.ts';
+import { findGaps } from './gaps.ts';
 import type { MediaContext, MediaSample } from './media-context.ts';
 import {
   type MediaFailure,
   type MediaStage,
+  mediaStalled,
   relayBusy,
   relayWentAway,
   stageFailure,
@@ -24,6 +26,9 @@ import { pumpSignaling } from './signaling-client.ts';
 export const SECURE_MEDIA = { id: 'secure-media', title: 'Secure media (DTLS-SRTP audio loopback)' } as const;
 
 export const MEDIA_TIMEOUTS = { signalingMs: 5000, iceMs: 8000, dtlsMs: 5000, firstEchoMs: 3000 } as const;
+
+/** No echoed audio for this long in the middle of a run ends it: the media path is gone, not slow. */
+export const MEDIA_STALL_MS = 8000;
 
 /** Worst case for the whole check, used as the runner's limit for it. */
 export function mediaCheckLimitMs(mode: MediaMode): number {
@@ -151,6 +156,18 @@ export async function checkSecureMedia(
 
     const probes = await runMedia(probe, MEDIA_DURATION_MS[mode], ctx, stats, () => gone);
     if (gone) throw new StageError(relayWentAway(host, stage, (gone as { why: string }).why));
+    if (probes.stalled) {
+      const failure = mediaStalled(host, MEDIA_STALL_MS / 1000);
+      return {
+        ...SECURE_MEDIA,
+        status: 'fail',
+        reason: failure.reason,
+        step: failure.step,
+        summary: failure.summary,
+        durationMs: since(),
+        data: { stage, timings, media: null, samples: probes.perSecond, gaps: findGaps(probes.perSecond) },
+      };
+    }
     const final = await stats();
     const metrics: MediaMetrics = {
       stats: final,
@@ -191,7 +208,7 @@ async function runMedia(
   ctx: MediaContext & Pick<CheckContext, 'now'>,
   stats: () => Promise<ReturnType<typeof reduceStats>>,
   gone: () => unknown,
-): Promise<{ samples: ProbeSample[]; perSecond: MediaSample[] }> {
+): Promise<{ samples: ProbeSample[]; perSecond: MediaSample[]; stalled: boolean }> {
   const samples: ProbeSample[] = [];
   const perSecond: MediaSample[] = [];
   channel.onmessage = (e) => {
@@ -202,7 +219,10 @@ async function runMedia(
   };
   const start = ctx.now();
   let nextSample = 1000;
-  while (ctx.now() - start < durationMs && !gone()) {
+  let lastReceived = -1;
+  let lastProgressAt = start;
+  let stalled = false;
+  while (ctx.now() - start < durationMs && !gone() && !stalled) {
     if (channel.readyState === 'open') {
       samples.push({ seq: samples.length, sentAt: ctx.now(), rttMs: null });
       channel.send(`p:${samples.length - 1}`);
@@ -219,10 +239,16 @@ async function runMedia(
       };
       perSecond.push(sample);
       ctx.onSample?.(sample);
+      if (s.packetsReceived > lastReceived) {
+        lastReceived = s.packetsReceived;
+        lastProgressAt = ctx.now();
+      } else if (ctx.now() - lastProgressAt >= MEDIA_STALL_MS) {
+        stalled = true;
+      }
     }
     await sleep(PROBE_INTERVAL_MS);
   }
   // Late echoes of the last probes still count; anything after this is lost.
   await sleep(Math.min(500, durationMs / 4));
-  return { samples, perSecond };
+  return { samples, perSecond, stalled };
 }
