@@ -2,29 +2,15 @@
  * Chrome may stop an extension's service worker at any time. A run cut short that way is recorded as
  * interrupted, with what it had measured, and the popup says so; nothing is silently dropped.
  */
-import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type ExtensionBrowser, launchWithExtension } from '../../src/cli/chromium.ts';
+import { expect, it } from 'vitest';
 import { request } from '../../src/cli/drive-extension.ts';
 import type { Report } from '../../src/protocol/report.ts';
-import { type RelayProcess, ROOT, startRelayProcess } from './harness/relay-process.ts';
+import { useExtensionSession } from './harness/extension-session.ts';
 
-let relay: RelayProcess;
-let browser: ExtensionBrowser;
-
-beforeAll(async () => {
-  relay = await startRelayProcess();
-  browser = await launchWithExtension({
-    extensionDir: join(ROOT, 'dist/chrome'),
-    trustSpki: [relay.spkiSha256],
-  });
-});
-afterAll(async () => {
-  await browser?.close();
-  await relay?.stop();
-});
+const session = useExtensionSession();
 
 it('records a run as interrupted when the service worker is stopped mid-run, and the popup shows it', async () => {
+  const { browser, relay } = session;
   const page = await browser.openPage('options/options.html');
   await request(page, { type: 'saveSettings', settings: { relayUrl: relay.url, targets: [] } });
   const { runId } = (await request(page, { type: 'runCheck', mode: 'extended' })) as { runId: string };

@@ -1,50 +1,25 @@
-/**
- * Secure media under network faults, with Chromium inside a network namespace the test creates and the relay
- * on the namespace's host address. Rules are iptables inside the namespace; nothing leaves the machine.
- */
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type ExtensionBrowser, launchWithExtension } from '../../src/cli/chromium.ts';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { ExtensionBrowser } from '../../src/cli/chromium.ts';
 import { runCheckInExtension } from '../../src/cli/drive-extension.ts';
 import type { Report } from '../../src/protocol/report.ts';
-import {
-  blockUdpTo,
-  clearRules,
-  createNetns,
-  dropUdpRandomly,
-  type Netns,
-  RULES_OUT,
-  requireNetns,
-} from './harness/netns.ts';
-import { type RelayProcess, ROOT, startRelayProcess } from './harness/relay-process.ts';
+import { useExtensionSession } from './harness/extension-session.ts';
+import { blockUdpTo, clearRules, dropUdpRandomly, type Netns, RULES_OUT } from './harness/netns.ts';
+import type { RelayProcess } from './harness/relay-process.ts';
 
 const MEDIA_PORTS = { from: 47200, to: 47219 };
+const session = useExtensionSession({
+  netns: true,
+  relayArgs: ['--media-ports', `${MEDIA_PORTS.from}-${MEDIA_PORTS.to}`],
+});
 let ns: Netns;
 let relay: RelayProcess;
 let browser: ExtensionBrowser;
-
-beforeAll(async () => {
-  requireNetns();
-  ns = await createNetns();
-  relay = await startRelayProcess([
-    '--host',
-    ns.hostAddress,
-    '--media-ports',
-    `${MEDIA_PORTS.from}-${MEDIA_PORTS.to}`,
-  ]);
-  browser = await launchWithExtension({
-    extensionDir: join(ROOT, 'dist/chrome'),
-    trustSpki: [relay.spkiSha256],
-    executablePath: ns.chromiumWrapper,
-  });
+beforeAll(() => {
+  ({ relay, browser } = session);
+  ns = session.ns as Netns;
 });
 afterEach(async () => {
   await clearRules(ns);
-});
-afterAll(async () => {
-  await browser?.close();
-  await relay?.stop();
-  await ns?.destroy();
 });
 
 /** Silently drops everything (UDP and TCP) from the browser to the relay's media ports: a media outage. */

@@ -5,30 +5,23 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { probePortFlags } from '../../scripts/probe-ports.ts';
-import { type ExtensionBrowser, launchWithExtension } from '../../src/cli/chromium.ts';
+import type { ExtensionBrowser } from '../../src/cli/chromium.ts';
 import { request } from '../../src/cli/drive-extension.ts';
 import type { Report } from '../../src/protocol/report.ts';
-import { type RelayProcess, ROOT, startRelayProcess } from './harness/relay-process.ts';
+import { useExtensionSession } from './harness/extension-session.ts';
+import { type RelayProcess, ROOT } from './harness/relay-process.ts';
 
 const SCREENSHOTS = join(ROOT, 'docs/screenshots');
+const session = useExtensionSession({ relayArgs: probePortFlags() });
 let relay: RelayProcess;
 let browser: ExtensionBrowser;
-
 beforeAll(async () => {
-  relay = await startRelayProcess(probePortFlags());
-  browser = await launchWithExtension({
-    extensionDir: join(ROOT, 'dist/chrome'),
-    trustSpki: [relay.spkiSha256],
-  });
+  ({ relay, browser } = session);
   const options = await browser.openPage('options/options.html');
   await request(options, { type: 'saveSettings', settings: { relayUrl: relay.url, targets: [] } });
   await options.close();
-});
-afterAll(async () => {
-  await browser?.close();
-  await relay?.stop();
 });
 
 async function openPopup() {

@@ -1,55 +1,34 @@
-/**
- * The firewall port matrix end to end: Chromium inside a network namespace the test creates, the relay on the
- * namespace's host address with probe listeners standing in for every provider port (high relay ports), and
- * iptables rules inside the namespace playing the customer's firewall. Each scenario checks that the matrix
- * names exactly the blocked ports and rows, that the remediation list names those rows, and that the media
- * check agrees. The relay's media range sits inside the mapped SRTP range, as a real deployment's would.
- */
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { probePortFlags } from '../../scripts/probe-ports.ts';
-import { type ExtensionBrowser, launchWithExtension } from '../../src/cli/chromium.ts';
+import type { ExtensionBrowser } from '../../src/cli/chromium.ts';
 import { runCheckInExtension } from '../../src/cli/drive-extension.ts';
 import type { Report } from '../../src/protocol/report.ts';
-import {
-  blockUdpTo,
-  clearRules,
-  createNetns,
-  type Netns,
-  RULES_OUT,
-  rejectTcpPort,
-  requireNetns,
-} from './harness/netns.ts';
-import { type RelayProcess, ROOT, startRelayProcess } from './harness/relay-process.ts';
+import { useExtensionSession } from './harness/extension-session.ts';
+import { blockUdpTo, clearRules, type Netns, RULES_OUT, rejectTcpPort } from './harness/netns.ts';
+import type { RelayProcess } from './harness/relay-process.ts';
 
 /** Relay ports 30000-39999 stand in for the provider's SRTP range 40000-49999 (see scripts/probe-ports.ts). */
 const SRTP_RELAY_RANGE = '30000:39999';
 const MEDIA_PORTS = '35000-35099';
 const SIP_TLS_RELAY_PORT = 15096;
 
+const session = useExtensionSession({
+  netns: true,
+  relayArgs: () => {
+    const flags = probePortFlags();
+    flags[flags.indexOf('--media-ports') + 1] = MEDIA_PORTS;
+    return flags;
+  },
+});
 let ns: Netns;
 let relay: RelayProcess;
 let browser: ExtensionBrowser;
-
-beforeAll(async () => {
-  requireNetns();
-  ns = await createNetns();
-  const flags = probePortFlags();
-  flags[flags.indexOf('--media-ports') + 1] = MEDIA_PORTS;
-  relay = await startRelayProcess(['--host', ns.hostAddress, ...flags]);
-  browser = await launchWithExtension({
-    extensionDir: join(ROOT, 'dist/chrome'),
-    trustSpki: [relay.spkiSha256],
-    executablePath: ns.chromiumWrapper,
-  });
+beforeAll(() => {
+  ({ relay, browser } = session);
+  ns = session.ns as Netns;
 });
 afterEach(async () => {
   await clearRules(ns);
-});
-afterAll(async () => {
-  await browser?.close();
-  await relay?.stop();
-  await ns?.destroy();
 });
 
 async function runCheck(): Promise<Report> {

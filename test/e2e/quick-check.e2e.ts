@@ -1,16 +1,17 @@
-/**
- * The quick check end to end: the built extension in Debian Chromium against the real relay process.
- */
-import { join } from 'node:path';
 import * as v from 'valibot';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ExtensionBrowser, launchWithExtension } from '../../src/cli/chromium.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ExtensionBrowser } from '../../src/cli/chromium.ts';
 import { ReportSchema } from '../../src/protocol/report.ts';
-import { closedPort, type RelayProcess, ROOT, startRelayProcess } from './harness/relay-process.ts';
+import { useExtensionSession } from './harness/extension-session.ts';
+import { closedPort, type RelayProcess, startRelayProcess } from './harness/relay-process.ts';
 import { runCli } from './harness/run-cli.ts';
 
+const session = useExtensionSession();
 let relay: RelayProcess;
 let browser: ExtensionBrowser;
+beforeAll(() => {
+  ({ relay, browser } = session);
+});
 
 async function setRelay(url: string): Promise<void> {
   const page = await browser.openPage('options/options.html');
@@ -19,18 +20,6 @@ async function setRelay(url: string): Promise<void> {
   await page.getByText('Saved.').waitFor();
   await page.close();
 }
-
-beforeAll(async () => {
-  relay = await startRelayProcess();
-  browser = await launchWithExtension({
-    extensionDir: join(ROOT, 'dist/chrome'),
-    trustSpki: [relay.spkiSha256],
-  });
-});
-afterAll(async () => {
-  await browser?.close();
-  await relay?.stop();
-});
 
 describe('popup against a running relay', () => {
   it('runs the quick check on open and shows a ready verdict with passing HTTPS and WSS rows', async () => {

@@ -4,26 +4,19 @@
  */
 import { join } from 'node:path';
 import * as v from 'valibot';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ExtensionBrowser, launchWithExtension } from '../../src/cli/chromium.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ExtensionBrowser } from '../../src/cli/chromium.ts';
 import { request, runCheckInExtension } from '../../src/cli/drive-extension.ts';
 import { type Report, ReportSchema } from '../../src/protocol/report.ts';
-import { type RelayProcess, ROOT, startRelayProcess } from './harness/relay-process.ts';
+import { useExtensionSession } from './harness/extension-session.ts';
+import { type RelayProcess, startRelayProcess } from './harness/relay-process.ts';
 import { runCli } from './harness/run-cli.ts';
 
+const session = useExtensionSession({ relayArgs: ['--media-ports', '47000-47019'] });
 let relay: RelayProcess;
 let browser: ExtensionBrowser;
-
-beforeAll(async () => {
-  relay = await startRelayProcess(['--media-ports', '47000-47019']);
-  browser = await launchWithExtension({
-    extensionDir: join(ROOT, 'dist/chrome'),
-    trustSpki: [relay.spkiSha256],
-  });
-});
-afterAll(async () => {
-  await browser?.close();
-  await relay?.stop();
+beforeAll(() => {
+  ({ relay, browser } = session);
 });
 
 describe('secure media loopback in Chromium', () => {
