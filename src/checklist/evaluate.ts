@@ -58,7 +58,10 @@ function findEvidence(kind: Evidence, report: Report | null): Finding {
         if (!nat || nat.natDetected === null) return null;
         return nat.natDetected
           ? { ok: true, detail: nat.summary }
-          : { ok: false, detail: 'No NAT or firewall translation was seen between this computer and the relay.' };
+          : {
+              ok: false,
+              detail: 'No NAT or firewall translation was seen between this computer and the relay.',
+            };
       }
       return ports.status === 'pass'
         ? { ok: true, detail: ports.summary }

@@ -5,6 +5,7 @@
 import { isIPv4 } from 'node:net';
 import { parseArgs } from 'node:util';
 import { MAX_PROBE_PORTS, type ProbePort } from '../protocol/relay-messages.ts';
+import { parseSupportTokens, type SupportToken } from './console/support-tokens.ts';
 
 export interface RelayConfig {
   host: string;
@@ -31,6 +32,14 @@ export interface RelayConfig {
   probeUdp: ProbePort[];
   /** IPv4 address the probe listeners bind to; probe-session tells it to the extension. */
   probeAddress: string;
+  /** PostgreSQL URL for shared reports; null: SQLite in the data folder. */
+  dbUrl: string | null;
+  /** Shared reports are deleted this many days after upload. */
+  retentionDays: number;
+  /** Who may sign in to the support console; none: the console is off. */
+  supportTokens: SupportToken[];
+  /** The URL support opens (links in upload answers); null: the relay's own https URL. */
+  publicUrl: string | null;
 }
 
 export class ConfigError extends Error {}
@@ -106,6 +115,30 @@ export const CONFIG_KEYS: Record<keyof RelayConfig, KeySpec> = {
     flag: 'probe-address',
     env: 'SVC_RELAY_PROBE_ADDRESS',
     help: 'IPv4 address the probe ports bind to and advertise (default: the media address)',
+    default: '',
+  },
+  dbUrl: {
+    flag: 'db-url',
+    env: 'SVC_RELAY_DB_URL',
+    help: 'PostgreSQL URL for shared reports (default: SQLite in the data folder)',
+    default: '',
+  },
+  retentionDays: {
+    flag: 'retention-days',
+    env: 'SVC_RELAY_RETENTION_DAYS',
+    help: 'days a shared report is kept',
+    default: '30',
+  },
+  supportTokens: {
+    flag: 'support-tokens',
+    env: 'SVC_RELAY_SUPPORT_TOKENS',
+    help: 'support console sign-in: comma list of name:token (tokens of 16+ characters)',
+    default: '',
+  },
+  publicUrl: {
+    flag: 'public-url',
+    env: 'SVC_RELAY_PUBLIC_URL',
+    help: "the relay's URL in support links, e.g. https://relay.example.com (default: its own https URL)",
     default: '',
   },
 };
@@ -200,6 +233,51 @@ function checkProbeCollisions(
   }
 }
 
+/**
+ * A PostgreSQL URL. The message never repeats the value: it may hold a password.
+ */
+function dbUrl(given: { name: string; raw: string }): string | null {
+  if (given.raw === '') return null;
+  let url: URL | null = null;
+  try {
+    url = new URL(given.raw);
+  } catch {
+    // Reported below.
+  }
+  if (!url || (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:')) {
+    throw new ConfigError(
+      `${given.name}: must be a postgres:// or postgresql:// URL, e.g. postgresql://svc@db.example/svc (value not shown: it may hold a password)`,
+    );
+  }
+  return given.raw;
+}
+
+function publicUrl(given: { name: string; raw: string }): string | null {
+  if (given.raw === '') return null;
+  let url: URL | null = null;
+  try {
+    url = new URL(given.raw);
+  } catch {
+    // Reported below.
+  }
+  const bare = url?.protocol === 'https:' && !url.username && !url.password && !url.search && !url.hash;
+  if (!url || !bare || url.pathname !== '/') {
+    throw new ConfigError(
+      `${given.name}: must be an https:// URL without a path, e.g. https://relay.example.com (got "${given.raw}")`,
+    );
+  }
+  return url.origin;
+}
+
+function supportTokens(given: { name: string; raw: string }): SupportToken[] {
+  try {
+    return parseSupportTokens(given.raw);
+  } catch (err) {
+    // The parser's message names the entry but never a token.
+    throw new ConfigError(`${given.name}: ${(err as Error).message}`);
+  }
+}
+
 /** Parses argv and env into a validated config; throws ConfigError with a one-line message. */
 export function loadConfig(argv: string[], env: Record<string, string | undefined>): RelayConfig {
   const options = Object.fromEntries(
@@ -267,6 +345,7 @@ export function loadConfig(argv: string[], env: Record<string, string | undefine
       `${probeAddress.name}: must be one IPv4 address, not 0.0.0.0 (got "${probeAddress.raw}")`,
     );
   }
+  const retention = get('retentionDays');
   return {
     host: host.raw,
     port: httpsPort,
@@ -286,5 +365,9 @@ export function loadConfig(argv: string[], env: Record<string, string | undefine
     // One concrete address, like media: a STUN answer must leave from the address the request reached,
     // and the extension puts this address in its ICE candidates.
     probeAddress: probeAddress.raw || media,
+    dbUrl: dbUrl(get('dbUrl')),
+    retentionDays: int(retention.name, retention.raw, 1, 3650),
+    supportTokens: supportTokens(get('supportTokens')),
+    publicUrl: publicUrl(get('publicUrl')),
   };
 }

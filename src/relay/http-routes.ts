@@ -22,6 +22,16 @@ export interface ProbesHealth {
   stun: StunCounts;
 }
 
+/**
+ * A sub-application that owns every path under its prefix (the prefix itself and `prefix/…`), with its own
+ * methods, headers and errors: the report upload API and the support console. It answers every request it
+ * is given, errors included.
+ */
+export interface Mount {
+  prefix: string;
+  handle(req: IncomingMessage, res: ServerResponse, path: string): Promise<void>;
+}
+
 export interface RouteDeps {
   version: string;
   startedAt: number;
@@ -31,6 +41,8 @@ export interface RouteDeps {
   sessions: () => { active: number; max: number };
   mediaPorts: string;
   probes: () => ProbesHealth;
+  /** Mounted before the built-in routes, which take GET only. */
+  mounts?: readonly Mount[];
 }
 
 const COMMON_HEADERS = {
@@ -55,6 +67,11 @@ export function tlsOf(req: IncomingMessage): { protocol: string | null; cipher: 
 
 export function handleHttp(req: IncomingMessage, res: ServerResponse, deps: RouteDeps): void {
   const path = new URL(req.url ?? '/', 'https://relay.invalid').pathname;
+  const mount = deps.mounts?.find((m) => path === m.prefix || path.startsWith(`${m.prefix}/`));
+  if (mount) {
+    void mount.handle(req, res, path);
+    return;
+  }
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     json(res, 405, { error: 'method-not-allowed' });
     return;

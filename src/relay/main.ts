@@ -1,8 +1,11 @@
 /** `npm run relay`: validate config, load TLS, listen, and shut down gracefully on SIGTERM/SIGINT. */
 import { readFileSync } from 'node:fs';
-import { ConfigError, loadConfig } from './config.ts';
+import { isIP } from 'node:net';
+import { ConfigError, loadConfig, type RelayConfig } from './config.ts';
 import { createLogger } from './logger.ts';
 import { createRelay } from './server.ts';
+import { openReportStore } from './storage/open-store.ts';
+import type { ReportStore } from './storage/report-store.ts';
 import { loadTlsIdentity } from './tls-cert.ts';
 
 declare const __RELAY_VERSION__: string | undefined;
@@ -20,6 +23,15 @@ function version(): string {
 function portMap(p: { providerPort: number; relayPort: number }): string {
   return p.providerPort === p.relayPort ? `${p.providerPort}` : `${p.providerPort}->${p.relayPort}`;
 }
+
+/** Addresses of the relay itself: a redacted report may name them (they are not the user's). */
+function ownAddresses(config: RelayConfig): string[] {
+  const hosts = [config.host, config.mediaAddress, config.probeAddress];
+  if (config.publicUrl) hosts.push(new URL(config.publicUrl).hostname.replace(/^\[(.*)\]$/, '$1'));
+  return [...new Set(hosts.filter((h) => isIP(h) !== 0))];
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -40,6 +52,20 @@ async function main(): Promise<void> {
     console.error(`relay: cannot load TLS certificate/key: ${(err as Error).message}`);
     process.exit(2);
   }
+  // Migrations run here, before anything listens: a relay that cannot store reports does not start.
+  let store: ReportStore;
+  try {
+    store = await openReportStore({
+      dbUrl: config.dbUrl,
+      dataDir: config.dataDir,
+      onIdleError: (err) => log.warn({ event: 'report-db-connection-lost', err: err.message }),
+    });
+  } catch (err) {
+    console.error(
+      `relay: cannot open the report database (${config.dbUrl ? 'PostgreSQL, --db-url' : 'SQLite in --data-dir'}): ${(err as Error).message}`,
+    );
+    process.exit(2);
+  }
   const relay = createRelay({
     host: config.host,
     port: config.port,
@@ -54,6 +80,13 @@ async function main(): Promise<void> {
       setupTimeoutMs: config.setupTimeoutMs,
     },
     probes: { address: config.probeAddress, tcp: config.probeTcp, udp: config.probeUdp },
+    share: {
+      store,
+      ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+      retentionMs: config.retentionDays * DAY_MS,
+      supportTokens: config.supportTokens,
+      ownAddresses: ownAddresses(config),
+    },
   });
   // Signal handlers go in before the 'listening' line, so a supervisor that reacts to it can stop us cleanly.
   let stopping = false;
@@ -64,7 +97,10 @@ async function main(): Promise<void> {
     }
     stopping = true;
     log.info({ event: 'shutting-down', signal, graceMs: config.shutdownGraceMs });
-    void relay.close(config.shutdownGraceMs).then(() => {
+    void relay.close(config.shutdownGraceMs).then(async () => {
+      await store
+        .close()
+        .catch((err: Error) => log.warn({ event: 'report-db-close-failed', err: err.message }));
       log.info({ event: 'stopped' });
       process.exit(0);
     });
@@ -97,6 +133,13 @@ async function main(): Promise<void> {
       tcp: addr.probes.tcp.map(portMap),
       udp: addr.probes.udp.map(portMap),
       unbound: addr.probes.unbound.length,
+    },
+    reports: {
+      storage: store.kind,
+      retentionDays: config.retentionDays,
+      publicUrl: config.publicUrl ?? url,
+      console: config.supportTokens.length > 0 ? 'on' : 'off (no --support-tokens)',
+      supportUsers: config.supportTokens.map((t) => t.name),
     },
   });
 }

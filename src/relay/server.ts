@@ -14,6 +14,7 @@ import { handleHttp } from './http-routes.ts';
 import { httpsServerOptions } from './https-options.ts';
 import type { Logger } from './logger.ts';
 import { createProbeListeners, type ProbeOptions, type ProbePortsStatus } from './probes/probe-listeners.ts';
+import { createShare, type ShareOptions } from './share/share-app.ts';
 import type { TlsIdentity } from './tls-cert.ts';
 import { createWss, type MediaOptions } from './wss.ts';
 
@@ -34,6 +35,8 @@ export interface RelayOptions {
   media: MediaOptions;
   /** Probe ports; none by default, and then on the media address. */
   probes?: ProbeOptions;
+  /** Report sharing (upload API, support console, retention sweep); off without it. */
+  share?: ShareOptions;
 }
 
 export interface Relay {
@@ -44,6 +47,8 @@ export interface Relay {
    * away), waits up to graceMs for connections, then destroys sockets.
    */
   close(graceMs: number): Promise<void>;
+  /** Runs the retention sweep now (it also runs at listen() and hourly); 0 without sharing. */
+  sweepReports(): Promise<number>;
 }
 
 export function createRelay(opts: RelayOptions): Relay {
@@ -70,6 +75,8 @@ export function createRelay(opts: RelayOptions): Relay {
     probes: { registry, status: probes.status },
   });
   const { wss } = relayWss;
+  let listeningUrl = '';
+  const share = opts.share ? createShare(opts.share, opts.log, () => listeningUrl) : null;
   const { first, last } = opts.media.ports;
   const server: Server = createServer(httpsServerOptions(opts.tls), (req, res) =>
     handleHttp(req, res, {
@@ -80,6 +87,7 @@ export function createRelay(opts: RelayOptions): Relay {
       sessions: relayWss.sessions,
       mediaPorts: `${first}-${last}`,
       probes: probes.health,
+      mounts: share?.mounts ?? [],
     }),
   );
   server.on('connection', (s: Socket) => {
@@ -100,6 +108,8 @@ export function createRelay(opts: RelayOptions): Relay {
   return {
     listen() {
       listening ??= (async () => {
+        // Sharing first: an upload that arrives as soon as we listen finds the salt read and old reports gone.
+        await share?.start();
         // Probe ports first: once a client can reach the WSS, probe-session lists every port truthfully.
         const probeStatus = await probes.open();
         try {
@@ -110,6 +120,7 @@ export function createRelay(opts: RelayOptions): Relay {
               resolve(typeof addr === 'object' && addr ? addr.port : opts.port);
             });
           });
+          listeningUrl = `https://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${port}`;
           return { host: opts.host, port, probes: probeStatus };
         } catch (err) {
           await probes.close(0);
@@ -120,6 +131,7 @@ export function createRelay(opts: RelayOptions): Relay {
     },
     close(graceMs) {
       closing ??= (async () => {
+        share?.stop();
         const serverClosed = new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections();
@@ -132,5 +144,6 @@ export function createRelay(opts: RelayOptions): Relay {
       })();
       return closing;
     },
+    sweepReports: () => share?.sweep() ?? Promise.resolve(0),
   };
 }

@@ -9,6 +9,9 @@ import type { ProbesHealth } from '../../src/relay/http-routes.ts';
 import { createLogger } from '../../src/relay/logger.ts';
 import type { ProbeOptions, ProbePortsStatus } from '../../src/relay/probes/probe-listeners.ts';
 import { createRelay } from '../../src/relay/server.ts';
+import type { ShareOptions } from '../../src/relay/share/share-app.ts';
+import type { ReportStore } from '../../src/relay/storage/report-store.ts';
+import { openSqliteStore } from '../../src/relay/storage/sqlite-store.ts';
 import { loadTlsIdentity, type TlsIdentity } from '../../src/relay/tls-cert.ts';
 import type { MediaOptions } from '../../src/relay/wss.ts';
 
@@ -25,8 +28,18 @@ export interface TestRelay {
       unknown
     >
   >;
+  /** The report store, when sharing is on. */
+  store: ReportStore | null;
+  /** Runs the retention sweep now. */
+  sweepReports(): Promise<number>;
   stop(): Promise<void>;
 }
+
+/**
+ * Report sharing for a test relay: any ShareOptions; the store defaults to SQLite in the relay's temporary
+ * data folder (closed by stop(); a store passed in stays the caller's).
+ */
+export type TestShareOptions = Partial<ShareOptions>;
 
 /**
  * Loopback ports that were free a moment ago, for probe listeners (which take fixed ports). Each is held
@@ -72,10 +85,16 @@ export const TEST_MEDIA: MediaOptions = {
 };
 
 export async function startTestRelay(
-  opts: { media?: Partial<MediaOptions>; probes?: Omit<ProbeOptions, 'address'> } = {},
+  opts: {
+    media?: Partial<MediaOptions>;
+    probes?: Omit<ProbeOptions, 'address'>;
+    share?: TestShareOptions;
+  } = {},
 ): Promise<TestRelay> {
   const dataDir = await mkdtemp(join(tmpdir(), 'svc-relay-test-'));
   const tls = await loadTlsIdentity({ certFile: null, keyFile: null, dataDir });
+  const ownStore = opts.share && !opts.share.store ? openSqliteStore(dataDir) : null;
+  const store = opts.share?.store ?? ownStore;
   const relay = createRelay({
     host: '127.0.0.1',
     port: 0,
@@ -84,6 +103,9 @@ export async function startTestRelay(
     log: createLogger('silent'),
     media: { ...TEST_MEDIA, ...opts.media },
     probes: { address: '127.0.0.1', tcp: [], udp: [], ...opts.probes },
+    ...(opts.share && store
+      ? { share: { retentionMs: 30 * 24 * 3600 * 1000, supportTokens: [], ...opts.share, store } }
+      : {}),
   });
   const { port, probes } = await relay.listen();
   return {
@@ -103,8 +125,11 @@ export async function startTestRelay(
         req.on('error', reject);
         req.end();
       }),
+    store,
+    sweepReports: () => relay.sweepReports(),
     async stop() {
       await relay.close(100);
+      await ownStore?.close();
       await rm(dataDir, { recursive: true, force: true });
     },
   };

@@ -1,0 +1,349 @@
+/**
+ * The support console under /console: sign in with a support token, look a report up by its code, list
+ * recent reports, read one (HTML or JSON). Read-only; every report view is recorded in the store and the
+ * log. Wrong tokens are counted per client address and refused with 429 beyond the limit.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { normalizeCode, REPORT_ID_PATTERN } from '../../protocol/share.ts';
+import type { Mount } from '../http-routes.ts';
+import type { Logger } from '../logger.ts';
+import { clientKey, hashClient } from '../share/client-key.ts';
+import type { RandomBytes } from '../share/codes.ts';
+import {
+  type Headers,
+  hasContentType,
+  matchRoute,
+  type Route,
+  readBody,
+  send,
+  sendJson,
+} from '../share/http.ts';
+import { classifyOrigin, selfOrigins } from '../share/origin-policy.ts';
+import type { RateLimiter } from '../share/rate-limit.ts';
+import type { ReportStore, StoredReport } from '../storage/report-store.ts';
+import { CONSOLE_CSS, homePage, loginPage, messagePage, recentPage, reportPage } from './pages.ts';
+import {
+  clearedSessionCookie,
+  hashSessionId,
+  newSessionId,
+  SESSION_TTL_MS,
+  sessionCookie,
+  sessionIdFrom,
+} from './sessions.ts';
+import { matchToken, type SupportToken } from './support-tokens.ts';
+
+export interface ConsoleDeps {
+  store: ReportStore;
+  log: Logger;
+  now: () => number;
+  random: RandomBytes;
+  publicUrl: () => string;
+  tokens: readonly SupportToken[];
+  /** Failed sign-ins (form or Bearer) per client address. */
+  loginLimiter: RateLimiter;
+  salt: () => string;
+}
+
+/**
+ * No scripts, nothing from elsewhere, no framing; forms post only here. Report strings are escaped anyway;
+ * the CSP is the second wall.
+ */
+const HTML_HEADERS: Headers = {
+  'Content-Security-Policy':
+    "default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+const HTML = 'text/html; charset=utf-8';
+const RECENT_LIMIT = 50;
+/** Where a sign-in may return to: console pages only, never another site. */
+const NEXT_PATH = /^\/console\/(?:r\/[A-Za-z0-9_-]{1,32}|recent)$/;
+
+export function consoleMount(deps: ConsoleDeps): Mount {
+  const page = (res: ServerResponse, status: number, body: string, headers: Headers = {}) =>
+    send(res, status, HTML, body, { ...HTML_HEADERS, ...headers });
+  const redirect = (res: ServerResponse, location: string, headers: Headers = {}) =>
+    send(res, 303, HTML, '', { ...HTML_HEADERS, Location: location, ...headers });
+  const client = (req: IncomingMessage) => clientKey(req.socket.remoteAddress);
+
+  /** The signed-in support user, if the cookie names a live session of a user still configured. */
+  async function sessionUser(req: IncomingMessage): Promise<string | null> {
+    const sid = sessionIdFrom(req.headers.cookie);
+    if (!sid) return null;
+    const session = await deps.store.getSession(hashSessionId(sid), deps.now());
+    if (!session || !deps.tokens.some((t) => t.name === session.supportUser)) return null;
+    return session.supportUser;
+  }
+
+  /** Checks a presented token under the limit; a wrong one uses up an attempt. */
+  function checkToken(
+    req: IncomingMessage,
+    presented: string,
+  ): { ok: true; user: string } | { ok: false; retryAfterS?: number } {
+    const key = client(req);
+    const gate = deps.loginLimiter.check(key, deps.now());
+    if (!gate.ok) return { ok: false, retryAfterS: gate.retryAfterS };
+    const match = matchToken(deps.tokens, presented);
+    if (match) return { ok: true, user: match.name };
+    deps.loginLimiter.take(key, deps.now());
+    deps.log.warn({ event: 'console-sign-in-refused', client: hashClient(deps.salt(), key) });
+    return { ok: false };
+  }
+
+  /** A POST must come from a console page (or a non-browser client): no cross-site sign-in or sign-out. */
+  function sameOrigin(req: IncomingMessage): boolean {
+    const kind = classifyOrigin(req.headers.origin, selfOrigins(deps.publicUrl(), req.headers.host));
+    return kind === 'none' || kind === 'self';
+  }
+
+  async function findReport(ref: string): Promise<StoredReport | null> {
+    const code = normalizeCode(ref);
+    if (code) return deps.store.getByCode(code, deps.now());
+    if (REPORT_ID_PATTERN.test(ref)) return deps.store.getById(ref, deps.now());
+    return null;
+  }
+
+  async function recordView(user: string, stored: StoredReport, via: 'html' | 'json'): Promise<void> {
+    const at = deps.now();
+    await deps.store.logView({ supportUser: user, reportId: stored.id, at });
+    deps.log.info({
+      event: 'report-viewed',
+      supportUser: user,
+      code: stored.code,
+      via,
+      at: new Date(at).toISOString(),
+    });
+  }
+
+  /** HTML pages: the user, or a redirect to the sign-in page that comes back here. */
+  async function htmlUser(req: IncomingMessage, res: ServerResponse, path: string): Promise<string | null> {
+    const user = await sessionUser(req);
+    if (user) return user;
+    redirect(res, NEXT_PATH.test(path) ? `/console?next=${encodeURIComponent(path)}` : '/console');
+    return null;
+  }
+
+  const routes: Route[] = [
+    {
+      method: 'GET',
+      path: /^\/console\/?$/,
+      async handle(req, res, _params, url) {
+        const user = await sessionUser(req);
+        if (user) {
+          page(res, 200, homePage(user));
+          return;
+        }
+        const next = url.searchParams.get('next') ?? '';
+        page(res, 200, loginPage(NEXT_PATH.test(next) ? { next } : {}));
+      },
+    },
+    {
+      method: 'GET',
+      path: /^\/console\/console\.css$/,
+      handle(_req, res) {
+        send(res, 200, 'text/css; charset=utf-8', CONSOLE_CSS, { 'Cache-Control': 'max-age=3600' });
+      },
+    },
+    {
+      method: 'POST',
+      path: /^\/console\/login$/,
+      async handle(req, res) {
+        if (!sameOrigin(req)) {
+          page(res, 403, messagePage('Refused', 'Sign in from the console page itself.'));
+          return;
+        }
+        const body = await readBody(req, 4096);
+        if (!body.ok) {
+          if (body.reason !== 'aborted')
+            page(res, 413, messagePage('Refused', 'The sign-in form is too large.'));
+          return;
+        }
+        let token = '';
+        let next = '';
+        if (hasContentType(req, 'application/json')) {
+          try {
+            const parsed = JSON.parse(body.text) as { token?: unknown; next?: unknown };
+            token = typeof parsed.token === 'string' ? parsed.token : '';
+            next = typeof parsed.next === 'string' ? parsed.next : '';
+          } catch {
+            // Missing token below.
+          }
+        } else {
+          const form = new URLSearchParams(body.text);
+          token = form.get('token') ?? '';
+          next = form.get('next') ?? '';
+        }
+        const safeNext = NEXT_PATH.test(next) ? next : '';
+        const checked = checkToken(req, token);
+        if (!checked.ok) {
+          if (checked.retryAfterS !== undefined) {
+            page(
+              res,
+              429,
+              loginPage({
+                error: `Too many sign-in attempts. Try again in ${checked.retryAfterS} s.`,
+                next: safeNext,
+              }),
+              { 'Retry-After': String(checked.retryAfterS) },
+            );
+          } else {
+            page(res, 401, loginPage({ error: 'Wrong or missing support token.', next: safeNext }));
+          }
+          return;
+        }
+        deps.log.info({
+          event: 'console-sign-in',
+          supportUser: checked.user,
+          client: hashClient(deps.salt(), client(req)),
+        });
+        const sid = newSessionId(deps.random);
+        await deps.store.putSession({
+          sidHash: hashSessionId(sid),
+          supportUser: checked.user,
+          expiresAt: deps.now() + SESSION_TTL_MS,
+        });
+        redirect(res, safeNext || '/console', { 'Set-Cookie': sessionCookie(sid, SESSION_TTL_MS) });
+      },
+    },
+    {
+      method: 'POST',
+      path: /^\/console\/logout$/,
+      async handle(req, res) {
+        if (!sameOrigin(req)) {
+          page(res, 403, messagePage('Refused', 'Sign out from the console page itself.'));
+          return;
+        }
+        req.resume();
+        const sid = sessionIdFrom(req.headers.cookie);
+        if (sid) await deps.store.deleteSession(hashSessionId(sid));
+        redirect(res, '/console', { 'Set-Cookie': clearedSessionCookie() });
+      },
+    },
+    {
+      method: 'GET',
+      path: /^\/console\/lookup$/,
+      async handle(req, res, _params, url) {
+        const user = await htmlUser(req, res, '/console');
+        if (!user) return;
+        const typed = url.searchParams.get('code') ?? '';
+        const code = normalizeCode(typed);
+        if (!code) {
+          page(
+            res,
+            400,
+            homePage(user, {
+              error: 'A code has 8 letters and digits, e.g. ABCD-EFGH.',
+              code: typed.slice(0, 32),
+            }),
+          );
+          return;
+        }
+        redirect(res, `/console/r/${code}`);
+      },
+    },
+    {
+      method: 'GET',
+      path: /^\/console\/recent$/,
+      async handle(req, res) {
+        const user = await htmlUser(req, res, '/console/recent');
+        if (!user) return;
+        const items = await deps.store.recent(RECENT_LIMIT, deps.now());
+        deps.log.info({ event: 'reports-listed', supportUser: user, count: items.length });
+        page(res, 200, recentPage(user, items));
+      },
+    },
+    {
+      method: 'GET',
+      path: /^\/console\/r\/([^/]+)$/,
+      async handle(req, res, [ref = '']) {
+        const user = await htmlUser(req, res, `/console/r/${ref}`);
+        if (!user) return;
+        const stored = await findReport(ref);
+        if (!stored) {
+          page(
+            res,
+            404,
+            messagePage('Not found', 'No report has this code. Reports are deleted when they expire.', user),
+          );
+          return;
+        }
+        await recordView(user, stored, 'html');
+        page(res, 200, reportPage(user, stored, await deps.store.views(stored.id)));
+      },
+    },
+    {
+      method: 'GET',
+      path: /^\/console\/api\/reports\/([^/]+)$/,
+      async handle(req, res, [ref = '']) {
+        let user = await sessionUser(req);
+        const auth = req.headers.authorization;
+        if (!user && auth !== undefined) {
+          // Scripts may use the token itself instead of a session.
+          const bearer = /^Bearer\s+(\S+)$/i.exec(auth)?.[1] ?? '';
+          const checked = checkToken(req, bearer);
+          if (!checked.ok) {
+            if (checked.retryAfterS !== undefined) {
+              sendJson(
+                res,
+                429,
+                {
+                  error: 'rate-limited',
+                  message: `Too many sign-in attempts; try again in ${checked.retryAfterS} s.`,
+                },
+                { 'Retry-After': String(checked.retryAfterS) },
+              );
+            } else sendJson(res, 401, { error: 'bad-token', message: 'Wrong support token.' });
+            return;
+          }
+          user = checked.user;
+        }
+        if (!user) {
+          sendJson(res, 401, {
+            error: 'not-signed-in',
+            message: 'Sign in at /console or send a support token.',
+          });
+          return;
+        }
+        const stored = await findReport(ref);
+        if (!stored) {
+          sendJson(res, 404, { error: 'not-found' });
+          return;
+        }
+        await recordView(user, stored, 'json');
+        sendJson(res, 200, {
+          code: stored.code,
+          id: stored.id,
+          createdAt: new Date(stored.createdAt).toISOString(),
+          expiresAt: new Date(stored.expiresAt).toISOString(),
+          redaction: stored.redaction,
+          report: stored.report,
+        });
+      },
+    },
+  ];
+
+  return {
+    prefix: '/console',
+    async handle(req, res, path) {
+      const match = matchRoute(routes, req.method ?? 'GET', path);
+      if ('error' in match) {
+        if (match.error === 'not-found')
+          page(res, 404, messagePage('Not found', 'There is no such console page.'));
+        else
+          page(res, 405, messagePage('Not allowed', 'This page does not take that method.'), {
+            Allow: match.allow.join(', '),
+          });
+        return;
+      }
+      try {
+        await match.route.handle(req, res, match.params, new URL(req.url ?? '/', 'https://relay.invalid'));
+      } catch (err) {
+        deps.log.error({ event: 'console-failed', err: (err as Error).message });
+        page(res, 500, messagePage('Error', 'The console could not answer; try again.'));
+      }
+    },
+  };
+}

@@ -1,0 +1,38 @@
+/**
+ * Console sessions: a random 128-bit id in an HttpOnly, Secure, SameSite=Strict cookie; the store keeps
+ * only its SHA-256 (a leaked database holds no live session), the support user's name and the expiry. The
+ * sessions live in the report store so that any relay behind a load balancer knows them.
+ */
+import { createHash } from 'node:crypto';
+import type { RandomBytes } from '../share/codes.ts';
+
+/** `__Host-`: the browser takes the cookie only with Secure, Path=/ and no Domain, so no subdomain can set it. */
+export const SESSION_COOKIE = '__Host-svc-console';
+export const SESSION_TTL_MS = 8 * 60 * 60 * 1000;
+
+export function newSessionId(random: RandomBytes): string {
+  return Buffer.from(random(16)).toString('base64url');
+}
+
+export function hashSessionId(sid: string): string {
+  return createHash('sha256').update(sid).digest('hex');
+}
+
+export function sessionCookie(sid: string, maxAgeMs: number): string {
+  return `${SESSION_COOKIE}=${sid}; Path=/; Max-Age=${Math.floor(maxAgeMs / 1000)}; HttpOnly; Secure; SameSite=Strict`;
+}
+
+export function clearedSessionCookie(): string {
+  return `${SESSION_COOKIE}=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Strict`;
+}
+
+/** The session id from a Cookie header, if it has a well-formed one. */
+export function sessionIdFrom(cookieHeader: string | undefined): string | null {
+  for (const part of (cookieHeader ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq < 0 || part.slice(0, eq).trim() !== SESSION_COOKIE) continue;
+    const value = part.slice(eq + 1).trim();
+    if (/^[A-Za-z0-9_-]{22}$/.test(value)) return value;
+  }
+  return null;
+}

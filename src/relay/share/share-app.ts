@@ -1,0 +1,117 @@
+/**
+ * Report sharing on the relay: the upload API, the support console (when support tokens are configured),
+ * and the retention sweep (at start, then hourly). The store is the caller's: it opens and closes it.
+ */
+import { randomBytes } from 'node:crypto';
+import { consoleMount } from '../console/console-routes.ts';
+import type { SupportToken } from '../console/support-tokens.ts';
+import type { Mount } from '../http-routes.ts';
+import type { Logger } from '../logger.ts';
+import type { ReportStore } from '../storage/report-store.ts';
+import { allowedAddressSet } from './address-scan.ts';
+import type { RandomBytes } from './codes.ts';
+import { sendJson } from './http.ts';
+import { RateLimiter } from './rate-limit.ts';
+import { uploadMount } from './upload-route.ts';
+
+export const DEFAULT_UPLOADS_PER_MINUTE = 10;
+export const DEFAULT_SIGN_INS_PER_MINUTE = 5;
+export const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
+
+export interface ShareOptions {
+  store: ReportStore;
+  /** Where support opens reports, e.g. https://relay.example.com; default: the relay's own https URL. */
+  publicUrl?: string;
+  retentionMs: number;
+  /** None: the console is off (404). */
+  supportTokens: readonly SupportToken[];
+  /** The relay's own addresses, allowed in redacted reports (they are servers, not the user's network). */
+  ownAddresses?: readonly string[];
+  now?: () => number;
+  random?: RandomBytes;
+  uploadsPerMinute?: number;
+  signInsPerMinute?: number;
+}
+
+export interface Share {
+  mounts: Mount[];
+  /** Reads the install salt and sweeps once; then sweeps every hour until stop(). */
+  start(): Promise<void>;
+  stop(): void;
+  /** Deletes expired reports now; returns how many. */
+  sweep(): Promise<number>;
+}
+
+/** `listeningUrl` is the relay's https URL once it listens (its port may be picked at listen time). */
+export function createShare(opts: ShareOptions, log: Logger, listeningUrl: () => string): Share {
+  const now = opts.now ?? Date.now;
+  const random = opts.random ?? ((n: number) => randomBytes(n));
+  const publicUrl = () => (opts.publicUrl ?? listeningUrl()).replace(/\/+$/, '');
+  let salt = '';
+  const mounts: Mount[] = [
+    uploadMount({
+      store: opts.store,
+      log,
+      now,
+      random,
+      publicUrl,
+      retentionMs: opts.retentionMs,
+      limiter: new RateLimiter({
+        limit: opts.uploadsPerMinute ?? DEFAULT_UPLOADS_PER_MINUTE,
+        windowMs: 60_000,
+      }),
+      ownAddresses: allowedAddressSet(opts.ownAddresses ?? []),
+      salt: () => salt,
+    }),
+  ];
+  if (opts.supportTokens.length > 0) {
+    mounts.push(
+      consoleMount({
+        store: opts.store,
+        log,
+        now,
+        random,
+        publicUrl,
+        tokens: opts.supportTokens,
+        loginLimiter: new RateLimiter({
+          limit: opts.signInsPerMinute ?? DEFAULT_SIGN_INS_PER_MINUTE,
+          windowMs: 60_000,
+        }),
+        salt: () => salt,
+      }),
+    );
+  } else {
+    // Off means absent: every console path, whatever the method, is a plain 404.
+    mounts.push({
+      prefix: '/console',
+      handle: async (_req, res) => sendJson(res, 404, { error: 'not-found' }),
+    });
+  }
+
+  let timer: NodeJS.Timeout | null = null;
+  const sweep = async (): Promise<number> => {
+    const deleted = await opts.store.deleteExpired(now());
+    if (deleted > 0) log.info({ event: 'reports-expired', deleted });
+    return deleted;
+  };
+  const sweepLogged = () =>
+    sweep().catch((err: Error) => log.warn({ event: 'report-sweep-failed', err: err.message }));
+
+  return {
+    mounts,
+    async start() {
+      salt = await opts.store.installSalt();
+      if (opts.supportTokens.length === 0) {
+        log.info({ event: 'console-disabled', reason: 'no --support-tokens configured' });
+      }
+      await sweepLogged();
+      // Unref'd: a pending sweep never keeps the process alive.
+      timer ??= setInterval(sweepLogged, SWEEP_INTERVAL_MS).unref();
+    },
+    stop() {
+      if (timer) clearInterval(timer);
+      timer = null;
+    },
+    sweep,
+  };
+}

@@ -1,0 +1,196 @@
+/**
+ * POST /api/reports: a user shares a report with support. Checks run cheapest first (origin, rate limit,
+ * content type, size) so a refused upload costs little and nothing is stored unless every check passed.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { MAX_UPLOAD_BYTES, type UploadError, type UploadResponse } from '../../protocol/share.ts';
+import type { Mount } from '../http-routes.ts';
+import type { Logger } from '../logger.ts';
+import type { ReportStore } from '../storage/report-store.ts';
+import { clientKey, hashClient } from './client-key.ts';
+import { newCode, newReportId, type RandomBytes } from './codes.ts';
+import { hasContentType, matchRoute, type Route, readBody, sendJson } from './http.ts';
+import { classifyOrigin, selfOrigins } from './origin-policy.ts';
+import type { RateLimiter } from './rate-limit.ts';
+import { validateUpload } from './validate-upload.ts';
+
+/** A fresh code collides with a stored one about once in 10^11 uploads; five tries never all collide. */
+const CODE_TRIES = 5;
+
+export interface UploadDeps {
+  store: ReportStore;
+  log: Logger;
+  now: () => number;
+  random: RandomBytes;
+  publicUrl: () => string;
+  retentionMs: number;
+  limiter: RateLimiter;
+  ownAddresses: ReadonlySet<string>;
+  /** The install's salt for client hashes (read from the store at start). */
+  salt: () => string;
+}
+
+const CORS_PREFLIGHT = {
+  'Access-Control-Allow-Methods': 'POST, OPTIONS',
+  'Access-Control-Allow-Headers': 'Content-Type',
+  'Access-Control-Max-Age': '600',
+};
+
+export function uploadMount(deps: UploadDeps): Mount {
+  const refuse = (
+    res: ServerResponse,
+    status: number,
+    body: UploadError,
+    headers: Record<string, string> = {},
+    client?: string,
+  ) => {
+    // Refusals are routine (a bad client, a flood): debug, and never the address itself.
+    deps.log.debug({ event: 'report-upload-refused', status, error: body.error, path: body.path, client });
+    sendJson(res, status, body, headers);
+  };
+
+  const routes: Route[] = [
+    {
+      method: 'OPTIONS',
+      path: /^\/api\/reports$/,
+      handle(req, res) {
+        const origin = req.headers.origin;
+        const kind = classifyOrigin(origin, selfOrigins(deps.publicUrl(), req.headers.host));
+        if ((kind === 'extension' || kind === 'self') && origin) {
+          res.writeHead(204, { ...CORS_PREFLIGHT, 'Access-Control-Allow-Origin': origin, Vary: 'Origin' });
+          res.end();
+          return;
+        }
+        refuse(res, 403, { error: 'forbidden-origin', message: 'This origin may not upload reports.' });
+      },
+    },
+    { method: 'POST', path: /^\/api\/reports$/, handle: (req, res) => upload(req, res) },
+  ];
+
+  async function upload(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const origin = req.headers.origin;
+    const kind = classifyOrigin(origin, selfOrigins(deps.publicUrl(), req.headers.host));
+    if (kind === 'foreign') {
+      refuse(res, 403, { error: 'forbidden-origin', message: 'This origin may not upload reports.' });
+      return;
+    }
+    const cors: Record<string, string> =
+      (kind === 'extension' || kind === 'self') && origin
+        ? { 'Access-Control-Allow-Origin': origin, Vary: 'Origin' }
+        : {};
+    const key = clientKey(req.socket.remoteAddress);
+    const client = hashClient(deps.salt(), key);
+    const allowed = deps.limiter.take(key, deps.now());
+    if (!allowed.ok) {
+      refuse(
+        res,
+        429,
+        { error: 'rate-limited', message: `Too many uploads; try again in ${allowed.retryAfterS} s.` },
+        { ...cors, 'Retry-After': String(allowed.retryAfterS) },
+        client,
+      );
+      return;
+    }
+    if (!hasContentType(req, 'application/json')) {
+      refuse(
+        res,
+        415,
+        { error: 'bad-content-type', message: 'Send the upload as application/json.' },
+        cors,
+        client,
+      );
+      return;
+    }
+    const body = await readBody(req, MAX_UPLOAD_BYTES);
+    if (!body.ok) {
+      if (body.reason === 'aborted') return;
+      if (body.reason === 'too-big') {
+        // Close afterwards: the rest of an oversized body is not worth reading on this connection.
+        refuse(
+          res,
+          413,
+          { error: 'too-big', message: `The upload is larger than ${MAX_UPLOAD_BYTES / 1024} KiB.` },
+          { ...cors, Connection: 'close' },
+          client,
+        );
+      } else {
+        refuse(res, 400, { error: 'bad-json', message: 'The body is not UTF-8 text.' }, cors, client);
+      }
+      return;
+    }
+    const checked = validateUpload(body.text, deps.ownAddresses);
+    if (!checked.ok) {
+      refuse(res, 400, checked.body, cors, client);
+      return;
+    }
+    const { report, redaction } = checked.request;
+    const createdAt = deps.now();
+    const expiresAt = createdAt + deps.retentionMs;
+    try {
+      for (let i = 0; i < CODE_TRIES; i++) {
+        const id = newReportId(deps.random);
+        const code = newCode(deps.random);
+        const r = await deps.store.put({
+          id,
+          code,
+          report,
+          redaction,
+          createdAt,
+          expiresAt,
+          clientHash: client,
+        });
+        if (r === 'code-taken') continue;
+        const answer: UploadResponse = {
+          code,
+          id,
+          url: `${deps.publicUrl()}/console/r/${code}`,
+          expiresAt: new Date(expiresAt).toISOString(),
+        };
+        // The code, not the id: the id is the report's unguessable key and stays out of logs.
+        deps.log.info({
+          event: 'report-uploaded',
+          code,
+          verdict: report.verdict,
+          redaction,
+          bytes: Buffer.byteLength(body.text),
+          client,
+        });
+        sendJson(res, 201, answer, cors);
+        return;
+      }
+      throw new Error(`no free code after ${CODE_TRIES} tries`);
+    } catch (err) {
+      deps.log.error({ event: 'report-store-failed', err: (err as Error).message });
+      sendJson(
+        res,
+        503,
+        { error: 'storage-failed', message: 'The report could not be stored; try again later.' },
+        cors,
+      );
+    }
+  }
+
+  return {
+    prefix: '/api/reports',
+    async handle(req, res, path) {
+      const match = matchRoute(routes, req.method ?? 'GET', path);
+      if ('error' in match) {
+        if (match.error === 'not-found') sendJson(res, 404, { error: 'not-found' });
+        else
+          sendJson(
+            res,
+            405,
+            { error: 'method-not-allowed', message: `Use ${match.allow.join(' or ')}.` },
+            { Allow: match.allow.join(', ') },
+          );
+        return;
+      }
+      try {
+        await match.route.handle(req, res, match.params, new URL(req.url ?? '/', 'https://relay.invalid'));
+      } catch (err) {
+        deps.log.error({ event: 'upload-route-failed', err: (err as Error).message });
+        sendJson(res, 500, { error: 'internal' });
+      }
+    },
+  };
+}

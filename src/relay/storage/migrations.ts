@@ -1,0 +1,78 @@
+/**
+ * The report database's schema, as numbered migrations in one place for both SQLite and PostgreSQL. Each
+ * store applies the pending ones at start inside one transaction and records them in schema_migrations.
+ * Never edit a released migration: add the next number. The SQL is the common subset of both databases
+ * (BIGINT has integer affinity in SQLite), so one text serves both.
+ */
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const SCHEMA_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
+  version INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  applied_at BIGINT NOT NULL
+)`;
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'reports, views, console sessions, install salt',
+    sql: `
+CREATE TABLE reports (
+  id TEXT PRIMARY KEY,
+  code TEXT NOT NULL,
+  report_json TEXT NOT NULL,
+  redaction TEXT NOT NULL,
+  verdict TEXT NOT NULL,
+  headline TEXT NOT NULL,
+  client_hash TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  CONSTRAINT reports_code_key UNIQUE (code)
+);
+CREATE INDEX reports_expires_at ON reports (expires_at);
+CREATE INDEX reports_created_at ON reports (created_at);
+CREATE TABLE report_views (
+  report_id TEXT NOT NULL,
+  support_user TEXT NOT NULL,
+  viewed_at BIGINT NOT NULL
+);
+CREATE INDEX report_views_report ON report_views (report_id, viewed_at);
+CREATE TABLE console_sessions (
+  sid_hash TEXT PRIMARY KEY,
+  support_user TEXT NOT NULL,
+  expires_at BIGINT NOT NULL
+);
+CREATE TABLE relay_install (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+`,
+  },
+];
+
+/** Lock key for PostgreSQL's advisory lock, so relays starting together migrate one at a time. */
+export const MIGRATION_LOCK_KEY = 0x5356_4301;
+
+/**
+ * The migrations still to apply, in order, given the versions the database recorded. A database migrated
+ * by a newer relay is refused rather than used with a schema this code does not know.
+ */
+export function pendingMigrations(
+  applied: readonly number[],
+  known: readonly Migration[] = MIGRATIONS,
+): Migration[] {
+  const latest = Math.max(0, ...known.map((m) => m.version));
+  const newest = Math.max(0, ...applied);
+  if (newest > latest) {
+    throw new Error(
+      `the report database has schema version ${newest}, newer than this relay knows (${latest}); upgrade the relay`,
+    );
+  }
+  const done = new Set(applied);
+  return [...known].sort((a, b) => a.version - b.version).filter((m) => !done.has(m.version));
+}

@@ -1,0 +1,191 @@
+/**
+ * The report store for several relays behind a load balancer: PostgreSQL through `pg` (pure JavaScript).
+ * Relays starting together migrate one at a time under an advisory lock; everything else is single
+ * statements, so any relay can serve any request (console sessions live here too, not in one process).
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import {
+  MIGRATION_LOCK_KEY,
+  MIGRATIONS,
+  type Migration,
+  pendingMigrations,
+  SCHEMA_MIGRATIONS_TABLE,
+} from './migrations.ts';
+import {
+  clampLimit,
+  type PutResult,
+  type ReportRow,
+  type ReportStore,
+  reportFromRow,
+  type SummaryRow,
+  summaryFromRow,
+} from './report-store.ts';
+
+/** PostgreSQL's unique_violation. */
+const UNIQUE_VIOLATION = '23505';
+
+export async function migratePostgres(
+  pool: pg.Pool,
+  known: readonly Migration[] = MIGRATIONS,
+  now = Date.now(),
+): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    // Inside the lock, even the CREATE TABLE IF NOT EXISTS: two of those at once can still collide.
+    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
+    await client.query(SCHEMA_MIGRATIONS_TABLE);
+    const { rows } = await client.query<{ version: number }>('SELECT version FROM schema_migrations');
+    for (const m of pendingMigrations(
+      rows.map((r) => Number(r.version)),
+      known,
+    )) {
+      await client.query(m.sql);
+      await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
+        m.version,
+        m.name,
+        now,
+      ]);
+    }
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+export interface PostgresStoreOptions {
+  url: string;
+  /** An idle pooled connection failed (server restart, network): the pool replaces it; we only log it. */
+  onIdleError?: (err: Error) => void;
+}
+
+export async function openPostgresStore(opts: PostgresStoreOptions): Promise<ReportStore> {
+  const pool = new pg.Pool({
+    connectionString: opts.url,
+    max: 10,
+    connectionTimeoutMillis: 10_000,
+    idleTimeoutMillis: 30_000,
+    application_name: 'svc-relay',
+  });
+  // Without a listener an idle client's error would crash the relay.
+  pool.on('error', (err) => opts.onIdleError?.(err));
+  try {
+    await migratePostgres(pool);
+  } catch (err) {
+    await pool.end();
+    throw err;
+  }
+  const REPORT_COLUMNS = 'id, code, report_json, redaction, client_hash, created_at, expires_at';
+  let closed = false;
+
+  return {
+    kind: 'postgres',
+    async put(r): Promise<PutResult> {
+      try {
+        await pool.query(
+          `INSERT INTO reports (id, code, report_json, redaction, verdict, headline, client_hash, created_at, expires_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+          [
+            r.id,
+            r.code,
+            JSON.stringify(r.report),
+            r.redaction,
+            r.report.verdict,
+            r.report.headline,
+            r.clientHash,
+            r.createdAt,
+            r.expiresAt,
+          ],
+        );
+        return 'stored';
+      } catch (err) {
+        const e = err as { code?: string; constraint?: string };
+        if (e.code === UNIQUE_VIOLATION && e.constraint === 'reports_code_key') return 'code-taken';
+        throw err;
+      }
+    },
+    async getById(id, now) {
+      const { rows } = await pool.query<ReportRow>(
+        `SELECT ${REPORT_COLUMNS} FROM reports WHERE id = $1 AND expires_at > $2`,
+        [id, now],
+      );
+      return rows[0] ? reportFromRow(rows[0]) : null;
+    },
+    async getByCode(code, now) {
+      const { rows } = await pool.query<ReportRow>(
+        `SELECT ${REPORT_COLUMNS} FROM reports WHERE code = $1 AND expires_at > $2`,
+        [code, now],
+      );
+      return rows[0] ? reportFromRow(rows[0]) : null;
+    },
+    async recent(limit, now) {
+      const { rows } = await pool.query<SummaryRow>(
+        `SELECT id, code, verdict, headline, redaction, created_at, expires_at FROM reports
+         WHERE expires_at > $1 ORDER BY created_at DESC, id LIMIT $2`,
+        [now, clampLimit(limit)],
+      );
+      return rows.map(summaryFromRow);
+    },
+    async deleteExpired(now) {
+      const { rowCount } = await pool.query('DELETE FROM reports WHERE expires_at <= $1', [now]);
+      await pool.query('DELETE FROM console_sessions WHERE expires_at <= $1', [now]);
+      return rowCount ?? 0;
+    },
+    async logView(v) {
+      await pool.query('INSERT INTO report_views (report_id, support_user, viewed_at) VALUES ($1, $2, $3)', [
+        v.reportId,
+        v.supportUser,
+        v.at,
+      ]);
+    },
+    async views(reportId) {
+      const { rows } = await pool.query<{ report_id: string; support_user: string; viewed_at: string }>(
+        'SELECT report_id, support_user, viewed_at FROM report_views WHERE report_id = $1 ORDER BY viewed_at, ctid',
+        [reportId],
+      );
+      return rows.map((r) => ({
+        reportId: r.report_id,
+        supportUser: r.support_user,
+        at: Number(r.viewed_at),
+      }));
+    },
+    async putSession(s) {
+      await pool.query(
+        'INSERT INTO console_sessions (sid_hash, support_user, expires_at) VALUES ($1, $2, $3)',
+        [s.sidHash, s.supportUser, s.expiresAt],
+      );
+    },
+    async getSession(sidHash, now) {
+      const { rows } = await pool.query<{ sid_hash: string; support_user: string; expires_at: string }>(
+        'SELECT sid_hash, support_user, expires_at FROM console_sessions WHERE sid_hash = $1 AND expires_at > $2',
+        [sidHash, now],
+      );
+      const row = rows[0];
+      return row
+        ? { sidHash: row.sid_hash, supportUser: row.support_user, expiresAt: Number(row.expires_at) }
+        : null;
+    },
+    async deleteSession(sidHash) {
+      await pool.query('DELETE FROM console_sessions WHERE sid_hash = $1', [sidHash]);
+    },
+    async installSalt() {
+      await pool.query(
+        "INSERT INTO relay_install (key, value) VALUES ('client-salt', $1) ON CONFLICT (key) DO NOTHING",
+        [randomBytes(32).toString('hex')],
+      );
+      const { rows } = await pool.query<{ value: string }>(
+        "SELECT value FROM relay_install WHERE key = 'client-salt'",
+      );
+      return rows[0]?.value ?? '';
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,123 @@
+/**
+ * Where shared reports live: one interface, two implementations (SQLite in the data folder by default,
+ * PostgreSQL when several relays share one database). Every read takes the caller's clock and never returns
+ * an expired report, so expiry holds between sweeps; deleteExpired removes them for good.
+ */
+import type { Report } from '../../protocol/report.ts';
+import type { Redaction } from '../../protocol/share.ts';
+
+export interface StoredReport {
+  /** Unguessable storage key (128 random bits, base64url). */
+  id: string;
+  /** Short lookup code for support, unique among stored reports. */
+  code: string;
+  report: Report;
+  redaction: Redaction;
+  /** ms since the epoch. */
+  createdAt: number;
+  expiresAt: number;
+  /** Salted hash of the uploader's address: lets an operator group abuse without keeping addresses. */
+  clientHash: string;
+}
+
+/** What the recent list shows, without loading every report. */
+export interface ReportSummary {
+  id: string;
+  code: string;
+  verdict: Report['verdict'];
+  headline: string;
+  redaction: Redaction;
+  createdAt: number;
+  expiresAt: number;
+}
+
+export interface ReportView {
+  supportUser: string;
+  reportId: string;
+  at: number;
+}
+
+export interface ConsoleSession {
+  /** SHA-256 of the session id: the cookie's value is never stored. */
+  sidHash: string;
+  supportUser: string;
+  expiresAt: number;
+}
+
+export type PutResult = 'stored' | 'code-taken';
+
+export interface ReportStore {
+  readonly kind: 'sqlite' | 'postgres';
+  /** 'code-taken' when another stored report (even an expired one not yet swept) has the code. */
+  put(r: StoredReport): Promise<PutResult>;
+  getById(id: string, now: number): Promise<StoredReport | null>;
+  getByCode(code: string, now: number): Promise<StoredReport | null>;
+  /** Live reports, newest first. */
+  recent(limit: number, now: number): Promise<ReportSummary[]>;
+  /** Deletes expired reports and console sessions; returns how many reports went. */
+  deleteExpired(now: number): Promise<number>;
+  logView(v: ReportView): Promise<void>;
+  /** Views of one report, oldest first. */
+  views(reportId: string): Promise<ReportView[]>;
+  putSession(s: ConsoleSession): Promise<void>;
+  getSession(sidHash: string, now: number): Promise<ConsoleSession | null>;
+  deleteSession(sidHash: string): Promise<void>;
+  /**
+   * A random secret made once per installation (database) and kept there, so every relay sharing the
+   * database hashes client addresses alike.
+   */
+  installSalt(): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** Row shape both implementations read back; numbers may arrive as strings from PostgreSQL's BIGINT. */
+export interface ReportRow {
+  id: string;
+  code: string;
+  report_json: string;
+  redaction: string;
+  client_hash: string;
+  created_at: number | string | bigint;
+  expires_at: number | string | bigint;
+}
+
+export function reportFromRow(row: ReportRow): StoredReport {
+  return {
+    id: row.id,
+    code: row.code,
+    report: JSON.parse(row.report_json) as Report,
+    redaction: row.redaction as Redaction,
+    clientHash: row.client_hash,
+    createdAt: Number(row.created_at),
+    expiresAt: Number(row.expires_at),
+  };
+}
+
+export interface SummaryRow {
+  id: string;
+  code: string;
+  verdict: string;
+  headline: string;
+  redaction: string;
+  created_at: number | string | bigint;
+  expires_at: number | string | bigint;
+}
+
+export function summaryFromRow(row: SummaryRow): ReportSummary {
+  return {
+    id: row.id,
+    code: row.code,
+    verdict: row.verdict as Report['verdict'],
+    headline: row.headline,
+    redaction: row.redaction as Redaction,
+    createdAt: Number(row.created_at),
+    expiresAt: Number(row.expires_at),
+  };
+}
+
+/** The most a recent() call returns, whatever the caller asks. */
+export const MAX_RECENT = 200;
+
+export function clampLimit(limit: number): number {
+  return Math.max(1, Math.min(MAX_RECENT, Math.floor(limit)));
+}
