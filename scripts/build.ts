@@ -53,6 +53,9 @@ async function buildExtension(target: Target, relayUrl: string, dev: boolean): P
   const { version } = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'));
   const manifest = forTarget(base, target, { version, relayUrl, dev });
   await writeFile(join(out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  // Chrome refuses to load an extension whose manifest names a managed_schema that is missing or invalid.
+  const managedSchema = (manifest.storage as { managed_schema?: string } | undefined)?.managed_schema;
+  if (managedSchema) await cp(join(root, 'policy/managed-schema.json'), join(out, managedSchema));
 }
 
 async function buildRelay(): Promise<void> {

@@ -3,7 +3,9 @@
  * - chrome: service worker background, offscreen permission, no gecko settings;
  * - firefox: background.scripts, no Chrome-only permissions or keys;
  * - both: version from package.json, host permissions for the default relay only (others are optional and
- *   requested when the user saves them).
+ *   requested when the user saves them), and storage.managed_schema (policy/managed-schema.json): Chrome checks
+ *   administrators' policy against it; Firefox ignores the key (web-ext lint accepts it) and the extension
+ *   validates policy values itself.
  */
 export type Target = 'chrome' | 'firefox';
 

@@ -1,25 +1,81 @@
-/** User/administrator settings, validated wherever they enter: options page, storage, command line. */
+/** User/administrator settings, validated wherever they enter: options page, storage, policy, command line. */
 import * as v from 'valibot';
+import { CHECKLIST } from '../checklist/items.ts';
 import { DEFAULT_PROFILE_ID, PROFILE_IDS } from '../profiles/index.ts';
 
 const httpsUrl = v.pipe(
-  v.string(),
+  v.string('must be text'),
   v.trim(),
-  v.maxLength(2048),
+  v.maxLength(2048, 'must be at most 2048 characters'),
   v.url('must be a URL such as https://relay.example.com'),
   v.check((s) => s.startsWith('https://'), 'must start with https://'),
+);
+
+/** A number within [min, max]; `integer` for whole seconds and days. The message names the range. */
+function bounded(min: number, max: number, integer = false) {
+  const range = `must be ${integer ? 'a whole number ' : ''}between ${min} and ${max}`;
+  return v.pipe(
+    v.number('must be a number'),
+    v.check((n) => !integer || Number.isInteger(n), range),
+    v.minValue(min, range),
+    v.maxValue(max, range),
+  );
+}
+
+/** Limits a run is judged against ("good" below/above these); the checks read them from the settings. */
+export const ThresholdsSchema = v.strictObject({
+  /** Round trip to the relay at or below this is good. */
+  rttGoodMs: v.optional(bounded(1, 2000), 100),
+  /** Packet loss at or below this percentage is good. */
+  lossGoodPercent: v.optional(bounded(0, 50), 1),
+  /** Jitter at or below this is good. */
+  jitterGoodMs: v.optional(bounded(1, 500), 30),
+  /** MOS (E-model, 1 to 4.5) at or above this passes. */
+  mosPass: v.optional(bounded(1, 4.5), 4.0),
+});
+
+/** What a shared report may include (read by the report-sharing feature; local reports always hold it all). */
+export const ShareSchema = v.strictObject({
+  /** false: addresses are redacted (203.0.113.x) in a shared report. */
+  includeFullAddresses: v.optional(v.boolean('must be true or false'), false),
+  includeChecklist: v.optional(v.boolean('must be true or false'), true),
+});
+
+/** The checklist's periodic items and their built-in intervals, e.g. change-passwords → 90 days. */
+export const DEFAULT_REPEAT_DAYS: Readonly<Record<string, number>> = Object.fromEntries(
+  CHECKLIST.flatMap((item) => (item.repeatDays === undefined ? [] : [[item.id, item.repeatDays]])),
+);
+
+const RepeatDaysSchema = v.pipe(
+  v.record(
+    v.pipe(v.string(), v.regex(/^[a-z0-9-]{1,64}$/, 'must be a checklist item id')),
+    bounded(1, 365, true),
+  ),
+  v.check((r) => Object.keys(r).length <= 32, 'must name at most 32 items'),
 );
 
 export const SettingsSchema = v.strictObject({
   /** Base URL of the companion relay, e.g. https://relay.example.com:8443 */
   relayUrl: httpsUrl,
   /** Extra HTTPS endpoints whose reachability is checked (the provider's web and provisioning hosts). */
-  targets: v.pipe(v.array(httpsUrl), v.maxLength(20)),
+  targets: v.pipe(v.array(httpsUrl, 'must be a list of URLs'), v.maxLength(20, 'must be at most 20 URLs')),
   /** Which of the provider's port tables the firewall matrix probes. */
-  profile: v.optional(v.picklist(PROFILE_IDS), DEFAULT_PROFILE_ID),
+  profile: v.optional(
+    v.picklist(PROFILE_IDS, `must be one of ${PROFILE_IDS.join(', ')}`),
+    DEFAULT_PROFILE_ID,
+  ),
+  /** Seconds of audio in the quick check. */
+  quickDurationS: v.optional(bounded(1, 10, true), 3),
+  /** Seconds of audio in the extended check. */
+  extendedDurationS: v.optional(bounded(10, 120, true), 30),
+  thresholds: v.optional(ThresholdsSchema, {}),
+  share: v.optional(ShareSchema, {}),
+  /** Days after which a periodic checklist item is due again, by item id (overrides the item's own). */
+  checklistRepeatDays: v.optional(RepeatDaysSchema, () => ({ ...DEFAULT_REPEAT_DAYS })),
 });
 export type Settings = v.InferOutput<typeof SettingsSchema>;
 export type SettingsInput = v.InferInput<typeof SettingsSchema>;
+export type Thresholds = v.InferOutput<typeof ThresholdsSchema>;
 
 export function parseSettings(raw: unknown): { ok: true; value: Settings } | { ok: false; error: string } {
   const r = v.safeParse(SettingsSchema, raw);
@@ -27,6 +83,79 @@ export function parseSettings(raw: unknown): { ok: true; value: Settings } | { o
   const issue = r.issues[0];
   const path = issue?.path?.map((p) => String(p.key)).join('.') ?? 'settings';
   return { ok: false, error: `${path}: ${issue?.message ?? 'invalid'}` };
+}
+
+/** Every setting with its defaults, given the relay (which has no sensible built-in value outside a build). */
+export function defaultSettings(relayUrl: string): Settings {
+  return v.parse(SettingsSchema, { relayUrl, targets: [] });
+}
+
+/**
+ * The units a setting is stored, managed and locked in: top-level keys, and each member of `thresholds` and
+ * `share`, so an administrator can pin one threshold and leave the rest to the user.
+ */
+export const SETTING_FIELDS = [
+  'relayUrl',
+  'targets',
+  'profile',
+  'quickDurationS',
+  'extendedDurationS',
+  'thresholds.rttGoodMs',
+  'thresholds.lossGoodPercent',
+  'thresholds.jitterGoodMs',
+  'thresholds.mosPass',
+  'share.includeFullAddresses',
+  'share.includeChecklist',
+  'checklistRepeatDays',
+] as const;
+export type SettingField = (typeof SETTING_FIELDS)[number];
+
+/** Members of these top-level keys are separate fields (see SETTING_FIELDS). */
+export const GROUPS = { thresholds: ThresholdsSchema, share: ShareSchema } as const;
+
+// biome-ignore lint/suspicious/noExplicitAny: valibot's schema union is generic over every schema kind.
+type AnySchema = v.GenericSchema<any, any>;
+
+/** The schema of one field, the same piece SettingsSchema uses, so every entry point validates alike. */
+export function fieldSchema(field: SettingField): AnySchema {
+  const [top, member] = field.split('.') as [string, string | undefined];
+  if (member === undefined) return SettingsSchema.entries[top as keyof typeof SettingsSchema.entries];
+  const group = GROUPS[top as keyof typeof GROUPS];
+  return group.entries[member as keyof typeof group.entries];
+}
+
+/** Validates one field's value; the message is the first problem, as shown next to the field. */
+export function parseField(
+  field: SettingField,
+  value: unknown,
+): { ok: true; value: unknown } | { ok: false; error: string } {
+  const r = v.safeParse(fieldSchema(field), value);
+  if (r.success) return { ok: true, value: r.output };
+  const issue = r.issues[0];
+  // Within a list, "item 2" reads better to an administrator than an index.
+  const at = issue?.path
+    ?.map((p) => (typeof p.key === 'number' ? `item ${p.key + 1}` : String(p.key)))
+    .join('.');
+  return { ok: false, error: at ? `${at}: ${issue?.message ?? 'invalid'}` : (issue?.message ?? 'invalid') };
+}
+
+/** The value of a field inside a settings-shaped object, or undefined when it or its group is absent. */
+export function getField(obj: unknown, field: SettingField): unknown {
+  let at: unknown = obj;
+  for (const key of field.split('.')) {
+    if (typeof at !== 'object' || at === null || Array.isArray(at)) return undefined;
+    at = (at as Record<string, unknown>)[key];
+  }
+  return at;
+}
+
+/** A copy of `obj` with the field set (creating its group when needed). */
+export function setField<T extends Record<string, unknown>>(obj: T, field: SettingField, value: unknown): T {
+  const [top, member] = field.split('.') as [string, string | undefined];
+  if (member === undefined) return { ...obj, [top]: value };
+  const group = obj[top];
+  const base = typeof group === 'object' && group !== null && !Array.isArray(group) ? group : {};
+  return { ...obj, [top]: { ...base, [member]: value } };
 }
 
 /** The relay's WSS URL derived from its HTTPS base. */

@@ -9,7 +9,7 @@
  * policy cannot lock the settings of any other test's browser that runs meanwhile.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { access, constants, cp, mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,7 +46,10 @@ let extensionId = '';
 let browser: ExtensionBrowser | undefined;
 let page: Page;
 
+let wrotePolicy = false;
+
 async function writePolicy(settings: Record<string, unknown>): Promise<void> {
+  wrotePolicy = true;
   const policy = { '3rdparty': { extensions: { [extensionId]: settings } } };
   await writeFile(policyFile, `${JSON.stringify(policy, null, 2)}\n`, { mode: 0o644 });
 }
@@ -55,7 +58,9 @@ async function removePolicy(): Promise<void> {
   await rm(policyFile, { force: true });
 }
 // Also when the run is cut short (Ctrl+C) before afterAll: nothing of this test may stay in the system folder.
-process.once('exit', () => rmSync(policyFile, { force: true }));
+process.once('exit', () => {
+  if (wrotePolicy) rmSync(policyFile, { force: true });
+});
 
 /** What the extension itself reads from storage.managed, for failure messages. */
 function managedInWorker(): Promise<unknown> {
@@ -90,10 +95,12 @@ beforeAll(async () => {
         'Run the end-to-end tests as root (or give this user write access to that folder).',
     );
   }
-  const copy = await mkdtemp(join(tmpdir(), 'svc-policy-ext-'));
-  await cp(join(ROOT, 'dist/chrome'), copy, { recursive: true });
+  const built = join(ROOT, 'dist/chrome');
+  if (!existsSync(join(built, 'manifest.json')))
+    throw new Error(`No built extension in ${built}. Run "node scripts/build.ts" first.`);
   // Chromium hashes the path it resolved, symlinks and all.
-  extensionDir = await realpath(copy);
+  extensionDir = await realpath(await mkdtemp(join(tmpdir(), 'svc-policy-ext-')));
+  await cp(built, extensionDir, { recursive: true });
   extensionId = unpackedExtensionId(extensionDir);
   await writePolicy(INITIAL_POLICY);
   browser = await launchWithExtension({ extensionDir });
@@ -108,7 +115,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   // The policy file first: whatever else failed, nothing of this test may stay in the system policy folder.
-  await removePolicy();
+  if (wrotePolicy) await removePolicy();
   await browser?.close();
   if (extensionDir) await rm(extensionDir, { recursive: true, force: true });
 });

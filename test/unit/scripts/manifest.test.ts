@@ -42,6 +42,12 @@ describe('forTarget', () => {
     }
   });
 
+  it('names the managed storage schema, which Chrome checks policy against and Firefox ignores', () => {
+    for (const target of ['chrome', 'firefox'] as const) {
+      expect(forTarget(base, target, opts).storage).toEqual({ managed_schema: 'managed-schema.json' });
+    }
+  });
+
   it('marks dev builds in the name and leaves the base untouched', () => {
     const before = JSON.stringify(base);
     expect(forTarget(base, 'chrome', { ...opts, dev: true }).name).toBe('Secure Voice Check (dev)');
