@@ -38,10 +38,10 @@ const IceBatchSchema = v.object({
 function viaOffscreen(api: Browser): WebRtcHost {
   const ask = (req: OffscreenRequest): Promise<unknown> => askOffscreen(() => api.runtime.sendMessage(req));
   return {
-    async media(relayUrl, mode): Promise<CheckResult> {
+    async media(relayUrl, mode, options): Promise<CheckResult> {
       const parsed = v.safeParse(
         CheckResultSchema,
-        await ask({ target: 'offscreen', type: 'runMedia', relayUrl, mode }),
+        await ask({ target: 'offscreen', type: 'runMedia', relayUrl, mode, ...options }),
       );
       if (!parsed.success) throw new Error('the offscreen document returned no media result');
       return parsed.output as CheckResult;
@@ -79,13 +79,18 @@ function viaOffscreen(api: Browser): WebRtcHost {
 function inPlace(): WebRtcHost {
   const now = () => performance.now();
   return {
-    media: (relayUrl, mode) =>
-      checkSecureMedia(relayUrl, mode, {
-        RTCPeerConnection: globalThis.RTCPeerConnection,
-        WebSocket: globalThis.WebSocket,
-        now,
-        createTone: webAudioTone(globalThis.AudioContext),
-      }),
+    media: (relayUrl, mode, options) =>
+      checkSecureMedia(
+        relayUrl,
+        mode,
+        {
+          RTCPeerConnection: globalThis.RTCPeerConnection,
+          WebSocket: globalThis.WebSocket,
+          now,
+          createTone: webAudioTone(globalThis.AudioContext),
+        },
+        options,
+      ),
     iceProbes: (targets, creds, timeoutMs) =>
       runIceProbes(globalThis.RTCPeerConnection, targets, creds, timeoutMs, now),
     natProbe: (targets, creds, timeoutMs) =>

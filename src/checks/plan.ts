@@ -3,7 +3,8 @@
 import type { MediaMode } from '../protocol/relay-messages.ts';
 import type { Settings } from '../protocol/settings.ts';
 import { checkHttps } from './https-reachability.ts';
-import { mediaCheckLimitMs, SECURE_MEDIA } from './media/secure-media.ts';
+import { type MediaOptions, mediaCheckLimitMs, SECURE_MEDIA } from './media/secure-media.ts';
+import { limitsFrom } from './media/thresholds.ts';
 import { checkPortMatrix, PORT_MATRIX, type PortMatrixContext } from './ports/port-matrix.ts';
 import { checkRelayHttps, RELAY_HTTPS } from './relay-https.ts';
 import { checkRelayWss, RELAY_WSS } from './relay-wss.ts';
@@ -11,7 +12,13 @@ import type { PlannedCheck } from './runner.ts';
 import type { CheckResult } from './types.ts';
 
 /** Runs the media loopback wherever this browser can do WebRTC (offscreen document, background page). */
-export type MediaRunner = (relayUrl: string, mode: MediaMode) => Promise<CheckResult>;
+export type MediaRunner = (relayUrl: string, mode: MediaMode, options: MediaOptions) => Promise<CheckResult>;
+
+/** Media duration and quality limits from the settings (which policy may have set). */
+export function mediaOptionsFrom(settings: Settings, mode: MediaMode): MediaOptions {
+  const seconds = mode === 'extended' ? settings.extendedDurationS : settings.quickDurationS;
+  return { durationMs: seconds * 1000, limits: limitsFrom(settings.thresholds) };
+}
 
 export function quickCheckPlan(
   settings: Settings,
@@ -19,6 +26,7 @@ export function quickCheckPlan(
   media: MediaRunner,
   mode: MediaMode = 'quick',
 ): PlannedCheck[] {
+  const mediaOptions = mediaOptionsFrom(settings, mode);
   return [
     { ...RELAY_HTTPS, run: () => checkRelayHttps(settings.relayUrl, ctx) },
     { ...RELAY_WSS, run: () => checkRelayWss(settings.relayUrl, ctx) },
@@ -26,7 +34,11 @@ export function quickCheckPlan(
       const target = { id: `https-target-${i + 1}`, title: `HTTPS to ${new URL(url).host}`, url };
       return { id: target.id, title: target.title, run: () => checkHttps(target, ctx) };
     }),
-    { ...SECURE_MEDIA, run: () => media(settings.relayUrl, mode), limitMs: mediaCheckLimitMs(mode) },
+    {
+      ...SECURE_MEDIA,
+      run: () => media(settings.relayUrl, mode, mediaOptions),
+      limitMs: mediaCheckLimitMs(mediaOptions.durationMs),
+    },
     { ...PORT_MATRIX, run: () => checkPortMatrix(settings.relayUrl, settings.profile, ctx) },
   ];
 }

@@ -24,13 +24,18 @@ api.runtime.onMessage.addListener((raw: unknown, sender: Runtime.MessageSender) 
       ? sharedSocketProbe(globalThis.RTCPeerConnection, req.targets, req, req.timeoutMs, now)
       : runIceProbes(globalThis.RTCPeerConnection, req.targets, req, req.timeoutMs, now);
   }
-  return checkSecureMedia(req.relayUrl, req.mode, {
-    RTCPeerConnection: globalThis.RTCPeerConnection,
-    WebSocket: globalThis.WebSocket,
-    now,
-    createTone: webAudioTone(globalThis.AudioContext),
-    onSample: (s) => {
-      void api.runtime.sendMessage({ type: 'mediaSample', t: s.t }).catch(() => undefined);
+  return checkSecureMedia(
+    req.relayUrl,
+    req.mode,
+    {
+      RTCPeerConnection: globalThis.RTCPeerConnection,
+      WebSocket: globalThis.WebSocket,
+      now,
+      createTone: webAudioTone(globalThis.AudioContext),
+      onSample: (s) => {
+        void api.runtime.sendMessage({ type: 'mediaSample', t: s.t }).catch(() => undefined);
+      },
     },
-  });
+    { durationMs: req.durationMs, limits: req.limits },
+  );
 });

@@ -17,6 +17,8 @@ export const MAX_SDP_BYTES = 16 * 1024;
 
 /** How long the media phase of a run lasts, per mode (after ICE/DTLS connect). */
 export const MEDIA_DURATION_MS = { quick: 3000, extended: 30_000 } as const;
+/** The longest media phase a client may ask for (an extended check configured to its maximum). */
+export const MAX_MEDIA_DURATION_S = 120;
 export const MediaMode = v.picklist(['quick', 'extended']);
 export type MediaMode = v.InferOutput<typeof MediaMode>;
 
@@ -75,6 +77,8 @@ export const ClientMessage = v.variant('type', [
     type: v.literal('offer'),
     sdp: v.pipe(v.string(), v.maxLength(MAX_SDP_BYTES)),
     mode: MediaMode,
+    /** Seconds of media the client will measure (settings may change the mode's default); the relay caps it. */
+    durationS: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_MEDIA_DURATION_S))),
   }),
   v.strictObject({ type: v.literal('candidate'), candidate: IceCandidate }),
   /** The client is done; the relay tears the session down. */

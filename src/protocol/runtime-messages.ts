@@ -14,6 +14,17 @@ export const OffscreenRequest = v.variant('type', [
     type: v.literal('runMedia'),
     relayUrl: v.string(),
     mode: MediaMode,
+    durationMs: v.pipe(v.number(), v.minValue(1000), v.maxValue(120_000)),
+    limits: v.object({
+      rttGoodMs: v.number(),
+      rttWarnMs: v.number(),
+      lossGoodPercent: v.number(),
+      lossWarnPercent: v.number(),
+      jitterGoodMs: v.number(),
+      jitterWarnMs: v.number(),
+      mosPass: v.number(),
+      mosWarn: v.number(),
+    }),
   }),
   v.strictObject({
     target: v.literal('offscreen'),

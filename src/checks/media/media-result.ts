@@ -11,7 +11,7 @@ import { findGaps } from './gaps.ts';
 import type { MediaSample } from './media-context.ts';
 import type { ProbeSummary } from './probe-stats.ts';
 import { describeTlsVersion, type MediaStatsSummary } from './reduce-stats.ts';
-import { rateQuality } from './thresholds.ts';
+import { DEFAULT_LIMITS, type QualityLimits, rateQuality } from './thresholds.ts';
 
 export interface MediaMetrics {
   stats: MediaStatsSummary;
@@ -69,14 +69,13 @@ export function mediaResult(
   base: { id: string; title: string },
   m: MediaMetrics,
   durationMs: number,
+  limits: QualityLimits = DEFAULT_LIMITS,
 ): CheckResult {
   const media = mediaSummary(m);
-  const quality = rateQuality({
-    rttMs: media.rttMs,
-    jitterMs: media.jitterMs,
-    lossPercent: media.lossPercent,
-    mos: media.mos,
-  });
+  const quality = rateQuality(
+    { rttMs: media.rttMs, jitterMs: media.jitterMs, lossPercent: media.lossPercent, mos: media.mos },
+    limits,
+  );
   const data = { media } as Record<string, unknown>;
   const figures = `${media.transport?.toUpperCase() ?? '?'}, RTT ${media.rttMs ?? '?'} ms, jitter ${media.jitterMs ?? '?'} ms, loss ${media.lossPercent ?? '?'} %, MOS ${media.mos ?? '?'} (${media.mosBand ?? 'unknown'})`;
   if (!media.srtpCipher && m.stats.dtlsState !== null) {

@@ -22,6 +22,7 @@ import { type MediaMetrics, mediaResult } from './media-result.ts';
 import { PROBE_INTERVAL_MS, type ProbeSample, summarizeProbes } from './probe-stats.ts';
 import { lossPercent, reduceStats } from './reduce-stats.ts';
 import { pumpSignaling } from './signaling-client.ts';
+import { DEFAULT_LIMITS, type QualityLimits } from './thresholds.ts';
 
 export const SECURE_MEDIA = { id: 'secure-media', title: 'Secure media (DTLS-SRTP audio loopback)' } as const;
 
@@ -30,10 +31,20 @@ export const MEDIA_TIMEOUTS = { signalingMs: 5000, iceMs: 8000, dtlsMs: 5000, fi
 /** No echoed audio for this long in the middle of a run ends it: the media path is gone, not slow. */
 export const MEDIA_STALL_MS = 8000;
 
+/** How long media flows and which limits rate it; settings and policy can change both. */
+export interface MediaOptions {
+  durationMs: number;
+  limits: QualityLimits;
+}
+
+export function defaultMediaOptions(mode: MediaMode): MediaOptions {
+  return { durationMs: MEDIA_DURATION_MS[mode], limits: DEFAULT_LIMITS };
+}
+
 /** Worst case for the whole check, used as the runner's limit for it. */
-export function mediaCheckLimitMs(mode: MediaMode): number {
+export function mediaCheckLimitMs(durationMs: number): number {
   const t = MEDIA_TIMEOUTS;
-  return t.signalingMs + t.iceMs + t.dtlsMs + t.firstEchoMs + MEDIA_DURATION_MS[mode] + 5000;
+  return t.signalingMs + t.iceMs + t.dtlsMs + t.firstEchoMs + durationMs + 5000;
 }
 
 class StageError extends Error {
@@ -50,6 +61,7 @@ export async function checkSecureMedia(
   relayUrl: string,
   mode: MediaMode,
   ctx: MediaContext & Pick<CheckContext, 'now'>,
+  options: MediaOptions = defaultMediaOptions(mode),
 ): Promise<CheckResult> {
   const host = new URL(relayUrl).host;
   const started = ctx.now();
@@ -121,7 +133,8 @@ export async function checkSecureMedia(
 
     const offer = await pc.createOffer();
     await pc.setLocalDescription(offer);
-    ws.send(JSON.stringify({ type: 'offer', sdp: pc.localDescription?.sdp ?? offer.sdp, mode }));
+    const durationS = Math.round(options.durationMs / 1000);
+    ws.send(JSON.stringify({ type: 'offer', sdp: pc.localDescription?.sdp ?? offer.sdp, mode, durationS }));
     await until(() => answer !== null, MEDIA_TIMEOUTS.signalingMs, 'no answer from the relay');
     await pc.setRemoteDescription({ type: 'answer', sdp: answer as unknown as string });
     remoteSet = true;
@@ -154,7 +167,7 @@ export async function checkSecureMedia(
     );
     timings.firstEchoMs = since();
 
-    const probes = await runMedia(probe, MEDIA_DURATION_MS[mode], ctx, stats, () => gone);
+    const probes = await runMedia(probe, options.durationMs, ctx, stats, () => gone);
     if (gone) throw new StageError(relayWentAway(host, stage, (gone as { why: string }).why));
     if (probes.stalled) {
       const failure = mediaStalled(host, MEDIA_STALL_MS / 1000);
@@ -178,7 +191,7 @@ export async function checkSecureMedia(
       toneState: tone.state(),
       mode,
     };
-    return mediaResult(SECURE_MEDIA, metrics, since());
+    return mediaResult(SECURE_MEDIA, metrics, since(), options.limits);
   } catch (err) {
     if (!(err instanceof StageError)) throw err;
     return {

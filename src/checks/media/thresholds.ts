@@ -71,46 +71,91 @@ function atLeast(value: number, pass: number, warn: number): QualityStatus {
   return value >= warn ? 'warn' : 'fail';
 }
 
+/** The limits a rating uses; the "good" ones can come from settings or policy. */
+export interface QualityLimits {
+  rttGoodMs: number;
+  rttWarnMs: number;
+  lossGoodPercent: number;
+  lossWarnPercent: number;
+  jitterGoodMs: number;
+  jitterWarnMs: number;
+  mosPass: number;
+  mosWarn: number;
+}
+
+export const DEFAULT_LIMITS: QualityLimits = {
+  rttGoodMs: RTT_GOOD_MS,
+  rttWarnMs: RTT_WARN_MS,
+  lossGoodPercent: LOSS_GOOD_PERCENT,
+  lossWarnPercent: LOSS_WARN_PERCENT,
+  jitterGoodMs: JITTER_GOOD_MS,
+  jitterWarnMs: JITTER_WARN_MS,
+  mosPass: MOS_PASS,
+  mosWarn: MOS_WARN,
+};
+
+/**
+ * Limits with configured "good" values. A warn limit never sits on the wrong side of its good limit: if an
+ * administrator loosens "good" past the default warn limit, the warn band collapses rather than inverts.
+ */
+export function limitsFrom(good: {
+  rttGoodMs: number;
+  lossGoodPercent: number;
+  jitterGoodMs: number;
+  mosPass: number;
+}): QualityLimits {
+  return {
+    rttGoodMs: good.rttGoodMs,
+    rttWarnMs: Math.max(RTT_WARN_MS, good.rttGoodMs),
+    lossGoodPercent: good.lossGoodPercent,
+    lossWarnPercent: Math.max(LOSS_WARN_PERCENT, good.lossGoodPercent),
+    jitterGoodMs: good.jitterGoodMs,
+    jitterWarnMs: Math.max(JITTER_WARN_MS, good.jitterGoodMs),
+    mosPass: good.mosPass,
+    mosWarn: Math.min(MOS_WARN, good.mosPass),
+  };
+}
+
 interface Rule {
   metric: keyof QualityMetrics;
-  rate(value: number): QualityStatus;
-  reason(value: number, status: Exclude<QualityStatus, 'pass'>): string;
+  rate(value: number, l: QualityLimits): QualityStatus;
+  reason(value: number, status: Exclude<QualityStatus, 'pass'>, l: QualityLimits): string;
 }
 
 const RULES: readonly Rule[] = [
   {
     metric: 'rttMs',
-    rate: (v) => upperBound(v, RTT_GOOD_MS, RTT_WARN_MS),
-    reason: (v, s) =>
-      `Round trip ${v.toFixed(0)} ms is at or above ${s === 'warn' ? RTT_GOOD_MS : RTT_WARN_MS} ms; ` +
+    rate: (v, l) => upperBound(v, l.rttGoodMs, l.rttWarnMs),
+    reason: (v, s, l) =>
+      `Round trip ${v.toFixed(0)} ms is at or above ${s === 'warn' ? l.rttGoodMs : l.rttWarnMs} ms; ` +
       'people may talk over each other.',
   },
   {
     metric: 'lossPercent',
-    rate: (v) => upperBound(v, LOSS_GOOD_PERCENT, LOSS_WARN_PERCENT),
-    reason: (v, s) => {
-      const limit = s === 'warn' ? LOSS_GOOD_PERCENT : LOSS_WARN_PERCENT;
+    rate: (v, l) => upperBound(v, l.lossGoodPercent, l.lossWarnPercent),
+    reason: (v, s, l) => {
+      const limit = s === 'warn' ? l.lossGoodPercent : l.lossWarnPercent;
       return `Packet loss ${v.toFixed(1)} % is at or above ${limit} %; speech will break up.`;
     },
   },
   {
     metric: 'jitterMs',
-    rate: (v) => upperBound(v, JITTER_GOOD_MS, JITTER_WARN_MS),
-    reason: (v, s) =>
-      `Jitter ${v.toFixed(0)} ms is at or above ${s === 'warn' ? JITTER_GOOD_MS : JITTER_WARN_MS} ms; ` +
+    rate: (v, l) => upperBound(v, l.jitterGoodMs, l.jitterWarnMs),
+    reason: (v, s, l) =>
+      `Jitter ${v.toFixed(0)} ms is at or above ${s === 'warn' ? l.jitterGoodMs : l.jitterWarnMs} ms; ` +
       'audio may stutter or lag.',
   },
   {
     metric: 'mos',
-    rate: (v) => atLeast(v, MOS_PASS, MOS_WARN),
-    reason: (v, s) => {
-      const limit = s === 'warn' ? MOS_PASS : MOS_WARN;
+    rate: (v, l) => atLeast(v, l.mosPass, l.mosWarn),
+    reason: (v, s, l) => {
+      const limit = s === 'warn' ? l.mosPass : l.mosWarn;
       return `Estimated call quality (MOS ${v.toFixed(2)}) is below ${limit.toFixed(1)}.`;
     },
   },
 ];
 
-export function rateQuality(metrics: QualityMetrics): QualityRating {
+export function rateQuality(metrics: QualityMetrics, limits: QualityLimits = DEFAULT_LIMITS): QualityRating {
   const findings: Array<{ status: QualityStatus; reason: string }> = [];
   const byMetric: QualityRating['byMetric'] = { rttMs: null, jitterMs: null, lossPercent: null, mos: null };
 
@@ -118,9 +163,9 @@ export function rateQuality(metrics: QualityMetrics): QualityRating {
     const value = metrics[rule.metric];
     // NaN or a missing value is "not measured", never a pass or a fail.
     if (value === null || !Number.isFinite(value)) continue;
-    const status = rule.rate(value);
+    const status = rule.rate(value, limits);
     byMetric[rule.metric] = status;
-    if (status !== 'pass') findings.push({ status, reason: rule.reason(value, status) });
+    if (status !== 'pass') findings.push({ status, reason: rule.reason(value, status, limits) });
   }
 
   // Array.prototype.sort is stable: worst first, ties keep the RULES order.

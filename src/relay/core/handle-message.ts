@@ -56,7 +56,8 @@ export function handleClientText(state: ConnectionState, text: string, now: numb
       if (state.phase !== 'idle') return badState(state, 'one media session per connection');
       const candidates = countSdpCandidates(msg.sdp);
       if (candidates > MAX_CANDIDATES) return tooManyCandidates(state);
-      const endsAt = now + MEDIA_DURATION_MS[msg.mode] + state.setupTimeoutMs + END_MARGIN_MS;
+      const mediaMs = msg.durationS !== undefined ? msg.durationS * 1000 : MEDIA_DURATION_MS[msg.mode];
+      const endsAt = now + mediaMs + state.setupTimeoutMs + END_MARGIN_MS;
       const { sdp, dropped } = dropNamedCandidates(msg.sdp);
       return {
         state: {

@@ -257,3 +257,14 @@ describe('rateQuality', () => {
     expect(rating.byMetric).toEqual({ rttMs: null, jitterMs: null, lossPercent: 'pass', mos: null });
   });
 });
+
+describe('configured limits', () => {
+  it('rates against a configured round-trip limit, and never inverts the warn band', async () => {
+    const { limitsFrom, rateQuality } = await import('../../../src/checks/media/thresholds.ts');
+    const strict = limitsFrom({ rttGoodMs: 50, lossGoodPercent: 1, jitterGoodMs: 30, mosPass: 4 });
+    expect(rateQuality({ rttMs: 80, jitterMs: 1, lossPercent: 0, mos: 4.4 }, strict).status).toBe('warn');
+    const loose = limitsFrom({ rttGoodMs: 500, lossGoodPercent: 1, jitterGoodMs: 30, mosPass: 4 });
+    expect(loose.rttWarnMs).toBe(500);
+    expect(rateQuality({ rttMs: 400, jitterMs: 1, lossPercent: 0, mos: 4.4 }, loose).status).toBe('pass');
+  });
+});

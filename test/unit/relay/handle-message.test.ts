@@ -105,6 +105,21 @@ describe('handleClientText', () => {
     ]);
   });
 
+  it('keeps the session for the media time the client asked for, not the mode default', () => {
+    const text = JSON.stringify({
+      type: 'offer',
+      sdp: sdpWith([`a=${hostCandidate(1)}`]),
+      mode: 'extended',
+      durationS: 60,
+    });
+    const step = handleClientText(idle, text, 1000);
+    expect(step.state).toMatchObject({ endDeadline: 1000 + 60_000 + SETUP_MS + END_MARGIN_MS });
+    const tooLong = JSON.stringify({ type: 'offer', sdp: sdpWith([]), mode: 'extended', durationS: 3600 });
+    expect(handleClientText(idle, tooLong, 1000).actions[0]).toMatchObject({
+      message: { code: 'bad-message' },
+    });
+  });
+
   it('forwards trickled candidates and end-of-candidates', () => {
     const steps = run([offer(), candidate(hostCandidate(1)), candidate(null)]);
     expect(steps[1]?.actions).toEqual([
