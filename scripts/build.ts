@@ -47,6 +47,7 @@ async function buildExtension(target: Target, relayUrl: string, dev: boolean): P
   await cp(join(root, 'report/report.html'), join(out, 'report/report.html'));
   if (target === 'chrome')
     await cp(join(root, 'src/offscreen/offscreen.html'), join(out, 'offscreen/offscreen.html'));
+  await cp(join(root, '_locales'), join(out, '_locales'), { recursive: true });
   await mkdir(join(out, 'ui'), { recursive: true });
   await cp(join(root, 'src/ui/styles/theme.css'), join(out, 'ui/theme.css'));
   const base = JSON.parse(await readFile(join(root, 'manifest.json'), 'utf8'));

@@ -33,7 +33,8 @@ export function relayHostPermissions(relayUrl: string): string[] {
 export function forTarget(base: Manifest, target: Target, opts: ManifestOptions): Manifest {
   const m: Manifest = structuredClone(base);
   m.version = opts.version;
-  if (opts.dev) m.name = `${String(m.name)} (dev)`;
+  // The name is a __MSG_…__ reference, so the dev marker is a message of its own.
+  if (opts.dev) m.name = '__MSG_extNameDev__';
   m.host_permissions = [...new Set([...(m.host_permissions ?? []), ...relayHostPermissions(opts.relayUrl)])];
   const bg = m.background ?? {};
   if (target === 'chrome') {

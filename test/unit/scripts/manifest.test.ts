@@ -50,7 +50,7 @@ describe('forTarget', () => {
 
   it('marks dev builds in the name and leaves the base untouched', () => {
     const before = JSON.stringify(base);
-    expect(forTarget(base, 'chrome', { ...opts, dev: true }).name).toBe('Secure Voice Check (dev)');
+    expect(forTarget(base, 'chrome', { ...opts, dev: true }).name).toBe('__MSG_extNameDev__');
     expect(JSON.stringify(base)).toBe(before);
   });
 
