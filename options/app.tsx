@@ -1,14 +1,17 @@
 import type { JSX } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { fallbackMessage, t } from '../src/platform/i18n.ts';
 import { hostOf, originsFor, originsForAll } from '../src/platform/permissions.ts';
-import { type IgnoredPolicyValue, ignoredText, type SettingsState } from '../src/platform/policy.ts';
+import type { IgnoredPolicyValue, SettingsState } from '../src/platform/policy.ts';
 import type { Settings } from '../src/protocol/settings.ts';
+import { messageLocale } from '../src/ui/check-text.ts';
 import {
   type Draft,
   draftFrom,
   GROUPS,
   INPUTS,
   type InputDef,
+  localizeProblem,
   settingsFromDraft,
   toDraftValue,
 } from './form.ts';
@@ -30,9 +33,11 @@ export interface OptionsActions {
   subscribeAccess(listener: () => void): () => void;
 }
 
-export const LOCKED_TEXT = 'Set by your organization';
-export const noAccessText = (hosts: string[]) =>
-  `Without access to ${hosts.join(', ')}, failures can't be explained in detail.`;
+/** The note on a field the policy sets, in English (tests look for it); the page shows lockedText(). */
+export const LOCKED_TEXT = fallbackMessage('options_locked');
+const lockedText = () => t('options_locked');
+export const noAccessText = (hosts: string[]) => t('options_no_access', hosts.join(', '));
+const errorText = (err: unknown) => localizeProblem(err instanceof Error ? err.message : String(err));
 
 type Status = { kind: 'ok' | 'error'; text: string } | null;
 
@@ -72,6 +77,12 @@ export function OptionsApp({ actions }: { actions: OptionsActions }) {
   }, []);
 
   useEffect(() => {
+    // The page speaks the messages' language: its language tag and tab title follow them.
+    document.documentElement.lang = messageLocale();
+    document.title = t('options_title');
+  }, []);
+
+  useEffect(() => {
     let live = true;
     actions.load().then((s) => {
       if (!live) return;
@@ -104,8 +115,8 @@ export function OptionsApp({ actions }: { actions: OptionsActions }) {
   if (!state) {
     return (
       <main class="options">
-        <h1>Secure Voice Check settings</h1>
-        <p class="hint">Loading…</p>
+        <h1>{t('options_title')}</h1>
+        <p class="hint">{t('common_loading')}</p>
       </main>
     );
   }
@@ -123,9 +134,9 @@ export function OptionsApp({ actions }: { actions: OptionsActions }) {
       const saved = await actions.save(candidate);
       dirty.current.clear();
       apply(saved);
-      setStatus({ kind: 'ok', text: 'Saved.' });
+      setStatus({ kind: 'ok', text: t('options_saved') });
     } catch (err) {
-      setStatus({ kind: 'error', text: `Not saved: ${err instanceof Error ? err.message : String(err)}` });
+      setStatus({ kind: 'error', text: t('options_not_saved', errorText(err)) });
       return;
     }
     if (await access) return setAccessWarning(null);
@@ -144,7 +155,7 @@ export function OptionsApp({ actions }: { actions: OptionsActions }) {
       const n = Object.keys(parsed.errors).length;
       setStatus({
         kind: 'error',
-        text: `Not saved: ${n === 1 ? 'one field needs' : `${n} fields need`} attention.`,
+        text: n === 1 ? t('options_not_saved_one') : t('options_not_saved_many', n),
       });
       const first = INPUTS.find((i) => i.id in parsed.errors);
       if (first) document.getElementById(first.id)?.focus();
@@ -164,7 +175,7 @@ export function OptionsApp({ actions }: { actions: OptionsActions }) {
 
   return (
     <main class="options">
-      <h1>Secure Voice Check settings</h1>
+      <h1>{t('options_title')}</h1>
       <PolicyNotice state={state} allLocked={allLocked} />
       <form onSubmit={onSubmit} noValidate>
         {GROUPS.map((group) => (
@@ -187,7 +198,7 @@ export function OptionsApp({ actions }: { actions: OptionsActions }) {
         ))}
         <p>
           <button type="submit" disabled={allLocked}>
-            Save
+            {t('options_save')}
           </button>
         </p>
         <div role="status" class="options-status">
@@ -203,13 +214,9 @@ function PolicyNotice({ state, allLocked }: { state: SettingsState; allLocked: b
   if (state.locked.length === 0 && state.ignored.length === 0) return null;
   return (
     <section class="notice" aria-labelledby="policy-heading">
-      <h2 id="policy-heading">Managed by your organization</h2>
+      <h2 id="policy-heading">{t('options_policy_heading')}</h2>
       {state.locked.length > 0 && (
-        <p>
-          {allLocked
-            ? "Your organization's policy sets all of these settings; they cannot be changed here."
-            : `Settings marked "${LOCKED_TEXT}" come from your organization's policy and cannot be changed here.`}
-        </p>
+        <p>{allLocked ? t('options_policy_all') : t('options_policy_some', lockedText())}</p>
       )}
       {state.ignored.length > 0 && <IgnoredList ignored={state.ignored} />}
     </section>
@@ -219,11 +226,11 @@ function PolicyNotice({ state, allLocked }: { state: SettingsState; allLocked: b
 function IgnoredList({ ignored }: { ignored: IgnoredPolicyValue[] }) {
   return (
     <>
-      <p>These policy values are not valid here, so they were ignored:</p>
+      <p>{t('options_ignored_intro')}</p>
       <ul class="ignored-policy">
         {ignored.map((i) => (
           <li key={i.key}>
-            {ignoredText(i)} <span class="hint">({i.reason})</span>
+            {t('options_policy_ignored', i.key)} <span class="hint">({localizeProblem(i.reason)})</span>
           </li>
         ))}
       </ul>
@@ -251,7 +258,7 @@ function Field(props: {
   };
   const lockedNote = locked && (
     <span class="locked-note" id={`${id}-locked`}>
-      {LOCKED_TEXT}
+      {lockedText()}
     </span>
   );
   const after = (
@@ -337,12 +344,12 @@ function RelayAccess(props: { host: string; granted: boolean | null; onGrant: ()
   return (
     <div class="relay-access" data-access={granted ? 'granted' : 'missing'}>
       <p>
-        <strong>Access to {host}:</strong>{' '}
-        {granted ? 'granted. Failures can be explained in detail.' : `not granted. ${noAccessText([host])}`}
+        <strong>{t('options_access_to', host)}</strong>{' '}
+        {granted ? t('options_access_granted') : t('options_access_missing', noAccessText([host]))}
       </p>
       {!granted && (
         <button type="button" onClick={onGrant}>
-          Grant access
+          {t('options_grant_access')}
         </button>
       )}
     </div>

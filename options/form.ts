@@ -4,6 +4,7 @@
  */
 import * as v from 'valibot';
 import { CHECKLIST } from '../src/checklist/items.ts';
+import { t } from '../src/platform/i18n.ts';
 import { PROFILES } from '../src/profiles/index.ts';
 import {
   DEFAULT_REPEAT_DAYS,
@@ -11,6 +12,9 @@ import {
   type Settings,
   SettingsSchema,
 } from '../src/protocol/settings.ts';
+import { localizeIn, type PhraseGroup } from '../src/ui/check-text.ts';
+import { itemTitle } from '../src/ui/checklist-text.ts';
+import { profileName } from '../src/ui/format.ts';
 
 export type InputKind = 'url' | 'lines' | 'select' | 'number' | 'checkbox';
 
@@ -36,157 +40,184 @@ export interface GroupDef {
   inputs: InputDef[];
 }
 
+/*
+ * Labels, hints and legends are getters, so they are read in the UI language when the page renders (and a
+ * test that switches the language sees it).
+ */
+
 const repeatInputs: InputDef[] = Object.keys(DEFAULT_REPEAT_DAYS).map((itemId) => ({
   id: `repeat-${itemId}`,
   field: 'checklistRepeatDays',
   path: `checklistRepeatDays.${itemId}`,
-  label: `${CHECKLIST.find((i) => i.id === itemId)?.title.replace(/\.$/, '') ?? itemId} (days)`,
-  hint: `Due again this many days after you tick it, 1 to 365 (default ${DEFAULT_REPEAT_DAYS[itemId]}).`,
+  get label() {
+    const item = CHECKLIST.find((i) => i.id === itemId);
+    return t('options_repeat_label', item ? itemTitle(item).replace(/\.$/, '') : itemId);
+  },
+  get hint() {
+    return t('options_repeat_hint', DEFAULT_REPEAT_DAYS[itemId] ?? '');
+  },
   kind: 'number',
   min: 1,
   max: 365,
   step: 1,
 }));
 
+/** An input whose label and hint are messages. */
+function input(
+  def: Omit<InputDef, 'label' | 'hint' | 'options'>,
+  labelKey: string,
+  hintKey: string,
+  options?: () => InputDef['options'],
+): InputDef {
+  const out: InputDef = {
+    ...def,
+    get label() {
+      return t(labelKey);
+    },
+    get hint() {
+      return t(hintKey);
+    },
+  };
+  if (options) Object.defineProperty(out, 'options', { get: options, enumerable: true });
+  return out;
+}
+
+function groupOf(id: string, legendKey: string, inputs: InputDef[]): GroupDef {
+  return {
+    id,
+    get legend() {
+      return t(legendKey);
+    },
+    inputs,
+  };
+}
+
 export const GROUPS: readonly GroupDef[] = [
-  {
-    id: 'relay',
-    legend: 'Relay and targets',
-    inputs: [
-      {
-        id: 'relay-url',
-        field: 'relayUrl',
-        path: 'relayUrl',
-        label: 'Relay URL',
-        hint: 'The companion relay the checks run against, e.g. https://relay.example.com:8443',
-        kind: 'url',
-      },
-      {
-        id: 'targets',
-        field: 'targets',
-        path: 'targets',
-        label: 'Extra HTTPS targets (one per line)',
-        hint: "Your provider's web and provisioning hosts, checked for reachability. Up to 20, each https://",
-        kind: 'lines',
-      },
-    ],
-  },
-  {
-    id: 'ports',
-    legend: 'Firewall check',
-    inputs: [
-      {
-        id: 'profile',
-        field: 'profile',
-        path: 'profile',
-        label: 'Profile',
-        hint: "Which of the provider's port tables the firewall check probes.",
-        kind: 'select',
-        options: PROFILES.map((p) => ({ value: p.id, label: p.name })),
-      },
-    ],
-  },
-  {
-    id: 'durations',
-    legend: 'Audio loopback',
-    inputs: [
+  groupOf('relay', 'options_group_relay', [
+    input(
+      { id: 'relay-url', field: 'relayUrl', path: 'relayUrl', kind: 'url' },
+      'options_relay_url',
+      'options_relay_url_hint',
+    ),
+    input(
+      { id: 'targets', field: 'targets', path: 'targets', kind: 'lines' },
+      'options_targets',
+      'options_targets_hint',
+    ),
+  ]),
+  groupOf('ports', 'options_group_ports', [
+    input(
+      { id: 'profile', field: 'profile', path: 'profile', kind: 'select' },
+      'options_profile',
+      'options_profile_hint',
+      () => PROFILES.map((p) => ({ value: p.id, label: profileName(p.id, p.name) })),
+    ),
+  ]),
+  groupOf('durations', 'options_group_durations', [
+    input(
       {
         id: 'quick-duration',
         field: 'quickDurationS',
         path: 'quickDurationS',
-        label: 'Quick check (seconds)',
-        hint: 'Seconds of audio in the quick check, 1 to 10 (default 3).',
         kind: 'number',
         min: 1,
         max: 10,
         step: 1,
       },
+      'options_quick_duration',
+      'options_quick_duration_hint',
+    ),
+    input(
       {
         id: 'extended-duration',
         field: 'extendedDurationS',
         path: 'extendedDurationS',
-        label: 'Extended check (seconds)',
-        hint: 'Seconds of audio in the extended check, 10 to 120 (default 30).',
         kind: 'number',
         min: 10,
         max: 120,
         step: 1,
       },
-    ],
-  },
-  {
-    id: 'thresholds',
-    legend: 'What counts as good',
-    inputs: [
+      'options_extended_duration',
+      'options_extended_duration_hint',
+    ),
+  ]),
+  groupOf('thresholds', 'options_group_thresholds', [
+    input(
       {
         id: 'rtt-good',
         field: 'thresholds.rttGoodMs',
         path: 'thresholds.rttGoodMs',
-        label: 'Round trip, at most (ms)',
-        hint: '1 to 2000 (default 100).',
         kind: 'number',
         min: 1,
         max: 2000,
         step: 1,
       },
+      'options_rtt_good',
+      'options_rtt_good_hint',
+    ),
+    input(
       {
         id: 'loss-good',
         field: 'thresholds.lossGoodPercent',
         path: 'thresholds.lossGoodPercent',
-        label: 'Packet loss, at most (%)',
-        hint: '0 to 50 (default 1).',
         kind: 'number',
         min: 0,
         max: 50,
         step: 0.1,
       },
+      'options_loss_good',
+      'options_loss_good_hint',
+    ),
+    input(
       {
         id: 'jitter-good',
         field: 'thresholds.jitterGoodMs',
         path: 'thresholds.jitterGoodMs',
-        label: 'Jitter, at most (ms)',
-        hint: '1 to 500 (default 30).',
         kind: 'number',
         min: 1,
         max: 500,
         step: 1,
       },
+      'options_jitter_good',
+      'options_jitter_good_hint',
+    ),
+    input(
       {
         id: 'mos-pass',
         field: 'thresholds.mosPass',
         path: 'thresholds.mosPass',
-        label: 'Call quality (MOS), at least',
-        hint: '1 to 4.5 (default 4.0). 4.0 and above is what most callers call good.',
         kind: 'number',
         min: 1,
         max: 4.5,
         step: 0.1,
       },
-    ],
-  },
-  {
-    id: 'share',
-    legend: 'What a shared report may include',
-    inputs: [
+      'options_mos_pass',
+      'options_mos_pass_hint',
+    ),
+  ]),
+  groupOf('share', 'options_group_share', [
+    input(
       {
         id: 'share-full-addresses',
         field: 'share.includeFullAddresses',
         path: 'share.includeFullAddresses',
-        label: 'Full IP addresses',
-        hint: 'Off: addresses are shortened (203.0.113.x) so the report does not identify this network.',
         kind: 'checkbox',
       },
+      'options_share_full_addresses',
+      'options_share_full_addresses_hint',
+    ),
+    input(
       {
         id: 'share-checklist',
         field: 'share.includeChecklist',
         path: 'share.includeChecklist',
-        label: 'The security checklist and what was ticked',
-        hint: 'Reports you keep on this computer always hold everything.',
         kind: 'checkbox',
       },
-    ],
-  },
-  { id: 'checklist', legend: 'Checklist reminders', inputs: repeatInputs },
+      'options_share_checklist',
+      'options_share_checklist_hint',
+    ),
+  ]),
+  groupOf('checklist', 'options_group_checklist', repeatInputs),
 ];
 
 export const INPUTS: readonly InputDef[] = GROUPS.flatMap((g) => g.inputs);
@@ -273,10 +304,49 @@ export function settingsFromDraft(
     const input =
       INPUTS.find((i) => i.path === keys.slice(0, 2).join('.')) ?? INPUTS.find((i) => i.path === keys[0]);
     if (!input || input.id in errors) continue;
-    const line = input.kind === 'lines' && keys[1] !== undefined ? `Line ${Number(keys[1]) + 1}: ` : '';
-    errors[input.id] = `${line}${line ? issue.message : capitalise(issue.message)}`;
+    const message = localizeProblem(issue.message);
+    errors[input.id] =
+      input.kind === 'lines' && keys[1] !== undefined
+        ? t('options_line_problem', Number(keys[1]) + 1, message)
+        : capitalise(message);
   }
   return { ok: false, errors };
+}
+
+/** The validation messages of src/protocol/settings.ts and src/platform/policy.ts. */
+const PROBLEMS: PhraseGroup = {
+  phrases: [
+    { key: 'options_err_text' },
+    { key: 'options_err_max_chars', kinds: ['num'] },
+    { key: 'options_err_url' },
+    { key: 'options_err_https' },
+    { key: 'options_err_number' },
+    { key: 'options_err_between', kinds: ['num', 'num'] },
+    { key: 'options_err_whole_between', kinds: ['num', 'num'] },
+    { key: 'options_err_url_list' },
+    { key: 'options_err_max_urls', kinds: ['num'] },
+    { key: 'options_err_one_of' },
+    { key: 'options_err_bool' },
+    { key: 'options_err_item_id' },
+    { key: 'options_err_max_items', kinds: ['num'] },
+    { key: 'options_err_not_setting' },
+    { key: 'options_err_object' },
+  ],
+};
+
+/**
+ * A validation problem in the UI language: "must start with https://", or with the place it applies to, as
+ * policy problems have it ("item 1: must start with https://"). Unknown messages stay as they are.
+ */
+export function localizeProblem(message: string): string {
+  const whole = localizeIn(PROBLEMS, message);
+  if (whole !== message) return whole;
+  const at = /^(.+?): (.+)$/.exec(message);
+  if (!at) return message;
+  const [, where = '', what = ''] = at;
+  const problem = localizeIn(PROBLEMS, what);
+  if (problem === what) return message;
+  return `${where.replace(/\bitem (\d+)/g, (_, n: string) => t('options_item', n))}: ${problem}`;
 }
 
 const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

@@ -1,8 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import { type Confirmations, evaluateChecklist } from '../src/checklist/evaluate.ts';
 import type { CheckResult } from '../src/checks/types.ts';
+import { t } from '../src/platform/i18n.ts';
 import type { RunState } from '../src/protocol/runtime-messages.ts';
 import type { ExtensionActions } from '../src/ui/actions.ts';
+import { messageLocale } from '../src/ui/check-text.ts';
 import { CheckRow } from '../src/ui/components/check-row.tsx';
 import { MediaSummary } from '../src/ui/components/media-summary.tsx';
 import { VerdictBanner } from '../src/ui/components/verdict-banner.tsx';
@@ -15,6 +17,11 @@ export function App({ actions, autoRun = true }: { actions: ExtensionActions; au
   const [state, setState] = useState<RunState | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [confirmations, setConfirmations] = useState<Confirmations | null>(null);
+
+  useEffect(() => {
+    // The page's language is the messages' language, so screen readers pronounce it right.
+    document.documentElement.lang = messageLocale();
+  }, []);
 
   useEffect(() => {
     actions.getConfirmations().then(setConfirmations, () => setConfirmations({}));
@@ -42,15 +49,15 @@ export function App({ actions, autoRun = true }: { actions: ExtensionActions; au
   return (
     <main class="popup">
       <header>
-        <h1>Secure Voice Check</h1>
+        <h1>{t('extName')}</h1>
       </header>
       <p class="status" role="status" data-running={running ? 'true' : 'false'}>
         {state === null
-          ? 'Loading…'
+          ? t('common_loading')
           : running
-            ? `Checking… ${checks.length} done`
+            ? t('popup_checking_progress', checks.length)
             : state.last
-              ? 'Check complete.'
+              ? t('popup_check_complete')
               : ''}
       </p>
       {problem ? (
@@ -60,26 +67,26 @@ export function App({ actions, autoRun = true }: { actions: ExtensionActions; au
       ) : null}
       {state?.last ? <VerdictBanner report={state.last} now={Date.now()} previous={running} /> : null}
       {!running && state?.last?.media ? <MediaSummary media={state.last.media} /> : null}
-      <ul class="checks" aria-label="Results">
+      <ul class="checks" aria-label={t('popup_results')}>
         {checks.map((c) => (
           <CheckRow key={c.id} check={c} />
         ))}
       </ul>
       <footer>
         <button type="button" onClick={run('quick')} disabled={running}>
-          {running ? 'Checking…' : 'Run again'}
+          {running ? t('popup_checking') : t('popup_run_again')}
         </button>{' '}
         <button type="button" onClick={run('extended')} disabled={running}>
-          Extended check (30 s)
+          {t('popup_extended')}
         </button>
         <p class="popup-links">
           {checklist ? (
             <button type="button" class="link-button" onClick={open('report/report.html#checklist')}>
-              Checklist: {checklist.done} of {checklist.total} done
+              {t('popup_checklist', checklist.done, checklist.total)}
             </button>
           ) : null}
           <button type="button" class="link-button" onClick={open('report/report.html')}>
-            Full report
+            {t('popup_full_report')}
           </button>
         </p>
       </footer>

@@ -5,6 +5,8 @@ import type { Report } from '../src/protocol/report.ts';
 import type { RunState } from '../src/protocol/runtime-messages.ts';
 import { portMatrixOf } from '../src/report-text/port-rows.ts';
 import { renderText } from '../src/report-text/render-text.ts';
+import { shareFileName } from '../src/share/prepare-share.ts';
+import type { SharedRecord } from '../src/share/shared-record.ts';
 import type { ReportActions } from '../src/ui/actions.ts';
 import { CheckRow } from '../src/ui/components/check-row.tsx';
 import { ChecklistView } from '../src/ui/components/checklist-view.tsx';
@@ -12,6 +14,7 @@ import { HistoryList } from '../src/ui/components/history-list.tsx';
 import { MediaDetails } from '../src/ui/components/media-details.tsx';
 import { NatDetails } from '../src/ui/components/nat-details.tsx';
 import { PortMatrixTable } from '../src/ui/components/port-matrix-table.tsx';
+import { SharePanel } from '../src/ui/components/share-panel.tsx';
 import { TlsDetails } from '../src/ui/components/tls-details.tsx';
 import { VerdictBanner } from '../src/ui/components/verdict-banner.tsx';
 import { isoDay } from '../src/ui/format.ts';
@@ -56,6 +59,7 @@ export function ReportApp({ actions, route, now = Date.now, repeatDays }: Report
   const [state, setState] = useState<RunState | null>(null);
   const [history, setHistory] = useState<Report[] | null>(null);
   const [confirmations, setConfirmations] = useState<Confirmations | null>(null);
+  const [shared, setShared] = useState<SharedRecord[]>([]);
   const [message, setMessage] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
   const reportTop = useRef<HTMLDivElement>(null);
@@ -67,7 +71,10 @@ export function ReportApp({ actions, route, now = Date.now, repeatDays }: Report
       actions.subscribe(setState),
       actions.subscribeHistory(setHistory),
       actions.subscribeConfirmations(setConfirmations),
+      actions.subscribeShared(setShared),
     ];
+    // Past share codes are a convenience: without them the page still works.
+    actions.getShared().then(setShared, () => undefined);
     actions.getState().then(setState, (e: unknown) => {
       // The history still shows the last runs when the background cannot answer.
       setState({ status: 'idle', runId: null, startedAt: null, progress: [], last: null });
@@ -123,15 +130,15 @@ export function ReportApp({ actions, route, now = Date.now, repeatDays }: Report
       () => setMessage(`Copied ${what} to the clipboard.`),
       (e: unknown) => setMessage(`Could not copy: ${errorText(e)}`),
     );
-  const download = (r: Report) => {
-    const name = reportFileName(r);
+  const save = (name: string, content: string) => {
     try {
-      actions.download(name, JSON.stringify(r, null, 2), 'application/json');
+      actions.download(name, content, 'application/json');
       setMessage(`Downloading ${name}.`);
     } catch (e) {
       setMessage(`Could not download: ${errorText(e)}`);
     }
   };
+  const download = (r: Report) => save(reportFileName(r), JSON.stringify(r, null, 2));
   const toggle = (itemId: string, done: boolean) =>
     actions
       .setConfirmation(itemId, done ? new Date(now()).toISOString() : null)
@@ -169,6 +176,17 @@ export function ReportApp({ actions, route, now = Date.now, repeatDays }: Report
               onCopyText={() => copy(renderText(report), 'the report as text')}
               onCopyRemediation={(text) => copy(text, 'the remediation list')}
               onDownload={() => download(report)}
+              share={
+                <SharePanel
+                  key={report.runId}
+                  report={report}
+                  loadSettings={() => actions.getShareSettings()}
+                  send={(relayUrl, body) => actions.share(report.runId, relayUrl, body)}
+                  download={(body) => save(shareFileName(report), body)}
+                  copyText={(text) => actions.copyText(text)}
+                  shared={shared.filter((r) => r.runId === report.runId)}
+                />
+              }
             />
           ) : (
             <div ref={reportTop} tabIndex={-1} class="focus-target">
@@ -207,6 +225,7 @@ function ReportView({
   onCopyText,
   onCopyRemediation,
   onDownload,
+  share,
 }: {
   report: Report;
   older: boolean;
@@ -215,6 +234,8 @@ function ReportView({
   onCopyText: () => void;
   onCopyRemediation: (text: string) => void;
   onDownload: () => void;
+  /** The share section, between the report's actions and its details. */
+  share: ComponentChildren;
 }) {
   const matrix = portMatrixOf(report);
   return (
@@ -247,6 +268,7 @@ function ReportView({
           Download JSON
         </button>
       </p>
+      {share}
       <Section id="checks" title="Checks">
         <ul class="checks">
           {report.checks.map((c) => (

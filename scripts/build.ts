@@ -50,6 +50,7 @@ async function buildExtension(target: Target, relayUrl: string, dev: boolean): P
   await cp(join(root, '_locales'), join(out, '_locales'), { recursive: true });
   await mkdir(join(out, 'ui'), { recursive: true });
   await cp(join(root, 'src/ui/styles/theme.css'), join(out, 'ui/theme.css'));
+  await cp(join(root, 'src/ui/styles/share.css'), join(out, 'ui/share.css'));
   const base = JSON.parse(await readFile(join(root, 'manifest.json'), 'utf8'));
   const { version } = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'));
   const manifest = forTarget(base, target, { version, relayUrl, dev });
@@ -72,6 +73,31 @@ async function buildRelay(): Promise<void> {
     sourcemap: 'linked',
     logLevel: 'warning',
   });
+  await buildWebCheck(join(root, 'dist/relay/public/web'));
+}
+
+/**
+ * The relay's landing page script: the web check, the same src/checks code bundled for an ordinary page.
+ * The relay serves this folder under /web/.
+ */
+async function buildWebCheck(out: string): Promise<void> {
+  await rm(out, { recursive: true, force: true });
+  await esbuild.build({
+    absWorkingDir: root,
+    entryPoints: { main: 'web/main.tsx' },
+    outdir: out,
+    bundle: true,
+    format: 'iife',
+    target: ['chrome116', 'firefox128', 'safari16'],
+    jsx: 'automatic',
+    jsxImportSource: 'preact',
+    minify: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+  await cp(join(root, 'src/ui/styles/theme.css'), join(out, 'theme.css'));
+  await cp(join(root, 'src/ui/styles/share.css'), join(out, 'share.css'));
+  await cp(join(root, 'web/icon.svg'), join(out, 'icon.svg'));
 }
 
 const { values } = parseArgs({

@@ -1,14 +1,16 @@
 /** The toolbar badge: the verdict in text and colour (never colour alone) and a title that says it in words. */
 
 import type { Browser } from '../platform/browser.ts';
+import { t } from '../platform/i18n.ts';
 import type { Verdict } from '../protocol/report.ts';
 
-const BADGE: Record<Verdict | 'running', { text: string; color: string; title: string }> = {
-  running: { text: '…', color: '#4a5568', title: 'Secure Voice Check: checking…' },
-  ready: { text: 'OK', color: '#1e7b34', title: 'Secure Voice Check: ready for Secure Voice' },
-  degraded: { text: '!', color: '#9a5b00', title: 'Secure Voice Check: calls may have problems' },
-  blocked: { text: '✕', color: '#b00020', title: 'Secure Voice Check: blocked' },
-  error: { text: '?', color: '#4a5568', title: 'Secure Voice Check: the check could not finish' },
+/** The text stays the same in every language (it has room for about four characters); the title is translated. */
+const BADGE: Record<Verdict | 'running', { text: string; color: string; titleKey: string }> = {
+  running: { text: '…', color: '#4a5568', titleKey: 'badge_running' },
+  ready: { text: 'OK', color: '#1e7b34', titleKey: 'badge_ready' },
+  degraded: { text: '!', color: '#9a5b00', titleKey: 'badge_degraded' },
+  blocked: { text: '✕', color: '#b00020', titleKey: 'badge_blocked' },
+  error: { text: '?', color: '#4a5568', titleKey: 'badge_error' },
 };
 
 export async function showBadge(api: Browser, state: Verdict | 'running'): Promise<void> {
@@ -16,6 +18,6 @@ export async function showBadge(api: Browser, state: Verdict | 'running'): Promi
   await Promise.all([
     api.action.setBadgeText({ text: b.text }),
     api.action.setBadgeBackgroundColor({ color: b.color }),
-    api.action.setTitle({ title: b.title }),
+    api.action.setTitle({ title: t(b.titleKey) }),
   ]);
 }

@@ -1,6 +1,8 @@
 /**
  * HTTPS to the relay's probe endpoint: reachability, plus the TLS version and cipher the relay negotiated and
- * the address it saw (redacted). TLS below 1.2 fails: the provider uses TLS 1.2 for web sessions.
+ * the address it saw. The address is kept in full here, as evidence on this computer; a shared report is
+ * redacted when it leaves (src/share/prepare-share.ts). TLS below 1.2 fails: the provider uses TLS 1.2 for
+ * web sessions.
  */
 import * as v from 'valibot';
 import { ProbeResponse } from '../protocol/relay-messages.ts';
@@ -8,7 +10,6 @@ import { probeUrlFor } from '../protocol/settings.ts';
 import type { CheckContext } from './context.ts';
 import { netFailure, restrictedPortFailure } from './failure.ts';
 import { timingOf } from './https-reachability.ts';
-import { redactIp } from './redact.ts';
 import { timedFetch } from './timed-fetch.ts';
 import { isTlsTooOld } from './tls-version.ts';
 import type { CheckResult } from './types.ts';
@@ -44,7 +45,7 @@ export async function checkRelayHttps(relayUrl: string, ctx: CheckContext): Prom
     httpStatus,
     tlsVersion: probe.tls.protocol,
     tlsCipher: probe.tls.cipher,
-    clientAddress: redactIp(probe.clientAddress),
+    clientAddress: probe.clientAddress,
     relayVersion: probe.relayVersion,
     timing: timingOf(ctx, url.toString()),
   };

@@ -2,14 +2,17 @@
 import { parseArgs } from 'node:util';
 import { parseSettings, type Settings } from '../protocol/settings.ts';
 
-export const USAGE = `usage: npm run check -- [--relay URL] [--target URL]... [--profile ID] [--json] [--extended] [--ca-cert FILE] [--show-browser]
+export const USAGE = `usage: npm run check -- [--relay URL] [--target URL]... [--profile ID] [--json] [--extended] [--ca-cert FILE] [--share [--share-full-addresses]] [--show-browser]
   --relay URL     the relay to test against (default: the local relay, https://127.0.0.1:8443)
   --target URL    an extra HTTPS endpoint to check (repeatable)
   --profile ID    port table to probe: desk-phone (default), mobile-app, desktop-app, meetings
   --json          print one JSON report on stdout instead of text
   --extended      30 s of audio with per-second samples instead of the 3 s quick check
   --ca-cert FILE  trust this certificate (PEM) for the relay, e.g. a self-signed one
-  exit codes: 0 ready, 1 degraded or blocked, 2 usage or environment error`;
+  --share         then share the report with support through the relay and print the support code
+                  (addresses redacted: private ones removed, public ones shortened)
+  --share-full-addresses  with --share: include full IP addresses
+  exit codes: 0 ready, 1 degraded or blocked, 2 usage or environment error, or a share that failed`;
 
 export class UsageError extends Error {}
 
@@ -19,6 +22,8 @@ export interface CheckArgs {
   extended: boolean;
   caCert: string | null;
   headless: boolean;
+  /** Upload the report afterwards; null: do not share. */
+  share: { includeFullAddresses: boolean } | null;
 }
 
 export function parseCheckArgs(argv: string[], defaultRelay: string): CheckArgs {
@@ -35,6 +40,8 @@ export function parseCheckArgs(argv: string[], defaultRelay: string): CheckArgs 
         extended: { type: 'boolean', default: false },
         'ca-cert': { type: 'string' },
         'show-browser': { type: 'boolean', default: false },
+        share: { type: 'boolean', default: false },
+        'share-full-addresses': { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
     }).values;
@@ -42,6 +49,10 @@ export function parseCheckArgs(argv: string[], defaultRelay: string): CheckArgs 
     throw new UsageError((err as Error).message.split('\n')[0]);
   }
   if (values.help) throw new UsageError('');
+  // Full addresses are a choice made on purpose: the flag alone does not start a share.
+  if (values['share-full-addresses'] && !values.share) {
+    throw new UsageError('--share-full-addresses: only together with --share');
+  }
   const parsed = parseSettings({
     relayUrl: (values.relay as string | undefined) ?? defaultRelay,
     targets: (values.target as string[] | undefined) ?? [],
@@ -57,5 +68,6 @@ export function parseCheckArgs(argv: string[], defaultRelay: string): CheckArgs 
     extended: values.extended === true,
     caCert: (values['ca-cert'] as string | undefined) ?? null,
     headless: values['show-browser'] !== true,
+    share: values.share ? { includeFullAddresses: values['share-full-addresses'] === true } : null,
   };
 }

@@ -8,6 +8,7 @@ import { renderText } from '../report-text/render-text.ts';
 import { parseCheckArgs, USAGE, UsageError } from './args.ts';
 import { EnvironmentError, launchWithExtension } from './chromium.ts';
 import { runCheckInExtension } from './drive-extension.ts';
+import { shareFromCli } from './share.ts';
 import { spkiPins } from './trust.ts';
 
 const root = resolve(fileURLToPath(import.meta.url), '../../..');
@@ -41,7 +42,16 @@ async function main(): Promise<number> {
       RUN_TIMEOUT_MS,
     );
     console.log(args.json ? JSON.stringify(report, null, 2) : renderText(report));
-    return report.verdict === 'ready' ? 0 : report.verdict === 'error' ? 2 : 1;
+    const code = report.verdict === 'ready' ? 0 : report.verdict === 'error' ? 2 : 1;
+    if (!args.share) return code;
+    const shared = await shareFromCli(page, report, args.settings.relayUrl, args.share.includeFullAddresses);
+    if (shared.ok) {
+      // With --json, stdout stays one JSON document for scripts; the code goes to stderr.
+      for (const line of shared.lines) (args.json ? console.error : console.log)(line);
+      return code;
+    }
+    for (const line of shared.lines) console.error(line);
+    return 2;
   } catch (err) {
     if (err instanceof UsageError || err instanceof EnvironmentError) {
       console.error(`check: ${err.message}`);

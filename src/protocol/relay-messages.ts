@@ -111,6 +111,12 @@ export const RelayErrorCode = v.picklist([
   'bad-state',
   'media-failed',
   'internal',
+  /** Too many sessions from this client address at once, or started in the last minute: retry after retryAfterS. */
+  'rate-limited',
+  /** No offer and no probe-start within the relay's idle timeout (close 4000). */
+  'idle',
+  /** The relay is draining before it stops: it takes no new sessions (close 1001). */
+  'shutting-down',
 ]);
 export type RelayErrorCode = v.InferOutput<typeof RelayErrorCode>;
 
@@ -138,8 +144,14 @@ export const ServerMessage = v.variant('type', [
   /** The relay ended the media session, and why. */
   v.strictObject({
     type: v.literal('session-ended'),
-    reason: v.picklist(['duration', 'setup-timeout', 'shutdown', 'error']),
+    /** rate-limited: the client sent more than the relay's per-session bitrate cap. */
+    reason: v.picklist(['duration', 'setup-timeout', 'shutdown', 'error', 'rate-limited']),
   }),
+  /**
+   * The relay is stopping: the running session may finish, but the relay ends it with session-ended
+   * 'shutdown' after graceMs at the latest.
+   */
+  v.strictObject({ type: v.literal('draining'), graceMs: v.pipe(v.number(), v.integer(), v.minValue(0)) }),
   /**
    * Credentials for the port probes. The relay answers STUN binding requests on each udp port whose
    * USERNAME is "ufrag:<anything>" and whose MESSAGE-INTEGRITY is keyed with pwd, for expiresInS seconds;

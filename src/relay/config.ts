@@ -26,6 +26,16 @@ export interface RelayConfig {
   maxSessions: number;
   /** A session that has not connected DTLS within this is freed. */
   setupTimeoutMs: number;
+  /** Most media sessions one client address (IPv6: one /64) holds at once. */
+  maxSessionsPerAddress: number;
+  /** Most media sessions one client address starts in a minute. */
+  sessionStartsPerMinute: number;
+  /** A media session receiving more than this (kbit/s over 2 s) is ended as rate-limited. */
+  maxSessionKbps: number;
+  /** WebSocket ping interval; a connection that has not answered the previous ping is terminated. */
+  wsHeartbeatMs: number;
+  /** A WebSocket that sends neither an offer nor a probe-start within this is closed. */
+  wsIdleTimeoutMs: number;
   /** Provider TCP ports probed with TLS, each with the relay port that listens for it. */
   probeTcp: ProbePort[];
   /** Provider UDP ports probed with ICE/STUN, each with the relay port that answers for it. */
@@ -40,6 +50,10 @@ export interface RelayConfig {
   supportTokens: SupportToken[];
   /** The URL support opens (links in upload answers); null: the relay's own https URL. */
   publicUrl: string | null;
+  /** Store page of the Chrome extension, linked from the landing page; null: no link. */
+  extensionUrlChrome: string | null;
+  /** Store page of the Firefox add-on, linked from the landing page; null: no link. */
+  extensionUrlFirefox: string | null;
 }
 
 export class ConfigError extends Error {}
@@ -99,6 +113,36 @@ export const CONFIG_KEYS: Record<keyof RelayConfig, KeySpec> = {
     help: 'time a media session gets to connect DTLS',
     default: '10000',
   },
+  maxSessionsPerAddress: {
+    flag: 'max-sessions-per-address',
+    env: 'SVC_RELAY_MAX_SESSIONS_PER_ADDRESS',
+    help: 'most media sessions one client address (IPv6: /64) holds at once',
+    default: '4',
+  },
+  sessionStartsPerMinute: {
+    flag: 'session-starts-per-minute',
+    env: 'SVC_RELAY_SESSION_STARTS_PER_MINUTE',
+    help: 'most media sessions one client address starts in a minute',
+    default: '20',
+  },
+  maxSessionKbps: {
+    flag: 'max-session-kbps',
+    env: 'SVC_RELAY_MAX_SESSION_KBPS',
+    help: 'inbound bitrate cap of one media session, kbit/s averaged over 2 s',
+    default: '256',
+  },
+  wsHeartbeatMs: {
+    flag: 'ws-heartbeat-ms',
+    env: 'SVC_RELAY_WS_HEARTBEAT_MS',
+    help: 'WebSocket ping interval; no pong by the next one closes the connection',
+    default: '15000',
+  },
+  wsIdleTimeoutMs: {
+    flag: 'ws-idle-timeout-ms',
+    env: 'SVC_RELAY_WS_IDLE_TIMEOUT_MS',
+    help: 'a WebSocket without an offer or probe-start by then is closed',
+    default: '10000',
+  },
   probeTcp: {
     flag: 'probe-tcp',
     env: 'SVC_RELAY_PROBE_TCP',
@@ -139,6 +183,18 @@ export const CONFIG_KEYS: Record<keyof RelayConfig, KeySpec> = {
     flag: 'public-url',
     env: 'SVC_RELAY_PUBLIC_URL',
     help: "the relay's URL in support links, e.g. https://relay.example.com (default: its own https URL)",
+    default: '',
+  },
+  extensionUrlChrome: {
+    flag: 'extension-url-chrome',
+    env: 'SVC_RELAY_EXTENSION_URL_CHROME',
+    help: "the extension's Chrome Web Store page, linked from the landing page",
+    default: '',
+  },
+  extensionUrlFirefox: {
+    flag: 'extension-url-firefox',
+    env: 'SVC_RELAY_EXTENSION_URL_FIREFOX',
+    help: "the add-on's Firefox Add-ons page, linked from the landing page",
     default: '',
   },
 };
@@ -269,6 +325,18 @@ function publicUrl(given: { name: string; raw: string }): string | null {
   return url.origin;
 }
 
+/** A store page: any https:// URL without credentials (the landing page links to it as it is). */
+function storeUrl(given: { name: string; raw: string }): string | null {
+  if (given.raw === '') return null;
+  const url = URL.canParse(given.raw) ? new URL(given.raw) : null;
+  if (url?.protocol !== 'https:' || url.username || url.password) {
+    throw new ConfigError(
+      `${given.name}: must be an https:// URL, e.g. https://chromewebstore.google.com/detail/… (got "${given.raw}")`,
+    );
+  }
+  return url.href;
+}
+
 function supportTokens(given: { name: string; raw: string }): SupportToken[] {
   try {
     return parseSupportTokens(given.raw);
@@ -276,6 +344,27 @@ function supportTokens(given: { name: string; raw: string }): SupportToken[] {
     // The parser's message names the entry but never a token.
     throw new ConfigError(`${given.name}: ${(err as Error).message}`);
   }
+}
+
+/** Per-address caps, the bitrate cap and the WebSocket timers. */
+function sessionLimits(
+  get: (k: keyof RelayConfig) => { name: string; raw: string },
+): Pick<
+  RelayConfig,
+  'maxSessionsPerAddress' | 'sessionStartsPerMinute' | 'maxSessionKbps' | 'wsHeartbeatMs' | 'wsIdleTimeoutMs'
+> {
+  const value = (k: keyof RelayConfig, min: number, max: number) => {
+    const given = get(k);
+    return int(given.name, given.raw, min, max);
+  };
+  return {
+    maxSessionsPerAddress: value('maxSessionsPerAddress', 1, 10_000),
+    sessionStartsPerMinute: value('sessionStartsPerMinute', 1, 100_000),
+    // A browser's audio with the extension's data channel probes is ~100-150 kbit/s with every header.
+    maxSessionKbps: value('maxSessionKbps', 128, 1_000_000),
+    wsHeartbeatMs: value('wsHeartbeatMs', 1000, 600_000),
+    wsIdleTimeoutMs: value('wsIdleTimeoutMs', 1000, 600_000),
+  };
 }
 
 /** Parses argv and env into a validated config; throws ConfigError with a one-line message. */
@@ -360,6 +449,7 @@ export function loadConfig(argv: string[], env: Record<string, string | undefine
     maxSessions: int(maxSessions.name, maxSessions.raw, 1, 10_000),
     // Well below werift's DTLS retransmit window (about 33 s), so a stuck handshake is freed by us first.
     setupTimeoutMs: int(setup.name, setup.raw, 1000, 30_000),
+    ...sessionLimits(get),
     probeTcp,
     probeUdp,
     // One concrete address, like media: a STUN answer must leave from the address the request reached,
@@ -369,5 +459,7 @@ export function loadConfig(argv: string[], env: Record<string, string | undefine
     retentionDays: int(retention.name, retention.raw, 1, 3650),
     supportTokens: supportTokens(get('supportTokens')),
     publicUrl: publicUrl(get('publicUrl')),
+    extensionUrlChrome: storeUrl(get('extensionUrlChrome')),
+    extensionUrlFirefox: storeUrl(get('extensionUrlFirefox')),
   };
 }

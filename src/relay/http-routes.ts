@@ -43,6 +43,10 @@ export interface RouteDeps {
   probes: () => ProbesHealth;
   /** Mounted before the built-in routes, which take GET only. */
   mounts?: readonly Mount[];
+  /** Whether the relay takes new sessions (false while it drains before stopping): /readyz. */
+  ready?: () => boolean;
+  /** The Prometheus exposition text: /metrics (404 without it). */
+  metrics?: () => string;
 }
 
 const COMMON_HEADERS = {
@@ -87,6 +91,24 @@ export function handleHttp(req: IncomingMessage, res: ServerResponse, deps: Rout
         mediaPorts: deps.mediaPorts,
         probes: deps.probes(),
       });
+      return;
+    // For load balancers: 503 once draining, so they stop sending new clients before the relay goes.
+    case '/readyz': {
+      const ready = deps.ready?.() ?? true;
+      json(res, ready ? 200 : 503, { status: ready ? 'ready' : 'draining' });
+      return;
+    }
+    case '/metrics':
+      if (!deps.metrics) {
+        json(res, 404, { error: 'not-found' });
+        return;
+      }
+      res.writeHead(200, {
+        'Cache-Control': 'no-store',
+        'X-Content-Type-Options': 'nosniff',
+        'Content-Type': 'text/plain; version=0.0.4; charset=utf-8',
+      });
+      res.end(deps.metrics());
       return;
     case '/probe': {
       const body: ProbeResponse = {

@@ -1,6 +1,7 @@
 /** `npm run relay`: validate config, load TLS, listen, and shut down gracefully on SIGTERM/SIGINT. */
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig, type RelayConfig } from './config.ts';
 import { createLogger } from './logger.ts';
 import { createRelay } from './server.ts';
@@ -80,12 +81,24 @@ async function main(): Promise<void> {
       setupTimeoutMs: config.setupTimeoutMs,
     },
     probes: { address: config.probeAddress, tcp: config.probeTcp, udp: config.probeUdp },
+    limits: {
+      sessionsPerAddress: config.maxSessionsPerAddress,
+      sessionStartsPerMinute: config.sessionStartsPerMinute,
+      sessionMaxBitsPerSecond: config.maxSessionKbps * 1000,
+      heartbeatMs: config.wsHeartbeatMs,
+      idleTimeoutMs: config.wsIdleTimeoutMs,
+    },
     share: {
       store,
       ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
       retentionMs: config.retentionDays * DAY_MS,
       supportTokens: config.supportTokens,
       ownAddresses: ownAddresses(config),
+    },
+    landing: {
+      // dist/relay/public beside the bundled server.js (scripts/build.ts puts the web check there).
+      publicDir: fileURLToPath(new URL('./public/', import.meta.url)),
+      install: { chrome: config.extensionUrlChrome, firefox: config.extensionUrlFirefox },
     },
   });
   // Signal handlers go in before the 'listening' line, so a supervisor that reacts to it can stop us cleanly.
@@ -107,6 +120,10 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  // One session's bug (werift has had crashes on odd input) must not take every other session down: the
+  // relay logs and counts it, tears down the session it came from (session-scope.ts) and keeps serving.
+  process.on('uncaughtException', (err, origin) => relay.handleUncaught(err, origin));
+  process.on('unhandledRejection', (reason) => relay.handleUncaught(reason, 'unhandledRejection'));
   let addr: Awaited<ReturnType<typeof relay.listen>>;
   try {
     addr = await relay.listen();
@@ -126,6 +143,9 @@ async function main(): Promise<void> {
       ports: `${config.mediaPorts.first}-${config.mediaPorts.last}`,
       iceTcp: config.iceTcp,
       maxSessions: config.maxSessions,
+      perAddress: config.maxSessionsPerAddress,
+      startsPerMinute: config.sessionStartsPerMinute,
+      maxSessionKbps: config.maxSessionKbps,
     },
     // Ports that could not be opened were logged one by one (probe-port-unavailable) just before this.
     probes: {

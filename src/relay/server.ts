@@ -12,11 +12,14 @@ import { BindingResponder } from './core/stun/binding-responder.ts';
 import { SourceRateLimit } from './core/stun/source-rate-limit.ts';
 import { handleHttp } from './http-routes.ts';
 import { httpsServerOptions } from './https-options.ts';
+import { type LandingOptions, landingMounts } from './landing/landing-routes.ts';
 import type { Logger } from './logger.ts';
+import { createRelayMetrics } from './metrics/relay-metrics.ts';
 import { createProbeListeners, type ProbeOptions, type ProbePortsStatus } from './probes/probe-listeners.ts';
+import { currentSessionScope, errorMessage } from './session-scope.ts';
 import { createShare, type ShareOptions } from './share/share-app.ts';
 import type { TlsIdentity } from './tls-cert.ts';
-import { createWss, type MediaOptions } from './wss.ts';
+import { createWss, DEFAULT_SESSION_LIMITS, type MediaOptions, type SessionLimits } from './wss.ts';
 
 /**
  * STUN answers per second per source address. A browser probing every UDP port of a profile sends a few
@@ -37,22 +40,38 @@ export interface RelayOptions {
   probes?: ProbeOptions;
   /** Report sharing (upload API, support console, retention sweep); off without it. */
   share?: ShareOptions;
+  /** Per-address session caps, bitrate cap, heartbeat and idle timeout; DEFAULT_SESSION_LIMITS otherwise. */
+  limits?: Partial<SessionLimits>;
+  /** The landing page at / and the web check under /web/; off (404) without it. */
+  landing?: LandingOptions;
 }
 
 export interface Relay {
   /** Resolves once HTTPS listens and every probe port was tried; rejects only if HTTPS cannot listen. */
   listen(): Promise<{ host: string; port: number; probes: ProbePortsStatus }>;
   /**
-   * Stops accepting, ends media sessions (telling clients 'shutdown'), closes WebSockets with 1001 (going
-   * away), waits up to graceMs for connections, then destroys sockets.
+   * Drains, then stops. Draining: /readyz answers 503, WebSocket upgrades get 503, offers and probe-starts
+   * are refused ('shutting-down'), and running media sessions are told ('draining') and may finish, for
+   * up to graceMs or until none is left. Then every session still running is ended ('shutdown'), WebSockets
+   * close with 1001, and sockets still open a moment later are destroyed.
    */
   close(graceMs: number): Promise<void>;
+  /**
+   * An error nothing else caught (the process's uncaughtException and unhandledRejection handlers call
+   * this): logged and counted; if it came from a media session's code, that session is torn down.
+   */
+  handleUncaught(err: unknown, origin: string): void;
   /** Runs the retention sweep now (it also runs at listen() and hourly); 0 without sharing. */
   sweepReports(): Promise<number>;
 }
 
+/** After the drain, how long WebSockets get for their closing handshake before their sockets are destroyed. */
+const FINAL_CLOSE_MS = 1000;
+
 export function createRelay(opts: RelayOptions): Relay {
   const startedAt = Date.now();
+  const limits: SessionLimits = { ...DEFAULT_SESSION_LIMITS, ...opts.limits };
+  let draining = false;
   const sockets = new Set<Socket>();
   const registry = new ProbeRegistry({ random: (n) => randomBytes(n) });
   const responder = new BindingResponder({
@@ -67,18 +86,35 @@ export function createRelay(opts: RelayOptions): Relay {
     responder,
     now: Date.now,
   });
+  // The gauges read relayWss, made just below; nothing reads them before the server listens.
+  const metrics = createRelayMetrics({
+    sessionsActive: () => relayWss.sessions().active,
+    sessionsMax: () => relayWss.sessions().max,
+    wsConnections: () => relayWss.connections(),
+    draining: () => draining,
+    stun: () => responder.counts,
+  });
   const relayWss = createWss({
     version: opts.version,
     log: opts.log,
     now: Date.now,
     media: opts.media,
+    limits,
     probes: { registry, status: probes.status },
+    metrics,
   });
   const { wss } = relayWss;
   let listeningUrl = '';
   const share = opts.share ? createShare(opts.share, opts.log, () => listeningUrl) : null;
+  const mounts = [...(share?.mounts ?? []), ...(opts.landing ? landingMounts(opts.landing, opts.log) : [])];
   const { first, last } = opts.media.ports;
-  const server: Server = createServer(httpsServerOptions(opts.tls), (req, res) =>
+  const server: Server = createServer(httpsServerOptions(opts.tls), (req, res) => {
+    if (
+      req.method === 'POST' &&
+      new URL(req.url ?? '/', 'https://relay.invalid').pathname === '/api/reports'
+    ) {
+      res.once('finish', () => metrics.uploads.inc({ status: String(res.statusCode) }));
+    }
     handleHttp(req, res, {
       version: opts.version,
       startedAt,
@@ -87,9 +123,11 @@ export function createRelay(opts: RelayOptions): Relay {
       sessions: relayWss.sessions,
       mediaPorts: `${first}-${last}`,
       probes: probes.health,
-      mounts: share?.mounts ?? [],
-    }),
-  );
+      mounts,
+      ready: () => !draining,
+      metrics: () => metrics.registry.render(),
+    });
+  });
   server.on('connection', (s: Socket) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
@@ -98,6 +136,11 @@ export function createRelay(opts: RelayOptions): Relay {
   server.on('upgrade', (req, socket, head) => {
     if (new URL(req.url ?? '/', 'https://relay.invalid').pathname !== '/ws') {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    if (draining) {
+      metrics.wsRejected.inc({ reason: 'draining' });
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nRetry-After: 5\r\nConnection: close\r\n\r\n');
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
@@ -131,18 +174,36 @@ export function createRelay(opts: RelayOptions): Relay {
     },
     close(graceMs) {
       closing ??= (async () => {
+        draining = true;
+        opts.log.info({ event: 'draining', graceMs, sessions: relayWss.sessions().active });
+        relayWss.drain(graceMs);
+        await relayWss.whenIdle(graceMs);
         share?.stop();
+        const finalMs = Math.min(graceMs, FINAL_CLOSE_MS);
         const serverClosed = new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections();
           setTimeout(() => {
             for (const s of sockets) s.destroy();
-          }, graceMs).unref();
+          }, finalMs).unref();
         });
         // Ends every session and closes every WebSocket with 1001; resolves once the media ports are free.
-        await Promise.all([serverClosed, relayWss.shutdown(), probes.close(graceMs)]);
+        await Promise.all([serverClosed, relayWss.shutdown(), probes.close(finalMs)]);
+        metrics.stop();
       })();
       return closing;
+    },
+    handleUncaught(err, origin) {
+      const scope = currentSessionScope();
+      metrics.errorsCaught.inc({ scope: scope ? 'session' : 'process' });
+      opts.log.error({
+        event: 'uncaught-error',
+        origin,
+        session: scope ? 'torn-down' : 'none',
+        err: errorMessage(err),
+        stack: err instanceof Error ? err.stack : undefined,
+      });
+      scope?.fail(err);
     },
     sweepReports: () => share?.sweep() ?? Promise.resolve(0),
   };

@@ -1,10 +1,11 @@
 /**
- * One WSS connection's shell: feeds client text, session events, deadlines and shutdown to the core, and
- * performs the actions it returns (send, close, start/feed/end the werift session). Holds the connection's
- * only mutable state: the core's state, the session and one timer.
+ * One WSS connection's shell: feeds client text, session events, deadlines, draining and shutdown to the
+ * core, and performs the actions it returns (send, close, start/end the werift session). Holds the
+ * connection's only mutable state: the core's state, the session, one deadline timer and the heartbeat.
  */
 import { type WebSocket, WebSocket as WebSocketClass } from 'ws';
 import type { ServerMessage } from '../protocol/relay-messages.ts';
+import type { AddressLimits } from './core/address-limits.ts';
 import {
   type Action,
   type ConnectionState,
@@ -16,21 +17,35 @@ import {
 import { handleClientText } from './core/handle-message.ts';
 import {
   handleClosed,
+  handleDrain,
   handleSessionEvent,
   handleShutdown,
   handleTimer,
+  type SessionEvent,
 } from './core/handle-session-event.ts';
 import type { PortPool } from './core/port-pool.ts';
 import { NAT_ANSWER_DELAY_MS, type OwnerId, type ProbeRegistry } from './core/probe-sessions.ts';
 import type { Logger } from './logger.ts';
 import { EchoSession } from './media/echo-session.ts';
 import { portFree } from './media/port-free.ts';
+import type { RelayMetrics } from './metrics/relay-metrics.ts';
 import type { ProbePortsStatus } from './probes/probe-listeners.ts';
+import { errorMessage, runInSessionScope } from './session-scope.ts';
 
 export interface MediaSettings {
   address: string;
   iceTcp: boolean;
   setupTimeoutMs: number;
+}
+
+/** Limits on what one connection, and one client address, may do. */
+export interface ConnectionLimits {
+  /** A ws ping goes out this often; a connection that has not answered the previous one is terminated. */
+  heartbeatMs: number;
+  /** A connection that sends neither an offer nor a probe-start within this is closed (4000 'idle'). */
+  idleTimeoutMs: number;
+  /** Inbound bitrate cap of one media session. */
+  sessionMaxBitsPerSecond: number;
 }
 
 /** The probe sessions (shared with the UDP probe ports) and which probe ports are open. */
@@ -44,27 +59,59 @@ export interface ConnectionDeps {
   id: OwnerId;
   /** The client's address as this connection's socket saw it (null if the socket did not say). */
   clientAddress: string | null;
+  /** The client's address as the per-address limits count it (share/client-key.ts). */
+  clientKey: string;
   pool: PortPool;
+  addressLimits: AddressLimits;
   probes: ProbeService;
   media: MediaSettings;
+  limits: ConnectionLimits;
+  metrics: RelayMetrics;
   log: Logger;
   now: () => number;
 }
 
 export interface ConnectionHandle {
+  /** No new sessions; a running one is told it has graceMs left. */
+  drain(graceMs: number): void;
   /** Tells the client the relay is stopping, ends its session, closes 1001; resolves once the port is free. */
   shutdown(): Promise<void>;
   /** Resolves once the session (if any) has ended and released its port. */
   settled(): Promise<void>;
 }
 
+/**
+ * Close reasons that mean the relay refused the client's behaviour (counted in ws_rejected); the others
+ * (busy, rate-limited, shutting-down, relay-shutting-down, media-failed) are not the client's fault.
+ */
+const REJECTIONS = new Set([
+  'bad-json',
+  'bad-message',
+  'too-big',
+  'too-many-candidates',
+  'bad-state',
+  'idle',
+]);
+
+/** What the ws library's own errors mean (it closes the connection itself). */
+function wsErrorReason(code: string | undefined): string {
+  if (code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') return 'too-big';
+  if (code === 'WS_ERR_TOO_MANY_BUFFERED_PARTS') return 'too-many-parts';
+  return 'protocol-error';
+}
+
 export function serveConnection(ws: WebSocket, deps: ConnectionDeps): ConnectionHandle {
-  let state: ConnectionState = initialConnectionState({ setupTimeoutMs: deps.media.setupTimeoutMs });
+  const { metrics } = deps;
+  let state: ConnectionState = initialConnectionState({
+    setupTimeoutMs: deps.media.setupTimeoutMs,
+    idleDeadline: deps.now() + deps.limits.idleTimeoutMs,
+  });
   let session: EchoSession | null = null;
-  /** While a port is being checked: candidates and an end wait for the session instead of being lost. */
+  /** While a port is being checked: an end waits for the session instead of being lost. */
   let starting: Promise<void> | null = null;
   let ended: Promise<void> = Promise.resolve();
   let timer: NodeJS.Timeout | null = null;
+  let offerAt = 0;
 
   // Steps run one at a time, in order: an action may produce another step (a refused start, for one).
   const queue: Array<(s: ConnectionState) => Step> = [];
@@ -79,10 +126,24 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): Connection
         state = step.state;
         for (const action of step.actions) perform(action);
       }
+    } catch (err) {
+      // A bug in the core or in an action: this connection can no longer be trusted to be consistent,
+      // so it goes, with its session; every other connection carries on.
+      queue.length = 0;
+      internalError(err);
     } finally {
       draining = false;
     }
     rearm();
+  };
+
+  const internalError = (err: unknown) => {
+    metrics.errorsCaught.inc({ scope: 'session' });
+    deps.log.error({ event: 'connection-internal-error', err: errorMessage(err) });
+    state = { ...state, phase: 'ended' };
+    if (session) ended = session.end('error');
+    else if (starting) ended = starting.then(() => session?.end('error'));
+    if (ws.readyState === WebSocketClass.OPEN) ws.close(1011, 'internal');
   };
 
   const send = (message: ServerMessage) => {
@@ -96,6 +157,8 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): Connection
     if (at === null) return;
     timer = setTimeout(() => dispatch((s) => handleTimer(s, deps.now())), Math.max(0, at - deps.now()));
   };
+
+  const event = (e: SessionEvent) => dispatch((s) => handleSessionEvent(s, e));
 
   /** A pool port that can really be bound: ports held by other processes are skipped (and given back). */
   const takeFreePort = async (endsAt: number): Promise<number | null> => {
@@ -115,33 +178,70 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): Connection
   };
 
   const startSession = async (sdp: string, endsAt: number) => {
+    offerAt = deps.now();
+    const admitted = deps.addressLimits.admit(deps.clientKey, offerAt, endsAt);
+    if (!admitted.ok) {
+      const reason = admitted.why === 'concurrent' ? 'address-concurrent' : 'address-starts';
+      metrics.sessionRefusals.inc({ reason });
+      deps.log.info({ event: 'media-session-refused', reason, retryAfterS: admitted.retryAfterS });
+      event({ type: 'rate-limited', why: admitted.why, retryAfterS: admitted.retryAfterS });
+      return;
+    }
+    const releaseAddress = () => deps.addressLimits.release(deps.clientKey, admitted.id);
     const port = await takeFreePort(endsAt);
     if (ws.readyState !== WebSocketClass.OPEN) {
       if (port !== null) deps.pool.release(port);
+      releaseAddress();
       return;
     }
     if (port === null) {
-      dispatch((s) =>
-        handleSessionEvent(s, { type: 'busy', retryAfterS: deps.pool.retryAfterS(deps.now()) }),
-      );
+      releaseAddress();
+      metrics.sessionRefusals.inc({ reason: 'ports-busy' });
+      event({ type: 'busy', retryAfterS: deps.pool.retryAfterS(deps.now()) });
       return;
     }
     let released = false;
-    session = new EchoSession({
-      port,
-      address: deps.media.address,
-      iceTcp: deps.media.iceTcp,
-      log: deps.log,
-      onEvent: (event) => dispatch((s) => handleSessionEvent(s, event)),
-      onReleased: () => {
-        if (released || !deps.pool.release(port)) {
-          deps.log.error({ event: 'media-port-double-release', port });
-        }
-        released = true;
+    let failed = false;
+    // Everything werift does for this session runs in its scope (see session-scope.ts).
+    const scope = {
+      fail: (err: unknown) => {
+        if (failed) return;
+        failed = true;
+        deps.log.error({ event: 'media-session-internal-error', port, err: errorMessage(err) });
+        event({ type: 'failed', message: 'internal error' });
       },
+    };
+    runInSessionScope(scope, () => {
+      session = new EchoSession({
+        port,
+        address: deps.media.address,
+        iceTcp: deps.media.iceTcp,
+        maxBitsPerSecond: deps.limits.sessionMaxBitsPerSecond,
+        log: deps.log,
+        now: deps.now,
+        onEvent: (e) => {
+          if (e.type === 'connected') metrics.sessionSetup.observe((deps.now() - offerAt) / 1000);
+          event(e);
+        },
+        onDrop: (reason) => metrics.mediaDropped.inc({ reason }),
+        onError: (err) => {
+          metrics.errorsCaught.inc({ scope: 'session' });
+          deps.log.error({ event: 'media-session-handler-error', port, err: errorMessage(err) });
+        },
+        onReleased: (reason) => {
+          if (released || !deps.pool.release(port)) {
+            deps.log.error({ event: 'media-port-double-release', port });
+          } else {
+            metrics.sessionsEnded.inc({ reason });
+          }
+          released = true;
+          releaseAddress();
+        },
+      });
+      metrics.sessionsStarted.inc();
+      deps.log.info({ event: 'media-session-started', port });
+      session.start(sdp);
     });
-    deps.log.info({ event: 'media-session-started', port });
-    session.start(sdp);
   };
 
   const startProbe = (purpose: 'ports' | 'nat') => {
@@ -151,6 +251,7 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): Connection
     if (!started.ok) {
       const s = started.retryAfterS;
       const message = `Too many probe sessions at once; retry in ${s} s`;
+      metrics.sessionRefusals.inc({ reason: 'probe-busy' });
       dispatch((st) => refuse(st, { type: 'error', code: 'busy', retryAfterS: s, message }, 1013));
       return;
     }
@@ -185,19 +286,17 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): Connection
         return;
       case 'close':
         deps.log.info({ event: 'ws-closed-by-relay', code: action.code, reason: action.reason });
+        if (REJECTIONS.has(action.reason)) metrics.wsRejected.inc({ reason: action.reason });
+        if (action.reason === 'shutting-down') metrics.sessionRefusals.inc({ reason: 'shutting-down' });
         ws.close(action.code, action.reason);
         return;
       case 'start-session':
-        starting = startSession(action.sdp, action.endsAt).finally(() => {
-          starting = null;
-        });
+        starting = startSession(action.sdp, action.endsAt)
+          .catch((err) => internalError(err))
+          .finally(() => {
+            starting = null;
+          });
         return;
-      case 'add-candidate': {
-        const c = action.candidate;
-        if (session) session.addCandidate(c);
-        else void starting?.then(() => session?.addCandidate(c));
-        return;
-      }
       case 'end-session': {
         const reason = action.reason;
         if (session) ended = session.end(reason);
@@ -213,6 +312,23 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): Connection
     }
   }
 
+  // Heartbeat (ws README, "How to detect and close broken connections"): a client whose network went away
+  // never sends a close; without this its connection, and its session, would linger until TCP gives up.
+  let answeredPing = true;
+  const heartbeat = setInterval(() => {
+    if (!answeredPing) {
+      metrics.wsRejected.inc({ reason: 'heartbeat' });
+      deps.log.info({ event: 'ws-heartbeat-timeout' });
+      ws.terminate();
+      return;
+    }
+    answeredPing = false;
+    ws.ping();
+  }, deps.limits.heartbeatMs);
+  ws.on('pong', () => {
+    answeredPing = true;
+  });
+
   ws.on('message', (data, isBinary) => {
     if (isBinary) {
       const message = 'binary frames are not accepted';
@@ -222,13 +338,21 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): Connection
     dispatch((s) => handleClientText(s, data.toString(), deps.now()));
   });
   ws.on('close', () => {
+    clearInterval(heartbeat);
     // Its probe credentials stop working with it: nobody is left to read the results.
     deps.probes.registry.release(deps.id);
     dispatch(handleClosed);
   });
-  ws.on('error', (err) => deps.log.warn({ event: 'ws-error', err: err.message }));
+  ws.on('error', (err: Error & { code?: string }) => {
+    metrics.wsRejected.inc({ reason: wsErrorReason(err.code) });
+    deps.log.info({ event: 'ws-error', code: err.code, err: err.message });
+  });
+  rearm();
 
   return {
+    drain(graceMs) {
+      dispatch((s) => handleDrain(s, graceMs));
+    },
     shutdown() {
       dispatch(handleShutdown);
       return ended;

@@ -1,16 +1,21 @@
 /**
  * The WSS shell: greets each connection and hands it to its connection shell (which parses nothing itself:
- * the core does). Owns what connections share: the media port pool, which is also the session cap; the
- * probe sessions are shared with the UDP probe ports too, so they come from the server.
+ * the core does). Owns what connections share: the media port pool, which is also the session cap, and the
+ * per-address session limits; the probe sessions are shared with the UDP probe ports too, so they come from
+ * the server.
  */
 import type { IncomingMessage } from 'node:http';
-import { type WebSocket, WebSocketServer } from 'ws';
+import { type WebSocket, WebSocketServer, type ServerOptions as WsServerOptions } from 'ws';
 import { MAX_WS_MESSAGE_BYTES, type ServerMessage } from '../protocol/relay-messages.ts';
+import { AddressLimits } from './core/address-limits.ts';
 import { PortPool } from './core/port-pool.ts';
 import { tlsOf } from './http-routes.ts';
 import type { Logger } from './logger.ts';
+import type { RelayMetrics } from './metrics/relay-metrics.ts';
+import { clientKey } from './share/client-key.ts';
 import {
   type ConnectionHandle,
+  type ConnectionLimits,
   type MediaSettings,
   type ProbeService,
   serveConnection,
@@ -21,9 +26,38 @@ export interface MediaOptions extends MediaSettings {
   maxSessions: number;
 }
 
+/** Per client address caps, and the connection limits (see ws-connection.ts). */
+export interface SessionLimits extends ConnectionLimits {
+  sessionsPerAddress: number;
+  sessionStartsPerMinute: number;
+}
+
+export const DEFAULT_SESSION_LIMITS: SessionLimits = {
+  sessionsPerAddress: 4,
+  sessionStartsPerMinute: 20,
+  sessionMaxBitsPerSecond: 256_000,
+  heartbeatMs: 15_000,
+  idleTimeoutMs: 10_000,
+};
+
+/**
+ * ws limits beyond maxPayload (ws ≥ 8.21): a message may come in at most this many fragments, and the
+ * receiver holds at most this many unparsed chunks. The defaults (16384 / 262144) let one client pin
+ * memory with tiny fragments or chunks; a signaling message is a single frame of a few KB.
+ */
+export const WS_MAX_FRAGMENTS = 32;
+export const WS_MAX_BUFFERED_CHUNKS = 64;
+/** How long a closing handshake may take before ws drops the socket (default 30 s): shutdown waits on it. */
+const WS_CLOSE_TIMEOUT_MS = 5000;
+
 export interface RelayWss {
   wss: WebSocketServer;
   sessions(): { active: number; max: number };
+  connections(): number;
+  /** No new sessions; running ones are told they have graceMs left. */
+  drain(graceMs: number): void;
+  /** Resolves once no media session holds a port, or after timeoutMs. */
+  whenIdle(timeoutMs: number): Promise<void>;
   /** Ends every session (telling its client), closes every WebSocket with 1001; resolves once all ports are free. */
   shutdown(): Promise<void>;
 }
@@ -33,31 +67,68 @@ export function createWss(opts: {
   log: Logger;
   now: () => number;
   media: MediaOptions;
+  limits: SessionLimits;
   probes: ProbeService;
+  metrics: RelayMetrics;
 }): RelayWss {
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_MESSAGE_BYTES });
+  const wsOptions: WsServerOptions & { closeTimeout: number } = {
+    noServer: true,
+    maxPayload: MAX_WS_MESSAGE_BYTES,
+    maxFragments: WS_MAX_FRAGMENTS,
+    maxBufferedChunks: WS_MAX_BUFFERED_CHUNKS,
+    closeTimeout: WS_CLOSE_TIMEOUT_MS,
+  };
+  const wss = new WebSocketServer(wsOptions);
   const pool = new PortPool({ ...opts.media.ports, limit: opts.media.maxSessions });
+  const addressLimits = new AddressLimits({
+    concurrent: opts.limits.sessionsPerAddress,
+    startsPerMinute: opts.limits.sessionStartsPerMinute,
+  });
   const connections = new Set<ConnectionHandle>();
+  let open = 0;
+  let drainingGraceMs: number | null = null;
   let nextId = 1;
   wss.on('connection', (ws: WebSocket, req: IncomingMessage) => {
+    open++;
+    opts.metrics.wsConnections.inc();
     const hello: ServerMessage = { type: 'hello', relayVersion: opts.version, tls: tlsOf(req) };
     ws.send(JSON.stringify(hello));
     const handle = serveConnection(ws, {
       id: nextId++,
       clientAddress: req.socket.remoteAddress ?? null,
+      clientKey: clientKey(req.socket.remoteAddress),
       pool,
+      addressLimits,
       media: opts.media,
+      limits: opts.limits,
       probes: opts.probes,
+      metrics: opts.metrics,
       log: opts.log,
       now: opts.now,
     });
     connections.add(handle);
+    // Upgrades are refused while draining, but one may have been accepted just before.
+    if (drainingGraceMs !== null) handle.drain(drainingGraceMs);
     // Kept until its port is free, so shutdown() also waits for sessions that are still closing.
-    ws.on('close', () => void handle.settled().then(() => connections.delete(handle)));
+    ws.on('close', () => {
+      open--;
+      void handle.settled().then(() => connections.delete(handle));
+    });
   });
   return {
     wss,
     sessions: () => ({ active: pool.inUse, max: pool.limit }),
+    connections: () => open,
+    drain(graceMs) {
+      drainingGraceMs = graceMs;
+      for (const c of connections) c.drain(graceMs);
+    },
+    async whenIdle(timeoutMs) {
+      const deadline = opts.now() + timeoutMs;
+      while (pool.inUse > 0 && opts.now() < deadline) {
+        await new Promise((r) => setTimeout(r, Math.min(100, Math.max(1, deadline - opts.now()))));
+      }
+    },
     async shutdown() {
       await Promise.all([...connections].map((c) => c.shutdown()));
     },

@@ -5,6 +5,8 @@
 import type { Confirmations } from '../checklist/evaluate.ts';
 import type { Report } from '../protocol/report.ts';
 import type { RunState } from '../protocol/runtime-messages.ts';
+import type { SharedRecord, ShareSettings } from '../share/shared-record.ts';
+import type { ShareOutcome } from '../share/upload.ts';
 
 export interface ExtensionActions {
   getState(): Promise<RunState>;
@@ -30,4 +32,11 @@ export interface ReportActions {
   copyText(text: string): Promise<void>;
   /** Saves `content` as a file the browser downloads. */
   download(fileName: string, content: string, type: string): void;
+  /** The relay shares go to and the full-addresses default (read afresh each time). */
+  getShareSettings(): Promise<ShareSettings>;
+  /** Uploads a body from prepareShare to `relayUrl`; on success the code is remembered with the run. */
+  share(runId: string, relayUrl: string, body: string): Promise<ShareOutcome>;
+  /** Codes reports were shared under, newest first. */
+  getShared(): Promise<SharedRecord[]>;
+  subscribeShared(listener: (records: SharedRecord[]) => void): () => void;
 }

@@ -1,28 +1,65 @@
-/** Small display helpers shared by the pages. */
+/** Small display helpers shared by the pages, in the UI language (src/platform/i18n.ts). */
 import type { CheckStatus } from '../checks/types.ts';
+import { t } from '../platform/i18n.ts';
 import type { Verdict } from '../protocol/report.ts';
+import { localDateTime } from './check-text.ts';
 
+/** Status as icon and word; the words are read when used, so they follow the UI language. */
 export const STATUS_LABEL: Record<CheckStatus, { icon: string; word: string }> = {
-  pass: { icon: '✓', word: 'Pass' },
-  warn: { icon: '!', word: 'Warning' },
-  fail: { icon: '✕', word: 'Fail' },
-  skip: { icon: '–', word: 'Skipped' },
-  error: { icon: '?', word: 'Error' },
+  pass: {
+    icon: '✓',
+    get word() {
+      return t('status_pass');
+    },
+  },
+  warn: {
+    icon: '!',
+    get word() {
+      return t('status_warn');
+    },
+  },
+  fail: {
+    icon: '✕',
+    get word() {
+      return t('status_fail');
+    },
+  },
+  skip: {
+    icon: '–',
+    get word() {
+      return t('status_skip');
+    },
+  },
+  error: {
+    icon: '?',
+    get word() {
+      return t('status_error');
+    },
+  },
 };
 
 export const VERDICT_LABEL: Record<Verdict, string> = {
-  ready: 'Ready',
-  degraded: 'Degraded',
-  blocked: 'Blocked',
-  error: 'Could not finish',
+  get ready() {
+    return t('verdict_ready');
+  },
+  get degraded() {
+    return t('verdict_degraded');
+  },
+  get blocked() {
+    return t('verdict_blocked');
+  },
+  get error() {
+    return t('verdict_error');
+  },
 };
 
-export function ageOf(iso: string, now: number): string {
+/** "Checked just now", "Checked 5 min ago", "Checked 2 h ago", or "Checked <date and time>". */
+export function checkedText(iso: string, now: number): string {
   const s = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
-  if (s < 60) return 'just now';
-  if (s < 3600) return `${Math.round(s / 60)} min ago`;
-  if (s < 86_400) return `${Math.round(s / 3600)} h ago`;
-  return new Date(iso).toLocaleString();
+  if (s < 60) return t('verdict_checked_just_now');
+  if (s < 3600) return t('verdict_checked_minutes', Math.round(s / 60));
+  if (s < 86_400) return t('verdict_checked_hours', Math.round(s / 3600));
+  return t('verdict_checked_at', localDateTime(iso));
 }
 
 /** Evidence values as short text; objects are flattened one level, anything deeper is shown as JSON. */
@@ -48,4 +85,17 @@ function shortValue(v: unknown): string {
 export function isoDay(iso: string): string {
   const t = Date.parse(iso);
   return Number.isNaN(t) ? iso.slice(0, 10) : new Date(t).toISOString().slice(0, 10);
+}
+
+const PROFILE_KEYS: Record<string, string> = {
+  'desk-phone': 'profile_desk_phone',
+  'mobile-app': 'profile_mobile_app',
+  'desktop-app': 'profile_desktop_app',
+  meetings: 'profile_meetings',
+};
+
+/** A port profile's name in the UI language; `fallback` (its English name or id) for one this build lacks. */
+export function profileName(id: string, fallback: string): string {
+  const key = PROFILE_KEYS[id];
+  return key ? t(key) : fallback;
 }

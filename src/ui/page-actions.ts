@@ -6,6 +6,7 @@ import { loadHistory, onHistoryChange } from '../platform/history-store.ts';
 import { sendRequest } from '../platform/messaging.ts';
 import { openExtensionPage } from '../platform/pages.ts';
 import { onRunStateChange } from '../platform/run-store.ts';
+import { loadShared, loadShareSettings, onSharedChange, shareFromPage } from '../platform/share-store.ts';
 import { RunState } from '../protocol/runtime-messages.ts';
 import type { ExtensionActions, ReportActions } from './actions.ts';
 
@@ -45,5 +46,9 @@ export function reportPageActions(): ReportActions {
       link.click();
       setTimeout(() => URL.revokeObjectURL(url), REVOKE_AFTER_MS);
     },
+    getShareSettings: () => loadShareSettings(api),
+    share: (runId, relayUrl, body) => shareFromPage(area, runId, relayUrl, body),
+    getShared: () => loadShared(area),
+    subscribeShared: (listener) => onSharedChange(api.storage.onChanged, listener),
   };
 }

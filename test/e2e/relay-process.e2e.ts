@@ -1,7 +1,9 @@
 /** The relay as an operator runs it: start-up validation and graceful shutdown. */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { closeEchoStream, openEchoStream, timedGet } from '../helpers/relay-load.ts';
 import { ROOT, startRelayProcess } from './harness/relay-process.ts';
 
 function runRelay(args: string[]) {
@@ -38,5 +40,43 @@ describe('relay process', () => {
     expect(listening.sha256Fingerprint).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
     expect(listening.certificate).toBe('generated self-signed');
     expect(await relay.stop('SIGTERM')).toBe(0);
+  });
+
+  it('on SIGTERM mid-session drains (readyz 503, the session told and still echoed), ends it with shutdown and exits 0 within the grace period', async () => {
+    const GRACE_MS = 2000;
+    const relay = await startRelayProcess([
+      '--media-ports',
+      '47460-47469',
+      '--shutdown-grace-ms',
+      String(GRACE_MS),
+    ]);
+    const cert = readFileSync(relay.certFile, 'utf8');
+    const stream = await openEchoStream({ port: relay.port, cert });
+    try {
+      expect((await timedGet(relay.port, cert, '/readyz')).status).toBe(200);
+      const t0 = performance.now();
+      const exited = relay.stop('SIGTERM');
+      expect(await stream.sig.next('draining', 3000)).toEqual({ type: 'draining', graceMs: GRACE_MS });
+      expect((await timedGet(relay.port, cert, '/readyz')).status).toBe(503);
+      const echoed = stream.peer.echoedPackets;
+      await expect.poll(() => stream.peer.echoedPackets, { timeout: 1000 }).toBeGreaterThan(echoed + 5);
+      expect(await stream.sig.next('session-ended', GRACE_MS + 2000)).toEqual({
+        type: 'session-ended',
+        reason: 'shutdown',
+      });
+      expect((await stream.sig.closed).code).toBe(1001);
+      expect(await exited).toBe(0);
+      expect(performance.now() - t0).toBeLessThan(GRACE_MS + 3000);
+      const events = relay.logs.flatMap((l) => {
+        try {
+          return [JSON.parse(l).event as string];
+        } catch {
+          return [];
+        }
+      });
+      expect(events).toEqual(expect.arrayContaining(['shutting-down', 'draining', 'stopped']));
+    } finally {
+      await closeEchoStream(stream);
+    }
   });
 });

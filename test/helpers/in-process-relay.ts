@@ -13,7 +13,7 @@ import type { ShareOptions } from '../../src/relay/share/share-app.ts';
 import type { ReportStore } from '../../src/relay/storage/report-store.ts';
 import { openSqliteStore } from '../../src/relay/storage/sqlite-store.ts';
 import { loadTlsIdentity, type TlsIdentity } from '../../src/relay/tls-cert.ts';
-import type { MediaOptions } from '../../src/relay/wss.ts';
+import type { MediaOptions, SessionLimits } from '../../src/relay/wss.ts';
 
 export interface TestRelay {
   url: string;
@@ -28,6 +28,14 @@ export interface TestRelay {
       unknown
     >
   >;
+  /** GET a path on the relay's HTTPS port: status, headers and body text. */
+  get(path: string): Promise<{ status: number; headers: Record<string, unknown>; body: string }>;
+  /** GET /metrics: the exposition text. */
+  metrics(): Promise<string>;
+  /** Starts draining and stopping (relay.close(graceMs)), without waiting; stop() then waits for it. */
+  beginClose(graceMs: number): Promise<void>;
+  /** What the process-level error handlers call (see server.ts). */
+  handleUncaught(err: unknown, origin: string): void;
   /** The report store, when sharing is on. */
   store: ReportStore | null;
   /** Runs the retention sweep now. */
@@ -89,6 +97,7 @@ export async function startTestRelay(
     media?: Partial<MediaOptions>;
     probes?: Omit<ProbeOptions, 'address'>;
     share?: TestShareOptions;
+    limits?: Partial<SessionLimits>;
   } = {},
 ): Promise<TestRelay> {
   const dataDir = await mkdtemp(join(tmpdir(), 'svc-relay-test-'));
@@ -103,11 +112,25 @@ export async function startTestRelay(
     log: createLogger('silent'),
     media: { ...TEST_MEDIA, ...opts.media },
     probes: { address: '127.0.0.1', tcp: [], udp: [], ...opts.probes },
+    ...(opts.limits ? { limits: opts.limits } : {}),
     ...(opts.share && store
       ? { share: { retentionMs: 30 * 24 * 3600 * 1000, supportTokens: [], ...opts.share, store } }
       : {}),
   });
   const { port, probes } = await relay.listen();
+  const get = (path: string) =>
+    new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((resolve, reject) => {
+      const req = request(`https://127.0.0.1:${port}${path}`, { ca: tls.cert }, (res) => {
+        let body = '';
+        res.on('data', (c) => {
+          body += c;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  let closing: Promise<void> | null = null;
   return {
     url: `https://127.0.0.1:${port}`,
     port,
@@ -125,10 +148,18 @@ export async function startTestRelay(
         req.on('error', reject);
         req.end();
       }),
+    get,
+    metrics: async () => (await get('/metrics')).body,
+    beginClose(graceMs) {
+      closing ??= relay.close(graceMs);
+      return closing;
+    },
+    handleUncaught: (err, origin) => relay.handleUncaught(err, origin),
     store,
     sweepReports: () => relay.sweepReports(),
     async stop() {
-      await relay.close(100);
+      closing ??= relay.close(100);
+      await closing;
       await ownStore?.close();
       await rm(dataDir, { recursive: true, force: true });
     },

@@ -91,23 +91,33 @@ export class BrowserPeer {
     for (const c of pending) sig.send({ type: 'candidate', candidate: c });
   }
 
-  /** 50 packets/s of 80-byte payloads, as a 20 ms audio codec would send. */
-  startRtp(): void {
+  /**
+   * 50 packets/s of 80-byte payloads, as a 20 ms audio codec would send; or, for flood tests, `perTick`
+   * packets of `payloadBytes` every `intervalMs`.
+   */
+  startRtp(opts: { payloadBytes?: number; intervalMs?: number; perTick?: number } = {}): void {
     let seq = 1;
     let timestamp = 0;
     this.rtpTimer = setInterval(() => {
-      const header = new RtpHeader({
-        payloadType: 111,
-        sequenceNumber: seq++ & 0xffff,
-        timestamp,
-        ssrc: 4242,
-      });
-      timestamp = (timestamp + 960) >>> 0;
-      const packet = new RtpPacket(header, Buffer.alloc(80, seq & 0xff));
-      this.track.writeRtp(packet);
-      this.sentPackets++;
-      this.sentBytes += packet.payload.length;
-    }, 20);
+      for (let i = 0; i < (opts.perTick ?? 1); i++) {
+        const header = new RtpHeader({
+          payloadType: 111,
+          sequenceNumber: seq++ & 0xffff,
+          timestamp,
+          ssrc: 4242,
+        });
+        timestamp = (timestamp + 960) >>> 0;
+        const packet = new RtpPacket(header, Buffer.alloc(opts.payloadBytes ?? 80, seq & 0xff));
+        this.track.writeRtp(packet);
+        this.sentPackets++;
+        this.sentBytes += packet.payload.length;
+      }
+    }, opts.intervalMs ?? 20);
+  }
+
+  stopRtp(): void {
+    if (this.rtpTimer) clearInterval(this.rtpTimer);
+    this.rtpTimer = null;
   }
 
   /** The transport the nominated ICE pair uses ('udp' or 'tcp'), once connected. */

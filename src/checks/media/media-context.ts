@@ -26,24 +26,29 @@ export interface MediaSample {
 
 /** A WebAudio oscillator as the call's voice: no microphone, no permission prompt. */
 export function webAudioTone(AudioContextCtor: typeof AudioContext): () => Promise<ToneSource> {
-  return async () => {
-    const ac = new AudioContextCtor();
-    const osc = ac.createOscillator();
-    osc.frequency.value = 440;
-    const dest = ac.createMediaStreamDestination();
-    osc.connect(dest);
-    osc.start();
-    await ac.resume().catch(() => undefined);
-    const [track] = dest.stream.getAudioTracks();
-    if (!track) throw new Error('the tone generator produced no audio track');
-    return {
-      track,
-      state: () => ac.state,
-      stop: () => {
-        osc.stop();
-        track.stop();
-        void ac.close();
-      },
-    };
+  return async () => toneOn(new AudioContextCtor());
+}
+
+/**
+ * The tone on a context the caller made. A web page makes it in the click handler that starts the check:
+ * browsers let an AudioContext run only when a user gesture started it (autoplay policy).
+ */
+export async function toneOn(ac: AudioContext): Promise<ToneSource> {
+  const osc = ac.createOscillator();
+  osc.frequency.value = 440;
+  const dest = ac.createMediaStreamDestination();
+  osc.connect(dest);
+  osc.start();
+  await ac.resume().catch(() => undefined);
+  const [track] = dest.stream.getAudioTracks();
+  if (!track) throw new Error('the tone generator produced no audio track');
+  return {
+    track,
+    state: () => ac.state,
+    stop: () => {
+      osc.stop();
+      track.stop();
+      void ac.close();
+    },
   };
 }

@@ -81,7 +81,10 @@ export async function checkSecureMedia(
     const deadline = ctx.now() + limitMs;
     for (;;) {
       if (gone) {
-        if (gone.why === 'busy') throw new StageError(relayBusy(host, gone.retryAfterS));
+        // rate-limited: this network already holds or started as many sessions as the relay allows it.
+        if (gone.why === 'busy' || gone.why === 'rate-limited') {
+          throw new StageError(relayBusy(host, gone.retryAfterS));
+        }
         throw new StageError(relayWentAway(host, stage, gone.why));
       }
       if (await cond()) return;

@@ -7,7 +7,6 @@ import { profileById } from '../../profiles/index.ts';
 import { type ProbeTarget, probeTargets } from '../../profiles/sample-ports.ts';
 import type { Profile } from '../../profiles/types.ts';
 import type { CheckContext } from '../context.ts';
-import { redactIp } from '../redact.ts';
 import type { CheckResult } from '../types.ts';
 import type { IceCredentials, IceProbeResult, IceProbeTarget } from './ice-probe.ts';
 import { classifyNat } from './nat.ts';
@@ -94,7 +93,8 @@ export async function checkPortMatrix(
       ports,
       rows,
       remediation: fix,
-      nat: { ...nat, relaySaw: bindings.map((b) => ({ ...b, remoteAddress: redactIp(b.remoteAddress) })) },
+      // Full addresses, as evidence on this computer; sharing redacts them (src/share/prepare-share.ts).
+      nat: { ...nat, relaySaw: bindings },
     };
     const durationMs = Math.round(ctx.now() - started);
     if (blockedSecure.length > 0) {

@@ -60,7 +60,7 @@ function layout(title: string, body: Html, user?: string): Html {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
+<meta name="referrer" content="same-origin">
 <title>${title} · Secure Voice Check support</title>
 <link rel="stylesheet" href="/console/console.css">
 </head>

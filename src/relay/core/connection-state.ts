@@ -8,17 +8,22 @@ import type { IceCandidate, MediaMode, ServerMessage } from '../../protocol/rela
 export type Phase = 'idle' | 'negotiating' | 'active' | 'ended';
 
 /**
- * Why a session ends. The first four are told to the client with session-ended; bye and closed came from the
+ * Why a session ends. The first five are told to the client with session-ended; bye and closed came from the
  * client, and error is also used when the connection is refused for a protocol error.
  */
-export type EndReason = 'duration' | 'setup-timeout' | 'shutdown' | 'error' | 'bye' | 'closed';
+export type EndReason =
+  | 'duration'
+  | 'setup-timeout'
+  | 'shutdown'
+  | 'error'
+  | 'rate-limited'
+  | 'bye'
+  | 'closed';
 
 export interface ConnectionState {
   readonly phase: Phase;
   /** Remote candidates seen in this session: the offer's a=candidate lines plus trickled ones. */
   readonly remoteCandidates: number;
-  /** Whether a named candidate was withheld from werift; end-of-candidates is then withheld too. */
-  readonly withheldCandidate: boolean;
   /** Whether the answer went out; local candidates wait for it, since the client cannot use them before. */
   readonly answered: boolean;
   readonly pendingLocalCandidates: readonly IceCandidate[];
@@ -27,6 +32,13 @@ export interface ConnectionState {
   /** When the session ends whatever happens: its media duration plus the setup time and a margin. */
   readonly endDeadline: number | null;
   readonly setupTimeoutMs: number;
+  /**
+   * When a connection that has sent neither an offer nor a probe-start is closed ('idle'); null once it has,
+   * or when the relay sets no idle timeout. A connection costs a socket and memory, and only sessions use them.
+   */
+  readonly idleDeadline: number | null;
+  /** The relay is stopping: no new sessions; the running one may finish until the relay ends it. */
+  readonly draining: boolean;
 }
 
 export type Action =
@@ -34,7 +46,6 @@ export type Action =
   | { kind: 'close'; code: number; reason: string }
   /** Allocate a port and answer the offer; endsAt tells the port pool when the port comes back at the latest. */
   | { kind: 'start-session'; sdp: string; mode: MediaMode; endsAt: number }
-  | { kind: 'add-candidate'; candidate: IceCandidate }
   | { kind: 'end-session'; reason: EndReason }
   /** Issue probe credentials and answer probe-session (or refuse with busy). */
   | { kind: 'probe-start'; purpose: 'ports' | 'nat' }
@@ -49,16 +60,21 @@ export interface Step {
 /** Time after the media duration and the setup time before the relay ends a session on its own. */
 export const END_MARGIN_MS = 5000;
 
-export function initialConnectionState(opts: { setupTimeoutMs: number }): ConnectionState {
+export function initialConnectionState(opts: {
+  setupTimeoutMs: number;
+  /** When the connection is closed as idle unless it starts something (see idleDeadline). */
+  idleDeadline?: number | null;
+}): ConnectionState {
   return {
     phase: 'idle',
     remoteCandidates: 0,
-    withheldCandidate: false,
     answered: false,
     pendingLocalCandidates: [],
     setupDeadline: null,
     endDeadline: null,
     setupTimeoutMs: opts.setupTimeoutMs,
+    idleDeadline: opts.idleDeadline ?? null,
+    draining: false,
   };
 }
 
@@ -69,6 +85,7 @@ export function hasLiveSession(state: ConnectionState): boolean {
 
 /** The next time handleTimer has something to do, or null. */
 export function nextDeadline(state: ConnectionState): number | null {
+  if (state.phase === 'idle') return state.idleDeadline;
   if (!hasLiveSession(state)) return null;
   const times = [state.setupDeadline, state.endDeadline].filter((t): t is number => t !== null);
   return times.length ? Math.min(...times) : null;

@@ -10,7 +10,7 @@ import {
   MEDIA_DURATION_MS,
   parseJson,
 } from '../../protocol/relay-messages.ts';
-import { countSdpCandidates, dropNamedCandidates, hasIpAddress } from './candidates.ts';
+import { countSdpCandidates, stripCandidates } from './candidates.ts';
 import {
   type ConnectionState,
   END_MARGIN_MS,
@@ -35,6 +35,12 @@ function badState(state: ConnectionState, message: string): Step {
   return refuse(state, { type: 'error', code: 'bad-state', message }, 1008);
 }
 
+/** While the relay drains, a new session would only be cut short: say so, and let the client go elsewhere. */
+function shuttingDown(state: ConnectionState): Step {
+  const message = 'the relay is shutting down; retry shortly (another relay may take over)';
+  return refuse(state, { type: 'error', code: 'shutting-down', message }, 1001);
+}
+
 export function handleClientText(state: ConnectionState, text: string, now: number): Step {
   if (text.length > MAX_WS_MESSAGE_BYTES) {
     return refuse(state, { type: 'error', code: 'too-big', message: 'message too big' }, 1009);
@@ -54,21 +60,22 @@ export function handleClientText(state: ConnectionState, text: string, now: numb
 
     case 'offer': {
       if (state.phase !== 'idle') return badState(state, 'one media session per connection');
+      if (state.draining) return shuttingDown(state);
       const candidates = countSdpCandidates(msg.sdp);
       if (candidates > MAX_CANDIDATES) return tooManyCandidates(state);
       const mediaMs = msg.durationS !== undefined ? msg.durationS * 1000 : MEDIA_DURATION_MS[msg.mode];
       const endsAt = now + mediaMs + state.setupTimeoutMs + END_MARGIN_MS;
-      const { sdp, dropped } = dropNamedCandidates(msg.sdp);
       return {
         state: {
           ...state,
           phase: 'negotiating',
           remoteCandidates: candidates,
-          withheldCandidate: dropped > 0,
           setupDeadline: now + state.setupTimeoutMs,
           endDeadline: endsAt,
+          idleDeadline: null,
         },
-        actions: [{ kind: 'start-session', sdp, mode: msg.mode, endsAt }],
+        // Counted above, never used: see candidates.ts.
+        actions: [{ kind: 'start-session', sdp: stripCandidates(msg.sdp), mode: msg.mode, endsAt }],
       };
     }
 
@@ -76,27 +83,21 @@ export function handleClientText(state: ConnectionState, text: string, now: numb
       if (state.phase === 'idle') return badState(state, 'candidate before offer');
       if (state.phase === 'ended') return { state, actions: [] };
       // null, or an empty candidate string (the per-section form), is end-of-candidates: not counted.
-      if (msg.candidate === null || msg.candidate.candidate === '') {
-        // See candidates.ts: werift would give up on the withheld candidate's peer-reflexive twin.
-        if (state.withheldCandidate) return { state, actions: [] };
-        return { state, actions: [{ kind: 'add-candidate', candidate: msg.candidate }] };
-      }
+      if (msg.candidate === null || msg.candidate.candidate === '') return { state, actions: [] };
       const remoteCandidates = state.remoteCandidates + 1;
       if (remoteCandidates > MAX_CANDIDATES) return tooManyCandidates(state);
-      // Counted but not forwarded: see candidates.ts.
-      if (!hasIpAddress(msg.candidate.candidate)) {
-        return { state: { ...state, remoteCandidates, withheldCandidate: true }, actions: [] };
-      }
-      return {
-        state: { ...state, remoteCandidates },
-        actions: [{ kind: 'add-candidate', candidate: msg.candidate }],
-      };
+      // Counted, never used: see candidates.ts.
+      return { state: { ...state, remoteCandidates }, actions: [] };
     }
 
     // Port probes need no media session and may come in any phase: the shell owns the probe sessions,
     // which the UDP responders share, so the core only asks for them.
     case 'probe-start':
-      return { state, actions: [{ kind: 'probe-start', purpose: msg.purpose ?? 'ports' }] };
+      if (state.draining) return shuttingDown(state);
+      return {
+        state: { ...state, idleDeadline: null },
+        actions: [{ kind: 'probe-start', purpose: msg.purpose ?? 'ports' }],
+      };
 
     case 'probe-results':
       return { state, actions: [{ kind: 'probe-results', ufrag: msg.ufrag ?? null }] };

@@ -13,14 +13,24 @@ export type SessionEvent =
   /** The peer connection failed (werift error, ICE or DTLS failure). */
   | { type: 'failed'; message: string }
   /** No port or session slot is free, or the session's port turned out to be held by another process. */
-  | { type: 'busy'; retryAfterS: number };
+  | { type: 'busy'; retryAfterS: number }
+  /**
+   * This client address already has as many sessions as it may hold at once ('concurrent'), or has started
+   * as many as it may in a minute ('starts').
+   */
+  | { type: 'rate-limited'; why: 'concurrent' | 'starts'; retryAfterS: number }
+  /** The client sent more than the per-session bitrate cap (see bitrate-cap.ts). */
+  | { type: 'over-bitrate' };
 
 const ignore = (state: ConnectionState): Step => ({ state, actions: [] });
+
+/** A private-use close code (RFC 6455 §7.4.2: 4000-4999), so a client can tell "idle" from a protocol error. */
+export const IDLE_CLOSE_CODE = 4000;
 
 /** Tells the client the session is over and ends it; the connection stays open for the client to close. */
 function endWithNotice(
   state: ConnectionState,
-  reason: 'duration' | 'setup-timeout' | 'shutdown' | 'error',
+  reason: 'duration' | 'setup-timeout' | 'shutdown' | 'error' | 'rate-limited',
 ): Step {
   return {
     state: { ...state, phase: 'ended' },
@@ -68,17 +78,44 @@ export function handleSessionEvent(state: ConnectionState, event: SessionEvent):
       const message = `All media ports are in use; retry in ${s} s`;
       return refuse(state, { type: 'error', code: 'busy', retryAfterS: s, message }, 1013);
     }
+    case 'rate-limited': {
+      const s = event.retryAfterS;
+      // At once: a normal client holding several sessions, come back later (1013). Per minute: a client
+      // starting session after session is misbehaving (1008, policy).
+      const message =
+        event.why === 'concurrent'
+          ? `Too many sessions from your address at once; retry in ${s} s`
+          : `Too many sessions started from your address in the last minute; retry in ${s} s`;
+      const close = event.why === 'concurrent' ? 1013 : 1008;
+      return refuse(state, { type: 'error', code: 'rate-limited', retryAfterS: s, message }, close);
+    }
+    case 'over-bitrate':
+      return endWithNotice(state, 'rate-limited');
   }
 }
 
-/** Ends a session whose setup or end deadline has passed. */
+/** Ends a session whose setup or end deadline has passed, or closes a connection that stayed idle. */
 export function handleTimer(state: ConnectionState, now: number): Step {
+  if (state.phase === 'idle' && state.idleDeadline !== null && now >= state.idleDeadline) {
+    const message = 'no offer or probe-start in time: connect again when there is something to do';
+    return refuse(state, { type: 'error', code: 'idle', message }, IDLE_CLOSE_CODE);
+  }
   if (!hasLiveSession(state)) return ignore(state);
   if (state.phase === 'negotiating' && state.setupDeadline !== null && now >= state.setupDeadline) {
     return endWithNotice(state, 'setup-timeout');
   }
   if (state.endDeadline !== null && now >= state.endDeadline) return endWithNotice(state, 'duration');
   return ignore(state);
+}
+
+/**
+ * The relay has started to drain: no new sessions on this connection (see handle-message.ts), and a running
+ * one is told how long it may still take before handleShutdown ends it.
+ */
+export function handleDrain(state: ConnectionState, graceMs: number): Step {
+  const next = { ...state, draining: true };
+  if (!hasLiveSession(state)) return { state: next, actions: [] };
+  return { state: next, actions: [{ kind: 'send', message: { type: 'draining', graceMs } }] };
 }
 
 /** The relay is stopping: tell the client, end its session, close with 1001 (going away). */

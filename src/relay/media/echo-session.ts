@@ -5,14 +5,20 @@
  * decides what to send and when to end.
  *
  * The echo is 1:1 by construction: every RTP packet and every data channel message received is sent back
- * once, with the same payload, so the relay never sends more than the client sent it.
+ * once, with the same payload (the received track is the sending track), so the relay never sends more than
+ * the client sent it. Before werift sees anything, every datagram and ICE-TCP frame on the session's port
+ * goes through its MediaGuard (core/media-guard.ts): credentials on STUN, authenticated sources only, a
+ * size and a bitrate cap.
  */
+import type { Server } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { RTCPeerConnection, type RTCPeerConnectionConfig } from 'werift';
 import type { IceCandidate } from '../../protocol/relay-messages.ts';
 import type { EndReason } from '../core/connection-state.ts';
 import type { SessionEvent } from '../core/handle-session-event.ts';
+import { type DropReason, MediaGuard } from '../core/media-guard.ts';
 import type { Logger } from '../logger.ts';
+import { errorMessage } from '../session-scope.ts';
 
 export interface EchoSessionOptions {
   /** The one media port this session may bind (UDP, and the passive ICE-TCP listener). */
@@ -22,8 +28,36 @@ export interface EchoSessionOptions {
   iceTcp: boolean;
   onEvent: (event: SessionEvent) => void;
   /** Called exactly once, after the session's sockets are closed: only then may the port be reused. */
-  onReleased: () => void;
+  onReleased: (reason: EndReason) => void;
+  /** The inbound bitrate cap (see bitrate-cap.ts). */
+  maxBitsPerSecond: number;
+  /** A datagram or frame the guard dropped (for metrics; called often under attack, so it must be cheap). */
+  onDrop?: (reason: DropReason) => void;
+  /** An exception thrown in one of this session's handlers: counted by the shell; the session then fails. */
+  onError?: (err: unknown) => void;
   log: Logger;
+  now?: () => number;
+}
+
+/** Incoming ICE-TCP connections one session's passive listener takes at once (a browser opens one or two). */
+export const MAX_TCP_CONNECTIONS = 4;
+
+/**
+ * The parts of werift's ICE internals (0.25) the guard hooks into. ensureProtocol runs for every socket
+ * (UDP, passive and active TCP) before it is bound; the UDP protocol hands each datagram to
+ * datagramReceived, the TCP ones each RFC 4571 frame to handleFrame, both looked up on the instance.
+ * echo-session.test.ts fails if a werift update renames them.
+ */
+type Addr = readonly [string, number];
+interface GuardableConnection {
+  localUsername: string;
+  localPassword: string;
+  ensureProtocol(protocol: unknown): void;
+}
+interface ProtocolInternals {
+  datagramReceived?: (data: Buffer, addr: Addr) => void;
+  handleFrame?: (data: Buffer, addr: Addr) => void;
+  server?: Server;
 }
 
 /** Longest wait for werift to finish answering or closing before the port is handed back anyway. */
@@ -51,12 +85,19 @@ export class EchoSession {
   private ending: Promise<void> | null = null;
   private answered = false;
   private connected = false;
+  private overReported = false;
   /** Local candidates werift produced, to check it really bound our port. */
   private readonly localCandidates: string[] = [];
+  readonly guard: MediaGuard;
+  /** Protocols (sockets) the guard sits in front of: a test reads it to know the guard is in place. */
+  guardedProtocols = 0;
+  private readonly now: () => number;
 
   constructor(opts: EchoSessionOptions) {
     this.opts = opts;
     this.port = opts.port;
+    this.now = opts.now ?? Date.now;
+    this.guard = new MediaGuard({ maxBitsPerSecond: opts.maxBitsPerSecond });
     this.pc = new RTCPeerConnection(peerConfig(opts));
     // werift's constructor refuses a one-port range ("should not be same value"), yet binds a single port
     // fine: transports read the range when setRemoteDescription creates them, so it is set here instead.
@@ -68,46 +109,120 @@ export class EchoSession {
     if (!this.ending) this.opts.onEvent(event);
   }
 
+  /**
+   * A handler werift calls, made safe: an exception in it fails this session (and is counted) instead of
+   * escaping into werift, where it could be swallowed or reach the process.
+   */
+  private guarded<A extends unknown[]>(fn: (...args: A) => void): (...args: A) => void {
+    return (...args: A) => {
+      try {
+        fn(...args);
+      } catch (err) {
+        this.opts.onError?.(err);
+        this.fail(`internal error: ${errorMessage(err)}`);
+      }
+    };
+  }
+
   private wire(): void {
     const { pc } = this;
-    pc.onRemoteTransceiverAdded.subscribe((tr) => {
-      if (tr.kind !== 'audio') {
-        tr.setDirection('inactive');
-        return;
-      }
-      // werift answers recvonly unless told otherwise, and the browser then gets no track to measure.
-      tr.setDirection('sendrecv');
-      tr.onTrack.subscribe((track) => {
-        tr.sender.replaceTrack(track).catch((err: Error) => this.fail(`cannot echo audio: ${err.message}`));
-      });
-    });
-    pc.onDataChannel.subscribe((dc) => {
-      dc.onMessage.subscribe((data) => {
-        if (dc.readyState === 'open') dc.send(data);
-      });
-    });
-    pc.onIceCandidate.subscribe((c) => {
-      if (c) this.localCandidates.push(c.candidate);
-      const candidate: IceCandidate = c
-        ? { candidate: c.candidate, sdpMid: c.sdpMid ?? null, sdpMLineIndex: c.sdpMLineIndex ?? null }
-        : null;
-      this.emit({ type: 'local-candidate', candidate });
-    });
-    pc.connectionStateChange.subscribe((state) => {
-      // werift calls a peer connection without transports "connected" (all of none are): only a real one
-      // counts, and none can be real before the client has the answer.
-      if (state === 'connected' && this.answered && !this.connected) {
-        this.connected = true;
-        this.emit({ type: 'connected' });
-      } else if (state === 'failed') {
-        this.fail('ICE or DTLS failed');
-      }
-    });
+    pc.onRemoteTransceiverAdded.subscribe(
+      this.guarded((tr) => {
+        if (tr.kind !== 'audio') {
+          tr.setDirection('inactive');
+          return;
+        }
+        // werift answers recvonly unless told otherwise, and the browser then gets no track to measure.
+        tr.setDirection('sendrecv');
+        tr.onTrack.subscribe(
+          this.guarded((track) => {
+            tr.sender
+              .replaceTrack(track)
+              .catch((err: Error) => this.fail(`cannot echo audio: ${err.message}`));
+          }),
+        );
+      }),
+    );
+    pc.onDataChannel.subscribe(
+      this.guarded((dc) => {
+        dc.onMessage.subscribe(
+          this.guarded((data) => {
+            if (dc.readyState === 'open') dc.send(data);
+          }),
+        );
+      }),
+    );
+    pc.onIceCandidate.subscribe(
+      this.guarded((c) => {
+        if (c) this.localCandidates.push(c.candidate);
+        const candidate: IceCandidate = c
+          ? { candidate: c.candidate, sdpMid: c.sdpMid ?? null, sdpMLineIndex: c.sdpMLineIndex ?? null }
+          : null;
+        this.emit({ type: 'local-candidate', candidate });
+      }),
+    );
+    pc.connectionStateChange.subscribe(
+      this.guarded((state) => {
+        // werift calls a peer connection without transports "connected" (all of none are): only a real one
+        // counts, and none can be real before the client has the answer.
+        if (state === 'connected' && this.answered && !this.connected) {
+          this.connected = true;
+          this.emit({ type: 'connected' });
+        } else if (state === 'failed') {
+          // Which of the two: the client sees only "failed", the relay's log says where.
+          const dtls = this.pc.dtlsTransports.map((t) => t.state).join(',') || 'none';
+          this.fail(`ICE or DTLS failed (ICE ${this.pc.iceConnectionState}, DTLS ${dtls})`);
+        }
+      }),
+    );
   }
 
   private fail(message: string): void {
     this.opts.log.info({ event: 'media-session-failed', port: this.port, message });
     this.emit({ type: 'failed', message });
+  }
+
+  /** Puts the guard in front of every socket werift is about to open for these transports. */
+  private installGuard(): void {
+    for (const t of this.pc.iceTransports) {
+      const connection = t.connection as unknown as GuardableConnection;
+      const ensureProtocol = connection.ensureProtocol.bind(connection);
+      connection.ensureProtocol = (protocol: unknown) => {
+        this.guardProtocol(protocol as ProtocolInternals, connection);
+        ensureProtocol(protocol);
+      };
+    }
+  }
+
+  private guardProtocol(protocol: ProtocolInternals, connection: GuardableConnection): void {
+    const admit = (data: Buffer, addr: Addr): boolean => {
+      const credentials = { ufrag: connection.localUsername, pwd: connection.localPassword };
+      const verdict = this.guard.inspect(data, `${addr[0]}:${addr[1]}`, credentials, this.now());
+      if (verdict.pass) return true;
+      this.opts.onDrop?.(verdict.reason);
+      if (verdict.reason === 'over-bitrate' && !this.overReported) {
+        this.overReported = true;
+        this.opts.log.warn({
+          event: 'media-session-over-bitrate',
+          port: this.port,
+          kbps: Math.round(this.guard.bitsPerSecond() / 1000),
+          capKbps: Math.round(this.opts.maxBitsPerSecond / 1000),
+        });
+        this.emit({ type: 'over-bitrate' });
+      }
+      return false;
+    };
+    for (const method of ['datagramReceived', 'handleFrame'] as const) {
+      const original = protocol[method];
+      if (typeof original !== 'function') continue;
+      const bound = original.bind(protocol);
+      protocol[method] = (data: Buffer, addr: Addr) => {
+        if (admit(data, addr)) bound(data, addr);
+      };
+      this.guardedProtocols++;
+    }
+    // The passive ICE-TCP listener accepts anyone; without a cap, idle connections would pile up.
+    if (protocol.server) protocol.server.maxConnections = MAX_TCP_CONNECTIONS;
   }
 
   /** Answers the offer; the answer and the local candidates arrive as events. */
@@ -123,6 +238,8 @@ export class EchoSession {
     // iceServers: [] (a DNS lookup and STUN traffic to Google, or a 5 s stall without DNS). The transports
     // exist from setRemoteDescription; gathering starts in setLocalDescription, so this is the one moment.
     for (const t of this.pc.iceTransports) t.connection.stunServer = undefined;
+    // Also the one moment to hook the sockets: gathering creates and binds them.
+    this.installGuard();
     // Gathering (host candidates only, so a few ms) completes inside setLocalDescription.
     await this.pc.setLocalDescription(await this.pc.createAnswer());
     if (this.ending) return;
@@ -142,14 +259,6 @@ export class EchoSession {
     this.emit({ type: 'answer', sdp: answer });
   }
 
-  addCandidate(candidate: IceCandidate): void {
-    if (this.ending) return;
-    this.pc.addIceCandidate(candidate).catch((err: Error) => {
-      // One bad candidate is not worth the session: the others, or a peer-reflexive one, may still work.
-      this.opts.log.debug({ event: 'remote-candidate-refused', err: err.message });
-    });
-  }
-
   /** Closes the peer connection and then releases the port. Idempotent: every call returns the same promise. */
   end(reason: EndReason): Promise<void> {
     this.ending ??= this.close(reason);
@@ -167,7 +276,7 @@ export class EchoSession {
       this.opts.log.warn({ event: 'media-close-error', port: this.port, err: (err as Error).message });
     } finally {
       this.opts.log.info({ event: 'media-session-ended', port: this.port, reason });
-      this.opts.onReleased();
+      this.opts.onReleased(reason);
     }
   }
 }

@@ -1,10 +1,13 @@
 import { Fragment } from 'preact';
 import type { CheckResult } from '../../checks/types.ts';
+import { t } from '../../platform/i18n.ts';
+import { checkSummary, checkTitle, localNumber } from '../check-text.ts';
 import { evidenceRows, STATUS_LABEL } from '../format.ts';
 
 /**
  * One check: status as icon and word (never colour alone), its summary, and the evidence on demand (or at
- * once with `open`, as on the report page).
+ * once with `open`, as on the report page). Title and summary are shown in the UI language; the evidence
+ * keeps its machine names (reason codes, data keys), which is what support staff search for.
  */
 export function CheckRow({ check, open = false }: { check: CheckResult; open?: boolean }) {
   const label = STATUS_LABEL[check.status];
@@ -15,21 +18,21 @@ export function CheckRow({ check, open = false }: { check: CheckResult; open?: b
           <span class="check-icon" aria-hidden="true">
             {label.icon}
           </span>
-          <span class="check-title">{check.title}</span>
+          <span class="check-title">{checkTitle(check)}</span>
           <span class="check-status">{label.word}</span>
         </summary>
-        <p class="check-summary">{check.summary}</p>
+        <p class="check-summary">{checkSummary(check)}</p>
         <dl class="evidence">
-          <dt>reason</dt>
+          <dt>{t('check_reason')}</dt>
           <dd>{check.reason}</dd>
           {check.step ? (
             <>
-              <dt>failed step</dt>
+              <dt>{t('check_failed_step')}</dt>
               <dd>{check.step.toUpperCase()}</dd>
             </>
           ) : null}
-          <dt>time</dt>
-          <dd>{check.durationMs} ms</dd>
+          <dt>{t('check_time')}</dt>
+          <dd>{t('unit_ms', localNumber(check.durationMs))}</dd>
           {evidenceRows(check.data).map(([k, v]) => (
             <Fragment key={k}>
               <dt>{k}</dt>

@@ -1,22 +1,7 @@
-import type { Confirmations, ItemState, ItemStatus } from '../../checklist/evaluate.ts';
-import type { StatusLabel } from '../../report-text/port-rows.ts';
+import type { Confirmations, ItemState } from '../../checklist/evaluate.ts';
+import { t } from '../../platform/i18n.ts';
+import { itemDetail, itemStatusLabel, itemTitle, itemWhy } from '../checklist-text.ts';
 import { StatusWord } from './status-word.tsx';
-
-const LABEL: Record<ItemStatus, StatusLabel> = {
-  verified: { icon: '✓', word: 'Verified by the last check', tone: 'pass' },
-  attention: { icon: '!', word: 'Needs attention', tone: 'fail' },
-  done: { icon: '✓', word: 'Done', tone: 'pass' },
-  due: { icon: '!', word: 'Due again', tone: 'warn' },
-  todo: { icon: '–', word: 'To do', tone: 'skip' },
-};
-
-const shortDate = (iso: string) => new Date(iso).toLocaleDateString();
-
-function statusLabel(state: ItemState, confirmations: Confirmations): StatusLabel {
-  const ticked = confirmations[state.item.id];
-  if (state.status === 'done' && ticked) return { ...LABEL.done, word: `Done on ${shortDate(ticked)}` };
-  return LABEL[state.status];
-}
 
 /**
  * The security checklist. Items a measurement decides (verified, needs attention) have no checkbox; the
@@ -36,16 +21,17 @@ export function ChecklistView({
     <ol class="checklist">
       {items.map((state) => {
         const { item } = state;
+        const title = itemTitle(item);
         const confirmable = state.status !== 'verified' && state.status !== 'attention';
         // "Done on <date>" already says what the detail would.
-        const detail = state.status === 'done' ? '' : state.detail;
+        const detail = state.status === 'done' ? '' : itemDetail(state);
         return (
           <li key={item.id} class="checklist-item" data-item-id={item.id} data-status={state.status}>
-            <p class="checklist-title">{item.title}</p>
-            <p class="checklist-why">{item.why}</p>
+            <p class="checklist-title">{title}</p>
+            <p class="checklist-why">{itemWhy(item)}</p>
             <div class="checklist-state">
               <p class="checklist-status">
-                <StatusWord label={statusLabel(state, confirmations)} />
+                <StatusWord label={itemStatusLabel(state, confirmations[item.id])} />
                 {detail ? <span class="checklist-detail"> {detail}</span> : null}
               </p>
               {confirmable ? (
@@ -55,7 +41,8 @@ export function ChecklistView({
                     checked={state.status === 'done'}
                     onChange={(e) => onToggle(item.id, e.currentTarget.checked)}
                   />{' '}
-                  Done<span class="visually-hidden">: {item.title}</span>
+                  {t('checklist_done_checkbox')}
+                  <span class="visually-hidden">: {title}</span>
                 </label>
               ) : null}
             </div>

@@ -1,9 +1,11 @@
+import { t } from '../../platform/i18n.ts';
 import type { Report } from '../../protocol/report.ts';
+import { localDateTime, verdictHeadline } from '../check-text.ts';
 import { VERDICT_LABEL } from '../format.ts';
 
 /** The last runs, newest first; each is a link (keyboard and middle-click work) to that run on this page. */
 export function HistoryList({ history, currentRunId }: { history: Report[]; currentRunId: string | null }) {
-  if (history.length === 0) return <p class="hint">No checks recorded yet.</p>;
+  if (history.length === 0) return <p class="hint">{t('history_empty')}</p>;
   return (
     <ol class="history">
       {history.map((r) => (
@@ -12,12 +14,12 @@ export function HistoryList({ history, currentRunId }: { history: Report[]; curr
             href={`#run=${encodeURIComponent(r.runId)}`}
             aria-current={r.runId === currentRunId ? 'true' : undefined}
           >
-            <span class="history-date">{new Date(r.finishedAt).toLocaleString()}</span>{' '}
+            <span class="history-date">{localDateTime(r.finishedAt)}</span>{' '}
             <span class={`history-verdict verdict-word-${r.verdict}`}>
               {VERDICT_LABEL[r.verdict]}
-              {r.interrupted ? ' (interrupted)' : ''}
+              {r.interrupted ? ` ${t('common_interrupted')}` : ''}
             </span>{' '}
-            <span class="history-headline">{r.headline}</span>
+            <span class="history-headline">{verdictHeadline(r)}</span>
           </a>
         </li>
       ))}

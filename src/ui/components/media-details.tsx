@@ -1,9 +1,12 @@
 import { Fragment } from 'preact';
+import { t } from '../../platform/i18n.ts';
 import type { MediaReport } from '../../protocol/report.ts';
+import { localNumber, mosText } from '../check-text.ts';
 
-const NOT_MEASURED = 'not measured';
-const num = (v: number | null, unit: string) => (v === null ? NOT_MEASURED : `${v} ${unit}`);
-const text = (v: string | null) => v ?? NOT_MEASURED;
+const notMeasured = () => t('common_not_measured');
+const ms = (v: number | null) => (v === null ? notMeasured() : t('unit_ms', localNumber(v)));
+const percent = (v: number | null) => (v === null ? notMeasured() : t('unit_percent', localNumber(v)));
+const text = (v: string | null) => v ?? notMeasured();
 
 /** 'iceConnectedMs' → 'ICE connected': setup milestones are stored under camelCase keys. */
 export function milestoneName(key: string): string {
@@ -14,6 +17,19 @@ export function milestoneName(key: string): string {
   const named = words.replace(/\b(ice|dtls|srtp|rtp|tls)\b/g, (w) => w.toUpperCase());
   return named.charAt(0).toUpperCase() + named.slice(1);
 }
+
+const MILESTONE_KEYS: Record<string, string> = {
+  signalingMs: 'media_milestone_signaling',
+  iceConnectedMs: 'media_milestone_ice_connected',
+  dtlsConnectedMs: 'media_milestone_dtls_connected',
+  firstEchoMs: 'media_milestone_first_echo',
+};
+
+/** A milestone's name in the UI language; milestones this build does not know are spelled out from the key. */
+const milestoneLabel = (key: string) => {
+  const messageKey = MILESTONE_KEYS[key];
+  return messageKey ? t(messageKey) : milestoneName(key);
+};
 
 function Figures({ label, rows }: { label: string; rows: Array<[string, string]> }) {
   return (
@@ -31,85 +47,101 @@ function Figures({ label, rows }: { label: string; rows: Array<[string, string]>
 /** Everything the media loopback measured: how it was encrypted, which path it took, and how good it was. */
 export function MediaDetails({ media }: { media: MediaReport }) {
   const p = media.probes;
+  const encryption = t('media_heading_encryption');
+  const path = t('media_heading_path');
+  const quality = t('media_heading_quality');
+  const timings = t('media_heading_timings');
   return (
     <div class="media-details">
-      <h3>Encryption</h3>
+      <h3>{encryption}</h3>
       <Figures
-        label="Encryption"
+        label={encryption}
         rows={[
-          ['Encrypted', media.encrypted ? 'Yes' : 'No'],
-          ['SRTP cipher', text(media.srtpCipher)],
-          ['DTLS cipher', text(media.dtlsCipher)],
-          ['DTLS version', text(media.tlsVersion)],
-          ['DTLS role', text(media.dtlsRole)],
+          [t('media_encrypted'), media.encrypted ? t('common_yes') : t('common_no')],
+          [t('media_srtp_cipher'), text(media.srtpCipher)],
+          [t('media_dtls_cipher'), text(media.dtlsCipher)],
+          [t('media_dtls_version'), text(media.tlsVersion)],
+          [t('media_dtls_role'), text(media.dtlsRole)],
         ]}
       />
-      <h3>Path</h3>
+      <h3>{path}</h3>
       <Figures
-        label="Path"
+        label={path}
         rows={[
-          ['Transport', media.transport?.toUpperCase() ?? NOT_MEASURED],
-          ['Local candidate', text(media.candidateTypes.local)],
-          ['Remote candidate', text(media.candidateTypes.remote)],
-          ...(media.relayProtocol ? [['TURN relay protocol', media.relayProtocol] as [string, string]] : []),
-          ['Codec', text(media.codec)],
-          ['Mode', media.mode === 'extended' ? 'Extended (30 s)' : 'Quick'],
+          [t('media_transport'), media.transport?.toUpperCase() ?? notMeasured()],
+          [t('media_local_candidate'), text(media.candidateTypes.local)],
+          [t('media_remote_candidate'), text(media.candidateTypes.remote)],
+          ...(media.relayProtocol
+            ? [[t('media_turn_protocol'), media.relayProtocol] as [string, string]]
+            : []),
+          [t('media_codec'), text(media.codec)],
+          [t('media_mode'), media.mode === 'extended' ? t('media_mode_extended') : t('media_mode_quick')],
         ]}
       />
-      <h3>Quality</h3>
+      <h3>{quality}</h3>
       <Figures
-        label="Quality"
+        label={quality}
         rows={[
           [
-            'Round trip',
-            `${num(media.rttMs, 'ms')}${media.rttMs !== null && media.rttSource ? ` (${media.rttSource})` : ''}`,
+            t('media_rtt'),
+            `${ms(media.rttMs)}${media.rttMs !== null && media.rttSource ? ` (${media.rttSource})` : ''}`,
           ],
-          ['Jitter', num(media.jitterMs, 'ms')],
-          ['Loss', num(media.lossPercent, '%')],
+          [t('media_jitter'), ms(media.jitterMs)],
+          [t('media_loss'), percent(media.lossPercent)],
+          [t('media_quality'), mosText(media)],
           [
-            'Call quality',
-            media.mos === null ? NOT_MEASURED : `MOS ${media.mos} (${media.mosBand ?? 'unknown'})`,
+            t('media_audio_packets'),
+            t(
+              'media_audio_packets_value',
+              localNumber(media.packetsSent),
+              localNumber(media.packetsReceived),
+              localNumber(media.packetsLost),
+            ),
           ],
           [
-            'Audio packets',
-            `${media.packetsSent} sent, ${media.packetsReceived} echoed back, ${media.packetsLost} lost`,
-          ],
-          [
-            'Data-channel probes',
-            `${p.received} of ${p.sent} answered; median ${num(p.rttMedianMs, 'ms')}, 95th percentile ${num(p.rttP95Ms, 'ms')}, jitter ${num(p.jitterMs, 'ms')}, loss ${num(p.lossPercent, '%')}`,
+            t('media_probes'),
+            t(
+              'media_probes_value',
+              localNumber(p.received),
+              localNumber(p.sent),
+              ms(p.rttMedianMs),
+              ms(p.rttP95Ms),
+              ms(p.jitterMs),
+              percent(p.lossPercent),
+            ),
           ],
         ]}
       />
-      <h3>Setup timings</h3>
+      <h3>{timings}</h3>
       {Object.keys(media.timings).length > 0 ? (
         <Figures
-          label="Setup timings"
-          rows={Object.entries(media.timings).map(([k, v]) => [milestoneName(k), num(v, 'ms')])}
+          label={timings}
+          rows={Object.entries(media.timings).map(([k, v]) => [milestoneLabel(k), ms(v)])}
         />
       ) : (
-        <p class="hint">{NOT_MEASURED}</p>
+        <p class="hint">{notMeasured()}</p>
       )}
       {media.samples.length > 0 ? (
         <div class="table-scroll">
           <table class="data-table compact" data-table="media-samples">
-            <caption>Per-second samples</caption>
+            <caption>{t('media_samples_caption')}</caption>
             <thead>
               <tr>
-                <th scope="col">Second</th>
-                <th scope="col">Packets received</th>
-                <th scope="col">Packets lost</th>
-                <th scope="col">Jitter</th>
-                <th scope="col">Round trip</th>
+                <th scope="col">{t('media_col_second')}</th>
+                <th scope="col">{t('media_col_received')}</th>
+                <th scope="col">{t('media_col_lost')}</th>
+                <th scope="col">{t('media_jitter')}</th>
+                <th scope="col">{t('media_rtt')}</th>
               </tr>
             </thead>
             <tbody>
               {media.samples.map((s) => (
                 <tr key={s.t}>
-                  <th scope="row">{s.t}</th>
+                  <th scope="row">{localNumber(s.t)}</th>
                   <td>{s.packetsReceived}</td>
                   <td>{s.packetsLost}</td>
-                  <td>{s.jitterMs === null ? '–' : `${s.jitterMs} ms`}</td>
-                  <td>{s.rttMs === null ? '–' : `${s.rttMs} ms`}</td>
+                  <td>{s.jitterMs === null ? '–' : ms(s.jitterMs)}</td>
+                  <td>{s.rttMs === null ? '–' : ms(s.rttMs)}</td>
                 </tr>
               ))}
             </tbody>

@@ -1,28 +1,31 @@
+import { t } from '../../platform/i18n.ts';
 import type { Report } from '../../protocol/report.ts';
+import { localNumber, natSummary } from '../check-text.ts';
 
 type Nat = NonNullable<Report['nat']>;
 
-const yesNo = (v: boolean | null, yes: string, no: string) => (v === null ? 'not measured' : v ? yes : no);
+const yesNo = (v: boolean | null, yes: string, no: string) =>
+  v === null ? t('common_not_measured') : v ? t(yes) : t(no);
 const MAPPING: Record<Nat['mapping'], string> = {
-  'endpoint-independent': 'Endpoint-independent (one mapping for all destinations; good for media)',
-  symmetric: 'Symmetric (a new mapping per destination; media may need a TURN relay)',
-  unknown: 'not measured',
+  'endpoint-independent': 'nat_mapping_endpoint_independent',
+  symmetric: 'nat_mapping_symmetric',
+  unknown: 'common_not_measured',
 };
 
 /** What the relay saw of this computer's address translation. */
 export function NatDetails({ nat }: { nat: Nat }) {
   return (
     <>
-      <p>{nat.summary}</p>
+      <p>{natSummary(nat.summary)}</p>
       <dl class="figures">
-        <dt>Behind NAT</dt>
-        <dd>{yesNo(nat.natDetected, 'Yes', 'No')}</dd>
-        <dt>Mapping</dt>
-        <dd>{MAPPING[nat.mapping]}</dd>
-        <dt>Web and UDP paths</dt>
-        <dd>{yesNo(nat.pathsDiffer, 'Different public addresses', 'Same public address')}</dd>
-        <dt>Relay ports compared</dt>
-        <dd>{nat.portsCompared}</dd>
+        <dt>{t('nat_behind_label')}</dt>
+        <dd>{yesNo(nat.natDetected, 'common_yes', 'common_no')}</dd>
+        <dt>{t('nat_mapping_label')}</dt>
+        <dd>{t(MAPPING[nat.mapping])}</dd>
+        <dt>{t('nat_paths_label')}</dt>
+        <dd>{yesNo(nat.pathsDiffer, 'nat_paths_different', 'nat_paths_same')}</dd>
+        <dt>{t('nat_ports_compared_label')}</dt>
+        <dd>{localNumber(nat.portsCompared)}</dd>
       </dl>
     </>
   );

@@ -1,10 +1,93 @@
+import { remediation } from '../../checks/ports/rollup.ts';
+import type { PortStatus, RowResult, RowStatus } from '../../checks/ports/types.ts';
+import { t } from '../../platform/i18n.ts';
 import {
   PORT_STATUS_LABEL,
   type PortMatrixView,
   purposeOf,
   ROW_STATUS_LABEL,
+  type StatusLabel,
 } from '../../report-text/port-rows.ts';
+import { localizeIn, localNumber, type PhraseGroup } from '../check-text.ts';
+import { profileName } from '../format.ts';
 import { StatusWord } from './status-word.tsx';
+
+/*
+ * The words of src/report-text/port-rows.ts (shared with the command line's text, which stays English) in the
+ * UI language. Purposes and protocols stay as the provider's table writes them, so an administrator can find
+ * the row in the provider's paper; per-port reasons are codes.
+ */
+
+const ROW_WORD: Record<RowStatus, string> = {
+  open: 'row_status_open',
+  blocked: 'row_status_blocked',
+  partial: 'row_status_partial',
+  'not-testable': 'row_status_not_testable',
+  unknown: 'row_status_unknown',
+};
+
+const PORT_WORD: Record<PortStatus, string> = {
+  open: 'port_status_open',
+  blocked: 'port_status_blocked',
+  refused: 'port_status_refused',
+  'browser-blocked': 'port_status_browser_blocked',
+  'relay-unavailable': 'port_status_relay_unavailable',
+  'not-testable': 'port_status_not_testable',
+  error: 'port_status_error',
+};
+
+/** The short status a row's detail gives each port ("5096 open"). */
+const PORT_SHORT: Record<string, string> = {
+  open: 'port_short_open',
+  blocked: 'port_short_blocked',
+  refused: 'port_short_refused',
+  'browser-blocked': 'port_short_browser_blocked',
+  'relay-unavailable': 'port_short_relay_unavailable',
+  'not-testable': 'port_short_not_testable',
+  error: 'port_short_error',
+};
+
+export const rowStatusLabel = (status: RowStatus): StatusLabel => ({
+  ...ROW_STATUS_LABEL[status],
+  word: t(ROW_WORD[status]),
+});
+
+export const portStatusLabel = (status: PortStatus): StatusLabel => ({
+  ...PORT_STATUS_LABEL[status],
+  word: t(PORT_WORD[status]),
+});
+
+/** src/profiles/provider-ports.ts: why a row cannot be checked from a browser. */
+const NOT_TESTABLE: PhraseGroup = {
+  phrases: [{ key: 'ports_not_testable_sip_udp' }, { key: 'ports_not_testable_ntp' }],
+};
+
+/**
+ * A row's detail (src/checks/ports/rollup.ts) in the UI language: "5096 open, 5097 blocked", "40000:
+ * relay-not-listening; …" (reason codes stay), "not probed", or the not-testable explanation.
+ */
+export function rowDetail(row: Pick<RowResult, 'status' | 'detail'>): string {
+  const { detail } = row;
+  if (row.status === 'not-testable') return localizeIn(NOT_TESTABLE, detail);
+  if (detail === 'not probed') return t('ports_not_probed');
+  const parts = detail.split(', ').map((part) => /^(\d+) ([a-z-]+)$/.exec(part));
+  if (parts.every((m) => m !== null && m[2] !== undefined && PORT_SHORT[m[2]])) {
+    return parts
+      .map((m) => t('ports_detail_port', localNumber(m?.[1] ?? ''), t(PORT_SHORT[m?.[2] ?? ''] ?? '')))
+      .join(', ');
+  }
+  return detail;
+}
+
+/** The remediation list (src/checks/ports/rollup.ts remediationText) in the UI language. */
+export function remediationList(view: PortMatrixView): string {
+  const lines = remediation(view.failed);
+  if (lines.length === 0) return t('remediation_none');
+  return [
+    t('remediation_intro'),
+    ...lines.map((l) => t('remediation_line', l.protocol, l.ports, l.purpose)),
+  ].join('\n');
+}
 
 /**
  * The provider's port table as measured: one row per rule, then each probed port, then the firewall rules
@@ -17,18 +100,20 @@ export function PortMatrixTable({
   view: PortMatrixView;
   onCopyRemediation: (text: string) => void;
 }) {
+  const fix = remediationList(view);
+  const portsCaption = t('ports_each_caption');
   return (
     <div class="port-matrix">
       <div class="table-scroll">
         <table class="data-table" data-table="port-rows">
-          <caption>Firewall rules of the {view.profileName} profile</caption>
+          <caption>{t('ports_caption', profileName(view.profileId, view.profileName))}</caption>
           <thead>
             <tr>
-              <th scope="col">Purpose</th>
-              <th scope="col">Protocol</th>
-              <th scope="col">Ports</th>
-              <th scope="col">Status</th>
-              <th scope="col">Detail</th>
+              <th scope="col">{t('ports_col_purpose')}</th>
+              <th scope="col">{t('ports_col_protocol')}</th>
+              <th scope="col">{t('ports_col_ports')}</th>
+              <th scope="col">{t('ports_col_status')}</th>
+              <th scope="col">{t('ports_col_detail')}</th>
             </tr>
           </thead>
           <tbody>
@@ -41,9 +126,9 @@ export function PortMatrixTable({
                 <td>{r.protocol}</td>
                 <td>{r.ports}</td>
                 <td>
-                  <StatusWord label={ROW_STATUS_LABEL[r.status]} />
+                  <StatusWord label={rowStatusLabel(r.status)} />
                 </td>
-                <td class="detail">{r.detail}</td>
+                <td class="detail">{rowDetail(r)}</td>
               </tr>
             ))}
           </tbody>
@@ -51,18 +136,18 @@ export function PortMatrixTable({
       </div>
       {view.ports.length > 0 ? (
         <details class="port-detail">
-          <summary>Each probed port ({view.ports.length})</summary>
+          <summary>{t('ports_each_summary', localNumber(view.ports.length))}</summary>
           <div class="table-scroll">
             <table class="data-table" data-table="port-results">
-              <caption>Each probed port</caption>
+              <caption>{portsCaption}</caption>
               <thead>
                 <tr>
-                  <th scope="col">Port</th>
-                  <th scope="col">Transport</th>
-                  <th scope="col">Rule</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Reason</th>
-                  <th scope="col">Time</th>
+                  <th scope="col">{t('ports_col_port')}</th>
+                  <th scope="col">{t('ports_col_transport')}</th>
+                  <th scope="col">{t('ports_col_rule')}</th>
+                  <th scope="col">{t('ports_col_status')}</th>
+                  <th scope="col">{t('ports_col_reason')}</th>
+                  <th scope="col">{t('ports_col_time')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -72,10 +157,10 @@ export function PortMatrixTable({
                     <td>{p.transport.toUpperCase()}</td>
                     <td>{purposeOf(view, p.row)}</td>
                     <td>
-                      <StatusWord label={PORT_STATUS_LABEL[p.status]} />
+                      <StatusWord label={portStatusLabel(p.status)} />
                     </td>
                     <td>{p.reason}</td>
-                    <td>{p.ms === null ? '–' : `${p.ms} ms`}</td>
+                    <td>{p.ms === null ? '–' : t('unit_ms', localNumber(p.ms))}</td>
                   </tr>
                 ))}
               </tbody>
@@ -83,18 +168,18 @@ export function PortMatrixTable({
           </div>
         </details>
       ) : null}
-      <h3>Remediation</h3>
+      <h3>{t('ports_remediation_heading')}</h3>
       {view.failed.length > 0 ? (
         <>
           <pre class="remediation" data-field="remediation">
-            {view.remediation}
+            {fix}
           </pre>
-          <button type="button" onClick={() => onCopyRemediation(view.remediation)}>
-            Copy remediation
+          <button type="button" onClick={() => onCopyRemediation(fix)}>
+            {t('ports_copy_remediation')}
           </button>
         </>
       ) : (
-        <p data-field="remediation">{view.remediation}</p>
+        <p data-field="remediation">{fix}</p>
       )}
     </div>
   );

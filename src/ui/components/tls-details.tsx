@@ -1,9 +1,14 @@
+import { t } from '../../platform/i18n.ts';
 import type { Report } from '../../protocol/report.ts';
 
 type Seen = Report['tls']['https'];
 
-const seen = (t: Seen) =>
-  t ? `${t.version ?? 'unknown version'}${t.cipher ? `, ${t.cipher}` : ''}` : 'not measured';
+const seen = (s: Seen) =>
+  s
+    ? s.cipher
+      ? t('tls_version_cipher', s.version ?? t('tls_unknown_version'), s.cipher)
+      : (s.version ?? t('tls_unknown_version'))
+    : t('common_not_measured');
 
 /** The TLS versions and ciphers the relay connections used; the provider needs TLS 1.2 or later. */
 export function TlsDetails({ tls }: { tls: Report['tls'] }) {
@@ -13,14 +18,8 @@ export function TlsDetails({ tls }: { tls: Report['tls'] }) {
       <dd data-field="tls-https">{seen(tls.https)}</dd>
       <dt>WSS</dt>
       <dd data-field="tls-wss">{seen(tls.wss)}</dd>
-      <dt>TLS 1.2 or later</dt>
-      <dd>
-        {tls.ok === null
-          ? 'not measured'
-          : tls.ok
-            ? 'Yes, on every connection measured'
-            : 'No: a connection used an older version'}
-      </dd>
+      <dt>{t('tls_min_label')}</dt>
+      <dd>{tls.ok === null ? t('common_not_measured') : tls.ok ? t('tls_ok') : t('tls_too_old')}</dd>
     </dl>
   );
 }

@@ -1,5 +1,7 @@
+import { t } from '../../platform/i18n.ts';
 import type { Report } from '../../protocol/report.ts';
-import { ageOf, VERDICT_LABEL } from '../format.ts';
+import { verdictHeadline } from '../check-text.ts';
+import { checkedText, VERDICT_LABEL } from '../format.ts';
 
 /**
  * The headline verdict in plain words. Failures are announced as alerts; a pass is not. While a new run is
@@ -15,22 +17,20 @@ export function VerdictBanner({
   previous?: boolean;
 }) {
   const urgent = !previous && (report.verdict === 'blocked' || report.verdict === 'error');
+  const label = VERDICT_LABEL[report.verdict];
   return (
     <section
       class={`verdict verdict-${report.verdict}${previous ? ' verdict-previous' : ''}`}
       data-verdict={previous ? undefined : report.verdict}
       data-previous-verdict={previous ? report.verdict : undefined}
     >
-      <h2 class="verdict-label">
-        {previous ? 'Previous result: ' : ''}
-        {VERDICT_LABEL[report.verdict]}
-      </h2>
+      <h2 class="verdict-label">{previous ? t('verdict_previous', label) : label}</h2>
       <p class="verdict-headline" role={urgent ? 'alert' : undefined}>
-        {report.headline}
+        {verdictHeadline(report)}
       </p>
       <p class="verdict-age">
-        Checked {ageOf(report.finishedAt, now)}
-        {report.interrupted ? ' (interrupted)' : ''}
+        {checkedText(report.finishedAt, now)}
+        {report.interrupted ? ` ${t('common_interrupted')}` : ''}
       </p>
     </section>
   );

@@ -19,11 +19,28 @@ export interface RelayProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export async function startRelayProcess(extraArgs: string[] = []): Promise<RelayProcess> {
+/**
+ * Node options for a relay whose memory a test measures: SIGUSR2 then runs a full garbage collection
+ * (gc-on-signal.ts), so figures compare live memory rather than how lazily V8 happened to collect.
+ */
+export const GC_ON_SIGNAL = ['--expose-gc', '--import', join(ROOT, 'test/e2e/harness/gc-on-signal.ts')];
+
+export async function startRelayProcess(
+  extraArgs: string[] = [],
+  opts: { nodeArgs?: string[] } = {},
+): Promise<RelayProcess> {
   const dataDir = await mkdtemp(join(tmpdir(), 'svc-e2e-relay-'));
   const child = spawn(
     process.execPath,
-    [join(ROOT, 'dist/relay/server.js'), '--port', '0', '--data-dir', dataDir, ...extraArgs],
+    [
+      ...(opts.nodeArgs ?? []),
+      join(ROOT, 'dist/relay/server.js'),
+      '--port',
+      '0',
+      '--data-dir',
+      dataDir,
+      ...extraArgs,
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const logs: string[] = [];

@@ -3,10 +3,12 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { ROOT } from './relay-process.ts';
 
-export function runCli(args: string[], env: Record<string, string> = {}) {
+/** `cwd`: where the command runs (a failed --share writes its file there). */
+export function runCli(args: string[], env: Record<string, string> = {}, cwd = ROOT) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
     const child = spawn(process.execPath, [join(ROOT, 'src/cli/check.ts'), ...args], {
       env: { ...process.env, ...env },
+      cwd,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

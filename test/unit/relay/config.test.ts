@@ -193,4 +193,37 @@ describe('relay config', () => {
       expect(() => loadConfig(argv, env)).toThrow(message);
     },
   );
+
+  it('reads the session limits and WebSocket timers, with defaults', () => {
+    expect(loadConfig([], {})).toMatchObject({
+      maxSessionsPerAddress: 4,
+      sessionStartsPerMinute: 20,
+      maxSessionKbps: 256,
+      wsHeartbeatMs: 15_000,
+      wsIdleTimeoutMs: 10_000,
+    });
+    expect(
+      loadConfig(['--max-sessions-per-address', '10', '--ws-heartbeat-ms', '5000'], {
+        SVC_RELAY_SESSION_STARTS_PER_MINUTE: '60',
+        SVC_RELAY_MAX_SESSION_KBPS: '512',
+        SVC_RELAY_WS_IDLE_TIMEOUT_MS: '30000',
+      }),
+    ).toMatchObject({
+      maxSessionsPerAddress: 10,
+      sessionStartsPerMinute: 60,
+      maxSessionKbps: 512,
+      wsHeartbeatMs: 5000,
+      wsIdleTimeoutMs: 30_000,
+    });
+  });
+
+  it.each([
+    [['--max-sessions-per-address', '0'], '--max-sessions-per-address: must be an integer from 1 to 10000 (got "0")'],
+    [['--session-starts-per-minute', 'lots'], '--session-starts-per-minute: must be an integer from 1 to 100000'],
+    [['--max-session-kbps', '64'], '--max-session-kbps: must be an integer from 128 to 1000000 (got "64")'],
+    [['--ws-heartbeat-ms', '100'], '--ws-heartbeat-ms: must be an integer from 1000 to 600000 (got "100")'],
+    [['--ws-idle-timeout-ms', '-1'], '--ws-idle-timeout-ms: must be an integer from 1000 to 600000 (got "-1")'],
+  ])('refuses %j', (argv, message) => {
+    expect(() => loadConfig(argv, {})).toThrow(message);
+  });
 });

@@ -35,6 +35,7 @@ function session(port: number, iceTcp = true) {
     port,
     address: '127.0.0.1',
     iceTcp,
+    maxBitsPerSecond: 256_000,
     log: createLogger('silent'),
     onEvent: (e) => events.push(e),
     onReleased: () => {

@@ -4,9 +4,11 @@ import {
   type ConnectionState,
   END_MARGIN_MS,
   initialConnectionState,
+  nextDeadline,
   type Step,
 } from '../../../src/relay/core/connection-state.ts';
 import { handleClientText } from '../../../src/relay/core/handle-message.ts';
+import { handleDrain, handleTimer } from '../../../src/relay/core/handle-session-event.ts';
 
 const SETUP_MS = 10_000;
 const idle = initialConnectionState({ setupTimeoutMs: SETUP_MS });
@@ -98,7 +100,8 @@ describe('handleClientText', () => {
     expect(step.actions).toEqual([
       {
         kind: 'start-session',
-        sdp,
+        // Without its candidates: see candidates.ts.
+        sdp: sdpWith([]),
         mode: 'extended',
         endsAt: 1000 + MEDIA_DURATION_MS.extended + SETUP_MS + END_MARGIN_MS,
       },
@@ -120,12 +123,11 @@ describe('handleClientText', () => {
     });
   });
 
-  it('forwards trickled candidates and end-of-candidates', () => {
+  it('counts trickled candidates but never hands one (nor end-of-candidates) to werift', () => {
     const steps = run([offer(), candidate(hostCandidate(1)), candidate(null)]);
-    expect(steps[1]?.actions).toEqual([
-      { kind: 'add-candidate', candidate: { candidate: hostCandidate(1), sdpMid: '0', sdpMLineIndex: 0 } },
-    ]);
-    expect(steps[2]?.actions).toEqual([{ kind: 'add-candidate', candidate: null }]);
+    expect(steps[1]).toEqual({ state: { ...steps[0]?.state, remoteCandidates: 1 }, actions: [] });
+    expect(steps[2]?.actions).toEqual([]);
+    expect(last(steps).state.remoteCandidates).toBe(1);
   });
 
   it('takes candidates as browsers serialise them (with usernameFragment), and the empty end-of-candidates', () => {
@@ -141,8 +143,11 @@ describe('handleClientText', () => {
       JSON.stringify({ type: 'candidate', candidate: browserJson }),
       JSON.stringify({ type: 'candidate', candidate: end }),
     ]);
-    expect(steps[1]?.actions).toEqual([{ kind: 'add-candidate', candidate: browserJson }]);
-    expect(steps[2]?.actions).toEqual([{ kind: 'add-candidate', candidate: end }]);
+    expect(steps.map((st) => st.actions)).toEqual([
+      [expect.objectContaining({ kind: 'start-session' })],
+      [],
+      [],
+    ]);
     expect(last(steps).state.remoteCandidates).toBe(1);
   });
 
@@ -181,7 +186,7 @@ describe('handleClientText', () => {
       ...Array.from({ length: MAX_CANDIDATES + 1 }, (_, i) => candidate(hostCandidate(i))),
     ];
     const steps = run(texts);
-    expect(steps[MAX_CANDIDATES]?.actions).toMatchObject([{ kind: 'add-candidate' }]);
+    expect(steps[MAX_CANDIDATES]?.actions).toEqual([]);
     expect(last(steps).actions).toEqual([
       { kind: 'send', message: { type: 'error', code: 'too-many-candidates', message: expect.any(String) } },
       { kind: 'end-session', reason: 'error' },
@@ -203,28 +208,57 @@ describe('handleClientText', () => {
     ]);
   });
 
-  it('keeps named (mDNS) candidates away from werift, but counts them', () => {
-    const mdns = 'candidate:1 1 udp 2122260223 0f1e2d3c-aaaa-bbbb-cccc-123456789abc.local 50000 typ host';
-    const start = handleClientText(idle, offer(sdpWith([`a=${hostCandidate(2)}`])), 0);
-    expect(start.state.withheldCandidate).toBe(false);
-    const trickled = handleClientText(start.state, candidate(mdns), 0);
-    expect(trickled).toEqual({
-      state: { ...start.state, remoteCandidates: 2, withheldCandidate: true },
-      actions: [],
-    });
-    // werift must keep waiting for the withheld candidate's peer-reflexive twin, so no end-of-candidates.
-    expect(handleClientText(trickled.state, candidate(null), 0).actions).toEqual([]);
+  it.each([
+    [
+      'a named (mDNS) candidate',
+      'candidate:1 1 udp 2122260223 0f1e2d3c-aaaa-bbbb-cccc-123456789abc.local 50000 typ host',
+    ],
+    ['loopback', 'candidate:2 1 udp 2122260223 127.0.0.1 50000 typ host'],
+    ['the metadata service', 'candidate:3 1 udp 2122260223 169.254.169.254 80 typ host'],
+    ['a private address', 'candidate:4 1 tcp 1518280447 10.0.0.1 443 typ host tcptype passive'],
+    ['an IPv4-mapped IPv6 address', 'candidate:5 1 udp 2122260223 ::ffff:127.0.0.1 50000 typ host'],
+  ])('never hands werift %s to send to, from the offer or trickled', (_name, c) => {
+    const start = handleClientText(idle, offer(sdpWith([`a=${c}`, 'a=end-of-candidates'])), 0);
+    expect(start.state.remoteCandidates).toBe(1);
+    expect(start.actions).toEqual([expect.objectContaining({ kind: 'start-session', sdp: sdpWith([]) })]);
+    expect(handleClientText(start.state, candidate(c), 0).actions).toEqual([]);
   });
 
-  it('drops named candidates and then end-of-candidates from the offer', () => {
-    const mdns = 'a=candidate:1 1 udp 2122260223 0f1e2d3c-aaaa-bbbb-cccc-123456789abc.local 50000 typ host';
-    const step = handleClientText(
-      idle,
-      offer(sdpWith([mdns, `a=${hostCandidate(2)}`, 'a=end-of-candidates'])),
-      0,
-    );
-    expect(step.state).toMatchObject({ remoteCandidates: 2, withheldCandidate: true });
-    expect(step.actions[0]).toMatchObject({ kind: 'start-session', sdp: sdpWith([`a=${hostCandidate(2)}`]) });
+  it('closes a connection that starts nothing by its idle deadline with 4000 idle, and not one that does', () => {
+    const fresh = initialConnectionState({ setupTimeoutMs: SETUP_MS, idleDeadline: 10_000 });
+    expect(nextDeadline(fresh)).toBe(10_000);
+    expect(handleTimer(fresh, 9_999).actions).toEqual([]);
+    expect(handleTimer(fresh, 10_000)).toEqual({
+      state: { ...fresh, phase: 'ended' },
+      actions: [
+        { kind: 'send', message: { type: 'error', code: 'idle', message: expect.any(String) } },
+        { kind: 'close', code: 4000, reason: 'idle' },
+      ],
+    });
+    // Pings keep nobody from being idle; an offer or a probe-start does.
+    const pinged = handleClientText(fresh, '{"type":"ping","seq":1,"t":1}', 5000).state;
+    expect(pinged.idleDeadline).toBe(10_000);
+    const probing = handleClientText(fresh, '{"type":"probe-start"}', 5000).state;
+    expect(probing.idleDeadline).toBeNull();
+    expect(nextDeadline(probing)).toBeNull();
+    expect(handleClientText(fresh, offer(), 5000).state.idleDeadline).toBeNull();
+  });
+
+  it('refuses offers and probe-starts with shutting-down (1001) while the relay drains', () => {
+    const drained = handleDrain(idle, 5000);
+    expect(drained).toEqual({ state: { ...idle, draining: true }, actions: [] });
+    for (const text of [offer(), '{"type":"probe-start"}']) {
+      expect(handleClientText(drained.state, text, 0).actions).toEqual([
+        { kind: 'send', message: { type: 'error', code: 'shutting-down', message: expect.any(String) } },
+        { kind: 'close', code: 1001, reason: 'shutting-down' },
+      ]);
+    }
+    // A running session is told how long it has left, and keeps running.
+    const running = handleClientText(idle, offer(), 0).state;
+    expect(handleDrain(running, 5000)).toEqual({
+      state: { ...running, draining: true },
+      actions: [{ kind: 'send', message: { type: 'draining', graceMs: 5000 } }],
+    });
   });
 
   it('still answers pings while a session runs', () => {

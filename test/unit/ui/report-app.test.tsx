@@ -8,6 +8,8 @@ import { parseRoute } from '../../../report/route.ts';
 import type { Confirmations } from '../../../src/checklist/evaluate.ts';
 import { type Report, ReportSchema } from '../../../src/protocol/report.ts';
 import type { RunState } from '../../../src/protocol/runtime-messages.ts';
+import type { SharedRecord } from '../../../src/share/shared-record.ts';
+import type { ShareOutcome } from '../../../src/share/upload.ts';
 import type { ExtensionActions, ReportActions } from '../../../src/ui/actions.ts';
 import { blockedPortsReport, report } from '../../fakes/report.ts';
 
@@ -36,6 +38,19 @@ function fakeActions(history: Report[], confirmations: Confirmations = {}) {
     }),
     copyText: vi.fn(async (_text: string) => undefined),
     download: vi.fn((_name: string, _content: string, _type: string) => undefined),
+    getShareSettings: async () => ({
+      relayUrl: 'https://relay.example:8443',
+      includeFullAddresses: false,
+      fullAddressesLocked: false,
+    }),
+    share: vi.fn(
+      async (_runId: string, _relayUrl: string, _body: string): Promise<ShareOutcome> => ({
+        ok: false,
+        message: 'not in this test',
+      }),
+    ),
+    getShared: async (): Promise<SharedRecord[]> => [],
+    subscribeShared: () => () => undefined,
   } satisfies ReportActions;
   return actions;
 }
@@ -119,6 +134,44 @@ describe('report page', () => {
       'verified',
     );
     expect(document.querySelector('[data-item-id="voip-encryption"] input')).toBeNull();
+  });
+
+  it('shares the shown run with support and shows the codes it was shared under', async () => {
+    const actions = fakeActions([latest, older]);
+    actions.share.mockResolvedValueOnce({
+      ok: false,
+      message: 'Could not reach the relay at relay.example:8443 (Failed to fetch).',
+    });
+    actions.getShared = async () => [
+      {
+        runId: 'run-2',
+        code: 'WXYZ2345',
+        url: 'https://relay.example:8443/console/r/WXYZ2345',
+        expiresAt: '2026-12-21T12:00:00.000Z',
+        sharedAt: '2026-11-21T12:01:00.000Z',
+        redaction: 'default',
+      },
+    ];
+    render(<ReportApp actions={actions} route={parseRoute('')} now={() => NOW} />);
+    await screen.findByRole('heading', { name: 'Blocked' });
+    await waitFor(() =>
+      expect(document.querySelector('[data-field="shared-before"]')?.textContent).toContain('WXYZ-2345'),
+    );
+    fireEvent.click(screen.getByRole('button', { name: 'Share with support' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Send to support' }));
+    await screen.findByRole('button', { name: 'Retry' });
+    expect(actions.share).toHaveBeenCalledWith(
+      'run-2',
+      'https://relay.example:8443',
+      expect.stringContaining('"runId": "run-2"'),
+    );
+    fireEvent.click(screen.getByRole('button', { name: 'Download' }));
+    const [name, content] = actions.download.mock.calls[0] ?? [];
+    expect(name).toBe('secure-voice-check-2026-11-21-blocked-for-support.json');
+    expect(JSON.parse(content ?? '').redaction).toBe('default');
+    // The report is still shown and still in the history.
+    expect(document.querySelector('.report-view')?.getAttribute('data-run-id')).toBe('run-2');
+    expect(document.querySelectorAll('.history li').length).toBe(2);
   });
 
   it('names the JSON file by day and verdict', () => {

@@ -1,0 +1,175 @@
+/**
+ * What one media session lets through to werift, without sockets: every datagram (and every ICE-TCP
+ * frame) that reaches the session's port is judged here first, and only what passes is handed on.
+ *
+ * werift on its own answers any STUN Binding Request, whatever its USERNAME and MESSAGE-INTEGRITY
+ * (RFC 8445 §7.3 says it must not), answers other STUN methods with an error larger than the request, and
+ * hands any other datagram to DTLS/SRTP whatever its source. So:
+ *
+ * - A Binding Request passes only if USERNAME starts with this session's ufrag and MESSAGE-INTEGRITY is made
+ *   with its password, which only the client that got the answer over WSS knows. Its source then counts as
+ *   authenticated: the one kind of address the relay ever sends to (answers, its own checks back, DTLS).
+ *   A request smaller than the largest answer werift could send is dropped, so no answer amplifies.
+ * - Everything else (STUN responses, DTLS, SRTP, SRTCP) passes only from an authenticated source.
+ * - Datagrams larger than a path MTU are dropped before anything parses them.
+ * - RTP whose header claims more CSRCs or header extension than the packet holds is dropped: werift parses
+ *   the header before it checks the SRTP tag, and walks a lying extension length (up to 256 KiB) with a
+ *   quadratic copy, which froze the process for over a minute on one 40-byte packet (found by
+ *   relay-fuzz.test.ts; the input is in test/fixtures/fuzz/).
+ * - Bytes that pass count against the session's bitrate cap; once over it, nothing more passes and the
+ *   shell ends the session.
+ */
+import { BitrateCap } from './bitrate-cap.ts';
+import {
+  ATTRIBUTE,
+  hasValidIntegrity,
+  MESSAGE_TYPE,
+  parseStun,
+  protectedAttributes,
+  type StunMessage,
+  usernameOf,
+} from './stun/stun-message.ts';
+
+/** Larger than any Ethernet-path datagram: audio RTP is ~100-200 bytes, browsers keep DTLS and SCTP under ~1200. */
+export const MAX_MEDIA_DATAGRAM_BYTES = 1500;
+
+/**
+ * The largest answer werift sends to an authenticated check: a 487 Role Conflict error (header 20,
+ * ERROR-CODE 20, MESSAGE-INTEGRITY 24, FINGERPRINT 8). A success answer is 64 bytes; a browser's check,
+ * with USERNAME, PRIORITY, ICE-CONTROLLING, MESSAGE-INTEGRITY and FINGERPRINT, is at least 84.
+ */
+export const MIN_CHECK_BYTES = 72;
+
+/** Sources one session authenticates at most: a browser checks from a handful of local candidates. */
+export const MAX_AUTHENTICATED_SOURCES = 16;
+
+export const DROP_REASONS = [
+  'oversized',
+  /** Not a Binding Request, and its source never sent one with this session's credentials. */
+  'unknown-source',
+  /** A STUN header whose lengths, attributes or FINGERPRINT do not add up. */
+  'stun-malformed',
+  /** An indication, or a request for a method other than Binding. */
+  'stun-not-binding',
+  /** No USERNAME or no MESSAGE-INTEGRITY. */
+  'stun-no-credentials',
+  /** USERNAME does not start with this session's ufrag (another session's, a guess, or stale). */
+  'stun-bad-ufrag',
+  'stun-bad-integrity',
+  /** Smaller than the answer would be. */
+  'stun-too-small',
+  'too-many-sources',
+  /** RTP whose CSRC count or header extension length runs past the end of the packet. */
+  'rtp-malformed',
+  /** The session is over its bitrate cap. */
+  'over-bitrate',
+] as const;
+export type DropReason = (typeof DROP_REASONS)[number];
+
+export type Verdict = { pass: true } | { pass: false; reason: DropReason };
+
+export interface SessionCredentials {
+  /** The relay's (local) ICE ufrag and password for this session, as in its answer. */
+  ufrag: string;
+  pwd: string;
+}
+
+export interface MediaGuardOptions {
+  maxBitsPerSecond: number;
+  maxDatagramBytes?: number;
+  maxSources?: number;
+}
+
+/** STUN class bits (RFC 5389 §6): C1 is 0x0100, C0 is 0x0010. */
+const CLASS_MASK = 0x0110;
+const CLASS_REQUEST = 0x0000;
+const CLASS_INDICATION = 0x0010;
+
+export class MediaGuard {
+  private readonly authenticated = new Set<string>();
+  private readonly bitrate: BitrateCap;
+  private readonly maxDatagramBytes: number;
+  private readonly maxSources: number;
+  private over = false;
+
+  constructor(opts: MediaGuardOptions) {
+    this.bitrate = new BitrateCap({ maxBitsPerSecond: opts.maxBitsPerSecond });
+    this.maxDatagramBytes = opts.maxDatagramBytes ?? MAX_MEDIA_DATAGRAM_BYTES;
+    this.maxSources = opts.maxSources ?? MAX_AUTHENTICATED_SOURCES;
+  }
+
+  /** Whether the session went over its bitrate cap (it stays over: the shell ends it). */
+  get overBitrate(): boolean {
+    return this.over;
+  }
+
+  /** Average inbound bits per second over the cap's window, as of the last datagram that passed. */
+  bitsPerSecond(): number {
+    return this.bitrate.bitsPerSecond();
+  }
+
+  /**
+   * Judges one datagram from `source` ("address:port" or any stable key for it). `credentials` is null
+   * while werift has none yet (then no request can be checked, and none passes).
+   */
+  inspect(data: Uint8Array, source: string, credentials: SessionCredentials | null, now: number): Verdict {
+    const drop = (reason: DropReason): Verdict => ({ pass: false, reason });
+    if (this.over) return drop('over-bitrate');
+    if (data.length > this.maxDatagramBytes) return drop('oversized');
+    const parsed = parseStun(data);
+    if (!parsed.ok && parsed.reason !== 'not-stun') return drop('stun-malformed');
+    if (parsed.ok) {
+      const { message } = parsed;
+      const cls = message.type & CLASS_MASK;
+      if (cls === CLASS_INDICATION) return drop('stun-not-binding');
+      if (cls === CLASS_REQUEST) {
+        if (message.type !== MESSAGE_TYPE.BINDING_REQUEST) return drop('stun-not-binding');
+        const reason = checkRequest(message, credentials);
+        if (reason) return drop(reason);
+        if (data.length < MIN_CHECK_BYTES) return drop('stun-too-small');
+        if (!this.authenticated.has(source)) {
+          if (this.authenticated.size >= this.maxSources) return drop('too-many-sources');
+          this.authenticated.add(source);
+        }
+        return this.count(data.length, now);
+      }
+      // A response: werift itself matches it to a transaction of its own and checks its integrity.
+    }
+    if (!this.authenticated.has(source)) return drop('unknown-source');
+    if (!rtpHeaderFits(data)) return drop('rtp-malformed');
+    return this.count(data.length, now);
+  }
+
+  private count(size: number, now: number): Verdict {
+    if (this.bitrate.add(size, now)) return { pass: true };
+    this.over = true;
+    return { pass: false, reason: 'over-bitrate' };
+  }
+}
+
+/**
+ * For a datagram werift will treat as SRTP (first byte 128-191, second byte outside werift's RTCP range
+ * 192-208): whether its fixed header, CSRCs and header extension fit inside it. Anything else passes.
+ */
+export function rtpHeaderFits(data: Uint8Array): boolean {
+  const first = data[0] ?? 0;
+  const second = data[1] ?? 0;
+  if (first < 128 || first > 191 || (second >= 192 && second <= 208)) return true;
+  const csrcEnd = 12 + 4 * (first & 0x0f);
+  if (data.length < csrcEnd) return false;
+  if ((first & 0x10) === 0) return true;
+  if (data.length < csrcEnd + 4) return false;
+  const extensionWords = ((data[csrcEnd + 2] ?? 0) << 8) | (data[csrcEnd + 3] ?? 0);
+  return csrcEnd + 4 + 4 * extensionWords <= data.length;
+}
+
+function checkRequest(message: StunMessage, credentials: SessionCredentials | null): DropReason | null {
+  const username = usernameOf(message);
+  const hasIntegrity = protectedAttributes(message).some((a) => a.type === ATTRIBUTE.MESSAGE_INTEGRITY);
+  if (username === null || !hasIntegrity) return 'stun-no-credentials';
+  const colon = username.indexOf(':');
+  // RFC 8445 §7.3: "<our ufrag>:<theirs>"; a username without the colon is not an ICE check.
+  if (!credentials || colon <= 0 || username.slice(0, colon) !== credentials.ufrag) return 'stun-bad-ufrag';
+  if (!hasValidIntegrity(message, credentials.pwd)) return 'stun-bad-integrity';
+  return null;
+}

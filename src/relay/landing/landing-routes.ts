@@ -1,0 +1,132 @@
+/**
+ * The landing page at `/` and its assets under `/web/` (the web check's bundle and stylesheets, built by
+ * scripts/build.ts into dist/relay/public/web). Assets are read once at start into memory and served by
+ * exact name only, so no request path ever reaches the file system.
+ */
+
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { extname, join } from 'node:path';
+import type { Mount } from '../http-routes.ts';
+import type { Logger } from '../logger.ts';
+import { type Headers, send, sendJson } from '../share/http.ts';
+import { type InstallLinks, landingPage } from './landing-page.ts';
+
+export interface LandingOptions {
+  /** Folder holding `web/` (dist/relay/public); null or missing: the page says the web check is unavailable. */
+  publicDir: string | null;
+  install: InstallLinks;
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+};
+
+interface Asset {
+  body: Buffer;
+  type: string;
+  etag: string;
+}
+
+/** Host header values we are willing to repeat in a header: a name or address and a port, nothing else. */
+const SAFE_HOST = /^[A-Za-z0-9.-]+(?::\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](?::\d{1,5})?$/;
+
+/**
+ * Scripts only from here and no inline ones, nothing from other sites; connections only back to this relay
+ * (HTTPS and its WSS, named explicitly for browsers that do not count wss: as 'self').
+ */
+export function landingCsp(host: string | undefined): string {
+  const wss = host && SAFE_HOST.test(host) ? ` wss://${host}` : '';
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    `connect-src 'self'${wss}`,
+    "img-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+const PAGE_HEADERS: Headers = {
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+function loadAssets(dir: string | null, log: Logger): Map<string, Asset> {
+  const assets = new Map<string, Asset>();
+  if (!dir) return assets;
+  const web = join(dir, 'web');
+  let names: string[];
+  try {
+    names = readdirSync(web);
+  } catch {
+    log.warn({ event: 'landing-web-check-missing', dir: web, hint: 'run "npm run build" to build it' });
+    return assets;
+  }
+  for (const name of names) {
+    const type = CONTENT_TYPES[extname(name)];
+    const file = join(web, name);
+    if (!type || !statSync(file).isFile()) continue;
+    const body = readFileSync(file);
+    const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`;
+    assets.set(`/web/${name}`, { body, type, etag });
+  }
+  return assets;
+}
+
+export function landingMounts(opts: LandingOptions, log: Logger): Mount[] {
+  const assets = loadAssets(opts.publicDir, log);
+  const webCheck = assets.has('/web/main.js');
+  const page = landingPage({ install: opts.install, webCheck });
+  const onlyGet = (req: IncomingMessage, res: ServerResponse): boolean => {
+    if (req.method === 'GET' || req.method === 'HEAD') return true;
+    sendJson(res, 405, { error: 'method-not-allowed' }, { Allow: 'GET, HEAD' });
+    return false;
+  };
+  return [
+    {
+      prefix: '/',
+      async handle(req, res, path) {
+        if (path !== '/') return sendJson(res, 404, { error: 'not-found' });
+        if (!onlyGet(req, res)) return;
+        send(res, 200, 'text/html; charset=utf-8', page, {
+          ...PAGE_HEADERS,
+          'Content-Security-Policy': landingCsp(req.headers.host),
+        });
+      },
+    },
+    {
+      prefix: '/web',
+      async handle(req, res, path) {
+        const asset = assets.get(path);
+        if (!asset) return sendJson(res, 404, { error: 'not-found' });
+        if (!onlyGet(req, res)) return;
+        if (req.headers['if-none-match'] === asset.etag) {
+          res.writeHead(304, { ETag: asset.etag, 'Cache-Control': 'no-cache' });
+          res.end();
+          return;
+        }
+        res.writeHead(200, {
+          'Content-Type': asset.type,
+          'Content-Length': asset.body.length,
+          // Revalidated on every load: a relay upgrade must not leave browsers on an old bundle.
+          'Cache-Control': 'no-cache',
+          ETag: asset.etag,
+          'X-Content-Type-Options': 'nosniff',
+          'Cross-Origin-Resource-Policy': 'same-origin',
+        });
+        res.end(req.method === 'HEAD' ? undefined : asset.body);
+      },
+    },
+  ];
+}

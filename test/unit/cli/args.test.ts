@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { parseCheckArgs, UsageError } from '../../../src/cli/args.ts';
+
+const RELAY = 'https://127.0.0.1:8443';
+
+describe('check arguments: sharing', () => {
+  it('does not share unless asked, and shares redacted by default', () => {
+    expect(parseCheckArgs([], RELAY).share).toBeNull();
+    expect(parseCheckArgs(['--share'], RELAY).share).toEqual({ includeFullAddresses: false });
+    expect(parseCheckArgs(['--share', '--share-full-addresses'], RELAY).share).toEqual({
+      includeFullAddresses: true,
+    });
+  });
+
+  it('refuses full addresses without --share', () => {
+    expect(() => parseCheckArgs(['--share-full-addresses'], RELAY)).toThrow(UsageError);
+    expect(() => parseCheckArgs(['--share-full-addresses'], RELAY)).toThrow(
+      '--share-full-addresses: only together with --share',
+    );
+  });
+});

@@ -1,0 +1,168 @@
+/** The landing page and its assets as the relay serves them, and the config keys for the install links. */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, request, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../src/relay/config.ts';
+import type { Mount } from '../../../src/relay/http-routes.ts';
+import { landingPage } from '../../../src/relay/landing/landing-page.ts';
+import { landingCsp, landingMounts } from '../../../src/relay/landing/landing-routes.ts';
+import { createLogger } from '../../../src/relay/logger.ts';
+
+interface Answer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** The mounts behind a plain HTTP server, dispatched by prefix the way http-routes.ts does. */
+type Call = (path: string, init?: { method?: string; headers?: Record<string, string> }) => Promise<Answer>;
+
+async function serve(mounts: Mount[]): Promise<{ server: Server; call: Call }> {
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const mount = mounts.find((m) => path === m.prefix || path.startsWith(`${m.prefix}/`));
+    if (mount) void mount.handle(req, res, path);
+    else {
+      res.writeHead(404);
+      res.end();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : 0;
+  return {
+    server,
+    // node:http, not fetch: the path goes out as written (no dot-segment clean-up) and Host can be set.
+    call: (path, init = {}) =>
+      new Promise((resolve, reject) => {
+        const req = request(
+          { host: '127.0.0.1', port, path, method: init.method ?? 'GET', headers: init.headers },
+          (res) => {
+            let body = '';
+            res.setEncoding('utf8');
+            res.on('data', (c) => {
+              body += c;
+            });
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      }),
+  };
+}
+
+describe('landing page', () => {
+  let dir: string;
+  let withWeb: Awaited<ReturnType<typeof serve>>;
+  let bare: Awaited<ReturnType<typeof serve>>;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'svc-landing-'));
+    await mkdir(join(dir, 'web'));
+    await writeFile(join(dir, 'web/main.js'), 'console.log("web check");');
+    await writeFile(join(dir, 'web/theme.css'), 'body{}');
+    await writeFile(join(dir, 'web/notes.txt'), 'not served: unknown type');
+    const log = createLogger('silent');
+    withWeb = await serve(
+      landingMounts(
+        {
+          publicDir: dir,
+          install: { chrome: 'https://chromewebstore.google.com/detail/x?a=1&b="2"', firefox: null },
+        },
+        log,
+      ),
+    );
+    bare = await serve(
+      landingMounts({ publicDir: join(dir, 'missing'), install: { chrome: null, firefox: null } }, log),
+    );
+  });
+  afterAll(async () => {
+    withWeb.server.close();
+    bare.server.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('serves the page with the web check, escaped install links and a strict CSP', async () => {
+    const r = await withWeb.call('/', { headers: { Host: 'relay.example:8443' } });
+    expect(r.status).toBe(200);
+    expect(r.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(r.headers['content-security-policy']).toBe(
+      "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self' wss://relay.example:8443; img-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    );
+    expect(r.headers['x-frame-options']).toBe('DENY');
+    expect(r.body).toContain('<script type="module" src="/web/main.js"></script>');
+    expect(r.body).not.toMatch(/<script>|<script type="module">|\son\w+=/);
+    expect(r.body).toContain('href="https://chromewebstore.google.com/detail/x?a=1&amp;b=&quot;2&quot;"');
+    expect(r.body).not.toContain('Install for Firefox');
+    expect(r.body).not.toContain('Ask your support contact');
+  });
+
+  it('says to ask support when no store link is configured, and that the web check is missing when unbuilt', async () => {
+    const r = await bare.call('/');
+    expect(r.body).toContain('Ask your support contact for the extension.');
+    expect(r.body).toContain('The web check is not available on this relay.');
+    expect(r.body).not.toContain('<script');
+  });
+
+  it('serves the assets by exact name with their content types, and nothing else', async () => {
+    const js = await withWeb.call('/web/main.js');
+    expect(js).toMatchObject({ status: 200, body: 'console.log("web check");' });
+    expect(js.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect(js.headers['x-content-type-options']).toBe('nosniff');
+    expect((await withWeb.call('/web/theme.css')).headers['content-type']).toBe('text/css; charset=utf-8');
+    const again = await withWeb.call('/web/main.js', {
+      headers: { 'If-None-Match': String(js.headers.etag) },
+    });
+    expect(again.status).toBe(304);
+    for (const path of [
+      '/web/notes.txt',
+      '/web/../package.json',
+      '/web/%2e%2e/package.json',
+      '/web//main.js',
+      '/web/',
+      '/web',
+      '/other',
+    ]) {
+      expect((await withWeb.call(path)).status, path).toBe(404);
+    }
+    expect((await withWeb.call('/', { method: 'POST' })).status).toBe(405);
+    expect((await withWeb.call('/web/main.js', { method: 'DELETE' })).status).toBe(405);
+    expect((await withWeb.call('/', { method: 'HEAD' })).status).toBe(200);
+  });
+
+  it('names the WSS origin in the CSP only for a plain Host header', () => {
+    expect(landingCsp('[::1]:8443')).toContain("connect-src 'self' wss://[::1]:8443;");
+    expect(landingCsp('evil.example; script-src *')).toContain("connect-src 'self';");
+    expect(landingCsp(undefined)).toContain("connect-src 'self';");
+  });
+
+  it('escapes configured links in the HTML', () => {
+    const page = landingPage({
+      install: { chrome: null, firefox: 'https://x.example/"><script>' },
+      webCheck: false,
+    });
+    expect(page).toContain('href="https://x.example/&quot;&gt;&lt;script&gt;"');
+  });
+});
+
+describe('relay config: landing page', () => {
+  it('reads the store links from flags or environment, https only', () => {
+    expect(loadConfig([], {})).toMatchObject({ extensionUrlChrome: null, extensionUrlFirefox: null });
+    expect(
+      loadConfig(['--extension-url-chrome', 'https://chromewebstore.google.com/detail/abc'], {
+        SVC_RELAY_EXTENSION_URL_FIREFOX: 'https://addons.mozilla.org/firefox/addon/svc/',
+      }),
+    ).toMatchObject({
+      extensionUrlChrome: 'https://chromewebstore.google.com/detail/abc',
+      extensionUrlFirefox: 'https://addons.mozilla.org/firefox/addon/svc/',
+    });
+    expect(() => loadConfig(['--extension-url-chrome', 'http://example.com'], {})).toThrow(
+      /^--extension-url-chrome: must be an https:\/\/ URL/,
+    );
+    expect(() => loadConfig([], { SVC_RELAY_EXTENSION_URL_FIREFOX: 'https://u:p@x.example' })).toThrow(
+      /^SVC_RELAY_EXTENSION_URL_FIREFOX: must be an https:\/\/ URL/,
+    );
+  });
+});

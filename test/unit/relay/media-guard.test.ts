@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import { classes, Message, methods } from 'werift';
+import {
+  MAX_MEDIA_DATAGRAM_BYTES,
+  MediaGuard,
+  MIN_CHECK_BYTES,
+  rtpHeaderFits,
+} from '../../../src/relay/core/media-guard.ts';
+import { iceCheck, RELAY_PWD, RELAY_UFRAG } from './stun-requests.ts';
+
+const creds = { ufrag: RELAY_UFRAG, pwd: RELAY_PWD };
+const BROWSER = '192.0.2.7:50000';
+const STRANGER = '198.51.100.9:40000';
+/** A DTLS 1.2 record header (handshake), then some bytes. */
+const dtls = Buffer.concat([Buffer.from([22, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0, 0, 1, 0, 4]), Buffer.alloc(4)]);
+const rtp = Buffer.concat([Buffer.from([0x80, 111, 0, 1, 0, 0, 0, 0, 0, 0, 0x10, 0x92]), Buffer.alloc(80)]);
+const guard = () => new MediaGuard({ maxBitsPerSecond: 256_000 });
+
+describe('MediaGuard', () => {
+  it('passes a check with this session’s credentials, then that source’s DTLS and RTP, and nobody else’s', () => {
+    const g = guard();
+    expect(g.inspect(dtls, BROWSER, creds, 0)).toEqual({ pass: false, reason: 'unknown-source' });
+    expect(g.inspect(iceCheck(), BROWSER, creds, 0)).toEqual({ pass: true });
+    expect(g.inspect(dtls, BROWSER, creds, 1)).toEqual({ pass: true });
+    expect(g.inspect(rtp, BROWSER, creds, 2)).toEqual({ pass: true });
+    // The same address from another port has proved nothing.
+    expect(g.inspect(rtp, '192.0.2.7:50001', creds, 3)).toEqual({ pass: false, reason: 'unknown-source' });
+    expect(g.inspect(dtls, STRANGER, creds, 3)).toEqual({ pass: false, reason: 'unknown-source' });
+  });
+
+  it.each([
+    ['no USERNAME', iceCheck({ username: null }), 'stun-no-credentials'],
+    ['no MESSAGE-INTEGRITY', iceCheck({ password: null }), 'stun-no-credentials'],
+    ['another ufrag', iceCheck({ username: 'Someone1:BrUf' }), 'stun-bad-ufrag'],
+    ['our ufrag without the colon', iceCheck({ username: RELAY_UFRAG }), 'stun-bad-ufrag'],
+    ['the wrong password', iceCheck({ password: 'WrongPasswordWrongPass12' }), 'stun-bad-integrity'],
+    ['another method', iceCheck({ method: 0x003 }), 'stun-not-binding'],
+    ['an indication', iceCheck({ messageClass: classes.INDICATION }), 'stun-not-binding'],
+  ])('drops a Binding Request with %s (%s), and its source stays unknown', (_name, bytes, reason) => {
+    const g = guard();
+    expect(g.inspect(bytes, STRANGER, creds, 0)).toEqual({ pass: false, reason });
+    expect(g.inspect(dtls, STRANGER, creds, 0)).toEqual({ pass: false, reason: 'unknown-source' });
+  });
+
+  it('checks nothing and passes nothing before werift has credentials', () => {
+    expect(guard().inspect(iceCheck(), BROWSER, null, 0)).toEqual({ pass: false, reason: 'stun-bad-ufrag' });
+  });
+
+  it('drops malformed STUN and truncated checks', () => {
+    const check = iceCheck();
+    const truncated = check.subarray(0, check.length - 8);
+    expect(guard().inspect(truncated, BROWSER, creds, 0)).toEqual({ pass: false, reason: 'stun-malformed' });
+    const badFingerprint = Buffer.from(check);
+    badFingerprint[badFingerprint.length - 1] = (badFingerprint.at(-1) as number) ^ 1;
+    expect(guard().inspect(badFingerprint, BROWSER, creds, 0)).toEqual({
+      pass: false,
+      reason: 'stun-malformed',
+    });
+  });
+
+  it('drops an authenticated check smaller than an answer could be (no amplification)', () => {
+    // USERNAME and MESSAGE-INTEGRITY only: 20 + 20 + 24 = 64 bytes.
+    const m = new Message(methods.BINDING, classes.REQUEST);
+    m.setAttribute('USERNAME', `${RELAY_UFRAG}:Br`);
+    m.addMessageIntegrity(Buffer.from(RELAY_PWD, 'utf8'));
+    expect(m.bytes.length).toBeLessThan(MIN_CHECK_BYTES);
+    expect(guard().inspect(m.bytes, BROWSER, creds, 0)).toEqual({ pass: false, reason: 'stun-too-small' });
+    expect(iceCheck().length).toBeGreaterThanOrEqual(MIN_CHECK_BYTES);
+  });
+
+  it('drops datagrams larger than a path MTU before parsing them', () => {
+    const g = guard();
+    g.inspect(iceCheck(), BROWSER, creds, 0);
+    expect(g.inspect(Buffer.alloc(MAX_MEDIA_DATAGRAM_BYTES + 1, 0x80), BROWSER, creds, 1)).toEqual({
+      pass: false,
+      reason: 'oversized',
+    });
+  });
+
+  it('authenticates at most a handful of sources', () => {
+    const g = new MediaGuard({ maxBitsPerSecond: 256_000, maxSources: 2 });
+    expect(g.inspect(iceCheck(), 'a:1', creds, 0).pass).toBe(true);
+    expect(g.inspect(iceCheck(), 'a:2', creds, 0).pass).toBe(true);
+    expect(g.inspect(iceCheck(), 'a:3', creds, 0)).toEqual({ pass: false, reason: 'too-many-sources' });
+    expect(g.inspect(iceCheck(), 'a:1', creds, 0).pass).toBe(true);
+  });
+
+  it('stops passing anything once the session goes over its bitrate, and stays over', () => {
+    const g = guard();
+    g.inspect(iceCheck(), BROWSER, creds, 0);
+    let t = 0;
+    let verdict = g.inspect(rtp, BROWSER, creds, t);
+    while (verdict.pass && t < 2000) verdict = g.inspect(Buffer.alloc(1400, 0x80), BROWSER, creds, ++t);
+    expect(verdict).toEqual({ pass: false, reason: 'over-bitrate' });
+    expect(g.overBitrate).toBe(true);
+    expect(g.inspect(iceCheck(), BROWSER, creds, 60_000)).toEqual({ pass: false, reason: 'over-bitrate' });
+  });
+});
+
+describe('rtpHeaderFits', () => {
+  const header = (first: number, second = 111) =>
+    Buffer.from([first, second, 0, 1, 0, 0, 0, 0, 0, 0, 0x10, 0x92]);
+  it.each([
+    ['a plain header', Buffer.concat([header(0x80), Buffer.alloc(80)]), true],
+    ['15 CSRCs in a short packet', Buffer.concat([header(0x8f), Buffer.alloc(20)]), false],
+    ['15 CSRCs that fit', Buffer.concat([header(0x8f), Buffer.alloc(60)]), true],
+    ['an extension header cut off', Buffer.concat([header(0x90), Buffer.from([0xbe, 0xde])]), false],
+    [
+      'an extension longer than the packet',
+      Buffer.concat([header(0x90), Buffer.from([0xbe, 0xde, 0xdd, 0x43]), Buffer.alloc(100)]),
+      false,
+    ],
+    [
+      'an extension that fits',
+      Buffer.concat([header(0x90), Buffer.from([0xbe, 0xde, 0, 2]), Buffer.alloc(8)]),
+      true,
+    ],
+    ['RTCP (werift’s range)', Buffer.concat([header(0x8f, 200), Buffer.alloc(2)]), true],
+    ['not RTP at all', Buffer.from([22, 0xfe, 0xfd]), true],
+  ])('%s: %s', (_name, bytes, fits) => {
+    expect(rtpHeaderFits(bytes)).toBe(fits);
+  });
+
+  it('keeps the fuzz-found werift freeze (a 0xdd43-word extension) away from an authenticated session', () => {
+    const g = guard();
+    g.inspect(iceCheck(), BROWSER, creds, 0);
+    const crash = Buffer.from(
+      '94d8b90a07b156b0759fee4ed5f010c0fe17b360b59c03d7cda2d4d8bededd4324761cc0360346c21ed0213fef18075c64a06cd6ba29bbab25c68a3afd1b4e54ae7249bc334e9bdf5ce0f134595b91c653966137f09fa4f006a56cbf5680a1f29c064d088d19a62c0dfae2cc2eb4c3011785735faafb514124353ed89fccb9e083e7f26ba054b2129793119f3e0a6d',
+      'hex',
+    );
+    expect(g.inspect(crash, BROWSER, creds, 1)).toEqual({ pass: false, reason: 'rtp-malformed' });
+  });
+});
