@@ -1,6 +1,7 @@
 import type { ComponentChildren, RefObject } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { type Confirmations, evaluateChecklist } from '../src/checklist/evaluate.ts';
+import { t } from '../src/platform/i18n.ts';
 import type { Report } from '../src/protocol/report.ts';
 import type { RunState } from '../src/protocol/runtime-messages.ts';
 import { portMatrixOf } from '../src/report-text/port-rows.ts';
@@ -8,6 +9,7 @@ import { renderText } from '../src/report-text/render-text.ts';
 import { shareFileName } from '../src/share/prepare-share.ts';
 import type { SharedRecord } from '../src/share/shared-record.ts';
 import type { ReportActions } from '../src/ui/actions.ts';
+import { localDateTime, messageLocale } from '../src/ui/check-text.ts';
 import { CheckRow } from '../src/ui/components/check-row.tsx';
 import { ChecklistView } from '../src/ui/components/checklist-view.tsx';
 import { HistoryList } from '../src/ui/components/history-list.tsx';
@@ -41,7 +43,7 @@ function Section({ id, title, children }: { id: string; title: string; children:
   );
 }
 
-const NotMeasured = () => <p class="hint">Not measured in this check.</p>;
+const NotMeasured = () => <p class="hint">{t('report_not_measured')}</p>;
 
 export interface ReportAppProps {
   actions: ReportActions;
@@ -64,6 +66,12 @@ export function ReportApp({ actions, route, now = Date.now, repeatDays }: Report
   const [problem, setProblem] = useState<string | null>(null);
   const reportTop = useRef<HTMLDivElement>(null);
   const checklistTitle = useRef<HTMLHeadingElement>(null);
+
+  useEffect(() => {
+    // The page speaks the messages' language: its language tag and tab title follow them.
+    document.documentElement.lang = messageLocale();
+    document.title = t('report_title');
+  }, []);
 
   useEffect(() => {
     const fail = (e: unknown) => setProblem(errorText(e));
@@ -116,38 +124,39 @@ export function ReportApp({ actions, route, now = Date.now, repeatDays }: Report
   if (!loaded) {
     return (
       <main class="report-page">
-        <h1>Secure Voice Check report</h1>
+        <h1>{t('report_title')}</h1>
         <p class="status" role="status">
-          Loading…
+          {t('common_loading')}
         </p>
       </main>
     );
   }
 
   const checklist = evaluateChecklist(latest, confirmations, now(), repeatDays);
-  const copy = (text: string, what: string) =>
+  /** `copiedKey`: the message saying what was copied. */
+  const copy = (text: string, copiedKey: string) =>
     actions.copyText(text).then(
-      () => setMessage(`Copied ${what} to the clipboard.`),
-      (e: unknown) => setMessage(`Could not copy: ${errorText(e)}`),
+      () => setMessage(t(copiedKey)),
+      (e: unknown) => setMessage(t('report_copy_failed', errorText(e))),
     );
   const save = (name: string, content: string) => {
     try {
       actions.download(name, content, 'application/json');
-      setMessage(`Downloading ${name}.`);
+      setMessage(t('report_downloading', name));
     } catch (e) {
-      setMessage(`Could not download: ${errorText(e)}`);
+      setMessage(t('report_download_failed', errorText(e)));
     }
   };
   const download = (r: Report) => save(reportFileName(r), JSON.stringify(r, null, 2));
   const toggle = (itemId: string, done: boolean) =>
     actions
       .setConfirmation(itemId, done ? new Date(now()).toISOString() : null)
-      .then(setConfirmations, (e: unknown) => setProblem(`Not saved: ${errorText(e)}`));
+      .then(setConfirmations, (e: unknown) => setProblem(t('report_not_saved', errorText(e))));
 
   return (
     <main class="report-page">
       <header class="page-header">
-        <h1>Secure Voice Check report</h1>
+        <h1>{t('report_title')}</h1>
         <p class="status" role="status">
           {message}
         </p>
@@ -159,22 +168,16 @@ export function ReportApp({ actions, route, now = Date.now, repeatDays }: Report
       </header>
       <div class="report-layout">
         <div class="report-main">
-          {route.runId && !requested ? (
-            <p class="notice">
-              That check is no longer in the history (only the last 20 are kept). Showing the latest one.
-            </p>
-          ) : null}
-          {state.status === 'running' ? (
-            <p class="notice">A check is running; this page shows its result when it finishes.</p>
-          ) : null}
+          {route.runId && !requested ? <p class="notice">{t('report_run_gone')}</p> : null}
+          {state.status === 'running' ? <p class="notice">{t('report_running')}</p> : null}
           {report ? (
             <ReportView
               report={report}
               older={older}
               now={now()}
               topRef={reportTop}
-              onCopyText={() => copy(renderText(report), 'the report as text')}
-              onCopyRemediation={(text) => copy(text, 'the remediation list')}
+              onCopyText={() => copy(renderText(report), 'report_copied_text')}
+              onCopyRemediation={(text) => copy(text, 'report_copied_remediation')}
               onDownload={() => download(report)}
               share={
                 <SharePanel
@@ -190,25 +193,23 @@ export function ReportApp({ actions, route, now = Date.now, repeatDays }: Report
             />
           ) : (
             <div ref={reportTop} tabIndex={-1} class="focus-target">
-              <p class="notice">
-                No check has run yet. Click the Secure Voice Check button in the toolbar to run one.
-              </p>
+              <p class="notice">{t('report_no_check')}</p>
             </div>
           )}
           <section class="report-section" id="checklist" aria-labelledby="checklist-title">
             <h2 id="checklist-title" ref={checklistTitle} tabIndex={-1}>
-              Security checklist
+              {t('report_checklist_heading')}
             </h2>
             <p class="checklist-count" data-field="checklist-count">
-              {checklist.done} of {checklist.total} done. Measured items follow the latest check.
+              {t('report_checklist_count', checklist.done, checklist.total)}
             </p>
             <ChecklistView items={checklist.items} confirmations={confirmations} onToggle={toggle} />
           </section>
         </div>
         <aside class="report-aside" aria-labelledby="history-title">
-          <h2 id="history-title">History</h2>
+          <h2 id="history-title">{t('report_history_heading')}</h2>
           <p class="hint">
-            The last {history.length === 1 ? 'run' : `${history.length} runs`}, newest first.
+            {history.length === 1 ? t('report_history_one') : t('report_history_many', history.length)}
           </p>
           <HistoryList history={history} currentRunId={report?.runId ?? null} />
         </aside>
@@ -239,37 +240,37 @@ function ReportView({
 }) {
   const matrix = portMatrixOf(report);
   return (
-    <article class="report-view" data-run-id={report.runId} aria-label="Check result">
+    <article class="report-view" data-run-id={report.runId} aria-label={t('report_result_label')}>
       <div ref={topRef} tabIndex={-1} class="focus-target">
         {older ? (
           <p class="notice">
-            This is an earlier check. <a href="#latest">Show the latest check</a>
+            {t('report_earlier_check')} <a href="#latest">{t('report_show_latest')}</a>
           </p>
         ) : null}
         <VerdictBanner report={report} now={now} />
       </div>
       <dl class="figures report-meta">
-        <dt>Finished</dt>
-        <dd>{new Date(report.finishedAt).toLocaleString()}</dd>
-        <dt>Relay</dt>
+        <dt>{t('report_finished')}</dt>
+        <dd>{localDateTime(report.finishedAt)}</dd>
+        <dt>{t('report_relay')}</dt>
         <dd>{report.relayUrl}</dd>
-        <dt>Browser</dt>
+        <dt>{t('report_browser')}</dt>
         <dd>{report.browser}</dd>
-        <dt>Extension</dt>
+        <dt>{t('report_extension')}</dt>
         <dd>{report.extensionVersion}</dd>
-        <dt>Run id</dt>
+        <dt>{t('report_run_id')}</dt>
         <dd>{report.runId}</dd>
       </dl>
       <p class="report-actions">
         <button type="button" onClick={onCopyText}>
-          Copy as text
+          {t('report_copy_text')}
         </button>{' '}
         <button type="button" onClick={onDownload}>
-          Download JSON
+          {t('report_download_json')}
         </button>
       </p>
       {share}
-      <Section id="checks" title="Checks">
+      <Section id="checks" title={t('report_section_checks')}>
         <ul class="checks">
           {report.checks.map((c) => (
             <CheckRow
@@ -280,16 +281,16 @@ function ReportView({
           ))}
         </ul>
       </Section>
-      <Section id="ports" title="Firewall ports">
+      <Section id="ports" title={t('report_section_ports')}>
         {matrix ? <PortMatrixTable view={matrix} onCopyRemediation={onCopyRemediation} /> : <NotMeasured />}
       </Section>
-      <Section id="media" title="Secure media">
+      <Section id="media" title={t('report_section_media')}>
         {report.media ? <MediaDetails media={report.media} /> : <NotMeasured />}
       </Section>
-      <Section id="nat" title="NAT">
+      <Section id="nat" title={t('report_section_nat')}>
         {report.nat ? <NatDetails nat={report.nat} /> : <NotMeasured />}
       </Section>
-      <Section id="tls" title="TLS">
+      <Section id="tls" title={t('report_section_tls')}>
         <TlsDetails tls={report.tls} />
       </Section>
     </article>

@@ -1,9 +1,12 @@
+import { type ComponentChildren, Fragment } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { t } from '../../platform/i18n.ts';
 import type { Report } from '../../protocol/report.ts';
 import { formatCode, type UploadResponse } from '../../protocol/share.ts';
 import { prepareShare } from '../../share/prepare-share.ts';
 import type { SharedRecord, ShareSettings } from '../../share/shared-record.ts';
 import type { ShareOutcome } from '../../share/upload.ts';
+import { localDateTime } from '../check-text.ts';
 
 export interface SharePanelProps {
   report: Report;
@@ -18,9 +21,6 @@ export interface SharePanelProps {
   shared?: readonly SharedRecord[];
 }
 
-const KEPT =
-  'Nothing was lost: the report is still on this computer. Retry, or download it and send the file to support.';
-
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 function hostOf(url: string): string {
@@ -31,10 +31,19 @@ function hostOf(url: string): string {
   }
 }
 
-const day = (iso: string) => {
-  const t = Date.parse(iso);
-  return Number.isNaN(t) ? iso : new Date(t).toLocaleString();
-};
+const day = (iso: string) => (Number.isNaN(Date.parse(iso)) ? iso : localDateTime(iso));
+
+/** Stand in for the $n values while a message is looked up (private-use characters). */
+const SLOTS = ['\uE000', '\uE001', '\uE002'];
+
+/** The message for `key` with its $1, $2, … as the given nodes (markup, not text), in the translation's order. */
+function fill(key: string, ...values: ComponentChildren[]): ComponentChildren {
+  const pieces = t(key, ...SLOTS.slice(0, values.length)).split(/([\uE000-\uE002])/);
+  return pieces.map((piece, i) => {
+    const n = SLOTS.indexOf(piece);
+    return <Fragment key={i}>{n >= 0 ? values[n] : piece}</Fragment>;
+  });
+}
 
 /**
  * "Share with support": the user sees exactly the JSON that will be uploaded (redacted unless they tick
@@ -67,7 +76,7 @@ export function SharePanel({ report, loadSettings, send, download, copyText, sha
       setSettings(s);
       return s;
     } catch (e) {
-      setFailure(`Could not read the settings: ${errorText(e)}. ${KEPT}`);
+      setFailure(`${t('share_settings_failed', errorText(e))} ${t('share_kept')}`);
       return null;
     }
   };
@@ -91,64 +100,64 @@ export function SharePanel({ report, loadSettings, send, download, copyText, sha
     const outcome = await send(s.relayUrl, body);
     setSending(false);
     if (outcome.ok) setResult(outcome.response);
-    else setFailure(`${outcome.message} ${KEPT}`);
+    else setFailure(`${outcome.message} ${t('share_kept')}`);
   };
 
-  const copy = (text: string, what: string) =>
+  /** `copiedKey`: the message saying what was copied. */
+  const copy = (text: string, copiedKey: string) =>
     copyText(text).then(
-      () => setNote(`Copied the ${what}.`),
-      (e: unknown) => setNote(`Could not copy: ${errorText(e)}`),
+      () => setNote(t(copiedKey)),
+      (e: unknown) => setNote(t('share_copy_failed', errorText(e))),
     );
 
   const locked = settings?.fullAddressesLocked ?? false;
   return (
     <section class="report-section share" id="share" aria-labelledby="share-title">
-      <h2 id="share-title">Share with support</h2>
+      <h2 id="share-title">{t('share_title')}</h2>
       {shared.length > 0 ? (
         <ul class="shared-before" data-field="shared-before">
           {shared.map((r) => (
             <li key={r.code}>
-              Shared on {day(r.sharedAt)} as <span class="code">{formatCode(r.code)}</span> (support can open
-              it until {day(r.expiresAt)})
+              {fill(
+                'share_shared_before',
+                day(r.sharedAt),
+                <span class="code">{formatCode(r.code)}</span>,
+                day(r.expiresAt),
+              )}
             </li>
           ))}
         </ul>
       ) : null}
       {!open ? (
         <>
-          <p class="hint">
-            Sends this report to the relay so your support contact can look it up by a short code. You see
-            exactly what is sent before anything leaves this computer.
-          </p>
+          <p class="hint">{t('share_intro')}</p>
           <p>
             <button type="button" onClick={openPanel}>
-              Share with support
+              {t('share_open')}
             </button>
           </p>
         </>
       ) : result ? (
         <div class="share-result" ref={resultRef} tabIndex={-1} data-field="share-result">
-          <p>Shared. Read this code to your support contact:</p>
+          <p>{t('share_done')}</p>
           <p class="share-code" data-field="share-code">
             {formatCode(result.code)}
           </p>
           <p>
-            Link for support:{' '}
+            {t('share_link_label')}{' '}
             <span class="share-link" data-field="share-link">
               {result.url}
             </span>
           </p>
           <p>
-            <button type="button" onClick={() => copy(formatCode(result.code), 'code')}>
-              Copy code
+            <button type="button" onClick={() => copy(formatCode(result.code), 'share_copied_code')}>
+              {t('share_copy_code')}
             </button>{' '}
-            <button type="button" onClick={() => copy(result.url, 'link')}>
-              Copy link
+            <button type="button" onClick={() => copy(result.url, 'share_copied_link')}>
+              {t('share_copy_link')}
             </button>
           </p>
-          <p class="hint">
-            Support can open it until {day(result.expiresAt)}; after that the relay deletes it.
-          </p>
+          <p class="hint">{t('share_expires', day(result.expiresAt))}</p>
           <p class="status" role="status">
             {note}
           </p>
@@ -156,8 +165,11 @@ export function SharePanel({ report, loadSettings, send, download, copyText, sha
       ) : (
         <div class="share-form">
           <p>
-            Exactly this will be sent to <strong>{settings ? hostOf(settings.relayUrl) : 'the relay'}</strong>
-            . Nothing leaves this computer until you click “Send to support”.
+            {fill(
+              'share_sent_to',
+              <strong>{settings ? hostOf(settings.relayUrl) : t('share_the_relay')}</strong>,
+              t('share_send'),
+            )}
           </p>
           <p>
             <label>
@@ -168,19 +180,17 @@ export function SharePanel({ report, loadSettings, send, download, copyText, sha
                 aria-describedby="share-full-hint"
                 onChange={(e) => setFull((e.currentTarget as HTMLInputElement).checked)}
               />{' '}
-              Include full IP addresses
+              {t('share_full')}
             </label>
           </p>
           <p class="hint" id="share-full-hint">
-            {full
-              ? 'Support will see every address as this computer measured it.'
-              : 'Private addresses are removed and public ones shortened (203.0.113.x); the relay’s own address stays.'}
-            {locked ? ' Your administrator set this.' : ''}
+            {full ? t('share_full_on') : t('share_full_off')}
+            {locked ? ` ${t('share_locked')}` : ''}
           </p>
           <section
             class="share-preview"
             ref={previewRef}
-            aria-label="What will be sent"
+            aria-label={t('share_preview_label')}
             // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard to be read (WCAG 2.1.1).
             tabIndex={0}
           >
@@ -193,20 +203,20 @@ export function SharePanel({ report, loadSettings, send, download, copyText, sha
               </p>
               <p>
                 <button type="button" disabled={sending} onClick={() => submit(true)}>
-                  {sending ? 'Sending…' : 'Retry'}
+                  {sending ? t('share_sending') : t('share_retry')}
                 </button>{' '}
                 <button type="button" onClick={() => download(body)}>
-                  Download
+                  {t('share_download')}
                 </button>
               </p>
             </div>
           ) : (
             <p>
               <button type="button" disabled={sending || settings === null} onClick={() => submit(false)}>
-                {sending ? 'Sending…' : 'Send to support'}
+                {sending ? t('share_sending') : t('share_send')}
               </button>{' '}
               <button type="button" disabled={sending} onClick={() => setOpen(false)}>
-                Cancel
+                {t('share_cancel')}
               </button>
             </p>
           )}
