@@ -244,6 +244,7 @@ const notable = relay.logs.filter((line) => {
     return line.trim() !== '';
   }
 });
-if (notable.length) console.log(`\nRelay log, warnings and failed sessions:\n${notable.slice(0, 40).join('\n')}`);
+if (notable.length)
+  console.log(`\nRelay log, warnings and failed sessions:\n${notable.slice(0, 40).join('\n')}`);
 // A closed werift client peer keeps one UDP socket open (see BENCHMARKS.md), which would keep this alive.
 process.exit(problems.length ? 1 : 0);

@@ -360,7 +360,7 @@ function sessionLimits(
   return {
     maxSessionsPerAddress: value('maxSessionsPerAddress', 1, 10_000),
     sessionStartsPerMinute: value('sessionStartsPerMinute', 1, 100_000),
-    // A browser's audio with the extension's data channel probes is ~100-150 kbit/s with every header.
+    // Chromium's audio with the extension's data channel probes measured ~95 kbit/s with every header.
     maxSessionKbps: value('maxSessionKbps', 128, 1_000_000),
     wsHeartbeatMs: value('wsHeartbeatMs', 1000, 600_000),
     wsIdleTimeoutMs: value('wsIdleTimeoutMs', 1000, 600_000),

@@ -143,6 +143,12 @@ export function createRelay(opts: RelayOptions): Relay {
       socket.end('HTTP/1.1 503 Service Unavailable\r\nRetry-After: 5\r\nConnection: close\r\n\r\n');
       return;
     }
+    // A flood of connections from one address gets 429 before any WebSocket state exists for it.
+    if (!relayWss.admitConnection(socket)) {
+      metrics.wsRejected.inc({ reason: 'address-connections' });
+      socket.end('HTTP/1.1 429 Too Many Requests\r\nRetry-After: 10\r\nConnection: close\r\n\r\n');
+      return;
+    }
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
 

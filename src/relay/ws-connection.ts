@@ -316,6 +316,8 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): Connection
   // never sends a close; without this its connection, and its session, would linger until TCP gives up.
   let answeredPing = true;
   const heartbeat = setInterval(() => {
+    // Closing already: ws's own close timeout takes care of a peer that never finishes the handshake.
+    if (ws.readyState !== WebSocketClass.OPEN) return;
     if (!answeredPing) {
       metrics.wsRejected.inc({ reason: 'heartbeat' });
       deps.log.info({ event: 'ws-heartbeat-timeout' });

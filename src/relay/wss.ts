@@ -5,6 +5,7 @@
  * the server.
  */
 import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer, type ServerOptions as WsServerOptions } from 'ws';
 import { MAX_WS_MESSAGE_BYTES, type ServerMessage } from '../protocol/relay-messages.ts';
 import { AddressLimits } from './core/address-limits.ts';
@@ -50,8 +51,19 @@ export const WS_MAX_BUFFERED_CHUNKS = 64;
 /** How long a closing handshake may take before ws drops the socket (default 30 s): shutdown waits on it. */
 const WS_CLOSE_TIMEOUT_MS = 5000;
 
+/**
+ * WebSocket connections one client address may hold at once, per session it may hold: a browser uses one
+ * for the WSS check, one for media and one for the port probes, and several people behind one NAT multiply that.
+ */
+export const CONNECTIONS_PER_SESSION = 4;
+
 export interface RelayWss {
   wss: WebSocketServer;
+  /**
+   * Whether this upgrade's client address may open one more WebSocket (sessionsPerAddress ×
+   * CONNECTIONS_PER_SESSION); if so, it is counted until its socket closes.
+   */
+  admitConnection(socket: Duplex & { remoteAddress?: string }): boolean;
   sessions(): { active: number; max: number };
   connections(): number;
   /** No new sessions; running ones are told they have graceMs left. */
@@ -85,6 +97,9 @@ export function createWss(opts: {
     startsPerMinute: opts.limits.sessionStartsPerMinute,
   });
   const connections = new Set<ConnectionHandle>();
+  /** Client key → sockets upgrading or upgraded to a WebSocket. */
+  const perAddress = new Map<string, number>();
+  const maxPerAddress = opts.limits.sessionsPerAddress * CONNECTIONS_PER_SESSION;
   let open = 0;
   let drainingGraceMs: number | null = null;
   let nextId = 1;
@@ -117,6 +132,19 @@ export function createWss(opts: {
   });
   return {
     wss,
+    admitConnection(socket) {
+      const key = clientKey(socket.remoteAddress);
+      const held = perAddress.get(key) ?? 0;
+      if (held >= maxPerAddress) return false;
+      perAddress.set(key, held + 1);
+      // The socket, not the WebSocket: a failed handshake never becomes one, but its socket still closes.
+      socket.once('close', () => {
+        const n = (perAddress.get(key) ?? 1) - 1;
+        if (n > 0) perAddress.set(key, n);
+        else perAddress.delete(key);
+      });
+      return true;
+    },
     sessions: () => ({ active: pool.inUse, max: pool.limit }),
     connections: () => open,
     drain(graceMs) {

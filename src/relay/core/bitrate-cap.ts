@@ -1,6 +1,6 @@
 /**
- * A media session's inbound bitrate, averaged over a sliding window, against a cap. Audio with the
- * extension's data channel probes is about 100 kbit/s including every header; a cap a few times that stops
+ * A media session's inbound bitrate, averaged over a sliding window, against a cap. Chromium's audio with
+ * the extension's data channel probes measured ~95 kbit/s including every header; a cap a few times that stops
  * a client from using the relay's echo to load its uplink (or the relay's CPU) with video-sized floods.
  * The window is cut into buckets, so it slides in steps of windowMs / buckets without keeping a timestamp
  * per packet. Pure bookkeeping with the clock passed in.

@@ -91,6 +91,8 @@ export class MediaGuard {
   private readonly maxDatagramBytes: number;
   private readonly maxSources: number;
   private over = false;
+  /** Bytes that passed, over the whole session (for the log line at its end). */
+  passedBytes = 0;
 
   constructor(opts: MediaGuardOptions) {
     this.bitrate = new BitrateCap({ maxBitsPerSecond: opts.maxBitsPerSecond });
@@ -141,7 +143,10 @@ export class MediaGuard {
   }
 
   private count(size: number, now: number): Verdict {
-    if (this.bitrate.add(size, now)) return { pass: true };
+    if (this.bitrate.add(size, now)) {
+      this.passedBytes += size;
+      return { pass: true };
+    }
     this.over = true;
     return { pass: false, reason: 'over-bitrate' };
   }

@@ -92,11 +92,13 @@ export class EchoSession {
   /** Protocols (sockets) the guard sits in front of: a test reads it to know the guard is in place. */
   guardedProtocols = 0;
   private readonly now: () => number;
+  private readonly startedAt: number;
 
   constructor(opts: EchoSessionOptions) {
     this.opts = opts;
     this.port = opts.port;
     this.now = opts.now ?? Date.now;
+    this.startedAt = this.now();
     this.guard = new MediaGuard({ maxBitsPerSecond: opts.maxBitsPerSecond });
     this.pc = new RTCPeerConnection(peerConfig(opts));
     // werift's constructor refuses a one-port range ("should not be same value"), yet binds a single port
@@ -275,7 +277,14 @@ export class EchoSession {
     } catch (err) {
       this.opts.log.warn({ event: 'media-close-error', port: this.port, err: (err as Error).message });
     } finally {
-      this.opts.log.info({ event: 'media-session-ended', port: this.port, reason });
+      const seconds = (this.now() - this.startedAt) / 1000;
+      this.opts.log.info({
+        event: 'media-session-ended',
+        port: this.port,
+        reason,
+        // What the client sent, all headers counted: what --max-session-kbps is measured against.
+        inKbps: seconds > 0 ? Math.round((this.guard.passedBytes * 8) / seconds / 1000) : 0,
+      });
       this.opts.onReleased(reason);
     }
   }

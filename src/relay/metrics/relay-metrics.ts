@@ -52,7 +52,8 @@ function openFds(): number {
 
 export function createRelayMetrics(gauges: RelayGauges): RelayMetrics {
   const r = new Registry();
-  const loopDelay = monitorEventLoopDelay({ resolution: 20 });
+  // Ten samples a second: enough for a p99, and no measurable CPU on an idle relay.
+  const loopDelay = monitorEventLoopDelay({ resolution: 100 });
   loopDelay.enable();
   const metrics: RelayMetrics = {
     registry: r,

@@ -64,6 +64,14 @@ describe('EchoSession', () => {
     expect(events).toContainEqual({ type: 'local-candidate', candidate: null });
   });
 
+  it('puts its guard in front of every socket werift opens (fails if a werift update renames the hooks)', async () => {
+    const { s, events } = session(47175);
+    s.start(await offer());
+    await expect.poll(() => events.some((e) => e.type === 'answer')).toBe(true);
+    // UDP (datagramReceived), passive and active ICE-TCP (handleFrame).
+    expect(s.guardedProtocols).toBe(3);
+  });
+
   it('offers no TCP candidate with ICE-TCP off', async () => {
     const { s, events } = session(47171, false);
     s.start(await offer());

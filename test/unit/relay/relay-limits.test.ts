@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { MAX_UPLOAD_BYTES } from '../../../src/protocol/share.ts';
 import { parseSupportTokens } from '../../../src/relay/console/support-tokens.ts';
-import { WS_MAX_BUFFERED_CHUNKS, WS_MAX_FRAGMENTS } from '../../../src/relay/wss.ts';
+import { CONNECTIONS_PER_SESSION, WS_MAX_BUFFERED_CHUNKS, WS_MAX_FRAGMENTS } from '../../../src/relay/wss.ts';
 import { startTestRelay, type TestRelay } from '../../helpers/in-process-relay.ts';
 import { SignalingClient } from '../../helpers/signaling-client.ts';
 import { BrowserPeer } from '../../helpers/werift-browser.ts';
@@ -277,6 +277,30 @@ describe('per-address session caps', () => {
     expect(text).toMatch(/^svc_relay_session_refusals_total\{reason="address-concurrent"\} 1$/m);
     expect(text).toMatch(/^svc_relay_session_refusals_total\{reason="address-starts"\} 1$/m);
     expect(text).toMatch(/^svc_relay_sessions_started_total 2$/m);
+  });
+});
+
+describe('per-address connection cap', () => {
+  it(`answers the WebSocket upgrade with 429 past ${CONNECTIONS_PER_SESSION} connections per session an address may hold`, async () => {
+    const relay = await startTestRelay({ media: MEDIA, limits: { sessionsPerAddress: 1 } });
+    cleanup.push(() => relay.stop());
+    const held = [];
+    for (let i = 0; i < CONNECTIONS_PER_SESSION; i++) held.push(await openWs(relay));
+    await expect(openWs(relay)).rejects.toThrow(/429/);
+    held[0]?.ws.close();
+    await held[0]?.closed;
+    await expect
+      .poll(
+        async () =>
+          await openWs(relay).then(
+            () => 'open',
+            (e: Error) => e.message,
+          ),
+      )
+      .toBe('open');
+    expect(await relay.metrics()).toMatch(
+      /^svc_relay_ws_rejected_total\{reason="address-connections"\} [1-9]/m,
+    );
   });
 });
 
