@@ -46,7 +46,11 @@ export async function startRelayProcess(
   const logs: string[] = [];
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const listening = await new Promise<Record<string, string>>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`relay did not start:\n${logs.join('\n')}`)), 15_000);
+    const timer = setTimeout(() => {
+      // Not left running once the test has given up on it.
+      child.kill('SIGKILL');
+      reject(new Error(`relay did not start:\n${logs.join('\n')}`));
+    }, 15_000);
     createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
       logs.push(line);
       try {
