@@ -1,15 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { evaluateChecklist } from '../../../src/checklist/evaluate.ts';
 import { CHECKLIST } from '../../../src/checklist/items.ts';
 import type { Report } from '../../../src/protocol/report.ts';
 import { mediaReport } from '../../fakes/media-report.ts';
+import { readSeed } from '../../helpers/seeds.ts';
 
 const NOW = Date.parse('2026-11-21T12:00:00Z');
-const seed = readFileSync(
-  new URL('../../../../shared/seeds/001_ec1c6eac36322f23.txt', import.meta.url),
-  'utf8',
-);
+const seed = readSeed('001_ec1c6eac36322f23.txt');
 
 function report(over: Partial<Report> = {}): Report {
   return {

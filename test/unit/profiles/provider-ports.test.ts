@@ -1,13 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { BROWSER_RESTRICTED_PORTS } from '../../../src/checks/unsafe-ports.ts';
 import { type PortRange, PROFILES, type ProfileRow, probeTargets } from '../../../src/profiles/index.ts';
+import { readSeed } from '../../helpers/seeds.ts';
 
-// The seeds live beside the repository (here and in CI); the test reads the provider's paper itself so the
-// data cannot drift from it unnoticed.
-const seedText = (name: string) =>
-  readFileSync(new URL(`../../../../shared/seeds/${name}`, import.meta.url), 'utf8');
-const portSeed = seedText('000_665623064d917ea8.txt');
+// The test reads the provider's paper itself (test/helpers/seeds.ts) so the data cannot drift from it.
+const portSeed = readSeed('000_665623064d917ea8.txt');
 
 interface SeedRow {
   purpose: string;
