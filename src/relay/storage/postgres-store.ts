@@ -14,7 +14,10 @@ import {
 } from './migrations.ts';
 import {
   clampLimit,
+  INSERT_COLUMNS,
+  insertValues,
   type PutResult,
+  REPORT_COLUMNS,
   type ReportRow,
   type ReportStore,
   reportFromRow,
@@ -79,28 +82,15 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Rep
     await pool.end();
     throw err;
   }
-  const REPORT_COLUMNS = 'id, code, report_json, redaction, client_hash, created_at, expires_at';
   let closed = false;
 
   return {
     kind: 'postgres',
     async put(r): Promise<PutResult> {
       try {
-        await pool.query(
-          `INSERT INTO reports (id, code, report_json, redaction, verdict, headline, client_hash, created_at, expires_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-          [
-            r.id,
-            r.code,
-            JSON.stringify(r.report),
-            r.redaction,
-            r.report.verdict,
-            r.report.headline,
-            r.clientHash,
-            r.createdAt,
-            r.expiresAt,
-          ],
-        );
+        const values = insertValues(r);
+        const params = values.map((_, i) => `$${i + 1}`).join(', ');
+        await pool.query(`INSERT INTO reports (${INSERT_COLUMNS}) VALUES (${params})`, values);
         return 'stored';
       } catch (err) {
         const e = err as { code?: string; constraint?: string };

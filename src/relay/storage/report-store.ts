@@ -81,6 +81,27 @@ export interface ReportRow {
   expires_at: number | string | bigint;
 }
 
+/** The columns a stored report is read from, in both stores. */
+export const REPORT_COLUMNS = 'id, code, report_json, redaction, client_hash, created_at, expires_at';
+
+/** The INSERT column list and its values, in order: one definition for both stores' placeholder styles. */
+export const INSERT_COLUMNS =
+  'id, code, report_json, redaction, verdict, headline, client_hash, created_at, expires_at';
+
+export function insertValues(r: StoredReport): Array<string | number> {
+  return [
+    r.id,
+    r.code,
+    JSON.stringify(r.report),
+    r.redaction,
+    r.report.verdict,
+    r.report.headline,
+    r.clientHash,
+    r.createdAt,
+    r.expiresAt,
+  ];
+}
+
 export function reportFromRow(row: ReportRow): StoredReport {
   return {
     id: row.id,

@@ -11,7 +11,10 @@ import { MIGRATIONS, type Migration, pendingMigrations, SCHEMA_MIGRATIONS_TABLE 
 import {
   type ConsoleSession,
   clampLimit,
+  INSERT_COLUMNS,
+  insertValues,
   type PutResult,
+  REPORT_COLUMNS,
   type ReportRow,
   type ReportStore,
   type ReportView,
@@ -68,25 +71,14 @@ export function openSqliteStore(dataDir: string): ReportStore {
     }
     return s;
   };
-  const REPORT_COLUMNS = 'id, code, report_json, redaction, client_hash, created_at, expires_at';
 
   return {
     kind: 'sqlite',
     async put(r): Promise<PutResult> {
       try {
-        stmt(
-          `INSERT INTO reports (id, code, report_json, redaction, verdict, headline, client_hash, created_at, expires_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        ).run(
-          r.id,
-          r.code,
-          JSON.stringify(r.report),
-          r.redaction,
-          r.report.verdict,
-          r.report.headline,
-          r.clientHash,
-          r.createdAt,
-          r.expiresAt,
+        const values = insertValues(r);
+        stmt(`INSERT INTO reports (${INSERT_COLUMNS}) VALUES (${values.map(() => '?').join(', ')})`).run(
+          ...values,
         );
         return 'stored';
       } catch (err) {
