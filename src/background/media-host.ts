@@ -12,9 +12,10 @@ import { runIceProbes, sharedSocketProbe } from '../checks/ports/ice-probe.ts';
 import type { IceProbeBatch, PortMatrixContext } from '../checks/ports/port-matrix.ts';
 import type { CheckResult } from '../checks/types.ts';
 import { type Browser, TARGET } from '../platform/browser.ts';
+import type { OffscreenApi } from '../platform/browser-api.ts';
 import { askOffscreen } from '../platform/offscreen.ts';
 import { CheckResultSchema } from '../protocol/report.ts';
-import type { OffscreenRequest } from '../protocol/runtime-messages.ts';
+import { IceProbeBatchSchema, type OffscreenRequest } from '../protocol/runtime-messages.ts';
 
 export interface WebRtcHost {
   media: MediaRunner;
@@ -22,21 +23,9 @@ export interface WebRtcHost {
   natProbe: PortMatrixContext['natProbe'];
 }
 
-const IceBatchSchema = v.object({
-  results: v.array(
-    v.object({
-      providerPort: v.number(),
-      relayPort: v.number(),
-      status: v.picklist(['open', 'blocked', 'error']),
-      reason: v.string(),
-      ms: v.number(),
-    }),
-  ),
-  localAddresses: v.array(v.string()),
-});
-
-function viaOffscreen(api: Browser): WebRtcHost {
-  const ask = (req: OffscreenRequest): Promise<unknown> => askOffscreen(() => api.runtime.sendMessage(req));
+function viaOffscreen(api: Browser, offscreen: OffscreenApi): WebRtcHost {
+  const ask = (req: OffscreenRequest): Promise<unknown> =>
+    askOffscreen(offscreen, () => api.runtime.sendMessage(req));
   return {
     async media(relayUrl, mode, options): Promise<CheckResult> {
       const parsed = v.safeParse(
@@ -56,7 +45,7 @@ function viaOffscreen(api: Browser): WebRtcHost {
         pwd: creds.pwd,
         timeoutMs,
       });
-      const parsed = v.safeParse(IceBatchSchema, reply);
+      const parsed = v.safeParse(IceProbeBatchSchema, reply);
       if (!parsed.success) throw new Error('the offscreen document returned no probe results');
       return parsed.output;
     },
@@ -99,5 +88,5 @@ function inPlace(): WebRtcHost {
 }
 
 export function createWebRtcHost(api: Browser): WebRtcHost {
-  return TARGET === 'chrome' ? viaOffscreen(api) : inPlace();
+  return TARGET === 'chrome' && api.offscreen ? viaOffscreen(api, api.offscreen) : inPlace();
 }

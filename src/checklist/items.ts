@@ -1,7 +1,7 @@
 /**
- * The provider's security checklist ("Checklist for protecting your RingCentral service", seed 001) plus the
- * firewall preparation of the Secure Voice white paper (seed 000), as data. Titles are the seed's words;
- * `why` is one line, from the seed where it says why.
+ * The provider's security checklist ("Checklist for protecting your RingCentral service") plus the firewall
+ * preparation of the Secure Voice white paper, as data. Titles are the provider's words; `why` is one line,
+ * from the provider's text where it says why.
  */
 export type Evidence = 'srtp' | 'nat' | 'https-tls12' | 'ports' | 'udp-and-tls';
 

@@ -1,8 +1,8 @@
+import { isBrowserRestrictedPort, portOf } from '../profiles/unsafe-ports.ts';
 import type { CheckContext } from './context.ts';
 import { classifyNetError, explainNetReason, type NetReason, stepFor } from './net-error.ts';
 import { TIMEOUTS } from './timeouts.ts';
 import type { CheckResult } from './types.ts';
-import { isBrowserRestrictedPort, portOf } from './unsafe-ports.ts';
 
 /** A failed network step as a check result, with the browser's own error string as evidence. */
 export function netFailure(

@@ -4,20 +4,11 @@
  * here answers, so every page renders the same keys everywhere.
  */
 import en from '../../_locales/en/messages.json';
+import { pageI18n } from './browser-api.ts';
 
 type Catalogue = Record<string, { message: string }>;
-type GetMessage = (key: string, substitutions?: string[]) => string;
 
 const english = en as Catalogue;
-
-function browserGetMessage(): GetMessage | null {
-  const g = globalThis as {
-    browser?: { i18n?: { getMessage?: GetMessage } };
-    chrome?: { i18n?: { getMessage?: GetMessage } };
-  };
-  const fn = g.browser?.i18n?.getMessage ?? g.chrome?.i18n?.getMessage;
-  return fn ? fn.bind(g.browser?.i18n ?? g.chrome?.i18n) : null;
-}
 
 /** $1…$9 replaced by the substitutions, as browsers do. */
 export function substitute(message: string, subs: readonly string[]): string {
@@ -32,15 +23,6 @@ export function fallbackMessage(key: string, subs: readonly string[] = []): stri
 /** The message for `key`; the English text when the browser has none; the key itself when nobody has it. */
 export function t(key: string, ...subs: Array<string | number>): string {
   const strings = subs.map(String);
-  const fromBrowser = browserGetMessage()?.(key, strings);
+  const fromBrowser = pageI18n()?.getMessage(key, strings);
   return fromBrowser || fallbackMessage(key, strings);
-}
-
-/** The UI language the browser picked (for number and date formatting). */
-export function uiLanguage(): string {
-  const g = globalThis as {
-    browser?: { i18n?: { getUILanguage?: () => string } };
-    chrome?: { i18n?: { getUILanguage?: () => string } };
-  };
-  return g.browser?.i18n?.getUILanguage?.() ?? g.chrome?.i18n?.getUILanguage?.() ?? 'en';
 }

@@ -11,12 +11,12 @@ export type { ProbeTarget } from './sample-ports.ts';
 export { probeTargets, samplePorts, samplePortsOf } from './sample-ports.ts';
 export type * from './types.ts';
 
-/** In the order pickers show them: the seed's order. */
+/** In the order pickers show them: the provider's order. */
 export const PROFILES: readonly Profile[] = [DESK_PHONE, MOBILE_APP, DESKTOP_APP, MEETINGS];
 
 export const PROFILE_IDS: readonly ProfileId[] = PROFILES.map((p) => p.id);
 
-/** Desk phones, as the issue asks (the seed lists them first); settings can override it. */
+/** Desk phones, the provider's first table and the most common endpoint; settings can override it. */
 export const DEFAULT_PROFILE_ID: ProfileId = 'desk-phone';
 
 export function isProfileId(value: unknown): value is ProfileId {

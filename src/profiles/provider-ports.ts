@@ -1,7 +1,7 @@
 /**
  * Every row of the provider's two firewall tables ("Preparing Your Network for Secure Voice",
- * shared/seeds/000_665623064d917ea8.txt), in the seed's order and wording. test/unit/profiles checks this
- * file against the seed row by row, so edit both together.
+ * a copy in test/fixtures/seeds), in the paper's order and wording, so an administrator can match each row to
+ * the paper they hold. test/unit/profiles checks this file against the paper row by row: edit both together.
  *
  * How each kind of row is probed, and why:
  * - SIP over TLS (5096, 5097; Meetings 'SIP/TLS/TCP' and 'TLS/TCP' on 443) -> tls-tcp: the browser opens a
@@ -16,7 +16,7 @@
  * - HTTPS -> https.
  * - Plain SIP over UDP (5090, 5091, 5099) -> not testable. An ICE check to 5090 would show that a STUN
  *   packet got through, but SIP ALGs, common on UDP, treat SIP datagrams differently from STUN, so a pass
- *   would be false comfort; the issue classes these rows as untestable and we say so rather than guess.
+ *   would be false comfort; these rows are reported as not testable rather than guessed.
  * - NTP -> not testable: browsers cannot send NTP, and 123 is on their restricted-port list.
  *
  * Source ports: every row that names customer-side source ports gets a sourcePortNote, because a browser
@@ -57,7 +57,7 @@ function row(input: RowInput): ProfileRow {
 }
 
 // Mobile and desktop apps list their media source ports as "4000 to 5000 20000 to 60000" (two ranges,
-// no separator in the seed).
+// no separator in the paper).
 const APP_MEDIA_SOURCE = [p(4000, 5000), p(20000, 60000)];
 
 export const DESK_PHONE: Profile = {
@@ -114,7 +114,7 @@ export const DESK_PHONE: Profile = {
       probe: UDP_ICE,
       secureVoice: true,
     }),
-    // The seed says HTTPS on 80 as well as 443. The probe is HTTPS to the relay on both: on 80 that proves
+    // The paper says HTTPS on 80 as well as 443. The probe is HTTPS to the relay on both: on 80 that proves
     // TCP 80 is open, though a proxy that forces plain HTTP on 80 can make it fail where the phone succeeds.
     row({
       id: 'desk-phone-provisioning-https',
@@ -193,7 +193,7 @@ export const MOBILE_APP: Profile = {
       probe: UDP_ICE,
       secureVoice: false,
     }),
-    // 'SIP/TLS/SRTP' is the seed's label for the signaling row: the signaling itself is SIP over TLS on TCP
+    // 'SIP/TLS/SRTP' is the paper's label for the signaling row: the signaling itself is SIP over TLS on TCP
     // (the SRTP media is the next row), so it is probed as TLS over TCP.
     row({
       id: 'mobile-app-sip-tls',
@@ -282,7 +282,7 @@ export const DESKTOP_APP: Profile = {
       probe: UDP_ICE,
       secureVoice: false,
     }),
-    // 'SecureVoice' (one word) is the seed's spelling in this table; 'SIP/TLS/SRTP' as for the mobile app.
+    // 'SecureVoice' (one word) is the paper's spelling in this table; 'SIP/TLS/SRTP' as for the mobile app.
     row({
       id: 'desktop-app-sip-tls',
       purpose: 'RingCentral for Desktop signaling SecureVoice',
@@ -323,7 +323,7 @@ export const DESKTOP_APP: Profile = {
       probe: SIP_OVER_UDP,
       secureVoice: false,
     }),
-    // Truncated in the seed ("data sync with"); the mobile row suggests "... with RingCentral backend". Kept
+    // Truncated in the paper ("data sync with"); the mobile row suggests "... with RingCentral backend". Kept
     // as printed so it matches the paper an administrator holds.
     row({
       id: 'desktop-app-data-sync-https',
@@ -352,7 +352,7 @@ export const MEETINGS: Profile = {
       probe: TLS_TCP,
       secureVoice: false,
     }),
-    // "signaling Secure" and "media Secure" look cut short in the seed (probably "Secure Voice"); kept.
+    // "signaling Secure" and "media Secure" look cut short in the paper (probably "Secure Voice"); kept.
     row({
       id: 'meetings-sip-tls',
       purpose: 'RingCentral Meetings signaling Secure',

@@ -3,8 +3,9 @@
  * need ten thousand listeners), so we sample both ends and the middle: the ends catch a rule typed too
  * narrow or off by one, the middle catches a rule that lists a few ports instead of the range.
  */
-import { BROWSER_RESTRICTED_PORTS } from '../checks/unsafe-ports.ts';
+
 import type { PortRange, Profile, ProfileId, ProfileRow, TestableProbeKind } from './types.ts';
+import { BROWSER_RESTRICTED_PORTS } from './unsafe-ports.ts';
 
 /** Both ends and the middle of a range, ascending, without repeats; a single port gives `[port]`. */
 export function samplePorts(range: PortRange): number[] {
@@ -15,7 +16,7 @@ export function samplePorts(range: PortRange): number[] {
   return [...new Set([from, Math.floor((from + to) / 2), to])].sort((a, b) => a - b);
 }
 
-/** Samples of several ranges (a seed cell such as "80, 443"), ascending, without repeats. */
+/** Samples of several ranges (a table cell such as "80, 443"), ascending, without repeats. */
 export function samplePortsOf(ranges: readonly PortRange[]): number[] {
   return [...new Set(ranges.flatMap(samplePorts))].sort((a, b) => a - b);
 }

@@ -1,6 +1,7 @@
 /**
- * The provider's firewall port tables as data. Pure types: this folder is bundled into the extension and
- * also read by the relay and the command line, so nothing here may touch a browser or Node API.
+ * The provider's firewall port tables as data. Pure: this folder is bundled into the extension pages and the
+ * relay's web check, and read by the start script that maps the provider's ports onto a local relay's probe
+ * listeners (scripts/probe-ports.ts), so nothing here may touch a browser or Node API.
  */
 
 /** Inclusive range; a single port is `{ from: p, to: p }`. */
@@ -20,8 +21,9 @@ export type NotTestableReason =
   | 'ntp'
   /**
    * The rule matches only the customer-side source port. Browsers choose their own source ports, so such
-   * a rule can never be exercised. No row of the current seed needs it (every row names a destination
-   * port; the source-port part of those rows is `ProfileRow.sourcePortNote`), but the issue lists it.
+   * a rule can never be exercised. No row of the provider's current tables needs it (every row names a
+   * destination port; the source-port part of those rows is `ProfileRow.sourcePortNote`); it is kept so a
+   * table that has such a row is reported honestly.
    */
   | 'source-port-rule';
 
@@ -41,12 +43,12 @@ export type ProfileId = 'desk-phone' | 'mobile-app' | 'desktop-app' | 'meetings'
 export interface ProfileRow {
   /** Stable kebab-case id, used in stored results and reports: never rename one. */
   readonly id: string;
-  /** The seed's wording, quirks included, so an administrator can match it to the provider's paper. */
+  /** The provider's wording, quirks included, so an administrator can match it to the provider's paper. */
   readonly purpose: string;
-  /** The seed's wording, e.g. 'SIP/TLS/TCP'. */
+  /** The provider's wording, e.g. 'SIP/TLS/TCP'. */
   readonly protocol: string;
   readonly transport: 'tcp' | 'udp';
-  /** `null` where the seed says N/A. */
+  /** `null` where the provider's table says N/A. */
   readonly customerSourcePorts: readonly PortRange[] | null;
   readonly providerPorts: readonly PortRange[];
   readonly probe: ProbeMethod;

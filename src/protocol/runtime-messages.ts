@@ -7,6 +7,52 @@ import { MediaMode } from './relay-messages.ts';
 import { CheckResultSchema, ReportSchema } from './report.ts';
 import { SettingsSchema } from './settings.ts';
 
+/** The limits a media run is rated against (src/checks/media/thresholds.ts). */
+export const QualityLimitsSchema = v.object({
+  rttGoodMs: v.number(),
+  rttWarnMs: v.number(),
+  lossGoodPercent: v.number(),
+  lossWarnPercent: v.number(),
+  jitterGoodMs: v.number(),
+  jitterWarnMs: v.number(),
+  mosPass: v.number(),
+  mosWarn: v.number(),
+});
+export type QualityLimits = v.InferOutput<typeof QualityLimitsSchema>;
+
+const port = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(65535));
+
+/** A UDP port to probe by ICE: where the relay listens, and the provider port it stands in for. */
+export const IceProbeTargetSchema = v.strictObject({
+  address: v.pipe(v.string(), v.maxLength(64)),
+  relayPort: port,
+  providerPort: port,
+});
+export type IceProbeTarget = v.InferOutput<typeof IceProbeTargetSchema>;
+
+/** The ICE credentials of a probe session (the relay hands them out). */
+export interface IceCredentials {
+  ufrag: string;
+  pwd: string;
+}
+
+/** What one ICE probe found. */
+export const IceProbeResultSchema = v.object({
+  providerPort: v.number(),
+  relayPort: v.number(),
+  status: v.picklist(['open', 'blocked', 'error']),
+  reason: v.string(),
+  ms: v.number(),
+});
+export type IceProbeResult = v.InferOutput<typeof IceProbeResultSchema>;
+
+/** A batch of ICE probes, with the host addresses the browser gathered (to tell whether NAT translated). */
+export const IceProbeBatchSchema = v.object({
+  results: v.array(IceProbeResultSchema),
+  localAddresses: v.array(v.string()),
+});
+export type IceProbeBatch = v.InferOutput<typeof IceProbeBatchSchema>;
+
 /** Background → offscreen document (Chrome): run the media loopback there, where WebRTC exists. */
 export const OffscreenRequest = v.variant('type', [
   v.strictObject({
@@ -15,32 +61,14 @@ export const OffscreenRequest = v.variant('type', [
     relayUrl: v.string(),
     mode: MediaMode,
     durationMs: v.pipe(v.number(), v.minValue(1000), v.maxValue(120_000)),
-    limits: v.object({
-      rttGoodMs: v.number(),
-      rttWarnMs: v.number(),
-      lossGoodPercent: v.number(),
-      lossWarnPercent: v.number(),
-      jitterGoodMs: v.number(),
-      jitterWarnMs: v.number(),
-      mosPass: v.number(),
-      mosWarn: v.number(),
-    }),
+    limits: QualityLimitsSchema,
   }),
   v.strictObject({
     target: v.literal('offscreen'),
     type: v.literal('runIceProbes'),
     /** true: one peer connection for all targets (the NAT probe); false: one per target. */
     shared: v.boolean(),
-    targets: v.pipe(
-      v.array(
-        v.strictObject({
-          address: v.pipe(v.string(), v.maxLength(64)),
-          relayPort: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(65535)),
-          providerPort: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(65535)),
-        }),
-      ),
-      v.maxLength(64),
-    ),
+    targets: v.pipe(v.array(IceProbeTargetSchema), v.maxLength(64)),
     ufrag: v.pipe(v.string(), v.maxLength(64)),
     pwd: v.pipe(v.string(), v.maxLength(256)),
     timeoutMs: v.pipe(v.number(), v.minValue(100), v.maxValue(30_000)),

@@ -1,4 +1,8 @@
-/** JSON logs on stdout. Client addresses are redacted the same way reports redact them. */
+/**
+ * JSON logs on stdout, one object per line, for the operator. The logger itself redacts nothing: each line
+ * chooses its fields, and lines about a client name it by its salted hash (share/client-key.ts), not by its
+ * address.
+ */
 import pino from 'pino';
 
 export type Logger = pino.Logger;

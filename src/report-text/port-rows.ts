@@ -4,9 +4,14 @@
  */
 import * as v from 'valibot';
 import { remediation, remediationText, rollUpRows } from '../checks/ports/rollup.ts';
-import type { PortStatus, RowResult, RowStatus } from '../checks/ports/types.ts';
 import { profileById } from '../profiles/index.ts';
-import type { Report } from '../protocol/report.ts';
+import {
+  type PortStatus,
+  type Report,
+  type RowResult,
+  RowResultSchema,
+  type RowStatus,
+} from '../protocol/report.ts';
 
 export type PortResultView = Report['ports'][number];
 
@@ -49,20 +54,9 @@ export const PORT_STATUS_LABEL: Record<PortStatus, StatusLabel> = {
 
 // The check's own roll-up (stored in its evidence) is what was shown when it ran; it is preferred over
 // recomputing from today's profile tables, which may have changed since an old history entry was recorded.
-const StoredRow = v.object({
-  row: v.string(),
-  purpose: v.string(),
-  protocol: v.string(),
-  transport: v.picklist(['tcp', 'udp']),
-  ports: v.string(),
-  status: v.picklist(['open', 'blocked', 'partial', 'not-testable', 'unknown']),
-  secureVoice: v.boolean(),
-  detail: v.string(),
-});
-
 function storedRows(report: Report): RowResult[] | null {
   const data = report.checks.find((c) => c.id === 'port-matrix')?.data;
-  const parsed = v.safeParse(v.array(StoredRow), data?.rows);
+  const parsed = v.safeParse(v.array(RowResultSchema), data?.rows);
   return parsed.success && parsed.output.length > 0 ? parsed.output : null;
 }
 

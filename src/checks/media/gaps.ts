@@ -2,13 +2,7 @@
  * Stretches of a run in which no echoed audio arrived, from the per-second samples: a network that drops
  * media for a few seconds and recovers shows up as a gap instead of vanishing into an average. Pure.
  */
-import type { MediaSample } from './media-context.ts';
-
-export interface MediaGap {
-  /** Seconds since media started: the last sample that still had new packets … the first that had them again. */
-  fromS: number;
-  toS: number;
-}
+import type { MediaGap, MediaSample } from '../../protocol/report.ts';
 
 export function findGaps(samples: readonly MediaSample[]): MediaGap[] {
   const gaps: MediaGap[] = [];

@@ -1,4 +1,6 @@
 /** What the media check needs from its environment: browser constructors and a tone source, passed in. */
+import type { MediaSample } from '../../protocol/report.ts';
+
 export interface ToneSource {
   track: MediaStreamTrack;
   /** AudioContext state, as evidence: a suspended context sends silence. */
@@ -15,14 +17,7 @@ export interface MediaContext {
   onSample?: (sample: MediaSample) => void;
 }
 
-export interface MediaSample {
-  /** Seconds since media started. */
-  t: number;
-  packetsReceived: number;
-  packetsLost: number;
-  jitterMs: number | null;
-  rttMs: number | null;
-}
+export type { MediaSample } from '../../protocol/report.ts';
 
 /** A WebAudio oscillator as the call's voice: no microphone, no permission prompt. */
 export function webAudioTone(AudioContextCtor: typeof AudioContext): () => Promise<ToneSource> {

@@ -11,15 +11,9 @@ export interface ProbeSample {
   rttMs: number | null;
 }
 
-export interface ProbeSummary {
-  sent: number;
-  received: number;
-  lossPercent: number | null;
-  rttMedianMs: number | null;
-  rttP95Ms: number | null;
-  /** Mean absolute difference of consecutive round trips (RFC 3550's interarrival idea, on RTT). */
-  jitterMs: number | null;
-}
+import type { ProbeSummary } from '../../protocol/report.ts';
+
+export type { ProbeSummary };
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
 

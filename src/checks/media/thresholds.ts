@@ -2,6 +2,7 @@
  * Pass/warn/fail limits for the audio loopback. "Good" limits are exclusive upper bounds (RTT 99.9 ms passes,
  * 100 ms warns); MOS limits are inclusive lower bounds (4.0 passes). Every number names its source.
  */
+import type { QualityLimits } from '../../protocol/runtime-messages.ts';
 
 /**
  * Round trip below this is good. Microsoft's Teams network targets (client to Microsoft's edge): RTT
@@ -71,17 +72,8 @@ function atLeast(value: number, pass: number, warn: number): QualityStatus {
   return value >= warn ? 'warn' : 'fail';
 }
 
-/** The limits a rating uses; the "good" ones can come from settings or policy. */
-export interface QualityLimits {
-  rttGoodMs: number;
-  rttWarnMs: number;
-  lossGoodPercent: number;
-  lossWarnPercent: number;
-  jitterGoodMs: number;
-  jitterWarnMs: number;
-  mosPass: number;
-  mosWarn: number;
-}
+/** The limits a rating uses (src/protocol/runtime-messages.ts); the "good" ones can come from settings or policy. */
+export type { QualityLimits };
 
 export const DEFAULT_LIMITS: QualityLimits = {
   rttGoodMs: RTT_GOOD_MS,

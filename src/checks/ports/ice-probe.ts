@@ -3,24 +3,9 @@
  * peer at address:port with known credentials, and sends authenticated STUN checks there. If one is answered,
  * the port is open. Runs where RTCPeerConnection exists (offscreen document, background page).
  */
-export interface IceProbeTarget {
-  address: string;
-  relayPort: number;
-  providerPort: number;
-}
+import type { IceCredentials, IceProbeResult, IceProbeTarget } from '../../protocol/runtime-messages.ts';
 
-export interface IceCredentials {
-  ufrag: string;
-  pwd: string;
-}
-
-export interface IceProbeResult {
-  providerPort: number;
-  relayPort: number;
-  status: 'open' | 'blocked' | 'error';
-  reason: string;
-  ms: number;
-}
+export type { IceCredentials, IceProbeResult, IceProbeTarget };
 
 // Only the format matters: the probe never reaches DTLS, so no certificate has to match.
 const DUMMY_FINGERPRINT = Array.from({ length: 32 }, (_, i) => (i * 7 + 16).toString(16).padStart(2, '0'))

@@ -5,34 +5,17 @@
  * - The public address seen over HTTPS differs from the one seen over STUN: web and UDP traffic leave through
  *   different paths (VPN split tunnel, proxy).
  */
-export interface Binding {
-  relayPort: number;
-  providerPort: number;
-  remoteAddress: string;
-  remotePort: number;
-}
-
-export type NatMapping = 'endpoint-independent' | 'symmetric' | 'unknown';
-
-export interface NatResult {
-  /** The browser's address as the relay saw it differs from every local address the browser has. */
-  natDetected: boolean | null;
-  mapping: NatMapping;
-  /** HTTPS and UDP left through different public addresses. */
-  pathsDiffer: boolean | null;
-  summary: string;
-  /** How many relay ports the classification rests on. */
-  portsCompared: number;
-}
+import type { ProbeBinding } from '../../protocol/relay-messages.ts';
+import type { NatMapping, NatReport } from '../../protocol/report.ts';
 
 const strip = (a: string) => a.replace(/^::ffff:/i, '');
 
 export function classifyNat(
-  bindings: readonly Binding[],
+  bindings: readonly ProbeBinding[],
   httpsClientAddress: string | null,
   localAddresses: readonly string[],
-): NatResult {
-  const byPort = new Map<number, Binding>();
+): NatReport {
+  const byPort = new Map<number, ProbeBinding>();
   for (const b of bindings) if (!byPort.has(b.relayPort)) byPort.set(b.relayPort, b);
   const distinct = [...byPort.values()];
   const mappings = new Set(distinct.map((b) => `${strip(b.remoteAddress)}:${b.remotePort}`));

@@ -6,9 +6,9 @@
 import { profileById } from '../../profiles/index.ts';
 import { type ProbeTarget, probeTargets } from '../../profiles/sample-ports.ts';
 import type { Profile } from '../../profiles/types.ts';
+import type { IceCredentials, IceProbeBatch, IceProbeTarget } from '../../protocol/runtime-messages.ts';
 import type { CheckContext } from '../context.ts';
 import type { CheckResult } from '../types.ts';
-import type { IceCredentials, IceProbeResult, IceProbeTarget } from './ice-probe.ts';
 import { classifyNat } from './nat.ts';
 import { openProbeSession, type ProbeSession } from './probe-session.ts';
 import { profileStatus, remediation, rollUpRows } from './rollup.ts';
@@ -20,11 +20,7 @@ export const PORT_MATRIX = { id: 'port-matrix', title: "Firewall: the provider's
 /** Per-probe limit; probes run in parallel, so an open network finishes well inside 5 s. */
 export const PORT_PROBE_TIMEOUT_MS = 3000;
 
-export interface IceProbeBatch {
-  results: IceProbeResult[];
-  /** Host addresses the browser gathered (to tell whether the relay saw a translated address). */
-  localAddresses: string[];
-}
+export type { IceProbeBatch };
 
 export interface PortMatrixContext extends CheckContext {
   /** One probe (and peer connection) per target: which UDP ports are open. */

@@ -2,12 +2,13 @@
  * A probe session on the relay's WSS: the relay hands out short-lived ICE credentials and its port map, and
  * afterwards says which source address and port it saw at each UDP probe port (for the NAT classification).
  */
+
+import type { ProbeBinding } from '../../protocol/relay-messages.ts';
 import { parseJson, ServerMessage } from '../../protocol/relay-messages.ts';
 import { wssUrlFor } from '../../protocol/settings.ts';
 import type { CheckContext } from '../context.ts';
 import { TIMEOUTS } from '../timeouts.ts';
 import { openSocket, type SocketSession } from '../ws-session.ts';
-import type { Binding } from './nat.ts';
 
 export type ProbeSessionInfo = Extract<ServerMessage, { type: 'probe-session' }>;
 
@@ -16,7 +17,7 @@ export interface ProbeSession {
   /** A second set of credentials on the same connection (the NAT probe keeps its bindings apart). */
   another(): Promise<ProbeSessionInfo | null>;
   /** The STUN bindings the relay answered for one set of credentials. */
-  observed(ufrag: string): Promise<Binding[]>;
+  observed(ufrag: string): Promise<ProbeBinding[]>;
   close(): void;
 }
 

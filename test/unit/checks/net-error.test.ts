@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classifyNetError, explainNetReason, stepFor } from '../../../src/checks/net-error.ts';
-import { isBrowserRestrictedPort } from '../../../src/checks/unsafe-ports.ts';
+import { isBrowserRestrictedPort } from '../../../src/profiles/unsafe-ports.ts';
 
 describe('classifyNetError', () => {
   it.each([

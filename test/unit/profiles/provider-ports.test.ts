@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BROWSER_RESTRICTED_PORTS } from '../../../src/checks/unsafe-ports.ts';
 import { type PortRange, PROFILES, type ProfileRow, probeTargets } from '../../../src/profiles/index.ts';
+import { BROWSER_RESTRICTED_PORTS } from '../../../src/profiles/unsafe-ports.ts';
 import { readSeed } from '../../helpers/seeds.ts';
 
 // The test reads the provider's paper itself (test/helpers/seeds.ts) so the data cannot drift from it.
