@@ -29,6 +29,10 @@ export async function checkRelayHttps(relayUrl: string, ctx: CheckContext): Prom
   const body = r.json;
   const parsed = v.safeParse(ProbeResponse, body);
   if (!parsed.success) {
+    const issue = parsed.issues[0];
+    // Where the answer broke the schema (e.g. "relayVersion: Invalid length"): support can tell a wrong URL
+    // (no such field) from a relay that answers something oversized.
+    const problem = `${(issue && v.getDotPath(issue)) || '(top level)'}: ${issue?.message ?? 'invalid'}`;
     return {
       ...RELAY_HTTPS,
       status: 'fail',
@@ -36,7 +40,7 @@ export async function checkRelayHttps(relayUrl: string, ctx: CheckContext): Prom
       step: 'http',
       summary: `${url.host} answered HTTP ${httpStatus} but is not a Secure Voice Check relay. Check the relay URL in the options.`,
       durationMs,
-      data: { url: url.toString(), httpStatus },
+      data: { url: url.toString(), httpStatus, problem: problem.slice(0, 200) },
     };
   }
   const probe = parsed.output;

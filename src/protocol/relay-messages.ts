@@ -120,24 +120,30 @@ export const RelayErrorCode = v.picklist([
 ]);
 export type RelayErrorCode = v.InferOutput<typeof RelayErrorCode>;
 
+/**
+ * What the relay says about itself is bounded like everything else from the network: the extension shows
+ * it, stores it in reports and scans it for addresses, so a hostile relay must not hand it megabytes.
+ */
+const relayWord = v.pipe(v.string(), v.maxLength(128));
+
 export const TlsInfo = v.strictObject({
-  protocol: v.nullable(v.string()),
-  cipher: v.nullable(v.string()),
+  protocol: v.nullable(relayWord),
+  cipher: v.nullable(relayWord),
 });
 export type TlsInfo = v.InferOutput<typeof TlsInfo>;
 
 export const ServerMessage = v.variant('type', [
   v.strictObject({
     type: v.literal('hello'),
-    relayVersion: v.string(),
+    relayVersion: relayWord,
     tls: TlsInfo,
   }),
   v.strictObject({ type: v.literal('pong'), seq, t: clientTime, serverTime: v.number() }),
   v.strictObject({
     type: v.literal('error'),
     code: RelayErrorCode,
-    message: v.string(),
-    retryAfterS: v.optional(v.number()),
+    message: v.pipe(v.string(), v.maxLength(1000)),
+    retryAfterS: v.optional(v.pipe(v.number(), v.finite(), v.minValue(0))),
   }),
   v.strictObject({ type: v.literal('answer'), sdp: v.pipe(v.string(), v.maxLength(MAX_SDP_BYTES)) }),
   v.strictObject({ type: v.literal('candidate'), candidate: IceCandidate }),
@@ -180,10 +186,11 @@ export type ServerMessage = v.InferOutput<typeof ServerMessage>;
 
 /** What GET /probe answers: what the relay saw of this connection. */
 export const ProbeResponse = v.strictObject({
-  relayVersion: v.string(),
+  relayVersion: relayWord,
   tls: TlsInfo,
-  clientAddress: v.string(),
-  serverTime: v.number(),
+  /** An address with a zone is at most 45 + 1 + a short interface name. */
+  clientAddress: v.pipe(v.string(), v.maxLength(64)),
+  serverTime: v.pipe(v.number(), v.finite()),
 });
 export type ProbeResponse = v.InferOutput<typeof ProbeResponse>;
 

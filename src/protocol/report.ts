@@ -3,8 +3,35 @@
  * later the support workflow uploads it. One schema for all of them.
  */
 import * as v from 'valibot';
+import { boundedJson } from './bounded-json.ts';
 
 export const REPORT_SCHEMA_VERSION = 1;
+
+/**
+ * Caps on every string and list of a report. A report comes back over the network (an upload to the relay,
+ * a file a user shares), and each of its strings is scanned for addresses and stored: the caps sit far
+ * above what a real run produces and keep that work small. Checked where the report is validated, with the
+ * path of the first value over a cap.
+ */
+export const REPORT_CAPS = {
+  /** Identifiers, codes, versions, times, cipher and codec names. */
+  word: 128,
+  /** One sentence: a headline, a check's summary, a port's reason. */
+  sentence: 2000,
+  url: 2048,
+  /** Any string inside a check's free-form `data`, and its keys. */
+  dataString: 4096,
+  dataKey: 128,
+  checks: 64,
+  ports: 1024,
+  /** Per-second samples and gaps of an extended media check (an hour at most). */
+  samples: 3600,
+} as const;
+
+const word = v.pipe(v.string(), v.maxLength(REPORT_CAPS.word));
+const sentence = v.pipe(v.string(), v.maxLength(REPORT_CAPS.sentence));
+/** Numbers are finite: JSON cannot carry Infinity (1e999 would come back as null). */
+const num = v.pipe(v.number(), v.finite());
 
 export const CheckStatus = v.picklist(['pass', 'warn', 'fail', 'skip', 'error']);
 export type CheckStatus = v.InferOutput<typeof CheckStatus>;
@@ -40,33 +67,36 @@ export const CheckResultSchema = v.object({
   summary: v.pipe(v.string(), v.maxLength(1000)),
   /** Which step broke, when something broke. */
   step: v.optional(FailedStep),
-  durationMs: v.pipe(v.number(), v.minValue(0)),
+  durationMs: v.pipe(num, v.minValue(0)),
   /** Evidence: JSON-serialisable data (timings, TLS details, addresses). */
-  data: v.record(v.string(), v.unknown()),
+  data: v.pipe(
+    v.record(v.string(), v.unknown()),
+    boundedJson<Record<string, unknown>>(REPORT_CAPS.dataString, REPORT_CAPS.dataKey),
+  ),
 });
 export type CheckResult = v.InferOutput<typeof CheckResultSchema>;
 
-const nullableNumber = v.nullable(v.number());
+const nullableNumber = v.nullable(num);
 
 /** One second of an extended media run. */
 export const MediaSampleSchema = v.object({
   /** Seconds since media started. */
-  t: v.number(),
-  packetsReceived: v.number(),
-  packetsLost: v.number(),
+  t: num,
+  packetsReceived: num,
+  packetsLost: num,
   jitterMs: nullableNumber,
   rttMs: nullableNumber,
 });
 export type MediaSample = v.InferOutput<typeof MediaSampleSchema>;
 
 /** A stretch with no echoed audio: the last sample that still had new packets … the first that had them again. */
-export const MediaGapSchema = v.object({ fromS: v.number(), toS: v.number() });
+export const MediaGapSchema = v.object({ fromS: num, toS: num });
 export type MediaGap = v.InferOutput<typeof MediaGapSchema>;
 
 /** The data-channel probes, reduced. */
 export const ProbeSummarySchema = v.object({
-  sent: v.number(),
-  received: v.number(),
+  sent: num,
+  received: num,
   lossPercent: nullableNumber,
   rttMedianMs: nullableNumber,
   rttP95Ms: nullableNumber,
@@ -78,33 +108,33 @@ export type ProbeSummary = v.InferOutput<typeof ProbeSummarySchema>;
 /** The media loopback's figures: what the popup shows and the JSON report's `media` object carries. */
 export const MediaReportSchema = v.object({
   encrypted: v.boolean(),
-  srtpCipher: v.nullable(v.string()),
-  dtlsCipher: v.nullable(v.string()),
+  srtpCipher: v.nullable(word),
+  dtlsCipher: v.nullable(word),
   /** 'DTLS 1.2' etc. */
-  tlsVersion: v.nullable(v.string()),
-  dtlsRole: v.nullable(v.string()),
+  tlsVersion: v.nullable(word),
+  dtlsRole: v.nullable(word),
   transport: v.nullable(v.picklist(['udp', 'tcp'])),
-  candidateTypes: v.object({ local: v.nullable(v.string()), remote: v.nullable(v.string()) }),
-  relayProtocol: v.nullable(v.string()),
-  codec: v.nullable(v.string()),
+  candidateTypes: v.object({ local: v.nullable(word), remote: v.nullable(word) }),
+  relayProtocol: v.nullable(word),
+  codec: v.nullable(word),
   rttMs: nullableNumber,
-  rttSource: v.nullable(v.string()),
+  rttSource: v.nullable(word),
   jitterMs: nullableNumber,
   lossPercent: nullableNumber,
   mos: nullableNumber,
-  mosBand: v.nullable(v.string()),
-  packetsSent: v.number(),
-  packetsReceived: v.number(),
-  packetsLost: v.number(),
+  mosBand: v.nullable(word),
+  packetsSent: num,
+  packetsReceived: num,
+  packetsLost: num,
   probes: ProbeSummarySchema,
   /** Setup milestones, ms from the start of the media check. */
-  timings: v.record(v.string(), nullableNumber),
+  timings: v.pipe(v.record(word, nullableNumber), v.maxEntries(64)),
   mode: v.picklist(['quick', 'extended']),
-  toneState: v.string(),
+  toneState: word,
   /** Stretches with no echoed audio (seconds since media started); a recovered drop shows here. */
-  gaps: v.array(MediaGapSchema),
+  gaps: v.pipe(v.array(MediaGapSchema), v.maxLength(REPORT_CAPS.samples)),
   /** Per-second samples (extended check). */
-  samples: v.array(MediaSampleSchema),
+  samples: v.pipe(v.array(MediaSampleSchema), v.maxLength(REPORT_CAPS.samples)),
 });
 export type MediaReport = v.InferOutput<typeof MediaReportSchema>;
 
@@ -131,13 +161,13 @@ const Transport = v.picklist(['tcp', 'udp']);
 
 /** One probed (or untestable) port of the provider's table, as the JSON report's `ports` array carries it. */
 export const PortResultSchema = v.object({
-  profile: v.string(),
-  row: v.string(),
-  protocol: v.string(),
+  profile: word,
+  row: sentence,
+  protocol: word,
   transport: Transport,
-  port: v.number(),
+  port: num,
   status: PortStatus,
-  reason: v.string(),
+  reason: sentence,
   ms: nullableNumber,
 });
 export type PortResult = v.InferOutput<typeof PortResultSchema>;
@@ -147,15 +177,15 @@ export type RowStatus = v.InferOutput<typeof RowStatus>;
 
 /** One row of the provider's port table as measured (the port check keeps these in its evidence). */
 export const RowResultSchema = v.object({
-  row: v.string(),
-  purpose: v.string(),
-  protocol: v.string(),
+  row: sentence,
+  purpose: sentence,
+  protocol: word,
   transport: Transport,
   /** The provider-side destination ports as the provider's table writes them, e.g. '40000-49999'. */
-  ports: v.string(),
+  ports: sentence,
   status: RowStatus,
   secureVoice: v.boolean(),
-  detail: v.string(),
+  detail: sentence,
 });
 export type RowResult = v.InferOutput<typeof RowResultSchema>;
 
@@ -163,8 +193,8 @@ export type RowResult = v.InferOutput<typeof RowResultSchema>;
 export const RemediationLineSchema = v.object({
   direction: v.literal('outbound'),
   protocol: v.picklist(['TCP', 'UDP']),
-  ports: v.string(),
-  purpose: v.string(),
+  ports: sentence,
+  purpose: sentence,
 });
 export type RemediationLine = v.InferOutput<typeof RemediationLineSchema>;
 
@@ -177,13 +207,13 @@ export const NatReportSchema = v.object({
   mapping: NatMapping,
   /** HTTPS and UDP left through different public addresses. */
   pathsDiffer: v.nullable(v.boolean()),
-  summary: v.string(),
+  summary: sentence,
   /** How many relay ports the classification rests on. */
-  portsCompared: v.number(),
+  portsCompared: num,
 });
 export type NatReport = v.InferOutput<typeof NatReportSchema>;
 
-const TlsSeen = v.nullable(v.object({ version: v.nullable(v.string()), cipher: v.nullable(v.string()) }));
+const TlsSeen = v.nullable(v.object({ version: v.nullable(word), cipher: v.nullable(word) }));
 export const TlsReportSchema = v.object({
   https: TlsSeen,
   wss: TlsSeen,
@@ -196,21 +226,21 @@ export type Verdict = v.InferOutput<typeof Verdict>;
 
 export const ReportSchema = v.object({
   schemaVersion: v.literal(REPORT_SCHEMA_VERSION),
-  runId: v.string(),
+  runId: word,
   verdict: Verdict,
   /** Headline in plain words, with the one most important next step. */
-  headline: v.string(),
-  startedAt: v.string(),
-  finishedAt: v.string(),
+  headline: sentence,
+  startedAt: word,
+  finishedAt: word,
   /** True when the run was cut short (browser closed, worker stopped); checks hold what was measured. */
   interrupted: v.boolean(),
-  relayUrl: v.string(),
-  extensionVersion: v.string(),
-  browser: v.string(),
-  checks: v.array(CheckResultSchema),
+  relayUrl: v.pipe(v.string(), v.maxLength(REPORT_CAPS.url)),
+  extensionVersion: word,
+  browser: v.pipe(v.string(), v.maxLength(512)),
+  checks: v.pipe(v.array(CheckResultSchema), v.maxLength(REPORT_CAPS.checks)),
   /** The media loopback's figures (ciphers, transport, RTT, jitter, loss, MOS), or null when it did not run. */
   media: v.nullable(MediaReportSchema),
-  ports: v.array(PortResultSchema),
+  ports: v.pipe(v.array(PortResultSchema), v.maxLength(REPORT_CAPS.ports)),
   nat: v.nullable(NatReportSchema),
   tls: TlsReportSchema,
 });

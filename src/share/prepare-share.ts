@@ -2,9 +2,11 @@
  * What "Share with support" sends: the report, redacted unless the user chose full addresses, as the exact
  * JSON text the preview shows and the upload sends (one string for both, so they cannot differ). Pure.
  */
-import { canonicalIp, redactAddressesIn } from '../checks/redact.ts';
+
 import type { Report } from '../protocol/report.ts';
 import { MAX_UPLOAD_BYTES, type UploadRequest } from '../protocol/share.ts';
+import { canonicalIp } from '../redaction/ip.ts';
+import { redactAddressesIn } from '../redaction/redact-text.ts';
 
 export interface ShareChoice {
   /** The user ticked "Include full IP addresses": the report goes as it is kept on this computer. */

@@ -4,11 +4,11 @@
  * single addresses would be no limit at all).
  */
 import { createHash } from 'node:crypto';
-import { ipv6Groups } from './address-scan.ts';
+import { parseIpv6 } from '../../redaction/ip.ts';
 
 export function clientKey(remoteAddress: string | undefined): string {
   const address = (remoteAddress ?? '').replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '');
-  const groups = ipv6Groups(address);
+  const groups = parseIpv6(address);
   if (!groups) return address || 'unknown';
   return `${groups
     .slice(0, 4)

@@ -78,6 +78,25 @@ describe('checkRelayHttps', () => {
     expect(r).toMatchObject({ status: 'fail', reason: 'relay-bad-response', step: 'http' });
   });
 
+  it('refuses an oversized answer from a hostile relay at the boundary, naming the field', async () => {
+    const answer = {
+      relayVersion: 'v'.repeat(64 * 1024),
+      tls: { protocol: 'TLSv1.3', cipher: 'TLS_AES_128_GCM_SHA256' },
+      clientAddress: '203.0.113.9',
+      serverTime: 1,
+    };
+    const ctx = fakeContext({ fetch: async () => new Response(JSON.stringify(answer)) });
+    const r = await checkRelayHttps('https://relay.example', ctx);
+    expect(r).toMatchObject({ status: 'fail', reason: 'relay-bad-response', step: 'http' });
+    expect(String(r.data.problem)).toMatch(/^relayVersion: /);
+    const cipher = { ...answer, relayVersion: '1', tls: { protocol: 'TLSv1.3', cipher: 'c'.repeat(65_536) } };
+    const r2 = await checkRelayHttps(
+      'https://relay.example',
+      fakeContext({ fetch: async () => new Response(JSON.stringify(cipher)) }),
+    );
+    expect(String(r2.data.problem)).toMatch(/^tls\.cipher: /);
+  });
+
   it('classifies an untrusted certificate as a TLS failure', async () => {
     const ctx = fakeContext({
       netErrors: { 'https://relay.example/probe': 'net::ERR_CERT_AUTHORITY_INVALID' },

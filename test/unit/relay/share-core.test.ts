@@ -1,6 +1,7 @@
 /** The pure parts of report sharing: codes, the address re-check, upload validation, limits, tokens, HTML. */
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
+import { REPORT_CAPS, type Report } from '../../../src/protocol/report.ts';
 import {
   CODE_ALPHABET,
   CODE_LENGTH,
@@ -98,7 +99,7 @@ describe('full address re-check', () => {
     ['link-local 169.254.10.20, CGNAT 100.64.1.2', ['169.254.10.20', '100.64.1.2']],
     ['2001:db8:1:2:3:4:5:6', ['2001:db8:1:2:3:4:5:6']],
     ['[2001:db8::1]:8443 and fe80::1%eth0', ['2001:db8::1', 'fe80::1']],
-    ['mapped ::ffff:192.0.2.44', ['192.0.2.44']],
+    ['mapped ::ffff:192.0.2.44', ['::ffff:192.0.2.44']],
     ['mapped hex ::ffff:c000:22c', ['::ffff:c000:22c']],
   ])('finds %j', (text, found) => {
     expect(fullAddressesIn(text)).toEqual(found);
@@ -112,7 +113,7 @@ describe('full address re-check', () => {
     'multicast 224.0.0.251 ff02::fb, broadcast 255.255.255.255, mask 255.255.255.0',
     'a /64 prefix 2001:db8:1:2:: is a network',
     'time 2026-11-21T12:00:00.000Z, fingerprint AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89',
-    'MAC 00:1a:2b:3c:4d:5e, version 1.2.3, 1.2.3.4.5',
+    'MAC 00:1a:2b:3c:4d:5e, version 1.2.3, 10.0.19045.2965',
     'abcd.local candidate',
   ])('finds nothing in %j', (text) => {
     expect(fullAddressesIn(text)).toEqual([]);
@@ -194,6 +195,42 @@ describe('upload validation', () => {
     expect(validateUpload(body({ report: r }), own)).toMatchObject({
       ok: false,
       body: { error: 'bad-report' },
+    });
+  });
+
+  it('caps every string of the report, naming its path (the 200,000-character upload that froze the relay)', () => {
+    const long = 'a'.repeat(200_000);
+    const check = (over: object) => ({ ...(report().checks[0] as Report['checks'][0]), ...over });
+    const cases: Array<[object, string]> = [
+      [{ headline: long }, 'report.headline'],
+      [{ runId: long }, 'report.runId'],
+      [{ relayUrl: long }, 'report.relayUrl'],
+      [{ checks: [check({ data: { note: long } })] }, 'report.checks.0.data.note'],
+      [{ checks: [check({ data: { nested: [{ deeper: long }] } })] }, 'report.checks.0.data.nested.0.deeper'],
+      [{ checks: [check({ data: { [long]: 1 } })] }, `report.checks.0.data.${long}`],
+    ];
+    for (const [over, path] of cases) {
+      const r = validateUpload(body({ report: report(over) }), own);
+      expect(r, path.slice(0, 40)).toMatchObject({ ok: false, body: { error: 'bad-report', path } });
+    }
+    // What a real report holds passes.
+    const real = report({ checks: [check({ data: { note: 'n'.repeat(REPORT_CAPS.dataString) } })] });
+    expect(validateUpload(body({ report: real }), own).ok).toBe(true);
+  });
+
+  it('refuses numbers JSON cannot carry (1e999 would be stored as null)', () => {
+    const typed = body().replace('"durationMs":', '"durationMs":1e999,"was":');
+    expect(validateUpload(typed, own)).toMatchObject({
+      ok: false,
+      body: { error: 'bad-report', path: 'report.checks.0.durationMs' },
+    });
+    const inData = JSON.stringify({ report: report(), redaction: 'default' }).replace(
+      '"data":{',
+      '"data":{"big":1e999,',
+    );
+    expect(validateUpload(inData, own)).toMatchObject({
+      ok: false,
+      body: { error: 'bad-report', path: 'report.checks.0.data.big' },
     });
   });
 

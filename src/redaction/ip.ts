@@ -1,14 +1,18 @@
 /**
- * IP address redaction for reports that leave this computer. Reports kept here hold full addresses (they are
- * the user's own evidence); a shared report, by default, names no host of the user's network:
+ * One IP address: parse, classify, redact. Shared by the extension (which redacts a report before it is
+ * shared) and the relay (which re-checks an upload said to be redacted), so both sides agree on what an
+ * address is and which ones identify a host. Pure; inputs are single candidate tokens the scanner
+ * (./scan.ts) already bounded, so nothing here sees unbounded text.
+ *
+ * Kinds and what redaction does with them:
  * - private, loopback, link-local and shared (carrier NAT) addresses become their kind ("private-address"),
  *   since even their network part says something about the inside of the network;
  * - public addresses keep their network part only: the last IPv4 octet, or all but the first three IPv6
  *   groups, become "x" (203.0.113.x, 2001:db8:85a3:x), enough for support to tell the provider apart;
+ * - 6to4 addresses (2002::/16) carry an IPv4 address in their second and third groups: they are that
+ *   IPv4 address, redacted as one;
  * - what names no host stays: unspecified (0.0.0.0, ::), multicast and reserved addresses, and network
  *   numbers such as 156.0.0.0 (which is also how Chrome's reduced user agent spells its version).
- * The relay re-checks uploads with the same idea (src/relay/share/address-scan.ts), so what this leaves
- * passes there. Pure; no Node or browser API, so pages, the command line and tests share it.
  */
 
 export type AddressKind =
@@ -31,22 +35,35 @@ const KIND_WORD: Partial<Record<AddressKind, string>> = {
 };
 
 /** Kinds that identify no host and are left as they are. */
-const KEPT_KINDS: ReadonlySet<AddressKind> = new Set(['unspecified', 'multicast', 'reserved', 'network']);
+export const KEPT_KINDS: ReadonlySet<AddressKind> = new Set([
+  'unspecified',
+  'multicast',
+  'reserved',
+  'network',
+]);
 
-const V4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+type Octets = [number, number, number, number];
 
-/** Four octets of a dotted IPv4 address, or null ("01.2.3.4" with a leading zero is not one). */
-export function parseIpv4(text: string): [number, number, number, number] | null {
-  const m = V4.exec(text);
-  if (!m) return null;
-  const octets = m.slice(1, 5);
-  if (octets.some((o) => o.length > 1 && o.startsWith('0'))) return null;
-  const n = octets.map(Number);
-  return n.every((o) => o <= 255) ? (n as [number, number, number, number]) : null;
+/** Four octets of a dotted-decimal IPv4 address, or null ("01.2.3.4" with a leading zero is not one). */
+export function parseIpv4(text: string): Octets | null {
+  const parts = text.split('.');
+  if (parts.length !== 4) return null;
+  const octets: number[] = [];
+  for (const p of parts) {
+    if (p.length < 1 || p.length > 3 || (p.length > 1 && p.startsWith('0'))) return null;
+    for (const ch of p) if (ch < '0' || ch > '9') return null;
+    const n = Number(p);
+    if (n > 255) return null;
+    octets.push(n);
+  }
+  return octets as Octets;
 }
+
+const isHexGroup = (g: string) => g.length >= 1 && g.length <= 4 && /^[0-9a-f]+$/.test(g);
 
 /** The eight 16-bit groups of an IPv6 address (an embedded IPv4 tail becomes the last two), or null. */
 export function parseIpv6(text: string): number[] | null {
+  if (text.length > 45) return null;
   let t = text.toLowerCase();
   let tail: number[] = [];
   const lastColon = t.lastIndexOf(':');
@@ -64,7 +81,7 @@ export function parseIpv6(text: string): number[] | null {
     if (s === '') return [];
     const groups: number[] = [];
     for (const g of s.split(':')) {
-      if (!/^[0-9a-f]{1,4}$/.test(g)) return null;
+      if (!isHexGroup(g)) return null;
       groups.push(Number.parseInt(g, 16));
     }
     return groups;
@@ -94,13 +111,18 @@ function ipv4Kind([a, b, c, d]: readonly number[]): AddressKind {
 }
 
 const isMapped = (g: readonly number[]) => g.slice(0, 5).every((x) => x === 0) && g[5] === 0xffff;
-const mappedV4 = (g: readonly number[]) => {
-  const [g6 = 0, g7 = 0] = g.slice(6);
-  return [g6 >> 8, g6 & 0xff, g7 >> 8, g7 & 0xff];
-};
+const is6to4 = (g: readonly number[]) => g[0] === 0x2002;
+const v4Of = (hi: number, lo: number): Octets => [hi >> 8, hi & 0xff, lo >> 8, lo & 0xff];
+/** The IPv4 address an IPv6 address stands for: IPv4-mapped (::ffff:a.b.c.d) or 6to4 (2002:aabb:ccdd::). */
+function embeddedV4(g: readonly number[]): Octets | null {
+  if (isMapped(g)) return v4Of(g[6] ?? 0, g[7] ?? 0);
+  if (is6to4(g)) return v4Of(g[1] ?? 0, g[2] ?? 0);
+  return null;
+}
 
 function ipv6Kind(g: readonly number[]): AddressKind {
-  if (isMapped(g)) return ipv4Kind(mappedV4(g));
+  const v4 = embeddedV4(g);
+  if (v4) return ipv4Kind(v4);
   const first = g[0] ?? 0;
   if (g.every((x) => x === 0)) return 'unspecified';
   if (g.slice(0, 7).every((x) => x === 0) && g[7] === 1) return 'loopback';
@@ -125,18 +147,19 @@ export function canonicalIp(text: string): string | null {
   if (v4) return v4.join('.');
   const v6 = parseIpv6(text);
   if (!v6) return null;
-  return isMapped(v6) ? mappedV4(v6).join('.') : v6.map((x) => x.toString(16)).join(':');
+  return isMapped(v6) ? v4Of(v6[6] ?? 0, v6[7] ?? 0).join('.') : v6.map((x) => x.toString(16)).join(':');
 }
 
 /**
  * One address, redacted: "203.0.113.57" → "203.0.113.x", "10.1.2.3" → "private-address",
- * "::ffff:198.51.100.7" → "198.51.100.x", "2001:db8:85a3::8a2e:370:7334" → "2001:db8:85a3:x";
- * addresses that name no host are returned unchanged, and anything that is not an address becomes "x".
+ * "::ffff:198.51.100.7" → "198.51.100.x", "2002:cb00:712d::" → "203.0.113.x",
+ * "2001:db8:85a3::8a2e:370:7334" → "2001:db8:85a3:x"; addresses that name no host are returned unchanged,
+ * and anything that is not an address becomes "x".
  */
 export function redactIp(address: string): string {
   const v4 = parseIpv4(address);
   const v6 = v4 ? null : parseIpv6(address);
-  const octets = v4 ?? (v6 && isMapped(v6) ? mappedV4(v6) : null);
+  const octets = v4 ?? (v6 ? embeddedV4(v6) : null);
   if (octets) {
     const kind = ipv4Kind(octets);
     if (KEPT_KINDS.has(kind)) return address;
@@ -151,60 +174,5 @@ export function redactIp(address: string): string {
       .slice(0, 3)
       .map((x) => x.toString(16))
       .join(':')}:x`
-  );
-}
-
-const IPV4_IN_TEXT = /(?<![\d.])\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(?!\d|\.\d)/g;
-/**
- * Runs of hex digits, colons and dots with at least two colons: the IPv6 candidates (the relay scans the
- * same runs), with an optional zone ("%eth0"), which names an interface of this machine.
- */
-const IPV6_IN_TEXT = /([0-9A-Fa-f.:]*:[0-9A-Fa-f.:]*:[0-9A-Fa-f.:]*)(%[0-9A-Za-z_.-]+)?/g;
-
-/** True when the text before `at` makes the address a URL's host ("https://203.0.113.5", "wss://[…"). */
-const inUrlHost = (text: string, at: number) => /:\/\/\[?$/.test(text.slice(Math.max(0, at - 4), at));
-
-/**
- * The address inside an IPv6 candidate run: the run itself, or the run without what punctuation may have
- * glued to it (a sentence's full stop, a colon before a port or after a label: "address:2001:db8::1").
- */
-function addressInRun(run: string): { address: string; offset: number } | null {
-  const lead = /^:(?!:)/.test(run) ? 1 : 0;
-  const trimmedEnd = run.replace(/\.+$/, '');
-  const shapes = [
-    [0, run],
-    [0, trimmedEnd],
-    [lead, trimmedEnd.slice(lead)],
-    [lead, trimmedEnd.slice(lead).replace(/(?<!:):$/, '')],
-  ] as const;
-  for (const [offset, address] of shapes) if (parseIpv6(address)) return { address, offset };
-  return null;
-}
-
-/**
- * Every address in a string, redacted with redactIp. Addresses in `keepInUrls` (canonical, see canonicalIp)
- * stay where they are a URL's host: the relay's own address in its URLs names the server, not the user.
- */
-export function redactAddressesIn(text: string, keepInUrls: ReadonlySet<string> = new Set()): string {
-  const keep = (address: string, at: number, whole: string) => {
-    const canonical = canonicalIp(address);
-    return canonical !== null && keepInUrls.has(canonical) && inUrlHost(whole, at);
-  };
-  const v6Done = text.replace(
-    IPV6_IN_TEXT,
-    (match: string, run: string, zone: string | undefined, at: number, whole: string) => {
-      const found = addressInRun(run);
-      if (!found) return match;
-      const { address, offset } = found;
-      const start = at + offset;
-      const redacted = redactIp(address);
-      if (redacted === address || keep(address, start, whole)) return match;
-      const after = run.slice(offset + address.length);
-      // A zone right after the address ("fe80::1%eth0") names an interface here: dropped with the address.
-      return `${run.slice(0, offset)}${redacted}${after}${after === '' ? '' : (zone ?? '')}`;
-    },
-  );
-  return v6Done.replace(IPV4_IN_TEXT, (address: string, at: number, whole: string) =>
-    parseIpv4(address) === null || keep(address, at, whole) ? address : redactIp(address),
   );
 }
