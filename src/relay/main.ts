@@ -2,12 +2,15 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, loadConfig, type RelayConfig } from './config.ts';
+import { helpText } from './config/docs.ts';
+import { ConfigError, loadConfig, type RelayConfig, wantsHelp } from './config/load.ts';
 import { createLogger } from './logger.ts';
 import { createRelay } from './server.ts';
 import { openReportStore } from './storage/open-store.ts';
 import type { ReportStore } from './storage/report-store.ts';
 import { loadTlsIdentity } from './tls-cert.ts';
+import { createTlsReloader } from './tls-reload.ts';
+import { sessionLimitsOf } from './wss.ts';
 
 declare const __RELAY_VERSION__: string | undefined;
 
@@ -35,7 +38,11 @@ function ownAddresses(config: RelayConfig): string[] {
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 async function main(): Promise<void> {
-  let config: ReturnType<typeof loadConfig>;
+  if (wantsHelp(process.argv.slice(2))) {
+    process.stdout.write(helpText());
+    process.exit(0);
+  }
+  let config: RelayConfig;
   try {
     config = loadConfig(process.argv.slice(2), process.env);
   } catch (err) {
@@ -81,13 +88,7 @@ async function main(): Promise<void> {
       setupTimeoutMs: config.setupTimeoutMs,
     },
     probes: { address: config.probeAddress, tcp: config.probeTcp, udp: config.probeUdp },
-    limits: {
-      sessionsPerAddress: config.maxSessionsPerAddress,
-      sessionStartsPerMinute: config.sessionStartsPerMinute,
-      sessionMaxBitsPerSecond: config.maxSessionKbps * 1000,
-      heartbeatMs: config.wsHeartbeatMs,
-      idleTimeoutMs: config.wsIdleTimeoutMs,
-    },
+    limits: sessionLimitsOf(config),
     share: {
       store,
       ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
@@ -109,6 +110,7 @@ async function main(): Promise<void> {
       process.exit(1);
     }
     stopping = true;
+    tlsReloader.close();
     log.info({ event: 'shutting-down', signal, graceMs: config.shutdownGraceMs });
     void relay.close(config.shutdownGraceMs).then(async () => {
       await store
@@ -118,6 +120,14 @@ async function main(): Promise<void> {
       process.exit(0);
     });
   };
+  const tlsReloader = createTlsReloader({
+    files: [config.certFile, config.keyFile].filter((f): f is string => f !== null),
+    load: () => loadTlsIdentity(config),
+    apply: (next) => relay.setTls(next),
+    current: tls,
+    log,
+  });
+  process.on('SIGHUP', () => void tlsReloader.reload('SIGHUP'));
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
   // One session's bug (werift has had crashes on odd input) must not take every other session down: the

@@ -11,7 +11,7 @@ import { ProbeRegistry } from './core/probe-sessions.ts';
 import { BindingResponder } from './core/stun/binding-responder.ts';
 import { SourceRateLimit } from './core/stun/source-rate-limit.ts';
 import { handleHttp } from './http-routes.ts';
-import { httpsServerOptions } from './https-options.ts';
+import { httpsServerOptions, secureContextOptions } from './https-options.ts';
 import { type LandingOptions, landingMounts } from './landing/landing-routes.ts';
 import type { Logger } from './logger.ts';
 import { createRelayMetrics } from './metrics/relay-metrics.ts';
@@ -61,6 +61,11 @@ export interface Relay {
    * this): logged and counted; if it came from a media session's code, that session is torn down.
    */
   handleUncaught(err: unknown, origin: string): void;
+  /**
+   * Presents a renewed certificate on the HTTPS port and the TLS probe ports from the next handshake on;
+   * connections and sessions already open keep going on the old one.
+   */
+  setTls(tls: TlsIdentity): void;
   /** Runs the retention sweep now (it also runs at listen() and hourly); 0 without sharing. */
   sweepReports(): Promise<number>;
 }
@@ -210,6 +215,10 @@ export function createRelay(opts: RelayOptions): Relay {
         stack: err instanceof Error ? err.stack : undefined,
       });
       scope?.fail(err);
+    },
+    setTls(tls) {
+      server.setSecureContext(secureContextOptions(tls));
+      probes.setTls(tls);
     },
     sweepReports: () => share?.sweep() ?? Promise.resolve(0),
   };

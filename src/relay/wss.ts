@@ -8,6 +8,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer, type ServerOptions as WsServerOptions } from 'ws';
 import { MAX_WS_MESSAGE_BYTES, type ServerMessage } from '../protocol/relay-messages.ts';
+import { loadConfig, type RelayConfig } from './config/load.ts';
 import { AddressLimits } from './core/address-limits.ts';
 import { PortPool } from './core/port-pool.ts';
 import { tlsOf } from './http-routes.ts';
@@ -33,13 +34,27 @@ export interface SessionLimits extends ConnectionLimits {
   sessionStartsPerMinute: number;
 }
 
-export const DEFAULT_SESSION_LIMITS: SessionLimits = {
-  sessionsPerAddress: 4,
-  sessionStartsPerMinute: 20,
-  sessionMaxBitsPerSecond: 256_000,
-  heartbeatMs: 15_000,
-  idleTimeoutMs: 10_000,
-};
+/** The limits a relay configuration sets (config/keys.ts holds their defaults and ranges). */
+export function sessionLimitsOf(
+  c: Pick<
+    RelayConfig,
+    | 'maxSessionsPerAddress'
+    | 'sessionStartsPerMinute'
+    | 'maxSessionKbps'
+    | 'wsHeartbeatMs'
+    | 'wsIdleTimeoutMs'
+  >,
+): SessionLimits {
+  return {
+    sessionsPerAddress: c.maxSessionsPerAddress,
+    sessionStartsPerMinute: c.sessionStartsPerMinute,
+    sessionMaxBitsPerSecond: c.maxSessionKbps * 1000,
+    heartbeatMs: c.wsHeartbeatMs,
+    idleTimeoutMs: c.wsIdleTimeoutMs,
+  };
+}
+
+export const DEFAULT_SESSION_LIMITS: SessionLimits = sessionLimitsOf(loadConfig([], {}));
 
 /**
  * ws limits beyond maxPayload (ws ≥ 8.21): a message may come in at most this many fragments, and the

@@ -33,6 +33,8 @@ export interface ProbeListeners {
   status(): ProbePortsStatus;
   health(): ProbesHealth;
   close(graceMs: number): Promise<void>;
+  /** A reloaded certificate for the TLS probe ports. */
+  setTls(tls: TlsIdentity): void;
 }
 
 export function createProbeListeners(opts: {
@@ -88,6 +90,9 @@ export function createProbeListeners(opts: {
       return opening;
     },
     status: () => status,
+    setTls: (tls) => {
+      for (const e of entries) e.listener.setTls?.(tls);
+    },
     health: () => ({ ...status, stun: opts.responder.counts }),
     async close(graceMs) {
       await opening;

@@ -6,7 +6,7 @@ import { createServer } from 'node:https';
 import type { Socket } from 'node:net';
 import type { ProbePort } from '../../protocol/relay-messages.ts';
 import { handleProbePortHttp } from '../http-routes.ts';
-import { httpsServerOptions } from '../https-options.ts';
+import { httpsServerOptions, secureContextOptions } from '../https-options.ts';
 import type { Logger } from '../logger.ts';
 import type { TlsIdentity } from '../tls-cert.ts';
 
@@ -15,6 +15,8 @@ export interface ProbeListener {
   listen(): Promise<void>;
   /** Stops accepting; open connections get graceMs, then are destroyed. Safe to call unopened. */
   close(graceMs: number): Promise<void>;
+  /** Presents this certificate from the next handshake on (TCP probes only; open connections keep theirs). */
+  setTls?(tls: TlsIdentity): void;
 }
 
 export function createTcpProbe(opts: {
@@ -37,6 +39,7 @@ export function createTcpProbe(opts: {
   // Nothing upgrades here: the WSS endpoint is on the main port only.
   server.on('upgrade', (_req, socket: Socket) => socket.destroy());
   return {
+    setTls: (tls) => server.setSecureContext(secureContextOptions(tls)),
     listen: () =>
       new Promise((resolve, reject) => {
         server.once('error', reject);

@@ -1,6 +1,6 @@
 /** Config keys for report sharing: storage, retention, support tokens, public URL. */
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../src/relay/config.ts';
+import { loadConfig } from '../../../src/relay/config/load.ts';
 
 describe('relay config: report sharing', () => {
   it('defaults to SQLite, 30 days, no console and the relay URL', () => {

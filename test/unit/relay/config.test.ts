@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../src/relay/config.ts';
+import { loadConfig } from '../../../src/relay/config/load.ts';
 
 describe('relay config', () => {
   it('has working defaults', () => {

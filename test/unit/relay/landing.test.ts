@@ -4,7 +4,7 @@ import { createServer, request, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../src/relay/config.ts';
+import { loadConfig } from '../../../src/relay/config/load.ts';
 import type { Mount } from '../../../src/relay/http-routes.ts';
 import { landingPage } from '../../../src/relay/landing/landing-page.ts';
 import { landingCsp, landingMounts } from '../../../src/relay/landing/landing-routes.ts';

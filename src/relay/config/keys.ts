@@ -1,0 +1,257 @@
+/**
+ * Every relay setting, once: its flag (also its name in a config file), environment variable, default,
+ * accepted values and the text an operator reads. Parsing, validation messages, `npm run relay -- --help`
+ * and the README's relay table all come from this table; `npm run docs:relay-config` rewrites the README
+ * table and a unit test fails when it drifts.
+ *
+ * To add a setting: add an entry here (its type follows from its kind), use it in main.ts, run
+ * `npm run docs:relay-config`.
+ */
+import type * as v from 'valibot';
+import {
+  concreteIpv4,
+  hostName,
+  httpsOrigin,
+  httpsUrl,
+  integer,
+  nonEmpty,
+  oneOf,
+  onOff,
+  optionalText,
+  portRange,
+  postgresUrl,
+  probePorts,
+  supportTokens,
+  type ValueKind,
+} from './values.ts';
+
+export interface KeySpec<T> {
+  /** `--flag`, and the key in a config file. */
+  flag: string;
+  env: string;
+  kind: ValueKind<T>;
+  /** The raw default; '' means "not set" (the kind decides what that is). */
+  default: string;
+  /** What "not set" means, where the default is ''. */
+  unsetMeans?: string;
+  /** Only as a flag or environment variable (the config file's own path). */
+  notInFile?: true;
+  /** One paragraph; `code` in backticks (shown as is in `--help`). */
+  help: string;
+}
+
+const key = <T>(spec: KeySpec<T>): KeySpec<T> => spec;
+
+export const CONFIG_KEYS = {
+  configFile: key({
+    flag: 'config',
+    env: 'SVC_RELAY_CONFIG',
+    kind: { ...optionalText, range: 'a JSON file path' },
+    default: '',
+    unsetMeans: 'none',
+    notInFile: true,
+    help: 'a JSON config file whose keys are the flag names without `--` (e.g. `{"port": 443, "media-ports": "40000-49999"}`); flags and environment variables win over it',
+  }),
+  host: key({
+    flag: 'host',
+    env: 'SVC_RELAY_HOST',
+    kind: hostName,
+    default: '127.0.0.1',
+    help: 'address to listen on (`0.0.0.0` for all)',
+  }),
+  port: key({
+    flag: 'port',
+    env: 'SVC_RELAY_PORT',
+    kind: integer(0, 65535),
+    default: '8443',
+    help: 'HTTPS + WSS port (`0` picks a free one)',
+  }),
+  certFile: key({
+    flag: 'cert',
+    env: 'SVC_RELAY_CERT',
+    kind: { ...optionalText, range: 'a PEM file path' },
+    default: '',
+    unsetMeans: 'a self-signed certificate, generated on first start and kept in the data folder',
+    help: 'TLS certificate chain (PEM), given with `--key`. Reloaded on SIGHUP and when the file changes (an ACME client or cert-manager renewing it), without dropping sessions',
+  }),
+  keyFile: key({
+    flag: 'key',
+    env: 'SVC_RELAY_KEY',
+    kind: { ...optionalText, range: 'a PEM file path' },
+    default: '',
+    unsetMeans: 'see `--cert`',
+    help: 'TLS private key (PEM) of `--cert`; reloaded with it',
+  }),
+  dataDir: key({
+    flag: 'data-dir',
+    env: 'SVC_RELAY_DATA_DIR',
+    kind: nonEmpty,
+    default: '.relay-data',
+    help: 'where generated files live (the self-signed certificate, the SQLite report store)',
+  }),
+  logLevel: key({
+    flag: 'log-level',
+    env: 'SVC_RELAY_LOG_LEVEL',
+    kind: oneOf(['debug', 'info', 'warn', 'error', 'silent']),
+    default: 'info',
+    help: 'the least important log line written',
+  }),
+  shutdownGraceMs: key({
+    flag: 'shutdown-grace-ms',
+    env: 'SVC_RELAY_SHUTDOWN_GRACE_MS',
+    kind: integer(0, 600_000),
+    default: '10000',
+    help: 'after SIGTERM, how long running media sessions may go on (draining) before the relay ends them and exits',
+  }),
+  mediaPorts: key({
+    flag: 'media-ports',
+    env: 'SVC_RELAY_MEDIA_PORTS',
+    kind: portRange(1024, 65535),
+    default: '40000-40199',
+    help: "UDP port range for media; one port per session, and the passive ICE-TCP listener uses the same number. Put it inside the provider's SRTP ranges (UDP 40000-49999 desk phones, 60000-64999 apps) to test those",
+  }),
+  mediaAddress: key({
+    flag: 'media-address',
+    env: 'SVC_RELAY_MEDIA_ADDRESS',
+    kind: concreteIpv4,
+    default: '',
+    unsetMeans: '`--host`, or `127.0.0.1` when that is `0.0.0.0`/`::`/`localhost`',
+    help: 'the IPv4 address media binds to and advertises as its ICE candidate. On a server listening on `0.0.0.0`, set it to the address browsers reach',
+  }),
+  iceTcp: key({
+    flag: 'ice-tcp',
+    env: 'SVC_RELAY_ICE_TCP',
+    kind: onOff,
+    default: 'on',
+    help: 'also offer passive ICE-TCP on the media port, for networks that block UDP',
+  }),
+  maxSessions: key({
+    flag: 'max-sessions',
+    env: 'SVC_RELAY_MAX_SESSIONS',
+    kind: integer(1, 10_000),
+    default: '100',
+    help: 'most media sessions at once (never more than the port range holds)',
+  }),
+  setupTimeoutMs: key({
+    flag: 'setup-timeout-ms',
+    env: 'SVC_RELAY_SETUP_TIMEOUT_MS',
+    // Well below werift's DTLS retransmit window (about 33 s), so a stuck handshake is freed by us first.
+    kind: integer(1000, 30_000),
+    default: '10000',
+    help: 'a media session whose DTLS has not connected by then is ended and its port freed',
+  }),
+  maxSessionsPerAddress: key({
+    flag: 'max-sessions-per-address',
+    env: 'SVC_RELAY_MAX_SESSIONS_PER_ADDRESS',
+    kind: integer(1, 10_000),
+    default: '4',
+    help: 'most media sessions one client address (IPv6: one /64) holds at once; raise it (and the next) when many people behind one NAT run the check together',
+  }),
+  sessionStartsPerMinute: key({
+    flag: 'session-starts-per-minute',
+    env: 'SVC_RELAY_SESSION_STARTS_PER_MINUTE',
+    kind: integer(1, 100_000),
+    default: '20',
+    help: 'most media sessions one client address starts in a minute',
+  }),
+  maxSessionKbps: key({
+    flag: 'max-session-kbps',
+    env: 'SVC_RELAY_MAX_SESSION_KBPS',
+    // Chromium's audio with the extension's data channel probes measured ~95 kbit/s with every header.
+    kind: integer(128, 1_000_000),
+    default: '256',
+    help: "inbound bitrate cap of one media session, kbit/s averaged over 2 s, all headers counted; Chromium's audio with the extension's probes measured ~95 (`inKbps` on each `media-session-ended` log line)",
+  }),
+  wsHeartbeatMs: key({
+    flag: 'ws-heartbeat-ms',
+    env: 'SVC_RELAY_WS_HEARTBEAT_MS',
+    kind: integer(1000, 600_000),
+    default: '15000',
+    help: 'WebSocket ping interval; a connection that has not answered by the next ping is terminated, with its session',
+  }),
+  wsIdleTimeoutMs: key({
+    flag: 'ws-idle-timeout-ms',
+    env: 'SVC_RELAY_WS_IDLE_TIMEOUT_MS',
+    kind: integer(1000, 600_000),
+    default: '10000',
+    help: 'a WebSocket that has sent neither an offer nor a probe-start by then is closed with 4000 `idle`',
+  }),
+  probeTcp: key({
+    flag: 'probe-tcp',
+    env: 'SVC_RELAY_PROBE_TCP',
+    kind: probePorts,
+    default: '',
+    unsetMeans: 'none',
+    help: "TCP probe ports, a comma list of `provider[:relay]`, e.g. `5096:15096,5097:15097,443:15443`: a TLS listener on each relay port stands in for the provider port (the relay port defaults to the provider's). Not the HTTPS port, nor inside `--media-ports` while `--ice-tcp` is on",
+  }),
+  probeUdp: key({
+    flag: 'probe-udp',
+    env: 'SVC_RELAY_PROBE_UDP',
+    kind: probePorts,
+    default: '',
+    unsetMeans: 'none',
+    help: 'UDP probe ports, same form, e.g. `40000:41000,60000:16000`: a STUN responder on each relay port. Not inside `--media-ports`',
+  }),
+  probeAddress: key({
+    flag: 'probe-address',
+    env: 'SVC_RELAY_PROBE_ADDRESS',
+    kind: concreteIpv4,
+    default: '',
+    unsetMeans: 'the media address',
+    help: 'the IPv4 address the probe ports bind to; `probe-session` tells it to the extension for its ICE candidates',
+  }),
+  dbUrl: key({
+    flag: 'db-url',
+    env: 'SVC_RELAY_DB_URL',
+    kind: postgresUrl,
+    default: '',
+    unsetMeans: 'SQLite in `<data-dir>/reports.sqlite`',
+    help: 'PostgreSQL for shared reports (e.g. `postgresql://svc:…@db.example/svc?sslmode=require`), so several relays behind a load balancer share one database. A bad value is refused without repeating it (it may hold a password)',
+  }),
+  retentionDays: key({
+    flag: 'retention-days',
+    env: 'SVC_RELAY_RETENTION_DAYS',
+    kind: integer(1, 3650),
+    default: '30',
+    help: 'shared reports are deleted this many days after upload',
+  }),
+  supportTokens: key({
+    flag: 'support-tokens',
+    env: 'SVC_RELAY_SUPPORT_TOKENS',
+    kind: supportTokens,
+    default: '',
+    unsetMeans: 'the console is off',
+    help: 'who may sign in to the support console: `name:token,name2:token2`; names of letters, digits, `.` `_` `@` `-`; tokens of 16-256 printable characters without spaces or commas. Prefer the environment variable or the config file (flags show up in `ps`); errors name the entry, never the token',
+  }),
+  publicUrl: key({
+    flag: 'public-url',
+    env: 'SVC_RELAY_PUBLIC_URL',
+    kind: httpsOrigin,
+    default: '',
+    unsetMeans: "the relay's own `https://host:port`",
+    help: "the `https://` origin that support links in upload answers point to, e.g. the load balancer's name",
+  }),
+  extensionUrlChrome: key({
+    flag: 'extension-url-chrome',
+    env: 'SVC_RELAY_EXTENSION_URL_CHROME',
+    kind: httpsUrl,
+    default: '',
+    unsetMeans: 'none',
+    help: "the extension's Chrome Web Store page, linked from the landing page",
+  }),
+  extensionUrlFirefox: key({
+    flag: 'extension-url-firefox',
+    env: 'SVC_RELAY_EXTENSION_URL_FIREFOX',
+    kind: httpsUrl,
+    default: '',
+    unsetMeans: 'none',
+    help: 'the add-on\'s Firefox Add-ons page, linked from the landing page; with neither set, the page says "Ask your support contact for the extension"',
+  }),
+} satisfies Record<string, KeySpec<unknown>>;
+
+export type ConfigKey = keyof typeof CONFIG_KEYS;
+
+/** Each setting's value as its kind parses it, before the checks that span several settings. */
+export type ConfigValues = {
+  [K in ConfigKey]: v.InferOutput<(typeof CONFIG_KEYS)[K]['kind']['schema']>;
+};

@@ -1,0 +1,191 @@
+/**
+ * Relay configuration from flags, environment variables and an optional JSON config file (flags win, then
+ * the environment, then the file), validated at start against the table in keys.ts. A bad value is one line
+ * naming where it came from and the problem, and the process exits non-zero.
+ */
+import { readFileSync } from 'node:fs';
+import { isIPv4 } from 'node:net';
+import { parseArgs } from 'node:util';
+import * as v from 'valibot';
+import type { ProbePort } from '../../protocol/relay-messages.ts';
+import { CONFIG_KEYS, type ConfigKey, type ConfigValues, type KeySpec } from './keys.ts';
+
+export type RelayConfig = Omit<ConfigValues, 'mediaAddress' | 'probeAddress'> & {
+  /** IPv4 address the media sockets bind to and advertise as their host candidate. */
+  mediaAddress: string;
+  /** IPv4 address the probe listeners bind to; probe-session tells it to the extension. */
+  probeAddress: string;
+};
+
+export class ConfigError extends Error {}
+
+/** A config file is a handful of settings; anything larger is a wrong file. */
+export const MAX_CONFIG_FILE_BYTES = 64 * 1024;
+
+export function wantsHelp(argv: readonly string[]): boolean {
+  return argv.includes('--help') || argv.includes('-h');
+}
+
+interface Given {
+  name: string;
+  raw: string;
+}
+
+const specs = Object.entries(CONFIG_KEYS) as Array<[ConfigKey, KeySpec<unknown>]>;
+
+function parseFlags(argv: string[]): Record<string, string | undefined> {
+  const options = Object.fromEntries(specs.map(([, k]) => [k.flag, { type: 'string' as const }]));
+  try {
+    return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values as Record<
+      string,
+      string | undefined
+    >;
+  } catch (err) {
+    // node:util's message goes on about positionals; its first sentence is the useful part.
+    const first = (err as Error).message.split(/\.\s|\n/)[0] ?? 'bad arguments';
+    throw new ConfigError(`${first} (npm run relay -- --help lists the settings)`);
+  }
+}
+
+/** A file value as the text a flag would carry: lists may be JSON arrays, on/off may be booleans. */
+function fileValue(where: string, value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (typeof value === 'boolean') return value ? 'on' : 'off';
+  if (Array.isArray(value) && value.every((x) => typeof x === 'string' || typeof x === 'number')) {
+    return value.join(',');
+  }
+  throw new ConfigError(`${where}: must be a string, a number, true/false or a list of them`);
+}
+
+/** The file's settings by flag name; keys starting with "//" are comments. */
+function readConfigFile(path: string, readText: (path: string) => string): Map<string, string> {
+  let text: string;
+  try {
+    text = readText(path);
+  } catch (err) {
+    throw new ConfigError(
+      `${path}: cannot read the config file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+    );
+  }
+  if (text.length > MAX_CONFIG_FILE_BYTES) {
+    throw new ConfigError(`${path}: a config file is at most ${MAX_CONFIG_FILE_BYTES} bytes`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(`${path}: not valid JSON (${(err as Error).message})`);
+  }
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+    throw new ConfigError(`${path}: must be a JSON object of settings, e.g. {"port": 443}`);
+  }
+  const fileKeys = new Set(specs.filter(([, k]) => !k.notInFile).map(([, k]) => k.flag));
+  const out = new Map<string, string>();
+  for (const [name, value] of Object.entries(json)) {
+    if (name.startsWith('//')) continue;
+    if (!fileKeys.has(name)) {
+      throw new ConfigError(
+        `${path}: unknown setting "${name}" (the keys are the flag names, e.g. "media-ports")`,
+      );
+    }
+    out.set(name, fileValue(`${path}: ${name}`, value));
+  }
+  return out;
+}
+
+/** A relay port must not be one the relay already uses for HTTPS or media, or one listener would fail. */
+function checkProbeCollisions(
+  given: Given,
+  ports: ProbePort[],
+  taken: { httpsPort: number | null; media: { first: number; last: number } | null },
+): void {
+  for (const { relayPort } of ports) {
+    if (relayPort === taken.httpsPort) {
+      throw new ConfigError(`${given.name}: relay port ${relayPort} is the HTTPS port (got "${given.raw}")`);
+    }
+    const media = taken.media;
+    if (media && relayPort >= media.first && relayPort <= media.last) {
+      throw new ConfigError(
+        `${given.name}: relay port ${relayPort} is inside --media-ports ${media.first}-${media.last}; map it to another port (got "${given.raw}")`,
+      );
+    }
+  }
+}
+
+/** Hosts that mean "every interface" or "this machine": media then defaults to loopback. */
+const LOOPBACK_DEFAULT_HOSTS = ['0.0.0.0', '::', 'localhost', '::1'];
+
+/**
+ * Media needs one concrete IPv4 address: werift advertises the address it binds to, and its own interface
+ * scan skips loopback, so "all interfaces" cannot be passed through.
+ */
+function resolveMediaAddress(given: Given, value: string | null, host: string): string {
+  if (value) return value;
+  if (isIPv4(host) && host !== '0.0.0.0') return host;
+  if (LOOPBACK_DEFAULT_HOSTS.includes(host)) return '127.0.0.1';
+  throw new ConfigError(`${given.name}: required when --host is not an IPv4 address (got host "${host}")`);
+}
+
+/**
+ * Parses argv, env and the config file they name into a validated config; throws ConfigError with a
+ * one-line message. readText reads the config file (injected so tests need no files).
+ */
+export function loadConfig(
+  argv: string[],
+  env: Record<string, string | undefined>,
+  readText: (path: string) => string = (path) => readFileSync(path, 'utf8'),
+): RelayConfig {
+  const flags = parseFlags(argv);
+  const fromFlagOrEnv = (spec: KeySpec<unknown>): Given | null => {
+    if (flags[spec.flag] !== undefined) return { name: `--${spec.flag}`, raw: flags[spec.flag] as string };
+    if (env[spec.env] !== undefined) return { name: spec.env, raw: env[spec.env] as string };
+    return null;
+  };
+  const filePath = fromFlagOrEnv(CONFIG_KEYS.configFile)?.raw || null;
+  const file = filePath ? readConfigFile(filePath, readText) : new Map<string, string>();
+  const given = {} as Record<ConfigKey, Given>;
+  const values = {} as Record<ConfigKey, unknown>;
+  for (const [name, spec] of specs) {
+    const fromFile = file.get(spec.flag);
+    const g = fromFlagOrEnv(spec) ??
+      (fromFile !== undefined ? { name: `${filePath}: ${spec.flag}`, raw: fromFile } : null) ?? {
+        name: `--${spec.flag}`,
+        raw: spec.default,
+      };
+    const result = v.safeParse(spec.kind.schema, g.raw);
+    if (!result.success) throw new ConfigError(`${g.name}: ${result.issues[0].message}`);
+    given[name] = g;
+    values[name] = result.output;
+  }
+  return crossChecked(values as ConfigValues, given);
+}
+
+/** The rules that span several settings. */
+function crossChecked(c: ConfigValues, given: Record<ConfigKey, Given>): RelayConfig {
+  if (Boolean(c.certFile) !== Boolean(c.keyFile)) {
+    throw new ConfigError(
+      `${c.certFile ? given.keyFile.name : given.certFile.name}: give both --cert and --key, or neither`,
+    );
+  }
+  // The passive ICE-TCP listener would collide with the HTTPS listener on the same port.
+  if (c.port >= c.mediaPorts.first && c.port <= c.mediaPorts.last) {
+    throw new ConfigError(
+      `${given.mediaPorts.name}: must not include the HTTPS port ${c.port} (got "${given.mediaPorts.raw}")`,
+    );
+  }
+  const mediaAddress = resolveMediaAddress(given.mediaAddress, c.mediaAddress, c.host);
+  // Port 0 (pick a free one) cannot collide; ICE-TCP listens on the media ports only when it is on.
+  checkProbeCollisions(given.probeTcp, c.probeTcp, {
+    httpsPort: c.port === 0 ? null : c.port,
+    media: c.iceTcp ? c.mediaPorts : null,
+  });
+  checkProbeCollisions(given.probeUdp, c.probeUdp, { httpsPort: null, media: c.mediaPorts });
+  return {
+    ...c,
+    mediaAddress,
+    // One concrete address, like media: a STUN answer must leave from the address the request reached,
+    // and the extension puts this address in its ICE candidates.
+    probeAddress: c.probeAddress ?? mediaAddress,
+  };
+}

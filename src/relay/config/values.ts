@@ -1,0 +1,195 @@
+/**
+ * The kinds of value a relay setting can hold. Each kind is a valibot schema from the raw text (a flag, an
+ * environment variable or a config file entry) to the typed value, and the range an operator reads in
+ * `--help` and the README: both come from the same numbers, so the documented range is the enforced one.
+ * Messages say what is expected and, except for secrets, what was given; the loader prefixes the key.
+ */
+import { isIPv4 } from 'node:net';
+import * as v from 'valibot';
+import { MAX_PROBE_PORTS, type ProbePort } from '../../protocol/relay-messages.ts';
+import { parseSupportTokens, type SupportToken } from '../console/support-tokens.ts';
+
+export interface ValueKind<T> {
+  schema: v.GenericSchema<string, T>;
+  /** What values are accepted, for `--help` and the README ("1-10000", "on, off"). */
+  range: string;
+}
+
+/** A parser step that reports its own message (one per problem) instead of valibot's. */
+function parsed<T>(parse: (raw: string) => T | { problem: string }): v.GenericSchema<string, T> {
+  return v.pipe(
+    v.string(),
+    v.rawTransform(({ dataset, addIssue, NEVER }) => {
+      const out = parse(dataset.value);
+      if (out !== null && typeof out === 'object' && 'problem' in out) {
+        addIssue({ message: out.problem });
+        return NEVER;
+      }
+      return out as T;
+    }),
+  );
+}
+
+const problem = (text: string) => ({ problem: text });
+
+export function integer(min: number, max: number): ValueKind<number> {
+  return {
+    schema: parsed((raw) =>
+      /^\d{1,10}$/.test(raw) && Number(raw) >= min && Number(raw) <= max
+        ? Number(raw)
+        : problem(`must be an integer from ${min} to ${max} (got "${raw}")`),
+    ),
+    range: `${min}-${max}`,
+  };
+}
+
+export function oneOf<const T extends string>(values: readonly T[]): ValueKind<T> {
+  return {
+    schema: parsed((raw) =>
+      (values as readonly string[]).includes(raw)
+        ? (raw as T)
+        : problem(`must be one of ${values.join(', ')} (got "${raw}")`),
+    ),
+    range: values.join(', '),
+  };
+}
+
+export const onOff: ValueKind<boolean> = {
+  schema: parsed((raw) =>
+    raw === 'on' || raw === 'off' ? raw === 'on' : problem(`must be on or off (got "${raw}")`),
+  ),
+  range: 'on, off',
+};
+
+/** Any text; '' (the default) stands for "not set". */
+export const optionalText: ValueKind<string | null> = {
+  schema: parsed((raw) => raw || null),
+  range: 'a file path',
+};
+
+export const nonEmpty: ValueKind<string> = {
+  schema: parsed((raw) => raw || problem('must not be empty')),
+  range: 'a folder path',
+};
+
+export const hostName: ValueKind<string> = {
+  schema: parsed((raw) =>
+    /^[\w.:-]{1,253}$/.test(raw) ? raw : problem(`not a host name or address (got "${raw}")`),
+  ),
+  range: 'an IP address or host name',
+};
+
+export function portRange(min: number, max: number): ValueKind<{ first: number; last: number }> {
+  return {
+    schema: parsed((raw) => {
+      const m = /^(\d{1,5})-(\d{1,5})$/.exec(raw);
+      const first = Number(m?.[1]);
+      const last = Number(m?.[2]);
+      if (!m || first < min || last > max || first > last) {
+        return problem(`must be a port range A-B within ${min}-${max} with A <= B (got "${raw}")`);
+      }
+      return { first, last };
+    }),
+    range: `A-B within ${min}-${max}`,
+  };
+}
+
+/** One concrete IPv4 address (media and probes advertise it as their ICE candidate); '' means "derive it". */
+export const concreteIpv4: ValueKind<string | null> = {
+  schema: parsed((raw) => {
+    if (raw === '') return null;
+    return isIPv4(raw) && raw !== '0.0.0.0'
+      ? raw
+      : problem(`must be one IPv4 address, not 0.0.0.0 (got "${raw}")`);
+  }),
+  range: 'one IPv4 address',
+};
+
+const PROBE_ENTRY = /^(\d{1,5})(?::(\d{1,5}))?$/;
+
+/**
+ * A probe port map "provider[:relay],…": the relay port defaults to the provider's. A relay without
+ * privileges maps low ports (443, 5096) to high ones; reports still speak of the provider's port.
+ */
+export const probePorts: ValueKind<ProbePort[]> = {
+  schema: parsed((raw) => {
+    if (raw.trim() === '') return [];
+    const bad = problem(
+      `must be a comma list of provider[:relay] ports from 1 to 65535, e.g. 5096:15096 (got "${raw}")`,
+    );
+    const ports: ProbePort[] = [];
+    for (const entry of raw.split(',')) {
+      const m = PROBE_ENTRY.exec(entry.trim());
+      if (!m) return bad;
+      const providerPort = Number(m[1]);
+      const relayPort = m[2] === undefined ? providerPort : Number(m[2]);
+      if (providerPort < 1 || providerPort > 65535 || relayPort < 1 || relayPort > 65535) return bad;
+      if (ports.some((p) => p.providerPort === providerPort)) {
+        return problem(`provider port ${providerPort} is listed twice (got "${raw}")`);
+      }
+      if (ports.some((p) => p.relayPort === relayPort)) {
+        return problem(`relay port ${relayPort} is listed twice (got "${raw}")`);
+      }
+      ports.push({ providerPort, relayPort });
+    }
+    if (ports.length > MAX_PROBE_PORTS)
+      return problem(`at most ${MAX_PROBE_PORTS} ports (got ${ports.length})`);
+    return ports;
+  }),
+  range: `up to ${MAX_PROBE_PORTS} of provider[:relay], ports 1-65535`,
+};
+
+function urlOf(raw: string): URL | null {
+  return URL.canParse(raw) ? new URL(raw) : null;
+}
+
+/** A PostgreSQL URL. The message never repeats the value: it may hold a password. */
+export const postgresUrl: ValueKind<string | null> = {
+  schema: parsed((raw) => {
+    if (raw === '') return null;
+    const url = urlOf(raw);
+    return url && (url.protocol === 'postgres:' || url.protocol === 'postgresql:')
+      ? raw
+      : problem(
+          'must be a postgres:// or postgresql:// URL, e.g. postgresql://svc@db.example/svc (value not shown: it may hold a password)',
+        );
+  }),
+  range: 'postgres:// or postgresql:// URL',
+};
+
+/** An https origin without a path, credentials, query or fragment. */
+export const httpsOrigin: ValueKind<string | null> = {
+  schema: parsed((raw) => {
+    if (raw === '') return null;
+    const url = urlOf(raw);
+    const bare = url?.protocol === 'https:' && !url.username && !url.password && !url.search && !url.hash;
+    return url && bare && url.pathname === '/'
+      ? url.origin
+      : problem(`must be an https:// URL without a path, e.g. https://relay.example.com (got "${raw}")`);
+  }),
+  range: 'https:// origin, no path',
+};
+
+/** A store page: any https:// URL without credentials (the landing page links to it as it is). */
+export const httpsUrl: ValueKind<string | null> = {
+  schema: parsed((raw) => {
+    if (raw === '') return null;
+    const url = urlOf(raw);
+    return url?.protocol === 'https:' && !url.username && !url.password
+      ? url.href
+      : problem(`must be an https:// URL, e.g. https://chromewebstore.google.com/detail/… (got "${raw}")`);
+  }),
+  range: 'https:// URL',
+};
+
+export const supportTokens: ValueKind<SupportToken[]> = {
+  schema: parsed((raw) => {
+    try {
+      return parseSupportTokens(raw);
+    } catch (err) {
+      // The parser's message names the entry but never a token.
+      return problem((err as Error).message);
+    }
+  }),
+  range: 'name:token,… (tokens of 16-256 characters)',
+};
