@@ -1,13 +1,29 @@
-/** `npm run docs:relay-config`: rewrites the README's relay table from src/relay/config/keys.ts. */
+/**
+ * `npm run docs:relay-config`: rewrites what is generated from the relay's settings table and the port
+ * tables: the README's relay table and deploy/relay.json (the provider's real ports).
+ */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { withReadmeTable } from '../src/relay/config/docs.ts';
+import { PROVIDER_CONFIG_PATH, providerConfigText } from './provider-config.ts';
 
-const path = new URL('../README.md', import.meta.url);
-const before = readFileSync(path, 'utf8');
-const after = withReadmeTable(before);
-if (after === before) {
-  console.log('README.md relay table is current');
-} else {
-  writeFileSync(path, after);
-  console.log('README.md relay table rewritten');
+const root = new URL('../', import.meta.url);
+
+function rewrite(path: string, next: (before: string) => string): void {
+  const url = new URL(path, root);
+  let before = '';
+  try {
+    before = readFileSync(url, 'utf8');
+  } catch {
+    // A new file.
+  }
+  const after = next(before);
+  if (after === before) {
+    console.log(`${path} is current`);
+  } else {
+    writeFileSync(url, after);
+    console.log(`${path} rewritten`);
+  }
 }
+
+rewrite('README.md', withReadmeTable);
+rewrite(PROVIDER_CONFIG_PATH, providerConfigText);

@@ -13,7 +13,8 @@ export const LOCAL_MEDIA_PORTS = '56000-56199';
 const tcpRelayPort = (p: number) => (p < 1024 ? p + 20_000 : p + 10_000);
 const udpRelayPort = (p: number) => (p >= 20_000 ? p - 10_000 : p + 10_000);
 
-export function probePortFlags(): string[] {
+/** Every provider port the profiles probe (browser-restricted ones left out), ascending. */
+export function providerProbePorts(): { tcp: number[]; udp: number[] } {
   const tcp = new Set<number>();
   const udp = new Set<number>();
   for (const profile of PROFILES) {
@@ -22,11 +23,13 @@ export function probePortFlags(): string[] {
       (t.transport === 'tcp' ? tcp : udp).add(t.port);
     }
   }
-  const list = (ports: Set<number>, map: (p: number) => number) =>
-    [...ports]
-      .sort((a, b) => a - b)
-      .map((p) => `${p}:${map(p)}`)
-      .join(',');
+  const sorted = (ports: Set<number>) => [...ports].sort((a, b) => a - b);
+  return { tcp: sorted(tcp), udp: sorted(udp) };
+}
+
+export function probePortFlags(): string[] {
+  const { tcp, udp } = providerProbePorts();
+  const list = (ports: number[], map: (p: number) => number) => ports.map((p) => `${p}:${map(p)}`).join(',');
   return [
     '--probe-tcp',
     list(tcp, tcpRelayPort),

@@ -1,11 +1,15 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { PROVIDER_CONFIG_PATH, providerConfigText } from '../../../scripts/provider-config.ts';
 import { helpText, withReadmeTable } from '../../../src/relay/config/docs.ts';
 import { CONFIG_KEYS } from '../../../src/relay/config/keys.ts';
 import { loadConfig } from '../../../src/relay/config/load.ts';
 
 const root = new URL('../../../', import.meta.url);
+/** Starting the relay's module graph under a busy test run takes a few seconds. */
+const SPAWN_TIMEOUT_MS = 30_000;
 
 describe('relay config table', () => {
   it('the README relay table is the one the table renders (run npm run docs:relay-config after a change)', () => {
@@ -13,32 +17,53 @@ describe('relay config table', () => {
     expect(readme).toBe(withReadmeTable(readme));
   });
 
-  it('--help exits 0 and lists every key with its environment variable, default and range', () => {
-    const out = execFileSync(process.execPath, ['src/relay/main.ts', '--help'], {
-      cwd: root,
-      encoding: 'utf8',
-      env: { ...process.env, SVC_RELAY_PORT: 'not-even-checked' },
+  it('deploy/relay.json is the provider config the port tables give, and loads (run npm run docs:relay-config after a change)', () => {
+    expect(readFileSync(new URL(PROVIDER_CONFIG_PATH, root), 'utf8')).toBe(providerConfigText());
+    const config = loadConfig(['--config', fileURLToPath(new URL(PROVIDER_CONFIG_PATH, root))], {
+      SVC_RELAY_MEDIA_ADDRESS: '192.0.2.10',
     });
-    for (const spec of Object.values(CONFIG_KEYS)) {
-      expect(out).toContain(`--${spec.flag} <value>   (${spec.env})`);
-      expect(out).toContain(spec.kind.range.split(' ')[0]);
-      if (spec.default) expect(out).toContain(`default: ${spec.default};`);
-    }
-    expect(out).toBe(helpText());
-    expect(out).toContain('default: 8443; accepts: 0-65535.');
-    expect(out).toContain('default: on; accepts: on, off.');
+    expect(config.port).toBe(443);
+    // Every provider port on its own number: the relay stands in for the provider's servers.
+    for (const p of [...config.probeTcp, ...config.probeUdp]) expect(p.relayPort).toBe(p.providerPort);
+    expect(config.probeTcp.map((p) => p.providerPort)).toContain(5096);
+    expect(config.probeUdp.map((p) => p.providerPort)).toEqual(expect.arrayContaining([40000, 49999, 64999]));
+    expect(config.mediaPorts).toEqual({ first: 45000, last: 49998 });
   });
 
-  it('an unknown flag still exits 2 with one line', () => {
-    const run = spawnSync(process.execPath, ['src/relay/main.ts', '--bogus', '1'], {
-      cwd: root,
-      encoding: 'utf8',
-    });
-    expect(run.status).toBe(2);
-    expect(run.stderr.trim()).toBe(
-      "relay: Unknown option '--bogus' (npm run relay -- --help lists the settings)",
-    );
-  });
+  it(
+    '--help exits 0 and lists every key with its environment variable, default and range',
+    () => {
+      const out = execFileSync(process.execPath, ['src/relay/main.ts', '--help'], {
+        cwd: root,
+        encoding: 'utf8',
+        env: { ...process.env, SVC_RELAY_PORT: 'not-even-checked' },
+      });
+      for (const spec of Object.values(CONFIG_KEYS)) {
+        expect(out).toContain(`--${spec.flag} <value>   (${spec.env})`);
+        expect(out).toContain(spec.kind.range.split(' ')[0]);
+        if (spec.default) expect(out).toContain(`default: ${spec.default};`);
+      }
+      expect(out).toBe(helpText());
+      expect(out).toContain('default: 8443; accepts: 0-65535.');
+      expect(out).toContain('default: on; accepts: on, off.');
+    },
+    SPAWN_TIMEOUT_MS,
+  );
+
+  it(
+    'an unknown flag still exits 2 with one line',
+    () => {
+      const run = spawnSync(process.execPath, ['src/relay/main.ts', '--bogus', '1'], {
+        cwd: root,
+        encoding: 'utf8',
+      });
+      expect(run.status).toBe(2);
+      expect(run.stderr.trim()).toBe(
+        "relay: Unknown option '--bogus' (npm run relay -- --help lists the settings)",
+      );
+    },
+    SPAWN_TIMEOUT_MS,
+  );
 
   it('every default parses, and every key has its own flag and environment variable', () => {
     const specs = Object.values(CONFIG_KEYS);
