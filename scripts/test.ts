@@ -6,6 +6,8 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensureSystemPackages } from './system-packages.ts';
+import { summaryLine } from './test-summary.ts';
 
 const root = join(import.meta.dirname, '..');
 const bin = (name: string) => join(root, 'node_modules/.bin', name);
@@ -28,9 +30,6 @@ const stages: Stage[] = [
     cmd: bin('web-ext'),
     args: ['lint', '--source-dir', 'dist/firefox', '--self-hosted', '--no-input'],
   },
-  ...(skipE2e
-    ? []
-    : [{ name: 'chromium present', cmd: process.execPath, args: ['scripts/ensure-chromium.ts'] }]),
   {
     name: skipE2e ? 'unit tests' : 'unit + end-to-end tests',
     cmd: bin('vitest'),
@@ -45,6 +44,8 @@ const stages: Stage[] = [
 ];
 
 rmSync(results, { force: true });
+// Before anything else: a missing package is one line now, not a file failing to load minutes later.
+ensureSystemPackages({ e2e: !skipE2e });
 for (const stage of stages) {
   console.log(`\n▶ ${stage.name}`);
   const r = spawnSync(stage.cmd, stage.args, {
@@ -62,9 +63,7 @@ printCounts();
 
 function printCounts(): void {
   try {
-    const j = JSON.parse(readFileSync(results, 'utf8'));
-    const skipped = (j.numPendingTests ?? 0) + (j.numTodoTests ?? 0);
-    console.log(`\ntests: ${j.numPassedTests} passed, ${j.numFailedTests} failed, ${skipped} skipped`);
+    console.log(`\n${summaryLine(JSON.parse(readFileSync(results, 'utf8')))}`);
   } catch {
     console.log('\ntests: 0 passed, 1 failed');
   }

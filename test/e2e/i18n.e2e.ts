@@ -11,8 +11,8 @@ import { probePortFlags } from '../../scripts/probe-ports.ts';
 import { type ExtensionBrowser, launchWithExtension } from '../../src/cli/chromium.ts';
 import { request } from '../../src/cli/drive-extension.ts';
 import { type RelayProcess, ROOT, startRelayProcess } from './harness/relay-process.ts';
+import { SCREENSHOTS } from './harness/screenshots.ts';
 
-const SCREENSHOTS = join(ROOT, 'docs/screenshots');
 let relay: RelayProcess;
 let browser: ExtensionBrowser;
 

@@ -13,6 +13,7 @@ import { type ExtensionBrowser, launchWithExtension } from '../../src/cli/chromi
 import type { Report } from '../../src/protocol/report.ts';
 import { CODE_ALPHABET } from '../../src/protocol/share.ts';
 import { type RelayProcess, ROOT, startRelayProcess } from './harness/relay-process.ts';
+import { SCREENSHOTS } from './harness/screenshots.ts';
 import { consoleJson, signInToConsole } from './harness/support-console.ts';
 
 const TOKEN = 'e2e-support-token-landing-0123456789';
@@ -101,9 +102,9 @@ describe('landing page', () => {
     const code = ((await codeEl.textContent()) ?? '').trim();
     expect(code).toMatch(CODE);
     expect(await axeFindings(page)).toEqual([]);
-    await mkdir(join(ROOT, 'docs/screenshots'), { recursive: true });
+    await mkdir(SCREENSHOTS, { recursive: true });
     await page.setViewportSize({ width: 1000, height: 900 });
-    await page.screenshot({ path: join(ROOT, 'docs/screenshots/landing-light.png'), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS, 'landing-light.png'), fullPage: true });
 
     const api = await consoleJson(page, code, TOKEN);
     expect(api.status).toBe(200);

@@ -18,10 +18,10 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ExtensionBrowser, launchWithExtension } from '../../src/cli/chromium.ts';
 import { ROOT } from './harness/relay-process.ts';
+import { SCREENSHOTS } from './harness/screenshots.ts';
 
 /** Where Debian's chromium reads mandatory policies (Google Chrome would use /etc/opt/chrome/policies/managed). */
 const POLICY_DIR = process.env.SVC_CHROMIUM_POLICY_DIR ?? '/etc/chromium/policies/managed';
-const SCREENSHOTS = join(ROOT, 'docs/screenshots');
 /** Chromium re-reads the folder when it changes, once the files have been left alone for 5 s. */
 const POLICY_APPLY_MS = 30_000;
 

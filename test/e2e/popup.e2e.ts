@@ -11,9 +11,9 @@ import type { ExtensionBrowser } from '../../src/cli/chromium.ts';
 import { request } from '../../src/cli/drive-extension.ts';
 import type { Report } from '../../src/protocol/report.ts';
 import { useExtensionSession } from './harness/extension-session.ts';
-import { type RelayProcess, ROOT } from './harness/relay-process.ts';
+import type { RelayProcess } from './harness/relay-process.ts';
+import { SCREENSHOTS } from './harness/screenshots.ts';
 
-const SCREENSHOTS = join(ROOT, 'docs/screenshots');
 const session = useExtensionSession({ relayArgs: probePortFlags() });
 let relay: RelayProcess;
 let browser: ExtensionBrowser;

@@ -12,8 +12,8 @@ import { type ExtensionBrowser, launchWithExtension } from '../../src/cli/chromi
 import { runCheckInExtension } from '../../src/cli/drive-extension.ts';
 import { type Report, ReportSchema } from '../../src/protocol/report.ts';
 import { type RelayProcess, ROOT, startRelayProcess } from './harness/relay-process.ts';
+import { SCREENSHOTS } from './harness/screenshots.ts';
 
-const SCREENSHOTS = join(ROOT, 'docs/screenshots');
 const RUN_TIMEOUT_MS = 60_000;
 
 let relay: RelayProcess;

@@ -1,0 +1,77 @@
+/**
+ * The Debian packages the tests need, in one list: `npm test` (scripts/test.ts) and `.ci/run` use it, and
+ * whoever adds a test that needs a system tool adds its package here. As root on Debian the missing ones
+ * are installed (as `npm start` does for Chromium); otherwise the run stops at once with one line naming
+ * them and the command that installs them.
+ *   node scripts/system-packages.ts [--skip-e2e]   installs or names what is missing
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+
+export interface SystemPackage {
+  /** The Debian package name. */
+  name: string;
+  /** What needs it, for the message. */
+  why: string;
+  /** Unit tests need it too; otherwise only the end-to-end tests. */
+  unit?: true;
+  present(): boolean;
+}
+
+const onPath = (tool: string) =>
+  ['/usr/sbin', '/usr/bin', '/sbin', '/bin', ...(process.env.PATH ?? '').split(':')].some(
+    (dir) => dir && existsSync(`${dir}/${tool}`),
+  );
+
+export const SYSTEM_PACKAGES: SystemPackage[] = [
+  {
+    name: 'postgresql',
+    why: 'the relay report store is tested against a real PostgreSQL the tests start',
+    unit: true,
+    present: () =>
+      existsSync('/usr/lib/postgresql') &&
+      readdirSync('/usr/lib/postgresql').some((v) => existsSync(`/usr/lib/postgresql/${v}/bin/initdb`)),
+  },
+  {
+    name: 'chromium',
+    why: 'end-to-end tests run the built extension in Debian Chromium',
+    present: () => existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'),
+  },
+  {
+    name: 'iptables',
+    why: 'network namespace tests drop and reject ports',
+    present: () => onPath('iptables'),
+  },
+  { name: 'iproute2', why: 'network namespace tests (ip netns)', present: () => onPath('ip') },
+];
+
+export function missingPackages(opts: { e2e: boolean }): SystemPackage[] {
+  return SYSTEM_PACKAGES.filter((p) => (opts.e2e || p.unit) && !p.present());
+}
+
+/** Installs what is missing as root on Debian; otherwise exits 2 with one line. */
+export function ensureSystemPackages(opts: { e2e: boolean }): void {
+  const missing = missingPackages(opts);
+  if (missing.length === 0) return;
+  const names = missing.map((p) => p.name).join(' ');
+  const canInstall = process.getuid?.() === 0 && spawnSync('apt-get', ['--version']).status === 0;
+  if (!canInstall) {
+    console.error(
+      `Missing Debian packages for the tests: ${names}. Install them with: sudo apt-get install -y ${names}` +
+        (opts.e2e ? ' (or run node scripts/test.ts --skip-e2e for the unit tests only)' : ''),
+    );
+    process.exit(2);
+  }
+  console.log(`Installing Debian packages: ${names}`);
+  for (const p of missing) console.log(`  ${p.name}: ${p.why}`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+  execFileSync('apt-get', ['install', '-y', '-qq', ...missing.map((p) => p.name)], { stdio: 'inherit', env });
+  const still = missingPackages(opts);
+  if (still.length > 0) {
+    console.error(`apt-get finished but these are still missing: ${still.map((p) => p.name).join(' ')}`);
+    process.exit(2);
+  }
+}
+
+if (import.meta.main) ensureSystemPackages({ e2e: !process.argv.includes('--skip-e2e') });
