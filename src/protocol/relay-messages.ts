@@ -110,6 +110,8 @@ export const RelayErrorCode = v.picklist([
   /** An offer on a connection that already has a session, or a candidate/bye without one. */
   'bad-state',
   'media-failed',
+  /** The relay cannot answer this offer (no codec it echoes, no DTLS fingerprint, ...): the message says why. */
+  'unsupported-offer',
   'internal',
   /** Too many sessions from this client address at once, or started in the last minute: retry after retryAfterS. */
   'rate-limited',
@@ -150,8 +152,8 @@ export const ServerMessage = v.variant('type', [
   /** The relay ended the media session, and why. */
   v.strictObject({
     type: v.literal('session-ended'),
-    /** rate-limited: the client sent more than the relay's per-session bitrate cap. */
-    reason: v.picklist(['duration', 'setup-timeout', 'shutdown', 'error', 'rate-limited']),
+    /** rate-limited: the client sent more than the relay's per-session bitrate cap; bye: the client's own bye. */
+    reason: v.picklist(['duration', 'setup-timeout', 'shutdown', 'error', 'rate-limited', 'bye']),
   }),
   /**
    * The relay is stopping: the running session may finish, but the relay ends it with session-ended

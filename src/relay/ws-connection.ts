@@ -23,6 +23,7 @@ import {
   handleTimer,
   type SessionEvent,
 } from './core/handle-session-event.ts';
+import type { OfferPlan } from './core/offer-plan.ts';
 import type { PortPool } from './core/port-pool.ts';
 import { NAT_ANSWER_DELAY_MS, type OwnerId, type ProbeRegistry } from './core/probe-sessions.ts';
 import type { Logger } from './logger.ts';
@@ -158,7 +159,7 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): Connection
     timer = setTimeout(() => dispatch((s) => handleTimer(s, deps.now())), Math.max(0, at - deps.now()));
   };
 
-  const event = (e: SessionEvent) => dispatch((s) => handleSessionEvent(s, e));
+  const event = (e: SessionEvent) => dispatch((s) => handleSessionEvent(s, e, deps.now()));
 
   /** A pool port that can really be bound: ports held by other processes are skipped (and given back). */
   const takeFreePort = async (endsAt: number): Promise<number | null> => {
@@ -177,7 +178,7 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): Connection
     }
   };
 
-  const startSession = async (sdp: string, endsAt: number) => {
+  const startSession = async (sdp: string, plan: OfferPlan, endsAt: number) => {
     offerAt = deps.now();
     const admitted = deps.addressLimits.admit(deps.clientKey, offerAt, endsAt);
     if (!admitted.ok) {
@@ -216,6 +217,7 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): Connection
         port,
         address: deps.media.address,
         iceTcp: deps.media.iceTcp,
+        plan,
         maxBitsPerSecond: deps.limits.sessionMaxBitsPerSecond,
         log: deps.log,
         now: deps.now,
@@ -291,7 +293,7 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): Connection
         ws.close(action.code, action.reason);
         return;
       case 'start-session':
-        starting = startSession(action.sdp, action.endsAt)
+        starting = startSession(action.sdp, action.plan, action.endsAt)
           .catch((err) => internalError(err))
           .finally(() => {
             starting = null;

@@ -7,9 +7,9 @@
  * open TCP connections to it from its active ICE-TCP candidate, and resolve names (mDNS for `*.local`, DNS
  * otherwise). Without them it still connects: the browser sends its checks to the relay's candidate, and
  * werift learns the browser's address as a peer-reflexive candidate from the first check that carries this
- * session's credentials (see media-guard.ts), then answers and checks back on that address only. For that,
- * werift must never be told "end of candidates" either: with no pairs and the end signalled, it fails ICE at
- * once instead of waiting for those checks.
+ * session's credentials (see media-guard.ts), and, being ICE-lite, only ever answers there. werift must never
+ * be told "end of candidates" either: with no pairs and the end signalled, it could fail ICE at once instead
+ * of waiting for those checks.
  */
 
 const CANDIDATE_LINE = /^a=candidate:.*$/gm;

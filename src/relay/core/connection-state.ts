@@ -3,13 +3,15 @@
  * when the session must end. The handlers in this folder turn (state, input, now) into (state, actions).
  */
 import type { IceCandidate, MediaMode, ServerMessage } from '../../protocol/relay-messages.ts';
+import type { OfferPlan } from './offer-plan.ts';
 
 /** idle: no offer yet; negotiating: answered or answering, DTLS not connected; active: media flows. */
 export type Phase = 'idle' | 'negotiating' | 'active' | 'ended';
 
 /**
- * Why a session ends. The first five are told to the client with session-ended; bye and closed came from the
- * client, and error is also used when the connection is refused for a protocol error.
+ * Why a session ends. All but closed are told to the client with session-ended (bye as the confirmation of
+ * the client's own); closed means the client went away, and error is also used when the connection is
+ * refused for a protocol error.
  */
 export type EndReason =
   | 'duration'
@@ -29,8 +31,13 @@ export interface ConnectionState {
   readonly pendingLocalCandidates: readonly IceCandidate[];
   /** When the session ends if DTLS has not connected (null once connected, or without a session). */
   readonly setupDeadline: number | null;
-  /** When the session ends whatever happens: its media duration plus the setup time and a margin. */
+  /**
+   * When the session ends whatever happens. From the offer: the whole setup timeout plus the media time and
+   * END_MARGIN_MS; once DTLS connects: the media time and END_MARGIN_MS after that moment.
+   */
   readonly endDeadline: number | null;
+  /** The media time the client asked for (null without a session). */
+  readonly mediaMs: number | null;
   readonly setupTimeoutMs: number;
   /**
    * When a connection that has sent neither an offer nor a probe-start is closed ('idle'); null once it has,
@@ -45,7 +52,7 @@ export type Action =
   | { kind: 'send'; message: ServerMessage }
   | { kind: 'close'; code: number; reason: string }
   /** Allocate a port and answer the offer; endsAt tells the port pool when the port comes back at the latest. */
-  | { kind: 'start-session'; sdp: string; mode: MediaMode; endsAt: number }
+  | { kind: 'start-session'; sdp: string; plan: OfferPlan; mode: MediaMode; endsAt: number }
   | { kind: 'end-session'; reason: EndReason }
   /** Issue probe credentials and answer probe-session (or refuse with busy). */
   | { kind: 'probe-start'; purpose: 'ports' | 'nat' }
@@ -57,8 +64,28 @@ export interface Step {
   actions: Action[];
 }
 
-/** Time after the media duration and the setup time before the relay ends a session on its own. */
+/**
+ * Time after the media duration before the relay ends a connected session on its own. The client starts its
+ * media clock when its own DTLS connects (up to a round trip after the relay's) and after the first echo,
+ * which it waits up to 3 s for (MEDIA_TIMEOUTS.firstEchoMs in checks/media/secure-media.ts); then it reads
+ * its statistics and says bye. A real check is over well inside this; a client that never says bye holds
+ * its port this much longer than it measured.
+ */
 export const END_MARGIN_MS = 5000;
+
+/** When a session ends at the latest, from its offer at `now`: the whole setup timeout, then its media time. */
+export function latestEnd(now: number, setupTimeoutMs: number, mediaMs: number): number {
+  return now + setupTimeoutMs + mediaMs + END_MARGIN_MS;
+}
+
+/**
+ * When a session that connected at `now` ends: its media time after the real setup, not after the longest the
+ * setup could have taken, so the port comes back as soon as the check is over (never later than latestEnd).
+ */
+export function endAfterConnect(state: ConnectionState, now: number): number {
+  const afterMedia = now + (state.mediaMs ?? 0) + END_MARGIN_MS;
+  return state.endDeadline === null ? afterMedia : Math.min(state.endDeadline, afterMedia);
+}
 
 export function initialConnectionState(opts: {
   setupTimeoutMs: number;
@@ -72,6 +99,7 @@ export function initialConnectionState(opts: {
     pendingLocalCandidates: [],
     setupDeadline: null,
     endDeadline: null,
+    mediaMs: null,
     setupTimeoutMs: opts.setupTimeoutMs,
     idleDeadline: opts.idleDeadline ?? null,
     draining: false,

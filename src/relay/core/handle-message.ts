@@ -11,13 +11,8 @@ import {
   parseJson,
 } from '../../protocol/relay-messages.ts';
 import { countSdpCandidates, stripCandidates } from './candidates.ts';
-import {
-  type ConnectionState,
-  END_MARGIN_MS,
-  hasLiveSession,
-  refuse,
-  type Step,
-} from './connection-state.ts';
+import { type ConnectionState, hasLiveSession, latestEnd, refuse, type Step } from './connection-state.ts';
+import { planOffer } from './offer-plan.ts';
 
 function tooManyCandidates(state: ConnectionState): Step {
   return refuse(
@@ -63,8 +58,14 @@ export function handleClientText(state: ConnectionState, text: string, now: numb
       if (state.draining) return shuttingDown(state);
       const candidates = countSdpCandidates(msg.sdp);
       if (candidates > MAX_CANDIDATES) return tooManyCandidates(state);
+      const planned = planOffer(msg.sdp);
+      if (!planned.ok) {
+        return refuse(state, { type: 'error', code: 'unsupported-offer', message: planned.reason }, 1003);
+      }
       const mediaMs = msg.durationS !== undefined ? msg.durationS * 1000 : MEDIA_DURATION_MS[msg.mode];
-      const endsAt = now + mediaMs + state.setupTimeoutMs + END_MARGIN_MS;
+      // The latest the session can last (setup taking all its time): what the port pool is told. Once DTLS
+      // connects, the end moves to mediaMs after that (see handle-session-event.ts).
+      const endsAt = latestEnd(now, state.setupTimeoutMs, mediaMs);
       return {
         state: {
           ...state,
@@ -72,10 +73,19 @@ export function handleClientText(state: ConnectionState, text: string, now: numb
           remoteCandidates: candidates,
           setupDeadline: now + state.setupTimeoutMs,
           endDeadline: endsAt,
+          mediaMs,
           idleDeadline: null,
         },
         // Counted above, never used: see candidates.ts.
-        actions: [{ kind: 'start-session', sdp: stripCandidates(msg.sdp), mode: msg.mode, endsAt }],
+        actions: [
+          {
+            kind: 'start-session',
+            sdp: stripCandidates(msg.sdp),
+            plan: planned.plan,
+            mode: msg.mode,
+            endsAt,
+          },
+        ],
       };
     }
 
@@ -105,6 +115,13 @@ export function handleClientText(state: ConnectionState, text: string, now: numb
     case 'bye':
       if (state.phase === 'idle') return badState(state, 'bye before offer');
       if (!hasLiveSession(state)) return { state, actions: [] };
-      return { state: { ...state, phase: 'ended' }, actions: [{ kind: 'end-session', reason: 'bye' }] };
+      // Confirmed, so that the client's record and the relay's log agree on how the session ended.
+      return {
+        state: { ...state, phase: 'ended' },
+        actions: [
+          { kind: 'send', message: { type: 'session-ended', reason: 'bye' } },
+          { kind: 'end-session', reason: 'bye' },
+        ],
+      };
   }
 }

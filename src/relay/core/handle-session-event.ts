@@ -3,7 +3,14 @@
  * local candidates to forward, DTLS connecting, failures, deadlines, shutdown and the client going away.
  */
 import type { IceCandidate } from '../../protocol/relay-messages.ts';
-import { type Action, type ConnectionState, hasLiveSession, refuse, type Step } from './connection-state.ts';
+import {
+  type Action,
+  type ConnectionState,
+  endAfterConnect,
+  hasLiveSession,
+  refuse,
+  type Step,
+} from './connection-state.ts';
 
 export type SessionEvent =
   | { type: 'answer'; sdp: string }
@@ -41,7 +48,7 @@ function endWithNotice(
   };
 }
 
-export function handleSessionEvent(state: ConnectionState, event: SessionEvent): Step {
+export function handleSessionEvent(state: ConnectionState, event: SessionEvent, now: number): Step {
   if (!hasLiveSession(state)) return ignore(state);
   switch (event.type) {
     case 'answer': {
@@ -63,9 +70,11 @@ export function handleSessionEvent(state: ConnectionState, event: SessionEvent):
         state,
         actions: [{ kind: 'send', message: { type: 'candidate', candidate: event.candidate } }],
       };
-    case 'connected':
+    case 'connected': {
       if (state.phase !== 'negotiating') return ignore(state);
-      return { state: { ...state, phase: 'active', setupDeadline: null }, actions: [] };
+      const endDeadline = endAfterConnect(state, now);
+      return { state: { ...state, phase: 'active', setupDeadline: null, endDeadline }, actions: [] };
+    }
     case 'failed':
       // Before media flowed the client is still waiting for an answer or a connection: refuse plainly.
       // Afterwards it has measured something, so it only needs to know the relay's side is gone.

@@ -18,6 +18,19 @@
  *   relay-fuzz.test.ts; the input is in test/fixtures/fuzz/).
  * - Bytes that pass count against the session's bitrate cap; once over it, nothing more passes and the
  *   shell ends the session.
+ *
+ * And what the relay sends (egress), since a source address can be forged: the relay runs ICE-lite (it
+ * sends no connectivity checks of its own, only answers), and every UDP datagram it sends goes through
+ * mayEgress. To an address that has not proven it receives what the relay sends, the relay sends at most as
+ * many bytes as it has received from that address: never more out than in, so a forged check cannot make
+ * it a reflector that amplifies. An address proves it receives by returning a secret that was sent only to
+ * it: the cookie of the relay's DTLS HelloVerifyRequest, or a completed DTLS handshake (see echo-session.ts).
+ * Over TCP the kernel's handshake has proven that already.
+ *
+ * One exception, for offers with a=setup:passive (which browsers never send): there the relay must be the
+ * DTLS client and speak first, and a client has sent only its two or three checks by then, fewer bytes than
+ * their answers and a ClientHello. The relay then sends its first ClientHello once (no retransmission before
+ * the address proves itself), at most FIRST_FLIGHT_BYTES, to the address the client nominated.
  */
 import { BitrateCap } from './bitrate-cap.ts';
 import {
@@ -39,6 +52,9 @@ export const MAX_MEDIA_DATAGRAM_BYTES = 1500;
  * with USERNAME, PRIORITY, ICE-CONTROLLING, MESSAGE-INTEGRITY and FINGERPRINT, is at least 84.
  */
 export const MIN_CHECK_BYTES = 72;
+
+/** The one ClientHello the relay as DTLS client may send unproven (werift's is 111 bytes). */
+export const FIRST_FLIGHT_BYTES = 256;
 
 /** Sources one session authenticates at most: a browser checks from a handful of local candidates. */
 export const MAX_AUTHENTICATED_SOURCES = 16;
@@ -63,6 +79,8 @@ export const DROP_REASONS = [
   'rtp-malformed',
   /** The session is over its bitrate cap. */
   'over-bitrate',
+  /** Outbound: to an address not proven to receive, more than it sent (see mayEgress). */
+  'egress-unproven',
 ] as const;
 export type DropReason = (typeof DROP_REASONS)[number];
 
@@ -76,6 +94,8 @@ export interface SessionCredentials {
 
 export interface MediaGuardOptions {
   maxBitsPerSecond: number;
+  /** The relay is the DTLS client (the offer said a=setup:passive): see FIRST_FLIGHT_BYTES. */
+  dtlsClient?: boolean;
   maxDatagramBytes?: number;
   maxSources?: number;
 }
@@ -87,6 +107,12 @@ const CLASS_INDICATION = 0x0010;
 
 export class MediaGuard {
   private readonly authenticated = new Set<string>();
+  /** Bytes that passed from each authenticated source, and bytes sent to it while it was not proven. */
+  private readonly received = new Map<string, number>();
+  private readonly sent = new Map<string, number>();
+  private readonly proven = new Set<string>();
+  /** Whether the DTLS client's one unproven ClientHello is still to go. */
+  private firstFlight: boolean;
   private readonly bitrate: BitrateCap;
   private readonly maxDatagramBytes: number;
   private readonly maxSources: number;
@@ -98,6 +124,7 @@ export class MediaGuard {
     this.bitrate = new BitrateCap({ maxBitsPerSecond: opts.maxBitsPerSecond });
     this.maxDatagramBytes = opts.maxDatagramBytes ?? MAX_MEDIA_DATAGRAM_BYTES;
     this.maxSources = opts.maxSources ?? MAX_AUTHENTICATED_SOURCES;
+    this.firstFlight = opts.dtlsClient ?? false;
   }
 
   /** Whether the session went over its bitrate cap (it stays over: the shell ends it). */
@@ -133,23 +160,59 @@ export class MediaGuard {
           if (this.authenticated.size >= this.maxSources) return drop('too-many-sources');
           this.authenticated.add(source);
         }
-        return this.count(data.length, now);
+        return this.count(data.length, source, now);
       }
       // A response: werift itself matches it to a transaction of its own and checks its integrity.
     }
     if (!this.authenticated.has(source)) return drop('unknown-source');
     if (!rtpHeaderFits(data)) return drop('rtp-malformed');
-    return this.count(data.length, now);
+    return this.count(data.length, source, now);
   }
 
-  private count(size: number, now: number): Verdict {
+  /**
+   * Whether the relay may send `size` bytes to `destination` now (counted if so). A proven address takes
+   * anything (the echo is one out per one in and the bitrate cap holds what comes in); any other, only up
+   * to what it has sent the relay, responses to its checks included.
+   */
+  mayEgress(destination: string, data: Uint8Array): boolean {
+    if (this.proven.has(destination)) return true;
+    const sent = (this.sent.get(destination) ?? 0) + data.length;
+    if (sent <= (this.received.get(destination) ?? 0)) {
+      this.sent.set(destination, sent);
+      return true;
+    }
+    if (this.firstFlight && this.authenticated.has(destination) && isClientHello(data)) {
+      if (data.length > FIRST_FLIGHT_BYTES) return false;
+      this.firstFlight = false;
+      this.sent.set(destination, sent);
+      return true;
+    }
+    return false;
+  }
+
+  /** `destination` has shown it receives what the relay sends (only ever an authenticated source). */
+  prove(destination: string): void {
+    if (this.authenticated.has(destination)) this.proven.add(destination);
+  }
+
+  isProven(destination: string): boolean {
+    return this.proven.has(destination);
+  }
+
+  private count(size: number, source: string, now: number): Verdict {
     if (this.bitrate.add(size, now)) {
       this.passedBytes += size;
+      this.received.set(source, (this.received.get(source) ?? 0) + size);
       return { pass: true };
     }
     this.over = true;
     return { pass: false, reason: 'over-bitrate' };
   }
+}
+
+/** A DTLS record carrying a ClientHello: content type 22 (handshake), handshake type 1 after the 13-byte header. */
+function isClientHello(data: Uint8Array): boolean {
+  return data[0] === 22 && data[13] === 1;
 }
 
 /**

@@ -10,13 +10,16 @@
  * goes through its MediaGuard (core/media-guard.ts): credentials on STUN, authenticated sources only, a
  * size and a bitrate cap.
  */
+import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
-import { RTCPeerConnection, type RTCPeerConnectionConfig } from 'werift';
+import { RTCPeerConnection, type RTCPeerConnectionConfig, RTCRtpCodecParameters } from 'werift';
 import type { IceCandidate } from '../../protocol/relay-messages.ts';
+import { maxMessageBytes } from '../core/bitrate-cap.ts';
 import type { EndReason } from '../core/connection-state.ts';
 import type { SessionEvent } from '../core/handle-session-event.ts';
 import { type DropReason, MediaGuard } from '../core/media-guard.ts';
+import type { OfferPlan } from '../core/offer-plan.ts';
 import type { Logger } from '../logger.ts';
 import { errorMessage } from '../session-scope.ts';
 
@@ -26,6 +29,8 @@ export interface EchoSessionOptions {
   /** The IPv4 address the sockets bind to and the host candidate advertises. */
   address: string;
   iceTcp: boolean;
+  /** What core/offer-plan.ts decided to answer: the audio codec and the DTLS role. */
+  plan: OfferPlan;
   onEvent: (event: SessionEvent) => void;
   /** Called exactly once, after the session's sockets are closed: only then may the port be reused. */
   onReleased: (reason: EndReason) => void;
@@ -52,20 +57,65 @@ type Addr = readonly [string, number];
 interface GuardableConnection {
   localUsername: string;
   localPassword: string;
+  /** Passwords by ufrag, which werift checks incoming requests against. */
+  userHistory: Record<string, string>;
+  nominated?: { remoteAddr: Addr };
   ensureProtocol(protocol: unknown): void;
 }
 interface ProtocolInternals {
   datagramReceived?: (data: Buffer, addr: Addr) => void;
   handleFrame?: (data: Buffer, addr: Addr) => void;
+  /** Every datagram werift sends on a UDP socket: STUN answers, DTLS, SRTP (its checks too, were it full ICE). */
+  sendStun?: (message: { bytes: Buffer }, addr: Addr) => Promise<void>;
+  sendData?: (data: Buffer, addr: Addr) => Promise<void>;
   server?: Server;
+}
+/** werift's DTLS server keeps the cookie of its HelloVerifyRequest here (dtls.dtls.cookie). */
+interface DtlsInternals {
+  dtls?: { dtls?: { cookie?: Buffer } };
+  role: string;
+  remoteParameters?: { role?: string };
+}
+
+/** DTLS content type 22: a handshake record (a ClientHello carries the cookie back). */
+const DTLS_HANDSHAKE = 22;
+
+/**
+ * The relay's ICE password: 24 random bytes in base64 (192 bits, ice-char only). werift's own is 22 hex
+ * digits, 88 bits, short of what guessing MESSAGE-INTEGRITY should cost.
+ */
+function icePassword(): string {
+  return randomBytes(24).toString('base64');
 }
 
 /** Longest wait for werift to finish answering or closing before the port is handed back anyway. */
 const CLOSE_WAIT_MS = 2000;
 
-export function peerConfig(opts: Pick<EchoSessionOptions, 'address' | 'iceTcp'>): RTCPeerConnectionConfig {
+export function peerConfig(
+  opts: Pick<EchoSessionOptions, 'address' | 'iceTcp' | 'plan' | 'maxBitsPerSecond'>,
+): RTCPeerConnectionConfig {
+  const audio = opts.plan.audio;
   return {
     iceServers: [],
+    // ICE-lite (RFC 8445 §2.5): the relay sends no connectivity checks, it only answers the client's, so a
+    // check from a forged source gets one answer no larger than itself, not a train of checks back.
+    iceLite: true,
+    // One codec, the offer's own payload type: every echoed packet carries the type the client sent.
+    codecs: {
+      audio: audio
+        ? [
+            new RTCRtpCodecParameters({
+              mimeType: `audio/${audio.name}`,
+              clockRate: audio.clockRate,
+              channels: audio.channels,
+              payloadType: audio.payloadType,
+            }),
+          ]
+        : [],
+      video: [],
+    },
+    // A message this large, sent while audio flows, stays within the bitrate cap (see bitrate-cap.ts).
+    maxMessageSize: maxMessageBytes(opts.maxBitsPerSecond),
     // No interface scan: the configured address is the only host address. With the scan on, werift adds
     // every non-loopback interface (binding them all to the one configured socket address, which races),
     // and advertises addresses the operator did not choose.
@@ -99,7 +149,10 @@ export class EchoSession {
     this.port = opts.port;
     this.now = opts.now ?? Date.now;
     this.startedAt = this.now();
-    this.guard = new MediaGuard({ maxBitsPerSecond: opts.maxBitsPerSecond });
+    this.guard = new MediaGuard({
+      maxBitsPerSecond: opts.maxBitsPerSecond,
+      dtlsClient: opts.plan.dtlsRole === 'client',
+    });
     this.pc = new RTCPeerConnection(peerConfig(opts));
     // werift's constructor refuses a one-port range ("should not be same value"), yet binds a single port
     // fine: transports read the range when setRemoteDescription creates them, so it is set here instead.
@@ -169,6 +222,8 @@ export class EchoSession {
         // counts, and none can be real before the client has the answer.
         if (state === 'connected' && this.answered && !this.connected) {
           this.connected = true;
+          // A finished DTLS handshake needed what the relay sent to the selected address: it receives.
+          this.proveNominated();
           this.emit({ type: 'connected' });
         } else if (state === 'failed') {
           // Which of the two: the client sees only "failed", the relay's log says where.
@@ -182,6 +237,26 @@ export class EchoSession {
   private fail(message: string): void {
     this.opts.log.info({ event: 'media-session-failed', port: this.port, message });
     this.emit({ type: 'failed', message });
+  }
+
+  private proveNominated(): void {
+    for (const t of this.pc.iceTransports) {
+      const nominated = (t.connection as unknown as GuardableConnection).nominated;
+      if (nominated) this.guard.prove(`${nominated.remoteAddr[0]}:${nominated.remoteAddr[1]}`);
+    }
+  }
+
+  /**
+   * Whether a datagram carries back the cookie the relay's DTLS server sent (in a HelloVerifyRequest, to the
+   * selected address only): then that address receives, and the rest of the handshake may go to it.
+   */
+  private returnsCookie(data: Buffer): boolean {
+    if (data[0] !== DTLS_HANDSHAKE) return false;
+    for (const t of this.pc.dtlsTransports as unknown as DtlsInternals[]) {
+      const cookie = t.dtls?.dtls?.cookie;
+      if (cookie && cookie.length > 0 && data.includes(cookie)) return true;
+    }
+    return false;
   }
 
   /** Puts the guard in front of every socket werift is about to open for these transports. */
@@ -200,7 +275,10 @@ export class EchoSession {
     const admit = (data: Buffer, addr: Addr): boolean => {
       const credentials = { ufrag: connection.localUsername, pwd: connection.localPassword };
       const verdict = this.guard.inspect(data, `${addr[0]}:${addr[1]}`, credentials, this.now());
-      if (verdict.pass) return true;
+      if (verdict.pass) {
+        if (this.returnsCookie(data)) this.proveNominated();
+        return true;
+      }
       this.opts.onDrop?.(verdict.reason);
       if (verdict.reason === 'over-bitrate' && !this.overReported) {
         this.overReported = true;
@@ -223,8 +301,29 @@ export class EchoSession {
       };
       this.guardedProtocols++;
     }
+    // Outbound on UDP: nothing beyond what the destination has earned (see MediaGuard.mayEgress). A TCP
+    // peer completed the kernel's handshake, which proves it receives.
+    if (typeof protocol.datagramReceived === 'function') this.guardEgress(protocol);
     // The passive ICE-TCP listener accepts anyone; without a cap, idle connections would pile up.
     if (protocol.server) protocol.server.maxConnections = MAX_TCP_CONNECTIONS;
+  }
+
+  private guardEgress(protocol: ProtocolInternals): void {
+    const allowed = (data: Buffer, addr: Addr): boolean => {
+      if (this.guard.mayEgress(`${addr[0]}:${addr[1]}`, data)) return true;
+      this.opts.onDrop?.('egress-unproven');
+      return false;
+    };
+    const { sendStun, sendData } = protocol;
+    if (sendStun) {
+      const bound = sendStun.bind(protocol);
+      protocol.sendStun = (message, addr) =>
+        allowed(message.bytes, addr) ? bound(message, addr) : Promise.resolve();
+    }
+    if (sendData) {
+      const bound = sendData.bind(protocol);
+      protocol.sendData = (data, addr) => (allowed(data, addr) ? bound(data, addr) : Promise.resolve());
+    }
   }
 
   /** Answers the offer; the answer and the local candidates arrive as events. */
@@ -239,7 +338,15 @@ export class EchoSession {
     // werift falls back to a hard-coded stun.l.google.com:19302 for every IPv4 socket even with
     // iceServers: [] (a DNS lookup and STUN traffic to Google, or a 5 s stall without DNS). The transports
     // exist from setRemoteDescription; gathering starts in setLocalDescription, so this is the one moment.
-    for (const t of this.pc.iceTransports) t.connection.stunServer = undefined;
+    for (const t of this.pc.iceTransports) {
+      t.connection.stunServer = undefined;
+      const connection = t.connection as unknown as GuardableConnection;
+      connection.localPassword = icePassword();
+      connection.userHistory[connection.localUsername] = connection.localPassword;
+    }
+    // werift answers every offer a=setup:active, whatever the offer said (an offer's active got active): the
+    // role core/offer-plan.ts chose goes on every transport before the answer is made from them.
+    for (const t of this.pc.dtlsTransports as unknown as DtlsInternals[]) t.role = this.opts.plan.dtlsRole;
     // Also the one moment to hook the sockets: gathering creates and binds them.
     this.installGuard();
     // Gathering (host candidates only, so a few ms) completes inside setLocalDescription.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BitrateCap } from '../../../src/relay/core/bitrate-cap.ts';
+import { AUDIO_ALLOWANCE_BPS, BitrateCap, maxMessageBytes } from '../../../src/relay/core/bitrate-cap.ts';
 
 /** Feeds `bytesPerPacket` every `intervalMs` for `ms`; returns the time of the first packet over the cap, or null. */
 function feed(
@@ -45,4 +45,20 @@ describe('BitrateCap', () => {
     expect(cap.add(0, 10_000)).toBe(true);
     expect(cap.bitsPerSecond()).toBe(0);
   });
+
+  it.each([
+    [256_000, 35_454],
+    [128_000, 6363],
+    [1_000_000, 65_536],
+  ])(
+    'advertises a max-message-size that one message, sent while audio flows, fits under %i bit/s',
+    (bps, size) => {
+      expect(maxMessageBytes(bps)).toBe(size);
+      const cap = new BitrateCap({ maxBitsPerSecond: bps });
+      // 2 s of audio at the allowance (a 20 ms packet each), then the message with its DTLS/SCTP overhead.
+      const packet = AUDIO_ALLOWANCE_BPS / 8 / 50;
+      for (let t = 0; t < 2000; t += 20) expect(cap.add(packet, t)).toBe(true);
+      expect(cap.add(Math.ceil(size * 1.1), 1999)).toBe(true);
+    },
+  );
 });

@@ -3,6 +3,7 @@ import dgram from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RTCPeerConnection } from 'werift';
 import type { SessionEvent } from '../../../src/relay/core/handle-session-event.ts';
+import type { OfferPlan } from '../../../src/relay/core/offer-plan.ts';
 import { createLogger } from '../../../src/relay/logger.ts';
 import { EchoSession } from '../../../src/relay/media/echo-session.ts';
 
@@ -28,6 +29,11 @@ async function offer(): Promise<string> {
   return pc.localDescription?.sdp as string;
 }
 
+const OPUS_PLAN: OfferPlan = {
+  audio: { name: 'opus', clockRate: 48_000, channels: 2, payloadType: 111 },
+  dtlsRole: 'server',
+};
+
 function session(port: number, iceTcp = true) {
   const events: SessionEvent[] = [];
   let released = 0;
@@ -35,6 +41,7 @@ function session(port: number, iceTcp = true) {
     port,
     address: '127.0.0.1',
     iceTcp,
+    plan: OPUS_PLAN,
     maxBitsPerSecond: 256_000,
     log: createLogger('silent'),
     onEvent: (e) => events.push(e),
@@ -47,7 +54,7 @@ function session(port: number, iceTcp = true) {
 }
 
 describe('EchoSession', () => {
-  it('answers on its one port, with werift’s Google STUN fallback switched off on every transport', async () => {
+  it('answers ICE-lite on its one port, no STUN fallback, a 192-bit password', async () => {
     const { s, events } = session(47170);
     s.start(await offer());
     await expect.poll(() => events.some((e) => e.type === 'answer')).toBe(true);
@@ -56,20 +63,26 @@ describe('EchoSession', () => {
     const candidates = events.flatMap((e) =>
       e.type === 'local-candidate' && e.candidate ? [e.candidate.candidate] : [],
     );
+    // ICE-lite: no active ICE-TCP candidate either (a lite agent never connects out).
     expect(candidates.map((c) => c.split(' ').slice(2, 8).join(' ')).sort()).toEqual([
       expect.stringMatching(/^tcp \d+ 127\.0\.0\.1 47170 typ host$/), // passive: the same port as UDP
-      expect.stringMatching(/^tcp \d+ 127\.0\.0\.1 9 typ host$/), // active: connects out, listens nowhere
       expect.stringMatching(/^udp \d+ 127\.0\.0\.1 47170 typ host$/),
     ]);
     expect(events).toContainEqual({ type: 'local-candidate', candidate: null });
+    const answer = events.find((e) => e.type === 'answer')?.sdp ?? '';
+    expect(answer).toMatch(/^a=ice-lite\r$/m);
+    // 32 base64 characters: 192 bits (werift's own was 22 hex digits, 88 bits).
+    const pwd = /^a=ice-pwd:(\S+)\r$/m.exec(answer)?.[1] ?? '';
+    expect(pwd).toMatch(/^[A-Za-z0-9+/]{32}$/);
+    expect(s.pc.iceTransports[0]?.connection.localPassword).toBe(pwd);
   });
 
   it('puts its guard in front of every socket werift opens (fails if a werift update renames the hooks)', async () => {
     const { s, events } = session(47175);
     s.start(await offer());
     await expect.poll(() => events.some((e) => e.type === 'answer')).toBe(true);
-    // UDP (datagramReceived), passive and active ICE-TCP (handleFrame).
-    expect(s.guardedProtocols).toBe(3);
+    // UDP (datagramReceived) and passive ICE-TCP (handleFrame).
+    expect(s.guardedProtocols).toBe(2);
   });
 
   it('offers no TCP candidate with ICE-TCP off', async () => {

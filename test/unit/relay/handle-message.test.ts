@@ -9,19 +9,13 @@ import {
 } from '../../../src/relay/core/connection-state.ts';
 import { handleClientText } from '../../../src/relay/core/handle-message.ts';
 import { handleDrain, handleTimer } from '../../../src/relay/core/handle-session-event.ts';
+import { craftedOffer } from '../../helpers/crafted-sdp.ts';
 
 const SETUP_MS = 10_000;
 const idle = initialConnectionState({ setupTimeoutMs: SETUP_MS });
 
 function sdpWith(candidateLines: string[]): string {
-  return [
-    'v=0',
-    'o=- 1 2 IN IP4 127.0.0.1',
-    's=-',
-    'm=audio 9 UDP/TLS/RTP/SAVPF 111',
-    ...candidateLines,
-    '',
-  ].join('\r\n');
+  return craftedOffer() + candidateLines.map((l) => `${l}\r\n`).join('');
 }
 const hostCandidate = (i: number) => `candidate:${i} 1 udp 2122260223 192.0.2.${i} ${50000 + i} typ host`;
 const offer = (sdp = sdpWith([]), mode = 'quick') => JSON.stringify({ type: 'offer', sdp, mode });
@@ -102,6 +96,10 @@ describe('handleClientText', () => {
         kind: 'start-session',
         // Without its candidates: see candidates.ts.
         sdp: sdpWith([]),
+        plan: {
+          audio: { name: 'opus', clockRate: 48_000, channels: 2, payloadType: 111 },
+          dtlsRole: 'server',
+        },
         mode: 'extended',
         endsAt: 1000 + MEDIA_DURATION_MS.extended + SETUP_MS + END_MARGIN_MS,
       },
@@ -151,10 +149,31 @@ describe('handleClientText', () => {
     expect(last(steps).state.remoteCandidates).toBe(1);
   });
 
-  it('ends the session on bye, without a session-ended message', () => {
+  it('ends the session on bye and confirms it with session-ended bye', () => {
     const step = last(run([offer(), '{"type":"bye"}']));
     expect(step.state.phase).toBe('ended');
-    expect(step.actions).toEqual([{ kind: 'end-session', reason: 'bye' }]);
+    expect(step.actions).toEqual([
+      { kind: 'send', message: { type: 'session-ended', reason: 'bye' } },
+      { kind: 'end-session', reason: 'bye' },
+    ]);
+  });
+
+  it('refuses at once, with the reason, an offer it cannot answer (no port taken, no timeout)', () => {
+    const onlyIlbc = craftedOffer({ audio: [[97, 'iLBC/8000']] });
+    const step = handleClientText(idle, offer(onlyIlbc), 1000);
+    expect(step.state.phase).toBe('ended');
+    expect(step.actions).toEqual([
+      {
+        kind: 'send',
+        message: {
+          type: 'error',
+          code: 'unsupported-offer',
+          message:
+            'no audio codec the relay echoes in the offer (offered: iLBC); it echoes Opus, PCMU (G.711 µ-law), PCMA (G.711 A-law) and G.722',
+        },
+      },
+      { kind: 'close', code: 1003, reason: 'unsupported-offer' },
+    ]);
   });
 
   it.each([

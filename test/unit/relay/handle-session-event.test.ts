@@ -11,17 +11,21 @@ import {
   handleShutdown,
   handleTimer,
 } from '../../../src/relay/core/handle-session-event.ts';
+import { craftedOffer } from '../../helpers/crafted-sdp.ts';
 
 const idle = initialConnectionState({ setupTimeoutMs: 10_000 });
 const T0 = 1000;
-/** quick mode: setup deadline T0+10 s, end deadline T0 + 3 s + 10 s + 5 s. */
+/** quick mode: setup deadline T0+10 s; at the latest T0 + 10 s + 3 s + 5 s, if setup took all its time. */
 const negotiating = handleClientText(
   idle,
-  JSON.stringify({ type: 'offer', sdp: 'v=0', mode: 'quick' }),
+  JSON.stringify({ type: 'offer', sdp: craftedOffer(), mode: 'quick' }),
   T0,
 ).state;
 const SETUP_AT = T0 + 10_000;
-const END_AT = T0 + 18_000;
+const LATEST_END_AT = T0 + 18_000;
+/** DTLS connects 1.5 s after the offer: the session then ends 3 s of media and a 5 s margin later. */
+const CONNECTED_AT = T0 + 1500;
+const END_AT = CONNECTED_AT + 8000;
 const cand = (n: number) => ({
   candidate: `candidate:${n} 1 udp 1 127.0.0.1 ${n} typ host`,
   sdpMid: '0',
@@ -29,34 +33,35 @@ const cand = (n: number) => ({
 });
 
 function active(): ConnectionState {
-  const answered = handleSessionEvent(negotiating, { type: 'answer', sdp: 'answer-sdp' }).state;
-  return handleSessionEvent(answered, { type: 'connected' }).state;
+  const answered = handleSessionEvent(negotiating, { type: 'answer', sdp: 'answer-sdp' }, T0 + 50).state;
+  return handleSessionEvent(answered, { type: 'connected' }, CONNECTED_AT).state;
 }
 
 describe('session events', () => {
   it('holds local candidates until the answer is out, then sends them after it', () => {
-    const a = handleSessionEvent(negotiating, { type: 'local-candidate', candidate: cand(1) });
+    const a = handleSessionEvent(negotiating, { type: 'local-candidate', candidate: cand(1) }, T0);
     expect(a.actions).toEqual([]);
-    const b = handleSessionEvent(a.state, { type: 'answer', sdp: 'answer-sdp' });
+    const b = handleSessionEvent(a.state, { type: 'answer', sdp: 'answer-sdp' }, T0);
     expect(b.actions).toEqual([
       { kind: 'send', message: { type: 'answer', sdp: 'answer-sdp' } },
       { kind: 'send', message: { type: 'candidate', candidate: cand(1) } },
     ]);
-    const c = handleSessionEvent(b.state, { type: 'local-candidate', candidate: null });
+    const c = handleSessionEvent(b.state, { type: 'local-candidate', candidate: null }, T0);
     expect(c.actions).toEqual([{ kind: 'send', message: { type: 'candidate', candidate: null } }]);
   });
 
-  it('drops the setup deadline once DTLS is connected', () => {
+  it('drops the setup deadline once DTLS is connected, and counts the media time from then', () => {
     expect(nextDeadline(negotiating)).toBe(SETUP_AT);
+    expect(negotiating.endDeadline).toBe(LATEST_END_AT);
     const s = active();
-    expect(s).toMatchObject({ phase: 'active', setupDeadline: null });
+    expect(s).toMatchObject({ phase: 'active', setupDeadline: null, endDeadline: END_AT });
     expect(nextDeadline(s)).toBe(END_AT);
   });
 
   it.each([
     ['before the setup deadline', negotiating, SETUP_AT - 1, null],
     ['at the setup deadline, not connected', negotiating, SETUP_AT, 'setup-timeout'],
-    ['at the setup deadline, connected', 'active', SETUP_AT, null],
+    ['just before the end, connected', 'active', END_AT - 1, null],
     ['at the end deadline', 'active', END_AT, 'duration'],
   ] as const)('timer %s', (_name, from, now, reason) => {
     const state = from === 'active' ? active() : from;
@@ -74,7 +79,7 @@ describe('session events', () => {
   });
 
   it('refuses with busy, retryAfterS and close 1013', () => {
-    expect(handleSessionEvent(negotiating, { type: 'busy', retryAfterS: 7 }).actions).toEqual([
+    expect(handleSessionEvent(negotiating, { type: 'busy', retryAfterS: 7 }, T0).actions).toEqual([
       {
         kind: 'send',
         message: {
@@ -90,12 +95,12 @@ describe('session events', () => {
   });
 
   it('refuses a failure before media flowed; only reports one afterwards', () => {
-    expect(handleSessionEvent(negotiating, { type: 'failed', message: 'bad sdp' }).actions).toEqual([
+    expect(handleSessionEvent(negotiating, { type: 'failed', message: 'bad sdp' }, T0).actions).toEqual([
       { kind: 'send', message: { type: 'error', code: 'media-failed', message: 'bad sdp' } },
       { kind: 'end-session', reason: 'error' },
       { kind: 'close', code: 1011, reason: 'media-failed' },
     ]);
-    expect(handleSessionEvent(active(), { type: 'failed', message: 'ICE failed' }).actions).toEqual([
+    expect(handleSessionEvent(active(), { type: 'failed', message: 'ICE failed' }, T0).actions).toEqual([
       { kind: 'send', message: { type: 'session-ended', reason: 'error' } },
       { kind: 'end-session', reason: 'error' },
     ]);
@@ -108,7 +113,7 @@ describe('session events', () => {
       { type: 'connected' },
       { type: 'failed', message: 'x' },
     ] as const) {
-      expect(handleSessionEvent(ended, e).actions).toEqual([]);
+      expect(handleSessionEvent(ended, e, T0).actions).toEqual([]);
     }
     expect(handleTimer(ended, END_AT).actions).toEqual([]);
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { classes, Message, methods } from 'werift';
 import {
+  FIRST_FLIGHT_BYTES,
   MAX_MEDIA_DATAGRAM_BYTES,
   MediaGuard,
   MIN_CHECK_BYTES,
@@ -129,5 +130,51 @@ describe('rtpHeaderFits', () => {
       'hex',
     );
     expect(g.inspect(crash, BROWSER, creds, 1)).toEqual({ pass: false, reason: 'rtp-malformed' });
+  });
+
+  describe('egress', () => {
+    const check = iceCheck();
+    /** A ClientHello-shaped record: handshake (22), DTLS 1.2, handshake type 1 after the record header. */
+    const hello = (size: number) => {
+      const b = Buffer.alloc(size);
+      b.set([22, 0xfe, 0xfd]);
+      b[13] = 1;
+      return b;
+    };
+
+    it('sends an unproven address no more bytes than it sent, answers included', () => {
+      const g = guard();
+      expect(g.mayEgress(BROWSER, Buffer.alloc(1))).toBe(false); // never heard from
+      g.inspect(check, BROWSER, creds, 0);
+      expect(g.mayEgress(BROWSER, Buffer.alloc(64))).toBe(true); // the answer
+      expect(g.mayEgress(BROWSER, Buffer.alloc(check.length - 64 + 1))).toBe(false);
+      expect(g.mayEgress(BROWSER, Buffer.alloc(check.length - 64))).toBe(true);
+      expect(g.mayEgress(BROWSER, Buffer.alloc(1))).toBe(false);
+      // A source that never authenticated is never sent anything, nor can it be proven.
+      g.prove(STRANGER);
+      expect(g.mayEgress(STRANGER, Buffer.alloc(1))).toBe(false);
+    });
+
+    it('sends a proven address anything', () => {
+      const g = guard();
+      g.inspect(check, BROWSER, creds, 0);
+      g.prove(BROWSER);
+      expect(g.isProven(BROWSER)).toBe(true);
+      expect(g.mayEgress(BROWSER, Buffer.alloc(1200))).toBe(true);
+    });
+
+    it('as DTLS client, lets one ClientHello go unproven, once, and nothing larger', () => {
+      const server = guard();
+      server.inspect(check, BROWSER, creds, 0);
+      expect(server.mayEgress(BROWSER, hello(111))).toBe(false);
+
+      const client = new MediaGuard({ maxBitsPerSecond: 256_000, dtlsClient: true });
+      client.inspect(check, BROWSER, creds, 0);
+      expect(client.mayEgress(STRANGER, hello(111))).toBe(false);
+      expect(client.mayEgress(BROWSER, hello(FIRST_FLIGHT_BYTES + 1))).toBe(false);
+      expect(client.mayEgress(BROWSER, Buffer.alloc(111))).toBe(false); // not a ClientHello
+      expect(client.mayEgress(BROWSER, hello(111))).toBe(true);
+      expect(client.mayEgress(BROWSER, hello(111))).toBe(false); // no retransmission before proof
+    });
   });
 });

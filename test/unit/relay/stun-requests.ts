@@ -14,6 +14,8 @@ export interface RequestOptions {
   method?: number;
   messageClass?: number;
   transactionId?: Buffer;
+  /** Nominate the pair (default): to the ICE-lite relay, the first such check picks its one address. */
+  useCandidate?: boolean;
 }
 
 /** A connectivity check like a controlling browser's: USERNAME, PRIORITY, ICE-CONTROLLING, USE-CANDIDATE. */
@@ -27,7 +29,7 @@ export function iceCheck(opts: RequestOptions = {}): Buffer {
   if (username !== null) m.setAttribute('USERNAME', username);
   m.setAttribute('PRIORITY', 0x6e0001ff);
   m.setAttribute('ICE-CONTROLLING', 0x0123456789abcdefn);
-  m.setAttribute('USE-CANDIDATE', null);
+  if (opts.useCandidate ?? true) m.setAttribute('USE-CANDIDATE', null);
   const password = opts.password === undefined ? RELAY_PWD : opts.password;
   if (password !== null) m.addMessageIntegrity(Buffer.from(password, 'utf8'));
   if (opts.fingerprint ?? true) m.addFingerprint();
