@@ -89,6 +89,12 @@ async function main(): Promise<void> {
     },
     probes: { address: config.probeAddress, tcp: config.probeTcp, udp: config.probeUdp },
     limits: sessionLimitsOf(config),
+    connections: {
+      tlsHandshakeTimeoutMs: config.tlsHandshakeTimeoutMs,
+      headersTimeoutMs: config.headersTimeoutMs,
+      requestTimeoutMs: config.requestTimeoutMs,
+      maxConnectionsPerAddress: config.maxConnectionsPerAddress,
+    },
     share: {
       store,
       ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),

@@ -11,7 +11,14 @@ import { ProbeRegistry } from './core/probe-sessions.ts';
 import { BindingResponder } from './core/stun/binding-responder.ts';
 import { SourceRateLimit } from './core/stun/source-rate-limit.ts';
 import { handleHttp } from './http-routes.ts';
-import { httpsServerOptions, secureContextOptions } from './https-options.ts';
+import {
+  type ConnectionLimits,
+  capConnections,
+  connectionCap,
+  DEFAULT_CONNECTION_LIMITS,
+  httpsServerOptions,
+  secureContextOptions,
+} from './https-options.ts';
 import { type LandingOptions, landingMounts } from './landing/landing-routes.ts';
 import type { Logger } from './logger.ts';
 import { createRelayMetrics } from './metrics/relay-metrics.ts';
@@ -44,6 +51,8 @@ export interface RelayOptions {
   limits?: Partial<SessionLimits>;
   /** The landing page at / and the web check under /web/; off (404) without it. */
   landing?: LandingOptions;
+  /** TLS handshake and HTTP timeouts, open connections per address; DEFAULT_CONNECTION_LIMITS otherwise. */
+  connections?: Partial<ConnectionLimits>;
 }
 
 export interface Relay {
@@ -76,6 +85,10 @@ const FINAL_CLOSE_MS = 1000;
 export function createRelay(opts: RelayOptions): Relay {
   const startedAt = Date.now();
   const limits: SessionLimits = { ...DEFAULT_SESSION_LIMITS, ...opts.limits };
+  const connLimits: ConnectionLimits = { ...DEFAULT_CONNECTION_LIMITS, ...opts.connections };
+  // One cap for every TCP listener: the HTTPS port and each probe port count against the same allowance.
+  const cap = connectionCap(connLimits);
+  const refused = () => metrics.connectionsRefused.inc();
   let draining = false;
   const sockets = new Set<Socket>();
   const registry = new ProbeRegistry({ random: (n) => randomBytes(n) });
@@ -90,6 +103,9 @@ export function createRelay(opts: RelayOptions): Relay {
     registry,
     responder,
     now: Date.now,
+    limits: connLimits,
+    cap,
+    onRefused: refused,
   });
   // The gauges read relayWss, made just below; nothing reads them before the server listens.
   const metrics = createRelayMetrics({
@@ -113,7 +129,7 @@ export function createRelay(opts: RelayOptions): Relay {
   const share = opts.share ? createShare(opts.share, opts.log, () => listeningUrl) : null;
   const mounts = [...(share?.mounts ?? []), ...(opts.landing ? landingMounts(opts.landing, opts.log) : [])];
   const { first, last } = opts.media.ports;
-  const server: Server = createServer(httpsServerOptions(opts.tls), (req, res) => {
+  const server: Server = createServer(httpsServerOptions(opts.tls, connLimits), (req, res) => {
     if (
       req.method === 'POST' &&
       new URL(req.url ?? '/', 'https://relay.invalid').pathname === '/api/reports'
@@ -133,6 +149,7 @@ export function createRelay(opts: RelayOptions): Relay {
       metrics: () => metrics.registry.render(),
     });
   });
+  capConnections(server, cap, refused);
   server.on('connection', (s: Socket) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));

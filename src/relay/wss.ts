@@ -10,6 +10,7 @@ import { type WebSocket, WebSocketServer, type ServerOptions as WsServerOptions 
 import { MAX_WS_MESSAGE_BYTES, type ServerMessage } from '../protocol/relay-messages.ts';
 import { loadConfig, type RelayConfig } from './config/load.ts';
 import { AddressLimits } from './core/address-limits.ts';
+import { ConnectionCap } from './core/connection-cap.ts';
 import { PortPool } from './core/port-pool.ts';
 import { tlsOf } from './http-routes.ts';
 import type { Logger } from './logger.ts';
@@ -113,8 +114,7 @@ export function createWss(opts: {
   });
   const connections = new Set<ConnectionHandle>();
   /** Client key → sockets upgrading or upgraded to a WebSocket. */
-  const perAddress = new Map<string, number>();
-  const maxPerAddress = opts.limits.sessionsPerAddress * CONNECTIONS_PER_SESSION;
+  const wsCap = new ConnectionCap(opts.limits.sessionsPerAddress * CONNECTIONS_PER_SESSION);
   let open = 0;
   let drainingGraceMs: number | null = null;
   let nextId = 1;
@@ -149,15 +149,9 @@ export function createWss(opts: {
     wss,
     admitConnection(socket) {
       const key = clientKey(socket.remoteAddress);
-      const held = perAddress.get(key) ?? 0;
-      if (held >= maxPerAddress) return false;
-      perAddress.set(key, held + 1);
+      if (!wsCap.take(key)) return false;
       // The socket, not the WebSocket: a failed handshake never becomes one, but its socket still closes.
-      socket.once('close', () => {
-        const n = (perAddress.get(key) ?? 1) - 1;
-        if (n > 0) perAddress.set(key, n);
-        else perAddress.delete(key);
-      });
+      socket.once('close', () => wsCap.release(key));
       return true;
     },
     sessions: () => ({ active: pool.inUse, max: pool.limit }),

@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ProbesHealth } from '../../src/relay/http-routes.ts';
+import type { ConnectionLimits } from '../../src/relay/https-options.ts';
 import { createLogger } from '../../src/relay/logger.ts';
 import type { ProbeOptions, ProbePortsStatus } from '../../src/relay/probes/probe-listeners.ts';
 import { createRelay } from '../../src/relay/server.ts';
@@ -98,6 +99,7 @@ export async function startTestRelay(
     probes?: Omit<ProbeOptions, 'address'>;
     share?: TestShareOptions;
     limits?: Partial<SessionLimits>;
+    connections?: Partial<ConnectionLimits>;
   } = {},
 ): Promise<TestRelay> {
   const dataDir = await mkdtemp(join(tmpdir(), 'svc-relay-test-'));
@@ -113,6 +115,7 @@ export async function startTestRelay(
     media: { ...TEST_MEDIA, ...opts.media },
     probes: { address: '127.0.0.1', tcp: [], udp: [], ...opts.probes },
     ...(opts.limits ? { limits: opts.limits } : {}),
+    ...(opts.connections ? { connections: opts.connections } : {}),
     ...(opts.share && store
       ? { share: { retentionMs: 30 * 24 * 3600 * 1000, supportTokens: [], ...opts.share, store } }
       : {}),

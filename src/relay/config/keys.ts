@@ -176,6 +176,35 @@ export const CONFIG_KEYS = {
     default: '10000',
     help: 'a WebSocket that has sent neither an offer nor a probe-start by then is closed with 4000 `idle`',
   }),
+  tlsHandshakeTimeoutMs: key({
+    flag: 'tls-handshake-timeout-ms',
+    env: 'SVC_RELAY_TLS_HANDSHAKE_TIMEOUT_MS',
+    kind: integer(500, 120_000),
+    default: '5000',
+    help: 'a TCP connection (HTTPS or a TCP probe port) that has not finished its TLS handshake by then is closed',
+  }),
+  headersTimeoutMs: key({
+    flag: 'headers-timeout-ms',
+    env: 'SVC_RELAY_HEADERS_TIMEOUT_MS',
+    kind: integer(1000, 120_000),
+    default: '10000',
+    help: 'a request whose headers have not all arrived by then is answered `408` and closed; checked every second',
+  }),
+  requestTimeoutMs: key({
+    flag: 'request-timeout-ms',
+    env: 'SVC_RELAY_REQUEST_TIMEOUT_MS',
+    kind: integer(1000, 600_000),
+    default: '15000',
+    help: 'the same for the whole request, body included; not shorter than the headers timeout',
+  }),
+  maxConnectionsPerAddress: key({
+    flag: 'max-connections-per-address',
+    env: 'SVC_RELAY_MAX_CONNECTIONS_PER_ADDRESS',
+    // A port check opens one TLS connection per TCP probe port (at most 64) at once.
+    kind: integer(70, 100_000),
+    default: '200',
+    help: 'most open TCP connections one client address (IPv6: one /64) holds on the HTTPS port and the TCP probe ports together; more are closed at once and counted in `svc_relay_connections_refused_total`',
+  }),
   probeTcp: key({
     flag: 'probe-tcp',
     env: 'SVC_RELAY_PROBE_TCP',

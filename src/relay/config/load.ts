@@ -174,6 +174,12 @@ function crossChecked(c: ConfigValues, given: Record<ConfigKey, Given>): RelayCo
       `${given.mediaPorts.name}: must not include the HTTPS port ${c.port} (got "${given.mediaPorts.raw}")`,
     );
   }
+  // Node refuses a request timeout shorter than the headers timeout.
+  if (c.requestTimeoutMs < c.headersTimeoutMs) {
+    throw new ConfigError(
+      `${given.requestTimeoutMs.name}: must not be shorter than the headers timeout (${c.headersTimeoutMs})`,
+    );
+  }
   const mediaAddress = resolveMediaAddress(given.mediaAddress, c.mediaAddress, c.host);
   // Port 0 (pick a free one) cannot collide; ICE-TCP listens on the media ports only when it is on.
   checkProbeCollisions(given.probeTcp, c.probeTcp, {

@@ -20,6 +20,8 @@ export interface RelayMetrics {
   readonly wsConnections: Counter;
   /** reason: the error code sent (bad-json, too-big, idle, …), or heartbeat, too-many-parts, draining. */
   readonly wsRejected: Counter;
+  /** TCP connections closed at once because their address held --max-connections-per-address already. */
+  readonly connectionsRefused: Counter;
   /** reason: media-guard.ts DropReason. */
   readonly mediaDropped: Counter;
   /** status: the HTTP status of each POST /api/reports answer. */
@@ -78,6 +80,10 @@ export function createRelayMetrics(gauges: RelayGauges): RelayMetrics {
       'svc_relay_ws_rejected_total',
       'WebSocket upgrades refused and connections closed by the relay for a fault, by reason.',
       ['reason'],
+    ),
+    connectionsRefused: r.counter(
+      'svc_relay_connections_refused_total',
+      'TCP connections (HTTPS and probe ports) closed at once: their address held its connection cap.',
     ),
     mediaDropped: r.counter(
       'svc_relay_media_dropped_total',

@@ -5,9 +5,11 @@
  * extension in probe-session, which reports that row as untested rather than as blocked.
  */
 import type { ProbePort, UnboundProbePort } from '../../protocol/relay-messages.ts';
+import type { ConnectionCap } from '../core/connection-cap.ts';
 import type { ProbeRegistry } from '../core/probe-sessions.ts';
 import type { BindingResponder } from '../core/stun/binding-responder.ts';
 import type { ProbesHealth } from '../http-routes.ts';
+import type { ConnectionLimits } from '../https-options.ts';
 import type { Logger } from '../logger.ts';
 import type { TlsIdentity } from '../tls-cert.ts';
 import { createTcpProbe, type ProbeListener } from './tcp-probe.ts';
@@ -44,13 +46,24 @@ export function createProbeListeners(opts: {
   registry: ProbeRegistry;
   responder: BindingResponder;
   now: () => number;
+  limits: ConnectionLimits;
+  cap: ConnectionCap;
+  onRefused: () => void;
 }): ProbeListeners {
   const { address } = opts.probes;
   const entries: Array<{ transport: 'tcp' | 'udp'; port: ProbePort; listener: ProbeListener }> = [
     ...opts.probes.tcp.map((port) => ({
       transport: 'tcp' as const,
       port,
-      listener: createTcpProbe({ address, port, tls: opts.tls, log: opts.log }),
+      listener: createTcpProbe({
+        address,
+        port,
+        tls: opts.tls,
+        log: opts.log,
+        limits: opts.limits,
+        cap: opts.cap,
+        onRefused: opts.onRefused,
+      }),
     })),
     ...opts.probes.udp.map((port) => ({
       transport: 'udp' as const,

@@ -5,8 +5,14 @@
 import { createServer } from 'node:https';
 import type { Socket } from 'node:net';
 import type { ProbePort } from '../../protocol/relay-messages.ts';
+import type { ConnectionCap } from '../core/connection-cap.ts';
 import { handleProbePortHttp } from '../http-routes.ts';
-import { httpsServerOptions, secureContextOptions } from '../https-options.ts';
+import {
+  type ConnectionLimits,
+  capConnections,
+  httpsServerOptions,
+  secureContextOptions,
+} from '../https-options.ts';
 import type { Logger } from '../logger.ts';
 import type { TlsIdentity } from '../tls-cert.ts';
 
@@ -24,11 +30,16 @@ export function createTcpProbe(opts: {
   port: ProbePort;
   tls: TlsIdentity;
   log: Logger;
+  limits: ConnectionLimits;
+  /** The relay's one per-address connection cap, shared with the HTTPS port. */
+  cap: ConnectionCap;
+  onRefused: () => void;
 }): ProbeListener {
   const sockets = new Set<Socket>();
-  const server = createServer(httpsServerOptions(opts.tls), (req, res) =>
+  const server = createServer(httpsServerOptions(opts.tls, opts.limits), (req, res) =>
     handleProbePortHttp(req, res, opts.port),
   );
+  capConnections(server, opts.cap, opts.onRefused);
   server.on('connection', (s: Socket) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));

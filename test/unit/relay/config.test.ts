@@ -194,6 +194,32 @@ describe('relay config', () => {
     },
   );
 
+  it('reads the connection limits, with defaults, and refuses a request timeout below the headers timeout', () => {
+    expect(loadConfig([], {})).toMatchObject({
+      tlsHandshakeTimeoutMs: 5000,
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 15_000,
+      maxConnectionsPerAddress: 200,
+    });
+    expect(
+      loadConfig(['--tls-handshake-timeout-ms', '2000', '--max-connections-per-address', '500'], {
+        SVC_RELAY_HEADERS_TIMEOUT_MS: '5000',
+        SVC_RELAY_REQUEST_TIMEOUT_MS: '8000',
+      }),
+    ).toMatchObject({
+      tlsHandshakeTimeoutMs: 2000,
+      headersTimeoutMs: 5000,
+      requestTimeoutMs: 8000,
+      maxConnectionsPerAddress: 500,
+    });
+    expect(() => loadConfig(['--request-timeout-ms', '5000'], {})).toThrow(
+      '--request-timeout-ms: must not be shorter than the headers timeout (10000)',
+    );
+    expect(() => loadConfig(['--max-connections-per-address', '10'], {})).toThrow(
+      '--max-connections-per-address: must be an integer from 70 to 100000 (got "10")',
+    );
+  });
+
   it('reads the session limits and WebSocket timers, with defaults', () => {
     expect(loadConfig([], {})).toMatchObject({
       maxSessionsPerAddress: 4,
