@@ -51,13 +51,17 @@ export const UploadErrorCode = v.picklist([
   'unredacted-address',
   'method-not-allowed',
   'storage-failed',
+  /** This client uploaded its daily allowance of bytes: retry after Retry-After. */
+  'quota-exceeded',
+  /** The relay holds as many report bytes as it is configured to: support should delete or wait. */
+  'storage-full',
 ]);
 export type UploadErrorCode = v.InferOutput<typeof UploadErrorCode>;
 
 export const UploadErrorSchema = v.object({
   error: UploadErrorCode,
-  message: v.string(),
-  /** Where in the upload the problem is, e.g. "report.checks.0.status". */
+  message: v.pipe(v.string(), v.maxLength(2000)),
+  /** Where in the upload the problem is, e.g. "report.checks.0.status" (a key may be long: cut to fit). */
   path: v.optional(v.string()),
 });
 export type UploadError = v.InferOutput<typeof UploadErrorSchema>;

@@ -35,6 +35,7 @@ function ownAddresses(config: RelayConfig): string[] {
   return [...new Set(hosts.filter((h) => isIP(h) !== 0))];
 }
 
+const MIB = 1024 * 1024;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 async function main(): Promise<void> {
@@ -101,7 +102,12 @@ async function main(): Promise<void> {
       retentionMs: config.retentionDays * DAY_MS,
       supportTokens: config.supportTokens,
       ownAddresses: ownAddresses(config),
+      quotas: {
+        clientBytesPerDay: config.reportQuotaMibPerDay * MIB,
+        maxStoredBytes: config.maxStoredMib * MIB,
+      },
     },
+    ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
     landing: {
       // dist/relay/public beside the bundled server.js (scripts/build.ts puts the web check there).
       publicDir: fileURLToPath(new URL('./public/', import.meta.url)),

@@ -24,6 +24,7 @@ import type { Logger } from './logger.ts';
 import { createRelayMetrics } from './metrics/relay-metrics.ts';
 import { createProbeListeners, type ProbeOptions, type ProbePortsStatus } from './probes/probe-listeners.ts';
 import { currentSessionScope, errorMessage } from './session-scope.ts';
+import { classifyOrigin, selfOrigins } from './share/origin-policy.ts';
 import { createShare, type ShareOptions } from './share/share-app.ts';
 import type { TlsIdentity } from './tls-cert.ts';
 import { createWss, DEFAULT_SESSION_LIMITS, type MediaOptions, type SessionLimits } from './wss.ts';
@@ -51,6 +52,8 @@ export interface RelayOptions {
   limits?: Partial<SessionLimits>;
   /** The landing page at / and the web check under /web/; off (404) without it. */
   landing?: LandingOptions;
+  /** The configured https origin browsers use (--public-url); the landing page's CSP names its WSS. */
+  publicUrl?: string;
   /** TLS handshake and HTTP timeouts, open connections per address; DEFAULT_CONNECTION_LIMITS otherwise. */
   connections?: Partial<ConnectionLimits>;
 }
@@ -79,6 +82,9 @@ export interface Relay {
   sweepReports(): Promise<number>;
 }
 
+/** A year: what HSTS preload lists ask for. */
+const HSTS_MAX_AGE_S = 31_536_000;
+
 /** After the drain, how long WebSockets get for their closing handshake before their sockets are destroyed. */
 const FINAL_CLOSE_MS = 1000;
 
@@ -91,7 +97,10 @@ export function createRelay(opts: RelayOptions): Relay {
   const refused = () => metrics.connectionsRefused.inc();
   let draining = false;
   const sockets = new Set<Socket>();
-  const registry = new ProbeRegistry({ random: (n) => randomBytes(n) });
+  const registry = new ProbeRegistry({
+    random: (n) => randomBytes(n),
+    perAddress: limits.probeSessionsPerAddress,
+  });
   const responder = new BindingResponder({
     passwordFor: (ufrag, now) => registry.passwordFor(ufrag, now),
     limit: new SourceRateLimit({ perSecond: STUN_ANSWERS_PER_SECOND, maxSources: STUN_MAX_SOURCES }),
@@ -127,7 +136,10 @@ export function createRelay(opts: RelayOptions): Relay {
   const { wss } = relayWss;
   let listeningUrl = '';
   const share = opts.share ? createShare(opts.share, opts.log, () => listeningUrl) : null;
-  const mounts = [...(share?.mounts ?? []), ...(opts.landing ? landingMounts(opts.landing, opts.log) : [])];
+  const mounts = [
+    ...(share?.mounts ?? []),
+    ...(opts.landing ? landingMounts(opts.landing, opts.log, opts.publicUrl ?? null) : []),
+  ];
   const { first, last } = opts.media.ports;
   const server: Server = createServer(httpsServerOptions(opts.tls, connLimits), (req, res) => {
     if (
@@ -136,6 +148,9 @@ export function createRelay(opts: RelayOptions): Relay {
     ) {
       res.once('finish', () => metrics.uploads.inc({ status: String(res.statusCode) }));
     }
+    // HTTPS only, from now on, for browsers that reached the relay by name (ignored for addresses and
+    // certificate errors). No includeSubDomains: the relay may share a domain with other services.
+    res.setHeader('Strict-Transport-Security', `max-age=${HSTS_MAX_AGE_S}`);
     handleHttp(req, res, {
       version: opts.version,
       startedAt,
@@ -163,6 +178,17 @@ export function createRelay(opts: RelayOptions): Relay {
     if (draining) {
       metrics.wsRejected.inc({ reason: 'draining' });
       socket.end('HTTP/1.1 503 Service Unavailable\r\nRetry-After: 5\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    // Any web page could otherwise use its visitors' browsers as clients: only the extension's pages and the
+    // relay's own (the landing page's web check) may open a WebSocket; no Origin is the command line.
+    const origin = classifyOrigin(
+      req.headers.origin,
+      selfOrigins(opts.publicUrl ?? listeningUrl, req.headers.host),
+    );
+    if (origin === 'foreign' || origin === 'null') {
+      metrics.wsRejected.inc({ reason: 'origin' });
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       return;
     }
     // A flood of connections from one address gets 429 before any WebSocket state exists for it.

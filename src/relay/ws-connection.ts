@@ -106,6 +106,7 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): Connection
   let state: ConnectionState = initialConnectionState({
     setupTimeoutMs: deps.media.setupTimeoutMs,
     idleDeadline: deps.now() + deps.limits.idleTimeoutMs,
+    idleTimeoutMs: deps.limits.idleTimeoutMs,
   });
   let session: EchoSession | null = null;
   /** While a port is being checked: an end waits for the session instead of being lost. */
@@ -224,6 +225,12 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): Connection
         onEvent: (e) => {
           if (e.type === 'connected') metrics.sessionSetup.observe((deps.now() - offerAt) / 1000);
           event(e);
+          // Once connected, the session's end is known (media time after now), usually long before the
+          // worst case it was admitted with: retryAfterS told to others follows the real end.
+          if (e.type === 'connected' && state.endDeadline !== null && !released) {
+            deps.pool.reschedule(port, state.endDeadline);
+            deps.addressLimits.reschedule(deps.clientKey, admitted.id, state.endDeadline);
+          }
         },
         onDrop: (reason) => metrics.mediaDropped.inc({ reason }),
         onError: (err) => {
@@ -249,10 +256,14 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): Connection
   const startProbe = (purpose: 'ports' | 'nat') => {
     const started = deps.probes.registry.start(deps.id, deps.now(), {
       answerDelayMs: purpose === 'nat' ? NAT_ANSWER_DELAY_MS : 0,
+      key: deps.clientKey,
     });
     if (!started.ok) {
       const s = started.retryAfterS;
-      const message = `Too many probe sessions at once; retry in ${s} s`;
+      const message =
+        started.why === 'address'
+          ? `Too many probe sessions from this address at once; retry in ${s} s`
+          : `Too many probe sessions at once; retry in ${s} s`;
       metrics.sessionRefusals.inc({ reason: 'probe-busy' });
       dispatch((st) => refuse(st, { type: 'error', code: 'busy', retryAfterS: s, message }, 1013));
       return;

@@ -33,6 +33,8 @@ export interface MediaOptions extends MediaSettings {
 export interface SessionLimits extends ConnectionLimits {
   sessionsPerAddress: number;
   sessionStartsPerMinute: number;
+  /** Live probe sessions one client address holds over all its connections. */
+  probeSessionsPerAddress: number;
 }
 
 /** The limits a relay configuration sets (config/keys.ts holds their defaults and ranges). */
@@ -44,9 +46,11 @@ export function sessionLimitsOf(
     | 'maxSessionKbps'
     | 'wsHeartbeatMs'
     | 'wsIdleTimeoutMs'
+    | 'probeSessionsPerAddress'
   >,
 ): SessionLimits {
   return {
+    probeSessionsPerAddress: c.probeSessionsPerAddress,
     sessionsPerAddress: c.maxSessionsPerAddress,
     sessionStartsPerMinute: c.sessionStartsPerMinute,
     sessionMaxBitsPerSecond: c.maxSessionKbps * 1000,

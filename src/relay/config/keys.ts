@@ -205,6 +205,13 @@ export const CONFIG_KEYS = {
     default: '200',
     help: 'most open TCP connections one client address (IPv6: one /64) holds on the HTTPS port and the TCP probe ports together; more are closed at once and counted in `svc_relay_connections_refused_total`',
   }),
+  probeSessionsPerAddress: key({
+    flag: 'probe-sessions-per-address',
+    env: 'SVC_RELAY_PROBE_SESSIONS_PER_ADDRESS',
+    kind: integer(2, 1000),
+    default: '8',
+    help: 'most live probe sessions (30 s each; a check uses two) one client address (IPv6: one /64) holds over all its connections; the relay holds 1000 in all',
+  }),
   probeTcp: key({
     flag: 'probe-tcp',
     env: 'SVC_RELAY_PROBE_TCP',
@@ -243,6 +250,20 @@ export const CONFIG_KEYS = {
     kind: integer(1, 3650),
     default: '30',
     help: 'shared reports are deleted this many days after upload',
+  }),
+  reportQuotaMibPerDay: key({
+    flag: 'report-quota-mib-per-day',
+    env: 'SVC_RELAY_REPORT_QUOTA_MIB_PER_DAY',
+    kind: integer(1, 100_000),
+    default: '10',
+    help: 'report bytes one client address may store in 24 hours (MiB); more is refused with `429 quota-exceeded`',
+  }),
+  maxStoredMib: key({
+    flag: 'max-stored-mib',
+    env: 'SVC_RELAY_MAX_STORED_MIB',
+    kind: integer(1, 10_000_000),
+    default: '1024',
+    help: 'report bytes the relay stores in all (MiB, live reports); more is refused with `507 storage-full`',
   }),
   supportTokens: key({
     flag: 'support-tokens',

@@ -58,6 +58,12 @@ export class AddressLimits {
     return { ok: true, id };
   }
 
+  /** The session `id` of `key` now ends by `endsAt` (known once it connected). */
+  reschedule(key: string, id: number, endsAt: number): void {
+    const mine = this.live.get(key);
+    if (mine?.has(id)) mine.set(id, endsAt);
+  }
+
   /** The session `id` of `key` has ended. Returns false if it was not live (a double release). */
   release(key: string, id: number): boolean {
     const mine = this.live.get(key);

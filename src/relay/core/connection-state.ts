@@ -44,6 +44,8 @@ export interface ConnectionState {
    * or when the relay sets no idle timeout. A connection costs a socket and memory, and only sessions use them.
    */
   readonly idleDeadline: number | null;
+  /** The relay's idle timeout, to set the next idleDeadline from (null: none). */
+  readonly idleTimeoutMs: number | null;
   /** The relay is stopping: no new sessions; the running one may finish until the relay ends it. */
   readonly draining: boolean;
 }
@@ -91,6 +93,7 @@ export function initialConnectionState(opts: {
   setupTimeoutMs: number;
   /** When the connection is closed as idle unless it starts something (see idleDeadline). */
   idleDeadline?: number | null;
+  idleTimeoutMs?: number | null;
 }): ConnectionState {
   return {
     phase: 'idle',
@@ -102,6 +105,7 @@ export function initialConnectionState(opts: {
     mediaMs: null,
     setupTimeoutMs: opts.setupTimeoutMs,
     idleDeadline: opts.idleDeadline ?? null,
+    idleTimeoutMs: opts.idleTimeoutMs ?? null,
     draining: false,
   };
 }

@@ -8,6 +8,7 @@ import {
   MAX_CANDIDATES,
   MAX_WS_MESSAGE_BYTES,
   MEDIA_DURATION_MS,
+  PROBE_SESSION_TTL_S,
   parseJson,
 } from '../../protocol/relay-messages.ts';
 import { countSdpCandidates, stripCandidates } from './candidates.ts';
@@ -105,7 +106,13 @@ export function handleClientText(state: ConnectionState, text: string, now: numb
     case 'probe-start':
       if (state.draining) return shuttingDown(state);
       return {
-        state: { ...state, idleDeadline: null },
+        // Idle again once the probe session has expired and the idle timeout has passed after it: a
+        // connection that only ever starts probes cannot hold its socket for good.
+        state: {
+          ...state,
+          idleDeadline:
+            state.idleTimeoutMs === null ? null : now + PROBE_SESSION_TTL_S * 1000 + state.idleTimeoutMs,
+        },
         actions: [{ kind: 'probe-start', purpose: msg.purpose ?? 'ports' }],
       };
 

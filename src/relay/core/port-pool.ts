@@ -54,6 +54,11 @@ export class PortPool {
     return null;
   }
 
+  /** The session on `port` now ends by `endsAt` (known once it connected): retryAfterS follows it. */
+  reschedule(port: number, endsAt: number): void {
+    if (this.taken.has(port)) this.taken.set(port, endsAt);
+  }
+
   /** Returns false if the port was not taken, so a double release shows up instead of freeing a stranger's port. */
   release(port: number): boolean {
     return this.taken.delete(port);

@@ -24,6 +24,11 @@ export const PWD_LENGTH = 24;
 export const KEPT_PER_CONNECTION = 4;
 /** Live probe sessions over all connections, so a flood of connections cannot grow the table without end. */
 export const MAX_LIVE_SESSIONS = 1000;
+/**
+ * Live probe sessions per client address (IPv6: one /64): a check uses two (ports, NAT), so this lets four
+ * people behind one NAT check at once, and 125 addresses, not 32, would be needed to fill the table.
+ */
+export const DEFAULT_PROBE_SESSIONS_PER_ADDRESS = 8;
 
 export type OwnerId = number;
 
@@ -31,6 +36,8 @@ interface ProbeSession {
   readonly ufrag: string;
   readonly pwd: string;
   readonly owner: OwnerId;
+  /** The client address key of the connection that started it. */
+  readonly key: string;
   readonly expiresAt: number;
   readonly bindings: ProbeBinding[];
   readonly seen: Set<string>;
@@ -46,13 +53,14 @@ export const NAT_ANSWER_DELAY_MS = 250;
 
 export type StartResult =
   | { ok: true; ufrag: string; pwd: string; expiresInS: number }
-  /** Too many live sessions on this connection (or on the relay); the oldest ends in retryAfterS. */
-  | { ok: false; retryAfterS: number };
+  /** Too many live sessions on this connection, from its address, or on the relay; a slot frees in retryAfterS. */
+  | { ok: false; why: 'connection' | 'address' | 'relay'; retryAfterS: number };
 
 export interface ProbeRegistryOptions {
   random: (bytes: number) => Uint8Array;
   ttlMs?: number;
   perConnection?: number;
+  perAddress?: number;
   maxLive?: number;
 }
 
@@ -63,12 +71,14 @@ export class ProbeRegistry {
   private readonly random: (bytes: number) => Uint8Array;
   private readonly ttlMs: number;
   private readonly perConnection: number;
+  private readonly perAddress: number;
   private readonly maxLive: number;
 
   constructor(opts: ProbeRegistryOptions) {
     this.random = opts.random;
     this.ttlMs = opts.ttlMs ?? PROBE_SESSION_TTL_S * 1000;
     this.perConnection = opts.perConnection ?? MAX_PROBE_SESSIONS_PER_CONNECTION;
+    this.perAddress = opts.perAddress ?? DEFAULT_PROBE_SESSIONS_PER_ADDRESS;
     this.maxLive = opts.maxLive ?? MAX_LIVE_SESSIONS;
   }
 
@@ -79,7 +89,8 @@ export class ProbeRegistry {
     return n;
   }
 
-  start(owner: OwnerId, now: number, opts: { answerDelayMs?: number } = {}): StartResult {
+  start(owner: OwnerId, now: number, opts: { answerDelayMs?: number; key?: string } = {}): StartResult {
+    const key = opts.key ?? '';
     const mine = this.byOwner.get(owner) ?? [];
     const liveMine = mine.filter((s) => s.expiresAt > now);
     const retryAfter = (sessions: Iterable<ProbeSession>) => {
@@ -87,8 +98,16 @@ export class ProbeRegistry {
       for (const s of sessions) if (s.expiresAt > now) soonest = Math.min(soonest, s.expiresAt);
       return Math.max(1, Math.ceil((soonest - now) / 1000));
     };
-    if (liveMine.length >= this.perConnection) return { ok: false, retryAfterS: retryAfter(liveMine) };
-    if (this.live(now) >= this.maxLive) return { ok: false, retryAfterS: retryAfter(this.byUfrag.values()) };
+    if (liveMine.length >= this.perConnection) {
+      return { ok: false, why: 'connection', retryAfterS: retryAfter(liveMine) };
+    }
+    const fromAddress = [...this.byUfrag.values()].filter((s) => s.key === key && s.expiresAt > now);
+    if (fromAddress.length >= this.perAddress) {
+      return { ok: false, why: 'address', retryAfterS: retryAfter(fromAddress) };
+    }
+    if (this.live(now) >= this.maxLive) {
+      return { ok: false, why: 'relay', retryAfterS: retryAfter(this.byUfrag.values()) };
+    }
     // 48 random bits make a clash unlikely; a clash would hand one connection another's results.
     let ufrag = this.iceString(UFRAG_LENGTH);
     for (let tries = 1; this.byUfrag.has(ufrag); tries++) {
@@ -99,6 +118,7 @@ export class ProbeRegistry {
       ufrag,
       pwd: this.iceString(PWD_LENGTH),
       owner,
+      key,
       expiresAt: now + this.ttlMs,
       bindings: [],
       seen: new Set(),

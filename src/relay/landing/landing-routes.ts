@@ -33,15 +33,20 @@ interface Asset {
   etag: string;
 }
 
-/** Host header values we are willing to repeat in a header: a name or address and a port, nothing else. */
-const SAFE_HOST = /^[A-Za-z0-9.-]+(?::\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](?::\d{1,5})?$/;
-
 /**
  * Scripts only from here and no inline ones, nothing from other sites; connections only back to this relay
- * (HTTPS and its WSS, named explicitly for browsers that do not count wss: as 'self').
+ * (HTTPS and its WSS). The WSS is named explicitly, for browsers that do not count wss: as 'self', only
+ * from the configured public URL: never from the request's Host header, which the client chooses.
  */
-export function landingCsp(host: string | undefined): string {
-  const wss = host && SAFE_HOST.test(host) ? ` wss://${host}` : '';
+export function landingCsp(publicUrl: string | null): string {
+  let wss = '';
+  if (publicUrl) {
+    try {
+      wss = ` wss://${new URL(publicUrl).host}`;
+    } catch {
+      // Validated at start; an unparsable one only loses the explicit entry.
+    }
+  }
   return [
     "default-src 'self'",
     "script-src 'self'",
@@ -84,10 +89,11 @@ function loadAssets(dir: string | null, log: Logger): Map<string, Asset> {
   return assets;
 }
 
-export function landingMounts(opts: LandingOptions, log: Logger): Mount[] {
+export function landingMounts(opts: LandingOptions, log: Logger, publicUrl: string | null = null): Mount[] {
   const assets = loadAssets(opts.publicDir, log);
   const webCheck = assets.has('/web/main.js');
   const page = landingPage({ install: opts.install, webCheck });
+  const csp = landingCsp(publicUrl);
   const onlyGet = (req: IncomingMessage, res: ServerResponse): boolean => {
     if (req.method === 'GET' || req.method === 'HEAD') return true;
     sendJson(res, 405, { error: 'method-not-allowed' }, { Allow: 'GET, HEAD' });
@@ -101,7 +107,7 @@ export function landingMounts(opts: LandingOptions, log: Logger): Mount[] {
         if (!onlyGet(req, res)) return;
         send(res, 200, 'text/html; charset=utf-8', page, {
           ...PAGE_HEADERS,
-          'Content-Security-Policy': landingCsp(req.headers.host),
+          'Content-Security-Policy': csp,
         });
       },
     },

@@ -12,7 +12,7 @@ import { allowedAddressSet } from './address-scan.ts';
 import type { RandomBytes } from './codes.ts';
 import { sendJson } from './http.ts';
 import { RateLimiter } from './rate-limit.ts';
-import { uploadMount } from './upload-route.ts';
+import { DEFAULT_STORAGE_QUOTAS, type StorageQuotas, uploadMount } from './upload-route.ts';
 
 export const DEFAULT_UPLOADS_PER_MINUTE = 10;
 export const DEFAULT_SIGN_INS_PER_MINUTE = 5;
@@ -31,6 +31,8 @@ export interface ShareOptions {
   random?: RandomBytes;
   uploadsPerMinute?: number;
   signInsPerMinute?: number;
+  /** Report bytes per client a day and in all; DEFAULT_STORAGE_QUOTAS otherwise. */
+  quotas?: Partial<StorageQuotas>;
 }
 
 export interface Share {
@@ -62,6 +64,7 @@ export function createShare(opts: ShareOptions, log: Logger, listeningUrl: () =>
       }),
       ownAddresses: allowedAddressSet(opts.ownAddresses ?? []),
       salt: () => salt,
+      quotas: { ...DEFAULT_STORAGE_QUOTAS, ...opts.quotas },
     }),
   ];
   if (opts.supportTokens.length > 0) {

@@ -28,7 +28,21 @@ export interface UploadDeps {
   ownAddresses: ReadonlySet<string>;
   /** The install's salt for client hashes (read from the store at start). */
   salt: () => string;
+  quotas: StorageQuotas;
 }
+
+/** Report bytes the relay stores: per client a day, and in all. */
+export interface StorageQuotas {
+  clientBytesPerDay: number;
+  maxStoredBytes: number;
+}
+
+export const DEFAULT_STORAGE_QUOTAS: StorageQuotas = {
+  clientBytesPerDay: 10 * 1024 * 1024,
+  maxStoredBytes: 1024 * 1024 * 1024,
+};
+
+const DAY_MS = 24 * 3600 * 1000;
 
 const CORS_PREFLIGHT = {
   'Access-Control-Allow-Methods': 'POST, OPTIONS',
@@ -127,6 +141,42 @@ export function uploadMount(deps: UploadDeps): Mount {
     const createdAt = deps.now();
     const expiresAt = createdAt + deps.retentionMs;
     try {
+      // Quotas before anything is written: a refused upload leaves nothing behind.
+      const bytes = Buffer.byteLength(JSON.stringify(report));
+      const mine = await deps.store.storedBytes(createdAt, { clientHash: client, since: createdAt - DAY_MS });
+      if (mine + bytes > deps.quotas.clientBytesPerDay) {
+        refuse(
+          res,
+          429,
+          {
+            error: 'quota-exceeded',
+            message: `This address has shared ${Math.round(mine / 1024)} KiB of reports today, the most one address may (${Math.round(deps.quotas.clientBytesPerDay / 1024)} KiB a day); try again tomorrow or send the saved file to support.`,
+          },
+          { ...cors, 'Retry-After': String(3600) },
+          client,
+        );
+        return;
+      }
+      const all = await deps.store.storedBytes(createdAt);
+      if (all + bytes > deps.quotas.maxStoredBytes) {
+        deps.log.warn({
+          event: 'report-storage-full',
+          storedBytes: all,
+          maxStoredBytes: deps.quotas.maxStoredBytes,
+        });
+        refuse(
+          res,
+          507,
+          {
+            error: 'storage-full',
+            message:
+              'The relay holds as many shared reports as it may; send the saved file to support instead.',
+          },
+          cors,
+          client,
+        );
+        return;
+      }
       for (let i = 0; i < CODE_TRIES; i++) {
         const id = newReportId(deps.random);
         const code = newCode(deps.random);

@@ -12,6 +12,9 @@ import { findFullAddress, tooDeep } from './address-scan.ts';
  */
 export const MAX_UPLOAD_DEPTH = 32;
 
+const encoder = new TextEncoder();
+const utf8Bytes = (text: string) => encoder.encode(text).length;
+
 export type UploadValidation = { ok: true; request: UploadRequest } | { ok: false; body: UploadError };
 
 export function validateUpload(text: string, ownAddresses: ReadonlySet<string>): UploadValidation {
@@ -49,6 +52,19 @@ export function validateUpload(text: string, ownAddresses: ReadonlySet<string>):
     };
   }
   const request = result.output;
+  // What is stored is the validated report re-serialised: never more than was sent. A body whose numbers
+  // expand when written back (1e20 is 21 digits) would otherwise be stored several times its size.
+  const storedBytes = utf8Bytes(JSON.stringify(request.report));
+  if (storedBytes > utf8Bytes(text)) {
+    return {
+      ok: false,
+      body: {
+        error: 'bad-report',
+        message: `The report would be stored larger than it was sent (${storedBytes} bytes): write numbers in plain form (e.g. 100000, not 1e5).`,
+        path: 'report',
+      },
+    };
+  }
   if (request.redaction === 'default') {
     // Scans what would be stored (the parsed output: unknown keys are already dropped).
     const found = findFullAddress(request.report, ownAddresses, 'report');

@@ -120,6 +120,19 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Rep
       );
       return rows.map(summaryFromRow);
     },
+    async storedBytes(now, client) {
+      const { rows } = client
+        ? await pool.query<{ n: string }>(
+            `SELECT COALESCE(SUM(OCTET_LENGTH(report_json)), 0) AS n FROM reports
+             WHERE expires_at > $1 AND client_hash = $2 AND created_at >= $3`,
+            [now, client.clientHash, client.since],
+          )
+        : await pool.query<{ n: string }>(
+            'SELECT COALESCE(SUM(OCTET_LENGTH(report_json)), 0) AS n FROM reports WHERE expires_at > $1',
+            [now],
+          );
+      return Number(rows[0]?.n ?? 0);
+    },
     async deleteExpired(now) {
       const { rowCount } = await pool.query('DELETE FROM reports WHERE expires_at <= $1', [now]);
       await pool.query('DELETE FROM console_sessions WHERE expires_at <= $1', [now]);

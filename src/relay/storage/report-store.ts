@@ -54,6 +54,11 @@ export interface ReportStore {
   getByCode(code: string, now: number): Promise<StoredReport | null>;
   /** Live reports, newest first. */
   recent(limit: number, now: number): Promise<ReportSummary[]>;
+  /**
+   * Bytes of report JSON stored and not expired: all of them, or (with `clientHash`) those one client
+   * uploaded since `since`. What the storage quotas count.
+   */
+  storedBytes(now: number, client?: { clientHash: string; since: number }): Promise<number>;
   /** Deletes expired reports and console sessions; returns how many reports went. */
   deleteExpired(now: number): Promise<number>;
   logView(v: ReportView): Promise<void>;
@@ -88,6 +93,9 @@ export const REPORT_COLUMNS = 'id, code, report_json, redaction, client_hash, cr
 export const INSERT_COLUMNS =
   'id, code, report_json, redaction, verdict, headline, client_hash, created_at, expires_at';
 
+/** How much of a headline the recent list keeps beside the report. */
+export const LISTED_HEADLINE_CHARS = 200;
+
 export function insertValues(r: StoredReport): Array<string | number> {
   return [
     r.id,
@@ -95,7 +103,8 @@ export function insertValues(r: StoredReport): Array<string | number> {
     JSON.stringify(r.report),
     r.redaction,
     r.report.verdict,
-    r.report.headline,
+    // The list's copy is short: the full headline is in the report (it was stored twice, in full).
+    r.report.headline.slice(0, LISTED_HEADLINE_CHARS),
     r.clientHash,
     r.createdAt,
     r.expiresAt,

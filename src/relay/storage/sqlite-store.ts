@@ -106,6 +106,17 @@ export function openSqliteStore(dataDir: string): ReportStore {
       ).all(now, clampLimit(limit));
       return rows.map((r) => summaryFromRow(r as unknown as SummaryRow));
     },
+    async storedBytes(now, client) {
+      const row = client
+        ? stmt(
+            `SELECT COALESCE(SUM(LENGTH(CAST(report_json AS BLOB))), 0) AS n FROM reports
+             WHERE expires_at > ? AND client_hash = ? AND created_at >= ?`,
+          ).get(now, client.clientHash, client.since)
+        : stmt(
+            'SELECT COALESCE(SUM(LENGTH(CAST(report_json AS BLOB))), 0) AS n FROM reports WHERE expires_at > ?',
+          ).get(now);
+      return Number((row as { n: number | bigint }).n);
+    },
     async deleteExpired(now) {
       const { changes } = stmt('DELETE FROM reports WHERE expires_at <= ?').run(now);
       stmt('DELETE FROM console_sessions WHERE expires_at <= ?').run(now);

@@ -257,9 +257,20 @@ describe('handleClientText', () => {
     // Pings keep nobody from being idle; an offer or a probe-start does.
     const pinged = handleClientText(fresh, '{"type":"ping","seq":1,"t":1}', 5000).state;
     expect(pinged.idleDeadline).toBe(10_000);
-    const probing = handleClientText(fresh, '{"type":"probe-start"}', 5000).state;
-    expect(probing.idleDeadline).toBeNull();
-    expect(nextDeadline(probing)).toBeNull();
+    // A probe-start holds the connection while its session lives, then the idle timeout applies again.
+    const withTimeout = initialConnectionState({
+      setupTimeoutMs: SETUP_MS,
+      idleDeadline: 10_000,
+      idleTimeoutMs: 10_000,
+    });
+    const probing = handleClientText(withTimeout, '{"type":"probe-start"}', 5000).state;
+    expect(probing.idleDeadline).toBe(5000 + 30_000 + 10_000);
+    expect(nextDeadline(probing)).toBe(45_000);
+    expect(handleTimer(probing, 45_000).actions).toContainEqual({
+      kind: 'close',
+      code: 4000,
+      reason: 'idle',
+    });
     expect(handleClientText(fresh, offer(), 5000).state.idleDeadline).toBeNull();
   });
 

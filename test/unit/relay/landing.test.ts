@@ -72,6 +72,7 @@ describe('landing page', () => {
           install: { chrome: 'https://chromewebstore.google.com/detail/x?a=1&b="2"', firefox: null },
         },
         log,
+        'https://relay.example:8443',
       ),
     );
     bare = await serve(
@@ -85,7 +86,8 @@ describe('landing page', () => {
   });
 
   it('serves the page with the web check, escaped install links and a strict CSP', async () => {
-    const r = await withWeb.call('/', { headers: { Host: 'relay.example:8443' } });
+    // Whatever Host the client sends, the CSP names the configured public URL's WSS.
+    const r = await withWeb.call('/', { headers: { Host: 'evil.example:8443' } });
     expect(r.status).toBe(200);
     expect(r.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(r.headers['content-security-policy']).toBe(
@@ -132,10 +134,13 @@ describe('landing page', () => {
     expect((await withWeb.call('/', { method: 'HEAD' })).status).toBe(200);
   });
 
-  it('names the WSS origin in the CSP only for a plain Host header', () => {
-    expect(landingCsp('[::1]:8443')).toContain("connect-src 'self' wss://[::1]:8443;");
-    expect(landingCsp('evil.example; script-src *')).toContain("connect-src 'self';");
-    expect(landingCsp(undefined)).toContain("connect-src 'self';");
+  it('names the WSS origin in the CSP from the configured public URL only, never from the Host header', async () => {
+    expect(landingCsp('https://[::1]:8443')).toContain("connect-src 'self' wss://[::1]:8443;");
+    expect(landingCsp('https://relay.example')).toContain("connect-src 'self' wss://relay.example;");
+    expect(landingCsp(null)).toContain("connect-src 'self';");
+    const r = await bare.call('/', { headers: { Host: 'attacker.example' } });
+    expect(r.headers['content-security-policy']).toContain("connect-src 'self';");
+    expect(String(r.headers['content-security-policy'])).not.toContain('attacker');
   });
 
   it('escapes configured links in the HTML', () => {

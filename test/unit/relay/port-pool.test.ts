@@ -58,6 +58,17 @@ describe('PortPool', () => {
     expect(pool.retryAfterS(50_000)).toBe(1);
   });
 
+  it('tells the real time a port frees once its session knows its end, not the worst case it started with', () => {
+    const pool = new PortPool({ first: 40000, last: 40000 });
+    const port = pool.take(135_000) as number;
+    expect(pool.retryAfterS(0)).toBe(135);
+    pool.reschedule(port, 20_000);
+    expect(pool.retryAfterS(0)).toBe(20);
+    pool.release(port);
+    pool.reschedule(port, 99_000); // a late call after release changes nothing
+    expect(pool.inUse).toBe(0);
+  });
+
   it('refuses a bad range', () => {
     expect(() => new PortPool({ first: 5, last: 4 })).toThrow(RangeError);
   });

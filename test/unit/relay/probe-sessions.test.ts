@@ -31,15 +31,27 @@ describe('probe sessions', () => {
     const r = registry();
     expect(r.start(1, 0).ok).toBe(true);
     expect(r.start(1, 10_000).ok).toBe(true);
-    expect(r.start(1, 12_500)).toEqual({ ok: false, retryAfterS: 18 });
+    expect(r.start(1, 12_500)).toEqual({ ok: false, why: 'connection', retryAfterS: 18 });
     expect(r.start(2, 12_500).ok).toBe(true);
     expect(r.start(1, 30_000).ok).toBe(true);
+  });
+
+  it('caps live sessions per client address over all its connections, so a few addresses cannot hold them all', () => {
+    const r = registry();
+    // Eight sessions from one address, over four connections; then its next one waits for the first to expire.
+    for (let i = 0; i < 8; i++) {
+      expect(r.start(1 + Math.floor(i / 2), i * 1000, { key: '198.51.100.7' }).ok).toBe(true);
+    }
+    expect(r.start(5, 8000, { key: '198.51.100.7' })).toEqual({ ok: false, why: 'address', retryAfterS: 22 });
+    // Another address is not affected, and the first one's slot comes back when its session expires.
+    expect(r.start(6, 8000, { key: '203.0.113.9' }).ok).toBe(true);
+    expect(r.start(5, 30_000, { key: '198.51.100.7' }).ok).toBe(true);
   });
 
   it('caps live sessions over all connections', () => {
     const r = registry({ maxLive: 3 });
     for (const owner of [1, 2, 3]) expect(r.start(owner, 0).ok).toBe(true);
-    expect(r.start(4, 1000)).toEqual({ ok: false, retryAfterS: 29 });
+    expect(r.start(4, 1000)).toEqual({ ok: false, why: 'relay', retryAfterS: 29 });
     expect(r.live(1000)).toBe(3);
   });
 

@@ -57,6 +57,28 @@ export function reportStoreContract(fresh: () => Promise<FreshDatabase>): void {
       expect(await store.getByCode(r.code, T0)).toEqual(r);
     });
 
+    it('counts the bytes of live reports, in all and per client since a time', async () => {
+      const store = await open();
+      const a = stored({ report: report({ headline: 'Ünïcode' }) });
+      const bytes = Buffer.byteLength(JSON.stringify(a.report));
+      expect(await store.storedBytes(T0)).toBe(0);
+      await store.put(a);
+      await store.put(
+        stored({
+          id: 'BBBBBBBBBBBBBBBBBBBBBB',
+          code: 'BCDEFGHJ',
+          clientHash: 'd'.repeat(32),
+          createdAt: T0 + 5,
+        }),
+      );
+      const other = Buffer.byteLength(JSON.stringify(report()));
+      expect(await store.storedBytes(T0 + 10)).toBe(bytes + other);
+      expect(await store.storedBytes(T0 + 10, { clientHash: 'c'.repeat(32), since: T0 })).toBe(bytes);
+      expect(await store.storedBytes(T0 + 10, { clientHash: 'c'.repeat(32), since: T0 + 1 })).toBe(0);
+      // Expired reports no longer count.
+      expect(await store.storedBytes(T0 + 30 * DAY)).toBe(0);
+    });
+
     it('finds nothing for an unknown id or code', async () => {
       const store = await open();
       await store.put(stored());
