@@ -18,7 +18,7 @@ afterAll(() => ldcCleanup());
 const PCMA = { payloadType: 8, rtpmap: 'PCMA/8000' };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-let nextPort = 47380;
+let nextPort = 47700;
 async function relay(): Promise<TestRelay> {
   const first = nextPort;
   nextPort += 2;
@@ -91,6 +91,15 @@ describe('interop with libdatachannel', () => {
       }
     },
   );
+
+  it('answers an offer with a data channel and no audio, and echoes on it', async () => {
+    const r = await relay();
+    const { peer, answer } = await connected(r, { codec: null });
+    expect(answer).not.toMatch(/^m=audio/m);
+    await expect.poll(() => peer.dc?.isOpen(), { timeout: 5000 }).toBe(true);
+    peer.dc?.sendMessage('data only');
+    await expect.poll(() => peer.dcEchoes.map(String), { timeout: 3000 }).toEqual(['data only']);
+  });
 
   it('refuses at once, saying why, an offer whose audio it cannot echo', async () => {
     const r = await relay();
