@@ -9,7 +9,6 @@ import { createServer, type Server } from 'node:https';
 import type { Socket } from 'node:net';
 import { ProbeRegistry } from './core/probe-sessions.ts';
 import { BindingResponder } from './core/stun/binding-responder.ts';
-import { SourceRateLimit } from './core/stun/source-rate-limit.ts';
 import { handleHttp } from './http-routes.ts';
 import {
   type ConnectionLimits,
@@ -25,6 +24,7 @@ import { createRelayMetrics } from './metrics/relay-metrics.ts';
 import { createProbeListeners, type ProbeOptions, type ProbePortsStatus } from './probes/probe-listeners.ts';
 import { currentSessionScope, errorMessage } from './session-scope.ts';
 import { classifyOrigin, selfOrigins } from './share/origin-policy.ts';
+import { RateLimiter } from './share/rate-limit.ts';
 import { createShare, type ShareOptions } from './share/share-app.ts';
 import type { TlsIdentity } from './tls-cert.ts';
 import { createWss, DEFAULT_SESSION_LIMITS, type MediaOptions, type SessionLimits } from './wss.ts';
@@ -103,7 +103,7 @@ export function createRelay(opts: RelayOptions): Relay {
   });
   const responder = new BindingResponder({
     passwordFor: (ufrag, now) => registry.passwordFor(ufrag, now),
-    limit: new SourceRateLimit({ perSecond: STUN_ANSWERS_PER_SECOND, maxSources: STUN_MAX_SOURCES }),
+    limit: new RateLimiter({ limit: STUN_ANSWERS_PER_SECOND, windowMs: 1000, maxKeys: STUN_MAX_SOURCES }),
   });
   const probes = createProbeListeners({
     probes: opts.probes ?? { address: opts.media.address, tcp: [], udp: [] },

@@ -41,6 +41,8 @@ export interface ConsoleDeps {
   tokens: readonly SupportToken[];
   /** Failed sign-ins (form or Bearer) per client address. */
   loginLimiter: RateLimiter;
+  /** Failed sign-ins over all addresses (one key). */
+  globalLoginLimiter: RateLimiter;
   salt: () => string;
 }
 
@@ -60,6 +62,8 @@ const HTML_HEADERS: Headers = {
 };
 
 const HTML = 'text/html; charset=utf-8';
+/** The global sign-in limiter's one key. */
+const ALL = '*';
 const RECENT_LIMIT = 50;
 /** Where a sign-in may return to: console pages only, never another site. */
 const NEXT_PATH = /^\/console\/(?:r\/[A-Za-z0-9_-]{1,32}|recent)$/;
@@ -86,11 +90,18 @@ export function consoleMount(deps: ConsoleDeps): Mount {
     presented: string,
   ): { ok: true; user: string } | { ok: false; retryAfterS?: number } {
     const key = client(req);
-    const gate = deps.loginLimiter.check(key, deps.now());
-    if (!gate.ok) return { ok: false, retryAfterS: gate.retryAfterS };
+    const now = deps.now();
+    for (const [limiter, k] of [
+      [deps.loginLimiter, key],
+      [deps.globalLoginLimiter, ALL],
+    ] as const) {
+      const gate = limiter.check(k, now);
+      if (!gate.ok) return { ok: false, retryAfterS: gate.retryAfterS };
+    }
     const match = matchToken(deps.tokens, presented);
     if (match) return { ok: true, user: match.name };
-    deps.loginLimiter.take(key, deps.now());
+    deps.loginLimiter.take(key, now);
+    deps.globalLoginLimiter.take(ALL, now);
     deps.log.warn({ event: 'console-sign-in-refused', client: hashClient(deps.salt(), key) });
     return { ok: false };
   }

@@ -16,6 +16,8 @@ import { DEFAULT_STORAGE_QUOTAS, type StorageQuotas, uploadMount } from './uploa
 
 export const DEFAULT_UPLOADS_PER_MINUTE = 10;
 export const DEFAULT_SIGN_INS_PER_MINUTE = 5;
+/** Wrong sign-ins a minute over all addresses: this many times the per-address limit (60 by default). */
+export const GLOBAL_SIGN_IN_FACTOR = 12;
 export const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 
 export interface ShareOptions {
@@ -79,6 +81,12 @@ export function createShare(opts: ShareOptions, log: Logger, listeningUrl: () =>
         loginLimiter: new RateLimiter({
           limit: opts.signInsPerMinute ?? DEFAULT_SIGN_INS_PER_MINUTE,
           windowMs: 60_000,
+        }),
+        // However many addresses guess: a bound on wrong tokens a minute over all of them.
+        globalLoginLimiter: new RateLimiter({
+          limit: GLOBAL_SIGN_IN_FACTOR * (opts.signInsPerMinute ?? DEFAULT_SIGN_INS_PER_MINUTE),
+          windowMs: 60_000,
+          maxKeys: 1,
         }),
         salt: () => salt,
       }),

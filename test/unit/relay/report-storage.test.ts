@@ -1,9 +1,11 @@
 /**
  * What a shared report costs the relay's storage (issue 10, item 2): stored no larger than it was sent, the
  * headline not kept twice in full, a daily allowance per client address and a cap on all stored bytes,
- * each refused with its own error and nothing half-stored.
+ * each refused with its own error and nothing half-stored. And the sign-in limit over all addresses (item 7).
  */
+import { request } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseSupportTokens } from '../../../src/relay/console/support-tokens.ts';
 import { LISTED_HEADLINE_CHARS } from '../../../src/relay/storage/report-store.ts';
 import { report } from '../../fakes/report.ts';
 import { startTestRelay, type TestRelay } from '../../helpers/in-process-relay.ts';
@@ -78,5 +80,46 @@ describe('report storage', () => {
     const r = await upload(relay, body());
     expect(r.status).toBe(507);
     expect(r.json()).toMatchObject({ error: 'storage-full' });
+  });
+});
+
+describe('sign-in limits', () => {
+  let relay: TestRelay;
+  beforeAll(async () => {
+    relay = await startTestRelay({
+      share: { supportTokens: parseSupportTokens('alice:alice-token-0123456789'), signInsPerMinute: 1 },
+    });
+  });
+  afterAll(() => relay.stop());
+
+  /** A sign-in from one loopback address of 127.0.0.0/8 (each counts as another client). */
+  const signInFrom = (localAddress: string, token: string) =>
+    new Promise<number>((resolve, reject) => {
+      const body = new URLSearchParams({ token }).toString();
+      const req = request(
+        `${relay.url}/console/login`,
+        {
+          method: 'POST',
+          ca: relay.tls.cert,
+          localAddress,
+          headers: {
+            'Content-Type': 'application/x-www-form-urlencoded',
+            'Content-Length': Buffer.byteLength(body),
+          },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+
+  it('bounds wrong tokens over all addresses, not only per address (12 a minute with 1 per address)', async () => {
+    const answers: number[] = [];
+    for (let i = 2; i < 15; i++) answers.push(await signInFrom(`127.0.0.${i}`, 'wrong-token-0123456789'));
+    expect(answers.slice(0, 12)).toEqual(Array(12).fill(401));
+    expect(answers[12]).toBe(429);
   });
 });

@@ -257,12 +257,22 @@ describe('rate limiter', () => {
     expect(l.take('a', 1000).ok).toBe(false);
   });
 
-  it('tracks a bounded number of keys', () => {
-    const l = new RateLimiter({ limit: 1, windowMs: 1000, maxKeys: 2 });
-    expect(l.take('a', 0).ok).toBe(true);
-    expect(l.take('b', 0).ok).toBe(true);
-    expect(l.take('c', 0).ok).toBe(false);
-    expect(l.take('c', 1000).ok).toBe(true); // a and b refilled and were forgotten
+  it('tracks a bounded number of keys, forgetting the least recently used: a full table neither fails open nor closed', () => {
+    const l = new RateLimiter({ limit: 1, windowMs: 60_000, maxKeys: 3 });
+    for (const k of ['a', 'b', 'c']) expect(l.take(k, 0).ok).toBe(true);
+    // A new key still gets its attempt (not refused because the table is full)...
+    expect(l.take('d', 0).ok).toBe(true);
+    expect(l.size).toBe(3);
+    // ...and the keys used recently keep their state (not reset because the table is full).
+    expect(l.take('c', 1).ok).toBe(false);
+    expect(l.take('d', 1).ok).toBe(false);
+    // 'a' was the least recently used: it was forgotten and starts over.
+    expect(l.take('a', 2).ok).toBe(true);
+    // 10,001 keys through a 10,000-key table: the one in use is never the one forgotten.
+    const big = new RateLimiter({ limit: 1, windowMs: 60_000 });
+    expect(big.take('victim', 0).ok).toBe(true);
+    for (let i = 0; i < 9_999; i++) big.take(`k${i}`, 0);
+    expect(big.take('victim', 0).ok).toBe(false);
   });
 });
 

@@ -6,7 +6,6 @@ import {
   respondToDatagram,
   type StunAction,
 } from '../../../src/relay/core/stun/binding-responder.ts';
-import { SourceRateLimit } from '../../../src/relay/core/stun/source-rate-limit.ts';
 import {
   bindingSuccess,
   hasValidIntegrity,
@@ -14,6 +13,7 @@ import {
   usernameOf,
   xorMappedAddress,
 } from '../../../src/relay/core/stun/stun-message.ts';
+import { RateLimiter } from '../../../src/relay/share/rate-limit.ts';
 import { decodeResponse, iceCheck, RELAY_PWD, RELAY_UFRAG } from './stun-requests.ts';
 
 /** RFC 5769 §2.1: a Binding Request with USERNAME "evtj:h6vY" (space-padded), MESSAGE-INTEGRITY, FINGERPRINT. */
@@ -43,7 +43,7 @@ function withFreshFingerprint(message: Buffer): void {
 function deps(password: Record<string, string> = { [RELAY_UFRAG]: RELAY_PWD }) {
   return {
     passwordFor: (ufrag: string) => password[ufrag],
-    limit: new SourceRateLimit({ perSecond: 50, maxSources: 100 }),
+    limit: new RateLimiter({ limit: 50, windowMs: 1000, maxKeys: 100 }),
   };
 }
 

@@ -6,7 +6,7 @@
  * that was given the credentials over WSS. Answers are rate-limited per source address (see
  * source-rate-limit.ts) and never larger than the request.
  */
-import type { SourceRateLimit } from './source-rate-limit.ts';
+import type { RateLimiter } from '../../share/rate-limit.ts';
 import {
   ATTRIBUTE,
   bindingSuccess,
@@ -52,7 +52,8 @@ export interface StunCounts {
 export interface BindingResponderDeps {
   /** The password of the live probe session with this ufrag, or undefined. */
   passwordFor(ufrag: string, now: number): string | undefined;
-  limit: SourceRateLimit;
+  /** Answers per source address (a bucket per second), so the responder cannot be used as a reflector. */
+  limit: RateLimiter;
 }
 
 /** Decides what to do with one datagram; pure but for the rate limit's buckets. */
@@ -82,7 +83,7 @@ export function respondToDatagram(
   if (bytes === null) return ignore('bad-source');
   if (bytes.length > data.length) return ignore('too-small');
   // Last, so only answers the relay would really send use up the source's allowance.
-  if (!deps.limit.take(source.address, now)) return ignore('rate-limited');
+  if (!deps.limit.allow(source.address, now)) return ignore('rate-limited');
   return { kind: 'answer', bytes, ufrag };
 }
 
