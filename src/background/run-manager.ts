@@ -9,6 +9,7 @@ import { runChecks } from '../checks/runner.ts';
 import type { CheckResult } from '../checks/types.ts';
 import type { Browser } from '../platform/browser.ts';
 import { appendToHistory } from '../platform/history-store.ts';
+import { keepAwake } from '../platform/keep-awake.ts';
 import { watchNetErrors } from '../platform/net-errors.ts';
 import { loadRunState, saveRunState } from '../platform/run-store.ts';
 import { loadSettings } from '../platform/settings-store.ts';
@@ -50,6 +51,8 @@ export function createRunManager(deps: RunManagerDeps) {
   };
 
   async function execute(runId: string, startedAt: string, mode: MediaMode): Promise<void> {
+    // Firefox's event page (and Chrome's service worker) would be stopped 30 s into a long run otherwise.
+    const stopKeepAwake = keepAwake(api);
     const settings = await loadSettings(api);
     const netErrors = watchNetErrors(api);
     const ctx: CheckContext = {
@@ -83,6 +86,7 @@ export function createRunManager(deps: RunManagerDeps) {
       await record(report);
       await showBadge(api, report.verdict);
     } finally {
+      stopKeepAwake();
       netErrors.stop();
       performance.clearResourceTimings();
     }

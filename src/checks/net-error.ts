@@ -23,31 +23,60 @@ interface Rule {
   reason: NetReason;
 }
 
+/**
+ * Chromium's `net::ERR_*` and Firefox's `NS_ERROR_*` names. The proxy rule comes first: Firefox's
+ * NS_ERROR_PROXY_CONNECTION_REFUSED and NS_ERROR_UNKNOWN_PROXY_HOST are the proxy's failure, not the relay's.
+ */
 const RULES: readonly Rule[] = [
+  { match: /PROXY|TUNNEL_CONNECTION/i, reason: 'proxy-failed' },
   { match: /NAME_NOT_RESOLVED|NAME_RESOLUTION_FAILED|UNKNOWN_HOST|DNS_/i, reason: 'dns-failure' },
   { match: /CONNECTION_REFUSED/i, reason: 'connection-refused' },
   { match: /TIMED_OUT|NET_TIMEOUT/i, reason: 'timed-out' },
   {
-    match: /CONNECTION_RESET|CONNECTION_CLOSED|NET_RESET|NET_INTERRUPT|EMPTY_RESPONSE/i,
+    match: /CONNECTION_RESET|CONNECTION_CLOSED|NET_RESET|NET_INTERRUPT|EMPTY_RESPONSE|PARTIAL_TRANSFER/i,
     reason: 'connection-reset',
   },
   {
     match: /ERR_CERT_|SEC_ERROR_|MOZILLA_PKIX_ERROR|SSL_ERROR_BAD_CERT|CERT_/i,
     reason: 'tls-certificate-rejected',
   },
-  { match: /SSL_|TLS_|VERSION_OR_CIPHER/i, reason: 'tls-handshake-failed' },
+  {
+    match: /SSL_|TLS_|VERSION_OR_CIPHER|INADEQUATE_SECURITY|MODULE_SECURITY/i,
+    reason: 'tls-handshake-failed',
+  },
   { match: /UNSAFE_PORT|PORT_ACCESS_NOT_ALLOWED/i, reason: 'blocked-by-browser' },
-  { match: /BLOCKED_BY_CLIENT|BLOCKED_BY_ADMINISTRATOR/i, reason: 'blocked-by-client' },
+  {
+    match: /BLOCKED_BY_CLIENT|BLOCKED_BY_ADMINISTRATOR|BLOCKED_BY_POLICY|CONTENT_BLOCKED/i,
+    reason: 'blocked-by-client',
+  },
   {
     match: /ADDRESS_UNREACHABLE|INTERNET_DISCONNECTED|NETWORK_CHANGED|OFFLINE/i,
     reason: 'network-unreachable',
   },
-  { match: /PROXY|TUNNEL_CONNECTION/i, reason: 'proxy-failed' },
 ];
+
+/**
+ * Firefox names network failures (NS_ERROR_*), but reports a security (NSS) failure as its translated
+ * message, e.g. "The certificate is not trusted because it is self-signed." or "Cannot communicate securely
+ * with peer: no common encryption algorithm(s).": a sentence rather than a name is always a TLS failure.
+ * The certificate words are matched in the languages of the extension's own messages (English, German).
+ */
+const SENTENCE = /\s/;
+const CODE_NAME = /^(net::)?(ERR_|NS_)/;
+const CERTIFICATE_WORDS = /certificat|issuer|zertifikat|aussteller/i;
+
+/** Longer strings are cut before matching: the browser's text is bounded work, whatever it says. */
+const MAX_ERROR_CHARS = 300;
 
 export function classifyNetError(browserError: string | undefined): NetReason {
   if (!browserError) return 'network-error';
-  return RULES.find((r) => r.match.test(browserError))?.reason ?? 'network-error';
+  const text = browserError.slice(0, MAX_ERROR_CHARS);
+  const named = RULES.find((r) => r.match.test(text))?.reason;
+  if (named) return named;
+  if (SENTENCE.test(text) && !CODE_NAME.test(text)) {
+    return CERTIFICATE_WORDS.test(text) ? 'tls-certificate-rejected' : 'tls-handshake-failed';
+  }
+  return 'network-error';
 }
 
 const STEP: Record<NetReason, FailedStep> = {

@@ -4,7 +4,7 @@
  * - blocked: a relay check failed, or secure media could not get through (ICE, DTLS, no echo, no SRTP), or
  *   Secure Voice ports of the provider's table are blocked, or every check failed: Secure Voice needs the
  *   TLS signaling path, its ports, and SRTP media;
- * - error: the relay went away or was busy mid-run, or a check crashed with nothing else failing: the result
+ * - error: the relay went away, was busy or refused the session mid-run, or a check crashed with nothing else failing: the result
  *   says nothing about this network, so the user should retry;
  * - degraded: something warned, or a non-essential target failed;
  * - ready: everything passed (skipped checks do not count against it).
@@ -21,7 +21,7 @@ const MEDIA_BLOCKED = new Set([
   'no-srtp',
   'media-timeout',
 ]);
-const RELAY_TROUBLE = new Set(['relay-went-away', 'relay-busy']);
+const RELAY_TROUBLE = new Set(['relay-went-away', 'relay-busy', 'relay-refused']);
 
 export function verdictOf(checks: readonly CheckResult[]): { verdict: Verdict; headline: string } {
   const failed = checks.filter((c) => c.status === 'fail');

@@ -2,17 +2,19 @@
  * Runs a check through the extension's own code: from one of its pages, save the settings and ask the
  * background to run, exactly as the popup does, then wait for the report.
  */
-import type { Page } from 'playwright-core';
+
 import * as v from 'valibot';
 import { type Report, ReportSchema } from '../protocol/report.ts';
 import type { SettingsInput } from '../protocol/settings.ts';
+import { type ExtensionPage, inPage } from './extension-page.ts';
 
 type Reply = { ok: true; value: unknown } | { ok: false; error: string };
 type ExtensionGlobal = { chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } } };
 
-export async function request(page: Page, message: Record<string, unknown>): Promise<unknown> {
-  const reply = (await page.evaluate(
-    (m) => (globalThis as unknown as ExtensionGlobal).chrome.runtime.sendMessage(m),
+export async function request(page: ExtensionPage, message: Record<string, unknown>): Promise<unknown> {
+  const reply = (await inPage(
+    page,
+    (m: Record<string, unknown>) => (globalThis as unknown as ExtensionGlobal).chrome.runtime.sendMessage(m),
     message,
   )) as Reply;
   if (!reply?.ok)
@@ -21,7 +23,7 @@ export async function request(page: Page, message: Record<string, unknown>): Pro
 }
 
 export async function runCheckInExtension(
-  page: Page,
+  page: ExtensionPage,
   settings: SettingsInput,
   mode: 'quick' | 'extended',
   timeoutMs: number,

@@ -6,18 +6,19 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { Page } from 'playwright-core';
 import type { Report } from '../protocol/report.ts';
 import { formatCode } from '../protocol/share.ts';
 import { prepareShare, shareFileName } from '../share/prepare-share.ts';
 import { UPLOAD_TIMEOUT_MS, type UploadFetch, uploadShare } from '../share/upload.ts';
+import { type ExtensionPage, inPage } from './extension-page.ts';
 
 type PageAnswer = { status: number; retryAfter: string | null; text: string } | { error: string };
 
 /** A fetch that runs in `page` (an extension page); only what uploadShare reads comes back. */
-export function fetchInPage(page: Page): UploadFetch {
+export function fetchInPage(page: ExtensionPage): UploadFetch {
   return async (url, init) => {
-    const answer = await page.evaluate(
+    const answer = await inPage(
+      page,
       async ({ url, headers, body, timeoutMs }): Promise<PageAnswer> => {
         try {
           const res = await fetch(url, {
@@ -49,7 +50,7 @@ export interface CliShareResult {
 }
 
 export async function shareFromCli(
-  page: Page,
+  page: ExtensionPage,
   report: Report,
   relayUrl: string,
   includeFullAddresses: boolean,

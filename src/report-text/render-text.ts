@@ -2,6 +2,7 @@
  * The readable report for terminals and tickets: the command line prints it, the report page copies it.
  * Pure and short on purpose; the JSON report carries the full evidence.
  */
+import { toneSilent } from '../checks/media/media-context.ts';
 import type { Report } from '../protocol/report.ts';
 import { portMatrixOf } from './port-rows.ts';
 
@@ -40,6 +41,11 @@ function mediaLines(report: Report): string[] {
     `  Secure media: ${m.encrypted ? `encrypted (${String(m.srtpCipher ?? 'SRTP')}, ${String(m.dtlsCipher ?? 'DTLS')})` : 'NOT encrypted'} over ${String(m.transport ?? '?').toUpperCase()}`,
     `    round trip ${n(m.rttMs, 'ms')}, jitter ${n(m.jitterMs, 'ms')}, loss ${n(m.lossPercent, '%')}, MOS ${String(m.mos ?? 'n/a')} (${String(m.mosBand ?? 'n/a')})`,
     `    packets sent ${String(m.packetsSent)}, echoed back ${String(m.packetsReceived)}`,
+    ...(toneSilent(m.toneState)
+      ? [
+          `    test tone silent (audio ${m.toneState}: no audio output?); the check sent silence, the encrypted path was still measured`,
+        ]
+      : []),
   ];
 }
 

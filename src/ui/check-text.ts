@@ -288,6 +288,7 @@ const SUMMARIES: Record<string, Record<string, readonly Phrase[]>> = {
     'relay-went-away': [p('sum_media_went_away', 'text', STAGE, 'text')],
     'media-timeout': [p('sum_media_timeout', 'text', 'num')],
     'relay-busy': [p('sum_media_busy', 'text', 'num')],
+    'relay-refused': [p('sum_media_refused', 'text', 'text')],
     'no-srtp': [p('sum_media_no_srtp')],
     ok: [p('sum_media_ok', 'text', FIGURES)],
     'tcp-fallback': [p('sum_media_ok_tcp', 'text', FIGURES)],

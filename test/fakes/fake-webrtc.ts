@@ -4,7 +4,13 @@
  */
 import { readFileSync } from 'node:fs';
 
-export type RelayScript = 'answers' | 'busy' | 'silent' | 'closes-during-media';
+export type RelayScript =
+  | 'answers'
+  | 'busy'
+  | 'silent'
+  | 'closes-during-media'
+  | 'refuses-candidates'
+  | 'media-failed';
 export type PeerScript = 'connects' | 'ice-never' | 'dtls-never' | 'no-echo';
 
 const chromiumStats = JSON.parse(
@@ -33,6 +39,10 @@ export function fakeRelaySocket(script: RelayScript) {
       const m = JSON.parse(text);
       if (m.type !== 'offer') return;
       if (script === 'busy') this.emit({ type: 'error', code: 'busy', message: 'busy', retryAfterS: 7 });
+      if (script === 'refuses-candidates')
+        this.emit({ type: 'error', code: 'too-many-candidates', message: 'more than 20 candidates' });
+      if (script === 'media-failed')
+        this.emit({ type: 'error', code: 'media-failed', message: 'ICE failed' });
       if (script === 'answers' || script === 'closes-during-media')
         this.emit({ type: 'answer', sdp: 'v=0 fake' });
       if (script === 'closes-during-media') setTimeout(() => this.close(), 1500);
@@ -45,8 +55,14 @@ export function fakeRelaySocket(script: RelayScript) {
   } as unknown as typeof WebSocket;
 }
 
+/** The configuration each fake peer connection was made with, newest last. */
+export const peerConfigs: RTCConfiguration[] = [];
+
 export function fakePeerConnection(script: PeerScript) {
   return class FakePeerConnection {
+    constructor(config: RTCConfiguration) {
+      peerConfigs.push(config);
+    }
     iceConnectionState = 'new';
     connectionState = 'new';
     localDescription: { sdp: string } | null = null;

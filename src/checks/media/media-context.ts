@@ -19,6 +19,19 @@ export interface MediaContext {
 
 export type { MediaSample } from '../../protocol/report.ts';
 
+/** How long the tone may take to start before the check goes on without waiting for it. */
+export const TONE_START_MS = 1500;
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * Whether the tone stayed silent: its AudioContext never ran (Firefox without an audio device keeps it
+ * suspended). RTP still flows, carrying silence, so the encrypted path is measured all the same.
+ */
+export function toneSilent(state: string): boolean {
+  return state !== 'running';
+}
+
 /** A WebAudio oscillator as the call's voice: no microphone, no permission prompt. */
 export function webAudioTone(AudioContextCtor: typeof AudioContext): () => Promise<ToneSource> {
   return async () => toneOn(new AudioContextCtor());
@@ -34,7 +47,9 @@ export async function toneOn(ac: AudioContext): Promise<ToneSource> {
   const dest = ac.createMediaStreamDestination();
   osc.connect(dest);
   osc.start();
-  await ac.resume().catch(() => undefined);
+  // Firefox without an audio output device leaves resume() pending for ever while the context stays
+  // suspended: wait a bounded time, then go on and report the state (a suspended context sends silence).
+  await Promise.race([ac.resume().catch(() => undefined), sleep(TONE_START_MS)]);
   const [track] = dest.stream.getAudioTracks();
   if (!track) throw new Error('the tone generator produced no audio track');
   return {

@@ -40,11 +40,46 @@ export function stageFailure(stage: MediaStage, host: string, why: string): Medi
   }
 }
 
+const stageStep = (stage: MediaStage): FailedStep =>
+  stage === 'signaling' ? 'wss' : stage === 'ice' ? 'ice' : stage === 'dtls' ? 'dtls' : 'media';
+
+/** Relay error codes that are not refusals: a full relay, a draining one, or media that failed to connect. */
+const NOT_REFUSALS = new Set(['busy', 'rate-limited', 'shutting-down', 'media-failed']);
+
+/**
+ * Why the relay ended the session, in the stage it happened: busy, refused (an error code), media that the
+ * relay could not connect (a stage failure like ours), or gone (closed, restarting, ended).
+ */
+export function relayGone(
+  host: string,
+  stage: MediaStage,
+  gone: { why: string; retryAfterS?: number; errorCode?: boolean },
+): MediaFailure {
+  // rate-limited: this network already holds or started as many sessions as the relay allows it.
+  if (gone.why === 'busy' || gone.why === 'rate-limited') return relayBusy(host, gone.retryAfterS);
+  if (gone.errorCode && gone.why === 'media-failed')
+    return stageFailure(stage, host, 'the relay reported media-failed');
+  if (gone.errorCode && !NOT_REFUSALS.has(gone.why)) return relayRefused(host, stage, gone.why);
+  return relayWentAway(host, stage, gone.why);
+}
+
 export function relayWentAway(host: string, stage: MediaStage, why: string): MediaFailure {
   return {
     reason: 'relay-went-away',
-    step: stage === 'signaling' ? 'wss' : stage === 'ice' ? 'ice' : stage === 'dtls' ? 'dtls' : 'media',
+    step: stageStep(stage),
     summary: `The relay at ${host} went away during the ${stage} stage (${why}). It may be restarting: run the check again in a minute. This does not mean your network is blocked.`,
+  };
+}
+
+/**
+ * The relay answered, but refused this session with an error code (e.g. `too-many-candidates`): the relay
+ * and this browser disagree, which says nothing about the network and is not an outage either.
+ */
+export function relayRefused(host: string, stage: MediaStage, code: string): MediaFailure {
+  return {
+    reason: 'relay-refused',
+    step: stageStep(stage),
+    summary: `The relay at ${host} refused the media session (${code}). This is not a network problem: the relay does not accept what this browser sent. Report it to your support contact with this code.`,
   };
 }
 

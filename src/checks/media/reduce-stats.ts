@@ -5,8 +5,10 @@
  * runs on recorded fixtures and never touches a browser object. Shapes handled:
  * - spec / Chromium: `transport.selectedCandidatePairId` names the pair; the transport carries the DTLS
  *   state, TLS version, ciphers and role.
- * - Firefox: its RTCStatsReport.webidl defines no RTCTransportStats, so expect no `transport` stats and null
- *   DTLS fields; the chosen pair has the non-standard `selected: true`.
+ * - Firefox: ESR 153 reports `transport` stats like Chromium, with the DTLS state, version, ciphers and role
+ *   (it negotiates SRTP_AEAD_AES_128_GCM with the relay; the Firefox end-to-end tests check the cipher).
+ *   Older Firefox had no transport stats, so its DTLS fields were null; its chosen pair has the non-standard
+ *   `selected: true`.
  * - anything else: the nominated, succeeded pair that carried the most bytes.
  */
 

@@ -14,8 +14,7 @@ import {
   type MediaFailure,
   type MediaStage,
   mediaStalled,
-  relayBusy,
-  relayWentAway,
+  relayGone,
   stageFailure,
 } from './media-failure.ts';
 import { type MediaMetrics, mediaResult } from './media-result.ts';
@@ -73,20 +72,14 @@ export async function checkSecureMedia(
     firstEchoMs: null,
   };
   let stage: MediaStage = 'signaling';
-  let gone: { why: string; retryAfterS?: number } | null = null;
+  let gone: { why: string; retryAfterS?: number; errorCode?: boolean } | null = null;
   const cleanups: Array<() => void> = [];
 
   /** Waits for a condition, failing the current stage on timeout or when the relay goes away. */
   async function until(cond: () => boolean | Promise<boolean>, limitMs: number, what: string): Promise<void> {
     const deadline = ctx.now() + limitMs;
     for (;;) {
-      if (gone) {
-        // rate-limited: this network already holds or started as many sessions as the relay allows it.
-        if (gone.why === 'busy' || gone.why === 'rate-limited') {
-          throw new StageError(relayBusy(host, gone.retryAfterS));
-        }
-        throw new StageError(relayWentAway(host, stage, gone.why));
-      }
+      if (gone) throw new StageError(relayGone(host, stage, gone));
       if (await cond()) return;
       if (ctx.now() > deadline)
         throw new StageError(stageFailure(stage, host, `${what} within ${limitMs / 1000} s`));
@@ -107,7 +100,13 @@ export async function checkSecureMedia(
       ws.close();
     });
 
-    const pc = new ctx.RTCPeerConnection({ iceServers: [] });
+    // One transport for audio and the data channel, RTCP on it too: unbundled, Firefox gathers candidates
+    // per m-section and per component (four times as many), past what the relay accepts in one session.
+    const pc = new ctx.RTCPeerConnection({
+      iceServers: [],
+      bundlePolicy: 'max-bundle',
+      rtcpMuxPolicy: 'require',
+    });
     cleanups.push(() => pc.close());
     const tone = await ctx.createTone();
     cleanups.push(() => tone.stop());
@@ -127,7 +126,7 @@ export async function checkSecureMedia(
         else pendingCandidates.push(c);
       },
       onGone: (why, err) => {
-        gone = { why, retryAfterS: err?.retryAfterS };
+        gone = { why, retryAfterS: err?.retryAfterS, errorCode: err !== undefined };
       },
     });
     pc.onicecandidate = (e) => {
@@ -171,7 +170,7 @@ export async function checkSecureMedia(
     timings.firstEchoMs = since();
 
     const probes = await runMedia(probe, options.durationMs, ctx, stats, () => gone);
-    if (gone) throw new StageError(relayWentAway(host, stage, (gone as { why: string }).why));
+    if (gone) throw new StageError(relayGone(host, stage, gone));
     if (probes.stalled) {
       const failure = mediaStalled(host, MEDIA_STALL_MS / 1000);
       return {

@@ -4,6 +4,7 @@
  * the port is open. Runs where RTCPeerConnection exists (offscreen document, background page).
  */
 import type { IceCredentials, IceProbeResult, IceProbeTarget } from '../../protocol/runtime-messages.ts';
+import { isMdnsName } from './nat.ts';
 
 export type { IceCredentials, IceProbeResult, IceProbeTarget };
 
@@ -64,7 +65,8 @@ export async function iceProbe(
   });
   const pc = new RTCPeerConnectionCtor({ iceServers: [] });
   pc.onicecandidate = (e) => {
-    if (e.candidate?.type === 'host' && e.candidate.address) onLocalAddress(e.candidate.address);
+    const address = e.candidate?.type === 'host' ? e.candidate.address : null;
+    if (address && !isMdnsName(address)) onLocalAddress(address);
   };
   try {
     pc.createDataChannel('probe');

@@ -10,6 +10,14 @@ import type { NatMapping, NatReport } from '../../protocol/report.ts';
 
 const strip = (a: string) => a.replace(/^::ffff:/i, '');
 
+/**
+ * A host candidate hidden behind an mDNS name (`<uuid>.local`, as Firefox and Chrome give web pages, and
+ * Firefox may give an extension): it names no address, so it cannot be compared with what the relay saw.
+ */
+export function isMdnsName(address: string): boolean {
+  return /\.local\.?$/i.test(address);
+}
+
 export function classifyNat(
   bindings: readonly ProbeBinding[],
   httpsClientAddress: string | null,
@@ -22,7 +30,8 @@ export function classifyNat(
   const mapping: NatMapping =
     distinct.length < 2 ? 'unknown' : mappings.size === 1 ? 'endpoint-independent' : 'symmetric';
   const udpAddress = distinct[0] ? strip(distinct[0].remoteAddress) : null;
-  const locals = new Set(localAddresses.map(strip));
+  // Hidden local addresses are left out, not counted as "not this one": with only those, NAT is unknown.
+  const locals = new Set(localAddresses.filter((a) => !isMdnsName(a)).map(strip));
   const httpsAddress = httpsClientAddress ? strip(httpsClientAddress) : null;
   // Two of this machine's own addresses (a multi-homed machine talking directly) are not two paths out.
   const bothLocal =

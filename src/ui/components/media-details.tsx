@@ -1,4 +1,5 @@
 import { Fragment } from 'preact';
+import { toneSilent } from '../../checks/media/media-context.ts';
 import { t } from '../../platform/i18n.ts';
 import type { MediaReport } from '../../protocol/report.ts';
 import { localNumber, mosText } from '../check-text.ts';
@@ -75,6 +76,7 @@ export function MediaDetails({ media }: { media: MediaReport }) {
             ? [[t('media_turn_protocol'), media.relayProtocol] as [string, string]]
             : []),
           [t('media_codec'), text(media.codec)],
+          [t('media_tone'), toneSilent(media.toneState) ? t('media_tone_silent') : t('media_tone_running')],
           [t('media_mode'), media.mode === 'extended' ? t('media_mode_extended') : t('media_mode_quick')],
         ]}
       />

@@ -21,11 +21,47 @@ describe('classifyNetError', () => {
     ['net::ERR_INTERNET_DISCONNECTED', 'network-unreachable', 'tcp'],
     ['net::ERR_PROXY_CONNECTION_FAILED', 'proxy-failed', 'tcp'],
     ['net::ERR_ABORTED', 'network-error', 'tcp'],
+    // Firefox: network failures by name (webRequest.onErrorOccurred), the proxy's own before the relay's.
+    ['NS_ERROR_NET_RESET', 'connection-reset', 'tcp'],
+    ['NS_ERROR_NET_INTERRUPT', 'connection-reset', 'tcp'],
+    ['NS_ERROR_NET_EMPTY_RESPONSE', 'connection-reset', 'tcp'],
+    ['NS_ERROR_NET_PARTIAL_TRANSFER', 'connection-reset', 'tcp'],
+    ['NS_ERROR_OFFLINE', 'network-unreachable', 'tcp'],
+    ['NS_ERROR_PROXY_CONNECTION_REFUSED', 'proxy-failed', 'tcp'],
+    ['NS_ERROR_UNKNOWN_PROXY_HOST', 'proxy-failed', 'tcp'],
+    ['NS_ERROR_NET_INADEQUATE_SECURITY', 'tls-handshake-failed', 'tls'],
+    ['NS_ERROR_GENERATE_FAILURE(NS_ERROR_MODULE_SECURITY, 2153390067)', 'tls-handshake-failed', 'tls'],
+    ['NS_ERROR_BLOCKED_BY_POLICY', 'blocked-by-client', 'browser'],
+    ['NS_ERROR_ABORT', 'network-error', 'tcp'],
+    // Firefox: security failures as its translated sentences.
+    ['The certificate is not trusted because it is self-signed.', 'tls-certificate-rejected', 'tls'],
+    [
+      'The certificate is not trusted because the issuer certificate is unknown.',
+      'tls-certificate-rejected',
+      'tls',
+    ],
+    ["Peer's Certificate has expired.", 'tls-certificate-rejected', 'tls'],
+    [
+      'Das Zertifikat ist nicht vertrauenswürdig, weil es vom Aussteller selbst signiert wurde.',
+      'tls-certificate-rejected',
+      'tls',
+    ],
+    [
+      'Cannot communicate securely with peer: no common encryption algorithm(s).',
+      'tls-handshake-failed',
+      'tls',
+    ],
+    ['SSL received a record that exceeded the maximum permissible length.', 'tls-handshake-failed', 'tls'],
+    ['Peer reports incompatible or unsupported protocol version.', 'tls-handshake-failed', 'tls'],
     [undefined, 'network-error', 'tcp'],
   ])('%s -> %s (%s)', (raw, reason, step) => {
     const r = classifyNetError(raw);
     expect(r).toBe(reason);
     expect(stepFor(r)).toBe(step);
+  });
+
+  it('reads only the start of an overlong browser string', () => {
+    expect(classifyNetError(`${'x'.repeat(400)} CONNECTION_REFUSED`)).toBe('network-error');
   });
 
   it('explains every reason with the host and a next step', () => {

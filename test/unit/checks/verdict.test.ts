@@ -51,6 +51,7 @@ describe('verdictOf with the media check', () => {
     ['no-srtp', 'blocked'],
     ['relay-went-away', 'error'],
     ['relay-busy', 'error'],
+    ['relay-refused', 'error'],
     ['poor-quality', 'degraded'],
   ])('a media failure with reason %s makes the run %s', (reason, verdict) => {
     expect(verdictOf([...relayOk, media('fail', reason)]).verdict).toBe(verdict);

@@ -5,6 +5,7 @@ import {
   fakeRelaySocket,
   fakeTone,
   type PeerScript,
+  peerConfigs,
   type RelayScript,
 } from '../../fakes/fake-webrtc.ts';
 
@@ -61,6 +62,24 @@ describe('checkSecureMedia stages (scripted browser and relay)', () => {
     const r = await run('busy', 'connects', 500);
     expect(r).toMatchObject({ status: 'fail', reason: 'relay-busy' });
     expect(r.summary).toContain('7 s');
+  });
+
+  it('bundles audio and data on one transport with RTCP muxed, so Firefox gathers one set of candidates', async () => {
+    await run('answers', 'connects', 5000);
+    expect(peerConfigs.at(-1)).toMatchObject({ bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
+  });
+
+  it('reports a relay that refuses the session as a refusal with its reason, not as an outage', async () => {
+    const r = await run('refuses-candidates', 'connects', 500);
+    expect(r).toMatchObject({ status: 'fail', reason: 'relay-refused', step: 'wss' });
+    expect(r.summary).toContain('refused the media session (too-many-candidates)');
+    expect(r.summary).not.toMatch(/went away|restarting/);
+  });
+
+  it('names the stage when the relay says media failed to connect', async () => {
+    const r = await run('media-failed', 'ice-never', 500);
+    expect(r).toMatchObject({ status: 'fail', reason: 'signaling-failed' });
+    expect(r.summary).toContain('the relay reported media-failed');
   });
 
   it('reports the relay going away mid-media as such, not as a blocked network', async () => {

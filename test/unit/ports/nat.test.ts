@@ -37,6 +37,23 @@ describe('classifyNat', () => {
     expect(r).toMatchObject({ natDetected: false, mapping: 'endpoint-independent', pathsDiffer: false });
   });
 
+  it('does not call UDP NAT-ed when the only local addresses are mDNS names (Firefox hides them)', () => {
+    const r = classifyNat([b(40000, '10.0.0.2', 5000), b(40001, '10.0.0.2', 5000)], '10.0.0.2', [
+      '4d0f9a4e-1f4b-4c8e-9a39-0d2c2b7d1a11.local',
+    ]);
+    expect(r.natDetected).toBeNull();
+    expect(r.summary).not.toMatch(/behind NAT/);
+    expect(r.mapping).toBe('endpoint-independent');
+  });
+
+  it('classifies by the real addresses when mDNS names come with them', () => {
+    const r = classifyNat([b(40000, '10.0.0.2', 5000)], '10.0.0.2', [
+      '4d0f9a4e-1f4b-4c8e-9a39-0d2c2b7d1a11.local',
+      '10.0.0.2',
+    ]);
+    expect(r.natDetected).toBe(false);
+  });
+
   it('unknown with fewer than two answers', () => {
     expect(classifyNat([], null, []).mapping).toBe('unknown');
   });
