@@ -43,6 +43,17 @@ export const SYSTEM_PACKAGES: SystemPackage[] = [
     present: () => onPath('iptables'),
   },
   { name: 'iproute2', why: 'network namespace tests (ip netns)', present: () => onPath('ip') },
+  {
+    name: 'firefox-esr',
+    why: 'end-to-end tests run the built add-on in Debian Firefox ESR',
+    present: () => existsSync(process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr'),
+  },
+  {
+    name: 'firefox-esr-l10n-de',
+    why: 'the German add-on UI is tested in Firefox ESR, which needs its German language pack',
+    present: () =>
+      existsSync('/usr/lib/firefox-esr/browser/extensions/langpack-de@firefox-esr.mozilla.org.xpi'),
+  },
 ];
 
 export function missingPackages(opts: { e2e: boolean }): SystemPackage[] {

@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { parseSettings, type Settings } from '../protocol/settings.ts';
 
-export const USAGE = `usage: npm run check -- [--relay URL] [--target URL]... [--profile ID] [--json] [--extended] [--ca-cert FILE] [--share [--share-full-addresses]] [--show-browser]
+export const USAGE = `usage: npm run check -- [--relay URL] [--target URL]... [--profile ID] [--json] [--extended] [--ca-cert FILE] [--share [--share-full-addresses]] [--browser chromium|firefox] [--show-browser]
   --relay URL     the relay to test against (default: the local relay, https://127.0.0.1:8443)
   --target URL    an extra HTTPS endpoint to check (repeatable)
   --profile ID    port table to probe: desk-phone (default), mobile-app, desktop-app, meetings
@@ -12,9 +12,13 @@ export const USAGE = `usage: npm run check -- [--relay URL] [--target URL]... [-
   --share         then share the report with support through the relay and print the support code
                   (addresses redacted: private ones removed, public ones shortened)
   --share-full-addresses  with --share: include full IP addresses
+  --browser NAME  run the check in Debian chromium (default) or firefox (Firefox ESR)
   exit codes: 0 ready, 1 degraded or blocked, 2 usage or environment error, or a share that failed`;
 
 export class UsageError extends Error {}
+
+export const CHECK_BROWSERS = ['chromium', 'firefox'] as const;
+export type CheckBrowser = (typeof CHECK_BROWSERS)[number];
 
 export interface CheckArgs {
   settings: Settings;
@@ -22,6 +26,8 @@ export interface CheckArgs {
   extended: boolean;
   caCert: string | null;
   headless: boolean;
+  /** Which browser runs the extension. */
+  browser: CheckBrowser;
   /** Upload the report afterwards; null: do not share. */
   share: { includeFullAddresses: boolean } | null;
 }
@@ -40,6 +46,7 @@ export function parseCheckArgs(argv: string[], defaultRelay: string): CheckArgs 
         extended: { type: 'boolean', default: false },
         'ca-cert': { type: 'string' },
         'show-browser': { type: 'boolean', default: false },
+        browser: { type: 'string', default: 'chromium' },
         share: { type: 'boolean', default: false },
         'share-full-addresses': { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
@@ -52,6 +59,10 @@ export function parseCheckArgs(argv: string[], defaultRelay: string): CheckArgs 
   // Full addresses are a choice made on purpose: the flag alone does not start a share.
   if (values['share-full-addresses'] && !values.share) {
     throw new UsageError('--share-full-addresses: only together with --share');
+  }
+  const browser = values.browser as string;
+  if (!CHECK_BROWSERS.includes(browser as CheckBrowser)) {
+    throw new UsageError(`--browser: must be one of ${CHECK_BROWSERS.join(', ')}`);
   }
   const parsed = parseSettings({
     relayUrl: (values.relay as string | undefined) ?? defaultRelay,
@@ -68,6 +79,7 @@ export function parseCheckArgs(argv: string[], defaultRelay: string): CheckArgs 
     extended: values.extended === true,
     caCert: (values['ca-cert'] as string | undefined) ?? null,
     headless: values['show-browser'] !== true,
+    browser: browser as CheckBrowser,
     share: values.share ? { includeFullAddresses: values['share-full-addresses'] === true } : null,
   };
 }

@@ -1,22 +1,25 @@
 /**
- * `npm run check`: the quick check from a terminal, through the real extension in headless Chromium.
+ * `npm run check`: the quick check from a terminal, through the real extension in headless Chromium, or with
+ * `--browser firefox` the add-on in headless Firefox ESR; the same report either way.
  * Exit codes: 0 ready, 1 degraded/blocked, 2 usage or environment error (the check could not be run).
  */
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderText } from '../report-text/render-text.ts';
-import { parseCheckArgs, USAGE, UsageError } from './args.ts';
+import { type CheckArgs, parseCheckArgs, USAGE, UsageError } from './args.ts';
 import { EnvironmentError, launchWithExtension } from './chromium.ts';
 import { runCheckInExtension } from './drive-extension.ts';
+import type { ExtensionPage } from './extension-page.ts';
+import { launchFirefoxWithExtension } from './firefox.ts';
 import { shareFromCli } from './share.ts';
-import { spkiPins } from './trust.ts';
+import { isLoopbackRelay, spkiPins, trustedCertFile } from './trust.ts';
 
 const root = resolve(fileURLToPath(import.meta.url), '../../..');
 const DEFAULT_RELAY = 'https://127.0.0.1:8443';
 const RUN_TIMEOUT_MS = 90_000;
 
 async function main(): Promise<number> {
-  let args: ReturnType<typeof parseCheckArgs>;
+  let args: CheckArgs;
   try {
     args = parseCheckArgs(process.argv.slice(2), DEFAULT_RELAY);
   } catch (err) {
@@ -26,15 +29,11 @@ async function main(): Promise<number> {
     return 2;
   }
   const dataDir = process.env.SVC_RELAY_DATA_DIR ?? join(root, '.relay-data');
-  let browser: Awaited<ReturnType<typeof launchWithExtension>> | undefined;
+  let browser: { close(): Promise<void> } | undefined;
   try {
-    const trustSpki = spkiPins(args.settings.relayUrl, args.caCert, dataDir);
-    browser = await launchWithExtension({
-      extensionDir: join(root, 'dist/chrome'),
-      trustSpki,
-      headless: args.headless,
-    });
-    const page = await browser.openPage('options/options.html');
+    const opened = await openExtension(args, dataDir);
+    browser = opened.browser;
+    const page = opened.page;
     const report = await runCheckInExtension(
       page,
       args.settings,
@@ -62,6 +61,35 @@ async function main(): Promise<number> {
   } finally {
     await browser?.close();
   }
+}
+
+/** The chosen browser with the built extension, and one of its pages to drive the check from. */
+async function openExtension(
+  args: CheckArgs,
+  dataDir: string,
+): Promise<{ browser: { close(): Promise<void> }; page: ExtensionPage }> {
+  const relayUrl = args.settings.relayUrl;
+  if (args.browser === 'firefox') {
+    const cert = trustedCertFile(relayUrl, args.caCert, dataDir);
+    const firefox = await launchFirefoxWithExtension({
+      extensionDir: join(root, 'dist/firefox'),
+      trustCertFiles: cert ? [cert] : [],
+      headless: args.headless,
+      loopbackRelay: isLoopbackRelay(relayUrl),
+    });
+    try {
+      return { browser: firefox, page: await firefox.openPage('options/options.html') };
+    } catch (err) {
+      await firefox.close();
+      throw err;
+    }
+  }
+  const chromium = await launchWithExtension({
+    extensionDir: join(root, 'dist/chrome'),
+    trustSpki: spkiPins(relayUrl, args.caCert, dataDir),
+    headless: args.headless,
+  });
+  return { browser: chromium, page: await chromium.openPage('options/options.html') };
 }
 
 process.exitCode = await main();

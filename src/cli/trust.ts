@@ -9,6 +9,23 @@ import { UsageError } from './args.ts';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
+/**
+ * The certificate file Firefox should trust for the relay (it trusts certificates, not keys): the one given
+ * with --ca-cert, or the local relay's generated one for a relay on this machine; null: none.
+ */
+export function trustedCertFile(relayUrl: string, caCert: string | null, dataDir: string): string | null {
+  if (caCert) {
+    spkiPins(relayUrl, caCert, dataDir); // the same check that it is a readable PEM certificate
+    return caCert;
+  }
+  const local = join(dataDir, 'relay-cert.pem');
+  return isLoopbackRelay(relayUrl) && existsSync(local) ? local : null;
+}
+
+export function isLoopbackRelay(relayUrl: string): boolean {
+  return LOOPBACK.has(new URL(relayUrl).hostname);
+}
+
 export function spkiPins(relayUrl: string, caCert: string | null, dataDir: string): string[] {
   if (caCert) {
     try {
@@ -20,7 +37,7 @@ export function spkiPins(relayUrl: string, caCert: string | null, dataDir: strin
     }
   }
   const local = join(dataDir, 'relay-cert.pem');
-  if (LOOPBACK.has(new URL(relayUrl).hostname) && existsSync(local)) {
+  if (isLoopbackRelay(relayUrl) && existsSync(local)) {
     return [describeCert(readFileSync(local, 'utf8')).spkiSha256];
   }
   return [];

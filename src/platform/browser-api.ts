@@ -24,7 +24,10 @@ export interface I18nApi {
 }
 
 export interface Browser {
-  runtime: Pick<Polyfill['runtime'], 'id' | 'getURL' | 'getManifest' | 'sendMessage' | 'onMessage'>;
+  runtime: Pick<
+    Polyfill['runtime'],
+    'id' | 'getURL' | 'getManifest' | 'getPlatformInfo' | 'sendMessage' | 'onMessage'
+  >;
   storage: Pick<Polyfill['storage'], 'local' | 'managed' | 'onChanged'>;
   permissions: Pick<Polyfill['permissions'], 'contains' | 'request' | 'onAdded' | 'onRemoved'>;
   action: Pick<Polyfill['action'], 'setBadgeText' | 'setBadgeBackgroundColor' | 'setTitle'>;

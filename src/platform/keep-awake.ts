@@ -8,7 +8,7 @@
  * side-effect-free API, `runtime.getPlatformInfo()`, every KEEP_AWAKE_MS, and stops when the run ends: an
  * idle extension is still stopped as usual.
  */
-import type { Browser } from './browser.ts';
+import type { Browser } from './browser-api.ts';
 
 /** Well inside the 30 s idle limit of both browsers, even when a busy machine delays the timer. */
 export const KEEP_AWAKE_MS = 10_000;

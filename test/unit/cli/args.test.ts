@@ -19,3 +19,16 @@ describe('check arguments: sharing', () => {
     );
   });
 });
+
+describe('check arguments: browser', () => {
+  it('runs in Chromium by default and in Firefox ESR with --browser firefox', () => {
+    expect(parseCheckArgs([], RELAY).browser).toBe('chromium');
+    expect(parseCheckArgs(['--browser', 'firefox'], RELAY).browser).toBe('firefox');
+  });
+
+  it('names the browsers it knows when given another', () => {
+    expect(() => parseCheckArgs(['--browser', 'safari'], RELAY)).toThrow(
+      '--browser: must be one of chromium, firefox',
+    );
+  });
+});

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Browser } from '../../../src/platform/browser.ts';
+import type { Browser } from '../../../src/platform/browser-api.ts';
 import { KEEP_AWAKE_MS, keepAwake } from '../../../src/platform/keep-awake.ts';
 
 beforeEach(() => {
