@@ -40,4 +40,20 @@ export function probePortFlags(): string[] {
   ];
 }
 
-if (import.meta.main) console.log(probePortFlags().join(' '));
+/**
+ * The relay on the provider's own port numbers (root or CAP_NET_BIND_SERVICE below 1024), as the lab runs it
+ * (test/e2e/harness/lab-session.ts): every provider port is its own relay port. deploy/relay.json is the
+ * same map as a config file.
+ */
+export function providerPortFlags(mediaPorts: string): string[] {
+  const { tcp, udp } = providerProbePorts();
+  return ['--probe-tcp', tcp.join(','), '--probe-udp', udp.join(','), '--media-ports', mediaPorts];
+}
+
+if (import.meta.main) {
+  // `--provider-ports MEDIA_RANGE`: the flags for a relay on the provider's own port numbers.
+  const [flag, media] = process.argv.slice(2);
+  console.log(
+    (flag === '--provider-ports' ? providerPortFlags(media ?? '41000-41019') : probePortFlags()).join(' '),
+  );
+}

@@ -186,6 +186,12 @@ export const RowResultSchema = v.object({
   status: RowStatus,
   secureVoice: v.boolean(),
   detail: sentence,
+  /**
+   * The row's ranges in which a probed port failed, e.g. '80' of '80, 443': what the remediation asks to
+   * open. A range is named whole (one failed sample of 40000-49999 says nothing of the ports beside it).
+   * Absent in reports from before it existed: those asked to open the whole row.
+   */
+  failedPorts: v.optional(sentence),
 });
 export type RowResult = v.InferOutput<typeof RowResultSchema>;
 

@@ -41,6 +41,8 @@ export interface RouteDeps {
   sessions: () => { active: number; max: number };
   mediaPorts: string;
   probes: () => ProbesHealth;
+  /** The TCP probe this HTTPS port answers for (the relay serves on a provider port): /probe-port. */
+  probePort?: ProbePort | null;
   /** Mounted before the built-in routes, which take GET only. */
   mounts?: readonly Mount[];
   /** Whether the relay takes new sessions (false while it drains before stopping): /readyz. */
@@ -109,6 +111,10 @@ export function handleHttp(req: IncomingMessage, res: ServerResponse, deps: Rout
         'Content-Type': 'text/plain; version=0.0.4; charset=utf-8',
       });
       res.end(deps.metrics());
+      return;
+    case '/probe-port':
+      if (deps.probePort) handleProbePortHttp(req, res, deps.probePort);
+      else json(res, 404, { error: 'not-found' });
       return;
     case '/probe': {
       const body: ProbeResponse = {

@@ -21,7 +21,12 @@ import {
 import { type LandingOptions, landingMounts } from './landing/landing-routes.ts';
 import type { Logger } from './logger.ts';
 import { createRelayMetrics } from './metrics/relay-metrics.ts';
-import { createProbeListeners, type ProbeOptions, type ProbePortsStatus } from './probes/probe-listeners.ts';
+import {
+  createProbeListeners,
+  type ProbeOptions,
+  type ProbePortsStatus,
+  probeServedByHttps,
+} from './probes/probe-listeners.ts';
 import { currentSessionScope, errorMessage } from './session-scope.ts';
 import { classifyOrigin, selfOrigins } from './share/origin-policy.ts';
 import { RateLimiter } from './share/rate-limit.ts';
@@ -105,8 +110,11 @@ export function createRelay(opts: RelayOptions): Relay {
     passwordFor: (ufrag, now) => registry.passwordFor(ufrag, now),
     limit: new RateLimiter({ limit: STUN_ANSWERS_PER_SECOND, windowMs: 1000, maxKeys: STUN_MAX_SOURCES }),
   });
+  const probeOptions = opts.probes ?? { address: opts.media.address, tcp: [], udp: [] };
+  const probeOnHttps = probeServedByHttps(probeOptions, opts);
   const probes = createProbeListeners({
-    probes: opts.probes ?? { address: opts.media.address, tcp: [], udp: [] },
+    probes: probeOptions,
+    servedByHttps: probeOnHttps,
     tls: opts.tls,
     log: opts.log,
     registry,
@@ -159,6 +167,7 @@ export function createRelay(opts: RelayOptions): Relay {
       sessions: relayWss.sessions,
       mediaPorts: `${first}-${last}`,
       probes: probes.health,
+      probePort: probeOnHttps,
       mounts,
       ready: () => !draining,
       metrics: () => metrics.registry.render(),

@@ -100,6 +100,8 @@ export async function startTestRelay(
     share?: TestShareOptions;
     limits?: Partial<SessionLimits>;
     connections?: Partial<ConnectionLimits>;
+    /** The HTTPS port; default 0 (any free one). */
+    port?: number;
   } = {},
 ): Promise<TestRelay> {
   const dataDir = await mkdtemp(join(tmpdir(), 'svc-relay-test-'));
@@ -108,7 +110,7 @@ export async function startTestRelay(
   const store = opts.share?.store ?? ownStore;
   const relay = createRelay({
     host: '127.0.0.1',
-    port: 0,
+    port: opts.port ?? 0,
     version: 'test',
     tls,
     log: createLogger('silent'),

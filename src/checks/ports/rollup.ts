@@ -12,10 +12,25 @@ export function formatRanges(ranges: readonly PortRange[]): string {
 const FAILED = new Set(['blocked', 'refused']);
 const UNMEASURED = new Set(['browser-blocked', 'relay-unavailable', 'error']);
 
-function rowStatus(row: ProfileRow, ports: readonly PortResult[]): { status: RowStatus; detail: string } {
-  if (row.probe.kind === 'not-testable') return { status: 'not-testable', detail: row.probe.explanation };
+function rowStatus(
+  row: ProfileRow,
+  ports: readonly PortResult[],
+): { status: RowStatus; detail: string; failedPorts: string } {
+  if (row.probe.kind === 'not-testable') {
+    return { status: 'not-testable', detail: row.probe.explanation, failedPorts: '' };
+  }
   const mine = ports.filter((p) => p.row === row.id);
   const failed = mine.filter((p) => FAILED.has(p.status));
+  const failedPorts = formatRanges(
+    row.providerPorts.filter((r) => failed.some((p) => p.port >= r.from && p.port <= r.to)),
+  );
+  return { ...rowOutcome(mine, failed), failedPorts };
+}
+
+function rowOutcome(
+  mine: readonly PortResult[],
+  failed: readonly PortResult[],
+): { status: RowStatus; detail: string } {
   const open = mine.filter((p) => p.status === 'open');
   const describe = (list: readonly PortResult[]) => list.map((p) => `${p.port} ${p.status}`).join(', ');
   if (failed.length > 0 && open.length > 0) return { status: 'partial', detail: describe(mine) };
@@ -56,7 +71,7 @@ export function remediation(rows: readonly RowResult[]): RemediationLine[] {
     .map((r) => ({
       direction: 'outbound',
       protocol: r.transport === 'tcp' ? 'TCP' : 'UDP',
-      ports: r.ports,
+      ports: r.failedPorts ?? r.ports,
       purpose: r.purpose,
     }));
 }

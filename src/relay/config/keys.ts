@@ -218,7 +218,7 @@ export const CONFIG_KEYS = {
     kind: probePorts,
     default: '',
     unsetMeans: 'none',
-    help: "TCP probe ports, a comma list of `provider[:relay]`, e.g. `5096:15096,5097:15097,443:15443`: a TLS listener on each relay port stands in for the provider port (the relay port defaults to the provider's). Not the HTTPS port, nor inside `--media-ports` while `--ice-tcp` is on",
+    help: "TCP probe ports, a comma list of `provider[:relay]`, e.g. `5096:15096,5097:15097,443:15443`: a TLS listener on each relay port stands in for the provider port (the relay port defaults to the provider's). Not inside `--media-ports` while `--ice-tcp` is on. A probe on the HTTPS port (the provider's 443 on a relay running on 443) is answered by the HTTPS listener itself, listed or not",
   }),
   probeUdp: key({
     flag: 'probe-udp',

@@ -94,16 +94,16 @@ function readConfigFile(path: string, readText: (path: string) => string): Map<s
   return out;
 }
 
-/** A relay port must not be one the relay already uses for HTTPS or media, or one listener would fail. */
+/**
+ * A relay port must not be one the relay already uses for media, or one listener would fail. A TCP probe on
+ * the HTTPS port is fine: the HTTPS listener answers it (the provider's 443 is the relay's own 443).
+ */
 function checkProbeCollisions(
   given: Given,
   ports: ProbePort[],
-  taken: { httpsPort: number | null; media: { first: number; last: number } | null },
+  taken: { media: { first: number; last: number } | null },
 ): void {
   for (const { relayPort } of ports) {
-    if (relayPort === taken.httpsPort) {
-      throw new ConfigError(`${given.name}: relay port ${relayPort} is the HTTPS port (got "${given.raw}")`);
-    }
     const media = taken.media;
     if (media && relayPort >= media.first && relayPort <= media.last) {
       throw new ConfigError(
@@ -181,12 +181,9 @@ function crossChecked(c: ConfigValues, given: Record<ConfigKey, Given>): RelayCo
     );
   }
   const mediaAddress = resolveMediaAddress(given.mediaAddress, c.mediaAddress, c.host);
-  // Port 0 (pick a free one) cannot collide; ICE-TCP listens on the media ports only when it is on.
-  checkProbeCollisions(given.probeTcp, c.probeTcp, {
-    httpsPort: c.port === 0 ? null : c.port,
-    media: c.iceTcp ? c.mediaPorts : null,
-  });
-  checkProbeCollisions(given.probeUdp, c.probeUdp, { httpsPort: null, media: c.mediaPorts });
+  // ICE-TCP listens on the media ports only when it is on.
+  checkProbeCollisions(given.probeTcp, c.probeTcp, { media: c.iceTcp ? c.mediaPorts : null });
+  checkProbeCollisions(given.probeUdp, c.probeUdp, { media: c.mediaPorts });
   return {
     ...c,
     mediaAddress,

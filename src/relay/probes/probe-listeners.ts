@@ -21,6 +21,27 @@ export interface ProbeOptions {
   udp: ProbePort[];
 }
 
+/** Hosts on which the HTTPS listener also covers the probe address. */
+const WILDCARD_HOSTS = new Set(['0.0.0.0', '::']);
+
+/**
+ * The TCP probe the relay's HTTPS listener answers itself, when that listener covers the probe address (a
+ * second listener there would fail with EADDRINUSE): the one listed on the HTTPS port, or, if no probe names
+ * the HTTPS port as a provider port, that port itself. A relay standing in for the provider on 443 thus
+ * answers the provider's 443 probe with or without `--probe-tcp 443`, and never calls it unavailable.
+ */
+export function probeServedByHttps(
+  probes: ProbeOptions,
+  https: { host: string; port: number },
+): ProbePort | null {
+  if (https.port === 0) return null;
+  if (https.host !== probes.address && !WILDCARD_HOSTS.has(https.host)) return null;
+  const listed = probes.tcp.find((p) => p.relayPort === https.port);
+  if (listed) return listed;
+  if (probes.tcp.some((p) => p.providerPort === https.port)) return null;
+  return { providerPort: https.port, relayPort: https.port };
+}
+
 /** Which probe ports are open, as probe-session tells the extension. */
 export interface ProbePortsStatus {
   address: string;
@@ -41,6 +62,8 @@ export interface ProbeListeners {
 
 export function createProbeListeners(opts: {
   probes: ProbeOptions;
+  /** Answered by the HTTPS listener (probeServedByHttps): open whenever the relay is, no listener here. */
+  servedByHttps?: ProbePort | null;
   tls: TlsIdentity;
   log: Logger;
   registry: ProbeRegistry;
@@ -51,20 +74,23 @@ export function createProbeListeners(opts: {
   onRefused: () => void;
 }): ProbeListeners {
   const { address } = opts.probes;
+  const shared = opts.servedByHttps ?? null;
   const entries: Array<{ transport: 'tcp' | 'udp'; port: ProbePort; listener: ProbeListener }> = [
-    ...opts.probes.tcp.map((port) => ({
-      transport: 'tcp' as const,
-      port,
-      listener: createTcpProbe({
-        address,
+    ...opts.probes.tcp
+      .filter((port) => port !== shared)
+      .map((port) => ({
+        transport: 'tcp' as const,
         port,
-        tls: opts.tls,
-        log: opts.log,
-        limits: opts.limits,
-        cap: opts.cap,
-        onRefused: opts.onRefused,
-      }),
-    })),
+        listener: createTcpProbe({
+          address,
+          port,
+          tls: opts.tls,
+          log: opts.log,
+          limits: opts.limits,
+          cap: opts.cap,
+          onRefused: opts.onRefused,
+        }),
+      })),
     ...opts.probes.udp.map((port) => ({
       transport: 'udp' as const,
       port,
@@ -85,7 +111,7 @@ export function createProbeListeners(opts: {
     open() {
       opening ??= (async () => {
         const results = await Promise.allSettled(entries.map((e) => e.listener.listen()));
-        const next: ProbePortsStatus = { address, tcp: [], udp: [], unbound: [] };
+        const next: ProbePortsStatus = { address, tcp: shared ? [{ ...shared }] : [], udp: [], unbound: [] };
         results.forEach((r, i) => {
           const { transport, port } = entries[i] as (typeof entries)[number];
           if (r.status === 'fulfilled') {

@@ -10,8 +10,8 @@
  * tc netem does not work on these machines, so loss is modelled with iptables' statistic match.
  */
 import { type ChildProcess, type SpawnOptions, spawn, spawnSync } from 'node:child_process';
-import { accessSync, constants, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { accessSync, constants, existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CHROMIUM_PATH } from '../../../src/cli/chromium.ts';
@@ -241,8 +241,14 @@ function teardownSync(ip: string, entry: Live): void {
   }
   runSync([ip, 'netns', 'del', entry.name]);
   // Deleting either end removes the pair, even if a process we could not kill still pins the namespace.
-  runSync([ip, 'link', 'del', entry.hostInterface]);
+  if (entry.hostInterface) runSync([ip, 'link', 'del', entry.hostInterface]);
   if (entry.dir) rmSync(entry.dir, { recursive: true, force: true });
+  rmSync(etcDir(entry.name), { recursive: true, force: true });
+}
+
+/** Per-namespace files `ip netns exec` mounts over /etc (resolv.conf): /etc/netns/NAME. */
+function etcDir(name: string): string {
+  return join('/etc/netns', name);
 }
 
 function installExitHook(): void {
@@ -279,6 +285,11 @@ function cleanupStale(ip: string): void {
   for (const entry of readdirSync(tmpdir())) {
     const m = STALE_TMP.exec(entry);
     if (m && !pidAlive(Number(m[1]))) rmSync(join(tmpdir(), entry), { recursive: true, force: true });
+  }
+  const etc = existsSync('/etc/netns') ? readdirSync('/etc/netns') : [];
+  for (const entry of etc) {
+    const m = STALE_NS.exec(entry);
+    if (m && !pidAlive(Number(m[1]))) rmSync(etcDir(entry), { recursive: true, force: true });
   }
 }
 
@@ -346,27 +357,7 @@ async function createOnce(t: Tools): Promise<Netns> {
   const entry: Live = { name, hostInterface, dir: undefined };
   live.set(name, entry);
   const inNs = (cmd: string[]): string[] => [t.ip, 'netns', 'exec', name, ...cmd];
-  let destroyed = false;
-
-  const destroy = async (): Promise<void> => {
-    if (destroyed) return;
-    destroyed = true;
-    for (const pid of nsPidsSync(t.ip, name)) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // already exited
-      }
-    }
-    // Wait for them: a namespace with processes survives `ip netns del` and keeps the veth.
-    for (let i = 0; i < 50 && nsPidsSync(t.ip, name).length > 0; i++) await sleep(100);
-    await run([t.ip, 'netns', 'del', name]);
-    await run([t.ip, 'link', 'del', hostInterface]);
-    for (let i = 0; i < 50 && (await run([t.ip, 'link', 'show', hostInterface])).code === 0; i++)
-      await sleep(100);
-    if (entry.dir) await rm(entry.dir, { recursive: true, force: true });
-    live.delete(name);
-  };
+  const destroy = destroyer(t, entry);
 
   try {
     await must([t.ip, 'netns', 'add', name]);
@@ -409,16 +400,7 @@ async function createOnce(t: Tools): Promise<Netns> {
     await ipt(['-A', 'OUTPUT', '-p', 'tcp', '-j', 'REJECT', '--reject-with', 'tcp-reset']);
     await ipt(['-A', 'OUTPUT', '-j', 'REJECT', '--reject-with', 'icmp-admin-prohibited']);
 
-    const dir = await mkdtemp(join(tmpdir(), `${name}-`));
-    entry.dir = dir;
-    const chromiumWrapper = join(dir, 'chromium');
-    // Playwright drives Chromium over inherited pipes (fds 3 and 4); `ip netns exec` execs in place, keeping
-    // them and the PID, so Playwright's own kill on close still reaches the browser.
-    await writeFile(
-      chromiumWrapper,
-      `#!/bin/sh\n# Runs Chromium inside test namespace ${name}.\nexec '${t.ip}' netns exec '${name}' '${CHROMIUM_PATH}' "$@"\n`,
-    );
-    await chmod(chromiumWrapper, 0o755);
+    const chromiumWrapper = await writeChromiumWrapper(t, entry);
 
     return {
       name,
@@ -433,6 +415,114 @@ async function createOnce(t: Tools): Promise<Netns> {
         return spawn(file as string, args, opts);
       },
       iptables: ipt,
+      destroy,
+    };
+  } catch (err) {
+    await destroy();
+    throw err;
+  }
+}
+
+/** Kills what runs in the namespace, deletes it (and its veth, if it has one to the host) and its files. */
+function destroyer(t: Tools, entry: Live): () => Promise<void> {
+  let destroyed = false;
+  return async () => {
+    if (destroyed) return;
+    destroyed = true;
+    const { name, hostInterface } = entry;
+    for (const pid of nsPidsSync(t.ip, name)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already exited
+      }
+    }
+    // Wait for them: a namespace with processes survives `ip netns del` and keeps the veth.
+    for (let i = 0; i < 50 && nsPidsSync(t.ip, name).length > 0; i++) await sleep(100);
+    await run([t.ip, 'netns', 'del', name]);
+    if (hostInterface) {
+      await run([t.ip, 'link', 'del', hostInterface]);
+      for (let i = 0; i < 50 && (await run([t.ip, 'link', 'show', hostInterface])).code === 0; i++)
+        await sleep(100);
+    }
+    if (entry.dir) await rm(entry.dir, { recursive: true, force: true });
+    await rm(etcDir(name), { recursive: true, force: true });
+    live.delete(name);
+  };
+}
+
+/** A script that starts Chromium inside the namespace, in the namespace's temp folder (made here). */
+async function writeChromiumWrapper(t: Tools, entry: Live): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), `${entry.name}-`));
+  entry.dir = dir;
+  const chromiumWrapper = join(dir, 'chromium');
+  // Playwright drives Chromium over inherited pipes (fds 3 and 4); `ip netns exec` execs in place, keeping
+  // them and the PID, so Playwright's own kill on close still reaches the browser.
+  await writeFile(
+    chromiumWrapper,
+    `#!/bin/sh\n# Runs Chromium inside test namespace ${entry.name}.\nexec '${t.ip}' netns exec '${entry.name}' '${CHROMIUM_PATH}' "$@"\n`,
+  );
+  await chmod(chromiumWrapper, 0o755);
+  return chromiumWrapper;
+}
+
+/** A namespace with nothing but `lo`: the lab (lab.ts) wires several of these to each other, never to the host. */
+export interface BareNetns {
+  name: string;
+  /** Executable script that starts Chromium inside the namespace. */
+  chromiumWrapper: string;
+  /** The command prefix that runs something inside the namespace. */
+  prefix: string[];
+  exec(cmd: string[], opts?: ExecOptions): Promise<ExecResult>;
+  spawn(cmd: string[], opts?: SpawnOptions): ChildProcess;
+  /** Runs `ip -n NAME ...args`; rejects with ip's message on failure. */
+  ip(args: string[]): Promise<string>;
+  iptables(args: string[]): Promise<string>;
+  /** Sets a sysctl inside the namespace (e.g. net.ipv4.ip_forward=1); rejects on failure. */
+  sysctl(key: string, value: string): Promise<void>;
+  /** Makes `ip netns exec` (and so everything started in the namespace) resolve names with this server. */
+  useNameserver(address: string): Promise<void>;
+  destroy(): Promise<void>;
+}
+
+/** Creates an isolated namespace (`lo` up, IPv6 off) that the caller links to others; see BareNetns. */
+export async function createBareNetns(): Promise<BareNetns> {
+  const t = requireTools();
+  installExitHook();
+  cleanupStale(t.ip);
+  const name = `${NS_PREFIX}${process.pid}-${seq++}`;
+  const entry: Live = { name, hostInterface: '', dir: undefined };
+  live.set(name, entry);
+  const prefix = [t.ip, 'netns', 'exec', name];
+  const destroy = destroyer(t, entry);
+  try {
+    await must([t.ip, 'netns', 'add', name]);
+    await must([t.ip, '-n', name, 'link', 'set', 'lo', 'up']);
+    // /proc/sys/net belongs to the namespace of the process that opens it, so go through ip netns exec.
+    const nsSysctl = async (key: string, value: string) => {
+      await must([...prefix, t.sysctl ?? 'sysctl', '-q', '-w', `${key}=${value}`]);
+    };
+    await nsSysctl('net.ipv6.conf.all.disable_ipv6', '1');
+    await nsSysctl('net.ipv6.conf.default.disable_ipv6', '1');
+    return {
+      name,
+      chromiumWrapper: await writeChromiumWrapper(t, entry),
+      prefix,
+      exec: (cmd, opts) => run([...prefix, ...cmd], opts),
+      spawn: (cmd, opts = {}) => {
+        const [file, ...args] = [...prefix, ...cmd];
+        return spawn(file as string, args, opts);
+      },
+      ip: (args) => must([t.ip, '-n', name, ...args]),
+      iptables: (args) => must([...prefix, t.iptables, '-w', ...args]),
+      sysctl: nsSysctl,
+      async useNameserver(address) {
+        await mkdir(etcDir(name), { recursive: true });
+        await writeFile(
+          join(etcDir(name), 'resolv.conf'),
+          `# Test namespace ${name}: the lab's own DNS server only.\nnameserver ${address}\noptions timeout:1 attempts:2\n`,
+        );
+      },
       destroy,
     };
   } catch (err) {

@@ -27,12 +27,18 @@ export const GC_ON_SIGNAL = ['--expose-gc', '--import', join(ROOT, 'test/e2e/har
 
 export async function startRelayProcess(
   extraArgs: string[] = [],
-  opts: { nodeArgs?: string[] } = {},
+  opts: {
+    nodeArgs?: string[];
+    /** Runs the relay through this command, e.g. `ip netns exec NAME` (it must exec in place). */
+    prefix?: string[];
+  } = {},
 ): Promise<RelayProcess> {
   const dataDir = await mkdtemp(join(tmpdir(), 'svc-e2e-relay-'));
+  const [file, ...prefixArgs] = [...(opts.prefix ?? []), process.execPath];
   const child = spawn(
-    process.execPath,
+    file as string,
     [
+      ...prefixArgs,
       ...(opts.nodeArgs ?? []),
       join(ROOT, 'dist/relay/server.js'),
       '--port',

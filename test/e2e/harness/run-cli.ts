@@ -3,10 +3,14 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { ROOT } from './relay-process.ts';
 
-/** `cwd`: where the command runs (a failed --share writes its file there). */
-export function runCli(args: string[], env: Record<string, string> = {}, cwd = ROOT) {
+/**
+ * `cwd`: where the command runs (a failed --share writes its file there). `prefix`: a command that runs it
+ * elsewhere and execs in place, e.g. `ip netns exec NAME` for the lab's client namespace.
+ */
+export function runCli(args: string[], env: Record<string, string> = {}, cwd = ROOT, prefix: string[] = []) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [join(ROOT, 'src/cli/check.ts'), ...args], {
+    const [file, ...before] = [...prefix, process.execPath];
+    const child = spawn(file as string, [...before, join(ROOT, 'src/cli/check.ts'), ...args], {
       env: { ...process.env, ...env },
       cwd,
       stdio: ['ignore', 'pipe', 'pipe'],

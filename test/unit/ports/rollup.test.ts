@@ -58,6 +58,19 @@ describe('rollUpRows', () => {
     expect(profileStatus(rows)).toBe('partial');
   });
 
+  it('asks to open only the listed ports that failed: TCP 80 of provisioning "80, 443"', () => {
+    const rows = rollUpRows(
+      desk,
+      results((tr, p) => (tr === 'tcp' && p === 80 ? 'refused' : 'open')),
+    );
+    expect(rows.find((r) => r.row === 'desk-phone-provisioning-https')).toMatchObject({
+      status: 'partial',
+      ports: '80, 443',
+      failedPorts: '80',
+    });
+    expect(remediation(rows).map((l) => `${l.protocol} ${l.ports}`)).toEqual(['TCP 80']);
+  });
+
   it('calls a row partial when only some of its sampled ports are blocked', () => {
     const rows = rollUpRows(
       desk,

@@ -166,7 +166,6 @@ describe('relay config', () => {
       {},
       '--probe-udp: relay port 15096 is listed twice (got "5096:15096,5097:15096")',
     ],
-    [['--probe-tcp', '443:8443'], {}, '--probe-tcp: relay port 8443 is the HTTPS port (got "443:8443")'],
     [
       ['--probe-udp', '40000'],
       {},

@@ -1,0 +1,155 @@
+/**
+ * One lab per test file (harness/lab.ts) with the relay on the provider's real ports in the provider
+ * namespace and Chromium with the built extension in the client namespace, both kept for the whole file:
+ * scenarios change only the router's rules (reset after each). Also the assertions every scenario makes, in
+ * the words an administrator reads: verdict, headline, the rows that are not open, the status of every
+ * probed port, and the remediation list.
+ */
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { providerPortFlags } from '../../../scripts/probe-ports.ts';
+import { type ExtensionBrowser, launchWithExtension } from '../../../src/cli/chromium.ts';
+import { runCheckInExtension } from '../../../src/cli/drive-extension.ts';
+import type { ProfileId } from '../../../src/profiles/types.ts';
+import type { Report, Verdict } from '../../../src/protocol/report.ts';
+import { createLab, LAB, type Lab } from './lab.ts';
+import { requireNetns } from './netns.ts';
+import { type RelayProcess, ROOT, startRelayProcess } from './relay-process.ts';
+
+export const RELAY_URL = `https://${LAB.relayName}`;
+/** Inside the desk phones' SRTP range (40000-49999) and clear of the sampled probe ports. */
+export const LAB_MEDIA_PORTS = '41000-41019';
+
+export interface LabSession {
+  lab: Lab;
+  relay: RelayProcess;
+  browser: ExtensionBrowser;
+}
+
+export function useLab(): LabSession {
+  const session = {} as LabSession;
+  beforeAll(async () => {
+    // Fail (not skip) where namespaces are unavailable: a skipped lab proves nothing.
+    requireNetns();
+    session.lab = await createLab();
+    session.relay = await startRelayProcess(
+      ['--host', LAB.wan.provider, '--port', '443', ...providerPortFlags(LAB_MEDIA_PORTS)],
+      { prefix: session.lab.provider.prefix },
+    );
+    session.browser = await launchWithExtension({
+      extensionDir: join(ROOT, 'dist/chrome'),
+      trustSpki: [session.relay.spkiSha256],
+      executablePath: session.lab.client.chromiumWrapper,
+    });
+  });
+  afterEach(async () => {
+    await session.lab?.reset();
+  });
+  afterAll(async () => {
+    await session.browser?.close();
+    await session.relay?.stop();
+    await session.lab?.destroy();
+  });
+  return session;
+}
+
+/** The quick check through the extension's own code (what `npm run check` runs), in the client namespace. */
+export async function labCheck(
+  session: LabSession,
+  profile: ProfileId = 'desk-phone',
+  relayUrl = RELAY_URL,
+): Promise<Report> {
+  const page = await session.browser.openPage('options/options.html');
+  try {
+    return await runCheckInExtension(page, { relayUrl, targets: [], profile }, 'quick', 90_000);
+  } finally {
+    await page.close();
+  }
+}
+
+/** Router rules, as the scenarios write them: traffic from the LAN to the provider's ports. */
+export const rule = {
+  udp: (ports: string, ...target: string[]) => ['-i', 'lan0', '-p', 'udp', '--dport', ports, ...target],
+  tcp: (ports: string, ...target: string[]) => ['-i', 'lan0', '-p', 'tcp', '--dport', ports, ...target],
+  drop: ['-j', 'DROP'],
+  reset: ['-j', 'REJECT', '--reject-with', 'tcp-reset'],
+  portUnreachable: ['-j', 'REJECT', '--reject-with', 'icmp-port-unreachable'],
+  adminProhibited: ['-j', 'REJECT', '--reject-with', 'icmp-admin-prohibited'],
+  /** Random loss of UDP in one direction: 'up' from the LAN, 'down' towards it. */
+  loss: (direction: 'up' | 'down', probability: number) => [
+    ...['-i', direction === 'up' ? 'lan0' : 'wan0', '-p', 'udp'],
+    ...['-m', 'statistic', '--mode', 'random', '--probability', String(probability), '-j', 'DROP'],
+  ],
+};
+
+export const READY_HEADLINE =
+  "Ready for Secure Voice: HTTPS and WSS reach the relay, encrypted audio made the round trip and the provider's ports are open.";
+
+export interface Expected {
+  verdict: Verdict;
+  headline: string | RegExp;
+  /** Rows that are not open (every other testable row must be open), e.g. { 'desk-phone-srtp': 'blocked' }. */
+  rows: Record<string, 'blocked' | 'partial'>;
+  /** The status each probed port must have; default 'open'. */
+  port?: (transport: 'tcp' | 'udp', port: number) => 'open' | 'blocked' | 'refused';
+  /** The remediation list as "UDP 40000-49999" lines, in table order. */
+  remediation: string[];
+  /** The relay was not reached, so no port was probed. */
+  noMatrix?: true;
+}
+
+const matrixOf = (r: Report) => r.checks.find((c) => c.id === 'port-matrix');
+
+export function rowsNotOpen(r: Report): Record<string, string> {
+  const rows = (matrixOf(r)?.data.rows ?? []) as Array<{ row: string; status: string }>;
+  return Object.fromEntries(
+    rows.filter((x) => x.status !== 'open' && x.status !== 'not-testable').map((x) => [x.row, x.status]),
+  );
+}
+
+export function remediationLines(r: Report): string[] {
+  const lines = (matrixOf(r)?.data.remediation ?? []) as Array<{ protocol: string; ports: string }>;
+  return lines.map((l) => `${l.protocol} ${l.ports}`);
+}
+
+/** Asserts verdict, headline, rows, every probed port, and remediation. */
+export function expectOutcome(r: Report, want: Expected): void {
+  expect(r.verdict).toBe(want.verdict);
+  if (typeof want.headline === 'string') expect(r.headline).toBe(want.headline);
+  else expect(r.headline).toMatch(want.headline);
+  expect(rowsNotOpen(r)).toEqual(want.rows);
+  const probed = r.ports.filter((p) => p.status !== 'not-testable');
+  expect(probed.length > 0).toBe(!want.noMatrix);
+  const port = want.port ?? (() => 'open');
+  expect(probed.map((p) => `${p.transport} ${p.port} ${p.status}`)).toEqual(
+    probed.map((p) => `${p.transport} ${p.port} ${port(p.transport, p.port)}`),
+  );
+  expect(remediationLines(r)).toEqual(want.remediation);
+}
+
+export interface Scenario {
+  /** Router rules (or NAT mode) for this scenario; reset afterwards. */
+  setup?: (lab: Lab) => Promise<void>;
+  profile?: ProfileId;
+  relayUrl?: string;
+  expect: Expected;
+  /** Further assertions on the report (media transport, NAT, …). */
+  also?: (r: Report) => void;
+}
+
+/** One scenario as one test: set the router up, run the quick check, assert the outcome. */
+export function labScenario(session: LabSession, name: string, s: Scenario): void {
+  it(name, async () => {
+    await s.setup?.(session.lab);
+    const r = await labCheck(session, s.profile, s.relayUrl);
+    expectOutcome(r, s.expect);
+    s.also?.(r);
+  });
+}
+
+/** Appends these router rules, in order. */
+export const rules =
+  (...list: string[][]) =>
+  async (lab: Lab): Promise<void> => {
+    for (const r of list) await lab.forward(r);
+  };

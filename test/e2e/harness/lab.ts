@@ -1,0 +1,174 @@
+/**
+ * The lab: a copy of a customer's network in three network namespaces, none of them linked to the host.
+ *
+ *   client (Chromium, the CLI)  --lan--  router (firewall, NAT, DNS)  --wan--  provider (the relay)
+ *   192.168.77.10                        192.168.77.1 | 203.0.113.1            203.0.113.10 = relay.voice.test
+ *
+ * The relay runs on the provider's real port numbers (443, 5096, 40000…: root may bind them inside a
+ * namespace). The router forwards LAN to WAN through a stateful firewall and masquerades (or, for a
+ * scenario, randomises ports like a symmetric NAT); scenarios add their rules to one chain, SVC-FWD, that
+ * FORWARD consults first, and reset() flushes it. The router also answers DNS for relay.voice.test, so the
+ * extension reaches the relay by name. Addresses are private or documentation ranges and exist only here:
+ * with no link to the host, nothing a test does can leave the lab; every namespace also rejects output to
+ * any address outside the lab, so a mistyped address fails fast.
+ *
+ * Loss uses iptables' statistic match (tc netem does not work on these machines).
+ */
+import type { ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { type BareNetns, createBareNetns } from './netns.ts';
+
+export const LAB = {
+  lan: { cidr: '192.168.77.0/24', router: '192.168.77.1', client: '192.168.77.10' },
+  wan: { cidr: '203.0.113.0/24', router: '203.0.113.1', provider: '203.0.113.10' },
+  relayName: 'relay.voice.test',
+} as const;
+
+/** The chain scenarios write to, in the router's FORWARD; see reset(). */
+export const SCENARIO_CHAIN = 'SVC-FWD';
+const NAT_CHAIN = 'SVC-NAT';
+
+export type NatMode = 'masquerade' | 'symmetric' | 'routed';
+
+export interface Lab {
+  client: BareNetns;
+  router: BareNetns;
+  provider: BareNetns;
+  /** Appends a rule to the router's scenario chain, e.g. ['-p', 'udp', '--dport', '40000:49999', '-j', 'DROP']. */
+  forward(rule: string[]): Promise<void>;
+  /** How the router translates LAN addresses: port-preserving masquerade (default), random ports, none. */
+  setNat(mode: NatMode): Promise<void>;
+  /** Flushes the scenario rules and goes back to masquerade. */
+  reset(): Promise<void>;
+  destroy(): Promise<void>;
+}
+
+const DNS_SERVER = join(import.meta.dirname, 'lab-dns.ts');
+
+/** Rejects output to anything outside the lab: the guard that keeps a mistyped address inside. */
+async function guardOutput(ns: BareNetns): Promise<void> {
+  await ns.iptables(['-A', 'OUTPUT', '-o', 'lo', '-j', 'ACCEPT']);
+  await ns.iptables(['-A', 'OUTPUT', '-d', LAB.lan.cidr, '-j', 'ACCEPT']);
+  await ns.iptables(['-A', 'OUTPUT', '-d', LAB.wan.cidr, '-j', 'ACCEPT']);
+  await ns.iptables(['-A', 'OUTPUT', '-p', 'tcp', '-j', 'REJECT', '--reject-with', 'tcp-reset']);
+  await ns.iptables(['-A', 'OUTPUT', '-j', 'REJECT', '--reject-with', 'icmp-admin-prohibited']);
+}
+
+async function startDns(router: BareNetns): Promise<ChildProcess> {
+  const child = router.spawn(
+    [process.execPath, DNS_SERVER, LAB.lan.router, `${LAB.relayName}=${LAB.wan.provider}`],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr?.on('data', (d) => {
+    stderr += String(d);
+  });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`lab DNS server did not start: ${stderr}`)), 15_000);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`lab DNS server exited with ${code}: ${stderr}`));
+    });
+    createInterface({ input: child.stdout as NodeJS.ReadableStream }).once('line', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+  return child;
+}
+
+export async function createLab(): Promise<Lab> {
+  const made: BareNetns[] = [];
+  const destroyAll = async () => {
+    for (const ns of made.reverse()) await ns.destroy();
+  };
+  try {
+    const client = await createBareNetns();
+    made.push(client);
+    const router = await createBareNetns();
+    made.push(router);
+    const provider = await createBareNetns();
+    made.push(provider);
+
+    // Veth pairs made from the router straight into the other namespaces: no end ever exists on the host.
+    await router.ip(['link', 'add', 'lan0', 'type', 'veth', 'peer', 'name', 'eth0', 'netns', client.name]);
+    await router.ip(['link', 'add', 'wan0', 'type', 'veth', 'peer', 'name', 'eth0', 'netns', provider.name]);
+    await router.ip(['addr', 'add', `${LAB.lan.router}/24`, 'dev', 'lan0']);
+    await router.ip(['addr', 'add', `${LAB.wan.router}/24`, 'dev', 'wan0']);
+    await router.ip(['link', 'set', 'lan0', 'up']);
+    await router.ip(['link', 'set', 'wan0', 'up']);
+    await client.ip(['addr', 'add', `${LAB.lan.client}/24`, 'dev', 'eth0']);
+    await client.ip(['link', 'set', 'eth0', 'up']);
+    await client.ip(['route', 'add', 'default', 'via', LAB.lan.router]);
+    await provider.ip(['addr', 'add', `${LAB.wan.provider}/24`, 'dev', 'eth0']);
+    await provider.ip(['link', 'set', 'eth0', 'up']);
+    // Only needed when the router does not translate (routed mode): replies to the LAN go back through it.
+    await provider.ip(['route', 'add', LAB.lan.cidr, 'via', LAB.wan.router]);
+    await router.sysctl('net.ipv4.ip_forward', '1');
+    // A firewall that rejects answers every attempt; the kernel's default (one ICMP error a second per
+    // host) would turn a browser's quick retries into silent drops and make "refused" depend on timing.
+    await router.sysctl('net.ipv4.icmp_ratelimit', '0');
+
+    for (const ns of [client, router, provider]) await guardOutput(ns);
+    // The stateful firewall: scenario rules first, then replies to what the LAN started, then LAN to the
+    // provider's network; anything else (the provider opening connections inward, other destinations) drops.
+    await router.iptables(['-N', SCENARIO_CHAIN]);
+    await router.iptables(['-A', 'FORWARD', '-j', SCENARIO_CHAIN]);
+    await router.iptables([
+      ...['-A', 'FORWARD', '-m', 'conntrack', '--ctstate', 'ESTABLISHED,RELATED', '-j', 'ACCEPT'],
+    ]);
+    await router.iptables([
+      ...[
+        '-A',
+        'FORWARD',
+        '-i',
+        'lan0',
+        '-o',
+        'wan0',
+        '-s',
+        LAB.lan.cidr,
+        '-d',
+        LAB.wan.cidr,
+        '-j',
+        'ACCEPT',
+      ],
+    ]);
+    await router.iptables(['-A', 'FORWARD', '-j', 'DROP']);
+    await router.iptables(['-t', 'nat', '-N', NAT_CHAIN]);
+    await router.iptables(['-t', 'nat', '-A', 'POSTROUTING', '-o', 'wan0', '-j', NAT_CHAIN]);
+
+    await startDns(router);
+    await client.useNameserver(LAB.lan.router);
+
+    const setNat = async (mode: NatMode) => {
+      await router.iptables(['-t', 'nat', '-F', NAT_CHAIN]);
+      if (mode === 'routed') return;
+      // Linux keeps the source port when it can (one mapping for every destination); --random-fully picks
+      // a new port for each destination port, as a symmetric NAT does.
+      await router.iptables([
+        ...['-t', 'nat', '-A', NAT_CHAIN, '-s', LAB.lan.cidr, '-j', 'MASQUERADE'],
+        ...(mode === 'symmetric' ? ['--random-fully'] : []),
+      ]);
+    };
+    await setNat('masquerade');
+
+    return {
+      client,
+      router,
+      provider,
+      forward: async (rule) => {
+        await router.iptables(['-A', SCENARIO_CHAIN, ...rule]);
+      },
+      setNat,
+      async reset() {
+        await router.iptables(['-F', SCENARIO_CHAIN]);
+        await setNat('masquerade');
+      },
+      destroy: destroyAll,
+    };
+  } catch (err) {
+    await destroyAll();
+    throw err;
+  }
+}

@@ -1,0 +1,205 @@
+/**
+ * The lab (harness/lab.ts), other profiles and other ways in: the app and meetings port tables, loss on
+ * one direction of the path, a relay name the lab's DNS does not know, the command line run inside the
+ * client namespace as an administrator runs it, and the popup. Each scenario asserts verdict, headline,
+ * rows, every probed port and the remediation list.
+ */
+import { describe, expect, it } from 'vitest';
+import { request } from '../../src/cli/drive-extension.ts';
+import type { Report } from '../../src/protocol/report.ts';
+import {
+  type Expected,
+  expectOutcome,
+  labScenario,
+  READY_HEADLINE,
+  RELAY_URL,
+  remediationLines,
+  rowsNotOpen,
+  rule,
+  rules,
+  useLab,
+} from './harness/lab-session.ts';
+import { ROOT } from './harness/relay-process.ts';
+import { runCli } from './harness/run-cli.ts';
+
+const session = useLab();
+const inRange = (p: number, from: number, to: number) => p >= from && p <= to;
+const POOR_MEDIA =
+  /^Calls may have problems: Secure media \(DTLS-SRTP audio loopback\)\. Encrypted audio works, but call quality would suffer: Packet loss \d+(\.\d)? % is at or above 5 %/;
+
+const scenario = (name: string, s: Parameters<typeof labScenario>[2]) => labScenario(session, name, s);
+const READY: Expected = { verdict: 'ready', headline: READY_HEADLINE, rows: {}, remediation: [] };
+const portBlocked = (headline: string, row: string, fix: string, port: Expected['port']): Expected => ({
+  verdict: 'blocked',
+  headline: `Blocked: the provider's ports are closed. Blocked for Secure Voice: ${headline}. Give your IT administrator the remediation list.`,
+  rows: { [row]: 'blocked' },
+  port,
+  remediation: [fix],
+});
+const poorMedia = (r: Report) => {
+  expect(r.media?.transport).toBe('udp');
+  expect(r.media?.lossPercent).toBeGreaterThan(5);
+};
+
+describe('lab: the other profiles', () => {
+  scenario('mobile app, open network: ready, with its own ports (5097, 60000-64999, 443)', {
+    profile: 'mobile-app',
+    expect: READY,
+    also: (r) => {
+      const ports = new Set(r.ports.map((p) => `${p.transport} ${p.port}`));
+      for (const p of ['tcp 5097', 'tcp 443', 'udp 60000', 'udp 64999']) expect(ports).toContain(p);
+      expect(ports).not.toContain('tcp 5096');
+    },
+  });
+
+  scenario('mobile app, UDP 60000-64999 dropped: its SRTP row blocked', {
+    profile: 'mobile-app',
+    setup: rules(rule.udp('60000:64999', ...rule.drop)),
+    expect: portBlocked(
+      'UDP 60000-64999 (Mobile app media Secure Voice)',
+      'mobile-app-srtp',
+      'UDP 60000-64999',
+      (t, p) => (t === 'udp' && inRange(p, 60000, 64999) ? 'blocked' : 'open'),
+    ),
+  });
+
+  scenario('desktop app, SIP/TLS 5097 rejected: refused, its row blocked', {
+    profile: 'desktop-app',
+    setup: rules(rule.tcp('5097', ...rule.reset)),
+    expect: portBlocked(
+      'TCP 5097 (RingCentral for Desktop signaling SecureVoice)',
+      'desktop-app-sip-tls',
+      'TCP 5097',
+      (t, p) => (t === 'tcp' && p === 5097 ? 'refused' : 'open'),
+    ),
+  });
+
+  scenario('meetings, open network: ready; its Secure Voice rows are answered on 443, the relay HTTPS port', {
+    profile: 'meetings',
+    expect: READY,
+    also: (r) => {
+      const on443 = r.ports.filter((p) => p.transport === 'tcp' && p.port === 443);
+      expect(on443.map((p) => `${p.row} ${p.status}`).sort()).toEqual([
+        'meetings-sip-tls open',
+        'meetings-tls-media open',
+      ]);
+    },
+  });
+
+  scenario('meetings, TCP 8801-8802 dropped: a non-Secure-Voice row blocked, degraded', {
+    profile: 'meetings',
+    setup: rules(rule.tcp('8801:8802', ...rule.drop)),
+    expect: {
+      verdict: 'degraded',
+      headline:
+        "Calls may have problems: Firewall: the provider's ports. Secure Voice ports are open, but 1 other row(s) are blocked: TCP 8801, 8802.",
+      rows: { 'meetings-sip-tcp': 'blocked' },
+      port: (t, p) => (t === 'tcp' && inRange(p, 8801, 8802) ? 'blocked' : 'open'),
+      remediation: ['TCP 8801, 8802'],
+    },
+  });
+});
+
+describe('lab: loss on one direction of the path', () => {
+  scenario('20 % of UDP towards the client lost: media works but is poor, every port still open', {
+    setup: rules(rule.loss('down', 0.2)),
+    expect: { verdict: 'degraded', headline: POOR_MEDIA, rows: {}, remediation: [] },
+    also: poorMedia,
+  });
+
+  scenario('20 % of UDP from the client lost: media works but is poor, every port still open', {
+    setup: rules(rule.loss('up', 0.2)),
+    expect: { verdict: 'degraded', headline: POOR_MEDIA, rows: {}, remediation: [] },
+    also: poorMedia,
+  });
+});
+
+describe('lab: names, the command line and the popup', () => {
+  scenario('a relay name the DNS does not know: blocked at the relay, naming the host', {
+    relayUrl: 'https://nowhere.voice.test',
+    expect: {
+      verdict: 'blocked',
+      headline: /^Blocked: HTTPS to the relay failed\. .*nowhere\.voice\.test/,
+      rows: {},
+      remediation: [],
+      noMatrix: true,
+    },
+    also: (r) => expect(r.checks.find((c) => c.id === 'relay-https')?.status).toBe('fail'),
+  });
+
+  it('`npm run check` inside the client namespace, by name with --ca-cert: exit 0 and the ready report', async () => {
+    const r = await runCli(
+      ['--relay', RELAY_URL, '--ca-cert', session.relay.certFile, '--profile', 'desk-phone'],
+      {},
+      ROOT,
+      session.lab.client.prefix,
+    );
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines.slice(0, 2)).toEqual(['Secure Voice Check: READY', READY_HEADLINE]);
+    expect(r.stdout).toContain('Firewall (Desk phone): 6 of 6 testable rows open');
+    expect(r.stdout).toContain(`relay ${RELAY_URL}`);
+  });
+
+  it('`npm run check --json` with SIP/TLS 5096 dropped: exit 1, the same verdict and rows as the extension', async () => {
+    await session.lab.forward(rule.tcp('5096', ...rule.drop));
+    const r = await runCli(
+      ['--json', '--relay', RELAY_URL, '--ca-cert', session.relay.certFile],
+      {},
+      ROOT,
+      session.lab.client.prefix,
+    );
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout);
+    expectOutcome(report, {
+      verdict: 'blocked',
+      headline:
+        "Blocked: the provider's ports are closed. Blocked for Secure Voice: TCP 5096 (Desk phones signaling Secure Voice). Give your IT administrator the remediation list.",
+      rows: { 'desk-phone-sip-tls': 'blocked' },
+      port: (t, p) => (t === 'tcp' && p === 5096 ? 'blocked' : 'open'),
+      remediation: ['TCP 5096'],
+    });
+  });
+
+  it('the popup, with UDP 40000-49999 dropped: shows blocked, the headline, and the failed port row', async () => {
+    await session.lab.forward(rule.udp('40000:49999', ...rule.drop));
+    const { browser } = session;
+    const options = await browser.openPage('options/options.html');
+    await request(options, {
+      type: 'saveSettings',
+      settings: { relayUrl: RELAY_URL, targets: [], profile: 'desk-phone' },
+    });
+    await options.close();
+    const popup = await browser.context.newPage();
+    try {
+      await popup.goto(`chrome-extension://${browser.extensionId}/popup/popup.html`);
+      await popup.locator('.status[data-running="true"]').waitFor({ timeout: 5000 });
+      await popup.locator('.status[data-running="false"]').waitFor({ timeout: 60_000 });
+      await popup.locator('[data-verdict]').waitFor({ timeout: 5000 });
+      expect(await popup.locator('[data-verdict]').getAttribute('data-verdict')).toBe('blocked');
+      expect(await popup.locator('.verdict-headline').textContent()).toBe(
+        "Blocked: the provider's ports are closed. Blocked for Secure Voice: UDP 40000-49999 (Desk phones media Secure Voice). Give your IT administrator the remediation list.",
+      );
+      const rows = await popup
+        .locator('.checks > li')
+        .evaluateAll((els) =>
+          els.map((e) => [e.getAttribute('data-check-id'), e.getAttribute('data-status')]),
+        );
+      expect(rows).toEqual([
+        ['relay-https', 'pass'],
+        ['relay-wss', 'pass'],
+        ['secure-media', 'warn'],
+        ['port-matrix', 'fail'],
+      ]);
+      // The same run, as stored: the rows and the fix behind what the popup shows.
+      const state = (await request(popup, { type: 'getState' })) as {
+        last: Parameters<typeof rowsNotOpen>[0];
+      };
+      expect(rowsNotOpen(state.last)).toEqual({ 'desk-phone-srtp': 'blocked' });
+      expect(remediationLines(state.last)).toEqual(['UDP 40000-49999']);
+    } finally {
+      await popup.close();
+    }
+  });
+});
