@@ -10,6 +10,7 @@ import type { Report } from '../../src/protocol/report.ts';
 import {
   type Expected,
   expectOutcome,
+  LAB_THRESHOLDS,
   labScenario,
   READY_HEADLINE,
   RELAY_URL,
@@ -168,7 +169,7 @@ describe('lab: names, the command line and the popup', () => {
     const options = await browser.openPage('options/options.html');
     await request(options, {
       type: 'saveSettings',
-      settings: { relayUrl: RELAY_URL, targets: [], profile: 'desk-phone' },
+      settings: { relayUrl: RELAY_URL, targets: [], profile: 'desk-phone', thresholds: LAB_THRESHOLDS },
     });
     await options.close();
     const popup = await browser.context.newPage();

@@ -53,6 +53,13 @@ export function useLab(): LabSession {
   return session;
 }
 
+/**
+ * The lab's links add no delay, so a long round trip or jitter there only means a loaded test machine (six
+ * jobs on two cores measured 480 ms): the lab judges firewalls and loss, so it widens the delay limits and
+ * keeps the loss limits as they ship.
+ */
+export const LAB_THRESHOLDS = { rttGoodMs: 2000, jitterGoodMs: 500, mosPass: 3.5 };
+
 /** The quick check through the extension's own code (what `npm run check` runs), in the client namespace. */
 export async function labCheck(
   session: LabSession,
@@ -61,7 +68,8 @@ export async function labCheck(
 ): Promise<Report> {
   const page = await session.browser.openPage('options/options.html');
   try {
-    return await runCheckInExtension(page, { relayUrl, targets: [], profile }, 'quick', 90_000);
+    const settings = { relayUrl, targets: [], profile, thresholds: LAB_THRESHOLDS };
+    return await runCheckInExtension(page, settings, 'quick', 90_000);
   } finally {
     await page.close();
   }
