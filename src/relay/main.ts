@@ -108,6 +108,7 @@ async function main(): Promise<void> {
       },
     },
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+    metricsListen: config.metricsListen,
     landing: {
       // dist/relay/public beside the bundled server.js (scripts/build.ts puts the web check there).
       publicDir: fileURLToPath(new URL('./public/', import.meta.url)),

@@ -5,8 +5,10 @@
  * freely.
  */
 import { randomBytes } from 'node:crypto';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { Socket } from 'node:net';
+import type { MetricsListen } from './config/values.ts';
 import { ProbeRegistry } from './core/probe-sessions.ts';
 import { BindingResponder } from './core/stun/binding-responder.ts';
 import { handleHttp } from './http-routes.ts';
@@ -59,6 +61,8 @@ export interface RelayOptions {
   landing?: LandingOptions;
   /** The configured https origin browsers use (--public-url); the landing page's CSP names its WSS. */
   publicUrl?: string;
+  /** Where /metrics is served: the HTTPS port (default), nowhere, or its own plain-HTTP address. */
+  metricsListen?: MetricsListen;
   /** TLS handshake and HTTP timeouts, open connections per address; DEFAULT_CONNECTION_LIMITS otherwise. */
   connections?: Partial<ConnectionLimits>;
 }
@@ -149,6 +153,7 @@ export function createRelay(opts: RelayOptions): Relay {
     ...(opts.landing ? landingMounts(opts.landing, opts.log, opts.publicUrl ?? null) : []),
   ];
   const { first, last } = opts.media.ports;
+  const metricsOnHttps = opts.metricsListen === undefined || opts.metricsListen === null;
   const server: Server = createServer(httpsServerOptions(opts.tls, connLimits), (req, res) => {
     if (
       req.method === 'POST' &&
@@ -170,9 +175,28 @@ export function createRelay(opts: RelayOptions): Relay {
       probePort: probeOnHttps,
       mounts,
       ready: () => !draining,
-      metrics: () => metrics.registry.render(),
+      ...(metricsOnHttps ? { metrics: () => metrics.registry.render() } : {}),
     });
   });
+  // /metrics on its own address: plain HTTP for Prometheus on a private network, nothing else served.
+  const metricsServer =
+    opts.metricsListen && opts.metricsListen !== 'off'
+      ? createHttpServer(
+          { headersTimeout: connLimits.headersTimeoutMs, requestTimeout: connLimits.requestTimeoutMs },
+          (req, res) => {
+            const path = new URL(req.url ?? '/', 'http://metrics.invalid').pathname;
+            if (path !== '/metrics' || (req.method !== 'GET' && req.method !== 'HEAD')) {
+              res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found\n');
+              return;
+            }
+            res.writeHead(200, {
+              'Cache-Control': 'no-store',
+              'Content-Type': 'text/plain; version=0.0.4; charset=utf-8',
+            });
+            res.end(req.method === 'HEAD' ? undefined : metrics.registry.render());
+          },
+        )
+      : null;
   capConnections(server, cap, refused);
   server.on('connection', (s: Socket) => {
     sockets.add(s);
@@ -227,8 +251,16 @@ export function createRelay(opts: RelayOptions): Relay {
             });
           });
           listeningUrl = `https://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${port}`;
+          const at = opts.metricsListen;
+          if (metricsServer && at && at !== 'off') {
+            await new Promise<void>((resolve, reject) => {
+              metricsServer.once('error', reject);
+              metricsServer.listen(at.port, at.host, () => resolve());
+            });
+          }
           return { host: opts.host, port, probes: probeStatus };
         } catch (err) {
+          server.close();
           await probes.close(0);
           throw err;
         }
@@ -251,7 +283,12 @@ export function createRelay(opts: RelayOptions): Relay {
           }, finalMs).unref();
         });
         // Ends every session and closes every WebSocket with 1001; resolves once the media ports are free.
-        await Promise.all([serverClosed, relayWss.shutdown(), probes.close(finalMs)]);
+        const metricsClosed = new Promise<void>((resolve) => {
+          if (!metricsServer?.listening) return resolve();
+          metricsServer.close(() => resolve());
+          metricsServer.closeAllConnections();
+        });
+        await Promise.all([serverClosed, relayWss.shutdown(), probes.close(finalMs), metricsClosed]);
         metrics.stop();
       })();
       return closing;

@@ -5,6 +5,7 @@ import { request } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { MetricsListen } from '../../src/relay/config/values.ts';
 import type { ProbesHealth } from '../../src/relay/http-routes.ts';
 import type { ConnectionLimits } from '../../src/relay/https-options.ts';
 import { createLogger } from '../../src/relay/logger.ts';
@@ -102,6 +103,7 @@ export async function startTestRelay(
     connections?: Partial<ConnectionLimits>;
     /** The HTTPS port; default 0 (any free one). */
     port?: number;
+    metricsListen?: MetricsListen;
   } = {},
 ): Promise<TestRelay> {
   const dataDir = await mkdtemp(join(tmpdir(), 'svc-relay-test-'));
@@ -118,6 +120,7 @@ export async function startTestRelay(
     probes: { address: '127.0.0.1', tcp: [], udp: [], ...opts.probes },
     ...(opts.limits ? { limits: opts.limits } : {}),
     ...(opts.connections ? { connections: opts.connections } : {}),
+    ...(opts.metricsListen === undefined ? {} : { metricsListen: opts.metricsListen }),
     ...(opts.share && store
       ? { share: { retentionMs: 30 * 24 * 3600 * 1000, supportTokens: [], ...opts.share, store } }
       : {}),

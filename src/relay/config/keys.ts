@@ -14,6 +14,7 @@ import {
   httpsOrigin,
   httpsUrl,
   integer,
+  metricsListen,
   nonEmpty,
   oneOf,
   onOff,
@@ -204,6 +205,14 @@ export const CONFIG_KEYS = {
     kind: integer(70, 100_000),
     default: '200',
     help: 'most open TCP connections one client address (IPv6: one /64) holds on the HTTPS port and the TCP probe ports together; more are closed at once and counted in `svc_relay_connections_refused_total`',
+  }),
+  metricsListen: key({
+    flag: 'metrics-listen',
+    env: 'SVC_RELAY_METRICS_LISTEN',
+    kind: metricsListen,
+    default: '',
+    unsetMeans: '`/metrics` on the HTTPS port',
+    help: 'where Prometheus reads `/metrics`: `off`, or a separate plain-HTTP `host:port` (e.g. `127.0.0.1:9464`, a private address) that serves nothing else; then the HTTPS port answers `/metrics` with 404. Pass-through TCP load balancers cannot block one path, so a public relay should move it',
   }),
   probeSessionsPerAddress: key({
     flag: 'probe-sessions-per-address',

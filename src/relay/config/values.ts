@@ -67,6 +67,23 @@ export const optionalText: ValueKind<string | null> = {
   range: 'a file path',
 };
 
+/** Where /metrics is served: the HTTPS port (null), nowhere ('off'), or its own plain-HTTP address. */
+export type MetricsListen = null | 'off' | { host: string; port: number };
+
+export const metricsListen: ValueKind<MetricsListen> = {
+  schema: parsed((raw): MetricsListen | { problem: string } => {
+    if (raw === '') return null;
+    if (raw === 'off') return 'off';
+    const m = /^(\[[0-9A-Fa-f:.]+\]|[\w.-]{1,253}):(\d{1,5})$/.exec(raw);
+    const port = Number(m?.[2]);
+    if (!m || port < 1 || port > 65535) {
+      return problem(`must be off or host:port, e.g. 127.0.0.1:9464 (got "${raw}")`);
+    }
+    return { host: (m[1] as string).replace(/^\[(.*)\]$/, '$1'), port };
+  }),
+  range: 'off, or host:port',
+};
+
 export const nonEmpty: ValueKind<string> = {
   schema: parsed((raw) => raw || problem('must not be empty')),
   range: 'a folder path',
