@@ -222,7 +222,9 @@ describe('relay fuzz', () => {
     } finally {
       await s.close();
     }
-  });
+    // Bounded work (6300 datagrams and frames, in paced bursts): the default 5 s is too tight on a loaded
+    // two-core machine; a stall is caught by STALL_MS per burst, not by this.
+  }, 20_000);
 
   it('then serves a real session end to end', async () => {
     await expect.poll(async () => (await relay.healthz()).sessions.active, { timeout: 5000 }).toBe(0);
