@@ -24,11 +24,13 @@ import type { ReportStore, StoredReport } from '../storage/report-store.ts';
 import { CONSOLE_CSS, homePage, loginPage, messagePage, recentPage, reportPage } from './pages.ts';
 import {
   clearedSessionCookie,
+  fingerprintMatches,
   hashSessionId,
   newSessionId,
   SESSION_TTL_MS,
   sessionCookie,
   sessionIdFrom,
+  tokenFingerprint,
 } from './sessions.ts';
 import { matchToken, type SupportToken } from './support-tokens.ts';
 
@@ -80,7 +82,11 @@ export function consoleMount(deps: ConsoleDeps): Mount {
     const sid = sessionIdFrom(req.headers.cookie);
     if (!sid) return null;
     const session = await deps.store.getSession(hashSessionId(sid), deps.now());
-    if (!session || !deps.tokens.some((t) => t.name === session.supportUser)) return null;
+    if (!session) return null;
+    // The user must still be configured with the very token the session was made with: replacing a
+    // token ends every session made with the old one.
+    const token = deps.tokens.find((t) => t.name === session.supportUser);
+    if (!token || !fingerprintMatches(session.tokenFp, sid, token.token)) return null;
     return session.supportUser;
   }
 
@@ -88,7 +94,7 @@ export function consoleMount(deps: ConsoleDeps): Mount {
   function checkToken(
     req: IncomingMessage,
     presented: string,
-  ): { ok: true; user: string } | { ok: false; retryAfterS?: number } {
+  ): { ok: true; user: string; token: string } | { ok: false; retryAfterS?: number } {
     const key = client(req);
     const now = deps.now();
     for (const [limiter, k] of [
@@ -99,7 +105,7 @@ export function consoleMount(deps: ConsoleDeps): Mount {
       if (!gate.ok) return { ok: false, retryAfterS: gate.retryAfterS };
     }
     const match = matchToken(deps.tokens, presented);
-    if (match) return { ok: true, user: match.name };
+    if (match) return { ok: true, user: match.name, token: match.token };
     deps.loginLimiter.take(key, now);
     deps.globalLoginLimiter.take(ALL, now);
     deps.log.warn({ event: 'console-sign-in-refused', client: hashClient(deps.salt(), key) });
@@ -119,7 +125,14 @@ export function consoleMount(deps: ConsoleDeps): Mount {
     return null;
   }
 
-  async function recordView(user: string, stored: StoredReport, via: 'html' | 'json'): Promise<void> {
+  async function recordView(
+    req: IncomingMessage,
+    user: string,
+    stored: StoredReport,
+    via: 'html' | 'json' | 'list',
+  ): Promise<void> {
+    // A HEAD shows nothing of the report: not a view.
+    if (req.method === 'HEAD') return;
     const at = deps.now();
     await deps.store.logView({ supportUser: user, reportId: stored.id, at });
     deps.log.info({
@@ -217,6 +230,7 @@ export function consoleMount(deps: ConsoleDeps): Mount {
           sidHash: hashSessionId(sid),
           supportUser: checked.user,
           expiresAt: deps.now() + SESSION_TTL_MS,
+          tokenFp: tokenFingerprint(sid, checked.token),
         });
         redirect(res, safeNext || '/console', { 'Set-Cookie': sessionCookie(sid, SESSION_TTL_MS) });
       },
@@ -232,6 +246,23 @@ export function consoleMount(deps: ConsoleDeps): Mount {
         req.resume();
         const sid = sessionIdFrom(req.headers.cookie);
         if (sid) await deps.store.deleteSession(hashSessionId(sid));
+        redirect(res, '/console', { 'Set-Cookie': clearedSessionCookie() });
+      },
+    },
+    {
+      method: 'POST',
+      path: /^\/console\/logout-all$/,
+      async handle(req, res) {
+        if (!sameOrigin(req)) {
+          page(res, 403, messagePage('Refused', 'Sign out from the console page itself.'));
+          return;
+        }
+        req.resume();
+        const user = await sessionUser(req);
+        if (user) {
+          const ended = await deps.store.deleteUserSessions(user);
+          deps.log.info({ event: 'console-sessions-ended', supportUser: user, ended });
+        }
         redirect(res, '/console', { 'Set-Cookie': clearedSessionCookie() });
       },
     },
@@ -264,6 +295,11 @@ export function consoleMount(deps: ConsoleDeps): Mount {
         const user = await htmlUser(req, res, '/console/recent');
         if (!user) return;
         const items = await deps.store.recent(RECENT_LIMIT, deps.now());
+        // The list shows each report's verdict and headline: each listed report is viewed, and logged.
+        if (req.method !== 'HEAD') {
+          const at = deps.now();
+          for (const item of items) await deps.store.logView({ supportUser: user, reportId: item.id, at });
+        }
         deps.log.info({ event: 'reports-listed', supportUser: user, count: items.length });
         page(res, 200, recentPage(user, items));
       },
@@ -283,7 +319,7 @@ export function consoleMount(deps: ConsoleDeps): Mount {
           );
           return;
         }
-        await recordView(user, stored, 'html');
+        await recordView(req, user, stored, 'html');
         page(res, 200, reportPage(user, stored, await deps.store.views(stored.id)));
       },
     },
@@ -325,7 +361,7 @@ export function consoleMount(deps: ConsoleDeps): Mount {
           sendJson(res, 404, { error: 'not-found' });
           return;
         }
-        await recordView(user, stored, 'json');
+        await recordView(req, user, stored, 'json');
         sendJson(res, 200, {
           code: stored.code,
           id: stored.id,

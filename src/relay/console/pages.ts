@@ -71,7 +71,8 @@ ${
   user
     ? html`<a href="/console">Look up</a> <a href="/console/recent">Recent reports</a>
 <span class="who">Signed in as ${user}</span>
-<form method="post" action="/console/logout"><button type="submit">Sign out</button></form>`
+<form method="post" action="/console/logout"><button type="submit">Sign out</button></form>
+<form method="post" action="/console/logout-all"><button type="submit">Sign out everywhere</button></form>`
     : ''
 }
 </header>

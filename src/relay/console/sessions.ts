@@ -3,7 +3,7 @@
  * only its SHA-256 (a leaked database holds no live session), the support user's name and the expiry. The
  * sessions live in the report store so that any relay behind a load balancer knows them.
  */
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { RandomBytes } from '../share/codes.ts';
 
 /** `__Host-`: the browser takes the cookie only with Secure, Path=/ and no Domain, so no subdomain can set it. */
@@ -35,4 +35,19 @@ export function sessionIdFrom(cookieHeader: string | undefined): string | null {
     if (/^[A-Za-z0-9_-]{22}$/.test(value)) return value;
   }
   return null;
+}
+
+/**
+ * What binds a session to the token it was made with: HMAC-SHA256 of the token keyed by the session id.
+ * The database holds this but not the id, so it cannot be used to test guesses at a token.
+ */
+export function tokenFingerprint(sid: string, token: string): string {
+  return createHmac('sha256', sid).update(token, 'utf8').digest('hex');
+}
+
+/** Whether a stored fingerprint is this session's with this token (constant time). */
+export function fingerprintMatches(stored: string, sid: string, token: string): boolean {
+  const want = Buffer.from(tokenFingerprint(sid, token), 'hex');
+  const got = Buffer.from(stored, 'hex');
+  return got.length === want.length && timingSafeEqual(got, want);
 }

@@ -53,6 +53,12 @@ CREATE TABLE relay_install (
 );
 `,
   },
+  {
+    version: 2,
+    // Sessions made before this have no fingerprint and match no token: everyone signs in once more.
+    name: 'console sessions bound to the token they were made with',
+    sql: `ALTER TABLE console_sessions ADD COLUMN token_fp TEXT NOT NULL DEFAULT '';`,
+  },
 ];
 
 /** Lock key for PostgreSQL's advisory lock, so relays starting together migrate one at a time. */

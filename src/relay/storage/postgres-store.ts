@@ -21,7 +21,9 @@ import {
   type ReportRow,
   type ReportStore,
   reportFromRow,
+  type SessionRow,
   type SummaryRow,
+  sessionFromRow,
   summaryFromRow,
 } from './report-store.ts';
 
@@ -158,22 +160,26 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Rep
     },
     async putSession(s) {
       await pool.query(
-        'INSERT INTO console_sessions (sid_hash, support_user, expires_at) VALUES ($1, $2, $3)',
-        [s.sidHash, s.supportUser, s.expiresAt],
+        'INSERT INTO console_sessions (sid_hash, support_user, expires_at, token_fp) VALUES ($1, $2, $3, $4)',
+        [s.sidHash, s.supportUser, s.expiresAt, s.tokenFp],
       );
     },
     async getSession(sidHash, now) {
-      const { rows } = await pool.query<{ sid_hash: string; support_user: string; expires_at: string }>(
-        'SELECT sid_hash, support_user, expires_at FROM console_sessions WHERE sid_hash = $1 AND expires_at > $2',
+      const { rows } = await pool.query<SessionRow>(
+        'SELECT sid_hash, support_user, expires_at, token_fp FROM console_sessions WHERE sid_hash = $1 AND expires_at > $2',
         [sidHash, now],
       );
       const row = rows[0];
-      return row
-        ? { sidHash: row.sid_hash, supportUser: row.support_user, expiresAt: Number(row.expires_at) }
-        : null;
+      return row ? sessionFromRow(row) : null;
     },
     async deleteSession(sidHash) {
       await pool.query('DELETE FROM console_sessions WHERE sid_hash = $1', [sidHash]);
+    },
+    async deleteUserSessions(supportUser) {
+      const { rowCount } = await pool.query('DELETE FROM console_sessions WHERE support_user = $1', [
+        supportUser,
+      ]);
+      return rowCount ?? 0;
     },
     async installSalt() {
       await pool.query(

@@ -42,6 +42,11 @@ export interface ConsoleSession {
   sidHash: string;
   supportUser: string;
   expiresAt: number;
+  /**
+   * HMAC-SHA256 of the support token it was made with, keyed by the session id (which the database does not
+   * hold): a session ends when its user's token is replaced, and a leaked database cannot test token guesses.
+   */
+  tokenFp: string;
 }
 
 export type PutResult = 'stored' | 'code-taken';
@@ -67,6 +72,8 @@ export interface ReportStore {
   putSession(s: ConsoleSession): Promise<void>;
   getSession(sidHash: string, now: number): Promise<ConsoleSession | null>;
   deleteSession(sidHash: string): Promise<void>;
+  /** Ends every session of one support user ("sign out everywhere"); returns how many. */
+  deleteUserSessions(supportUser: string): Promise<number>;
   /**
    * A random secret made once per installation (database) and kept there, so every relay sharing the
    * database hashes client addresses alike.
@@ -150,4 +157,21 @@ export const MAX_RECENT = 200;
 
 export function clampLimit(limit: number): number {
   return Math.max(1, Math.min(MAX_RECENT, Math.floor(limit)));
+}
+
+/** Row shape of a console session in both stores (BIGINT may arrive as a string). */
+export interface SessionRow {
+  sid_hash: string;
+  support_user: string;
+  expires_at: number | string | bigint;
+  token_fp: string;
+}
+
+export function sessionFromRow(row: SessionRow): ConsoleSession {
+  return {
+    sidHash: row.sid_hash,
+    supportUser: row.support_user,
+    expiresAt: Number(row.expires_at),
+    tokenFp: row.token_fp,
+  };
 }

@@ -19,7 +19,9 @@ import {
   type ReportStore,
   type ReportView,
   reportFromRow,
+  type SessionRow,
   type SummaryRow,
+  sessionFromRow,
   summaryFromRow,
 } from './report-store.ts';
 
@@ -140,22 +142,21 @@ export function openSqliteStore(dataDir: string): ReportStore {
       }));
     },
     async putSession(s: ConsoleSession) {
-      stmt('INSERT INTO console_sessions (sid_hash, support_user, expires_at) VALUES (?, ?, ?)').run(
-        s.sidHash,
-        s.supportUser,
-        s.expiresAt,
-      );
+      stmt(
+        'INSERT INTO console_sessions (sid_hash, support_user, expires_at, token_fp) VALUES (?, ?, ?, ?)',
+      ).run(s.sidHash, s.supportUser, s.expiresAt, s.tokenFp);
     },
     async getSession(sidHash, now) {
       const row = stmt(
-        'SELECT sid_hash, support_user, expires_at FROM console_sessions WHERE sid_hash = ? AND expires_at > ?',
-      ).get(sidHash, now) as { sid_hash: string; support_user: string; expires_at: number } | undefined;
-      return row
-        ? { sidHash: row.sid_hash, supportUser: row.support_user, expiresAt: Number(row.expires_at) }
-        : null;
+        'SELECT sid_hash, support_user, expires_at, token_fp FROM console_sessions WHERE sid_hash = ? AND expires_at > ?',
+      ).get(sidHash, now) as SessionRow | undefined;
+      return row ? sessionFromRow(row) : null;
     },
     async deleteSession(sidHash) {
       stmt('DELETE FROM console_sessions WHERE sid_hash = ?').run(sidHash);
+    },
+    async deleteUserSessions(supportUser) {
+      return Number(stmt('DELETE FROM console_sessions WHERE support_user = ?').run(supportUser).changes);
     },
     async installSalt() {
       stmt(

@@ -170,18 +170,33 @@ export function reportStoreContract(fresh: () => Promise<FreshDatabase>): void {
 
     it('keeps console sessions until they expire or are deleted', async () => {
       const store = await open();
-      await store.putSession({ sidHash: 'h1', supportUser: 'alice', expiresAt: T0 + 1000 });
-      await store.putSession({ sidHash: 'h2', supportUser: 'bob', expiresAt: T0 + 1000 });
+      await store.putSession({ sidHash: 'h1', supportUser: 'alice', expiresAt: T0 + 1000, tokenFp: 'ab' });
+      await store.putSession({ sidHash: 'h2', supportUser: 'bob', expiresAt: T0 + 1000, tokenFp: 'cd' });
       expect(await store.getSession('h1', T0)).toEqual({
         sidHash: 'h1',
         supportUser: 'alice',
         expiresAt: T0 + 1000,
+        tokenFp: 'ab',
       });
       expect(await store.getSession('h1', T0 + 1000)).toBeNull();
       await store.deleteSession('h2');
       expect(await store.getSession('h2', T0)).toBeNull();
       await store.deleteExpired(T0 + 1000);
       expect(await store.getSession('h1', T0)).toBeNull();
+    });
+
+    it('ends every session of one support user, and only theirs', async () => {
+      const store = await open();
+      for (const [sidHash, supportUser] of [
+        ['a1', 'alice'],
+        ['a2', 'alice'],
+        ['b1', 'bob'],
+      ] as const) {
+        await store.putSession({ sidHash, supportUser, expiresAt: T0 + 1000, tokenFp: 'ff' });
+      }
+      expect(await store.deleteUserSessions('alice')).toBe(2);
+      expect(await store.getSession('a1', T0)).toBeNull();
+      expect(await store.getSession('b1', T0)).not.toBeNull();
     });
 
     it('makes one install salt and keeps it', async () => {

@@ -275,6 +275,10 @@ describe('report upload and console', () => {
       expect(r.body).not.toMatch(/<form[^>]*method="post"[^>]*action="\/console\/(?!logout)/);
       const views = await relay.store?.views(id);
       expect(views).toEqual([{ supportUser: 'alice', reportId: id, at: clock }]);
+      // A HEAD shows nothing: not a view.
+      const head = await call(relay, `/console/r/${code}`, { method: 'HEAD', headers: { Cookie: cookie } });
+      expect(head.status).toBe(200);
+      expect(await relay.store?.views(id)).toHaveLength(1);
     });
 
     it('looks a typed code up', async () => {
@@ -308,9 +312,13 @@ describe('report upload and console', () => {
       expect(views.map((v) => v.supportUser)).toEqual(['alice', 'alice', 'bob']);
     });
 
-    it('lists recent reports', async () => {
+    it('lists recent reports, and logs the listing as a view of each (it shows their headlines)', async () => {
+      const before = (await relay.store?.views(id)) ?? [];
       const r = await call(relay, '/console/recent', { headers: { Cookie: cookie } });
       expect(r.status).toBe(200);
+      const after = (await relay.store?.views(id)) ?? [];
+      expect(after.length).toBe(before.length + 1);
+      expect(after.at(-1)?.supportUser).toBe('alice');
       expect(r.body).toContain(`/console/r/${code}`);
       expect(r.body).toContain(formatCode(code));
     });
@@ -320,6 +328,19 @@ describe('report upload and console', () => {
       expect(r.status).toBe(404);
       const api = await call(relay, '/console/api/reports/ZZZZZZZZ', { headers: { Cookie: cookie } });
       expect(api.status).toBe(404);
+    });
+
+    it("signs out everywhere: every session of that user ends, not other users'", async () => {
+      const one = cookieOf(await signIn(relay, 'alice-token-0123456789'));
+      const two = cookieOf(await signIn(relay, 'alice-token-0123456789'));
+      const bob = cookieOf(await signIn(relay, 'bob-token-9876543210'));
+      const out = await call(relay, '/console/logout-all', { method: 'POST', headers: { Cookie: one } });
+      expect(out.status).toBe(303);
+      for (const c of [one, two]) {
+        expect((await call(relay, '/console/recent', { headers: { Cookie: c } })).status).toBe(303);
+      }
+      expect((await call(relay, '/console/recent', { headers: { Cookie: bob } })).status).toBe(200);
+      cookie = cookieOf(await signIn(relay, 'alice-token-0123456789'));
     });
 
     it('signs out: the session is gone', async () => {
