@@ -206,16 +206,6 @@ export const GROUPS: readonly GroupDef[] = [
       'options_share_full_addresses',
       'options_share_full_addresses_hint',
     ),
-    input(
-      {
-        id: 'share-checklist',
-        field: 'share.includeChecklist',
-        path: 'share.includeChecklist',
-        kind: 'checkbox',
-      },
-      'options_share_checklist',
-      'options_share_checklist_hint',
-    ),
   ]),
   groupOf('checklist', 'options_group_checklist', repeatInputs),
 ];

@@ -38,7 +38,6 @@ export const ThresholdsSchema = v.strictObject({
 export const ShareSchema = v.strictObject({
   /** false: addresses are redacted (203.0.113.x) in a shared report. */
   includeFullAddresses: v.optional(v.boolean('must be true or false'), false),
-  includeChecklist: v.optional(v.boolean('must be true or false'), true),
 });
 
 /** The checklist's periodic items and their built-in intervals, e.g. change-passwords → 90 days. */
@@ -105,7 +104,6 @@ export const SETTING_FIELDS = [
   'thresholds.jitterGoodMs',
   'thresholds.mosPass',
   'share.includeFullAddresses',
-  'share.includeChecklist',
   'checklistRepeatDays',
 ] as const;
 export type SettingField = (typeof SETTING_FIELDS)[number];

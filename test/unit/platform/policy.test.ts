@@ -38,7 +38,7 @@ const rows: Row[] = [
       profile: 'mobile-app',
       quickDurationS: 5,
       thresholds: { rttGoodMs: 150, lossGoodPercent: 1, jitterGoodMs: 30, mosPass: 3.8 },
-      share: { includeFullAddresses: true, includeChecklist: true },
+      share: { includeFullAddresses: true },
     },
     locked: [],
   },
@@ -52,12 +52,22 @@ const rows: Row[] = [
   {
     name: 'a policy group member locks only that member',
     user: USER,
-    managed: { thresholds: { mosPass: 4.2 }, share: { includeChecklist: false } },
+    managed: { thresholds: { mosPass: 4.2 }, share: { includeFullAddresses: false } },
     expect: {
       thresholds: { rttGoodMs: 150, lossGoodPercent: 1, jitterGoodMs: 30, mosPass: 4.2 },
-      share: { includeFullAddresses: true, includeChecklist: false },
+      share: { includeFullAddresses: false },
     },
-    locked: ['thresholds.mosPass', 'share.includeChecklist'],
+    locked: ['thresholds.mosPass', 'share.includeFullAddresses'],
+  },
+  {
+    // The setting did nothing (the upload never carried a checklist) and was removed: an old stored value
+    // is left aside, and a policy that still sets it is told the key is ignored.
+    name: 'the removed share.includeChecklist is ignored where it is still stored or set',
+    user: { ...USER, share: { includeFullAddresses: true, includeChecklist: false } },
+    managed: { share: { includeChecklist: true } },
+    expect: { share: { includeFullAddresses: true } },
+    locked: [],
+    ignored: ['share.includeChecklist'],
   },
   {
     name: 'allowUserOverride false: the user is ignored and everything is locked',

@@ -21,7 +21,7 @@ describe('settings schema', () => {
       quickDurationS: 3,
       extendedDurationS: 30,
       thresholds: { rttGoodMs: 100, lossGoodPercent: 1, jitterGoodMs: 30, mosPass: 4.0 },
-      share: { includeFullAddresses: false, includeChecklist: true },
+      share: { includeFullAddresses: false },
       checklistRepeatDays: { 'change-passwords': 90, 'review-usage': 30 },
     });
   });
@@ -40,7 +40,7 @@ describe('settings schema', () => {
       jitterGoodMs: 30,
       mosPass: 3.6,
     });
-    expect(r.ok && r.value.share).toEqual({ includeFullAddresses: false, includeChecklist: true });
+    expect(r.ok && r.value.share).toEqual({ includeFullAddresses: false });
   });
 
   it('takes its checklist intervals from the checklist', () => {
@@ -61,7 +61,7 @@ describe('settings schema', () => {
     [{ thresholds: { lossGoodPercent: -1 } }, 'thresholds.lossGoodPercent: must be between 0 and 50'],
     [{ thresholds: { rttGoodMs: Number.NaN } }, 'thresholds.rttGoodMs: must be a number'],
     [{ thresholds: { rttGoodMs: 100, extra: 1 } }, 'thresholds.extra'],
-    [{ share: { includeChecklist: 'yes' } }, 'share.includeChecklist: must be true or false'],
+    [{ share: { includeFullAddresses: 'yes' } }, 'share.includeFullAddresses: must be true or false'],
     [{ checklistRepeatDays: { 'change-passwords': 0 } }, 'checklistRepeatDays.change-passwords'],
     [{ profile: 'fax' }, 'profile: must be one of desk-phone, mobile-app, desktop-app, meetings'],
     [{ relayUrl: 'http://relay.example.com' }, 'relayUrl: must start with https://'],
@@ -103,12 +103,14 @@ describe('setting fields', () => {
 
   it('get and set values by field without touching the original', () => {
     const s = defaultSettings(RELAY);
-    expect(getField(s, 'share.includeChecklist')).toBe(true);
+    expect(getField(s, 'share.includeFullAddresses')).toBe(false);
     expect(getField({ thresholds: 5 }, 'thresholds.mosPass')).toBeUndefined();
     expect(getField(undefined, 'relayUrl')).toBeUndefined();
     const t = setField(s, 'thresholds.mosPass', 3.5);
     expect(t.thresholds).toEqual({ ...s.thresholds, mosPass: 3.5 });
     expect(s.thresholds.mosPass).toBe(4);
-    expect(setField({}, 'share.includeChecklist', false)).toEqual({ share: { includeChecklist: false } });
+    expect(setField({}, 'share.includeFullAddresses', true)).toEqual({
+      share: { includeFullAddresses: true },
+    });
   });
 });
