@@ -1,20 +1,36 @@
 /**
  * Builds dist/chrome, dist/firefox and dist/relay with esbuild, one call per target.
- *   node scripts/build.ts [--only chrome|firefox|relay] [--quiet]
+ *   node scripts/build.ts [--only chrome|firefox|relay] [--quiet] [--release] [--dist <folder>]
  * SVC_RELAY_URL sets the extension's default relay (default: the local relay, https://127.0.0.1:8443).
+ * A dev build (the local relay, no --release) differs from a release build in these ways only: readable code
+ * with linked source maps, and "(dev)" in the extension's name. A build for any other relay, or with
+ * --release, is a release build: minified, no source maps.
  */
 import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as esbuild from 'esbuild';
+import { ICON_SIZES } from './icon-sizes.ts';
 import { forTarget, type Target } from './manifest.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const { values } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    quiet: { type: 'boolean', default: false },
+    release: { type: 'boolean', default: false },
+    dist: { type: 'string', default: 'dist' },
+  },
+});
+const dist = resolve(root, values.dist);
 export const DEFAULT_LOCAL_RELAY = 'https://127.0.0.1:8443';
 
+/** package.json's version; the relay reports it on /healthz and in its logs. */
+const { version } = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { version: string };
+
 async function buildExtension(target: Target, relayUrl: string, dev: boolean): Promise<void> {
-  const out = join(root, 'dist', target);
+  const out = join(dist, target);
   await rm(out, { recursive: true, force: true });
   const entryPoints: Record<string, string> = {
     background: 'src/background/index.ts',
@@ -48,11 +64,13 @@ async function buildExtension(target: Target, relayUrl: string, dev: boolean): P
   if (target === 'chrome')
     await cp(join(root, 'src/offscreen/offscreen.html'), join(out, 'offscreen/offscreen.html'));
   await cp(join(root, '_locales'), join(out, '_locales'), { recursive: true });
+  await mkdir(join(out, 'icons'), { recursive: true });
+  for (const size of ICON_SIZES)
+    await cp(join(root, `icons/icon-${size}.png`), join(out, `icons/icon-${size}.png`));
   await mkdir(join(out, 'ui'), { recursive: true });
   await cp(join(root, 'src/ui/styles/theme.css'), join(out, 'ui/theme.css'));
   await cp(join(root, 'src/ui/styles/share.css'), join(out, 'ui/share.css'));
   const base = JSON.parse(await readFile(join(root, 'manifest.json'), 'utf8'));
-  const { version } = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'));
   const manifest = forTarget(base, target, { version, relayUrl, dev });
   await writeFile(join(out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   // Chrome refuses to load an extension whose manifest names a managed_schema that is missing or invalid.
@@ -64,16 +82,17 @@ async function buildRelay(): Promise<void> {
   await esbuild.build({
     absWorkingDir: root,
     entryPoints: { server: 'src/relay/main.ts' },
-    outdir: join(root, 'dist/relay'),
+    outdir: join(dist, 'relay'),
     bundle: true,
     platform: 'node',
     format: 'esm',
     target: 'node22',
     packages: 'external',
     sourcemap: 'linked',
+    define: { __RELAY_VERSION__: JSON.stringify(version) },
     logLevel: 'warning',
   });
-  await buildWebCheck(join(root, 'dist/relay/public/web'));
+  await buildWebCheck(join(dist, 'relay/public/web'));
 }
 
 /**
@@ -97,12 +116,9 @@ async function buildWebCheck(out: string): Promise<void> {
   });
   await cp(join(root, 'src/ui/styles/theme.css'), join(out, 'theme.css'));
   await cp(join(root, 'src/ui/styles/share.css'), join(out, 'share.css'));
-  await cp(join(root, 'web/icon.svg'), join(out, 'icon.svg'));
+  await cp(join(root, 'icons/icon.svg'), join(out, 'icon.svg'));
 }
 
-const { values } = parseArgs({
-  options: { only: { type: 'string' }, quiet: { type: 'boolean', default: false } },
-});
 const only = values.only;
 if (only !== undefined && !['chrome', 'firefox', 'relay'].includes(only)) {
   console.error(`build: --only must be chrome, firefox or relay (got "${only}")`);
@@ -115,7 +131,7 @@ try {
   console.error(`build: SVC_RELAY_URL is not a URL: "${relayUrl}"`);
   process.exit(2);
 }
-const dev = relayUrl === DEFAULT_LOCAL_RELAY;
+const dev = !values.release && relayUrl === DEFAULT_LOCAL_RELAY;
 const started = performance.now();
 const jobs: Promise<void>[] = [];
 if (!only || only === 'chrome') jobs.push(buildExtension('chrome', relayUrl, dev));
