@@ -54,6 +54,12 @@ export const SYSTEM_PACKAGES: SystemPackage[] = [
     present: () =>
       existsSync('/usr/lib/firefox-esr/browser/extensions/langpack-de@firefox-esr.mozilla.org.xpi'),
   },
+  {
+    name: 'systemd',
+    why: "the relay's systemd unit is checked with systemd-analyze verify (installing it starts nothing)",
+    unit: true,
+    present: () => onPath('systemd-analyze'),
+  },
 ];
 
 export function missingPackages(opts: { e2e: boolean }): SystemPackage[] {
