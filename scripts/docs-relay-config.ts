@@ -1,10 +1,15 @@
 /**
  * `npm run docs:relay-config`: rewrites what is generated from the relay's settings table and the port
- * tables: the README's relay table and deploy/relay.json (the provider's real ports).
+ * tables: the README's relay table, deploy/relay.json (the provider's real ports) and its Kubernetes ConfigMap.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { withReadmeTable } from '../src/relay/config/docs.ts';
-import { PROVIDER_CONFIG_PATH, providerConfigText } from './provider-config.ts';
+import {
+  CONFIGMAP_PATH,
+  PROVIDER_CONFIG_PATH,
+  providerConfigMapText,
+  providerConfigText,
+} from './provider-config.ts';
 
 const root = new URL('../', import.meta.url);
 
@@ -27,3 +32,4 @@ function rewrite(path: string, next: (before: string) => string): void {
 
 rewrite('README.md', withReadmeTable);
 rewrite(PROVIDER_CONFIG_PATH, providerConfigText);
+rewrite(CONFIGMAP_PATH, providerConfigMapText);
