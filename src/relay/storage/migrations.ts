@@ -59,6 +59,18 @@ CREATE TABLE relay_install (
     name: 'console sessions bound to the token they were made with',
     sql: `ALTER TABLE console_sessions ADD COLUMN token_fp TEXT NOT NULL DEFAULT '';`,
   },
+  {
+    version: 3,
+    // The storage quotas sum report sizes on every upload: from covering indexes, never by reading the
+    // reports themselves (that read every stored byte per upload).
+    name: 'report sizes for the storage quotas',
+    sql: `
+ALTER TABLE reports ADD COLUMN bytes BIGINT NOT NULL DEFAULT 0;
+UPDATE reports SET bytes = OCTET_LENGTH(report_json);
+CREATE INDEX reports_live_bytes ON reports (expires_at, bytes);
+CREATE INDEX reports_client_bytes ON reports (client_hash, created_at, expires_at, bytes);
+`,
+  },
 ];
 
 /** Lock key for PostgreSQL's advisory lock, so relays starting together migrate one at a time. */

@@ -125,12 +125,12 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Rep
     async storedBytes(now, client) {
       const { rows } = client
         ? await pool.query<{ n: string }>(
-            `SELECT COALESCE(SUM(OCTET_LENGTH(report_json)), 0) AS n FROM reports
+            `SELECT COALESCE(SUM(bytes), 0) AS n FROM reports
              WHERE expires_at > $1 AND client_hash = $2 AND created_at >= $3`,
             [now, client.clientHash, client.since],
           )
         : await pool.query<{ n: string }>(
-            'SELECT COALESCE(SUM(OCTET_LENGTH(report_json)), 0) AS n FROM reports WHERE expires_at > $1',
+            'SELECT COALESCE(SUM(bytes), 0) AS n FROM reports WHERE expires_at > $1',
             [now],
           );
       return Number(rows[0]?.n ?? 0);

@@ -98,16 +98,17 @@ export const REPORT_COLUMNS = 'id, code, report_json, redaction, client_hash, cr
 
 /** The INSERT column list and its values, in order: one definition for both stores' placeholder styles. */
 export const INSERT_COLUMNS =
-  'id, code, report_json, redaction, verdict, headline, client_hash, created_at, expires_at';
+  'id, code, report_json, redaction, verdict, headline, client_hash, created_at, expires_at, bytes';
 
 /** How much of a headline the recent list keeps beside the report. */
 export const LISTED_HEADLINE_CHARS = 200;
 
 export function insertValues(r: StoredReport): Array<string | number> {
+  const json = JSON.stringify(r.report);
   return [
     r.id,
     r.code,
-    JSON.stringify(r.report),
+    json,
     r.redaction,
     r.report.verdict,
     // The list's copy is short: the full headline is in the report (it was stored twice, in full).
@@ -115,6 +116,8 @@ export function insertValues(r: StoredReport): Array<string | number> {
     r.clientHash,
     r.createdAt,
     r.expiresAt,
+    // What the storage quotas count (storedBytes), kept beside the report so they never read it.
+    new TextEncoder().encode(json).length,
   ];
 }
 

@@ -111,12 +111,10 @@ export function openSqliteStore(dataDir: string): ReportStore {
     async storedBytes(now, client) {
       const row = client
         ? stmt(
-            `SELECT COALESCE(SUM(LENGTH(CAST(report_json AS BLOB))), 0) AS n FROM reports
+            `SELECT COALESCE(SUM(bytes), 0) AS n FROM reports
              WHERE expires_at > ? AND client_hash = ? AND created_at >= ?`,
           ).get(now, client.clientHash, client.since)
-        : stmt(
-            'SELECT COALESCE(SUM(LENGTH(CAST(report_json AS BLOB))), 0) AS n FROM reports WHERE expires_at > ?',
-          ).get(now);
+        : stmt('SELECT COALESCE(SUM(bytes), 0) AS n FROM reports WHERE expires_at > ?').get(now);
       return Number((row as { n: number | bigint }).n);
     },
     async deleteExpired(now) {
