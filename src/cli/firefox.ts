@@ -50,8 +50,11 @@ export interface FirefoxLaunchOptions {
   loopbackRelay?: boolean;
   /** No audio device here (a container): a mock audio backend so AudioContexts run. */
   mockAudio?: boolean;
-  /** Overrides FIREFOX_PATH, e.g. a wrapper that starts Firefox inside a test's network namespace. */
-  executablePath?: string;
+  /**
+   * Given the private copy's Firefox binary, the executable to launch instead (e.g. a wrapper that starts it
+   * inside a test's network namespace).
+   */
+  wrapper?: (binary: string) => Promise<string>;
   extraPrefs?: Record<string, unknown>;
 }
 
@@ -102,7 +105,7 @@ export async function launchFirefoxWithExtension(
     if (opts.loopbackRelay) allowMicrophone(profile, FIREFOX_ORIGIN);
     browser = await puppeteer.launch({
       browser: 'firefox',
-      executablePath: binary,
+      executablePath: opts.wrapper ? await opts.wrapper(binary) : binary,
       headless: opts.headless ?? true,
       userDataDir: profile,
       args: ['--remote-allow-system-access'],
