@@ -13,7 +13,7 @@ import { runCheckInExtension } from '../../src/cli/drive-extension.ts';
 import { type FirefoxExtensionBrowser, launchFirefoxWithExtension } from '../../src/cli/firefox.ts';
 import type { Report } from '../../src/protocol/report.ts';
 import { certificateFor, firefoxInNsWrapper } from './harness/firefox-netns.ts';
-import { clearRules, createNetns, type Netns, RULES_OUT, requireNetns } from './harness/netns.ts';
+import { clearRules, createNetns, dropUdpToPorts, type Netns, requireNetns } from './harness/netns.ts';
 import { type RelayProcess, ROOT, startRelayProcess } from './harness/relay-process.ts';
 
 /** Relay ports 30000-39999 stand in for the provider's SRTP range 40000-49999 (see scripts/probe-ports.ts). */
@@ -74,20 +74,7 @@ describe('Firefox ESR port matrix in a namespace', () => {
   });
 
   it('UDP 40000-49999 dropped: exactly those ports are named blocked, with the rule to add; media over TCP', async () => {
-    await ns.iptables([
-      '-A',
-      RULES_OUT,
-      '-p',
-      'udp',
-      '-d',
-      ns.hostAddress,
-      '--dport',
-      SRTP_RELAY_RANGE,
-      '-j',
-      'NFQUEUE',
-      '--queue-num',
-      '4242',
-    ]);
+    await dropUdpToPorts(ns, SRTP_RELAY_RANGE);
     const r = await runCheck();
     expect(notOpen(r)).toEqual(['udp:40000:blocked', 'udp:44999:blocked', 'udp:49999:blocked']);
     const remediation = (matrix(r)?.data.remediation ?? []) as Array<{ protocol: string; ports: string }>;

@@ -4,7 +4,7 @@ import type { ExtensionBrowser } from '../../src/cli/chromium.ts';
 import { runCheckInExtension } from '../../src/cli/drive-extension.ts';
 import type { Report } from '../../src/protocol/report.ts';
 import { useExtensionSession } from './harness/extension-session.ts';
-import { blockUdpTo, clearRules, type Netns, RULES_OUT, rejectTcpPort } from './harness/netns.ts';
+import { blockUdpTo, clearRules, dropUdpToPorts, type Netns, rejectTcpPort } from './harness/netns.ts';
 import type { RelayProcess } from './harness/relay-process.ts';
 
 /** Relay ports 30000-39999 stand in for the provider's SRTP range 40000-49999 (see scripts/probe-ports.ts). */
@@ -76,20 +76,7 @@ describe('port matrix in a namespace', () => {
   });
 
   it('UDP 40000-49999 dropped: exactly the SRTP row and its three sample ports; media falls back to TCP', async () => {
-    await ns.iptables([
-      '-A',
-      RULES_OUT,
-      '-p',
-      'udp',
-      '-d',
-      ns.hostAddress,
-      '--dport',
-      SRTP_RELAY_RANGE,
-      '-j',
-      'NFQUEUE',
-      '--queue-num',
-      '4242',
-    ]);
+    await dropUdpToPorts(ns, SRTP_RELAY_RANGE);
     const r = await runCheck();
     expect(notOpen(r)).toEqual(['udp:40000:blocked', 'udp:44999:blocked', 'udp:49999:blocked']);
     expect(blockedRows(r)).toEqual(['desk-phone-srtp']);

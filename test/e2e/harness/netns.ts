@@ -548,18 +548,7 @@ export async function blockUdpTo(
 ): Promise<'silent' | 'eperm'> {
   await ns.iptables(['-A', RULES_IN, '-p', 'udp', '-s', hostAddress, '-j', 'DROP']);
   try {
-    await ns.iptables([
-      '-A',
-      RULES_OUT,
-      '-p',
-      'udp',
-      '-d',
-      hostAddress,
-      '-j',
-      'NFQUEUE',
-      '--queue-num',
-      '4242',
-    ]);
+    await dropUdpToPorts(ns, null, hostAddress);
     return 'silent';
   } catch {
     await ns.iptables(['-A', RULES_OUT, '-p', 'udp', '-d', hostAddress, '-j', 'DROP']);
@@ -604,6 +593,32 @@ export async function dropUdpRandomly(ns: Netns, opts: RandomUdpDrop): Promise<v
     String(opts.probability),
     '-j',
     'DROP',
+  ]);
+}
+
+/**
+ * Drops UDP from the namespace to `ports` of `hostAddress` silently (NFQUEUE with no listener, see
+ * blockUdpTo), as a firewall out on the path does. `ports` as iptables writes it: '30000:39999' or '40000';
+ * null: every port.
+ */
+export async function dropUdpToPorts(
+  ns: Netns,
+  ports: string | null,
+  hostAddress: string = ns.hostAddress,
+): Promise<void> {
+  const dport = ports === null ? [] : ['--dport', ports];
+  await ns.iptables([
+    '-A',
+    RULES_OUT,
+    '-p',
+    'udp',
+    '-d',
+    hostAddress,
+    ...dport,
+    '-j',
+    'NFQUEUE',
+    '--queue-num',
+    '4242',
   ]);
 }
 
