@@ -4,14 +4,13 @@ import { fallbackMessage, t } from '../src/platform/i18n.ts';
 import { hostOf, originsFor, originsForAll } from '../src/platform/permissions.ts';
 import type { IgnoredPolicyValue, SettingsState } from '../src/platform/policy.ts';
 import type { Settings } from '../src/protocol/settings.ts';
-import { messageLocale } from '../src/ui/check-text.ts';
+import { messageLocale, say } from '../src/ui/check-text.ts';
 import {
   type Draft,
   draftFrom,
   GROUPS,
   INPUTS,
   type InputDef,
-  localizeProblem,
   settingsFromDraft,
   toDraftValue,
 } from './form.ts';
@@ -37,7 +36,7 @@ export interface OptionsActions {
 export const LOCKED_TEXT = fallbackMessage('options_locked');
 const lockedText = () => t('options_locked');
 export const noAccessText = (hosts: string[]) => t('options_no_access', hosts.join(', '));
-const errorText = (err: unknown) => localizeProblem(err instanceof Error ? err.message : String(err));
+const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 type Status = { kind: 'ok' | 'error'; text: string } | null;
 
@@ -230,7 +229,7 @@ function IgnoredList({ ignored }: { ignored: IgnoredPolicyValue[] }) {
       <ul class="ignored-policy">
         {ignored.map((i) => (
           <li key={i.key}>
-            {t('options_policy_ignored', i.key)} <span class="hint">({localizeProblem(i.reason)})</span>
+            {t('options_policy_ignored', i.key)} <span class="hint">({say(i.reason)})</span>
           </li>
         ))}
       </ul>

@@ -4,15 +4,17 @@
  */
 import * as v from 'valibot';
 import { CHECKLIST } from '../src/checklist/items.ts';
+import { msg } from '../src/messages/catalog.ts';
 import { t } from '../src/platform/i18n.ts';
 import { PROFILES } from '../src/profiles/index.ts';
 import {
   DEFAULT_REPEAT_DAYS,
+  problemOf,
   type SettingField,
   type Settings,
   SettingsSchema,
 } from '../src/protocol/settings.ts';
-import { localizeIn, type PhraseGroup } from '../src/ui/check-text.ts';
+import { say } from '../src/ui/check-text.ts';
 import { itemTitle } from '../src/ui/checklist-text.ts';
 import { profileName } from '../src/ui/format.ts';
 
@@ -294,49 +296,13 @@ export function settingsFromDraft(
     const input =
       INPUTS.find((i) => i.path === keys.slice(0, 2).join('.')) ?? INPUTS.find((i) => i.path === keys[0]);
     if (!input || input.id in errors) continue;
-    const message = localizeProblem(issue.message);
+    const problem = problemOf(issue);
     errors[input.id] =
       input.kind === 'lines' && keys[1] !== undefined
-        ? t('options_line_problem', Number(keys[1]) + 1, message)
-        : capitalise(message);
+        ? say(msg('options_line_problem', Number(keys[1]) + 1, problem))
+        : capitalise(say(problem));
   }
   return { ok: false, errors };
-}
-
-/** The validation messages of src/protocol/settings.ts and src/platform/policy.ts. */
-const PROBLEMS: PhraseGroup = {
-  phrases: [
-    { key: 'options_err_text' },
-    { key: 'options_err_max_chars', kinds: ['num'] },
-    { key: 'options_err_url' },
-    { key: 'options_err_https' },
-    { key: 'options_err_number' },
-    { key: 'options_err_between', kinds: ['num', 'num'] },
-    { key: 'options_err_whole_between', kinds: ['num', 'num'] },
-    { key: 'options_err_url_list' },
-    { key: 'options_err_max_urls', kinds: ['num'] },
-    { key: 'options_err_one_of' },
-    { key: 'options_err_bool' },
-    { key: 'options_err_item_id' },
-    { key: 'options_err_max_items', kinds: ['num'] },
-    { key: 'options_err_not_setting' },
-    { key: 'options_err_object' },
-  ],
-};
-
-/**
- * A validation problem in the UI language: "must start with https://", or with the place it applies to, as
- * policy problems have it ("item 1: must start with https://"). Unknown messages stay as they are.
- */
-export function localizeProblem(message: string): string {
-  const whole = localizeIn(PROBLEMS, message);
-  if (whole !== message) return whole;
-  const at = /^(.+?): (.+)$/.exec(message);
-  if (!at) return message;
-  const [, where = '', what = ''] = at;
-  const problem = localizeIn(PROBLEMS, what);
-  if (problem === what) return message;
-  return `${where.replace(/\bitem (\d+)/g, (_, n: string) => t('options_item', n))}: ${problem}`;
 }
 
 const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

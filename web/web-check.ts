@@ -40,7 +40,10 @@ export const LEFT_OUT: readonly string[] = [
   'The extended 30-second audio test, the history of earlier runs and the security checklist.',
 ];
 
-const webOnly = (check: { id: string; title: string }, summary: string): CheckResult => ({
+const webOnly = (
+  check: Pick<CheckResult, 'id' | 'title' | 'titleMessage'>,
+  summary: string,
+): CheckResult => ({
   ...check,
   status: 'skip',
   reason: 'not-in-web-check',
@@ -107,6 +110,11 @@ export async function runWebCheck(
   );
   // "Ready" from a page says less than from the extension: the ports were not tested.
   return report.verdict === 'ready'
-    ? { ...report, headline: `${report.headline} The web check did not test the provider's firewall ports.` }
+    ? {
+        ...report,
+        headline: `${report.headline} The web check did not test the provider's firewall ports.`,
+        // The page is English; the message would leave out the sentence above.
+        headlineMessage: undefined,
+      }
     : report;
 }

@@ -2,6 +2,8 @@
  * Checklist status from the last report and what the user confirmed. Pure: the clock, the confirmations and
  * the report are passed in.
  */
+import { msg } from '../messages/catalog.ts';
+import type { Said } from '../messages/render.ts';
 import type { Report } from '../protocol/report.ts';
 import { CHECKLIST, type ChecklistItem, type Evidence } from './items.ts';
 
@@ -10,14 +12,14 @@ export type ItemStatus = 'verified' | 'attention' | 'done' | 'due' | 'todo';
 export interface ItemState {
   item: ChecklistItem;
   status: ItemStatus;
-  /** Why the status is what it is, in plain words (evidence, or when it was ticked). */
-  detail: string;
+  /** Why the status is what it is (evidence, or when it was ticked); null when there is nothing to say. */
+  detail: Said | null;
 }
 
 /** Item id → ISO date the user ticked it. */
 export type Confirmations = Record<string, string>;
 
-type Finding = { ok: boolean; detail: string } | null;
+type Finding = { ok: boolean; detail: Said } | null;
 
 const DAY_MS = 86_400_000;
 
@@ -30,24 +32,27 @@ function findEvidence(kind: Evidence, report: Report | null): Finding {
       if (!check('secure-media')) return null;
       const cipher = media?.srtpCipher;
       return cipher
-        ? { ok: true, detail: `The loopback negotiated ${cipher}.` }
-        : { ok: false, detail: 'The last check could not negotiate SRTP with the relay.' };
+        ? { ok: true, detail: msg('checklist_detail_srtp_ok', cipher) }
+        : { ok: false, detail: msg('checklist_detail_srtp_missing') };
     }
     case 'https-tls12': {
       const https = check('relay-https');
       if (!https) return null;
       const v = https.data.tlsVersion;
       return https.status === 'pass' && (v === 'TLSv1.2' || v === 'TLSv1.3')
-        ? { ok: true, detail: `HTTPS used ${String(v)}.` }
-        : { ok: false, detail: 'HTTPS with TLS 1.2 or later did not work in the last check.' };
+        ? { ok: true, detail: msg('checklist_detail_https_ok', String(v)) }
+        : { ok: false, detail: msg('checklist_detail_https_missing') };
     }
     case 'udp-and-tls': {
       const https = check('relay-https');
       if (!https || !media) return null;
       const udp = media.transport === 'udp';
       return udp && https.status === 'pass'
-        ? { ok: true, detail: 'TLS and UDP media both got through.' }
-        : { ok: false, detail: udp ? 'TLS did not get through.' : 'Media did not get through over UDP.' };
+        ? { ok: true, detail: msg('checklist_detail_udp_tls_ok') }
+        : {
+            ok: false,
+            detail: msg(udp ? 'checklist_detail_tls_failed' : 'checklist_detail_udp_failed'),
+          };
     }
     case 'nat':
     case 'ports': {
@@ -57,15 +62,10 @@ function findEvidence(kind: Evidence, report: Report | null): Finding {
         const nat = report.nat;
         if (!nat || nat.natDetected === null) return null;
         return nat.natDetected
-          ? { ok: true, detail: nat.summary }
-          : {
-              ok: false,
-              detail: 'No NAT or firewall translation was seen between this computer and the relay.',
-            };
+          ? { ok: true, detail: nat.summaryMessage ?? nat.summary }
+          : { ok: false, detail: msg('checklist_detail_no_nat') };
       }
-      return ports.status === 'pass'
-        ? { ok: true, detail: ports.summary }
-        : { ok: false, detail: ports.summary };
+      return { ok: ports.status === 'pass', detail: ports.summaryMessage ?? ports.summary };
     }
   }
 }
@@ -87,13 +87,14 @@ export function evaluateChecklist(
         return {
           item,
           status: 'due',
-          detail: `Last done ${ticked.slice(0, 10)}; due again every ${interval} days.`,
+          detail: msg('checklist_detail_due', ticked.slice(0, 10), interval),
         };
       }
-      if (!evidence) return { item, status: 'done', detail: `Confirmed ${ticked.slice(0, 10)}.` };
+      if (!evidence)
+        return { item, status: 'done', detail: msg('checklist_detail_confirmed', ticked.slice(0, 10)) };
     }
     if (evidence) return { item, status: 'attention', detail: evidence.detail };
-    return { item, status: 'todo', detail: interval ? `Repeat every ${interval} days.` : '' };
+    return { item, status: 'todo', detail: interval ? msg('checklist_detail_repeat', interval) : null };
   });
   const done = items.filter((i) => i.status === 'verified' || i.status === 'done').length;
   return { items, done, total: items.length };

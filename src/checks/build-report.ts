@@ -1,5 +1,6 @@
 /** Assembles the versioned report from a run's results. Pure. */
 import * as v from 'valibot';
+import { msg } from '../messages/catalog.ts';
 import {
   type MediaReport,
   MediaReportSchema,
@@ -11,6 +12,7 @@ import {
 import { isTlsTooOld } from './tls-version.ts';
 import type { CheckResult } from './types.ts';
 import { verdictOf } from './verdict.ts';
+import { headlineOf } from './words.ts';
 
 export interface RunMeta {
   runId: string;
@@ -22,17 +24,15 @@ export interface RunMeta {
 }
 
 export function buildReport(meta: RunMeta, checks: readonly CheckResult[], interrupted = false): Report {
-  const { verdict, headline } = interrupted
-    ? {
-        verdict: 'error' as const,
-        headline: 'The last check was interrupted before it finished (the browser stopped it). Run it again.',
-      }
+  const { verdict, headline, headlineMessage } = interrupted
+    ? { verdict: 'error' as const, ...headlineOf(msg('headline_interrupted')) }
     : verdictOf(checks);
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     ...meta,
     verdict,
     headline,
+    headlineMessage,
     interrupted,
     checks: checks.map((c) => ({ ...c, data: { ...c.data } })),
     media: mediaOf(checks),

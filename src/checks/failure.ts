@@ -3,10 +3,14 @@ import type { CheckContext } from './context.ts';
 import { classifyNetError, explainNetReason, type NetReason, stepFor } from './net-error.ts';
 import { TIMEOUTS } from './timeouts.ts';
 import type { CheckResult } from './types.ts';
+import { summaryOf } from './words.ts';
+
+/** Who a result belongs to: the check's id and title. */
+export type CheckBase = Pick<CheckResult, 'id' | 'title' | 'titleMessage'>;
 
 /** A failed network step as a check result, with the browser's own error string as evidence. */
 export function netFailure(
-  base: Pick<CheckResult, 'id' | 'title'>,
+  base: CheckBase,
   url: URL,
   reason: NetReason,
   durationMs: number,
@@ -18,7 +22,7 @@ export function netFailure(
     status: 'fail',
     reason,
     step: stepFor(reason),
-    summary: explainNetReason(reason, url.host),
+    ...summaryOf(explainNetReason(reason, url.host)),
     durationMs,
     data: { url: url.toString(), browserError: browserError ?? null, ...extra },
   };
@@ -41,7 +45,7 @@ export async function classifyFailure(
 }
 
 /** Refuses before trying when the browser is known to block the port: never blame the firewall for it. */
-export function restrictedPortFailure(base: Pick<CheckResult, 'id' | 'title'>, url: URL): CheckResult | null {
+export function restrictedPortFailure(base: CheckBase, url: URL): CheckResult | null {
   if (!isBrowserRestrictedPort(url)) return null;
   return netFailure(base, url, 'blocked-by-browser', 0, undefined, { port: portOf(url) });
 }

@@ -2,23 +2,24 @@
  * HTTPS reachability of one URL: status and time, with DNS/TCP/TLS split out when the browser exposes
  * Resource Timing. Any HTTP answer means the network path works, so a 404 from a provider host still passes.
  */
+
+import { msg } from '../messages/catalog.ts';
 import type { CheckContext } from './context.ts';
-import { netFailure, restrictedPortFailure } from './failure.ts';
+import { type CheckBase, netFailure, restrictedPortFailure } from './failure.ts';
 import { timedFetch } from './timed-fetch.ts';
 import type { CheckResult } from './types.ts';
+import { summaryOf } from './words.ts';
 
 /** Above this, reachable but slow enough to mention. */
 export const SLOW_HTTPS_MS = 1500;
 
-export interface HttpsTarget {
-  id: string;
-  title: string;
+export interface HttpsTarget extends CheckBase {
   url: string;
 }
 
 export async function checkHttps(target: HttpsTarget, ctx: CheckContext): Promise<CheckResult> {
   const url = new URL(target.url);
-  const base = { id: target.id, title: target.title };
+  const base: CheckBase = { id: target.id, title: target.title, titleMessage: target.titleMessage };
   const refused = restrictedPortFailure(base, url);
   if (refused) return refused;
 
@@ -32,9 +33,11 @@ export async function checkHttps(target: HttpsTarget, ctx: CheckContext): Promis
     ...base,
     status: slow ? 'warn' : 'pass',
     reason: slow ? 'slow' : 'ok',
-    summary: slow
-      ? `${url.host} answered, but slowly (${durationMs} ms).`
-      : `${url.host} answered over HTTPS (${r.status || 'ok'}) in ${durationMs} ms.`,
+    ...summaryOf(
+      slow
+        ? msg('sum_target_slow', url.host, durationMs)
+        : msg('sum_target_ok', url.host, r.status || msg('phrase_http_ok'), durationMs),
+    ),
     durationMs,
     data,
   };

@@ -3,6 +3,8 @@
  * strings from webRequest.onErrorOccurred) into one reason code, the step that failed, and words a user can
  * act on. Pure: the strings are collected by the platform layer and passed in.
  */
+import { type MessageKey, msg } from '../messages/catalog.ts';
+import type { Message } from '../messages/message.ts';
 import type { FailedStep } from './types.ts';
 
 export type NetReason =
@@ -97,30 +99,21 @@ export function stepFor(reason: NetReason): FailedStep {
   return STEP[reason];
 }
 
+const WORDS = {
+  'dns-failure': 'net_dns_failure',
+  'connection-refused': 'net_connection_refused',
+  'timed-out': 'net_timed_out',
+  'connection-reset': 'net_connection_reset',
+  'tls-certificate-rejected': 'net_tls_certificate_rejected',
+  'tls-handshake-failed': 'net_tls_handshake_failed',
+  'blocked-by-browser': 'net_blocked_by_browser',
+  'blocked-by-client': 'net_blocked_by_client',
+  'network-unreachable': 'net_network_unreachable',
+  'proxy-failed': 'net_proxy_failed',
+  'network-error': 'net_network_error',
+} as const satisfies Record<NetReason, MessageKey>;
+
 /** What went wrong and what to do next, for a host the user is trying to reach. */
-export function explainNetReason(reason: NetReason, host: string): string {
-  switch (reason) {
-    case 'dns-failure':
-      return `DNS failure: ${host} could not be resolved. Check the address, or your DNS server and VPN.`;
-    case 'connection-refused':
-      return `Connection refused by ${host}: nothing is listening there, or a firewall rejects it. Check that the service is running and the port is open.`;
-    case 'timed-out':
-      return `Timed out connecting to ${host}: a firewall is probably dropping the traffic. Ask your IT administrator to allow outbound TCP to this port.`;
-    case 'connection-reset':
-      return `Connection to ${host} was reset: a firewall, proxy or inspection device cut it. Ask your IT administrator to allow it.`;
-    case 'tls-certificate-rejected':
-      return `TLS certificate rejected for ${host}: the browser does not trust it (self-signed, expired, or intercepted by a proxy). Trust the relay's certificate or check for TLS inspection.`;
-    case 'tls-handshake-failed':
-      return `TLS handshake with ${host} failed: the server or a middlebox offers no TLS version or cipher the browser accepts.`;
-    case 'blocked-by-browser':
-      return `Blocked by the browser: it refuses to connect to this port of ${host} (an unsafe port). Use another port; this is not your firewall.`;
-    case 'blocked-by-client':
-      return `Blocked inside the browser: an extension or browser policy stopped the request to ${host}.`;
-    case 'network-unreachable':
-      return `Network unreachable: this computer has no route to ${host}. Check your connection.`;
-    case 'proxy-failed':
-      return `The proxy could not connect to ${host}. Check your proxy settings or ask your IT administrator.`;
-    case 'network-error':
-      return `Could not connect to ${host}; the browser gave no further detail. Check your connection and firewall.`;
-  }
+export function explainNetReason(reason: NetReason, host: string): Message {
+  return msg(WORDS[reason], host);
 }

@@ -1,5 +1,6 @@
 /** Which checks a quick check runs, from the settings. */
 
+import { msg } from '../messages/catalog.ts';
 import type { MediaMode } from '../protocol/relay-messages.ts';
 import type { Settings } from '../protocol/settings.ts';
 import { checkHttps } from './https-reachability.ts';
@@ -10,6 +11,7 @@ import { checkRelayHttps, RELAY_HTTPS } from './relay-https.ts';
 import { checkRelayWss, RELAY_WSS } from './relay-wss.ts';
 import type { PlannedCheck } from './runner.ts';
 import type { CheckResult } from './types.ts';
+import { titleOf } from './words.ts';
 
 /** Runs the media loopback wherever this browser can do WebRTC (offscreen document, background page). */
 export type MediaRunner = (relayUrl: string, mode: MediaMode, options: MediaOptions) => Promise<CheckResult>;
@@ -31,8 +33,11 @@ export function quickCheckPlan(
     { ...RELAY_HTTPS, run: () => checkRelayHttps(settings.relayUrl, ctx) },
     { ...RELAY_WSS, run: () => checkRelayWss(settings.relayUrl, ctx) },
     ...settings.targets.map((url, i) => {
-      const target = { id: `https-target-${i + 1}`, title: `HTTPS to ${new URL(url).host}`, url };
-      return { id: target.id, title: target.title, run: () => checkHttps(target, ctx) };
+      const target = {
+        id: `https-target-${i + 1}`,
+        ...titleOf(msg('title_https_target', new URL(url).host)),
+      };
+      return { ...target, run: () => checkHttps({ ...target, url }, ctx) };
     }),
     {
       ...SECURE_MEDIA,

@@ -5,6 +5,7 @@
  * web sessions.
  */
 import * as v from 'valibot';
+import { msg } from '../messages/catalog.ts';
 import { ProbeResponse } from '../protocol/relay-messages.ts';
 import { probeUrlFor } from '../protocol/settings.ts';
 import type { CheckContext } from './context.ts';
@@ -13,8 +14,9 @@ import { timingOf } from './https-reachability.ts';
 import { timedFetch } from './timed-fetch.ts';
 import { isTlsTooOld } from './tls-version.ts';
 import type { CheckResult } from './types.ts';
+import { summaryOf, titleOf } from './words.ts';
 
-export const RELAY_HTTPS = { id: 'relay-https', title: 'HTTPS to the relay' } as const;
+export const RELAY_HTTPS = { id: 'relay-https', ...titleOf(msg('title_relay_https')) };
 
 export async function checkRelayHttps(relayUrl: string, ctx: CheckContext): Promise<CheckResult> {
   const url = new URL(probeUrlFor(relayUrl));
@@ -38,7 +40,7 @@ export async function checkRelayHttps(relayUrl: string, ctx: CheckContext): Prom
       status: 'fail',
       reason: 'relay-bad-response',
       step: 'http',
-      summary: `${url.host} answered HTTP ${httpStatus} but is not a Secure Voice Check relay. Check the relay URL in the options.`,
+      ...summaryOf(msg('sum_https_bad_response', url.host, httpStatus)),
       durationMs,
       data: { url: url.toString(), httpStatus, problem: problem.slice(0, 200) },
     };
@@ -59,7 +61,7 @@ export async function checkRelayHttps(relayUrl: string, ctx: CheckContext): Prom
       status: 'fail',
       reason: 'tls-too-old',
       step: 'tls',
-      summary: `The connection used ${probe.tls.protocol ?? 'an unknown TLS version'}; Secure Voice needs TLS 1.2 or later. Update the browser or remove the TLS-inspecting proxy.`,
+      ...summaryOf(msg('sum_https_tls_too_old', probe.tls.protocol ?? msg('phrase_unknown_tls_version'))),
       durationMs,
       data,
     };
@@ -68,7 +70,7 @@ export async function checkRelayHttps(relayUrl: string, ctx: CheckContext): Prom
     ...RELAY_HTTPS,
     status: 'pass',
     reason: 'ok',
-    summary: `Relay reached over ${probe.tls.protocol ?? 'TLS'} in ${durationMs} ms.`,
+    ...summaryOf(msg('sum_https_ok', probe.tls.protocol ?? 'TLS', durationMs)),
     durationMs,
     data,
   };

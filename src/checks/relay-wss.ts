@@ -2,6 +2,9 @@
  * WSS to the relay: connect, read the relay's hello (TLS as the relay saw it), then ping round trips. This is
  * the path SIP-over-WebSocket signaling takes, so a proxy that breaks WebSocket upgrades shows up here.
  */
+
+import { msg } from '../messages/catalog.ts';
+import type { Message } from '../messages/message.ts';
 import { parseJson, ServerMessage } from '../protocol/relay-messages.ts';
 import { wssUrlFor } from '../protocol/settings.ts';
 import type { CheckContext } from './context.ts';
@@ -10,9 +13,10 @@ import { summarizeRtts } from './rtt-stats.ts';
 import { timedFetch } from './timed-fetch.ts';
 import { TIMEOUTS, WSS_PINGS } from './timeouts.ts';
 import type { CheckResult } from './types.ts';
+import { summaryOf, titleOf } from './words.ts';
 import { openSocket, type SocketSession } from './ws-session.ts';
 
-export const RELAY_WSS = { id: 'relay-wss', title: 'Secure WebSocket (WSS) to the relay' } as const;
+export const RELAY_WSS = { id: 'relay-wss', ...titleOf(msg('title_relay_wss')) };
 
 /** Above this median round trip, signaling works but feels slow. */
 export const SLOW_WSS_RTT_MS = 250;
@@ -33,16 +37,16 @@ export async function checkRelayWss(relayUrl: string, ctx: CheckContext): Promis
     const connectMs = Math.round(ctx.now() - started);
     const hello = await session.next(TIMEOUTS.wssOpenMs);
     if (hello === null && session.closed()) {
-      return relayWentAway(url, Math.round(ctx.now() - started), 'right after connecting');
+      return relayWentAway(url, Math.round(ctx.now() - started), msg('phrase_right_after_connecting'));
     }
     const helloMsg = hello === null ? null : parseJson(ServerMessage, hello);
     if (!helloMsg?.ok || helloMsg.value.type !== 'hello') {
-      return protocolFailure(url, Math.round(ctx.now() - started), 'no hello from the relay');
+      return protocolFailure(url, Math.round(ctx.now() - started), msg('phrase_no_hello'));
     }
     const tls = helloMsg.value.tls;
     const rtts = await pingRounds(session, ctx);
     const durationMs = Math.round(ctx.now() - started);
-    if (rtts === 'closed') return relayWentAway(url, durationMs, 'while exchanging pings');
+    if (rtts === 'closed') return relayWentAway(url, durationMs, msg('phrase_while_pinging'));
     const stats = summarizeRtts(rtts);
     const data = {
       url: url.toString(),
@@ -57,7 +61,7 @@ export async function checkRelayWss(relayUrl: string, ctx: CheckContext): Promis
         status: 'fail',
         reason: 'no-pong',
         step: 'wss',
-        summary: `Connected to ${url.host}, but no ping came back: a proxy may be holding WebSocket messages. Ask your IT administrator to allow WebSocket traffic.`,
+        ...summaryOf(msg('sum_wss_no_pong', url.host)),
         durationMs,
         data,
       };
@@ -67,9 +71,11 @@ export async function checkRelayWss(relayUrl: string, ctx: CheckContext): Promis
       ...RELAY_WSS,
       status: degraded ? 'warn' : 'pass',
       reason: degraded ? (stats.received < WSS_PINGS ? 'pings-lost' : 'slow') : 'ok',
-      summary: degraded
-        ? `WSS works, but ${stats.received}/${WSS_PINGS} pings came back with a median of ${stats.medianMs} ms.`
-        : `WSS connected in ${connectMs} ms; ${WSS_PINGS} pings, median round trip ${stats.medianMs} ms.`,
+      ...summaryOf(
+        degraded
+          ? msg('sum_wss_degraded', stats.received, WSS_PINGS, stats.medianMs ?? 0)
+          : msg('sum_wss_ok', connectMs, WSS_PINGS, stats.medianMs ?? 0),
+      ),
       durationMs,
       data,
     };
@@ -132,31 +138,31 @@ async function diagnoseOpenFailure(
     status: 'fail',
     reason: 'wss-upgrade-blocked',
     step: 'wss',
-    summary: `HTTPS to ${url.host} works (HTTP ${viaHttps.status}), but the WebSocket upgrade failed: a proxy or firewall blocks WebSocket traffic. Ask your IT administrator to allow WSS to ${url.host}.`,
+    ...summaryOf(msg('sum_wss_upgrade_blocked', url.host, viaHttps.status)),
     durationMs,
     data: { url: url.toString(), closeCode, httpsStatus: viaHttps.status },
   };
 }
 
-function relayWentAway(url: URL, durationMs: number, when: string): CheckResult {
+function relayWentAway(url: URL, durationMs: number, when: Message): CheckResult {
   return {
     ...RELAY_WSS,
     status: 'fail',
     reason: 'relay-went-away',
     step: 'wss',
-    summary: `The relay at ${url.host} closed the connection ${when}. It may be restarting: run the check again in a minute.`,
+    ...summaryOf(msg('sum_wss_went_away', url.host, when)),
     durationMs,
     data: { url: url.toString() },
   };
 }
 
-function protocolFailure(url: URL, durationMs: number, detail: string): CheckResult {
+function protocolFailure(url: URL, durationMs: number, detail: Message): CheckResult {
   return {
     ...RELAY_WSS,
     status: 'fail',
     reason: 'relay-bad-response',
     step: 'wss',
-    summary: `${url.host} accepted the WebSocket but did not answer like a Secure Voice Check relay (${detail}). Check the relay URL.`,
+    ...summaryOf(msg('sum_wss_bad_response', url.host, detail)),
     durationMs,
     data: { url: url.toString() },
   };

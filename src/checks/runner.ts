@@ -3,12 +3,12 @@
  * 'error' result and that puts an overall time limit on each check, so one broken check never takes the run
  * down or keeps it waiting.
  */
+import { msg } from '../messages/catalog.ts';
 import { TIMEOUTS } from './timeouts.ts';
 import type { CheckResult } from './types.ts';
+import { summaryOf } from './words.ts';
 
-export interface PlannedCheck {
-  id: string;
-  title: string;
+export interface PlannedCheck extends Pick<CheckResult, 'id' | 'title' | 'titleMessage'> {
   run: () => Promise<CheckResult>;
   /** Overrides the runner's default limit for checks that legitimately take longer (the media loopback). */
   limitMs?: number;
@@ -32,15 +32,16 @@ export async function runChecks(
 
 async function guarded(check: PlannedCheck, limitMs: number, elapsed: () => number): Promise<CheckResult> {
   let timer: ReturnType<typeof setTimeout> | undefined;
+  const base = { id: check.id, title: check.title, titleMessage: check.titleMessage };
+  const name = check.titleMessage ?? check.title;
   const limit = new Promise<CheckResult>((resolve) => {
     timer = setTimeout(
       () =>
         resolve({
-          id: check.id,
-          title: check.title,
+          ...base,
           status: 'error',
           reason: 'check-timed-out',
-          summary: `${check.title} did not finish within ${Math.round(limitMs / 1000)} s. Run the check again; if it repeats, report it.`,
+          ...summaryOf(msg('sum_check_timed_out', name, Math.round(limitMs / 1000))),
           durationMs: elapsed(),
           data: {},
         }),
@@ -50,12 +51,12 @@ async function guarded(check: PlannedCheck, limitMs: number, elapsed: () => numb
   try {
     return await Promise.race([check.run(), limit]);
   } catch (err) {
+    const error = String(err instanceof Error ? err.message : err).slice(0, 200);
     return {
-      id: check.id,
-      title: check.title,
+      ...base,
       status: 'error',
       reason: 'check-crashed',
-      summary: `${check.title} stopped with an internal error: ${String(err instanceof Error ? err.message : err).slice(0, 200)}`,
+      ...summaryOf(msg('sum_check_crashed', name, error)),
       durationMs: elapsed(),
       data: {},
     };

@@ -9,8 +9,11 @@
  * - degraded: something warned, or a non-essential target failed;
  * - ready: everything passed (skipped checks do not count against it).
  */
+import { msg } from '../messages/catalog.ts';
+import type { Message } from '../messages/message.ts';
 import type { Verdict } from '../protocol/report.ts';
 import type { CheckResult } from './types.ts';
+import { headlineOf } from './words.ts';
 
 const RELAY_CHECKS = new Set(['relay-https', 'relay-wss']);
 const MEDIA_BLOCKED = new Set([
@@ -23,48 +26,58 @@ const MEDIA_BLOCKED = new Set([
 ]);
 const RELAY_TROUBLE = new Set(['relay-went-away', 'relay-busy', 'relay-refused']);
 
-export function verdictOf(checks: readonly CheckResult[]): { verdict: Verdict; headline: string } {
+/** What a check says, as a message: its own, or its stored English for a result from before messages. */
+const titleMessage = (c: CheckResult): string | Message => c.titleMessage ?? c.title;
+const summaryMessage = (c: CheckResult): string | Message => c.summaryMessage ?? c.summary;
+
+export interface VerdictWords {
+  verdict: Verdict;
+  /** In English: the rendering of headlineMessage. */
+  headline: string;
+  headlineMessage: Message;
+}
+
+const said = (verdict: Verdict, message: Message): VerdictWords => ({ verdict, ...headlineOf(message) });
+
+export function verdictOf(checks: readonly CheckResult[]): VerdictWords {
   const failed = checks.filter((c) => c.status === 'fail');
   const relayFailed = failed.find((c) => RELAY_CHECKS.has(c.id));
   if (relayFailed) {
-    return { verdict: 'blocked', headline: `Blocked: ${relayFailed.title} failed. ${relayFailed.summary}` };
+    return said(
+      'blocked',
+      msg('headline_blocked_check', titleMessage(relayFailed), summaryMessage(relayFailed)),
+    );
   }
   const trouble = failed.find((c) => RELAY_TROUBLE.has(c.reason));
-  if (trouble) return { verdict: 'error', headline: `The check could not finish: ${trouble.summary}` };
+  if (trouble) return said('error', msg('headline_could_not_finish', summaryMessage(trouble)));
   const mediaBlocked = failed.find((c) => MEDIA_BLOCKED.has(c.reason));
-  if (mediaBlocked) {
-    return {
-      verdict: 'blocked',
-      headline: `Calls may connect, but secure media is blocked. ${mediaBlocked.summary}`,
-    };
-  }
+  if (mediaBlocked) return said('blocked', msg('headline_media_blocked', summaryMessage(mediaBlocked)));
   const portsBlocked = failed.find((c) => c.id === 'port-matrix' && c.reason === 'ports-blocked');
-  if (portsBlocked) {
-    return {
-      verdict: 'blocked',
-      headline: `Blocked: the provider's ports are closed. ${portsBlocked.summary}`,
-    };
-  }
+  if (portsBlocked) return said('blocked', msg('headline_ports_blocked', summaryMessage(portsBlocked)));
   if (checks.length > 0 && failed.length === checks.length) {
     const first = failed[0] as CheckResult;
-    return { verdict: 'blocked', headline: `Blocked: ${first.summary}` };
+    return said('blocked', msg('headline_blocked', summaryMessage(first)));
   }
   const crashed = checks.find((c) => c.status === 'error');
   if (crashed && failed.length === 0) {
-    return { verdict: 'error', headline: `The check could not finish: ${crashed.summary}` };
+    return said('error', msg('headline_could_not_finish', summaryMessage(crashed)));
   }
   const degraded = failed[0] ?? crashed ?? checks.find((c) => c.status === 'warn');
   if (degraded) {
-    return {
-      verdict: 'degraded',
-      headline: `Calls may have problems: ${degraded.title}. ${degraded.summary}`,
-    };
+    return said('degraded', msg('headline_degraded', titleMessage(degraded), summaryMessage(degraded)));
   }
-  if (checks.length === 0) return { verdict: 'error', headline: 'No checks ran.' };
+  if (checks.length === 0) return said('error', msg('headline_no_checks'));
   const passed = (id: string) => checks.some((c) => c.id === id && c.status === 'pass');
-  const parts = ['HTTPS and WSS reach the relay'];
-  if (passed('secure-media')) parts.push('encrypted audio made the round trip');
-  if (passed('port-matrix')) parts.push("the provider's ports are open");
-  const list = parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}` : parts[0];
-  return { verdict: 'ready', headline: `Ready for Secure Voice: ${list}.` };
+  const media = passed('secure-media');
+  const ports = passed('port-matrix');
+  // "HTTPS and WSS reach the relay", then what else was proven.
+  const ready =
+    media && ports
+      ? 'headline_ready_all'
+      : media
+        ? 'headline_ready_media'
+        : ports
+          ? 'headline_ready_ports'
+          : 'headline_ready_relay';
+  return said('ready', msg(ready));
 }

@@ -3,7 +3,9 @@
  * schema-checked and must come from this extension's own pages; anything else is refused.
  */
 import * as v from 'valibot';
+import { english } from '../messages/render.ts';
 import { RuntimeRequest, type RuntimeResponse } from '../protocol/runtime-messages.ts';
+import { problemOf } from '../protocol/settings.ts';
 import type { Browser, Runtime } from './browser.ts';
 
 export type Handlers = {
@@ -25,7 +27,7 @@ export function handleMessages(api: Browser, handlers: Handlers): void {
     if (!parsed.success) {
       return Promise.resolve<RuntimeResponse>({
         ok: false,
-        error: `bad-message: ${parsed.issues[0]?.message}`,
+        error: `bad-message: ${english(problemOf(parsed.issues[0]))}`,
       });
     }
     const req = parsed.output;

@@ -6,6 +6,8 @@
  */
 
 import * as v from 'valibot';
+import { msg } from '../messages/catalog.ts';
+import type { Message } from '../messages/message.ts';
 import {
   GROUPS,
   getField,
@@ -24,7 +26,7 @@ export interface IgnoredPolicyValue {
   /** The policy key, dotted for members of a group, e.g. thresholds.mosPass. */
   key: string;
   /** Why it was ignored, e.g. "must start with https://". */
-  reason: string;
+  reason: Message;
 }
 
 export interface SettingsState {
@@ -67,18 +69,18 @@ function unknownKeys(managed: Record<string, unknown>): IgnoredPolicyValue[] {
   for (const [key, value] of Object.entries(managed)) {
     if (key === ALLOW_USER_OVERRIDE) continue;
     if (!(key in SettingsSchema.entries)) {
-      out.push({ key, reason: 'not a setting of this extension' });
+      out.push({ key, reason: msg('options_err_not_setting') });
       continue;
     }
     const group = GROUPS[key as keyof typeof GROUPS];
     if (!group || value === undefined) continue;
     if (!isRecord(value)) {
-      out.push({ key, reason: 'must be an object' });
+      out.push({ key, reason: msg('options_err_object') });
       continue;
     }
     for (const member of Object.keys(value)) {
       if (!(member in group.entries))
-        out.push({ key: `${key}.${member}`, reason: 'not a setting of this extension' });
+        out.push({ key: `${key}.${member}`, reason: msg('options_err_not_setting') });
     }
   }
   return out;
@@ -96,7 +98,7 @@ export function effectiveSettings(defaults: Settings, user: unknown, managed: un
   if (ALLOW_USER_OVERRIDE in policy) {
     const allow = policy[ALLOW_USER_OVERRIDE];
     if (typeof allow === 'boolean') allowUserOverride = allow;
-    else ignored.push({ key: ALLOW_USER_OVERRIDE, reason: 'must be true or false' });
+    else ignored.push({ key: ALLOW_USER_OVERRIDE, reason: msg('options_err_bool') });
   }
 
   let settings: Record<string, unknown> = structuredClone(defaults);
@@ -117,7 +119,7 @@ export function effectiveSettings(defaults: Settings, user: unknown, managed: un
       settings = setField(settings, field, r.value);
       locked.push(field);
     } else {
-      ignored.push({ key: field, reason: r.error });
+      ignored.push({ key: field, reason: r.problem });
       if (!allowUserOverride) locked.push(field);
     }
   }

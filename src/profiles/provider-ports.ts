@@ -27,20 +27,9 @@ import type { PortRange, ProbeMethod, Profile, ProfileRow } from './types.ts';
 const TLS_TCP: ProbeMethod = { kind: 'tls-tcp' };
 const UDP_ICE: ProbeMethod = { kind: 'udp-ice' };
 const HTTPS: ProbeMethod = { kind: 'https' };
-const SIP_OVER_UDP: ProbeMethod = {
-  kind: 'not-testable',
-  reason: 'sip-over-udp',
-  explanation:
-    'Browsers cannot send SIP over UDP, so this rule cannot be checked from here. ' +
-    'Open the port for UDP as the provider lists it.',
-};
-const NTP: ProbeMethod = {
-  kind: 'not-testable',
-  reason: 'ntp',
-  explanation:
-    'Browsers cannot send NTP (UDP 123) and refuse port 123 outright, so clock sync cannot be checked ' +
-    'from here. Allow UDP 123 to the provider as listed.',
-};
+// What the user is told about these rows is in _locales (ports_not_testable_*, src/WORDS).
+const SIP_OVER_UDP: ProbeMethod = { kind: 'not-testable', reason: 'sip-over-udp' };
+const NTP: ProbeMethod = { kind: 'not-testable', reason: 'ntp' };
 
 export const SOURCE_PORT_NOTE =
   'Browsers choose their own source ports, so the customer-side source ports of this rule are not tested; ' +

@@ -12,7 +12,7 @@ export interface PortRange {
 
 /**
  * Why a row cannot be checked from a browser. Kept as a code (not just prose) so reports and the
- * remediation list can group rows and translate the explanation.
+ * remediation list can group rows, and the explanation is a message in every language.
  */
 export type NotTestableReason =
   /** Browsers send no raw UDP; the only UDP they emit is ICE/STUN, DTLS and SRTP (see provider-ports.ts). */
@@ -34,7 +34,7 @@ export type ProbeMethod =
   | { readonly kind: 'udp-ice' }
   /** An HTTPS request to the port. */
   | { readonly kind: 'https' }
-  | { readonly kind: 'not-testable'; readonly reason: NotTestableReason; readonly explanation: string };
+  | { readonly kind: 'not-testable'; readonly reason: NotTestableReason };
 
 export type TestableProbeKind = Exclude<ProbeMethod['kind'], 'not-testable'>;
 

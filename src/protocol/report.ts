@@ -3,6 +3,7 @@
  * later the support workflow uploads it. One schema for all of them.
  */
 import * as v from 'valibot';
+import { MessageSchema } from '../messages/message.ts';
 import { boundedJson } from './bounded-json.ts';
 
 export const REPORT_SCHEMA_VERSION = 1;
@@ -58,13 +59,17 @@ export type FailedStep = v.InferOutput<typeof FailedStep>;
 export const CheckResultSchema = v.object({
   /** Stable id, e.g. 'relay-https', 'https-target-1', 'relay-wss'. */
   id: v.pipe(v.string(), v.maxLength(64)),
-  /** Human label, e.g. "HTTPS to the relay". */
+  /** Human label in English, e.g. "HTTPS to the relay": the rendering of titleMessage. */
   title: v.pipe(v.string(), v.maxLength(200)),
+  /** The title as a message, shown in the UI language (absent in reports from before messages). */
+  titleMessage: v.optional(MessageSchema),
   status: CheckStatus,
   /** Machine reason code in kebab-case, e.g. 'connection-refused'; 'ok' on a pass. */
   reason: v.pipe(v.string(), v.maxLength(64)),
-  /** One line in plain words for the user, naming what failed and what to do next. */
+  /** One line in plain words, naming what failed and what to do next: English, the rendering of summaryMessage. */
   summary: v.pipe(v.string(), v.maxLength(1000)),
+  /** The summary as a message, shown in the UI language (absent in reports from before messages). */
+  summaryMessage: v.optional(MessageSchema),
   /** Which step broke, when something broke. */
   step: v.optional(FailedStep),
   durationMs: v.pipe(num, v.minValue(0)),
@@ -185,6 +190,7 @@ export const RowResultSchema = v.object({
   ports: sentence,
   status: RowStatus,
   secureVoice: v.boolean(),
+  /** Why the row has its status ("5096 open, 5097 blocked"), in English: the rendering of detailMessage. */
   detail: sentence,
   /**
    * The row's ranges in which a probed port failed, e.g. '80' of '80, 443': what the remediation asks to
@@ -192,6 +198,7 @@ export const RowResultSchema = v.object({
    * Absent in reports from before it existed: those asked to open the whole row.
    */
   failedPorts: v.optional(sentence),
+  detailMessage: v.optional(MessageSchema),
 });
 export type RowResult = v.InferOutput<typeof RowResultSchema>;
 
@@ -213,7 +220,9 @@ export const NatReportSchema = v.object({
   mapping: NatMapping,
   /** HTTPS and UDP left through different public addresses. */
   pathsDiffer: v.nullable(v.boolean()),
+  /** In English: the rendering of summaryMessage. */
   summary: sentence,
+  summaryMessage: v.optional(MessageSchema),
   /** How many relay ports the classification rests on. */
   portsCompared: num,
 });
@@ -234,8 +243,10 @@ export const ReportSchema = v.object({
   schemaVersion: v.literal(REPORT_SCHEMA_VERSION),
   runId: word,
   verdict: Verdict,
-  /** Headline in plain words, with the one most important next step. */
+  /** Headline in plain words, with the one most important next step: English, the rendering of headlineMessage. */
   headline: sentence,
+  /** The headline as a message, shown in the UI language (absent in reports from before messages). */
+  headlineMessage: v.optional(MessageSchema),
   startedAt: word,
   finishedAt: word,
   /** True when the run was cut short (browser closed, worker stopped); checks hold what was measured. */

@@ -1,21 +1,46 @@
 /** User/administrator settings, validated wherever they enter: options page, storage, policy, command line. */
 import * as v from 'valibot';
 import { CHECKLIST } from '../checklist/items.ts';
+import { type ArgsOf, type MessageKey, msg } from '../messages/catalog.ts';
+import { type Message, MessageSchema } from '../messages/message.ts';
+import { english } from '../messages/render.ts';
 import { DEFAULT_PROFILE_ID, PROFILE_IDS } from '../profiles/index.ts';
 
+/**
+ * A validation problem as a message. valibot carries an issue's message as a string, so the message travels
+ * there as its JSON and problemOf() reads it back: the options page shows it in the UI language, the command
+ * line and policy reports in English.
+ */
+function problem<K extends MessageKey>(key: K, ...args: ArgsOf<K>): string {
+  return JSON.stringify(msg(key, ...args));
+}
+
+/** The message of a validation issue; valibot's own messages (an unexpected shape) are kept as they are. */
+export function problemOf(issue: { message: string }): Message {
+  try {
+    const parsed = v.safeParse(MessageSchema, JSON.parse(issue.message));
+    if (parsed.success) return parsed.output;
+  } catch {
+    // not one of ours
+  }
+  return msg('options_err_other', issue.message);
+}
+
 const httpsUrl = v.pipe(
-  v.string('must be text'),
+  v.string(problem('options_err_text')),
   v.trim(),
-  v.maxLength(2048, 'must be at most 2048 characters'),
-  v.url('must be a URL such as https://relay.example.com'),
-  v.check((s) => s.startsWith('https://'), 'must start with https://'),
+  v.maxLength(2048, problem('options_err_max_chars', 2048)),
+  v.url(problem('options_err_url')),
+  v.check((s) => s.startsWith('https://'), problem('options_err_https')),
 );
 
 /** A number within [min, max]; `integer` for whole seconds and days. The message names the range. */
 function bounded(min: number, max: number, integer = false) {
-  const range = `must be ${integer ? 'a whole number ' : ''}between ${min} and ${max}`;
+  const range = integer
+    ? problem('options_err_whole_between', min, max)
+    : problem('options_err_between', min, max);
   return v.pipe(
-    v.number('must be a number'),
+    v.number(problem('options_err_number')),
     v.check((n) => !integer || Number.isInteger(n), range),
     v.minValue(min, range),
     v.maxValue(max, range),
@@ -37,7 +62,7 @@ export const ThresholdsSchema = v.strictObject({
 /** What a shared report may include (read by the report-sharing feature; local reports always hold it all). */
 export const ShareSchema = v.strictObject({
   /** false: addresses are redacted (203.0.113.x) in a shared report. */
-  includeFullAddresses: v.optional(v.boolean('must be true or false'), false),
+  includeFullAddresses: v.optional(v.boolean(problem('options_err_bool')), false),
 });
 
 /** The checklist's periodic items and their built-in intervals, e.g. change-passwords → 90 days. */
@@ -47,20 +72,23 @@ export const DEFAULT_REPEAT_DAYS: Readonly<Record<string, number>> = Object.from
 
 const RepeatDaysSchema = v.pipe(
   v.record(
-    v.pipe(v.string(), v.regex(/^[a-z0-9-]{1,64}$/, 'must be a checklist item id')),
+    v.pipe(v.string(), v.regex(/^[a-z0-9-]{1,64}$/, problem('options_err_item_id'))),
     bounded(1, 365, true),
   ),
-  v.check((r) => Object.keys(r).length <= 32, 'must name at most 32 items'),
+  v.check((r) => Object.keys(r).length <= 32, problem('options_err_max_items', 32)),
 );
 
 export const SettingsSchema = v.strictObject({
   /** Base URL of the companion relay, e.g. https://relay.example.com:8443 */
   relayUrl: httpsUrl,
   /** Extra HTTPS endpoints whose reachability is checked (the provider's web and provisioning hosts). */
-  targets: v.pipe(v.array(httpsUrl, 'must be a list of URLs'), v.maxLength(20, 'must be at most 20 URLs')),
+  targets: v.pipe(
+    v.array(httpsUrl, problem('options_err_url_list')),
+    v.maxLength(20, problem('options_err_max_urls', 20)),
+  ),
   /** Which of the provider's port tables the firewall matrix probes. */
   profile: v.optional(
-    v.picklist(PROFILE_IDS, `must be one of ${PROFILE_IDS.join(', ')}`),
+    v.picklist(PROFILE_IDS, problem('options_err_one_of', PROFILE_IDS.join(', '))),
     DEFAULT_PROFILE_ID,
   ),
   /** Seconds of audio in the quick check. */
@@ -81,7 +109,7 @@ export function parseSettings(raw: unknown): { ok: true; value: Settings } | { o
   if (r.success) return { ok: true, value: r.output };
   const issue = r.issues[0];
   const path = issue?.path?.map((p) => String(p.key)).join('.') ?? 'settings';
-  return { ok: false, error: `${path}: ${issue?.message ?? 'invalid'}` };
+  return { ok: false, error: `${path}: ${issue ? english(problemOf(issue)) : 'invalid'}` };
 }
 
 /** Every setting with its defaults, given the relay (which has no sensible built-in value outside a build). */
@@ -122,19 +150,26 @@ export function fieldSchema(field: SettingField): AnySchema {
   return group.entries[member as keyof typeof group.entries];
 }
 
-/** Validates one field's value; the message is the first problem, as shown next to the field. */
+/**
+ * Validates one field's value; the problem is the first one, as shown next to the field (`error` is its
+ * English, for logs and tests).
+ */
 export function parseField(
   field: SettingField,
   value: unknown,
-): { ok: true; value: unknown } | { ok: false; error: string } {
+): { ok: true; value: unknown } | { ok: false; error: string; problem: Message } {
   const r = v.safeParse(fieldSchema(field), value);
   if (r.success) return { ok: true, value: r.output };
   const issue = r.issues[0];
+  const what = issue ? problemOf(issue) : msg('options_err_other', 'invalid');
   // Within a list, "item 2" reads better to an administrator than an index.
-  const at = issue?.path
-    ?.map((p) => (typeof p.key === 'number' ? `item ${p.key + 1}` : String(p.key)))
-    .join('.');
-  return { ok: false, error: at ? `${at}: ${issue?.message ?? 'invalid'}` : (issue?.message ?? 'invalid') };
+  const places = (issue?.path ?? []).map((p) =>
+    typeof p.key === 'number' ? msg('options_item', p.key + 1) : String(p.key),
+  );
+  const at =
+    places.length === 1 ? places[0] : places.map((p) => (typeof p === 'string' ? p : english(p))).join('.');
+  const found = at ? msg('options_problem_at', at, what) : what;
+  return { ok: false, error: english(found), problem: found };
 }
 
 /** The value of a field inside a settings-shaped object, or undefined when it or its group is absent. */

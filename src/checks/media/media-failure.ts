@@ -1,6 +1,8 @@
 /**
  * Plain-words failures of the media loopback, one per stage, each with what to do next.
  */
+import { msg } from '../../messages/catalog.ts';
+import type { Message } from '../../messages/message.ts';
 import type { FailedStep } from '../types.ts';
 
 export type MediaStage = 'signaling' | 'ice' | 'dtls' | 'media';
@@ -8,35 +10,31 @@ export type MediaStage = 'signaling' | 'ice' | 'dtls' | 'media';
 export interface MediaFailure {
   reason: string;
   step: FailedStep;
-  summary: string;
+  message: Message;
 }
 
-export function stageFailure(stage: MediaStage, host: string, why: string): MediaFailure {
+const STAGE_WORD = {
+  signaling: 'stage_signaling',
+  ice: 'stage_ice',
+  dtls: 'stage_dtls',
+  media: 'stage_media',
+} as const;
+
+/** `why` says what the stage was waiting for (why_* messages). */
+export function stageFailure(stage: MediaStage, host: string, why: Message): MediaFailure {
   switch (stage) {
     case 'signaling':
       return {
         reason: 'signaling-failed',
         step: 'wss',
-        summary: `Could not set up the secure media test with ${host} (${why}). Check that WSS to the relay works, then run again.`,
+        message: msg('sum_media_signaling_failed', host, why),
       };
     case 'ice':
-      return {
-        reason: 'ice-failed',
-        step: 'ice',
-        summary: `No network path for media to ${host} (${why}): a firewall blocks the relay's UDP media ports and the TCP fallback. Ask your IT administrator to allow outbound UDP to the SRTP port ranges.`,
-      };
+      return { reason: 'ice-failed', step: 'ice', message: msg('sum_media_ice_failed', host, why) };
     case 'dtls':
-      return {
-        reason: 'dtls-failed',
-        step: 'dtls',
-        summary: `The media path to ${host} opened, but the DTLS handshake that sets up SRTP encryption did not finish (${why}). A firewall or inspection device may be blocking DTLS: allow UDP to the media ports without inspection.`,
-      };
+      return { reason: 'dtls-failed', step: 'dtls', message: msg('sum_media_dtls_failed', host, why) };
     case 'media':
-      return {
-        reason: 'no-media-returned',
-        step: 'media',
-        summary: `Encrypted media was set up with ${host}, but no audio came back (${why}). Something drops SRTP packets on the way: check UDP rules for the media ports.`,
-      };
+      return { reason: 'no-media-returned', step: 'media', message: msg('sum_media_no_media', host, why) };
   }
 }
 
@@ -58,16 +56,17 @@ export function relayGone(
   // rate-limited: this network already holds or started as many sessions as the relay allows it.
   if (gone.why === 'busy' || gone.why === 'rate-limited') return relayBusy(host, gone.retryAfterS);
   if (gone.errorCode && gone.why === 'media-failed')
-    return stageFailure(stage, host, 'the relay reported media-failed');
+    return stageFailure(stage, host, msg('why_relay_media_failed'));
   if (gone.errorCode && !NOT_REFUSALS.has(gone.why)) return relayRefused(host, stage, gone.why);
   return relayWentAway(host, stage, gone.why);
 }
 
+/** `why` is the relay's own word for it (a close reason or error code), kept as it said it. */
 export function relayWentAway(host: string, stage: MediaStage, why: string): MediaFailure {
   return {
     reason: 'relay-went-away',
     step: stageStep(stage),
-    summary: `The relay at ${host} went away during the ${stage} stage (${why}). It may be restarting: run the check again in a minute. This does not mean your network is blocked.`,
+    message: msg('sum_media_went_away', host, msg(STAGE_WORD[stage]), why),
   };
 }
 
@@ -79,22 +78,14 @@ export function relayRefused(host: string, stage: MediaStage, code: string): Med
   return {
     reason: 'relay-refused',
     step: stageStep(stage),
-    summary: `The relay at ${host} refused the media session (${code}). This is not a network problem: the relay does not accept what this browser sent. Report it to your support contact with this code.`,
+    message: msg('sum_media_refused', host, code),
   };
 }
 
 export function mediaStalled(host: string, seconds: number): MediaFailure {
-  return {
-    reason: 'media-timeout',
-    step: 'media',
-    summary: `Audio from ${host} stopped for ${seconds} s in the middle of the check: the network dropped the media path (UDP blocked, or a firewall ended the flow). A call would cut out. Check UDP rules and session timeouts for the media ports.`,
-  };
+  return { reason: 'media-timeout', step: 'media', message: msg('sum_media_timeout', host, seconds) };
 }
 
 export function relayBusy(host: string, retryAfterS: number | undefined): MediaFailure {
-  return {
-    reason: 'relay-busy',
-    step: 'wss',
-    summary: `The relay at ${host} is busy (all media ports in use). Run the check again in ${retryAfterS ?? 10} s.`,
-  };
+  return { reason: 'relay-busy', step: 'wss', message: msg('sum_media_busy', host, retryAfterS ?? 10) };
 }

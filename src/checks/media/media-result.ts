@@ -3,9 +3,12 @@
  * pass: DTLS connected, SRTP negotiated, echo received, quality good; warn: quality degraded;
  * fail: quality unusable (the stage failures are built in secure-media.ts).
  */
+
+import { msg } from '../../messages/catalog.ts';
 import type { MediaMode } from '../../protocol/relay-messages.ts';
 import type { MediaReport } from '../../protocol/report.ts';
 import type { CheckResult } from '../types.ts';
+import { mosBandMessage, summaryOf } from '../words.ts';
 import { computeMos } from './e-model.ts';
 import { findGaps } from './gaps.ts';
 import type { MediaSample } from './media-context.ts';
@@ -77,26 +80,34 @@ export function mediaResult(
     limits,
   );
   const data = { media } as Record<string, unknown>;
-  const figures = `${media.transport?.toUpperCase() ?? '?'}, RTT ${media.rttMs ?? '?'} ms, jitter ${media.jitterMs ?? '?'} ms, loss ${media.lossPercent ?? '?'} %, MOS ${media.mos ?? '?'} (${media.mosBand ?? 'unknown'})`;
+  const figures = msg(
+    'media_figures',
+    media.transport?.toUpperCase() ?? '?',
+    media.rttMs ?? '?',
+    media.jitterMs ?? '?',
+    media.lossPercent ?? '?',
+    media.mos ?? '?',
+    mosBandMessage(media.mosBand),
+  );
   if (!media.srtpCipher && m.stats.dtlsState !== null) {
     return {
       ...base,
       status: 'fail',
       reason: 'no-srtp',
       step: 'dtls',
-      summary: 'Audio flowed, but no SRTP cipher was negotiated: media would not be encrypted.',
+      ...summaryOf(msg('sum_media_no_srtp')),
       durationMs,
       data,
     };
   }
-  const tcpNote =
-    media.transport === 'tcp' ? ' UDP to the media ports seems blocked, so media fell back to TCP.' : '';
+  // UDP to the media ports seems blocked, so media fell back to TCP: said in the summary.
+  const tcpNote = media.transport === 'tcp';
   if (quality.status === 'pass') {
     return {
       ...base,
       status: tcpNote ? 'warn' : 'pass',
       reason: tcpNote ? 'tcp-fallback' : 'ok',
-      summary: `Encrypted audio (${media.srtpCipher ?? 'SRTP'}) made the round trip: ${figures}.${tcpNote}`,
+      ...summaryOf(msg(tcpNote ? 'sum_media_ok_tcp' : 'sum_media_ok', media.srtpCipher ?? 'SRTP', figures)),
       durationMs,
       data,
     };
@@ -106,7 +117,9 @@ export function mediaResult(
     status: quality.status,
     step: quality.status === 'fail' ? 'media' : undefined,
     reason: quality.status === 'fail' ? 'poor-quality' : 'degraded-quality',
-    summary: `Encrypted audio works, but call quality would suffer: ${quality.reasons[0] ?? ''} (${figures}).${tcpNote}`,
+    ...summaryOf(
+      msg(tcpNote ? 'sum_media_quality_tcp' : 'sum_media_quality', quality.reasons[0] ?? figures, figures),
+    ),
     durationMs,
     data,
   };

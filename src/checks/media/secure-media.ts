@@ -3,10 +3,15 @@
  * the relay echoes the RTP back, and the browser measures what came back. Every stage has its own time limit
  * and a failure names the stage: signaling, ICE, DTLS, or media.
  */
+
+import { msg } from '../../messages/catalog.ts';
+import type { Message } from '../../messages/message.ts';
+import { english } from '../../messages/render.ts';
 import { MEDIA_DURATION_MS, type MediaMode } from '../../protocol/relay-messages.ts';
 import { wssUrlFor } from '../../protocol/settings.ts';
 import type { CheckContext } from '../context.ts';
 import type { CheckResult } from '../types.ts';
+import { summaryOf, titleOf } from '../words.ts';
 import { openSocket } from '../ws-session.ts';
 import { findGaps } from './gaps.ts';
 import type { MediaContext, MediaSample } from './media-context.ts';
@@ -23,7 +28,7 @@ import { lossPercent, reduceStats } from './reduce-stats.ts';
 import { pumpSignaling } from './signaling-client.ts';
 import { DEFAULT_LIMITS, type QualityLimits } from './thresholds.ts';
 
-export const SECURE_MEDIA = { id: 'secure-media', title: 'Secure media (DTLS-SRTP audio loopback)' } as const;
+export const SECURE_MEDIA = { id: 'secure-media', ...titleOf(msg('title_secure_media')) };
 
 export const MEDIA_TIMEOUTS = { signalingMs: 5000, iceMs: 8000, dtlsMs: 5000, firstEchoMs: 3000 } as const;
 
@@ -49,7 +54,7 @@ export function mediaCheckLimitMs(durationMs: number): number {
 class StageError extends Error {
   readonly failure: MediaFailure;
   constructor(failure: MediaFailure) {
-    super(failure.summary);
+    super(english(failure.message));
     this.failure = failure;
   }
 }
@@ -76,13 +81,17 @@ export async function checkSecureMedia(
   const cleanups: Array<() => void> = [];
 
   /** Waits for a condition, failing the current stage on timeout or when the relay goes away. */
-  async function until(cond: () => boolean | Promise<boolean>, limitMs: number, what: string): Promise<void> {
+  async function until(
+    cond: () => boolean | Promise<boolean>,
+    limitMs: number,
+    what: Message,
+  ): Promise<void> {
     const deadline = ctx.now() + limitMs;
     for (;;) {
       if (gone) throw new StageError(relayGone(host, stage, gone));
       if (await cond()) return;
       if (ctx.now() > deadline)
-        throw new StageError(stageFailure(stage, host, `${what} within ${limitMs / 1000} s`));
+        throw new StageError(stageFailure(stage, host, msg('why_within', what, limitMs / 1000)));
       await sleep(25);
     }
   }
@@ -91,7 +100,7 @@ export async function checkSecureMedia(
     const opened = await openSocket(ctx, wssUrlFor(relayUrl), MEDIA_TIMEOUTS.signalingMs);
     if (!opened.ok) {
       throw new StageError(
-        stageFailure('signaling', host, opened.timedOut ? 'WSS timed out' : 'WSS refused'),
+        stageFailure('signaling', host, msg(opened.timedOut ? 'why_wss_timed_out' : 'why_wss_refused')),
       );
     }
     const ws = opened.session;
@@ -137,7 +146,7 @@ export async function checkSecureMedia(
     await pc.setLocalDescription(offer);
     const durationS = Math.round(options.durationMs / 1000);
     ws.send(JSON.stringify({ type: 'offer', sdp: pc.localDescription?.sdp ?? offer.sdp, mode, durationS }));
-    await until(() => answer !== null, MEDIA_TIMEOUTS.signalingMs, 'no answer from the relay');
+    await until(() => answer !== null, MEDIA_TIMEOUTS.signalingMs, msg('why_no_answer'));
     await pc.setRemoteDescription({ type: 'answer', sdp: answer as unknown as string });
     remoteSet = true;
     for (const c of pendingCandidates.splice(0)) await pc.addIceCandidate(c).catch(() => undefined);
@@ -147,7 +156,7 @@ export async function checkSecureMedia(
     await until(
       () => pc.iceConnectionState === 'connected' || pc.iceConnectionState === 'completed',
       MEDIA_TIMEOUTS.iceMs,
-      `ICE ${pc.iceConnectionState}, no connection`,
+      msg('why_ice_state', pc.iceConnectionState),
     );
     timings.iceConnectedMs = since();
 
@@ -155,7 +164,7 @@ export async function checkSecureMedia(
     await until(
       () => pc.connectionState === 'connected',
       MEDIA_TIMEOUTS.dtlsMs,
-      `DTLS ${pc.connectionState}`,
+      msg('why_dtls_state', pc.connectionState),
     );
     timings.dtlsConnectedMs = since();
 
@@ -165,7 +174,7 @@ export async function checkSecureMedia(
     await until(
       async () => (await stats()).packetsReceived > 0,
       MEDIA_TIMEOUTS.firstEchoMs,
-      'nothing echoed',
+      msg('why_nothing_echoed'),
     );
     timings.firstEchoMs = since();
 
@@ -178,7 +187,7 @@ export async function checkSecureMedia(
         status: 'fail',
         reason: failure.reason,
         step: failure.step,
-        summary: failure.summary,
+        ...summaryOf(failure.message),
         durationMs: since(),
         data: { stage, timings, media: null, samples: probes.perSecond, gaps: findGaps(probes.perSecond) },
       };
@@ -201,7 +210,7 @@ export async function checkSecureMedia(
       status: 'fail',
       reason: err.failure.reason,
       step: err.failure.step,
-      summary: err.failure.summary,
+      ...summaryOf(err.failure.message),
       durationMs: since(),
       data: { stage, timings, media: null },
     };

@@ -2,6 +2,8 @@
  * Pass/warn/fail limits for the audio loopback. "Good" limits are exclusive upper bounds (RTT 99.9 ms passes,
  * 100 ms warns); MOS limits are inclusive lower bounds (4.0 passes). Every number names its source.
  */
+import { msg } from '../../messages/catalog.ts';
+import type { Message } from '../../messages/message.ts';
 import type { QualityLimits } from '../../protocol/runtime-messages.ts';
 
 /**
@@ -54,7 +56,7 @@ export interface QualityRating {
   /** The worst status over the metrics that were measured. */
   status: QualityStatus;
   /** One plain-words line per metric that did not pass, worst first. */
-  reasons: string[];
+  reasons: Message[];
   /** Status per metric; null when the metric was not measured (it then does not affect the verdict). */
   byMetric: Record<keyof QualityMetrics, QualityStatus | null>;
 }
@@ -111,44 +113,34 @@ export function limitsFrom(good: {
 interface Rule {
   metric: keyof QualityMetrics;
   rate(value: number, l: QualityLimits): QualityStatus;
-  reason(value: number, status: Exclude<QualityStatus, 'pass'>, l: QualityLimits): string;
+  reason(value: number, status: Exclude<QualityStatus, 'pass'>, l: QualityLimits): Message;
 }
 
 const RULES: readonly Rule[] = [
   {
     metric: 'rttMs',
     rate: (v, l) => upperBound(v, l.rttGoodMs, l.rttWarnMs),
-    reason: (v, s, l) =>
-      `Round trip ${v.toFixed(0)} ms is at or above ${s === 'warn' ? l.rttGoodMs : l.rttWarnMs} ms; ` +
-      'people may talk over each other.',
+    reason: (v, s, l) => msg('quality_rtt', v, s === 'warn' ? l.rttGoodMs : l.rttWarnMs),
   },
   {
     metric: 'lossPercent',
     rate: (v, l) => upperBound(v, l.lossGoodPercent, l.lossWarnPercent),
-    reason: (v, s, l) => {
-      const limit = s === 'warn' ? l.lossGoodPercent : l.lossWarnPercent;
-      return `Packet loss ${v.toFixed(1)} % is at or above ${limit} %; speech will break up.`;
-    },
+    reason: (v, s, l) => msg('quality_loss', v, s === 'warn' ? l.lossGoodPercent : l.lossWarnPercent),
   },
   {
     metric: 'jitterMs',
     rate: (v, l) => upperBound(v, l.jitterGoodMs, l.jitterWarnMs),
-    reason: (v, s, l) =>
-      `Jitter ${v.toFixed(0)} ms is at or above ${s === 'warn' ? l.jitterGoodMs : l.jitterWarnMs} ms; ` +
-      'audio may stutter or lag.',
+    reason: (v, s, l) => msg('quality_jitter', v, s === 'warn' ? l.jitterGoodMs : l.jitterWarnMs),
   },
   {
     metric: 'mos',
     rate: (v, l) => atLeast(v, l.mosPass, l.mosWarn),
-    reason: (v, s, l) => {
-      const limit = s === 'warn' ? l.mosPass : l.mosWarn;
-      return `Estimated call quality (MOS ${v.toFixed(2)}) is below ${limit.toFixed(1)}.`;
-    },
+    reason: (v, s, l) => msg('quality_mos', v, s === 'warn' ? l.mosPass : l.mosWarn),
   },
 ];
 
 export function rateQuality(metrics: QualityMetrics, limits: QualityLimits = DEFAULT_LIMITS): QualityRating {
-  const findings: Array<{ status: QualityStatus; reason: string }> = [];
+  const findings: Array<{ status: QualityStatus; reason: Message }> = [];
   const byMetric: QualityRating['byMetric'] = { rttMs: null, jitterMs: null, lossPercent: null, mos: null };
 
   for (const rule of RULES) {

@@ -5,8 +5,19 @@
  * - The public address seen over HTTPS differs from the one seen over STUN: web and UDP traffic leave through
  *   different paths (VPN split tunnel, proxy).
  */
+
+import { msg } from '../../messages/catalog.ts';
+import { english } from '../../messages/render.ts';
 import type { ProbeBinding } from '../../protocol/relay-messages.ts';
 import type { NatMapping, NatReport } from '../../protocol/report.ts';
+
+type NatSentence =
+  | 'nat_behind'
+  | 'nat_none'
+  | 'nat_symmetric'
+  | 'nat_endpoint_independent'
+  | 'nat_paths_differ'
+  | 'nat_unknown';
 
 const strip = (a: string) => a.replace(/^::ffff:/i, '');
 
@@ -38,21 +49,23 @@ export function classifyNat(
     httpsAddress !== null && udpAddress !== null && locals.has(httpsAddress) && locals.has(udpAddress);
   const pathsDiffer = udpAddress && httpsAddress ? httpsAddress !== udpAddress && !bothLocal : null;
   const natDetected = udpAddress === null || locals.size === 0 ? null : !locals.has(udpAddress);
-  const parts: string[] = [];
-  if (natDetected === true)
-    parts.push('This computer is behind NAT (a firewall/router translates its address).');
-  if (natDetected === false) parts.push('No NAT between this computer and the relay.');
-  if (mapping === 'symmetric') {
-    parts.push(
-      'The NAT is symmetric: each destination gets a new mapping, so media may need a relay (TURN).',
-    );
-  }
-  if (mapping === 'endpoint-independent' && natDetected !== false) {
-    parts.push('The NAT keeps one mapping for all destinations (good for media).');
-  }
-  if (pathsDiffer) {
-    parts.push('Web and UDP traffic leave through different public addresses (VPN split tunnel or proxy).');
-  }
-  if (parts.length === 0) parts.push('Not enough UDP answers to tell the NAT behaviour.');
-  return { natDetected, mapping, pathsDiffer, summary: parts.join(' '), portsCompared: distinct.length };
+  const parts: NatSentence[] = [];
+  if (natDetected === true) parts.push('nat_behind');
+  if (natDetected === false) parts.push('nat_none');
+  if (mapping === 'symmetric') parts.push('nat_symmetric');
+  if (mapping === 'endpoint-independent' && natDetected !== false) parts.push('nat_endpoint_independent');
+  if (pathsDiffer) parts.push('nat_paths_differ');
+  if (parts.length === 0) parts.push('nat_unknown');
+  const summary = msg(
+    'join_sentences',
+    parts.map((key) => msg(key)),
+  );
+  return {
+    natDetected,
+    mapping,
+    pathsDiffer,
+    summary: english(summary),
+    summaryMessage: summary,
+    portsCompared: distinct.length,
+  };
 }

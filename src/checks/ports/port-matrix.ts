@@ -3,19 +3,23 @@
  * relay's probe listeners, rolled up per row, with the remediation list and the NAT behaviour.
  * Reports speak of the provider's ports; the relay maps them to the ports it really listens on.
  */
+
+import { msg } from '../../messages/catalog.ts';
+import type { Message } from '../../messages/message.ts';
 import { profileById } from '../../profiles/index.ts';
 import { type ProbeTarget, probeTargets } from '../../profiles/sample-ports.ts';
 import type { Profile } from '../../profiles/types.ts';
 import type { IceCredentials, IceProbeBatch, IceProbeTarget } from '../../protocol/runtime-messages.ts';
 import type { CheckContext } from '../context.ts';
 import type { CheckResult } from '../types.ts';
+import { profileNameMessage, summaryOf, titleOf } from '../words.ts';
 import { classifyNat } from './nat.ts';
 import { openProbeSession, type ProbeSession } from './probe-session.ts';
 import { profileStatus, remediation, rollUpRows } from './rollup.ts';
 import { tcpProbe } from './tcp-probe.ts';
 import type { PortResult, PortStatus } from './types.ts';
 
-export const PORT_MATRIX = { id: 'port-matrix', title: "Firewall: the provider's ports" } as const;
+export const PORT_MATRIX = { id: 'port-matrix', ...titleOf(msg('title_port_matrix')) };
 
 /** Per-probe limit; probes run in parallel, so an open network finishes well inside 5 s. */
 export const PORT_PROBE_TIMEOUT_MS = 3000;
@@ -47,16 +51,10 @@ export async function checkPortMatrix(
   const started = ctx.now();
   const profile = profileById(profileId);
   if (!profile) {
-    return fail(
-      'unknown-profile',
-      'config',
-      `Unknown profile "${profileId}". Pick one in the options.`,
-      started,
-      ctx,
-    );
+    return fail('unknown-profile', 'config', msg('sum_ports_unknown_profile', profileId), started, ctx);
   }
   const opened = await openProbeSession(ctx, relayUrl);
-  if (!opened.ok) return fail(opened.reason, 'wss', opened.summary, started, ctx);
+  if (!opened.ok) return fail(opened.reason, 'wss', opened.message, started, ctx);
   const session = opened.session;
   if (session.info.tcp.length === 0 && session.info.udp.length === 0) {
     session.close();
@@ -64,7 +62,7 @@ export async function checkPortMatrix(
       ...PORT_MATRIX,
       status: 'skip',
       reason: 'no-probe-ports',
-      summary: "This relay does not offer port probes, so the provider's ports were not checked.",
+      ...summaryOf(msg('sum_ports_no_probe_ports')),
       durationMs: Math.round(ctx.now() - started),
       data: { profile: profile.id },
     };
@@ -94,15 +92,15 @@ export async function checkPortMatrix(
     };
     const durationMs = Math.round(ctx.now() - started);
     if (blockedSecure.length > 0) {
-      const list = blockedSecure
-        .map((r) => `${r.transport.toUpperCase()} ${r.ports} (${r.purpose})`)
-        .join('; ');
+      const list = blockedSecure.map((r) =>
+        msg('port_rule_for', r.transport.toUpperCase(), r.ports, r.purpose),
+      );
       return {
         ...PORT_MATRIX,
         status: 'fail',
         reason: 'ports-blocked',
         step: blockedSecure.some((r) => r.transport === 'udp') ? 'ice' : 'tcp',
-        summary: `Blocked for Secure Voice: ${list}. Give your IT administrator the remediation list.`,
+        ...summaryOf(msg('sum_ports_blocked', list)),
         durationMs,
         data,
       };
@@ -112,10 +110,15 @@ export async function checkPortMatrix(
         ...PORT_MATRIX,
         status: 'warn',
         reason: fix.length > 0 ? 'some-ports-blocked' : 'ports-unmeasured',
-        summary:
+        ...summaryOf(
           fix.length > 0
-            ? `Secure Voice ports are open, but ${fix.length} other row(s) are blocked: ${fix.map((f) => `${f.protocol} ${f.ports}`).join(', ')}.`
-            : 'Some ports could not be measured (the relay does not listen on them). See the matrix.',
+            ? msg(
+                'sum_ports_some_blocked',
+                fix.length,
+                fix.map((f) => msg('port_rule', f.protocol, f.ports)),
+              )
+            : msg('sum_ports_unmeasured'),
+        ),
         durationMs,
         data,
       };
@@ -124,7 +127,13 @@ export async function checkPortMatrix(
       ...PORT_MATRIX,
       status: 'pass',
       reason: 'ok',
-      summary: `All ${ports.filter((p) => p.status === 'open').length} probed ports of the ${profile.name} profile are open.`,
+      ...summaryOf(
+        msg(
+          'sum_ports_ok',
+          ports.filter((p) => p.status === 'open').length,
+          profileNameMessage(profile.id) ?? msg('common_unknown'),
+        ),
+      ),
       durationMs,
       data,
     };
@@ -234,7 +243,7 @@ function toPortResults(
 function fail(
   reason: string,
   step: 'config' | 'wss',
-  summary: string,
+  message: Message,
   started: number,
   ctx: CheckContext,
 ): CheckResult {
@@ -243,7 +252,7 @@ function fail(
     status: 'fail',
     reason,
     step,
-    summary,
+    ...summaryOf(message),
     durationMs: Math.round(ctx.now() - started),
     data: {},
   };

@@ -3,6 +3,8 @@
  * afterwards says which source address and port it saw at each UDP probe port (for the NAT classification).
  */
 
+import { msg } from '../../messages/catalog.ts';
+import type { Message } from '../../messages/message.ts';
 import type { ProbeBinding } from '../../protocol/relay-messages.ts';
 import { parseJson, ServerMessage } from '../../protocol/relay-messages.ts';
 import { wssUrlFor } from '../../protocol/settings.ts';
@@ -21,7 +23,7 @@ export interface ProbeSession {
   close(): void;
 }
 
-type Opened = { ok: true; session: ProbeSession } | { ok: false; reason: string; summary: string };
+type Opened = { ok: true; session: ProbeSession } | { ok: false; reason: string; message: Message };
 
 async function nextOfType<T extends ServerMessage['type']>(
   ws: SocketSession,
@@ -47,7 +49,7 @@ export async function openProbeSession(ctx: CheckContext, relayUrl: string): Pro
     return {
       ok: false,
       reason: 'probe-session-failed',
-      summary: `Could not ask the relay at ${host} for a port probe: the WSS connection failed. Fix WSS first.`,
+      message: msg('sum_ports_session_failed', host),
     };
   }
   const ws = opened.session;
@@ -58,7 +60,7 @@ export async function openProbeSession(ctx: CheckContext, relayUrl: string): Pro
     return {
       ok: false,
       reason: 'probe-session-failed',
-      summary: `The relay at ${host} did not start a port probe (it may be an older version, or busy). Run the check again.`,
+      message: msg('sum_ports_session_not_started', host),
     };
   }
   return {

@@ -2,7 +2,11 @@
  * Per-port results rolled up per table row and per profile, and the remediation list an administrator can
  * paste into a change request (only the rows that failed). Pure.
  */
+import { msg } from '../../messages/catalog.ts';
+import type { Message } from '../../messages/message.ts';
+import { english } from '../../messages/render.ts';
 import type { PortRange, Profile, ProfileRow } from '../../profiles/types.ts';
+import { notTestableMessage, portShortMessage } from '../words.ts';
 import type { PortResult, RemediationLine, RowResult, RowStatus } from './types.ts';
 
 export function formatRanges(ranges: readonly PortRange[]): string {
@@ -15,9 +19,9 @@ const UNMEASURED = new Set(['browser-blocked', 'relay-unavailable', 'error']);
 function rowStatus(
   row: ProfileRow,
   ports: readonly PortResult[],
-): { status: RowStatus; detail: string; failedPorts: string } {
+): { status: RowStatus; detail: Message; failedPorts: string } {
   if (row.probe.kind === 'not-testable') {
-    return { status: 'not-testable', detail: row.probe.explanation, failedPorts: '' };
+    return { status: 'not-testable', detail: notTestableMessage(row.probe.reason), failedPorts: '' };
   }
   const mine = ports.filter((p) => p.row === row.id);
   const failed = mine.filter((p) => FAILED.has(p.status));
@@ -30,29 +34,45 @@ function rowStatus(
 function rowOutcome(
   mine: readonly PortResult[],
   failed: readonly PortResult[],
-): { status: RowStatus; detail: string } {
+): { status: RowStatus; detail: Message } {
   const open = mine.filter((p) => p.status === 'open');
-  const describe = (list: readonly PortResult[]) => list.map((p) => `${p.port} ${p.status}`).join(', ');
+  const describe = (list: readonly PortResult[]) =>
+    msg(
+      'join_list',
+      list.map((p) => msg('ports_detail_port', p.port, portShortMessage(p.status))),
+    );
   if (failed.length > 0 && open.length > 0) return { status: 'partial', detail: describe(mine) };
   if (failed.length > 0) return { status: 'blocked', detail: describe(failed) };
   if (open.length > 0 && open.length === mine.length) return { status: 'open', detail: describe(open) };
   const unmeasured = mine.filter((p) => UNMEASURED.has(p.status));
   return {
     status: 'unknown',
-    detail: unmeasured.map((p) => `${p.port}: ${p.reason}`).join('; ') || 'not probed',
+    detail:
+      unmeasured.length > 0
+        ? msg(
+            'join_semicolons',
+            unmeasured.map((p) => msg('ports_detail_unmeasured', p.port, p.reason)),
+          )
+        : msg('ports_not_probed'),
   };
 }
 
 export function rollUpRows(profile: Profile, ports: readonly PortResult[]): RowResult[] {
-  return profile.rows.map((row) => ({
-    row: row.id,
-    purpose: row.purpose,
-    protocol: row.protocol,
-    transport: row.transport,
-    ports: formatRanges(row.providerPorts),
-    secureVoice: row.secureVoice,
-    ...rowStatus(row, ports),
-  }));
+  return profile.rows.map((row) => {
+    const { status, detail, failedPorts } = rowStatus(row, ports);
+    return {
+      row: row.id,
+      purpose: row.purpose,
+      protocol: row.protocol,
+      transport: row.transport,
+      ports: formatRanges(row.providerPorts),
+      secureVoice: row.secureVoice,
+      status,
+      detail: english(detail),
+      failedPorts,
+      detailMessage: detail,
+    };
+  });
 }
 
 export function profileStatus(rows: readonly RowResult[]): 'open' | 'blocked' | 'partial' | 'unknown' {
@@ -76,10 +96,16 @@ export function remediation(rows: readonly RowResult[]): RemediationLine[] {
     }));
 }
 
-export function remediationText(lines: readonly RemediationLine[], providerHosts = 'the provider'): string {
-  if (lines.length === 0) return 'No firewall changes needed for the tested rows.';
+/** The remediation list as lines to paste into a change request: an introduction, then one rule a line. */
+export function remediationMessages(lines: readonly RemediationLine[]): Message[] {
+  if (lines.length === 0) return [msg('remediation_none')];
   return [
-    `Please allow the following outbound traffic to ${providerHosts}:`,
-    ...lines.map((l) => `- ${l.direction} ${l.protocol} to destination port(s) ${l.ports}: ${l.purpose}`),
-  ].join('\n');
+    msg('remediation_intro'),
+    ...lines.map((l) => msg('remediation_line', l.protocol, l.ports, l.purpose)),
+  ];
+}
+
+/** The remediation list in English, as the report's text and the command line print it. */
+export function remediationText(lines: readonly RemediationLine[]): string {
+  return remediationMessages(lines).map(english).join('\n');
 }

@@ -16,7 +16,7 @@ const MAPPING: Record<Nat['mapping'], string> = {
 export function NatDetails({ nat }: { nat: Nat }) {
   return (
     <>
-      <p>{natSummary(nat.summary)}</p>
+      <p>{natSummary(nat)}</p>
       <dl class="figures">
         <dt>{t('nat_behind_label')}</dt>
         <dd>{yesNo(nat.natDetected, 'common_yes', 'common_no')}</dd>

@@ -1,6 +1,7 @@
-import { remediation } from '../../checks/ports/rollup.ts';
+import { remediation, remediationMessages } from '../../checks/ports/rollup.ts';
 import type { PortStatus, RowResult, RowStatus } from '../../checks/ports/types.ts';
-import { t } from '../../platform/i18n.ts';
+import { renderMessage, shown } from '../../messages/render.ts';
+import { t, UI } from '../../platform/i18n.ts';
 import {
   PORT_STATUS_LABEL,
   type PortMatrixView,
@@ -8,14 +9,13 @@ import {
   ROW_STATUS_LABEL,
   type StatusLabel,
 } from '../../report-text/port-rows.ts';
-import { localizeIn, localNumber, type PhraseGroup } from '../check-text.ts';
+import { localNumber } from '../check-text.ts';
 import { profileName } from '../format.ts';
 import { StatusWord } from './status-word.tsx';
 
 /*
- * The words of src/report-text/port-rows.ts (shared with the command line's text, which stays English) in the
- * UI language. Purposes and protocols stay as the provider's table writes them, so an administrator can find
- * the row in the provider's paper; per-port reasons are codes.
+ * The port matrix in the UI language. Purposes and protocols stay as the provider's table writes them, so an
+ * administrator can find the row in the provider's paper; per-port reasons are codes.
  */
 
 const ROW_WORD: Record<RowStatus, string> = {
@@ -36,17 +36,6 @@ const PORT_WORD: Record<PortStatus, string> = {
   error: 'port_status_error',
 };
 
-/** The short status a row's detail gives each port ("5096 open"). */
-const PORT_SHORT: Record<string, string> = {
-  open: 'port_short_open',
-  blocked: 'port_short_blocked',
-  refused: 'port_short_refused',
-  'browser-blocked': 'port_short_browser_blocked',
-  'relay-unavailable': 'port_short_relay_unavailable',
-  'not-testable': 'port_short_not_testable',
-  error: 'port_short_error',
-};
-
 export const rowStatusLabel = (status: RowStatus): StatusLabel => ({
   ...ROW_STATUS_LABEL[status],
   word: t(ROW_WORD[status]),
@@ -57,36 +46,15 @@ export const portStatusLabel = (status: PortStatus): StatusLabel => ({
   word: t(PORT_WORD[status]),
 });
 
-/** src/profiles/provider-ports.ts: why a row cannot be checked from a browser. */
-const NOT_TESTABLE: PhraseGroup = {
-  phrases: [{ key: 'ports_not_testable_sip_udp' }, { key: 'ports_not_testable_ntp' }],
-};
+/** Why a row has its status ("5096 open, 5097 blocked"), as the check said it. */
+export const rowDetail = (row: Pick<RowResult, 'detail' | 'detailMessage'>): string =>
+  shown(row.detailMessage, row.detail, UI);
 
-/**
- * A row's detail (src/checks/ports/rollup.ts) in the UI language: "5096 open, 5097 blocked", "40000:
- * relay-not-listening; …" (reason codes stay), "not probed", or the not-testable explanation.
- */
-export function rowDetail(row: Pick<RowResult, 'status' | 'detail'>): string {
-  const { detail } = row;
-  if (row.status === 'not-testable') return localizeIn(NOT_TESTABLE, detail);
-  if (detail === 'not probed') return t('ports_not_probed');
-  const parts = detail.split(', ').map((part) => /^(\d+) ([a-z-]+)$/.exec(part));
-  if (parts.every((m) => m !== null && m[2] !== undefined && PORT_SHORT[m[2]])) {
-    return parts
-      .map((m) => t('ports_detail_port', localNumber(m?.[1] ?? ''), t(PORT_SHORT[m?.[2] ?? ''] ?? '')))
-      .join(', ');
-  }
-  return detail;
-}
-
-/** The remediation list (src/checks/ports/rollup.ts remediationText) in the UI language. */
+/** The remediation list (src/checks/ports/rollup.ts) in the UI language. */
 export function remediationList(view: PortMatrixView): string {
-  const lines = remediation(view.failed);
-  if (lines.length === 0) return t('remediation_none');
-  return [
-    t('remediation_intro'),
-    ...lines.map((l) => t('remediation_line', l.protocol, l.ports, l.purpose)),
-  ].join('\n');
+  return remediationMessages(remediation(view.failed))
+    .map((m) => renderMessage(m, UI))
+    .join('\n');
 }
 
 /**

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateChecklist } from '../../../src/checklist/evaluate.ts';
 import { CHECKLIST } from '../../../src/checklist/items.ts';
+import { msg } from '../../../src/messages/catalog.ts';
 import type { Report } from '../../../src/protocol/report.ts';
 import { mediaReport } from '../../fakes/media-report.ts';
 import { readSeed } from '../../helpers/seeds.ts';
@@ -87,7 +88,10 @@ describe('evaluateChecklist', () => {
       NOW,
     );
     const get = (id: string) => r.items.find((i) => i.item.id === id);
-    expect(get('strong-passwords')).toMatchObject({ status: 'done', detail: 'Confirmed 2026-11-20.' });
+    expect(get('strong-passwords')).toMatchObject({
+      status: 'done',
+      detail: msg('checklist_detail_confirmed', '2026-11-20'),
+    });
     expect(get('change-passwords')?.status).toBe('due');
     expect(r.done).toBe(1);
   });

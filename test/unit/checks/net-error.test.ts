@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classifyNetError, explainNetReason, stepFor } from '../../../src/checks/net-error.ts';
+import { english } from '../../../src/messages/render.ts';
 import { isBrowserRestrictedPort } from '../../../src/profiles/unsafe-ports.ts';
 
 describe('classifyNetError', () => {
@@ -65,7 +66,7 @@ describe('classifyNetError', () => {
   });
 
   it('explains every reason with the host and a next step', () => {
-    const r = explainNetReason('timed-out', 'relay.example.com:5096');
+    const r = english(explainNetReason('timed-out', 'relay.example.com:5096'));
     expect(r).toContain('relay.example.com:5096');
     expect(r).toMatch(/Ask your IT administrator/);
   });

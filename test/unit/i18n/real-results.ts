@@ -22,6 +22,8 @@ import { checkRelayHttps, RELAY_HTTPS } from '../../../src/checks/relay-https.ts
 import { checkRelayWss, RELAY_WSS } from '../../../src/checks/relay-wss.ts';
 import { runChecks } from '../../../src/checks/runner.ts';
 import type { CheckResult } from '../../../src/checks/types.ts';
+import { summaryOf, titleOf } from '../../../src/checks/words.ts';
+import { msg } from '../../../src/messages/catalog.ts';
 import { probeTargets, profileById } from '../../../src/profiles/index.ts';
 import type { PeerScript, RelayScript } from '../../fakes/fake-webrtc.ts';
 
@@ -170,7 +172,7 @@ const NET_REASONS: NetReason[] = [
 async function netResults(): Promise<CheckResult[]> {
   const target = {
     id: 'https-target-1',
-    title: 'HTTPS to provider.example',
+    ...titleOf(msg('title_https_target', 'provider.example')),
     url: 'https://provider.example/',
   };
   return [
@@ -187,7 +189,7 @@ async function netResults(): Promise<CheckResult[]> {
 async function httpsResults(): Promise<CheckResult[]> {
   const target = {
     id: 'https-target-2',
-    title: 'HTTPS to provider.example:8443',
+    ...titleOf(msg('title_https_target', 'provider.example:8443')),
     url: 'https://provider.example:8443/',
   };
   const opaque = { status: 0, ok: false } as Response;
@@ -277,7 +279,15 @@ async function mediaResults(): Promise<CheckResult[]> {
     await run('answers', 'connects', fakeWs('never-opens')),
   ];
   const stalled = mediaStalled('relay.example:8443', MEDIA_STALL_MS / 1000);
-  out.push({ ...SECURE_MEDIA, status: 'fail', durationMs: 9000, data: {}, ...stalled });
+  out.push({
+    ...SECURE_MEDIA,
+    status: 'fail',
+    durationMs: 9000,
+    data: {},
+    reason: stalled.reason,
+    step: stalled.step,
+    ...summaryOf(stalled.message),
+  });
 
   out.push(...mediaVerdicts());
   return out;
@@ -338,17 +348,16 @@ async function portResults(): Promise<CheckResult[]> {
 }
 
 async function runnerResults(): Promise<CheckResult[]> {
-  const hangs = { id: 'relay-wss', title: RELAY_WSS.title, run: () => new Promise<CheckResult>(() => {}) };
+  const hangs = { ...RELAY_WSS, run: () => new Promise<CheckResult>(() => {}) };
   const crashes = {
-    id: 'secure-media',
-    title: SECURE_MEDIA.title,
+    ...SECURE_MEDIA,
     run: async (): Promise<CheckResult> => {
       throw new Error('the offscreen document returned no media result');
     },
   };
   const target = {
     id: 'https-target-1',
-    title: 'HTTPS to provider.example',
+    ...titleOf(msg('title_https_target', 'provider.example')),
     run: () => new Promise<CheckResult>(() => {}),
   };
   return settle(() =>

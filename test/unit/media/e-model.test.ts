@@ -16,6 +16,7 @@ import {
   RTT_WARN_MS,
   rateQuality,
 } from '../../../src/checks/media/thresholds.ts';
+import { english } from '../../../src/messages/render.ts';
 
 // Every expected number below was worked out by hand (calculator), not by calling the code under test.
 // Shared facts used in the working:
@@ -244,7 +245,7 @@ describe('rateQuality', () => {
   it('takes the worst metric and lists failures before warnings', () => {
     const rating = rateQuality({ rttMs: 150, jitterMs: 5, lossPercent: 7, mos: 3.8 });
     expect(rating.status).toBe('fail');
-    expect(rating.reasons).toEqual([
+    expect(rating.reasons.map(english)).toEqual([
       'Packet loss 7.0 % is at or above 5 %; speech will break up.',
       'Round trip 150 ms is at or above 100 ms; people may talk over each other.',
       'Estimated call quality (MOS 3.80) is below 4.0.',

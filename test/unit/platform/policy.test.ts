@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { english } from '../../../src/messages/render.ts';
 import { effectiveSettings, ignoredText, readManagedPolicy } from '../../../src/platform/policy.ts';
 import { defaultSettings, SETTING_FIELDS, type Settings } from '../../../src/protocol/settings.ts';
 
@@ -165,7 +166,7 @@ describe('effectiveSettings', () => {
       relayUrl: 'http://plain.example',
       thresholds: { mosPass: 9 },
     });
-    expect(r.ignored).toEqual([
+    expect(r.ignored.map((i) => ({ key: i.key, reason: english(i.reason) }))).toEqual([
       { key: 'relayUrl', reason: 'must start with https://' },
       { key: 'thresholds.mosPass', reason: 'must be between 1 and 4.5' },
     ]);

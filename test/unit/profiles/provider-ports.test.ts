@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { notTestableMessage } from '../../../src/checks/words.ts';
+import { english } from '../../../src/messages/render.ts';
 import { type PortRange, PROFILES, type ProfileRow, probeTargets } from '../../../src/profiles/index.ts';
 import { BROWSER_RESTRICTED_PORTS } from '../../../src/profiles/unsafe-ports.ts';
 import { readSeed } from '../../helpers/seeds.ts';
@@ -146,7 +148,7 @@ describe('profile rows', () => {
     expect(untestable.length).toBe(7);
     for (const probe of untestable) {
       expect(probe.reason).toBeTruthy();
-      expect(probe.explanation.length).toBeGreaterThan(20);
+      expect(english(notTestableMessage(probe.reason)).length).toBeGreaterThan(20);
     }
   });
 

@@ -93,9 +93,12 @@ describe('setting fields', () => {
 
   it('validate one field with the same piece the schema uses', () => {
     expect(parseField('thresholds.mosPass', 3.9)).toEqual({ ok: true, value: 3.9 });
-    expect(parseField('thresholds.mosPass', 5)).toEqual({ ok: false, error: 'must be between 1 and 4.5' });
+    expect(parseField('thresholds.mosPass', 5)).toMatchObject({
+      ok: false,
+      error: 'must be between 1 and 4.5',
+    });
     expect(parseField('relayUrl', ' https://r.example ')).toEqual({ ok: true, value: 'https://r.example' });
-    expect(parseField('targets', ['nope'])).toEqual({
+    expect(parseField('targets', ['nope'])).toMatchObject({
       ok: false,
       error: 'item 1: must be a URL such as https://relay.example.com',
     });
