@@ -1,5 +1,5 @@
 /** The English catalogue, bundled: the text of reports, the command line and support, and every fallback. */
-import en from '../../_locales/en/messages.json';
+import en from '../../_locales/en/messages.json' with { type: 'json' };
 
 type Catalogue = Record<string, { message: string }>;
 
