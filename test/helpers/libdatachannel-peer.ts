@@ -3,7 +3,7 @@
  * through node-datachannel. It offers what a test asks for (one audio codec, a data channel, an a=setup
  * role), sends raw RTP on its track and counts what comes back, packet by packet.
  */
-import { Audio, cleanup, type DataChannel, PeerConnection, type Track } from 'node-datachannel';
+import { Audio, type DataChannel, PeerConnection, type Track } from 'node-datachannel';
 import type { ServerMessage } from '../../src/protocol/relay-messages.ts';
 import type { SignalingClient } from './signaling-client.ts';
 
@@ -106,9 +106,4 @@ export class LdcPeer {
       // already closed
     }
   }
-}
-
-/** Frees libdatachannel's threads; call once after the last peer of a test file is closed. */
-export function ldcCleanup(): void {
-  cleanup();
 }
