@@ -33,7 +33,14 @@ export function useLab(): LabSession {
     requireNetns();
     session.lab = await createLab();
     session.relay = await startRelayProcess(
-      ['--host', LAB.wan.provider, '--port', '443', ...providerPortFlags(LAB_MEDIA_PORTS)],
+      [
+        ...['--host', LAB.wan.provider, '--port', '443', ...providerPortFlags(LAB_MEDIA_PORTS)],
+        // The whole lab is one office behind one NAT address running a check every few seconds: the
+        // per-address limits are raised as the README advises for many people behind one NAT (after the
+        // TCP-fallback scenarios, a later check was refused as busy: media sessions outlive their check).
+        ...['--probe-sessions-per-address', '1000', '--session-starts-per-minute', '1000'],
+        ...['--max-sessions-per-address', '100'],
+      ],
       { prefix: session.lab.provider.prefix },
     );
     session.browser = await launchWithExtension({
