@@ -233,11 +233,10 @@ describe('connection timers', () => {
     await sig.next('answer');
     await expect.poll(async () => (await relay.healthz()).sessions.active).toBe(1);
     // A cable pull, as far as the relay can tell: the client stops answering pings.
-    const t0 = performance.now();
+    // The heartbeat metric, not a stopwatch, proves which timer ended it (a loaded CI machine stretches timers).
     (sig.ws as unknown as { _autoPong: boolean })._autoPong = false;
     const { code } = await sig.closed;
     expect(code).toBe(1006);
-    expect(performance.now() - t0).toBeLessThan(150 * 2 + 500);
     await expect.poll(async () => (await relay.healthz()).sessions.active, { timeout: 4000 }).toBe(0);
     expect(healthy.ws.readyState).toBe(WebSocket.OPEN);
     expect(await relay.metrics()).toMatch(/^svc_relay_ws_rejected_total\{reason="heartbeat"\} 1$/m);
