@@ -131,8 +131,21 @@ export function handleHttp(req: IncomingMessage, res: ServerResponse, deps: Rout
   }
 }
 
+/** A year: what HSTS preload lists ask for. */
+const HSTS_MAX_AGE_S = 31_536_000;
+
+/**
+ * HTTPS only, from now on, for browsers that reached the relay by name (ignored for addresses and certificate
+ * errors): on the HTTPS port and on every TCP probe port alike. No includeSubDomains: the relay may share a
+ * domain with other services.
+ */
+export function setHsts(res: ServerResponse): void {
+  res.setHeader('Strict-Transport-Security', `max-age=${HSTS_MAX_AGE_S}`);
+}
+
 /** A TCP probe port's only route: which provider port this is, and the TLS the relay saw. */
 export function handleProbePortHttp(req: IncomingMessage, res: ServerResponse, port: ProbePort): void {
+  setHsts(res);
   const path = new URL(req.url ?? '/', 'https://relay.invalid').pathname;
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     json(res, 405, { error: 'method-not-allowed' });

@@ -11,7 +11,7 @@ import type { Socket } from 'node:net';
 import type { MetricsListen } from './config/values.ts';
 import { ProbeRegistry } from './core/probe-sessions.ts';
 import { BindingResponder } from './core/stun/binding-responder.ts';
-import { handleHttp } from './http-routes.ts';
+import { handleHttp, setHsts } from './http-routes.ts';
 import {
   type ConnectionLimits,
   capConnections,
@@ -91,9 +91,6 @@ export interface Relay {
   sweepReports(): Promise<number>;
 }
 
-/** A year: what HSTS preload lists ask for. */
-const HSTS_MAX_AGE_S = 31_536_000;
-
 /** After the drain, how long WebSockets get for their closing handshake before their sockets are destroyed. */
 const FINAL_CLOSE_MS = 1000;
 
@@ -161,9 +158,7 @@ export function createRelay(opts: RelayOptions): Relay {
     ) {
       res.once('finish', () => metrics.uploads.inc({ status: String(res.statusCode) }));
     }
-    // HTTPS only, from now on, for browsers that reached the relay by name (ignored for addresses and
-    // certificate errors). No includeSubDomains: the relay may share a domain with other services.
-    res.setHeader('Strict-Transport-Security', `max-age=${HSTS_MAX_AGE_S}`);
+    setHsts(res);
     handleHttp(req, res, {
       version: opts.version,
       startedAt,

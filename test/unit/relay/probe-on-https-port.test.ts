@@ -3,6 +3,7 @@
  * there too: the TCP probe whose relay port is the HTTPS port is served by the HTTPS listener, listed as
  * open in probe-session, and never reported unbound.
  */
+import { get as httpsGet } from 'node:https';
 import * as v from 'valibot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProbePortResponse } from '../../../src/protocol/relay-messages.ts';
@@ -41,6 +42,23 @@ describe('a TCP probe on the relay HTTPS port', () => {
     expect(r.headers['access-control-allow-origin']).toBe('*');
     // The HTTPS port's own routes still work.
     expect((await relay.get('/healthz')).status).toBe(200);
+  });
+
+  it('sends HSTS on a probe port with its own listener, as on the HTTPS port', async () => {
+    const { status, hsts } = await new Promise<{ status?: number; hsts: unknown }>((resolve, reject) => {
+      const req = httpsGet(
+        { host: '127.0.0.1', port: otherPort, path: '/probe-port', rejectUnauthorized: false, timeout: 5000 },
+        (res) => {
+          res.resume();
+          resolve({ status: res.statusCode, hsts: res.headers['strict-transport-security'] });
+        },
+      );
+      req.on('timeout', () => req.destroy(new Error('probe port did not answer within 5 s')));
+      req.on('error', reject);
+    });
+    expect(status).toBe(200);
+    expect(hsts).toBe('max-age=31536000');
+    expect((await relay.get('/probe-port')).headers['strict-transport-security']).toBe('max-age=31536000');
   });
 
   it('is listed as open in probe-session, next to a port with its own listener, and nothing is unbound', async () => {
