@@ -124,6 +124,7 @@ async function silentSockets(until: number): Promise<string> {
 /** TLS connections that trickle one header line every 500 ms. */
 async function trickledHeaders(until: number): Promise<string> {
   const sockets: TLSSocket[] = [];
+  const started = new Set<TLSSocket>();
   let ended = 0;
   for (let i = 0; i < Math.min(connections, 200) && performance.now() < until; i++) {
     const s = tlsConnect({
@@ -133,12 +134,17 @@ async function trickledHeaders(until: number): Promise<string> {
     });
     s.on('error', () => undefined);
     s.on('close', () => ended++);
-    s.once('secureConnect', () => s.write('GET /healthz HTTP/1.1\r\nHost: relay\r\n'));
+    // Headers trickle only after the request line: a header written before the handshake ends would be
+    // sent ahead of it and answered 400 at once, which is not the attack.
+    s.once('secureConnect', () => {
+      s.write('GET /healthz HTTP/1.1\r\nHost: relay\r\n');
+      started.add(s);
+    });
     sockets.push(s);
   }
   let n = 0;
   while (performance.now() < until) {
-    for (const s of sockets) if (!s.destroyed && s.writable) s.write(`X-Slow-${n}: 1\r\n`);
+    for (const s of started) if (!s.destroyed && s.writable) s.write(`X-Slow-${n}: 1\r\n`);
     n++;
     await sleep(500);
   }
