@@ -11,10 +11,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { probePortFlags } from '../../scripts/probe-ports.ts';
 import { runCheckInExtension } from '../../src/cli/drive-extension.ts';
 import { type FirefoxExtensionBrowser, launchFirefoxWithExtension } from '../../src/cli/firefox.ts';
-import type { Report } from '../../src/protocol/report.ts';
 import { certificateFor, firefoxInNsWrapper } from './harness/firefox-netns.ts';
 import { clearRules, createNetns, dropUdpToPorts, type Netns, requireNetns } from './harness/netns.ts';
 import { type RelayProcess, ROOT, startRelayProcess } from './harness/relay-process.ts';
+import { matrix, notOpen } from './harness/report-views.ts';
 
 /** Relay ports 30000-39999 stand in for the provider's SRTP range 40000-49999 (see scripts/probe-ports.ts). */
 const SRTP_RELAY_RANGE = '30000:39999';
@@ -53,12 +53,6 @@ afterAll(async () => {
 
 const runCheck = () =>
   runCheckInExtension(page, { relayUrl: relay.url, targets: [], profile: 'desk-phone' }, 'quick', 90_000);
-const notOpen = (r: Report) =>
-  r.ports
-    .filter((p) => p.status !== 'open' && p.status !== 'not-testable')
-    .map((p) => `${p.transport}:${p.port}:${p.status}`)
-    .sort();
-const matrix = (r: Report) => r.checks.find((c) => c.id === 'port-matrix');
 
 describe('Firefox ESR port matrix in a namespace', () => {
   it('all open: TCP and UDP ports open, media over UDP from the namespace’s own address', async () => {

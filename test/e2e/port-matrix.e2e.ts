@@ -6,6 +6,7 @@ import type { Report } from '../../src/protocol/report.ts';
 import { useExtensionSession } from './harness/extension-session.ts';
 import { blockUdpTo, clearRules, dropUdpToPorts, type Netns, rejectTcpPort } from './harness/netns.ts';
 import type { RelayProcess } from './harness/relay-process.ts';
+import { matrix, notOpen } from './harness/report-views.ts';
 
 /** Relay ports 30000-39999 stand in for the provider's SRTP range 40000-49999 (see scripts/probe-ports.ts). */
 const SRTP_RELAY_RANGE = '30000:39999';
@@ -45,12 +46,6 @@ async function runCheck(): Promise<Report> {
   }
 }
 
-const notOpen = (r: Report) =>
-  r.ports
-    .filter((p) => p.status !== 'open' && p.status !== 'not-testable')
-    .map((p) => `${p.transport}:${p.port}:${p.status}`)
-    .sort();
-const matrix = (r: Report) => r.checks.find((c) => c.id === 'port-matrix');
 const blockedRows = (r: Report) =>
   ((matrix(r)?.data.rows ?? []) as Array<{ row: string; status: string }>)
     .filter((row) => row.status === 'blocked' || row.status === 'partial')
