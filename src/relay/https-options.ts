@@ -9,7 +9,7 @@ import type { ServerOptions } from 'node:https';
 import type { Server as NetServer, Socket } from 'node:net';
 import type { SecureContextOptions } from 'node:tls';
 import { ConnectionCap } from './core/connection-cap.ts';
-import { clientKey } from './share/client-key.ts';
+import { clientKey } from './http/client-key.ts';
 import type { TlsIdentity } from './tls-cert.ts';
 
 export interface ConnectionLimits {

@@ -1,6 +1,6 @@
 /**
  * JSON logs on stdout, one object per line, for the operator. The logger itself redacts nothing: each line
- * chooses its fields, and lines about a client name it by its salted hash (share/client-key.ts), not by its
+ * chooses its fields, and lines about a client name it by its salted hash (http/client-key.ts), not by its
  * address.
  */
 import pino from 'pino';

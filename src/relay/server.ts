@@ -10,8 +10,11 @@ import { createServer, type Server } from 'node:https';
 import type { Socket } from 'node:net';
 import type { MetricsListen } from './config/values.ts';
 import { ProbeRegistry } from './core/probe-sessions.ts';
+import { RateLimiter } from './core/rate-limit.ts';
 import { BindingResponder } from './core/stun/binding-responder.ts';
-import { handleHttp, setHsts } from './http-routes.ts';
+import { classifyOrigin, selfOrigins } from './http/origin-policy.ts';
+import { metricsRoute, relayArea } from './http/relay-routes.ts';
+import { createRouter } from './http/router.ts';
 import {
   type ConnectionLimits,
   capConnections,
@@ -20,7 +23,7 @@ import {
   httpsServerOptions,
   secureContextOptions,
 } from './https-options.ts';
-import { type LandingOptions, landingMounts } from './landing/landing-routes.ts';
+import { type LandingOptions, landingArea } from './landing/landing-routes.ts';
 import type { Logger } from './logger.ts';
 import { createRelayMetrics } from './metrics/relay-metrics.ts';
 import {
@@ -30,8 +33,6 @@ import {
   probeServedByHttps,
 } from './probes/probe-listeners.ts';
 import { currentSessionScope, errorMessage } from './session-scope.ts';
-import { classifyOrigin, selfOrigins } from './share/origin-policy.ts';
-import { RateLimiter } from './share/rate-limit.ts';
 import { createShare, type ShareOptions } from './share/share-app.ts';
 import type { TlsIdentity } from './tls-cert.ts';
 import { createWss, DEFAULT_SESSION_LIMITS, type MediaOptions, type SessionLimits } from './wss.ts';
@@ -145,12 +146,31 @@ export function createRelay(opts: RelayOptions): Relay {
   const { wss } = relayWss;
   let listeningUrl = '';
   const share = opts.share ? createShare(opts.share, opts.log, () => listeningUrl) : null;
-  const mounts = [
-    ...(share?.mounts ?? []),
-    ...(opts.landing ? landingMounts(opts.landing, opts.log, opts.publicUrl ?? null) : []),
-  ];
   const { first, last } = opts.media.ports;
   const metricsOnHttps = opts.metricsListen === undefined || opts.metricsListen === null;
+  // The relay's own origin for origin checks: the configured public URL, else where it listens.
+  const selfUrl = () => opts.publicUrl ?? opts.share?.publicUrl ?? listeningUrl;
+  const route = createRouter({
+    hsts: true,
+    log: opts.log,
+    selfUrl,
+    areas: [
+      relayArea({
+        version: opts.version,
+        startedAt,
+        now: Date.now,
+        openSockets: () => sockets.size,
+        sessions: relayWss.sessions,
+        mediaPorts: `${first}-${last}`,
+        probes: probes.health,
+        probePort: probeOnHttps,
+        ready: () => !draining,
+        ...(metricsOnHttps ? { metrics: () => metrics.registry.render() } : {}),
+      }),
+      ...(share?.areas ?? []),
+      ...(opts.landing ? [landingArea(opts.landing, opts.log, opts.publicUrl ?? null)] : []),
+    ],
+  });
   const server: Server = createServer(httpsServerOptions(opts.tls, connLimits), (req, res) => {
     if (
       req.method === 'POST' &&
@@ -158,38 +178,19 @@ export function createRelay(opts: RelayOptions): Relay {
     ) {
       res.once('finish', () => metrics.uploads.inc({ status: String(res.statusCode) }));
     }
-    setHsts(res);
-    handleHttp(req, res, {
-      version: opts.version,
-      startedAt,
-      now: Date.now,
-      openSockets: () => sockets.size,
-      sessions: relayWss.sessions,
-      mediaPorts: `${first}-${last}`,
-      probes: probes.health,
-      probePort: probeOnHttps,
-      mounts,
-      ready: () => !draining,
-      ...(metricsOnHttps ? { metrics: () => metrics.registry.render() } : {}),
-    });
+    route(req, res);
   });
   // /metrics on its own address: plain HTTP for Prometheus on a private network, nothing else served.
   const metricsServer =
     opts.metricsListen && opts.metricsListen !== 'off'
       ? createHttpServer(
           { headersTimeout: connLimits.headersTimeoutMs, requestTimeout: connLimits.requestTimeoutMs },
-          (req, res) => {
-            const path = new URL(req.url ?? '/', 'http://metrics.invalid').pathname;
-            if (path !== '/metrics' || (req.method !== 'GET' && req.method !== 'HEAD')) {
-              res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found\n');
-              return;
-            }
-            res.writeHead(200, {
-              'Cache-Control': 'no-store',
-              'Content-Type': 'text/plain; version=0.0.4; charset=utf-8',
-            });
-            res.end(req.method === 'HEAD' ? undefined : metrics.registry.render());
-          },
+          createRouter({
+            hsts: false,
+            log: opts.log,
+            selfUrl,
+            areas: [{ prefix: '', routes: [metricsRoute(() => metrics.registry.render())] }],
+          }),
         )
       : null;
   capConnections(server, cap, refused);
@@ -210,10 +211,7 @@ export function createRelay(opts: RelayOptions): Relay {
     }
     // Any web page could otherwise use its visitors' browsers as clients: only the extension's pages and the
     // relay's own (the landing page's web check) may open a WebSocket; no Origin is the command line.
-    const origin = classifyOrigin(
-      req.headers.origin,
-      selfOrigins(opts.publicUrl ?? listeningUrl, req.headers.host),
-    );
+    const origin = classifyOrigin(req.headers.origin, selfOrigins(selfUrl(), req.headers.host));
     if (origin === 'foreign' || origin === 'null') {
       metrics.wsRejected.inc({ reason: 'origin' });
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');

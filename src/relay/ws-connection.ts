@@ -60,7 +60,7 @@ export interface ConnectionDeps {
   id: OwnerId;
   /** The client's address as this connection's socket saw it (null if the socket did not say). */
   clientAddress: string | null;
-  /** The client's address as the per-address limits count it (share/client-key.ts). */
+  /** The client's address as the per-address limits count it (http/client-key.ts). */
   clientKey: string;
   pool: PortPool;
   addressLimits: AddressLimits;

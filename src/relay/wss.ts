@@ -12,10 +12,10 @@ import { loadConfig, type RelayConfig } from './config/load.ts';
 import { AddressLimits } from './core/address-limits.ts';
 import { ConnectionCap } from './core/connection-cap.ts';
 import { PortPool } from './core/port-pool.ts';
-import { tlsOf } from './http-routes.ts';
+import { clientKey } from './http/client-key.ts';
+import { tlsOf } from './http/relay-routes.ts';
 import type { Logger } from './logger.ts';
 import type { RelayMetrics } from './metrics/relay-metrics.ts';
-import { clientKey } from './share/client-key.ts';
 import {
   type ConnectionHandle,
   type ConnectionLimits,

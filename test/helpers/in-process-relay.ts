@@ -6,8 +6,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MetricsListen } from '../../src/relay/config/values.ts';
-import type { ProbesHealth } from '../../src/relay/http-routes.ts';
+import type { ProbesHealth } from '../../src/relay/http/relay-routes.ts';
 import type { ConnectionLimits } from '../../src/relay/https-options.ts';
+import type { LandingOptions } from '../../src/relay/landing/landing-routes.ts';
 import { createLogger } from '../../src/relay/logger.ts';
 import type { ProbeOptions, ProbePortsStatus } from '../../src/relay/probes/probe-listeners.ts';
 import { createRelay } from '../../src/relay/server.ts';
@@ -104,6 +105,8 @@ export async function startTestRelay(
     /** The HTTPS port; default 0 (any free one). */
     port?: number;
     metricsListen?: MetricsListen;
+    /** The landing page at / and the web check under /web/. */
+    landing?: LandingOptions;
   } = {},
 ): Promise<TestRelay> {
   const dataDir = await mkdtemp(join(tmpdir(), 'svc-relay-test-'));
@@ -121,6 +124,7 @@ export async function startTestRelay(
     ...(opts.limits ? { limits: opts.limits } : {}),
     ...(opts.connections ? { connections: opts.connections } : {}),
     ...(opts.metricsListen === undefined ? {} : { metricsListen: opts.metricsListen }),
+    ...(opts.landing ? { landing: opts.landing } : {}),
     ...(opts.share && store
       ? { share: { retentionMs: 30 * 24 * 3600 * 1000, supportTokens: [], ...opts.share, store } }
       : {}),

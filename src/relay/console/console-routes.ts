@@ -5,21 +5,14 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { normalizeCode, REPORT_ID_PATTERN } from '../../protocol/share.ts';
-import type { Mount } from '../http-routes.ts';
+import type { RateLimiter } from '../core/rate-limit.ts';
+import { hasContentType, readBody } from '../http/body.ts';
+import { clientKey, hashClient } from '../http/client-key.ts';
+import type { OriginKind } from '../http/origin-policy.ts';
+import { type Headers, send, sendJson } from '../http/reply.ts';
+import { ERROR_STATUS, type Route, type RouteArea } from '../http/router.ts';
 import type { Logger } from '../logger.ts';
-import { clientKey, hashClient } from '../share/client-key.ts';
 import type { RandomBytes } from '../share/codes.ts';
-import {
-  type Headers,
-  hasContentType,
-  matchRoute,
-  type Route,
-  readBody,
-  send,
-  sendJson,
-} from '../share/http.ts';
-import { classifyOrigin, selfOrigins } from '../share/origin-policy.ts';
-import type { RateLimiter } from '../share/rate-limit.ts';
 import type { ReportStore, StoredReport } from '../storage/report-store.ts';
 import { CONSOLE_CSS, homePage, loginPage, messagePage, recentPage, reportPage } from './pages.ts';
 import {
@@ -39,7 +32,6 @@ export interface ConsoleDeps {
   log: Logger;
   now: () => number;
   random: RandomBytes;
-  publicUrl: () => string;
   tokens: readonly SupportToken[];
   /** Failed sign-ins (form or Bearer) per client address. */
   loginLimiter: RateLimiter;
@@ -67,10 +59,12 @@ const HTML = 'text/html; charset=utf-8';
 /** The global sign-in limiter's one key. */
 const ALL = '*';
 const RECENT_LIMIT = 50;
+/** A POST must come from a console page (or a non-browser client): no cross-site sign-in or sign-out. */
+const SAME_SITE: readonly OriginKind[] = ['none', 'self'];
 /** Where a sign-in may return to: console pages only, never another site. */
 const NEXT_PATH = /^\/console\/(?:r\/[A-Za-z0-9_-]{1,32}|recent)$/;
 
-export function consoleMount(deps: ConsoleDeps): Mount {
+export function consoleArea(deps: ConsoleDeps): RouteArea {
   const page = (res: ServerResponse, status: number, body: string, headers: Headers = {}) =>
     send(res, status, HTML, body, { ...HTML_HEADERS, ...headers });
   const redirect = (res: ServerResponse, location: string, headers: Headers = {}) =>
@@ -110,12 +104,6 @@ export function consoleMount(deps: ConsoleDeps): Mount {
     deps.globalLoginLimiter.take(ALL, now);
     deps.log.warn({ event: 'console-sign-in-refused', client: hashClient(deps.salt(), key) });
     return { ok: false };
-  }
-
-  /** A POST must come from a console page (or a non-browser client): no cross-site sign-in or sign-out. */
-  function sameOrigin(req: IncomingMessage): boolean {
-    const kind = classifyOrigin(req.headers.origin, selfOrigins(deps.publicUrl(), req.headers.host));
-    return kind === 'none' || kind === 'self';
   }
 
   async function findReport(ref: string): Promise<StoredReport | null> {
@@ -176,11 +164,8 @@ export function consoleMount(deps: ConsoleDeps): Mount {
     {
       method: 'POST',
       path: /^\/console\/login$/,
+      origins: SAME_SITE,
       async handle(req, res) {
-        if (!sameOrigin(req)) {
-          page(res, 403, messagePage('Refused', 'Sign in from the console page itself.'));
-          return;
-        }
         const body = await readBody(req, 4096);
         if (!body.ok) {
           if (body.reason !== 'aborted')
@@ -238,11 +223,8 @@ export function consoleMount(deps: ConsoleDeps): Mount {
     {
       method: 'POST',
       path: /^\/console\/logout$/,
+      origins: SAME_SITE,
       async handle(req, res) {
-        if (!sameOrigin(req)) {
-          page(res, 403, messagePage('Refused', 'Sign out from the console page itself.'));
-          return;
-        }
         req.resume();
         const sid = sessionIdFrom(req.headers.cookie);
         if (sid) await deps.store.deleteSession(hashSessionId(sid));
@@ -252,11 +234,8 @@ export function consoleMount(deps: ConsoleDeps): Mount {
     {
       method: 'POST',
       path: /^\/console\/logout-all$/,
+      origins: SAME_SITE,
       async handle(req, res) {
-        if (!sameOrigin(req)) {
-          page(res, 403, messagePage('Refused', 'Sign out from the console page itself.'));
-          return;
-        }
         req.resume();
         const user = await sessionUser(req);
         if (user) {
@@ -376,23 +355,16 @@ export function consoleMount(deps: ConsoleDeps): Mount {
 
   return {
     prefix: '/console',
-    async handle(req, res, path) {
-      const match = matchRoute(routes, req.method ?? 'GET', path);
-      if ('error' in match) {
-        if (match.error === 'not-found')
-          page(res, 404, messagePage('Not found', 'There is no such console page.'));
-        else
-          page(res, 405, messagePage('Not allowed', 'This page does not take that method.'), {
-            Allow: match.allow.join(', '),
-          });
-        return;
-      }
-      try {
-        await match.route.handle(req, res, match.params, new URL(req.url ?? '/', 'https://relay.invalid'));
-      } catch (err) {
-        deps.log.error({ event: 'console-failed', err: (err as Error).message });
-        page(res, 500, messagePage('Error', 'The console could not answer; try again.'));
-      }
+    routes,
+    answerError(res, e) {
+      const status = ERROR_STATUS[e.error];
+      if (e.error === 'not-found')
+        page(res, status, messagePage('Not found', 'There is no such console page.'));
+      else if (e.error === 'method-not-allowed')
+        page(res, status, messagePage('Not allowed', 'This page does not take that method.'));
+      else if (e.error === 'forbidden-origin')
+        page(res, status, messagePage('Refused', 'Sign in and out from the console page itself.'));
+      else page(res, status, messagePage('Error', 'The console could not answer; try again.'));
     },
   };
 }

@@ -2,9 +2,9 @@
  * Per client address caps on media sessions: how many one address may hold at once, and how many it may
  * start in a minute. The global cap is the port pool's; these keep one address (one office behind a NAT,
  * or one misbehaving script) from taking all of it. Pure bookkeeping with the clock passed in; the key is
- * the shell's (share/client-key.ts: IPv4 as is, IPv6 by /64).
+ * the shell's (http/client-key.ts: IPv4 as is, IPv6 by /64).
  */
-import { RateLimiter } from '../share/rate-limit.ts';
+import { RateLimiter } from './rate-limit.ts';
 
 export interface AddressLimitsOptions {
   /** Most sessions one address holds at once. */

@@ -1,7 +1,7 @@
 /**
  * Open connections per client address: a slot is taken when a connection opens and given back when it
  * closes. One address (one script, one flood) cannot hold every socket the relay has, so other clients'
- * HTTPS, WSS and probe ports keep working. Pure bookkeeping; the key is the shell's (share/client-key.ts:
+ * HTTPS, WSS and probe ports keep working. Pure bookkeeping; the key is the shell's (http/client-key.ts:
  * IPv4 as is, IPv6 by /64).
  */
 export class ConnectionCap {

@@ -6,11 +6,10 @@
 
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join } from 'node:path';
-import type { Mount } from '../http-routes.ts';
+import { type Headers, send } from '../http/reply.ts';
+import type { Route, RouteArea } from '../http/router.ts';
 import type { Logger } from '../logger.ts';
-import { type Headers, send, sendJson } from '../share/http.ts';
 import { type InstallLinks, landingPage } from './landing-page.ts';
 
 export interface LandingOptions {
@@ -89,50 +88,46 @@ function loadAssets(dir: string | null, log: Logger): Map<string, Asset> {
   return assets;
 }
 
-export function landingMounts(opts: LandingOptions, log: Logger, publicUrl: string | null = null): Mount[] {
+export function landingArea(opts: LandingOptions, log: Logger, publicUrl: string | null = null): RouteArea {
   const assets = loadAssets(opts.publicDir, log);
   const webCheck = assets.has('/web/main.js');
   const page = landingPage({ install: opts.install, webCheck });
   const csp = landingCsp(publicUrl);
-  const onlyGet = (req: IncomingMessage, res: ServerResponse): boolean => {
-    if (req.method === 'GET' || req.method === 'HEAD') return true;
-    sendJson(res, 405, { error: 'method-not-allowed' }, { Allow: 'GET, HEAD' });
-    return false;
+  return {
+    prefix: '/web',
+    routes: [
+      {
+        method: 'GET',
+        path: '/',
+        handle: (_req, res) =>
+          send(res, 200, 'text/html; charset=utf-8', page, {
+            ...PAGE_HEADERS,
+            'Content-Security-Policy': csp,
+          }),
+      },
+      // One route per asset, by exact name: no request path ever reaches the file system.
+      ...[...assets].map(
+        ([path, asset]): Route => ({
+          method: 'GET',
+          path,
+          handle(req, res) {
+            if (req.headers['if-none-match'] === asset.etag) {
+              res.writeHead(304, { ETag: asset.etag, 'Cache-Control': 'no-cache' });
+              res.end();
+              return;
+            }
+            res.writeHead(200, {
+              'Content-Type': asset.type,
+              'Content-Length': asset.body.length,
+              // Revalidated on every load: a relay upgrade must not leave browsers on an old bundle.
+              'Cache-Control': 'no-cache',
+              ETag: asset.etag,
+              'Cross-Origin-Resource-Policy': 'same-origin',
+            });
+            res.end(asset.body);
+          },
+        }),
+      ),
+    ],
   };
-  return [
-    {
-      prefix: '/',
-      async handle(req, res, path) {
-        if (path !== '/') return sendJson(res, 404, { error: 'not-found' });
-        if (!onlyGet(req, res)) return;
-        send(res, 200, 'text/html; charset=utf-8', page, {
-          ...PAGE_HEADERS,
-          'Content-Security-Policy': csp,
-        });
-      },
-    },
-    {
-      prefix: '/web',
-      async handle(req, res, path) {
-        const asset = assets.get(path);
-        if (!asset) return sendJson(res, 404, { error: 'not-found' });
-        if (!onlyGet(req, res)) return;
-        if (req.headers['if-none-match'] === asset.etag) {
-          res.writeHead(304, { ETag: asset.etag, 'Cache-Control': 'no-cache' });
-          res.end();
-          return;
-        }
-        res.writeHead(200, {
-          'Content-Type': asset.type,
-          'Content-Length': asset.body.length,
-          // Revalidated on every load: a relay upgrade must not leave browsers on an old bundle.
-          'Cache-Control': 'no-cache',
-          ETag: asset.etag,
-          'X-Content-Type-Options': 'nosniff',
-          'Cross-Origin-Resource-Policy': 'same-origin',
-        });
-        res.end(req.method === 'HEAD' ? undefined : asset.body);
-      },
-    },
-  ];
 }

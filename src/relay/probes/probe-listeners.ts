@@ -8,7 +8,7 @@ import type { ProbePort, UnboundProbePort } from '../../protocol/relay-messages.
 import type { ConnectionCap } from '../core/connection-cap.ts';
 import type { ProbeRegistry } from '../core/probe-sessions.ts';
 import type { BindingResponder } from '../core/stun/binding-responder.ts';
-import type { ProbesHealth } from '../http-routes.ts';
+import type { ProbesHealth } from '../http/relay-routes.ts';
 import type { ConnectionLimits } from '../https-options.ts';
 import type { Logger } from '../logger.ts';
 import type { TlsIdentity } from '../tls-cert.ts';

@@ -6,7 +6,8 @@ import { createServer } from 'node:https';
 import type { Socket } from 'node:net';
 import type { ProbePort } from '../../protocol/relay-messages.ts';
 import type { ConnectionCap } from '../core/connection-cap.ts';
-import { handleProbePortHttp } from '../http-routes.ts';
+import { probePortArea } from '../http/relay-routes.ts';
+import { createRouter } from '../http/router.ts';
 import {
   type ConnectionLimits,
   capConnections,
@@ -36,9 +37,14 @@ export function createTcpProbe(opts: {
   onRefused: () => void;
 }): ProbeListener {
   const sockets = new Set<Socket>();
-  const server = createServer(httpsServerOptions(opts.tls, opts.limits), (req, res) =>
-    handleProbePortHttp(req, res, opts.port),
-  );
+  // No page here takes an origin: the one route is readable from anywhere.
+  const route = createRouter({
+    areas: [probePortArea(opts.port)],
+    selfUrl: () => '',
+    hsts: true,
+    log: opts.log,
+  });
+  const server = createServer(httpsServerOptions(opts.tls, opts.limits), route);
   capConnections(server, opts.cap, opts.onRefused);
   server.on('connection', (s: Socket) => {
     sockets.add(s);

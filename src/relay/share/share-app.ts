@@ -3,16 +3,15 @@
  * and the retention sweep (at start, then hourly). The store is the caller's: it opens and closes it.
  */
 import { randomBytes } from 'node:crypto';
-import { consoleMount } from '../console/console-routes.ts';
+import { consoleArea } from '../console/console-routes.ts';
 import type { SupportToken } from '../console/support-tokens.ts';
-import type { Mount } from '../http-routes.ts';
+import { RateLimiter } from '../core/rate-limit.ts';
+import type { RouteArea } from '../http/router.ts';
 import type { Logger } from '../logger.ts';
 import type { ReportStore } from '../storage/report-store.ts';
 import { allowedAddressSet } from './address-scan.ts';
 import type { RandomBytes } from './codes.ts';
-import { sendJson } from './http.ts';
-import { RateLimiter } from './rate-limit.ts';
-import { DEFAULT_STORAGE_QUOTAS, type StorageQuotas, uploadMount } from './upload-route.ts';
+import { DEFAULT_STORAGE_QUOTAS, type StorageQuotas, uploadArea } from './upload-route.ts';
 
 export const DEFAULT_UPLOADS_PER_MINUTE = 10;
 export const DEFAULT_SIGN_INS_PER_MINUTE = 5;
@@ -38,7 +37,8 @@ export interface ShareOptions {
 }
 
 export interface Share {
-  mounts: Mount[];
+  /** The upload API's and the console's routes, for the relay's route table. */
+  areas: RouteArea[];
   /** Reads the install salt and sweeps once; then sweeps every hour until stop(). */
   start(): Promise<void>;
   stop(): void;
@@ -52,8 +52,8 @@ export function createShare(opts: ShareOptions, log: Logger, listeningUrl: () =>
   const random = opts.random ?? ((n: number) => randomBytes(n));
   const publicUrl = () => (opts.publicUrl ?? listeningUrl()).replace(/\/+$/, '');
   let salt = '';
-  const mounts: Mount[] = [
-    uploadMount({
+  const areas: RouteArea[] = [
+    uploadArea({
       store: opts.store,
       log,
       now,
@@ -70,13 +70,12 @@ export function createShare(opts: ShareOptions, log: Logger, listeningUrl: () =>
     }),
   ];
   if (opts.supportTokens.length > 0) {
-    mounts.push(
-      consoleMount({
+    areas.push(
+      consoleArea({
         store: opts.store,
         log,
         now,
         random,
-        publicUrl,
         tokens: opts.supportTokens,
         loginLimiter: new RateLimiter({
           limit: opts.signInsPerMinute ?? DEFAULT_SIGN_INS_PER_MINUTE,
@@ -93,10 +92,7 @@ export function createShare(opts: ShareOptions, log: Logger, listeningUrl: () =>
     );
   } else {
     // Off means absent: every console path, whatever the method, is a plain 404.
-    mounts.push({
-      prefix: '/console',
-      handle: async (_req, res) => sendJson(res, 404, { error: 'not-found' }),
-    });
+    areas.push({ prefix: '/console', routes: [] });
   }
 
   let timer: NodeJS.Timeout | null = null;
@@ -109,7 +105,7 @@ export function createShare(opts: ShareOptions, log: Logger, listeningUrl: () =>
     sweep().catch((err: Error) => log.warn({ event: 'report-sweep-failed', err: err.message }));
 
   return {
-    mounts,
+    areas,
     async start() {
       salt = await opts.store.installSalt();
       if (opts.supportTokens.length === 0) {

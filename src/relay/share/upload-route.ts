@@ -4,14 +4,15 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { MAX_UPLOAD_BYTES, type UploadError, type UploadResponse } from '../../protocol/share.ts';
-import type { Mount } from '../http-routes.ts';
+import type { RateLimiter } from '../core/rate-limit.ts';
+import { hasContentType, readBody } from '../http/body.ts';
+import { clientKey, hashClient } from '../http/client-key.ts';
+import type { OriginKind } from '../http/origin-policy.ts';
+import { sendJson } from '../http/reply.ts';
+import { jsonError, type RouteArea } from '../http/router.ts';
 import type { Logger } from '../logger.ts';
 import type { ReportStore } from '../storage/report-store.ts';
-import { clientKey, hashClient } from './client-key.ts';
 import { newCode, newReportId, type RandomBytes } from './codes.ts';
-import { hasContentType, matchRoute, type Route, readBody, sendJson } from './http.ts';
-import { classifyOrigin, selfOrigins } from './origin-policy.ts';
-import type { RateLimiter } from './rate-limit.ts';
 import { validateUpload } from './validate-upload.ts';
 
 /** A fresh code collides with a stored one about once in 10^11 uploads; five tries never all collide. */
@@ -22,6 +23,7 @@ export interface UploadDeps {
   log: Logger;
   now: () => number;
   random: RandomBytes;
+  /** Where support opens reports (the link in the answer). */
   publicUrl: () => string;
   retentionMs: number;
   limiter: RateLimiter;
@@ -50,7 +52,9 @@ const CORS_PREFLIGHT = {
   'Access-Control-Max-Age': '600',
 };
 
-export function uploadMount(deps: UploadDeps): Mount {
+const FORBIDDEN_ORIGIN = 'This origin may not upload reports.';
+
+export function uploadArea(deps: UploadDeps): RouteArea {
   const refuse = (
     res: ServerResponse,
     status: number,
@@ -63,31 +67,8 @@ export function uploadMount(deps: UploadDeps): Mount {
     sendJson(res, status, body, headers);
   };
 
-  const routes: Route[] = [
-    {
-      method: 'OPTIONS',
-      path: /^\/api\/reports$/,
-      handle(req, res) {
-        const origin = req.headers.origin;
-        const kind = classifyOrigin(origin, selfOrigins(deps.publicUrl(), req.headers.host));
-        if ((kind === 'extension' || kind === 'self') && origin) {
-          res.writeHead(204, { ...CORS_PREFLIGHT, 'Access-Control-Allow-Origin': origin, Vary: 'Origin' });
-          res.end();
-          return;
-        }
-        refuse(res, 403, { error: 'forbidden-origin', message: 'This origin may not upload reports.' });
-      },
-    },
-    { method: 'POST', path: /^\/api\/reports$/, handle: (req, res) => upload(req, res) },
-  ];
-
-  async function upload(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function upload(req: IncomingMessage, res: ServerResponse, kind: OriginKind): Promise<void> {
     const origin = req.headers.origin;
-    const kind = classifyOrigin(origin, selfOrigins(deps.publicUrl(), req.headers.host));
-    if (kind === 'foreign') {
-      refuse(res, 403, { error: 'forbidden-origin', message: 'This origin may not upload reports.' });
-      return;
-    }
     const cors: Record<string, string> =
       (kind === 'extension' || kind === 'self') && origin
         ? { 'Access-Control-Allow-Origin': origin, Vary: 'Origin' }
@@ -222,25 +203,33 @@ export function uploadMount(deps: UploadDeps): Mount {
 
   return {
     prefix: '/api/reports',
-    async handle(req, res, path) {
-      const match = matchRoute(routes, req.method ?? 'GET', path);
-      if ('error' in match) {
-        if (match.error === 'not-found') sendJson(res, 404, { error: 'not-found' });
-        else
-          sendJson(
-            res,
-            405,
-            { error: 'method-not-allowed', message: `Use ${match.allow.join(' or ')}.` },
-            { Allow: match.allow.join(', ') },
-          );
-        return;
-      }
-      try {
-        await match.route.handle(req, res, match.params, new URL(req.url ?? '/', 'https://relay.invalid'));
-      } catch (err) {
-        deps.log.error({ event: 'upload-route-failed', err: (err as Error).message });
-        sendJson(res, 500, { error: 'internal' });
-      }
+    routes: [
+      {
+        // The preflight: only the extension and the relay's own pages get CORS access.
+        method: 'OPTIONS',
+        path: '/api/reports',
+        origins: ['extension', 'self'],
+        handle(req, res) {
+          res.writeHead(204, {
+            ...CORS_PREFLIGHT,
+            'Access-Control-Allow-Origin': req.headers.origin ?? '',
+            Vary: 'Origin',
+          });
+          res.end();
+        },
+      },
+      {
+        // Web pages may not make their visitors' browsers upload; other clients (no Origin) may.
+        method: 'POST',
+        path: '/api/reports',
+        origins: ['none', 'null', 'extension', 'self'],
+        handle: (req, res, _params, _url, origin) => upload(req, res, origin),
+      },
+    ],
+    answerError(res, e) {
+      // Refusals are routine (a bad client, a flood): debug, and never the address itself.
+      if (e.error !== 'internal') deps.log.debug({ event: 'report-upload-refused', error: e.error });
+      jsonError(res, e, e.error === 'forbidden-origin' ? FORBIDDEN_ORIGIN : undefined);
     },
   };
 }

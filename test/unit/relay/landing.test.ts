@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/relay/config/load.ts';
-import type { Mount } from '../../../src/relay/http-routes.ts';
+import { createRouter, type RouteArea } from '../../../src/relay/http/router.ts';
 import { landingPage } from '../../../src/relay/landing/landing-page.ts';
-import { landingCsp, landingMounts } from '../../../src/relay/landing/landing-routes.ts';
+import { landingArea, landingCsp } from '../../../src/relay/landing/landing-routes.ts';
 import { createLogger } from '../../../src/relay/logger.ts';
 
 interface Answer {
@@ -16,19 +16,13 @@ interface Answer {
   body: string;
 }
 
-/** The mounts behind a plain HTTP server, dispatched by prefix the way http-routes.ts does. */
+/** The landing area behind a plain HTTP server, through the relay's router. */
 type Call = (path: string, init?: { method?: string; headers?: Record<string, string> }) => Promise<Answer>;
 
-async function serve(mounts: Mount[]): Promise<{ server: Server; call: Call }> {
-  const server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
-    const mount = mounts.find((m) => path === m.prefix || path.startsWith(`${m.prefix}/`));
-    if (mount) void mount.handle(req, res, path);
-    else {
-      res.writeHead(404);
-      res.end();
-    }
-  });
+async function serve(area: RouteArea): Promise<{ server: Server; call: Call }> {
+  const server = createServer(
+    createRouter({ areas: [area], selfUrl: () => '', hsts: false, log: createLogger('silent') }),
+  );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : 0;
@@ -66,7 +60,7 @@ describe('landing page', () => {
     await writeFile(join(dir, 'web/notes.txt'), 'not served: unknown type');
     const log = createLogger('silent');
     withWeb = await serve(
-      landingMounts(
+      landingArea(
         {
           publicDir: dir,
           install: { chrome: 'https://chromewebstore.google.com/detail/x?a=1&b="2"', firefox: null },
@@ -76,7 +70,7 @@ describe('landing page', () => {
       ),
     );
     bare = await serve(
-      landingMounts({ publicDir: join(dir, 'missing'), install: { chrome: null, firefox: null } }, log),
+      landingArea({ publicDir: join(dir, 'missing'), install: { chrome: null, firefox: null } }, log),
     );
   });
   afterAll(async () => {

@@ -19,17 +19,17 @@ import {
   sessionIdFrom,
 } from '../../../src/relay/console/sessions.ts';
 import { matchToken, parseSupportTokens } from '../../../src/relay/console/support-tokens.ts';
+import { RateLimiter } from '../../../src/relay/core/rate-limit.ts';
+import { clientKey, hashClient } from '../../../src/relay/http/client-key.ts';
+import { classifyOrigin, selfOrigins } from '../../../src/relay/http/origin-policy.ts';
+import { matchRoute, type Route } from '../../../src/relay/http/router.ts';
 import {
   allowedAddressSet,
   findFullAddress,
   fullAddressesIn,
   tooDeep,
 } from '../../../src/relay/share/address-scan.ts';
-import { clientKey, hashClient } from '../../../src/relay/share/client-key.ts';
 import { newCode, newReportId } from '../../../src/relay/share/codes.ts';
-import { matchRoute, type Route } from '../../../src/relay/share/http.ts';
-import { classifyOrigin, selfOrigins } from '../../../src/relay/share/origin-policy.ts';
-import { RateLimiter } from '../../../src/relay/share/rate-limit.ts';
 import { MAX_UPLOAD_DEPTH, validateUpload } from '../../../src/relay/share/validate-upload.ts';
 import { report } from '../../fakes/report.ts';
 import { stored } from './report-store-contract.ts';

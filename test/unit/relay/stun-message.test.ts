@@ -1,6 +1,7 @@
 import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { classes, Message, methods } from 'werift';
+import { RateLimiter } from '../../../src/relay/core/rate-limit.ts';
 import {
   IGNORE_REASONS,
   respondToDatagram,
@@ -13,7 +14,6 @@ import {
   usernameOf,
   xorMappedAddress,
 } from '../../../src/relay/core/stun/stun-message.ts';
-import { RateLimiter } from '../../../src/relay/share/rate-limit.ts';
 import { decodeResponse, iceCheck, RELAY_PWD, RELAY_UFRAG } from './stun-requests.ts';
 
 /** RFC 5769 §2.1: a Binding Request with USERNAME "evtj:h6vY" (space-padded), MESSAGE-INTEGRITY, FINGERPRINT. */

@@ -6,7 +6,7 @@
  * that was given the credentials over WSS. Answers are rate-limited per source address (see
  * source-rate-limit.ts) and never larger than the request.
  */
-import type { RateLimiter } from '../../share/rate-limit.ts';
+import type { RateLimiter } from '../rate-limit.ts';
 import {
   ATTRIBUTE,
   bindingSuccess,
