@@ -5,6 +5,7 @@
 import * as v from 'valibot';
 import { CHECKLIST } from '../src/checklist/items.ts';
 import { msg } from '../src/messages/catalog.ts';
+import type { PlainLabelKey } from '../src/messages/labels.ts';
 import { t } from '../src/platform/i18n.ts';
 import { PROFILES } from '../src/profiles/index.ts';
 import {
@@ -67,8 +68,8 @@ const repeatInputs: InputDef[] = Object.keys(DEFAULT_REPEAT_DAYS).map((itemId) =
 /** An input whose label and hint are messages. */
 function input(
   def: Omit<InputDef, 'label' | 'hint' | 'options'>,
-  labelKey: string,
-  hintKey: string,
+  labelKey: PlainLabelKey,
+  hintKey: PlainLabelKey,
   options?: () => InputDef['options'],
 ): InputDef {
   const out: InputDef = {
@@ -84,7 +85,7 @@ function input(
   return out;
 }
 
-function groupOf(id: string, legendKey: string, inputs: InputDef[]): GroupDef {
+function groupOf(id: string, legendKey: PlainLabelKey, inputs: InputDef[]): GroupDef {
   return {
     id,
     get legend() {

@@ -1,6 +1,7 @@
 import type { ComponentChildren, RefObject } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { type Confirmations, evaluateChecklist } from '../src/checklist/evaluate.ts';
+import type { PlainLabelKey } from '../src/messages/labels.ts';
 import { t } from '../src/platform/i18n.ts';
 import type { Report } from '../src/protocol/report.ts';
 import type { RunState } from '../src/protocol/runtime-messages.ts';
@@ -134,7 +135,7 @@ export function ReportApp({ actions, route, now = Date.now, repeatDays }: Report
 
   const checklist = evaluateChecklist(latest, confirmations, now(), repeatDays);
   /** `copiedKey`: the message saying what was copied. */
-  const copy = (text: string, copiedKey: string) =>
+  const copy = (text: string, copiedKey: PlainLabelKey) =>
     actions.copyText(text).then(
       () => setMessage(t(copiedKey)),
       (e: unknown) => setMessage(t('report_copy_failed', errorText(e))),

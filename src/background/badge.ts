@@ -1,11 +1,12 @@
 /** The toolbar badge: the verdict in text and colour (never colour alone) and a title that says it in words. */
 
+import type { PlainLabelKey } from '../messages/labels.ts';
 import type { Browser } from '../platform/browser.ts';
 import { t } from '../platform/i18n.ts';
 import type { Verdict } from '../protocol/report.ts';
 
 /** The text stays the same in every language (it has room for about four characters); the title is translated. */
-const BADGE: Record<Verdict | 'running', { text: string; color: string; titleKey: string }> = {
+const BADGE: Record<Verdict | 'running', { text: string; color: string; titleKey: PlainLabelKey }> = {
   running: { text: '…', color: '#4a5568', titleKey: 'badge_running' },
   ready: { text: 'OK', color: '#1e7b34', titleKey: 'badge_ready' },
   degraded: { text: '!', color: '#9a5b00', titleKey: 'badge_degraded' },

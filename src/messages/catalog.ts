@@ -1,7 +1,7 @@
 /**
  * Every message the product builds from data, with the kind of each argument: the one list the compiler
  * checks msg() calls against, and the tests check the _locales against (same keys, $1…$n for n arguments).
- * Labels of the pages (buttons, headings) are plain t('key') calls and not listed here.
+ * Fixed labels of the pages (buttons, headings) are in src/messages/labels.ts, checked the same way.
  *
  * Argument kinds, and how src/messages/render.ts shows them:
  * - text, host: a string as it is (a cipher, a TLS version, a host:port, the provider's wording, a code);
@@ -224,6 +224,9 @@ type ValueOf<K> = K extends 'text' | 'host' | 'day'
       : K extends 'sentences' | 'list' | 'semicolons'
         ? Message[]
         : number;
+
+/** A message without arguments (a word such as "unknown", a profile's name): the pages may show it as a label. */
+export type PlainMessageKey = { [K in MessageKey]: Catalog[K]['length'] extends 0 ? K : never }[MessageKey];
 
 /** The arguments of `key`, in order, typed by their kinds. */
 export type ArgsOf<K extends MessageKey> = ValuesOf<Catalog[K]>;

@@ -3,22 +3,36 @@
  * and needs no polyfill; outside an extension (unit tests, the relay's web page) the English catalogue bundled
  * with src/messages answers, so every page renders the same keys everywhere.
  */
+
+import type { PlainMessageKey } from '../messages/catalog.ts';
 import { englishMessage, substitute } from '../messages/english.ts';
+import type { LabelKey, LabelSubs } from '../messages/labels.ts';
 import type { Language } from '../messages/render.ts';
 import { pageI18n } from './browser-api.ts';
 
 export { substitute };
 export const fallbackMessage = englishMessage;
 
-/** The message for `key`; the English text when the browser has none; the key itself when nobody has it. */
-export function t(key: string, ...subs: Array<string | number>): string {
+/** Any key's text; the English text when the browser has none; the key itself when nobody has it. */
+function translate(key: string, subs: readonly (string | number)[]): string {
   const strings = subs.map(String);
   const fromBrowser = pageI18n()?.getMessage(key, strings);
   return fromBrowser || englishMessage(key, strings);
 }
 
+/**
+ * A label of the pages in the UI language, with exactly the substitutions its text takes; or a message
+ * without arguments. Messages with arguments go through src/messages/render.ts (their numbers, nested
+ * messages and dates are written the language's way there).
+ */
+export function t<K extends LabelKey>(key: K, ...subs: LabelSubs<K>): string;
+export function t(key: PlainMessageKey): string;
+export function t(key: string, ...subs: Array<string | number>): string {
+  return translate(key, subs);
+}
+
 /** The browser's UI language, for src/messages/render.ts: numbers and dates follow its catalogue's tag. */
 export const UI: Language = {
   tag: () => t('localeTag') || 'en',
-  text: (key, subs) => t(key, ...subs),
+  text: translate,
 };

@@ -5,8 +5,9 @@
  */
 import type { ItemState, ItemStatus } from '../checklist/evaluate.ts';
 import type { ChecklistItem } from '../checklist/items.ts';
+import { isPlainLabelKey, type PlainLabelKey } from '../messages/labels.ts';
 import { renderSaid } from '../messages/render.ts';
-import { fallbackMessage, t, UI } from '../platform/i18n.ts';
+import { t, UI } from '../platform/i18n.ts';
 import type { StatusLabel } from '../report-text/port-rows.ts';
 import { localDate } from './check-text.ts';
 
@@ -16,13 +17,13 @@ const keyOf = (item: Pick<ChecklistItem, 'id'>, part: 'title' | 'why') =>
 /** The message, or `fallback` for an item this catalogue does not have yet. */
 function itemText(item: ChecklistItem, part: 'title' | 'why'): string {
   const key = keyOf(item, part);
-  return fallbackMessage(key) === key ? item[part] : t(key);
+  return isPlainLabelKey(key) ? t(key) : item[part];
 }
 
 export const itemTitle = (item: ChecklistItem) => itemText(item, 'title');
 export const itemWhy = (item: ChecklistItem) => itemText(item, 'why');
 
-const LABEL: Record<ItemStatus, { icon: string; key: string; tone: StatusLabel['tone'] }> = {
+const LABEL: Record<ItemStatus, { icon: string; key: PlainLabelKey; tone: StatusLabel['tone'] }> = {
   verified: { icon: '✓', key: 'checklist_status_verified', tone: 'pass' },
   attention: { icon: '!', key: 'checklist_status_attention', tone: 'fail' },
   done: { icon: '✓', key: 'checklist_status_done', tone: 'pass' },

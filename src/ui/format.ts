@@ -1,5 +1,6 @@
 /** Small display helpers shared by the pages, in the UI language (src/platform/i18n.ts). */
 import type { CheckStatus } from '../checks/types.ts';
+import type { PlainMessageKey } from '../messages/catalog.ts';
 import { t } from '../platform/i18n.ts';
 import type { Verdict } from '../protocol/report.ts';
 import { localDateTime } from './check-text.ts';
@@ -87,7 +88,7 @@ export function isoDay(iso: string): string {
   return Number.isNaN(t) ? iso.slice(0, 10) : new Date(t).toISOString().slice(0, 10);
 }
 
-const PROFILE_KEYS: Record<string, string> = {
+const PROFILE_KEYS: Record<string, PlainMessageKey> = {
   'desk-phone': 'profile_desk_phone',
   'mobile-app': 'profile_mobile_app',
   'desktop-app': 'profile_desktop_app',

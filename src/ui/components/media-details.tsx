@@ -1,5 +1,6 @@
 import { Fragment } from 'preact';
 import { toneSilent } from '../../checks/media/media-context.ts';
+import type { PlainLabelKey } from '../../messages/labels.ts';
 import { t } from '../../platform/i18n.ts';
 import type { MediaReport } from '../../protocol/report.ts';
 import { localNumber, mosText } from '../check-text.ts';
@@ -19,7 +20,7 @@ export function milestoneName(key: string): string {
   return named.charAt(0).toUpperCase() + named.slice(1);
 }
 
-const MILESTONE_KEYS: Record<string, string> = {
+const MILESTONE_KEYS: Record<string, PlainLabelKey> = {
   signalingMs: 'media_milestone_signaling',
   iceConnectedMs: 'media_milestone_ice_connected',
   dtlsConnectedMs: 'media_milestone_dtls_connected',

@@ -3,7 +3,7 @@ import { t } from '../../platform/i18n.ts';
 import type { MediaReport } from '../../protocol/report.ts';
 import { localNumber, mosText } from '../check-text.ts';
 
-const fmt = (v: number | null, unitKey: string) =>
+const fmt = (v: number | null, unitKey: 'unit_ms' | 'unit_percent') =>
   v === null ? t('common_not_measured') : t(unitKey, localNumber(v));
 
 /** Stands in for the cipher while the message around it is looked up (a private-use character). */

@@ -1,12 +1,13 @@
+import type { PlainLabelKey } from '../../messages/labels.ts';
 import { t } from '../../platform/i18n.ts';
 import type { Report } from '../../protocol/report.ts';
 import { localNumber, natSummary } from '../check-text.ts';
 
 type Nat = NonNullable<Report['nat']>;
 
-const yesNo = (v: boolean | null, yes: string, no: string) =>
+const yesNo = (v: boolean | null, yes: PlainLabelKey, no: PlainLabelKey) =>
   v === null ? t('common_not_measured') : v ? t(yes) : t(no);
-const MAPPING: Record<Nat['mapping'], string> = {
+const MAPPING: Record<Nat['mapping'], PlainLabelKey> = {
   'endpoint-independent': 'nat_mapping_endpoint_independent',
   symmetric: 'nat_mapping_symmetric',
   unknown: 'common_not_measured',

@@ -1,5 +1,6 @@
 import { remediation, remediationMessages } from '../../checks/ports/rollup.ts';
 import type { PortStatus, RowResult, RowStatus } from '../../checks/ports/types.ts';
+import type { PlainLabelKey } from '../../messages/labels.ts';
 import { renderMessage, shown } from '../../messages/render.ts';
 import { t, UI } from '../../platform/i18n.ts';
 import {
@@ -18,7 +19,7 @@ import { StatusWord } from './status-word.tsx';
  * administrator can find the row in the provider's paper; per-port reasons are codes.
  */
 
-const ROW_WORD: Record<RowStatus, string> = {
+const ROW_WORD: Record<RowStatus, PlainLabelKey> = {
   open: 'row_status_open',
   blocked: 'row_status_blocked',
   partial: 'row_status_partial',
@@ -26,7 +27,7 @@ const ROW_WORD: Record<RowStatus, string> = {
   unknown: 'row_status_unknown',
 };
 
-const PORT_WORD: Record<PortStatus, string> = {
+const PORT_WORD: Record<PortStatus, PlainLabelKey> = {
   open: 'port_status_open',
   blocked: 'port_status_blocked',
   refused: 'port_status_refused',

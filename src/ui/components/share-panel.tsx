@@ -1,5 +1,6 @@
 import { type ComponentChildren, Fragment } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type { LabelArity, LabelKey, LabelSubs, PlainLabelKey, Tuple } from '../../messages/labels.ts';
 import { t } from '../../platform/i18n.ts';
 import type { Report } from '../../protocol/report.ts';
 import { formatCode, type UploadResponse } from '../../protocol/share.ts';
@@ -37,11 +38,16 @@ const day = (iso: string) => (Number.isNaN(Date.parse(iso)) ? iso : localDateTim
 const SLOTS = ['\uE000', '\uE001', '\uE002'];
 
 /** The message for `key` with its $1, $2, … as the given nodes (markup, not text), in the translation's order. */
-function fill(key: string, ...values: ComponentChildren[]): ComponentChildren {
-  const pieces = t(key, ...SLOTS.slice(0, values.length)).split(/([\uE000-\uE002])/);
+function fill<K extends LabelKey>(
+  key: K,
+  ...values: Tuple<LabelArity<K>, ComponentChildren>
+): ComponentChildren {
+  const nodes = values as unknown as ComponentChildren[];
+  const slots = SLOTS.slice(0, nodes.length) as LabelSubs<K>;
+  const pieces = t(key, ...slots).split(/([\uE000-\uE002])/);
   return pieces.map((piece, i) => {
     const n = SLOTS.indexOf(piece);
-    return <Fragment key={i}>{n >= 0 ? values[n] : piece}</Fragment>;
+    return <Fragment key={i}>{n >= 0 ? nodes[n] : piece}</Fragment>;
   });
 }
 
@@ -104,7 +110,7 @@ export function SharePanel({ report, loadSettings, send, download, copyText, sha
   };
 
   /** `copiedKey`: the message saying what was copied. */
-  const copy = (text: string, copiedKey: string) =>
+  const copy = (text: string, copiedKey: PlainLabelKey) =>
     copyText(text).then(
       () => setNote(t(copiedKey)),
       (e: unknown) => setNote(t('share_copy_failed', errorText(e))),

@@ -1,7 +1,9 @@
 /**
  * The message catalogue against the translations: every key the product builds from data exists in every
  * language with exactly the placeholders its arguments fill, and renders in every language with sample
- * arguments of each kind (no placeholder left, values written the language's way).
+ * arguments of each kind (no placeholder left, values written the language's way); every label of the pages
+ * (src/messages/labels.ts) exists in every language with its count of placeholders, and no language has a
+ * text that is in neither list.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -9,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import * as v from 'valibot';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ArgKind, MESSAGES, type MessageKey } from '../../../src/messages/catalog.ts';
+import { LABELS, type LabelKey } from '../../../src/messages/labels.ts';
 import type { Message, MessageArg } from '../../../src/messages/message.ts';
 import { MessageSchema } from '../../../src/messages/message.ts';
 import { ENGLISH, renderMessage } from '../../../src/messages/render.ts';
@@ -66,6 +69,23 @@ describe('message catalogue', () => {
       expect(placeholders(entry?.message ?? ''), `${lang}: ${key}`).toEqual(
         Array.from({ length: count }, (_, i) => i + 1),
       );
+    }
+  });
+
+  it.each(languages)('every label is in %s with exactly the placeholders its count says', (lang) => {
+    const messages = catalogue(lang);
+    for (const key of Object.keys(LABELS) as LabelKey[]) {
+      const entry = messages[key];
+      expect(entry, `${lang}: ${key}`).toBeDefined();
+      expect(placeholders(entry?.message ?? ''), `${lang}: ${key}`).toEqual(
+        Array.from({ length: LABELS[key] }, (_, i) => i + 1),
+      );
+    }
+  });
+
+  it.each(languages)('%s has no text that is neither a label nor a message, and none is both', (lang) => {
+    for (const key of Object.keys(catalogue(lang))) {
+      expect(Object.hasOwn(LABELS, key) !== Object.hasOwn(MESSAGES, key), `${lang}: ${key}`).toBe(true);
     }
   });
 
