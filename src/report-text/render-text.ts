@@ -1,70 +1,106 @@
 /**
  * The readable report for terminals and tickets: the command line prints it, the report page copies it.
- * Pure and short on purpose; the JSON report carries the full evidence.
+ * English by default (what support reads); any language of the catalogue on request. Pure and short on
+ * purpose; the JSON report carries the full evidence.
  */
 import { toneSilent } from '../checks/media/media-context.ts';
-import type { Report } from '../protocol/report.ts';
+import { remediation, remediationMessages } from '../checks/ports/rollup.ts';
+import { mosBandMessage, profileNameMessage } from '../checks/words.ts';
+import type { LabelKey, LabelSubs, PlainLabelKey } from '../messages/labels.ts';
+import { ENGLISH, formatNumber, type Language, renderMessage, shown } from '../messages/render.ts';
+import type { CheckStatus, Report, Verdict } from '../protocol/report.ts';
 import { portMatrixOf } from './port-rows.ts';
 
-const ICON: Record<string, string> = {
-  pass: 'PASS',
-  warn: 'WARN',
-  fail: 'FAIL',
-  skip: 'SKIP',
-  error: 'ERROR',
+/** A label of the text in `lang`, with exactly the substitutions it takes. */
+const say = <K extends LabelKey>(lang: Language, key: K, ...subs: LabelSubs<K>): string =>
+  lang.text(key, (subs as readonly (string | number)[]).map(String));
+
+const STATUS: Record<CheckStatus, PlainLabelKey> = {
+  pass: 'text_status_pass',
+  warn: 'text_status_warn',
+  fail: 'text_status_fail',
+  skip: 'text_status_skip',
+  error: 'text_status_error',
 };
 
-export function renderText(report: Report): string {
+const VERDICT: Record<Verdict, PlainLabelKey> = {
+  ready: 'text_verdict_ready',
+  degraded: 'text_verdict_degraded',
+  blocked: 'text_verdict_blocked',
+  error: 'text_verdict_error',
+};
+
+export function renderText(report: Report, lang: Language = ENGLISH): string {
+  const verdict = say(lang, VERDICT[report.verdict]);
+  // The status words in one column, however long the language's longest is.
+  const width = Math.max(...Object.values(STATUS).map((key) => say(lang, key).length));
   const lines = [
-    `Secure Voice Check: ${report.verdict.toUpperCase()}${report.interrupted ? ' (interrupted)' : ''}`,
-    report.headline,
+    report.interrupted ? say(lang, 'text_title_interrupted', verdict) : say(lang, 'text_title', verdict),
+    shown(report.headlineMessage, report.headline, lang),
     '',
     ...report.checks.map((c) => {
       const step = c.step ? ` [${c.step.toUpperCase()}]` : '';
-      return `  ${ICON[c.status]?.padEnd(5)} ${c.title} (${c.durationMs} ms)${step}\n        ${c.summary}`;
+      const status = say(lang, STATUS[c.status]).padEnd(width);
+      const title = shown(c.titleMessage, c.title, lang);
+      const ms = say(lang, 'unit_ms', formatNumber(c.durationMs, lang));
+      return `  ${status} ${title} (${ms})${step}\n        ${shown(c.summaryMessage, c.summary, lang)}`;
     }),
-    ...mediaLines(report),
-    ...portLines(report),
-    ...(report.nat ? ['', `  NAT: ${report.nat.summary}`] : []),
+    ...mediaLines(report, lang),
+    ...portLines(report, lang),
+    ...(report.nat
+      ? ['', `  ${say(lang, 'text_nat', shown(report.nat.summaryMessage, report.nat.summary, lang))}`]
+      : []),
     '',
-    `relay ${report.relayUrl} · ${report.browser} · extension ${report.extensionVersion} · ${report.finishedAt}`,
+    say(lang, 'text_footer', report.relayUrl, report.browser, report.extensionVersion, report.finishedAt),
   ];
   return lines.join('\n');
 }
 
-function mediaLines(report: Report): string[] {
+function mediaLines(report: Report, lang: Language): string[] {
   const m = report.media;
   if (!m) return [];
-  const n = (v: unknown, unit: string) => (typeof v === 'number' ? `${v} ${unit}` : 'n/a');
+  const na = say(lang, 'text_not_available');
+  const n = (v: unknown, unit: 'unit_ms' | 'unit_percent') =>
+    typeof v === 'number' ? say(lang, unit, formatNumber(v, lang)) : na;
+  const encryption = m.encrypted
+    ? say(lang, 'text_media_encrypted', String(m.srtpCipher ?? 'SRTP'), String(m.dtlsCipher ?? 'DTLS'))
+    : say(lang, 'text_media_not_encrypted');
   return [
     '',
-    `  Secure media: ${m.encrypted ? `encrypted (${String(m.srtpCipher ?? 'SRTP')}, ${String(m.dtlsCipher ?? 'DTLS')})` : 'NOT encrypted'} over ${String(m.transport ?? '?').toUpperCase()}`,
-    `    round trip ${n(m.rttMs, 'ms')}, jitter ${n(m.jitterMs, 'ms')}, loss ${n(m.lossPercent, '%')}, MOS ${String(m.mos ?? 'n/a')} (${String(m.mosBand ?? 'n/a')})`,
-    `    packets sent ${String(m.packetsSent)}, echoed back ${String(m.packetsReceived)}`,
-    ...(toneSilent(m.toneState)
-      ? [
-          `    test tone silent (audio ${m.toneState}: no audio output?); the check sent silence, the encrypted path was still measured`,
-        ]
-      : []),
+    `  ${say(lang, 'text_media', encryption, String(m.transport ?? '?').toUpperCase())}`,
+    `    ${say(
+      lang,
+      'text_media_figures',
+      n(m.rttMs, 'unit_ms'),
+      n(m.jitterMs, 'unit_ms'),
+      n(m.lossPercent, 'unit_percent'),
+      typeof m.mos === 'number' ? formatNumber(m.mos, lang) : na,
+      m.mosBand === null ? na : renderMessage(mosBandMessage(m.mosBand), lang),
+    )}`,
+    `    ${say(lang, 'text_media_packets', formatNumber(m.packetsSent, lang), formatNumber(m.packetsReceived, lang))}`,
+    ...(toneSilent(m.toneState) ? [`    ${say(lang, 'text_media_tone_silent', String(m.toneState))}`] : []),
   ];
 }
 
 /** Only what an administrator must act on: the blocked rows and the rules to add. */
-function portLines(report: Report): string[] {
+function portLines(report: Report, lang: Language): string[] {
   const matrix = portMatrixOf(report);
   if (!matrix) return [];
+  const name = profileNameMessage(matrix.profileId);
+  const profile = name ? renderMessage(name, lang) : matrix.profileName;
   const tested = matrix.rows.filter((r) => r.status !== 'not-testable');
   const open = tested.filter((r) => r.status === 'open').length;
-  const head = `  Firewall (${matrix.profileName}): ${open} of ${tested.length} testable rows open`;
-  if (matrix.failed.length === 0) return ['', head];
+  if (matrix.failed.length === 0)
+    return ['', `  ${say(lang, 'text_firewall', profile, open, tested.length)}`];
   return [
     '',
-    `${head}, ${matrix.failed.length} blocked`,
-    ...matrix.failed.map(
-      (r) =>
-        `    ${r.status === 'partial' ? 'PARTLY BLOCKED' : 'BLOCKED'} ${r.transport.toUpperCase()} ${r.ports} ${r.protocol}: ${r.purpose} (${r.detail})`,
-    ),
+    `  ${say(lang, 'text_firewall_blocked', profile, open, tested.length, matrix.failed.length)}`,
+    ...matrix.failed.map((r) => {
+      const status = say(lang, r.status === 'partial' ? 'text_row_partly_blocked' : 'text_row_blocked');
+      const detail = shown(r.detailMessage, r.detail, lang);
+      return `    ${status} ${r.transport.toUpperCase()} ${r.ports} ${r.protocol}: ${r.purpose} (${detail})`;
+    }),
     '',
-    ...matrix.remediation.split('\n').map((l) => `  ${l}`),
+    ...remediationMessages(remediation(matrix.rows)).map((l) => `  ${renderMessage(l, lang)}`),
   ];
 }

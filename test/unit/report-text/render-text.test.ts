@@ -1,7 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { msg } from '../../../src/messages/catalog.ts';
+import type { Message } from '../../../src/messages/message.ts';
+import { ENGLISH } from '../../../src/messages/render.ts';
+import { UI } from '../../../src/platform/i18n.ts';
+import type { Report } from '../../../src/protocol/report.ts';
 import { portMatrixOf } from '../../../src/report-text/port-rows.ts';
 import { renderText } from '../../../src/report-text/render-text.ts';
 import { blockedPortsReport, deskPorts, report } from '../../fakes/report.ts';
+import { useBrowserLanguage } from '../i18n/fake-browser-i18n.ts';
 
 describe('renderText', () => {
   it('leads with the verdict and headline, then one line per check and the media figures', () => {
@@ -61,5 +67,53 @@ describe('portMatrixOf', () => {
     const r = blockedPortsReport();
     const withoutRows = { ...r, checks: r.checks.filter((c) => c.id !== 'port-matrix') };
     expect(portMatrixOf(withoutRows)?.failed.map((x) => x.ports)).toEqual(['40000-49999']);
+  });
+});
+
+describe('renderText in another language', () => {
+  let restore: () => void = () => undefined;
+  afterEach(() => restore());
+
+  it('is English unless asked, and says the same report in German from the catalogue when asked', () => {
+    // The report as a check of today writes it: each text beside its message.
+    const TITLES: Record<string, Message> = {
+      'relay-https': msg('title_relay_https'),
+      'secure-media': msg('title_secure_media'),
+      'port-matrix': msg('title_port_matrix'),
+    };
+    const blocked = blockedPortsReport();
+    const r: Report = {
+      ...blocked,
+      headlineMessage: msg('headline_ports_blocked', msg('remediation_none')),
+      checks: blocked.checks.map((c) => ({
+        ...c,
+        ...(TITLES[c.id] ? { titleMessage: TITLES[c.id] } : {}),
+        summaryMessage: msg('sum_https_ok', 'TLSv1.3', 20),
+      })),
+      nat: blocked.nat ? { ...blocked.nat, summaryMessage: msg('nat_behind') } : null,
+    };
+    expect(renderText(r)).toBe(renderText(r, ENGLISH));
+    expect(renderText(r)).toContain(
+      '  PASS  HTTPS to the relay (20 ms)\n        Relay reached over TLSv1.3 in 20 ms.',
+    );
+    restore = useBrowserLanguage('de');
+    const text = renderText(r, UI);
+    const lines = text.split('\n');
+    expect(lines[0]).toMatch(/^Secure Voice Check: [A-ZÄÖÜ]+$/);
+    expect(lines[0]).not.toContain(renderText(r).split('\n')[0]?.split(': ')[1] ?? '');
+    expect(text).toMatch(/Firewall \(Tischtelefon\): \d+ von \d+ prüfbaren Zeilen offen, 1 blockiert/);
+    expect(text).toContain('BLOCKIERT UDP 40000-49999');
+    expect(text).toContain('Relay https://relay.example:8443');
+    // Every English line of the text is gone, not only the frame: titles, summaries and the rules to add.
+    for (const english of [
+      'HTTPS to the relay',
+      'Please allow',
+      'testable rows',
+      'round trip',
+      'extension ',
+    ]) {
+      expect(text, english).not.toContain(english);
+    }
+    expect(text).not.toMatch(/\$\d/);
   });
 });
