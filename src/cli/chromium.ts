@@ -29,6 +29,8 @@ export interface LaunchOptions {
   headless?: boolean;
   /** Overrides CHROMIUM_PATH, e.g. a wrapper that starts Chromium inside a test's network namespace. */
   executablePath?: string;
+  /** Writes into the fresh profile folder before Chromium starts (e.g. preferences for a screenshot). */
+  prepareProfile?: (userDataDir: string) => Promise<void>;
 }
 
 export function assertChromium(): void {
@@ -45,6 +47,7 @@ export async function launchWithExtension(opts: LaunchOptions): Promise<Extensio
     throw new EnvironmentError(`No built extension in ${opts.extensionDir}. Run "npm run build" first.`);
   }
   const userDataDir = await mkdtemp(join(tmpdir(), 'svc-chromium-'));
+  await opts.prepareProfile?.(userDataDir);
   const args = [
     `--disable-extensions-except=${opts.extensionDir}`,
     `--load-extension=${opts.extensionDir}`,

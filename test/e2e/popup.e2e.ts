@@ -86,7 +86,7 @@ describe('popup', () => {
     }
     expect(last?.runId).toBe(runId);
     expect(last?.verdict).toBe('ready');
-    expect(await browser.worker.evaluate(() => chrome.action.getBadgeText({}))).toBe('OK');
+    expect(await browser.worker.evaluate(() => chrome.action.getBadgeText({}))).toBe('✓');
     await probe.close();
     const reopened = await openPopup();
     await reopened.locator('[data-verdict]').waitFor({ timeout: 30_000 });

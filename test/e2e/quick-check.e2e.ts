@@ -37,7 +37,7 @@ describe('popup against a running relay', () => {
       .poll(() => popup.locator('[data-check-id="relay-wss"] .evidence').textContent())
       .toContain('TLSv1.3');
     const badge = await browser.worker.evaluate(() => chrome.action.getBadgeText({}));
-    expect(badge).toBe('OK');
+    expect(badge).toBe('✓');
     await popup.close();
   });
 
