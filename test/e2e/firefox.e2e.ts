@@ -194,7 +194,7 @@ function consoleReport(relay: RelayProcess, code: string): Promise<{ status: num
   return new Promise((resolve, reject) => {
     const req = httpsRequest(
       `${relay.url}/console/api/reports/${encodeURIComponent(code)}`,
-      { ca: readFileSync(relay.certFile), headers: { Authorization: `Bearer ${TOKEN}` } },
+      { ca: readFileSync(relay.certFile), headers: { Authorization: `Bearer alice:${TOKEN}` } },
       (res) => {
         let body = '';
         res.setEncoding('utf8');

@@ -82,7 +82,9 @@ describe('two relays, one PostgreSQL', () => {
     });
     expect(up.status).toBe(201);
     const code = up.json.code as string;
-    const seen = await call(b, certOf(b), 'GET', `/console/api/reports/${code}`, { token: TOKEN });
+    const seen = await call(b, certOf(b), 'GET', `/console/api/reports/${code}`, {
+      token: `support:${TOKEN}`,
+    });
     expect(seen.status).toBe(200);
     expect(JSON.stringify(seen.json)).toContain('fleet-run-1');
     // Both relays say they store in PostgreSQL.
@@ -108,7 +110,9 @@ describe('two relays, one PostgreSQL', () => {
         body: { report: report({ runId: 'fleet-run-2' }), redaction: 'default' },
       });
       expect(up.status).toBe(201);
-      const seen = await call(b, certOf(b), 'GET', `/console/api/reports/${up.json.code}`, { token: TOKEN });
+      const seen = await call(b, certOf(b), 'GET', `/console/api/reports/${up.json.code}`, {
+        token: `support:${TOKEN}`,
+      });
       expect(seen.status).toBe(200);
       expect(await exited).toBe(0);
     } finally {

@@ -106,14 +106,14 @@ describe('landing page', () => {
     await page.setViewportSize({ width: 1000, height: 900 });
     await page.screenshot({ path: join(SCREENSHOTS, 'landing-light.png'), fullPage: true });
 
-    const api = await consoleJson(page, code, TOKEN);
+    const api = await consoleJson(page, code, `alice:${TOKEN}`);
     expect(api.status).toBe(200);
     const stored = api.body as { report: Report };
     expect(stored.report).toEqual(sent.report);
     expect(stored.report.checks.find((c) => c.id === 'secure-media')?.status).toBe('pass');
 
     const support = await browser.context.newPage();
-    await signInToConsole(support, relay.url, TOKEN);
+    await signInToConsole(support, relay.url, 'alice', TOKEN);
     await support.getByLabel('Code').fill(code);
     await support.getByRole('button', { name: 'Look up' }).click();
     await support.waitForURL(`**/console/r/${code.replace('-', '')}`);

@@ -116,7 +116,7 @@ describe('share with support', () => {
   it('lets support find the same verdict and port rows by the code in the console', async () => {
     expect(sharedCode).toMatch(CODE);
     const page = await browser.context.newPage();
-    await signInToConsole(page, relay.url, TOKEN);
+    await signInToConsole(page, relay.url, 'alice', TOKEN);
     // Typed as a person would read it: lower case, with the dash.
     await page.getByLabel('Code').fill(sharedCode.toLowerCase());
     await page.getByRole('button', { name: 'Look up' }).click();
@@ -193,7 +193,7 @@ describe('npm run check -- --share', () => {
     expect(r.stdout).toContain(`Link for support: ${relay.url}/console/r/${code.replace('-', '')}`);
     const page = await browser.context.newPage();
     await page.goto(`${relay.url}/healthz`);
-    const api = await consoleJson(page, code, TOKEN);
+    const api = await consoleJson(page, code, `alice:${TOKEN}`);
     expect(api.status).toBe(200);
     const stored = api.body as { redaction: string; report: Report };
     expect(stored).toMatchObject({ redaction: 'default', report: { verdict: 'ready' } });

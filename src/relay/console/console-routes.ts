@@ -1,11 +1,11 @@
 /**
  * The support console under /console: sign in with a support token, look a report up by its code, list
  * recent reports, read one (HTML or JSON). Read-only; every report view is recorded in the store and the
- * log. Wrong tokens are counted per client address and refused with 429 beyond the limit.
+ * log. Support staff sign in with their user name and token; wrong tokens are counted per name and per
+ * address (SignInGate) and refused with 429 beyond the limit.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { normalizeCode, REPORT_ID_PATTERN } from '../../protocol/share.ts';
-import type { RateLimiter } from '../core/rate-limit.ts';
 import { hasContentType, readBody } from '../http/body.ts';
 import { clientKey, hashClient } from '../http/client-key.ts';
 import type { OriginKind } from '../http/origin-policy.ts';
@@ -25,7 +25,14 @@ import {
   sessionIdFrom,
   tokenFingerprint,
 } from './sessions.ts';
-import { matchToken, type SupportToken } from './support-tokens.ts';
+import type { SignInGate } from './sign-in-gate.ts';
+import {
+  type Credentials,
+  configuredName,
+  credentialsFromAuthorization,
+  matchToken,
+  type SupportToken,
+} from './support-tokens.ts';
 
 export interface ConsoleDeps {
   store: ReportStore;
@@ -33,10 +40,8 @@ export interface ConsoleDeps {
   now: () => number;
   random: RandomBytes;
   tokens: readonly SupportToken[];
-  /** Failed sign-ins (form or Bearer) per client address. */
-  loginLimiter: RateLimiter;
-  /** Failed sign-ins over all addresses (one key). */
-  globalLoginLimiter: RateLimiter;
+  /** Wrong sign-ins (form or Authorization header), per name, per address and over all. */
+  signIns: SignInGate;
   salt: () => string;
 }
 
@@ -56,8 +61,6 @@ const HTML_HEADERS: Headers = {
 };
 
 const HTML = 'text/html; charset=utf-8';
-/** The global sign-in limiter's one key. */
-const ALL = '*';
 const RECENT_LIMIT = 50;
 /** A POST must come from a console page (or a non-browser client): no cross-site sign-in or sign-out. */
 const SAME_SITE: readonly OriginKind[] = ['none', 'self'];
@@ -84,25 +87,27 @@ export function consoleArea(deps: ConsoleDeps): RouteArea {
     return session.supportUser;
   }
 
-  /** Checks a presented token under the limit; a wrong one uses up an attempt. */
+  /** Checks a presented name and token under the sign-in limits; a wrong one uses up an attempt. */
   function checkToken(
     req: IncomingMessage,
-    presented: string,
+    presented: Credentials,
   ): { ok: true; user: string; token: string } | { ok: false; retryAfterS?: number } {
-    const key = client(req);
+    const attempt = { user: configuredName(deps.tokens, presented.user), client: client(req) };
     const now = deps.now();
-    for (const [limiter, k] of [
-      [deps.loginLimiter, key],
-      [deps.globalLoginLimiter, ALL],
-    ] as const) {
-      const gate = limiter.check(k, now);
-      if (!gate.ok) return { ok: false, retryAfterS: gate.retryAfterS };
+    const gate = deps.signIns.admit(attempt, now);
+    if (!gate.ok) return { ok: false, retryAfterS: gate.retryAfterS };
+    const match = matchToken(deps.tokens, presented.user, presented.token);
+    if (match) {
+      deps.signIns.succeeded(attempt, now);
+      return { ok: true, user: match.name, token: match.token };
     }
-    const match = matchToken(deps.tokens, presented);
-    if (match) return { ok: true, user: match.name, token: match.token };
-    deps.loginLimiter.take(key, now);
-    deps.globalLoginLimiter.take(ALL, now);
-    deps.log.warn({ event: 'console-sign-in-refused', client: hashClient(deps.salt(), key) });
+    deps.signIns.failed(attempt, now);
+    deps.log.warn({
+      event: 'console-sign-in-refused',
+      // A configured name is who is being guessed at; anything else is not logged (it may be a mistyped token).
+      ...(attempt.user ? { supportUser: attempt.user } : {}),
+      client: hashClient(deps.salt(), attempt.client),
+    });
     return { ok: false };
   }
 
@@ -172,23 +177,25 @@ export function consoleArea(deps: ConsoleDeps): RouteArea {
             page(res, 413, messagePage('Refused', 'The sign-in form is too large.'));
           return;
         }
-        let token = '';
+        const given: Credentials = { user: '', token: '' };
         let next = '';
         if (hasContentType(req, 'application/json')) {
           try {
-            const parsed = JSON.parse(body.text) as { token?: unknown; next?: unknown };
-            token = typeof parsed.token === 'string' ? parsed.token : '';
+            const parsed = JSON.parse(body.text) as { user?: unknown; token?: unknown; next?: unknown };
+            given.user = typeof parsed.user === 'string' ? parsed.user : '';
+            given.token = typeof parsed.token === 'string' ? parsed.token : '';
             next = typeof parsed.next === 'string' ? parsed.next : '';
           } catch {
-            // Missing token below.
+            // Missing name and token below.
           }
         } else {
           const form = new URLSearchParams(body.text);
-          token = form.get('token') ?? '';
+          given.user = (form.get('user') ?? '').trim();
+          given.token = form.get('token') ?? '';
           next = form.get('next') ?? '';
         }
         const safeNext = NEXT_PATH.test(next) ? next : '';
-        const checked = checkToken(req, token);
+        const checked = checkToken(req, given);
         if (!checked.ok) {
           if (checked.retryAfterS !== undefined) {
             page(
@@ -197,11 +204,20 @@ export function consoleArea(deps: ConsoleDeps): RouteArea {
               loginPage({
                 error: `Too many sign-in attempts. Try again in ${checked.retryAfterS} s.`,
                 next: safeNext,
+                user: given.user,
               }),
               { 'Retry-After': String(checked.retryAfterS) },
             );
           } else {
-            page(res, 401, loginPage({ error: 'Wrong or missing support token.', next: safeNext }));
+            page(
+              res,
+              401,
+              loginPage({
+                error: 'Wrong user name or support token.',
+                next: safeNext,
+                user: given.user,
+              }),
+            );
           }
           return;
         }
@@ -309,9 +325,8 @@ export function consoleArea(deps: ConsoleDeps): RouteArea {
         let user = await sessionUser(req);
         const auth = req.headers.authorization;
         if (!user && auth !== undefined) {
-          // Scripts may use the token itself instead of a session.
-          const bearer = /^Bearer\s+(\S+)$/i.exec(auth)?.[1] ?? '';
-          const checked = checkToken(req, bearer);
+          // Scripts may send the name and token instead of a session.
+          const checked = checkToken(req, credentialsFromAuthorization(auth));
           if (!checked.ok) {
             if (checked.retryAfterS !== undefined) {
               sendJson(
@@ -323,7 +338,7 @@ export function consoleArea(deps: ConsoleDeps): RouteArea {
                 },
                 { 'Retry-After': String(checked.retryAfterS) },
               );
-            } else sendJson(res, 401, { error: 'bad-token', message: 'Wrong support token.' });
+            } else sendJson(res, 401, { error: 'bad-token', message: 'Wrong user name or support token.' });
             return;
           }
           user = checked.user;
@@ -331,7 +346,7 @@ export function consoleArea(deps: ConsoleDeps): RouteArea {
         if (!user) {
           sendJson(res, 401, {
             error: 'not-signed-in',
-            message: 'Sign in at /console or send a support token.',
+            message: 'Sign in at /console or send your user name and support token (Basic auth).',
           });
           return;
         }

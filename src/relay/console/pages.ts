@@ -84,14 +84,15 @@ ${body}
 `;
 }
 
-export function loginPage(opts: { error?: string; next?: string } = {}): string {
+export function loginPage(opts: { error?: string; next?: string; user?: string } = {}): string {
   return layout(
     'Sign in',
     html`<h1>Sign in</h1>
-<p>Sign in with your support token.</p>
+<p>Sign in with your user name and support token.</p>
 ${opts.error ? html`<p class="error" role="alert">${opts.error}</p>` : ''}
 <form method="post" action="/console/login">
-<label>Support token <input type="password" name="token" autocomplete="current-password" required autofocus></label>
+<label>User name <input name="user" value="${(opts.user ?? '').slice(0, 64)}" autocomplete="username" required autofocus></label>
+<label>Support token <input type="password" name="token" autocomplete="current-password" required></label>
 ${opts.next ? html`<input type="hidden" name="next" value="${opts.next}">` : ''}
 <button type="submit">Sign in</button>
 </form>`,

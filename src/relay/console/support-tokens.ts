@@ -1,8 +1,8 @@
 /**
  * Support staff sign in to the console with a token from `--support-tokens name:token,name2:token2`. The
- * name is who the view log records. Tokens are compared in constant time over SHA-256 digests (equal
- * length whatever was typed), and every configured token is compared, so timing tells nothing about which
- * one, or how much of one, matched.
+ * name is who the view log records; a sign-in names the user and presents that user's token. Tokens are
+ * compared in constant time over SHA-256 digests (equal length whatever was typed), so timing tells nothing
+ * about how much of one matched.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 
@@ -46,14 +46,41 @@ export function parseSupportTokens(raw: string): SupportToken[] {
 }
 
 const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+/** What an unknown name's presented token is compared with, so that the answer takes as long either way. */
+const NO_TOKEN = digest('\0no such support user');
 
-/** The support user whose token this is, or null. */
-export function matchToken(tokens: readonly SupportToken[], presented: string): SupportToken | null {
-  const given = digest(presented);
-  let found: SupportToken | null = null;
-  for (const t of tokens) {
-    // No early exit: the loop's time does not depend on which token matched.
-    if (timingSafeEqual(digest(t.token), given) && found === null) found = t;
-  }
-  return found;
+/** The support user `name`, if `presented` is that user's token; null for a wrong token or an unknown name. */
+export function matchToken(
+  tokens: readonly SupportToken[],
+  name: string,
+  presented: string,
+): SupportToken | null {
+  const user = tokens.find((t) => t.name === name) ?? null;
+  // Constant time over equal-length digests: the time tells nothing about how much of the token matched.
+  const right = timingSafeEqual(user ? digest(user.token) : NO_TOKEN, digest(presented));
+  return right ? user : null;
+}
+
+/** The configured user with this name, or null (what the sign-in limits count a name as). */
+export function configuredName(tokens: readonly SupportToken[], name: string): string | null {
+  return tokens.some((t) => t.name === name) ? name : null;
+}
+
+export interface Credentials {
+  user: string;
+  token: string;
+}
+
+/**
+ * The name and token of an Authorization header, for scripts: `Basic base64(name:token)` (what `curl -u
+ * name:token` sends) or `Bearer name:token`. Names have no `:`, so the first one separates them. Anything
+ * else is an empty name and token (a wrong sign-in).
+ */
+export function credentialsFromAuthorization(header: string): Credentials {
+  const m = /^(Basic|Bearer) +([\x21-\x7e]{1,1024})$/i.exec(header);
+  const scheme = m?.[1]?.toLowerCase();
+  const value = scheme === 'basic' ? Buffer.from(m?.[2] ?? '', 'base64').toString('utf8') : (m?.[2] ?? '');
+  const colon = value.indexOf(':');
+  if (colon < 0) return { user: '', token: '' };
+  return { user: value.slice(0, colon), token: value.slice(colon + 1) };
 }

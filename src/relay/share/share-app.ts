@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { consoleArea } from '../console/console-routes.ts';
+import { SignInGate } from '../console/sign-in-gate.ts';
 import type { SupportToken } from '../console/support-tokens.ts';
 import { RateLimiter } from '../core/rate-limit.ts';
 import type { RouteArea } from '../http/router.ts';
@@ -15,8 +16,6 @@ import { DEFAULT_STORAGE_QUOTAS, type StorageQuotas, uploadArea } from './upload
 
 export const DEFAULT_UPLOADS_PER_MINUTE = 10;
 export const DEFAULT_SIGN_INS_PER_MINUTE = 5;
-/** Wrong sign-ins a minute over all addresses: this many times the per-address limit (60 by default). */
-export const GLOBAL_SIGN_IN_FACTOR = 12;
 export const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 
 export interface ShareOptions {
@@ -77,16 +76,7 @@ export function createShare(opts: ShareOptions, log: Logger, listeningUrl: () =>
         now,
         random,
         tokens: opts.supportTokens,
-        loginLimiter: new RateLimiter({
-          limit: opts.signInsPerMinute ?? DEFAULT_SIGN_INS_PER_MINUTE,
-          windowMs: 60_000,
-        }),
-        // However many addresses guess: a bound on wrong tokens a minute over all of them.
-        globalLoginLimiter: new RateLimiter({
-          limit: GLOBAL_SIGN_IN_FACTOR * (opts.signInsPerMinute ?? DEFAULT_SIGN_INS_PER_MINUTE),
-          windowMs: 60_000,
-          maxKeys: 1,
-        }),
+        signIns: new SignInGate(opts.signInsPerMinute ?? DEFAULT_SIGN_INS_PER_MINUTE),
         salt: () => salt,
       }),
     );

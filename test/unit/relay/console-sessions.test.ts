@@ -46,7 +46,7 @@ describe('console sessions across token rotation', () => {
       const r = await call(relay, '/console/login', {
         method: 'POST',
         headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-        body: 'token=old-token-0123456789',
+        body: 'user=alice&token=old-token-0123456789',
       });
       expect(r.status).toBe(303);
       return (r.headers['set-cookie']?.[0] ?? '').split(';')[0] ?? '';

@@ -165,11 +165,11 @@ describe('bad inputs', () => {
     const form = await call(relay, '/console/login', {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ token: 'wrong-token-0123456789' }).toString(),
+      body: new URLSearchParams({ user: 'alice', token: 'wrong-token-0123456789' }).toString(),
     });
     expect(form.status).toBe(401);
     const bearer = await call(relay, '/console/api/reports/ABCDEFGH', {
-      headers: { Authorization: 'Bearer wrong-token-0123456789' },
+      headers: { Authorization: 'Bearer alice:wrong-token-0123456789' },
     });
     expect(bearer.status).toBe(401);
     expect(bearer.json()).toMatchObject({ error: 'bad-token' });

@@ -1,7 +1,7 @@
 /**
  * What a shared report costs the relay's storage (issue 10, item 2): stored no larger than it was sent, the
  * headline not kept twice in full, a daily allowance per client address and a cap on all stored bytes,
- * each refused with its own error and nothing half-stored. And the sign-in limit over all addresses (item 7).
+ * each refused with its own error and nothing half-stored. And the sign-in limits per user name, per address and over all (items 6 and 7).
  */
 import { request } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -83,43 +83,83 @@ describe('report storage', () => {
   });
 });
 
-describe('sign-in limits', () => {
+/** A sign-in to `relay` from one loopback address of 127.0.0.0/8 (each counts as another client). */
+const signInFrom = (relay: TestRelay, localAddress: string, user: string, token: string) =>
+  new Promise<number>((resolve, reject) => {
+    const body = new URLSearchParams({ user, token }).toString();
+    const req = request(
+      `${relay.url}/console/login`,
+      {
+        method: 'POST',
+        ca: relay.tls.cert,
+        localAddress,
+        headers: {
+          'Content-Type': 'application/x-www-form-urlencoded',
+          'Content-Length': Buffer.byteLength(body),
+        },
+      },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+
+/** `count` support users user0..; user<i>'s token is user<i>-token-0123456789. */
+const users = (count: number) =>
+  parseSupportTokens(Array.from({ length: count }, (_, i) => `user${i}:user${i}-token-0123456789`).join(','));
+
+describe('sign-in limits per user name (1 wrong token a minute)', () => {
+  let relay: TestRelay;
+  beforeAll(async () => {
+    // A stopped clock: the limits' buckets do not refill while the test runs, however slowly.
+    relay = await startTestRelay({ share: { supportTokens: users(2), signInsPerMinute: 1, now: () => NOW } });
+  });
+  afterAll(() => relay.stop());
+
+  it("one address guessing at one user's token locks out neither another user at that address nor that user elsewhere", async () => {
+    expect(await signInFrom(relay, '127.0.0.2', 'user1', 'wrong-token-0123456789')).toBe(401);
+    expect(await signInFrom(relay, '127.0.0.2', 'user1', 'wrong-token-0123456789')).toBe(429);
+    // Same address, another name: its own count.
+    expect(await signInFrom(relay, '127.0.0.2', 'user0', 'user0-token-0123456789')).toBe(303);
+    // The one guessed at, from another address: one guesser cannot use up a name's allowance.
+    expect(await signInFrom(relay, '127.0.0.3', 'user1', 'user1-token-0123456789')).toBe(303);
+  });
+
+  it('many addresses guessing at one user lock it out only where it has not signed in before', async () => {
+    const answers: number[] = [];
+    for (let i = 10; i < 16; i++)
+      answers.push(await signInFrom(relay, `127.0.0.${i}`, 'user1', `wrong-${i}-token-0123456789`));
+    // Four wrong tokens a minute for this name over all addresses (one used above); then 429.
+    expect(answers).toEqual([401, 401, 401, 429, 429, 429]);
+    // Where user1 signed in before, the right token still works, however many addresses guess...
+    expect(await signInFrom(relay, '127.0.0.3', 'user1', 'user1-token-0123456789')).toBe(303);
+    // ...and at a new address it waits (it cannot be told from a guesser there).
+    expect(await signInFrom(relay, '127.0.0.16', 'user1', 'user1-token-0123456789')).toBe(429);
+  });
+});
+
+describe('sign-in limits over all names and addresses', () => {
   let relay: TestRelay;
   beforeAll(async () => {
     relay = await startTestRelay({
-      share: { supportTokens: parseSupportTokens('alice:alice-token-0123456789'), signInsPerMinute: 1 },
+      share: { supportTokens: users(14), signInsPerMinute: 1, now: () => NOW },
     });
   });
   afterAll(() => relay.stop());
 
-  /** A sign-in from one loopback address of 127.0.0.0/8 (each counts as another client). */
-  const signInFrom = (localAddress: string, token: string) =>
-    new Promise<number>((resolve, reject) => {
-      const body = new URLSearchParams({ token }).toString();
-      const req = request(
-        `${relay.url}/console/login`,
-        {
-          method: 'POST',
-          ca: relay.tls.cert,
-          localAddress,
-          headers: {
-            'Content-Type': 'application/x-www-form-urlencoded',
-            'Content-Length': Buffer.byteLength(body),
-          },
-        },
-        (res) => {
-          res.resume();
-          resolve(res.statusCode ?? 0);
-        },
-      );
-      req.on('error', reject);
-      req.end(body);
-    });
-
-  it('bounds wrong tokens over all addresses, not only per address (12 a minute with 1 per address)', async () => {
+  it('bounds wrong tokens over all addresses and names (12 a minute with 1 per name), known places exempt', async () => {
+    expect(await signInFrom(relay, '127.0.0.2', 'user13', 'user13-token-0123456789')).toBe(303);
     const answers: number[] = [];
-    for (let i = 2; i < 15; i++) answers.push(await signInFrom(`127.0.0.${i}`, 'wrong-token-0123456789'));
+    // A different name from each address: no name or address reaches its own limit.
+    for (let i = 0; i < 13; i++)
+      answers.push(await signInFrom(relay, `127.0.0.${20 + i}`, `user${i}`, 'wrong-token-0123456789'));
     expect(answers.slice(0, 12)).toEqual(Array(12).fill(401));
     expect(answers[12]).toBe(429);
+    // The ceiling holds for new places; a user at the address it signed in from before still gets in.
+    expect(await signInFrom(relay, '127.0.0.40', 'user13', 'user13-token-0123456789')).toBe(429);
+    expect(await signInFrom(relay, '127.0.0.2', 'user13', 'user13-token-0123456789')).toBe(303);
   });
 });

@@ -115,7 +115,7 @@ describe('PostgreSQL report store (a real server)', () => {
       expect(up.status).toBe(201);
       const { code, id } = up.json() as { code: string; id: string };
       const r = await call(relay, `/console/api/reports/${code}`, {
-        headers: { Authorization: 'Bearer alice-token-0123456789' },
+        headers: { Authorization: 'Bearer alice:alice-token-0123456789' },
       });
       expect(r.status).toBe(200);
       expect(r.json()).toMatchObject({ id, report: { verdict: 'degraded' } });

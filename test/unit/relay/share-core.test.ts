@@ -333,12 +333,15 @@ describe('support tokens', () => {
     }
   });
 
-  it('matches the right token only', () => {
+  it("matches the named user's own token only", () => {
     const tokens = parseSupportTokens('alice:0123456789abcdef,bob:fedcba9876543210');
-    expect(matchToken(tokens, 'fedcba9876543210')?.name).toBe('bob');
-    expect(matchToken(tokens, 'fedcba987654321')).toBeNull();
-    expect(matchToken(tokens, '')).toBeNull();
-    expect(matchToken([], 'anything-at-all-long')).toBeNull();
+    expect(matchToken(tokens, 'bob', 'fedcba9876543210')?.name).toBe('bob');
+    // Another user's token is wrong for this name.
+    expect(matchToken(tokens, 'alice', 'fedcba9876543210')).toBeNull();
+    expect(matchToken(tokens, 'bob', 'fedcba987654321')).toBeNull();
+    expect(matchToken(tokens, 'bob', '')).toBeNull();
+    expect(matchToken(tokens, 'carol', 'fedcba9876543210')).toBeNull();
+    expect(matchToken([], 'alice', 'anything-at-all-long')).toBeNull();
   });
 });
 

@@ -22,13 +22,18 @@ async function storedCount(relay: TestRelay, now: number): Promise<number> {
   return (await relay.store?.recent(200, now))?.length ?? 0;
 }
 
-async function signIn(relay: TestRelay, token: string): Promise<Answer> {
+async function signIn(relay: TestRelay, user: string, token: string): Promise<Answer> {
   return call(relay, '/console/login', {
     method: 'POST',
     headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ token }).toString(),
+    body: new URLSearchParams({ user, token }).toString(),
   });
 }
+
+/** What `curl -u user:token` sends. */
+const basic = (user: string, token: string) => ({
+  Authorization: `Basic ${Buffer.from(`${user}:${token}`).toString('base64')}`,
+});
 
 function cookieOf(a: Answer): string {
   const set = a.headers['set-cookie']?.[0] ?? '';
@@ -207,15 +212,18 @@ describe('report upload and console', () => {
     });
 
     it('refuses a missing or wrong token with 401', async () => {
-      const missing = await signIn(relay, '');
+      const missing = await signIn(relay, 'alice', '');
       expect(missing.status).toBe(401);
-      expect(missing.body).toContain('Wrong or missing support token');
+      expect(missing.body).toContain('Wrong user name or support token');
       expect(missing.headers['set-cookie']).toBeUndefined();
-      const wrong = await signIn(relay, 'alice-token-0123456788');
+      const wrong = await signIn(relay, 'alice', 'alice-token-0123456788');
       expect(wrong.status).toBe(401);
+      // Tokens are per user: bob's token does not sign in as alice, and no name signs in no one.
+      expect((await signIn(relay, 'alice', 'bob-token-9876543210')).status).toBe(401);
+      expect((await signIn(relay, '', 'bob-token-9876543210')).status).toBe(401);
       expect(wrong.headers['set-cookie']).toBeUndefined();
       const bearer = await call(relay, `/console/api/reports/${code}`, {
-        headers: { Authorization: 'Bearer alice-token-012345678' },
+        headers: basic('alice', 'alice-token-012345678'),
       });
       expect(bearer.status).toBe(401);
       expect(bearer.json()).toMatchObject({ error: 'bad-token' });
@@ -225,14 +233,14 @@ describe('report upload and console', () => {
       const r = await call(relay, '/console/login', {
         method: 'POST',
         headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: 'https://evil.example' },
-        body: 'token=alice-token-0123456789',
+        body: 'user=alice&token=alice-token-0123456789',
       });
       expect(r.status).toBe(403);
       expect(r.headers['set-cookie']).toBeUndefined();
     });
 
     it('signs in with the right token: a session cookie, HttpOnly, Secure, SameSite=Strict', async () => {
-      const r = await signIn(relay, 'alice-token-0123456789');
+      const r = await signIn(relay, 'alice', 'alice-token-0123456789');
       expect(r.status).toBe(303);
       expect(r.headers.location).toBe('/console');
       const set = r.headers['set-cookie']?.[0] ?? '';
@@ -248,13 +256,18 @@ describe('report upload and console', () => {
       const r = await call(relay, '/console/login', {
         method: 'POST',
         headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ token: 'bob-token-9876543210', next: `/console/r/${code}` }).toString(),
+        body: new URLSearchParams({
+          user: 'bob',
+          token: 'bob-token-9876543210',
+          next: `/console/r/${code}`,
+        }).toString(),
       });
       expect(r.headers.location).toBe(`/console/r/${code}`);
       const away = await call(relay, '/console/login', {
         method: 'POST',
         headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams({
+          user: 'bob',
           token: 'bob-token-9876543210',
           next: 'https://evil.example/',
         }).toString(),
@@ -305,7 +318,8 @@ describe('report upload and console', () => {
         report: { verdict: 'blocked' },
       });
       const viaToken = await call(relay, `/console/api/reports/${id}`, {
-        headers: { Authorization: 'Bearer bob-token-9876543210' },
+        // Scripts: Bearer name:token does the same as Basic.
+        headers: { Authorization: 'Bearer bob:bob-token-9876543210' },
       });
       expect(viaToken.status).toBe(200);
       const views = (await relay.store?.views(id)) ?? [];
@@ -331,20 +345,20 @@ describe('report upload and console', () => {
     });
 
     it("signs out everywhere: every session of that user ends, not other users'", async () => {
-      const one = cookieOf(await signIn(relay, 'alice-token-0123456789'));
-      const two = cookieOf(await signIn(relay, 'alice-token-0123456789'));
-      const bob = cookieOf(await signIn(relay, 'bob-token-9876543210'));
+      const one = cookieOf(await signIn(relay, 'alice', 'alice-token-0123456789'));
+      const two = cookieOf(await signIn(relay, 'alice', 'alice-token-0123456789'));
+      const bob = cookieOf(await signIn(relay, 'bob', 'bob-token-9876543210'));
       const out = await call(relay, '/console/logout-all', { method: 'POST', headers: { Cookie: one } });
       expect(out.status).toBe(303);
       for (const c of [one, two]) {
         expect((await call(relay, '/console/recent', { headers: { Cookie: c } })).status).toBe(303);
       }
       expect((await call(relay, '/console/recent', { headers: { Cookie: bob } })).status).toBe(200);
-      cookie = cookieOf(await signIn(relay, 'alice-token-0123456789'));
+      cookie = cookieOf(await signIn(relay, 'alice', 'alice-token-0123456789'));
     });
 
     it('signs out: the session is gone', async () => {
-      const r = await signIn(relay, 'alice-token-0123456789');
+      const r = await signIn(relay, 'alice', 'alice-token-0123456789');
       const mine = cookieOf(r);
       const out = await call(relay, '/console/logout', { method: 'POST', headers: { Cookie: mine } });
       expect(out.status).toBe(303);
@@ -357,12 +371,12 @@ describe('report upload and console', () => {
     it('hides an expired report at once and deletes it in the sweep', async () => {
       const r = await upload(relay, { report: report({ headline: 'expiring' }), redaction: 'default' });
       const { code, id } = r.json() as { code: string; id: string };
-      const signedIn = cookieOf(await signIn(relay, 'alice-token-0123456789'));
+      const signedIn = cookieOf(await signIn(relay, 'alice', 'alice-token-0123456789'));
       const uploadedAt = clock;
       expect((await call(relay, `/console/r/${code}`, { headers: { Cookie: signedIn } })).status).toBe(200);
 
       clock += 30 * DAY; // retention is up: expired, not yet swept
-      const bearer = { Authorization: 'Bearer alice-token-0123456789' };
+      const bearer = basic('alice', 'alice-token-0123456789');
       expect((await call(relay, `/console/api/reports/${code}`, { headers: bearer })).status).toBe(404);
       const recent = await call(relay, '/console/recent', { headers: bearer });
       expect(recent.body).not.toContain(code);
@@ -393,16 +407,19 @@ describe('report sharing limits (defaults)', () => {
     expect(await storedCount(relay, Date.now())).toBe(10);
   });
 
-  it('answers the 6th wrong sign-in in a minute with 429, even with the right token then', async () => {
-    for (let i = 0; i < 5; i++) expect((await signIn(relay, `wrong-token-${i}-0123456789`)).status).toBe(401);
-    const sixth = await signIn(relay, 'wrong-token-5-0123456789');
+  it('answers the 6th wrong sign-in for a name in a minute with 429, even with the right token then; not another name', async () => {
+    for (let i = 0; i < 5; i++)
+      expect((await signIn(relay, 'alice', `wrong-token-${i}-0123456789`)).status).toBe(401);
+    const sixth = await signIn(relay, 'alice', 'wrong-token-5-0123456789');
     expect(sixth.status).toBe(429);
     expect(Number(sixth.headers['retry-after'])).toBeGreaterThanOrEqual(1);
-    expect((await signIn(relay, 'alice-token-0123456789')).status).toBe(429);
+    expect((await signIn(relay, 'alice', 'alice-token-0123456789')).status).toBe(429);
     const bearer = await call(relay, '/console/api/reports/ABCDEFGH', {
-      headers: { Authorization: 'Bearer alice-token-0123456789' },
+      headers: basic('alice', 'alice-token-0123456789'),
     });
     expect(bearer.status).toBe(429);
+    // The same address, another support user: wrong guesses at alice do not lock bob out.
+    expect((await signIn(relay, 'bob', 'bob-token-9876543210')).status).toBe(303);
   });
 });
 
@@ -415,7 +432,7 @@ describe('console without support tokens', () => {
 
   it('is off (404), while uploads still work', async () => {
     expect((await call(relay, '/console')).status).toBe(404);
-    expect((await signIn(relay, 'alice-token-0123456789')).status).toBe(404);
+    expect((await signIn(relay, 'alice', 'alice-token-0123456789')).status).toBe(404);
     expect((await upload(relay, { report: report(), redaction: 'default' })).status).toBe(201);
   });
 });
