@@ -8,7 +8,7 @@
 import type { ServerOptions } from 'node:https';
 import type { Server as NetServer, Socket } from 'node:net';
 import type { SecureContextOptions } from 'node:tls';
-import { ConnectionCap } from './core/connection-cap.ts';
+import { type CapRefusal, ConnectionCap } from './core/connection-cap.ts';
 import { clientKey } from './http/client-key.ts';
 import type { TlsIdentity } from './tls-cert.ts';
 
@@ -21,6 +21,8 @@ export interface ConnectionLimits {
   requestTimeoutMs: number;
   /** Most open TCP connections one client address (IPv6: one /64) holds across HTTPS and probe ports. */
   maxConnectionsPerAddress: number;
+  /** Most open TCP connections over all addresses, HTTPS and probe ports together. */
+  maxConnections: number;
 }
 
 export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
@@ -28,6 +30,7 @@ export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 15_000,
   maxConnectionsPerAddress: 200,
+  maxConnections: 10_000,
 };
 
 /**
@@ -71,14 +74,19 @@ export function httpsServerOptions(tls: TlsIdentity, limits: ConnectionLimits): 
 }
 
 /**
- * Applies one per-address cap to a listener's raw TCP connections (before TLS): over the cap, the
- * connection is closed at once. One cap object is shared by every listener of the relay.
+ * Applies the connection caps (per address and in all) to a listener's raw TCP connections (before TLS):
+ * over a cap, the connection is closed at once. One cap object is shared by every listener of the relay.
  */
-export function capConnections(server: NetServer, cap: ConnectionCap, onRefused: () => void): void {
+export function capConnections(
+  server: NetServer,
+  cap: ConnectionCap,
+  onRefused: (why: CapRefusal) => void,
+): void {
   server.on('connection', (socket: Socket) => {
     const key = clientKey(socket.remoteAddress);
-    if (!cap.take(key)) {
-      onRefused();
+    const refused = cap.take(key);
+    if (refused) {
+      onRefused(refused);
       socket.destroy();
       return;
     }
@@ -86,4 +94,5 @@ export function capConnections(server: NetServer, cap: ConnectionCap, onRefused:
   });
 }
 
-export const connectionCap = (limits: ConnectionLimits) => new ConnectionCap(limits.maxConnectionsPerAddress);
+export const connectionCap = (limits: ConnectionLimits) =>
+  new ConnectionCap(limits.maxConnectionsPerAddress, limits.maxConnections);

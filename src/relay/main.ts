@@ -95,6 +95,7 @@ async function main(): Promise<void> {
       headersTimeoutMs: config.headersTimeoutMs,
       requestTimeoutMs: config.requestTimeoutMs,
       maxConnectionsPerAddress: config.maxConnectionsPerAddress,
+      maxConnections: config.maxConnections,
     },
     share: {
       store,

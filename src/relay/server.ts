@@ -9,6 +9,7 @@ import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { Socket } from 'node:net';
 import type { MetricsListen } from './config/values.ts';
+import type { CapRefusal } from './core/connection-cap.ts';
 import { ProbeRegistry } from './core/probe-sessions.ts';
 import { RateLimiter } from './core/rate-limit.ts';
 import { BindingResponder } from './core/stun/binding-responder.ts';
@@ -101,7 +102,7 @@ export function createRelay(opts: RelayOptions): Relay {
   const connLimits: ConnectionLimits = { ...DEFAULT_CONNECTION_LIMITS, ...opts.connections };
   // One cap for every TCP listener: the HTTPS port and each probe port count against the same allowance.
   const cap = connectionCap(connLimits);
-  const refused = () => metrics.connectionsRefused.inc();
+  const refused = (why: CapRefusal) => metrics.connectionsRefused.inc({ cap: why });
   let draining = false;
   const sockets = new Set<Socket>();
   const registry = new ProbeRegistry({

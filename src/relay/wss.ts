@@ -153,7 +153,7 @@ export function createWss(opts: {
     wss,
     admitConnection(socket) {
       const key = clientKey(socket.remoteAddress);
-      if (!wsCap.take(key)) return false;
+      if (wsCap.take(key) !== null) return false;
       // The socket, not the WebSocket: a failed handshake never becomes one, but its socket still closes.
       socket.once('close', () => wsCap.release(key));
       return true;

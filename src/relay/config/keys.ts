@@ -204,7 +204,14 @@ export const CONFIG_KEYS = {
     // A port check opens one TLS connection per TCP probe port (at most 64) at once.
     kind: integer(70, 100_000),
     default: '200',
-    help: 'most open TCP connections one client address (IPv6: one /64) holds on the HTTPS port and the TCP probe ports together; more are closed at once and counted in `svc_relay_connections_refused_total`',
+    help: 'most open TCP connections one client address (IPv6: one /64) holds on the HTTPS port and the TCP probe ports together; more are closed at once and counted in `svc_relay_connections_refused_total{cap="address"}`',
+  }),
+  maxConnections: key({
+    flag: 'max-connections',
+    env: 'SVC_RELAY_MAX_CONNECTIONS',
+    kind: integer(100, 1_000_000),
+    default: '10000',
+    help: 'most open TCP connections over all addresses on the HTTPS port and the TCP probe ports together; more are closed at once and counted in `svc_relay_connections_refused_total{cap="relay"}`. Keep it below the open-files limit (`ulimit -n`; the systemd unit sets 65536) less two per media port',
   }),
   metricsListen: key({
     flag: 'metrics-listen',

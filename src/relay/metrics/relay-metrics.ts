@@ -20,7 +20,7 @@ export interface RelayMetrics {
   readonly wsConnections: Counter;
   /** reason: the error code sent (bad-json, too-big, idle, …), or heartbeat, too-many-parts, draining. */
   readonly wsRejected: Counter;
-  /** TCP connections closed at once because their address held --max-connections-per-address already. */
+  /** TCP connections closed at once; cap: address (--max-connections-per-address) or relay (--max-connections). */
   readonly connectionsRefused: Counter;
   /** reason: media-guard.ts DropReason. */
   readonly mediaDropped: Counter;
@@ -83,7 +83,8 @@ export function createRelayMetrics(gauges: RelayGauges): RelayMetrics {
     ),
     connectionsRefused: r.counter(
       'svc_relay_connections_refused_total',
-      'TCP connections (HTTPS and probe ports) closed at once: their address held its connection cap.',
+      'TCP connections (HTTPS and probe ports) closed at once: their address (cap="address") or the relay (cap="relay") held its connection cap.',
+      ['cap'],
     ),
     mediaDropped: r.counter(
       'svc_relay_media_dropped_total',

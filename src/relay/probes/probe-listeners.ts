@@ -5,7 +5,7 @@
  * extension in probe-session, which reports that row as untested rather than as blocked.
  */
 import type { ProbePort, UnboundProbePort } from '../../protocol/relay-messages.ts';
-import type { ConnectionCap } from '../core/connection-cap.ts';
+import type { CapRefusal, ConnectionCap } from '../core/connection-cap.ts';
 import type { ProbeRegistry } from '../core/probe-sessions.ts';
 import type { BindingResponder } from '../core/stun/binding-responder.ts';
 import type { ProbesHealth } from '../http/relay-routes.ts';
@@ -71,7 +71,7 @@ export function createProbeListeners(opts: {
   now: () => number;
   limits: ConnectionLimits;
   cap: ConnectionCap;
-  onRefused: () => void;
+  onRefused: (why: CapRefusal) => void;
 }): ProbeListeners {
   const { address } = opts.probes;
   const shared = opts.servedByHttps ?? null;

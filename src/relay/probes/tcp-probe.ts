@@ -5,7 +5,7 @@
 import { createServer } from 'node:https';
 import type { Socket } from 'node:net';
 import type { ProbePort } from '../../protocol/relay-messages.ts';
-import type { ConnectionCap } from '../core/connection-cap.ts';
+import type { CapRefusal, ConnectionCap } from '../core/connection-cap.ts';
 import { probePortArea } from '../http/relay-routes.ts';
 import { createRouter } from '../http/router.ts';
 import {
@@ -34,7 +34,7 @@ export function createTcpProbe(opts: {
   limits: ConnectionLimits;
   /** The relay's one per-address connection cap, shared with the HTTPS port. */
   cap: ConnectionCap;
-  onRefused: () => void;
+  onRefused: (why: CapRefusal) => void;
 }): ProbeListener {
   const sockets = new Set<Socket>();
   // No page here takes an origin: the one route is readable from anywhere.

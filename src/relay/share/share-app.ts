@@ -9,10 +9,10 @@ import type { SupportToken } from '../console/support-tokens.ts';
 import { RateLimiter } from '../core/rate-limit.ts';
 import type { RouteArea } from '../http/router.ts';
 import type { Logger } from '../logger.ts';
-import type { ReportStore } from '../storage/report-store.ts';
+import type { ReportStore, StorageQuotas } from '../storage/report-store.ts';
 import { allowedAddressSet } from './address-scan.ts';
 import type { RandomBytes } from './codes.ts';
-import { DEFAULT_STORAGE_QUOTAS, type StorageQuotas, uploadArea } from './upload-route.ts';
+import { DEFAULT_STORAGE_QUOTAS, uploadArea } from './upload-route.ts';
 
 export const DEFAULT_UPLOADS_PER_MINUTE = 10;
 export const DEFAULT_SIGN_INS_PER_MINUTE = 5;

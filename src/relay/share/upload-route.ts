@@ -11,7 +11,7 @@ import type { OriginKind } from '../http/origin-policy.ts';
 import { sendJson } from '../http/reply.ts';
 import { jsonError, type RouteArea } from '../http/router.ts';
 import type { Logger } from '../logger.ts';
-import type { ReportStore } from '../storage/report-store.ts';
+import type { QuotaRefusal, ReportStore, StorageQuotas } from '../storage/report-store.ts';
 import { newCode, newReportId, type RandomBytes } from './codes.ts';
 import { validateUpload } from './validate-upload.ts';
 
@@ -33,18 +33,10 @@ export interface UploadDeps {
   quotas: StorageQuotas;
 }
 
-/** Report bytes the relay stores: per client a day, and in all. */
-export interface StorageQuotas {
-  clientBytesPerDay: number;
-  maxStoredBytes: number;
-}
-
 export const DEFAULT_STORAGE_QUOTAS: StorageQuotas = {
   clientBytesPerDay: 10 * 1024 * 1024,
   maxStoredBytes: 1024 * 1024 * 1024,
 };
-
-const DAY_MS = 24 * 3600 * 1000;
 
 const CORS_PREFLIGHT = {
   'Access-Control-Allow-Methods': 'POST, OPTIONS',
@@ -53,6 +45,12 @@ const CORS_PREFLIGHT = {
 };
 
 const FORBIDDEN_ORIGIN = 'This origin may not upload reports.';
+
+/** "5 min", "3 h": a wait as a person reads it. */
+function waitText(ms: number): string {
+  const min = Math.max(1, Math.ceil(ms / 60_000));
+  return min < 120 ? `${min} min` : `${Math.ceil(min / 60)} h`;
+}
 
 export function uploadArea(deps: UploadDeps): RouteArea {
   const refuse = (
@@ -66,6 +64,47 @@ export function uploadArea(deps: UploadDeps): RouteArea {
     deps.log.debug({ event: 'report-upload-refused', status, error: body.error, path: body.path, client });
     sendJson(res, status, body, headers);
   };
+
+  /** 429 quota-exceeded or 507 storage-full, with Retry-After when enough frees (if it ever does). */
+  function refuseOverQuota(
+    res: ServerResponse,
+    r: QuotaRefusal,
+    now: number,
+    cors: Record<string, string>,
+    client: string,
+  ): void {
+    const retry: Record<string, string> =
+      r.freesAt === null ? {} : { 'Retry-After': String(Math.max(1, Math.ceil((r.freesAt - now) / 1000))) };
+    const when = r.freesAt === null ? '' : ` (room again in ${waitText(r.freesAt - now)})`;
+    if (r.refused === 'quota-exceeded') {
+      refuse(
+        res,
+        429,
+        {
+          error: 'quota-exceeded',
+          message: `This address has shared ${Math.round(r.heldBytes / 1024)} KiB of reports in the last 24 hours, the most one address may (${Math.round(deps.quotas.clientBytesPerDay / 1024)} KiB)${when}; send the saved file to support instead.`,
+        },
+        { ...cors, ...retry },
+        client,
+      );
+      return;
+    }
+    deps.log.warn({
+      event: 'report-storage-full',
+      storedBytes: r.heldBytes,
+      maxStoredBytes: deps.quotas.maxStoredBytes,
+    });
+    refuse(
+      res,
+      507,
+      {
+        error: 'storage-full',
+        message: `The relay holds as many shared reports as it may${when}; send the saved file to support instead.`,
+      },
+      { ...cors, ...retry },
+      client,
+    );
+  }
 
   async function upload(req: IncomingMessage, res: ServerResponse, kind: OriginKind): Promise<void> {
     const origin = req.headers.origin;
@@ -122,55 +161,19 @@ export function uploadArea(deps: UploadDeps): RouteArea {
     const createdAt = deps.now();
     const expiresAt = createdAt + deps.retentionMs;
     try {
-      // Quotas before anything is written: a refused upload leaves nothing behind.
-      const bytes = Buffer.byteLength(JSON.stringify(report));
-      const mine = await deps.store.storedBytes(createdAt, { clientHash: client, since: createdAt - DAY_MS });
-      if (mine + bytes > deps.quotas.clientBytesPerDay) {
-        refuse(
-          res,
-          429,
-          {
-            error: 'quota-exceeded',
-            message: `This address has shared ${Math.round(mine / 1024)} KiB of reports today, the most one address may (${Math.round(deps.quotas.clientBytesPerDay / 1024)} KiB a day); try again tomorrow or send the saved file to support.`,
-          },
-          { ...cors, 'Retry-After': String(3600) },
-          client,
-        );
-        return;
-      }
-      const all = await deps.store.storedBytes(createdAt);
-      if (all + bytes > deps.quotas.maxStoredBytes) {
-        deps.log.warn({
-          event: 'report-storage-full',
-          storedBytes: all,
-          maxStoredBytes: deps.quotas.maxStoredBytes,
-        });
-        refuse(
-          res,
-          507,
-          {
-            error: 'storage-full',
-            message:
-              'The relay holds as many shared reports as it may; send the saved file to support instead.',
-          },
-          cors,
-          client,
-        );
-        return;
-      }
       for (let i = 0; i < CODE_TRIES; i++) {
         const id = newReportId(deps.random);
         const code = newCode(deps.random);
-        const r = await deps.store.put({
-          id,
-          code,
-          report,
-          redaction,
-          createdAt,
-          expiresAt,
-          clientHash: client,
-        });
+        // The quotas are checked in the same transaction as the insert: a refused upload leaves nothing.
+        const r = await deps.store.putWithinQuota(
+          { id, code, report, redaction, createdAt, expiresAt, clientHash: client },
+          deps.quotas,
+        );
         if (r === 'code-taken') continue;
+        if (r !== 'stored') {
+          refuseOverQuota(res, r, createdAt, cors, client);
+          return;
+        }
         const answer: UploadResponse = {
           code,
           id,

@@ -75,6 +75,8 @@ CREATE INDEX reports_client_bytes ON reports (client_hash, created_at, expires_a
 
 /** Lock key for PostgreSQL's advisory lock, so relays starting together migrate one at a time. */
 export const MIGRATION_LOCK_KEY = 0x5356_4301;
+/** Lock key for the storage quotas: one upload at a time checks them and stores, over all relays. */
+export const QUOTA_LOCK_KEY = 0x5356_4302;
 
 /**
  * The migrations still to apply, in order, given the versions the database recorded. A database migrated

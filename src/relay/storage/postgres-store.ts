@@ -10,6 +10,7 @@ import {
   MIGRATIONS,
   type Migration,
   pendingMigrations,
+  QUOTA_LOCK_KEY,
   SCHEMA_MIGRATIONS_TABLE,
 } from './migrations.ts';
 import {
@@ -17,11 +18,15 @@ import {
   INSERT_COLUMNS,
   insertValues,
   type PutResult,
+  QUOTA_WINDOW_MS,
+  type QuotaPutResult,
+  quotaBreach,
   REPORT_COLUMNS,
   type ReportRow,
   type ReportStore,
   reportFromRow,
   type SessionRow,
+  type StoredReport,
   type SummaryRow,
   sessionFromRow,
   summaryFromRow,
@@ -86,19 +91,69 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Rep
   }
   let closed = false;
 
+  const put = async (db: pg.Pool | pg.PoolClient, r: StoredReport): Promise<PutResult> => {
+    try {
+      const values = insertValues(r);
+      const params = values.map((_, i) => `$${i + 1}`).join(', ');
+      await db.query(`INSERT INTO reports (${INSERT_COLUMNS}) VALUES (${params})`, values);
+      return 'stored';
+    } catch (err) {
+      const e = err as { code?: string; constraint?: string };
+      if (e.code === UNIQUE_VIOLATION && e.constraint === 'reports_code_key') return 'code-taken';
+      throw err;
+    }
+  };
+  const bytesOf = async (db: pg.Pool | pg.PoolClient, sql: string, params: Array<string | number>) =>
+    Number((await db.query<{ n: string }>(sql, params)).rows[0]?.n ?? 0);
+  const LIVE_BYTES = 'SELECT COALESCE(SUM(bytes), 0) AS n FROM reports WHERE expires_at > $1';
+  const CLIENT_BYTES = `SELECT COALESCE(SUM(bytes), 0) AS n FROM reports
+    WHERE expires_at > $1 AND client_hash = $2 AND created_at >= $3`;
+
   return {
     kind: 'postgres',
-    async put(r): Promise<PutResult> {
+    put: (r) => put(pool, r),
+    async putWithinQuota(r, quotas): Promise<QuotaPutResult> {
+      const since = r.createdAt - QUOTA_WINDOW_MS;
+      const bytes = insertValues(r).at(-1) as number;
+      let breach: ReturnType<typeof quotaBreach>;
+      const c = await pool.connect();
       try {
-        const values = insertValues(r);
-        const params = values.map((_, i) => `$${i + 1}`).join(', ');
-        await pool.query(`INSERT INTO reports (${INSERT_COLUMNS}) VALUES (${params})`, values);
-        return 'stored';
+        await c.query('BEGIN');
+        // One upload at a time, over every relay on this database, checks the quotas and stores; the lock
+        // is held only for two index sums and one insert, and ends with the transaction.
+        await c.query('SELECT pg_advisory_xact_lock($1)', [QUOTA_LOCK_KEY]);
+        const mine = await bytesOf(c, CLIENT_BYTES, [r.createdAt, r.clientHash, since]);
+        const all = await bytesOf(c, LIVE_BYTES, [r.createdAt]);
+        breach = quotaBreach(bytes, mine, all, quotas);
+        const result = breach ? null : await put(c, r);
+        await c.query(result === 'stored' ? 'COMMIT' : 'ROLLBACK');
+        if (result) return result;
       } catch (err) {
-        const e = err as { code?: string; constraint?: string };
-        if (e.code === UNIQUE_VIOLATION && e.constraint === 'reports_code_key') return 'code-taken';
+        await c.query('ROLLBACK').catch(() => {});
         throw err;
+      } finally {
+        c.release();
       }
+      if (!breach) throw new Error('unreachable');
+      // When it frees (outside the lock: it only informs the refusal): a client's report stops counting a
+      // day after it was made (or when it expires); any report stops filling the relay when it expires.
+      const { rows } =
+        breach.refused === 'quota-exceeded'
+          ? await pool.query<{ free_at: string }>(
+              `SELECT free_at FROM (SELECT LEAST(created_at + $1, expires_at) AS free_at,
+                 SUM(bytes) OVER (ORDER BY LEAST(created_at + $1, expires_at), id) AS freed
+               FROM reports WHERE expires_at > $2 AND client_hash = $3 AND created_at >= $4) t
+               WHERE freed >= $5 ORDER BY free_at LIMIT 1`,
+              [QUOTA_WINDOW_MS, r.createdAt, r.clientHash, since, breach.need],
+            )
+          : await pool.query<{ free_at: string }>(
+              `SELECT free_at FROM (SELECT expires_at AS free_at,
+                 SUM(bytes) OVER (ORDER BY expires_at, id) AS freed FROM reports WHERE expires_at > $1) t
+               WHERE freed >= $2 ORDER BY free_at LIMIT 1`,
+              [r.createdAt, breach.need],
+            );
+      const at = rows[0] ? Number(rows[0].free_at) : null;
+      return { refused: breach.refused, heldBytes: breach.held, freesAt: at };
     },
     async getById(id, now) {
       const { rows } = await pool.query<ReportRow>(
@@ -122,19 +177,10 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Rep
       );
       return rows.map(summaryFromRow);
     },
-    async storedBytes(now, client) {
-      const { rows } = client
-        ? await pool.query<{ n: string }>(
-            `SELECT COALESCE(SUM(bytes), 0) AS n FROM reports
-             WHERE expires_at > $1 AND client_hash = $2 AND created_at >= $3`,
-            [now, client.clientHash, client.since],
-          )
-        : await pool.query<{ n: string }>(
-            'SELECT COALESCE(SUM(bytes), 0) AS n FROM reports WHERE expires_at > $1',
-            [now],
-          );
-      return Number(rows[0]?.n ?? 0);
-    },
+    storedBytes: (now, client) =>
+      client
+        ? bytesOf(pool, CLIENT_BYTES, [now, client.clientHash, client.since])
+        : bytesOf(pool, LIVE_BYTES, [now]),
     async deleteExpired(now) {
       const { rowCount } = await pool.query('DELETE FROM reports WHERE expires_at <= $1', [now]);
       await pool.query('DELETE FROM console_sessions WHERE expires_at <= $1', [now]);

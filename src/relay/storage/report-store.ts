@@ -51,10 +51,35 @@ export interface ConsoleSession {
 
 export type PutResult = 'stored' | 'code-taken';
 
+/** Report bytes the relay stores: per client in any 24 hours, and in all. */
+export interface StorageQuotas {
+  clientBytesPerDay: number;
+  maxStoredBytes: number;
+}
+
+/** The window of the per-client quota. */
+export const QUOTA_WINDOW_MS = 24 * 3600 * 1000;
+
+/**
+ * Why a report was not stored under the quotas, with what is held now and when enough of it frees for
+ * this report to fit (ms since the epoch; null when it never will: the report alone is over the quota).
+ */
+export type QuotaRefusal =
+  | { refused: 'quota-exceeded'; heldBytes: number; freesAt: number | null }
+  | { refused: 'storage-full'; heldBytes: number; freesAt: number | null };
+
+export type QuotaPutResult = PutResult | QuotaRefusal;
+
 export interface ReportStore {
   readonly kind: 'sqlite' | 'postgres';
   /** 'code-taken' when another stored report (even an expired one not yet swept) has the code. */
   put(r: StoredReport): Promise<PutResult>;
+  /**
+   * put(), only if the report keeps its client (r.clientHash, over the 24 hours before r.createdAt) and
+   * the relay within the quotas: checked and stored in one transaction, so parallel uploads (also on
+   * other relays sharing the database) cannot all pass the check and together go over.
+   */
+  putWithinQuota(r: StoredReport, quotas: StorageQuotas): Promise<QuotaPutResult>;
   getById(id: string, now: number): Promise<StoredReport | null>;
   getByCode(code: string, now: number): Promise<StoredReport | null>;
   /** Live reports, newest first. */
@@ -119,6 +144,23 @@ export function insertValues(r: StoredReport): Array<string | number> {
     // What the storage quotas count (storedBytes), kept beside the report so they never read it.
     new TextEncoder().encode(json).length,
   ];
+}
+
+/**
+ * Which quota a report of `bytes` would break, given what its client (`mine`) and the relay (`all`) hold;
+ * null if it fits. With the bytes over the quota (`need`), for asking when enough frees.
+ */
+export function quotaBreach(
+  bytes: number,
+  mine: number,
+  all: number,
+  q: StorageQuotas,
+): { refused: QuotaRefusal['refused']; held: number; need: number } | null {
+  if (mine + bytes > q.clientBytesPerDay)
+    return { refused: 'quota-exceeded', held: mine, need: mine + bytes - q.clientBytesPerDay };
+  if (all + bytes > q.maxStoredBytes)
+    return { refused: 'storage-full', held: all, need: all + bytes - q.maxStoredBytes };
+  return null;
 }
 
 export function reportFromRow(row: ReportRow): StoredReport {

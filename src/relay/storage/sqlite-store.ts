@@ -14,12 +14,16 @@ import {
   INSERT_COLUMNS,
   insertValues,
   type PutResult,
+  QUOTA_WINDOW_MS,
+  type QuotaPutResult,
+  quotaBreach,
   REPORT_COLUMNS,
   type ReportRow,
   type ReportStore,
   type ReportView,
   reportFromRow,
   type SessionRow,
+  type StoredReport,
   type SummaryRow,
   sessionFromRow,
   summaryFromRow,
@@ -74,21 +78,79 @@ export function openSqliteStore(dataDir: string): ReportStore {
     return s;
   };
 
+  const put = (r: StoredReport): PutResult => {
+    try {
+      const values = insertValues(r);
+      stmt(`INSERT INTO reports (${INSERT_COLUMNS}) VALUES (${values.map(() => '?').join(', ')})`).run(
+        ...values,
+      );
+      return 'stored';
+    } catch (err) {
+      const e = err as { errcode?: number; message?: string };
+      if (e.errcode === SQLITE_CONSTRAINT_UNIQUE && /reports\.code/.test(e.message ?? ''))
+        return 'code-taken';
+      throw err;
+    }
+  };
+  const bytesOf = (sql: string, ...params: Array<string | number>) =>
+    Number((stmt(sql).get(...params) as { n: number | bigint }).n);
+  const LIVE_BYTES = 'SELECT COALESCE(SUM(bytes), 0) AS n FROM reports WHERE expires_at > ?';
+  const CLIENT_BYTES = `SELECT COALESCE(SUM(bytes), 0) AS n FROM reports
+    WHERE expires_at > ? AND client_hash = ? AND created_at >= ?`;
+  /** The first time at which the reports counted here, freeing in order, have freed `need` bytes. */
+  const freesAt = (sql: string, need: number, ...params: Array<string | number>): number | null => {
+    const row = stmt(sql).get(...params, need) as { free_at: number | bigint } | undefined;
+    return row ? Number(row.free_at) : null;
+  };
+
   return {
     kind: 'sqlite',
-    async put(r): Promise<PutResult> {
+    async put(r) {
+      return put(r);
+    },
+    async putWithinQuota(r, quotas): Promise<QuotaPutResult> {
+      const since = r.createdAt - QUOTA_WINDOW_MS;
+      const bytes = insertValues(r).at(-1) as number;
+      // IMMEDIATE takes the write lock before reading: another process on this file waits until we commit.
+      // (In this process the whole check-and-insert runs without yielding.)
+      db.exec('BEGIN IMMEDIATE');
+      let breach: ReturnType<typeof quotaBreach>;
       try {
-        const values = insertValues(r);
-        stmt(`INSERT INTO reports (${INSERT_COLUMNS}) VALUES (${values.map(() => '?').join(', ')})`).run(
-          ...values,
-        );
-        return 'stored';
+        const mine = bytesOf(CLIENT_BYTES, r.createdAt, r.clientHash, since);
+        const all = bytesOf(LIVE_BYTES, r.createdAt);
+        breach = quotaBreach(bytes, mine, all, quotas);
+        const result = breach ? null : put(r);
+        db.exec(result === 'stored' ? 'COMMIT' : 'ROLLBACK');
+        if (result) return result;
       } catch (err) {
-        const e = err as { errcode?: number; message?: string };
-        if (e.errcode === SQLITE_CONSTRAINT_UNIQUE && /reports\.code/.test(e.message ?? ''))
-          return 'code-taken';
+        if (db.isTransaction) db.exec('ROLLBACK');
         throw err;
       }
+      if (!breach) throw new Error('unreachable');
+      // When it frees: a client's report stops counting a day after it was made (or when it expires);
+      // any report stops filling the relay when it expires.
+      const at =
+        breach.refused === 'quota-exceeded'
+          ? freesAt(
+              `SELECT free_at FROM (SELECT MIN(created_at + ?, expires_at) AS free_at,
+                 SUM(bytes) OVER (ORDER BY MIN(created_at + ?, expires_at), id) AS freed
+               FROM reports WHERE expires_at > ? AND client_hash = ? AND created_at >= ?) t
+               WHERE freed >= ? ORDER BY free_at LIMIT 1`,
+              breach.need,
+              QUOTA_WINDOW_MS,
+              QUOTA_WINDOW_MS,
+              r.createdAt,
+              r.clientHash,
+              since,
+            )
+          : freesAt(
+              `SELECT free_at FROM (SELECT expires_at AS free_at,
+                 SUM(bytes) OVER (ORDER BY expires_at, id) AS freed FROM reports WHERE expires_at > ?) t
+               WHERE freed >= ? ORDER BY free_at LIMIT 1`,
+              breach.need,
+              r.createdAt,
+            );
+      return { refused: breach.refused, heldBytes: breach.held, freesAt: at };
     },
     async getById(id, now) {
       const row = stmt(`SELECT ${REPORT_COLUMNS} FROM reports WHERE id = ? AND expires_at > ?`).get(id, now);
@@ -109,13 +171,7 @@ export function openSqliteStore(dataDir: string): ReportStore {
       return rows.map((r) => summaryFromRow(r as unknown as SummaryRow));
     },
     async storedBytes(now, client) {
-      const row = client
-        ? stmt(
-            `SELECT COALESCE(SUM(bytes), 0) AS n FROM reports
-             WHERE expires_at > ? AND client_hash = ? AND created_at >= ?`,
-          ).get(now, client.clientHash, client.since)
-        : stmt('SELECT COALESCE(SUM(bytes), 0) AS n FROM reports WHERE expires_at > ?').get(now);
-      return Number((row as { n: number | bigint }).n);
+      return client ? bytesOf(CLIENT_BYTES, now, client.clientHash, client.since) : bytesOf(LIVE_BYTES, now);
     },
     async deleteExpired(now) {
       const { changes } = stmt('DELETE FROM reports WHERE expires_at <= ?').run(now);

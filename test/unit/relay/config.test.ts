@@ -199,9 +199,11 @@ describe('relay config', () => {
       headersTimeoutMs: 10_000,
       requestTimeoutMs: 15_000,
       maxConnectionsPerAddress: 200,
+      maxConnections: 10_000,
     });
     expect(
       loadConfig(['--tls-handshake-timeout-ms', '2000', '--max-connections-per-address', '500'], {
+        SVC_RELAY_MAX_CONNECTIONS: '3000',
         SVC_RELAY_HEADERS_TIMEOUT_MS: '5000',
         SVC_RELAY_REQUEST_TIMEOUT_MS: '8000',
       }),
@@ -210,6 +212,7 @@ describe('relay config', () => {
       headersTimeoutMs: 5000,
       requestTimeoutMs: 8000,
       maxConnectionsPerAddress: 500,
+      maxConnections: 3000,
     });
     expect(() => loadConfig(['--request-timeout-ms', '5000'], {})).toThrow(
       '--request-timeout-ms: must not be shorter than the headers timeout (10000)',

@@ -79,6 +79,83 @@ export function reportStoreContract(fresh: () => Promise<FreshDatabase>): void {
       expect(await store.storedBytes(T0 + 30 * DAY)).toBe(0);
     });
 
+    it('stores within the quotas only, all or nothing, also when asked in parallel', async () => {
+      const store = await open();
+      const one = Buffer.byteLength(JSON.stringify(report()));
+      const quotas = { clientBytesPerDay: 3 * one, maxStoredBytes: 100 * one };
+      const results = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          store.putWithinQuota(stored({ id: `par${i}`.padEnd(22, '_'), code: `PARA${i + 2}XYZ` }), quotas),
+        ),
+      );
+      expect(results.filter((r) => r === 'stored')).toHaveLength(3);
+      expect(results.filter((r) => typeof r === 'object' && r.refused === 'quota-exceeded')).toHaveLength(5);
+      expect(await store.storedBytes(T0)).toBe(3 * one);
+      // Another client still fits under the relay's cap; then the cap refuses anyone.
+      const other = { clientHash: 'd'.repeat(32), createdAt: T0 + 1 };
+      expect(
+        await store.putWithinQuota(stored({ ...other, id: 'other'.padEnd(22, '_'), code: 'OTHR2XYZ' }), {
+          ...quotas,
+          maxStoredBytes: 4 * one,
+        }),
+      ).toBe('stored');
+      expect(
+        await store.putWithinQuota(stored({ ...other, id: 'full'.padEnd(22, '_'), code: 'FULL2XYZ' }), {
+          ...quotas,
+          maxStoredBytes: 4 * one,
+        }),
+      ).toMatchObject({ refused: 'storage-full', heldBytes: 4 * one });
+      // A taken code is reported as before, nothing stored.
+      expect(
+        await store.putWithinQuota(stored({ ...other, id: 'dup'.padEnd(22, '_'), code: 'OTHR2XYZ' }), {
+          clientBytesPerDay: 100 * one,
+          maxStoredBytes: 100 * one,
+        }),
+      ).toBe('code-taken');
+    });
+
+    it('says when enough frees: a day after a client report, or when reports expire', async () => {
+      const store = await open();
+      const one = Buffer.byteLength(JSON.stringify(report()));
+      const at = (i: number, expiresAt: number) =>
+        stored({ id: `q${i}`.padEnd(22, '_'), code: `QUOT${i + 2}XYZ`, createdAt: T0 + i * 1000, expiresAt });
+      const quotas = { clientBytesPerDay: 2 * one, maxStoredBytes: 100 * one };
+      expect(await store.putWithinQuota(at(0, T0 + 30 * DAY), quotas)).toBe('stored');
+      // This one expires in an hour: it frees before the first leaves the 24 hours.
+      expect(await store.putWithinQuota(at(1, T0 + 3600_000), quotas)).toBe('stored');
+      expect(await store.putWithinQuota(at(2, T0 + 30 * DAY), quotas)).toEqual({
+        refused: 'quota-exceeded',
+        heldBytes: 2 * one,
+        freesAt: T0 + 3600_000,
+      });
+      // Two more bytes than one report must free: the second report to free is the day-old first.
+      expect(
+        await store.putWithinQuota(at(3, T0 + 30 * DAY), { ...quotas, clientBytesPerDay: one + 2 }),
+      ).toMatchObject({ refused: 'quota-exceeded', freesAt: T0 + DAY });
+      // The relay's cap frees as reports expire, soonest first.
+      expect(
+        await store.putWithinQuota(
+          stored({
+            id: 'x'.padEnd(22, '_'),
+            code: 'XXXX2XYZ',
+            clientHash: 'e'.repeat(32),
+            createdAt: T0 + 5000,
+          }),
+          {
+            clientBytesPerDay: 100 * one,
+            maxStoredBytes: 2 * one,
+          },
+        ),
+      ).toEqual({ refused: 'storage-full', heldBytes: 2 * one, freesAt: T0 + 3600_000 });
+      // A report larger than the quota itself never fits: no time is given.
+      expect(
+        await store.putWithinQuota(at(4, T0 + 30 * DAY), { ...quotas, clientBytesPerDay: one - 1 }),
+      ).toMatchObject({
+        refused: 'quota-exceeded',
+        freesAt: null,
+      });
+    });
+
     it('finds nothing for an unknown id or code', async () => {
       const store = await open();
       await store.put(stored());

@@ -14,6 +14,7 @@ import { openSqliteStore, SQLITE_FILE } from '../../../src/relay/storage/sqlite-
 import { report } from '../../fakes/report.ts';
 import { startTestRelay } from '../../helpers/in-process-relay.ts';
 import { call, upload } from './https-call.ts';
+import { expectQuotaHoldsInParallel, THREE_A_DAY } from './parallel-uploads.ts';
 import { startPostgres, type TestPostgres } from './postgres-server.ts';
 import { reportStoreContract } from './report-store-contract.ts';
 
@@ -120,6 +121,21 @@ describe('PostgreSQL report store (a real server)', () => {
       expect(r.status).toBe(200);
       expect(r.json()).toMatchObject({ id, report: { verdict: 'degraded' } });
       expect((await store.views(id)).map((v) => v.supportUser)).toEqual(['alice']);
+    } finally {
+      await relay.stop();
+      await store.close();
+    }
+  });
+
+  it('keeps the per-client quota when uploads arrive in parallel', async () => {
+    if (!server) throw startError ?? new Error('the PostgreSQL server did not start');
+    const store = await openPostgresStore({ url: await server.createDatabase() });
+    const now = Date.UTC(2026, 10, 21, 12, 0, 0);
+    const relay = await startTestRelay({
+      share: { store, supportTokens: [], now: () => now, uploadsPerMinute: 1000, quotas: THREE_A_DAY },
+    });
+    try {
+      await expectQuotaHoldsInParallel(relay, now);
     } finally {
       await relay.stop();
       await store.close();

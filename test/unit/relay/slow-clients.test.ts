@@ -142,6 +142,61 @@ describe('connections per address', () => {
       metrics = await relay.metrics().catch(() => '');
       if (!metrics) await new Promise((r) => setTimeout(r, 50));
     }
-    expect(metrics).toMatch(/^svc_relay_connections_refused_total [2-9]\d*$/m);
+    expect(metrics).toMatch(/^svc_relay_connections_refused_total\{cap="address"\} [2-9]\d*$/m);
+  });
+});
+
+describe('connections over all addresses', () => {
+  const ALL = 6;
+  let small: TestRelay;
+  beforeAll(async () => {
+    small = await startTestRelay({ connections: { maxConnectionsPerAddress: 100, maxConnections: ALL } });
+  });
+  afterAll(() => small.stop());
+
+  /** A TLS connection to the small relay from one loopback address of 127.0.0.0/8. */
+  const openFrom = (localAddress: string) =>
+    new Promise<{ socket: TLSSocket; ok: boolean }>((resolve) => {
+      const raw = netConnect({ host: '127.0.0.1', port: small.port, localAddress });
+      const socket = tlsConnect({ socket: raw, ca: small.tls.cert, servername: 'localhost' });
+      socket.once('secureConnect', () => resolve({ socket, ok: true }));
+      socket.once('error', () => resolve({ socket, ok: false }));
+      socket.once('close', () => resolve({ socket, ok: false }));
+    });
+
+  it('caps open connections over all addresses, each far below its own cap, and frees a slot on close', async () => {
+    const held: TLSSocket[] = [];
+    for (let i = 0; i < ALL; i++) {
+      const c = await openFrom(`127.0.0.${2 + (i % 3)}`);
+      expect(c.ok, `connection ${i + 1}`).toBe(true);
+      held.push(c.socket);
+    }
+    // Three addresses hold two each; a fourth address, with none, is refused: the relay is full.
+    expect((await openFrom('127.0.0.9')).ok).toBe(false);
+    const first = held.shift() as TLSSocket;
+    const gone = closed(first);
+    first.destroy();
+    await gone;
+    // The relay sees the close a moment after this side does: a few tries, not a fixed wait.
+    let again = await openFrom('127.0.0.9');
+    for (let i = 0; i < 40 && !again.ok; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      again = await openFrom('127.0.0.9');
+    }
+    expect(again.ok).toBe(true);
+    held.push(again.socket);
+    // Counted apart from the per-address refusals (read while one slot is still free for the request).
+    const last = held.shift() as TLSSocket;
+    const lastGone = closed(last);
+    last.destroy();
+    await lastGone;
+    let metrics = '';
+    for (let i = 0; i < 50 && !metrics; i++) {
+      metrics = await small.metrics().catch(() => '');
+      if (!metrics) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(metrics).toMatch(/^svc_relay_connections_refused_total\{cap="relay"\} [1-9]\d*$/m);
+    expect(metrics).not.toMatch(/^svc_relay_connections_refused_total\{cap="address"\}/m);
+    for (const s of held) s.destroy();
   });
 });
