@@ -34,7 +34,8 @@ export async function checkRelayHttps(relayUrl: string, ctx: CheckContext): Prom
     const issue = parsed.issues[0];
     // Where the answer broke the schema (e.g. "relayVersion: Invalid length"): support can tell a wrong URL
     // (no such field) from a relay that answers something oversized.
-    const problem = `${(issue && v.getDotPath(issue)) || '(top level)'}: ${issue?.message ?? 'invalid'}`;
+    const problem =
+      r.bodyError ?? `${(issue && v.getDotPath(issue)) || '(top level)'}: ${issue?.message ?? 'invalid'}`;
     return {
       ...RELAY_HTTPS,
       status: 'fail',

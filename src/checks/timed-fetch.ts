@@ -1,14 +1,21 @@
 /**
  * One HTTPS request with the step's time limit, a failure already classified (DNS, refused, timed out,
- * certificate…), and optionally the JSON body read within the same limit.
+ * certificate…), and optionally the JSON body read within the same limit and up to a size cap.
  */
+import { readBounded } from '../protocol/bounded-body.ts';
 import type { CheckContext } from './context.ts';
 import { classifyFailure } from './failure.ts';
 import type { NetReason } from './net-error.ts';
 import { TIMEOUTS } from './timeouts.ts';
 
 export type TimedFetchResult =
-  | { ok: true; status: number; json: unknown }
+  | {
+      ok: true;
+      status: number;
+      json: unknown;
+      /** Why the body was not read (e.g. "the answer is larger than 64 KiB"); json is then undefined. */
+      bodyError?: string;
+    }
   | { ok: false; reason: NetReason; browserError: string | undefined };
 
 export async function timedFetch(
@@ -25,7 +32,15 @@ export async function timedFetch(
       redirect: opts.redirect ?? 'follow',
       signal: abort.signal,
     });
-    const json = opts.readJson && res.ok ? await res.json().catch(() => undefined) : undefined;
+    if (!opts.readJson || !res.ok) return { ok: true, status: res.status, json: undefined };
+    const body = await readBounded(res);
+    if (!body.ok) return { ok: true, status: res.status, json: undefined, bodyError: body.error };
+    let json: unknown;
+    try {
+      json = JSON.parse(body.text);
+    } catch {
+      json = undefined;
+    }
     return { ok: true, status: res.status, json };
   } catch {
     const { reason, browserError } = await classifyFailure(ctx, url, abort.signal.aborted);

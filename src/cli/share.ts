@@ -6,6 +6,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { MAX_RELAY_ANSWER_BYTES } from '../protocol/bounded-body.ts';
 import type { Report } from '../protocol/report.ts';
 import { formatCode } from '../protocol/share.ts';
 import { prepareShare, shareFileName } from '../share/prepare-share.ts';
@@ -14,12 +15,15 @@ import { type ExtensionPage, inPage } from './extension-page.ts';
 
 type PageAnswer = { status: number; retryAfter: string | null; text: string } | { error: string };
 
+/** Bytes of the answer the page reads and passes on: one more than uploadShare accepts, so it sees "too big". */
+const PAGE_READ_BYTES = MAX_RELAY_ANSWER_BYTES + 1;
+
 /** A fetch that runs in `page` (an extension page); only what uploadShare reads comes back. */
 export function fetchInPage(page: ExtensionPage): UploadFetch {
   return async (url, init) => {
     const answer = await inPage(
       page,
-      async ({ url, headers, body, timeoutMs }): Promise<PageAnswer> => {
+      async ({ url, headers, body, timeoutMs, maxBytes }): Promise<PageAnswer> => {
         try {
           const res = await fetch(url, {
             method: 'POST',
@@ -27,18 +31,38 @@ export function fetchInPage(page: ExtensionPage): UploadFetch {
             body,
             signal: AbortSignal.timeout(timeoutMs),
           });
-          return { status: res.status, retryAfter: res.headers.get('retry-after'), text: await res.text() };
+          // This function runs in the page (it cannot import readBounded): the first maxBytes only, the
+          // rest cancelled; uploadShare then reads what came back with its own cap.
+          const reader = res.body?.getReader();
+          const decoder = new TextDecoder();
+          let text = '';
+          let held = 0;
+          while (reader && held < maxBytes) {
+            const { done, value } = await reader.read();
+            if (done) break;
+            text += decoder.decode(value.subarray(0, maxBytes - held), { stream: true });
+            held += value.byteLength;
+          }
+          await reader?.cancel().catch(() => {});
+          text += decoder.decode();
+          return { status: res.status, retryAfter: res.headers.get('retry-after'), text };
         } catch (err) {
           return { error: err instanceof Error ? err.message : String(err) };
         }
       },
-      { url, headers: init.headers, body: init.body, timeoutMs: UPLOAD_TIMEOUT_MS },
+      {
+        url,
+        headers: init.headers,
+        body: init.body,
+        timeoutMs: UPLOAD_TIMEOUT_MS,
+        maxBytes: PAGE_READ_BYTES,
+      },
     );
     if ('error' in answer) throw new Error(answer.error);
     return {
       status: answer.status,
       headers: { get: (name: string) => (name.toLowerCase() === 'retry-after' ? answer.retryAfter : null) },
-      text: async () => answer.text,
+      body: new Blob([answer.text]).stream(),
     };
   };
 }

@@ -4,6 +4,7 @@
  * command line a fetch that runs inside the extension's page, so all three take this one path.
  */
 import * as v from 'valibot';
+import { readBounded, type StreamedAnswer } from '../protocol/bounded-body.ts';
 import {
   MAX_UPLOAD_BYTES,
   UploadErrorSchema,
@@ -12,10 +13,9 @@ import {
 } from '../protocol/share.ts';
 import { shareBodyBytes } from './prepare-share.ts';
 
-export interface UploadHttpResponse {
+/** The answer's status, headers and body stream (read up to MAX_RELAY_ANSWER_BYTES). */
+export interface UploadHttpResponse extends StreamedAnswer {
   status: number;
-  headers: { get(name: string): string | null };
-  text(): Promise<string>;
 }
 
 /** What the upload needs of fetch; the global fetch satisfies it. */
@@ -100,7 +100,14 @@ export async function uploadShare(
       body,
       signal: abort.signal,
     });
-    const text = await res.text();
+    const read = await readBounded(res);
+    if (!read.ok) {
+      return {
+        ok: false,
+        message: `${host} answered the upload, but ${read.error}: not the relay's answer.`,
+      };
+    }
+    const text = read.text;
     if (res.status !== 201)
       return { ok: false, ...refusalText(res.status, text, res.headers.get('retry-after')) };
     let json: unknown;

@@ -24,3 +24,20 @@ export function blackholeFetch(url: string, init?: RequestInit): Promise<Respons
     init?.signal?.addEventListener('abort', () => reject(new DOMException(`aborted ${url}`, 'AbortError')));
   });
 }
+
+/** A response body that never ends (a hostile relay): 4 KiB chunks of "x" for as long as they are read. */
+export function endlessBody(): { stream: ReadableStream<Uint8Array>; sent(): number; cancelled(): boolean } {
+  let sent = 0;
+  let cancelled = false;
+  const chunk = new Uint8Array(4096).fill(0x78);
+  const stream = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      sent += chunk.byteLength;
+      controller.enqueue(chunk);
+    },
+    cancel() {
+      cancelled = true;
+    },
+  });
+  return { stream, sent: () => sent, cancelled: () => cancelled };
+}

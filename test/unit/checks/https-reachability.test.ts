@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { checkHttps } from '../../../src/checks/https-reachability.ts';
 import { checkRelayHttps } from '../../../src/checks/relay-https.ts';
 import { TIMEOUTS } from '../../../src/checks/timeouts.ts';
-import { blackholeFetch, fakeContext } from '../../fakes/check-context.ts';
+import { blackholeFetch, endlessBody, fakeContext } from '../../fakes/check-context.ts';
 
 const target = { id: 'https-target-1', title: 'HTTPS to provider', url: 'https://provider.example/' };
 
@@ -80,7 +80,8 @@ describe('checkRelayHttps', () => {
 
   it('refuses an oversized answer from a hostile relay at the boundary, naming the field', async () => {
     const answer = {
-      relayVersion: 'v'.repeat(64 * 1024),
+      // Over the field's cap (128), under the answer's (64 KiB): the schema names the field.
+      relayVersion: 'v'.repeat(8 * 1024),
       tls: { protocol: 'TLSv1.3', cipher: 'TLS_AES_128_GCM_SHA256' },
       clientAddress: '203.0.113.9',
       serverTime: 1,
@@ -89,12 +90,22 @@ describe('checkRelayHttps', () => {
     const r = await checkRelayHttps('https://relay.example', ctx);
     expect(r).toMatchObject({ status: 'fail', reason: 'relay-bad-response', step: 'http' });
     expect(String(r.data.problem)).toMatch(/^relayVersion: /);
-    const cipher = { ...answer, relayVersion: '1', tls: { protocol: 'TLSv1.3', cipher: 'c'.repeat(65_536) } };
+    const cipher = { ...answer, relayVersion: '1', tls: { protocol: 'TLSv1.3', cipher: 'c'.repeat(8192) } };
     const r2 = await checkRelayHttps(
       'https://relay.example',
       fakeContext({ fetch: async () => new Response(JSON.stringify(cipher)) }),
     );
     expect(String(r2.data.problem)).toMatch(/^tls\.cipher: /);
+  });
+
+  it('stops reading an endless answer at 64 KiB and says so, instead of filling memory', async () => {
+    const endless = endlessBody();
+    const ctx = fakeContext({ fetch: async () => new Response(endless.stream) });
+    const r = await checkRelayHttps('https://relay.example', ctx);
+    expect(r).toMatchObject({ status: 'fail', reason: 'relay-bad-response', step: 'http' });
+    expect(r.data.problem).toBe('the answer is larger than 64 KiB');
+    expect(endless.sent()).toBeLessThanOrEqual(64 * 1024 + 2 * 4096);
+    expect(endless.cancelled()).toBe(true);
   });
 
   it('classifies an untrusted certificate as a TLS failure', async () => {

@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { MAX_UPLOAD_BYTES } from '../../../src/protocol/share.ts';
 import { prepareShare } from '../../../src/share/prepare-share.ts';
 import { type UploadFetch, uploadShare, uploadUrlFor } from '../../../src/share/upload.ts';
+import { endlessBody } from '../../fakes/check-context.ts';
 import { report } from '../../fakes/report.ts';
 
 const BODY = prepareShare(report(), { includeFullAddresses: false });
@@ -16,11 +17,43 @@ function answering(status: number, body: unknown, headers: Record<string, string
   return vi.fn<UploadFetch>(async () => ({
     status,
     headers: { get: (n: string) => headers[n.toLowerCase()] ?? null },
-    text: async () => (typeof body === 'string' ? body : JSON.stringify(body)),
+    body: new Response(typeof body === 'string' ? body : JSON.stringify(body)).body,
   }));
 }
 
 describe('uploadShare', () => {
+  it("stops reading an endless answer at 64 KiB and says it was not the relay's answer", async () => {
+    const endless = endlessBody();
+    const fetch = vi.fn<UploadFetch>(async () => ({
+      status: 201,
+      headers: { get: () => null },
+      body: endless.stream,
+    }));
+    const out = await uploadShare(fetch, 'https://relay.example', BODY);
+    expect(out).toEqual({
+      ok: false,
+      message:
+        "relay.example answered the upload, but the answer is larger than 64 KiB: not the relay's answer.",
+    });
+    expect(endless.sent()).toBeLessThanOrEqual(64 * 1024 + 2 * 4096);
+    expect(endless.cancelled()).toBe(true);
+  });
+
+  it('refuses an answer whose Content-Length is over the cap without reading it', async () => {
+    const endless = endlessBody();
+    const out = await uploadShare(
+      async () => ({
+        status: 201,
+        headers: { get: (n: string) => (n === 'content-length' ? String(10 * 1024 * 1024) : null) },
+        body: endless.stream,
+      }),
+      'https://relay.example',
+      BODY,
+    );
+    expect(out.ok).toBe(false);
+    expect(endless.sent()).toBeLessThanOrEqual(2 * 4096);
+  });
+
   it('posts the body unchanged as JSON to <relay>/api/reports and returns the code', async () => {
     const fetch = answering(201, ANSWER);
     const out = await uploadShare(fetch, 'https://relay.example:8443', BODY);
