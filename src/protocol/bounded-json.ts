@@ -8,38 +8,64 @@ import * as v from 'valibot';
 
 type PathItem = v.IssuePathItem;
 
-/** The first value in `value` that breaks a cap: where (path items) and why. */
+/** A value still to check, and how it was reached (the path is built only for the one that fails). */
+interface Node {
+  value: unknown;
+  parent: Node | null;
+  key: string | number;
+}
+
+/** The valibot path items from the root to `node`. */
+function pathTo(node: Node): PathItem[] {
+  const path: PathItem[] = [];
+  for (let n: Node | null = node; n?.parent; n = n.parent) {
+    const input = n.parent.value;
+    path.push(
+      Array.isArray(input)
+        ? { type: 'array', origin: 'value', input, key: n.key as number, value: n.value }
+        : {
+            type: 'object',
+            origin: 'value',
+            input: input as Record<string, unknown>,
+            key: String(n.key),
+            value: n.value,
+          },
+    );
+  }
+  return path.reverse();
+}
+
+/**
+ * The first value in `value` (depth first, in order) that breaks a cap: where (path items) and why. One
+ * small node per value and no path copies, so a long array of numbers costs little to check.
+ */
 function firstOverCap(
   value: unknown,
   maxString: number,
   maxKey: number,
 ): { path: PathItem[]; message: string } | null {
-  const stack: Array<{ value: unknown; path: PathItem[] }> = [{ value, path: [] }];
+  const stack: Node[] = [{ value, parent: null, key: '' }];
   while (stack.length > 0) {
-    const { value: x, path } = stack.pop() as { value: unknown; path: PathItem[] };
+    const node = stack.pop() as Node;
+    const x = node.value;
     if (typeof x === 'string' && x.length > maxString) {
-      return { path, message: `a string longer than ${maxString} characters (${x.length})` };
+      return { path: pathTo(node), message: `a string longer than ${maxString} characters (${x.length})` };
     }
-    if (typeof x === 'number' && !Number.isFinite(x)) return { path, message: 'a number that is not finite' };
+    if (typeof x === 'number' && !Number.isFinite(x)) {
+      return { path: pathTo(node), message: 'a number that is not finite' };
+    }
     if (x === null || typeof x !== 'object') continue;
-    const entries: Array<[string | number, unknown]> = Array.isArray(x)
-      ? x.map((c, i) => [i, c])
-      : Object.entries(x);
-    for (let i = entries.length - 1; i >= 0; i--) {
-      const [key, child] = entries[i] as [string | number, unknown];
-      const item: PathItem = Array.isArray(x)
-        ? { type: 'array', origin: 'value', input: x, key: key as number, value: child }
-        : {
-            type: 'object',
-            origin: 'value',
-            input: x as Record<string, unknown>,
-            key: String(key),
-            value: child,
-          };
-      if (typeof key === 'string' && key.length > maxKey) {
-        return { path: [...path, item], message: `a key longer than ${maxKey} characters` };
-      }
-      stack.push({ value: child, path: [...path, item] });
+    if (Array.isArray(x)) {
+      for (let i = x.length - 1; i >= 0; i--) stack.push({ value: x[i], parent: node, key: i });
+      continue;
+    }
+    const keys = Object.keys(x);
+    for (let i = keys.length - 1; i >= 0; i--) {
+      const key = keys[i] as string;
+      const child: Node = { value: (x as Record<string, unknown>)[key], parent: node, key };
+      if (key.length > maxKey)
+        return { path: pathTo(child), message: `a key longer than ${maxKey} characters` };
+      stack.push(child);
     }
   }
   return null;

@@ -60,13 +60,25 @@ export function findFullAddress(
 
 /** The path of the first container nested deeper than `max`, or null. Iterative for the same reason. */
 export function tooDeep(value: unknown, max: number, rootPath = ''): string | null {
-  const stack: Array<{ value: unknown; path: string; depth: number }> = [{ value, path: rootPath, depth: 0 }];
+  // Only objects and arrays are visited (a leaf cannot be too deep), each with its parent for the path,
+  // which is written out only for the one that is too deep: a long array of numbers costs little.
+  type Visit = { value: object; depth: number; parent: Visit | null; key: string };
+  const pathOf = (n: Visit): string => {
+    const keys: string[] = [];
+    for (let p: Visit | null = n; p?.parent; p = p.parent) keys.push(p.key);
+    if (rootPath !== '') keys.push(rootPath);
+    return keys.reverse().join('.');
+  };
+  if (value === null || typeof value !== 'object') return null;
+  const stack: Visit[] = [{ value, depth: 0, parent: null, key: '' }];
   while (stack.length > 0) {
-    const { value: v, path, depth } = stack.pop() as { value: unknown; path: string; depth: number };
-    if (v === null || typeof v !== 'object') continue;
-    if (depth >= max) return path;
-    for (const [key, child] of Object.entries(v)) {
-      stack.push({ value: child, path: path === '' ? key : `${path}.${key}`, depth: depth + 1 });
+    const node = stack.pop() as Visit;
+    if (node.depth >= max) return pathOf(node);
+    for (const key in node.value) {
+      const child = (node.value as Record<string, unknown>)[key];
+      if (child !== null && typeof child === 'object') {
+        stack.push({ value: child, depth: node.depth + 1, parent: node, key });
+      }
     }
   }
   return null;
