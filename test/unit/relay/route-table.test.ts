@@ -88,7 +88,7 @@ describe('the relay route table', () => {
     const r = await call(relay, '/console/login', {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: 'https://evil.example' },
-      body: 'token=alice-token-0123456789',
+      body: 'user=alice&token=alice-token-0123456789',
     });
     expect(r.status).toBe(403);
     expect(r.headers['content-type']).toBe('text/html; charset=utf-8');
@@ -98,7 +98,7 @@ describe('the relay route table', () => {
     const own = await call(relay, '/console/login', {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: relay.url },
-      body: 'token=alice-token-0123456789',
+      body: 'user=alice&token=alice-token-0123456789',
     });
     expect(own.status).toBe(303);
     expect(own.headers['set-cookie']).toBeDefined();
