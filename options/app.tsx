@@ -1,6 +1,6 @@
 import type { JSX } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { fallbackMessage, t } from '../src/platform/i18n.ts';
+import { t } from '../src/platform/i18n.ts';
 import { hostOf, originsFor, originsForAll } from '../src/platform/permissions.ts';
 import type { IgnoredPolicyValue, SettingsState } from '../src/platform/policy.ts';
 import type { Settings } from '../src/protocol/settings.ts';
@@ -32,8 +32,7 @@ export interface OptionsActions {
   subscribeAccess(listener: () => void): () => void;
 }
 
-/** The note on a field the policy sets, in English (tests look for it); the page shows lockedText(). */
-export const LOCKED_TEXT = fallbackMessage('options_locked');
+/** The note on a field the policy sets. */
 const lockedText = () => t('options_locked');
 export const noAccessText = (hosts: string[]) => t('options_no_access', hosts.join(', '));
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));

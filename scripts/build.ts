@@ -55,6 +55,9 @@ async function buildExtension(target: Target, relayUrl: string, dev: boolean): P
       __TARGET__: JSON.stringify(target),
       __DEV__: JSON.stringify(dev),
       __DEFAULT_RELAY_URL__: JSON.stringify(relayUrl),
+      // The pages take their text from the browser's i18n alone (see src/platform/i18n.ts); the background
+      // still bundles English where it writes a report's text.
+      __MESSAGES_FROM_BROWSER__: 'true',
     },
     logLevel: 'warning',
   });

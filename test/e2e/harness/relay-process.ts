@@ -31,6 +31,8 @@ export async function startRelayProcess(
     nodeArgs?: string[];
     /** Runs the relay through this command, e.g. `ip netns exec NAME` (it must exec in place). */
     prefix?: string[];
+    /** Another build of the relay (a benchmark's "before"); default: this tree's dist/relay/server.js. */
+    serverJs?: string;
   } = {},
 ): Promise<RelayProcess> {
   const dataDir = await mkdtemp(join(tmpdir(), 'svc-e2e-relay-'));
@@ -40,7 +42,7 @@ export async function startRelayProcess(
     [
       ...prefixArgs,
       ...(opts.nodeArgs ?? []),
-      join(ROOT, 'dist/relay/server.js'),
+      opts.serverJs ?? join(ROOT, 'dist/relay/server.js'),
       '--port',
       '0',
       '--data-dir',

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { fallbackMessage, substitute, t } from '../../../src/platform/i18n.ts';
+import { englishMessage } from '../../../src/messages/english.ts';
+import { substitute, t } from '../../../src/platform/i18n.ts';
 
 const dir = new URL('../../../_locales/', import.meta.url);
 const load = (lang: string) =>
@@ -42,6 +43,6 @@ describe('t', () => {
   it('falls back to English outside the browser and substitutes $1..$9', () => {
     expect(t('extName')).toBe('Secure Voice Check');
     expect(substitute('from $1 to $2', ['a', 'b'])).toBe('from a to b');
-    expect(fallbackMessage('no-such-key')).toBe('no-such-key');
+    expect(englishMessage('no-such-key')).toBe('no-such-key');
   });
 });

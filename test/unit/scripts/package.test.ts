@@ -52,6 +52,11 @@ describe('store packages', () => {
       // Minified: long lines (the readable dev build has thousands of short ones; template texts keep a few breaks).
       const background = await (zip.file('background.js') as JSZip.JSZipObject).async('string');
       expect(background.length / background.split('\n').length, target).toBeGreaterThan(1000);
+      // The popup takes its text from the browser's _locales: the bundled English catalogue (which the
+      // background keeps, for the report's English text) is not shipped in it a second time.
+      const popup = await (zip.file('popup/main.js') as JSZip.JSZipObject).async('string');
+      expect(background, target).toContain('options_locked');
+      expect(popup, target).not.toContain('options_locked');
     }
   }, 180_000);
 

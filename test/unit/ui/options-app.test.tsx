@@ -1,11 +1,14 @@
 // @vitest-environment happy-dom
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { LOCKED_TEXT, type OptionsActions, OptionsApp } from '../../../options/app.tsx';
+import { type OptionsActions, OptionsApp } from '../../../options/app.tsx';
 import { draftFrom, INPUTS, settingsFromDraft } from '../../../options/form.ts';
+import { englishMessage } from '../../../src/messages/english.ts';
 import { effectiveSettings, type SettingsState } from '../../../src/platform/policy.ts';
 import { defaultSettings, type Settings } from '../../../src/protocol/settings.ts';
 
+/** The note on a field the policy sets, as the page shows it outside a browser (English). */
+const LOCKED_TEXT = englishMessage('options_locked');
 const DEFAULTS = defaultSettings('https://relay.example.com:8443');
 
 function fakeActions(managed: unknown = {}, opts: { grant?: boolean; access?: boolean } = {}) {

@@ -1,0 +1,180 @@
+/**
+ * Benchmark: how soon the popup paints, in real Chromium, from the browser's own performance entries.
+ *   node scripts/bench/popup-paint.ts [--runs 15] [--compare main] [--flavour release|dev]
+ * Builds the extension (this tree, and the --compare commit the same way, in the same run), launches headless
+ * Chromium once per build with the relay process on loopback, then opens popup/popup.html in a new tab again
+ * and again, alternating between the builds, and reads first-contentful-paint (the popup's first render:
+ * its body is empty until the script renders) and the page's own mark. Needs a build of the relay
+ * (npm run bench:popup-paint builds it first).
+ */
+import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { type ExtensionBrowser, launchWithExtension } from '../../src/cli/chromium.ts';
+import { request } from '../../src/cli/drive-extension.ts';
+import { POPUP_RENDERED_MARK } from '../../src/ui/marks.ts';
+import { startRelayProcess } from '../../test/e2e/harness/relay-process.ts';
+import { type Build, buildExtension, DEV, RELEASE, workDir } from './builds.ts';
+import {
+  boundedInt,
+  busyCorePct,
+  fmt,
+  machine,
+  printMachine,
+  ROOT,
+  sleep,
+  stats,
+  systemJiffies,
+  table,
+} from './common.ts';
+
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '15' },
+    compare: { type: 'string' },
+    flavour: { type: 'string', default: RELEASE },
+    'media-ports': { type: 'string', default: '28020-28039' },
+  },
+});
+const runs = boundedInt('runs', values.runs, 3, 50);
+const flavour = values.flavour === DEV ? DEV : RELEASE;
+if (values.flavour !== DEV && values.flavour !== RELEASE) throw new Error('--flavour: release or dev');
+if (!existsSync(join(ROOT, 'dist/relay/server.js'))) {
+  throw new Error('dist/relay/server.js missing: run "node scripts/build.ts --only relay" first');
+}
+
+interface Paint {
+  fcp: number;
+  mark: number | null;
+  domContentLoaded: number;
+}
+
+/** Opens the popup in a new tab, waits for its first contentful paint, and reads the entries. */
+async function openPopup(browser: ExtensionBrowser): Promise<Paint> {
+  const page = await browser.openPage('popup/popup.html');
+  try {
+    return await page.evaluate(async (markName) => {
+      const fcp = await new Promise<number>((resolve, reject) => {
+        const seen = performance.getEntriesByName('first-contentful-paint')[0];
+        if (seen) return resolve(seen.startTime);
+        const timer = setTimeout(() => reject(new Error('no first-contentful-paint within 10 s')), 10_000);
+        new PerformanceObserver((list) => {
+          const e = list.getEntriesByName('first-contentful-paint')[0];
+          if (e) {
+            clearTimeout(timer);
+            resolve(e.startTime);
+          }
+        }).observe({ type: 'paint', buffered: true });
+      });
+      const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+      return {
+        fcp,
+        mark: performance.getEntriesByName(markName)[0]?.startTime ?? null,
+        domContentLoaded: nav?.domContentLoadedEventEnd ?? Number.NaN,
+      };
+    }, POPUP_RENDERED_MARK);
+  } finally {
+    await page.close();
+  }
+}
+
+/** The popup starts a quick check when it opens: the next one opens once the background is idle again. */
+async function untilIdle(browser: ExtensionBrowser): Promise<void> {
+  const page = await browser.openPage('options/options.html');
+  try {
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      const state = (await request(page, { type: 'getState' })) as { status: string };
+      if (state.status !== 'running') return;
+      await sleep(200);
+    }
+    throw new Error('the quick check the popup started did not end within 30 s');
+  } finally {
+    await page.close();
+  }
+}
+
+const m = machine(true);
+const work = workDir();
+const relay = await startRelayProcess(['--media-ports', values['media-ports'], '--max-sessions', '10']);
+const browsers: Array<{ build: Build; browser: ExtensionBrowser; paints: Paint[] }> = [];
+let busy = Number.NaN;
+let loadAtEnd = Number.NaN;
+try {
+  for (const ref of [...(values.compare ? [values.compare] : []), null]) {
+    const build = buildExtension(ref, flavour, work.path);
+    const browser = await launchWithExtension({
+      extensionDir: join(build.dist, 'chrome'),
+      trustSpki: [relay.spkiSha256],
+    });
+    const page = await browser.openPage('options/options.html');
+    await request(page, { type: 'saveSettings', settings: { relayUrl: relay.url, targets: [] } });
+    await page.close();
+    browsers.push({ build, browser, paints: [] });
+  }
+  // One untimed open each: the first page of a fresh browser also starts the extension's process.
+  for (const b of browsers) {
+    await openPopup(b.browser);
+    await untilIdle(b.browser);
+  }
+  const sys0 = systemJiffies();
+  for (let i = 0; i < runs; i++) {
+    // ABBA order: whichever build opens right after the other's check gets no systematic advantage.
+    for (const b of i % 2 ? [...browsers].reverse() : browsers) {
+      b.paints.push(await openPopup(b.browser));
+      await untilIdle(b.browser);
+    }
+    process.stderr.write(`run ${i + 1}/${runs}\n`);
+  }
+  busy = busyCorePct(sys0, systemJiffies());
+  loadAtEnd = loadavg()[0] ?? Number.NaN;
+} finally {
+  for (const b of browsers) await b.browser.close();
+  await relay.stop();
+  work.remove();
+}
+
+printMachine(m);
+console.log('## Method');
+console.log(`- ${m.chromium}, headless, one browser per build with its dist/chrome loaded (${flavour} build, made in
+  this run by that commit's own scripts/build.ts), the relay process on 127.0.0.1 saved as the relay.
+- popup/popup.html opened in a new tab ${runs} times per build (after one untimed open), alternating between the
+  builds in ABBA order; each time the popup starts a quick check, and the next open waits until the background is idle.
+- first-contentful-paint: the browser's paint entry, ms from navigation start (the popup's body is empty until
+  its script renders, so this is its first render on screen); "${POPUP_RENDERED_MARK}": the popup's own
+  performance mark right after its first render (absent in builds without it); DOMContentLoaded end.
+  (Chromium gives extension resources no resource-timing entries, so the script's own share cannot be
+  told from the page's load this way.)
+- A tab, not the toolbar bubble: the bubble adds its window's own setup, which is the browser's, the same for
+  every build.
+- Whole machine busy during the timed opens (/proc/stat, all processes): ${fmt(busy)} % of one core, out of
+  ${m.nproc * 100} %; 1-minute load average ${m.load1} at the start,
+  ${fmt(loadAtEnd, 2)} at the end.
+`);
+const row = (name: string, xs: number[]) => {
+  if (xs.length === 0) return [name, '0', '-', '-', '-'];
+  const s = stats(xs);
+  return [name, String(xs.length), fmt(s.median, 1), fmt(s.min, 1), fmt(s.max, 1)];
+};
+console.log(
+  table(
+    ['build', 'measure (ms)', 'n', 'median', 'min', 'max'],
+    browsers.flatMap((b) =>
+      [
+        row(
+          'first-contentful-paint',
+          b.paints.map((p) => p.fcp),
+        ),
+        row(
+          POPUP_RENDERED_MARK,
+          b.paints.flatMap((p) => (p.mark === null ? [] : [p.mark])),
+        ),
+        row(
+          'DOMContentLoaded end',
+          b.paints.map((p) => p.domContentLoaded),
+        ),
+      ].map((r) => [b.build.label, ...r]),
+    ),
+  ),
+);
