@@ -97,6 +97,11 @@ export const ClientMessage = v.variant('type', [
    * connection's latest probe session.
    */
   v.strictObject({ type: v.literal('probe-results'), ufrag: v.optional(IceUfrag) }),
+  /**
+   * Asks what the relay received of this connection's media session so far; the relay answers media-counts.
+   * The client compares it with what it sent to tell its uplink's loss from its downlink's.
+   */
+  v.strictObject({ type: v.literal('media-counts') }),
 ]);
 export type ClientMessage = v.InferOutput<typeof ClientMessage>;
 
@@ -133,6 +138,21 @@ export const TlsInfo = v.strictObject({
   cipher: v.nullable(relayWord),
 });
 export type TlsInfo = v.InferOutput<typeof TlsInfo>;
+
+/** A packet count; a session at the relay's bitrate cap for its longest duration stays far below this. */
+const packetCount = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(10_000_000));
+
+/** What the relay received of one media session (see relay/core/receive-counts.ts). */
+export const MediaCounts = v.strictObject({
+  /** Audio RTP: packets received, and the packets the span of their sequence numbers says were sent. */
+  rtp: v.pipe(
+    v.strictObject({ received: packetCount, expected: packetCount }),
+    v.check((c) => c.received <= c.expected, 'more RTP received than its sequence numbers span'),
+  ),
+  /** Data-channel probe messages received (each is echoed once). */
+  probes: v.strictObject({ received: packetCount }),
+});
+export type MediaCounts = v.InferOutput<typeof MediaCounts>;
 
 export const ServerMessage = v.variant('type', [
   v.strictObject({
@@ -177,6 +197,8 @@ export const ServerMessage = v.variant('type', [
     /** This WSS connection's client address as the relay saw it, to compare with the STUN bindings. */
     clientAddress: v.optional(v.pipe(v.string(), v.maxLength(64))),
   }),
+  /** The answer to media-counts: what the relay received of this connection's media session so far. */
+  v.strictObject({ type: v.literal('media-counts'), ...MediaCounts.entries }),
   /** The bindings the relay answered in the probe session ufrag, in the order first seen, without repeats. */
   v.strictObject({
     type: v.literal('probe-observed'),

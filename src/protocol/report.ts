@@ -6,7 +6,14 @@ import * as v from 'valibot';
 import { MessageSchema } from '../messages/message.ts';
 import { boundedJson } from './bounded-json.ts';
 
-export const REPORT_SCHEMA_VERSION = 1;
+/**
+ * 2: media.lossPercent is the loss the quality rests on (the worse one-way direction, see media.loss), no
+ * longer always the round trip. Reports of version 1 are still read: their lossPercent is the round trip,
+ * and they have no media.loss (the pages then label it "round trip").
+ */
+export const REPORT_SCHEMA_VERSION = 2;
+/** Every version this build reads. */
+const READABLE_VERSIONS = [1, 2] as const;
 
 /**
  * Caps on every string and list of a report. A report comes back over the network (an upload to the relay,
@@ -110,6 +117,30 @@ export const ProbeSummarySchema = v.object({
 });
 export type ProbeSummary = v.InferOutput<typeof ProbeSummarySchema>;
 
+/** Loss on one direction of the media path, with its 95 % interval (what the sample can resolve). */
+export const LossFigureSchema = v.object({
+  percent: num,
+  /** Packets lost, of packets: audio RTP and data-channel probes together. */
+  lost: num,
+  packets: num,
+  /** The 95 % interval (Wilson score), in percent: a short check cannot tell 3 % from 5 %. */
+  low: num,
+  high: num,
+});
+export type LossFigure = v.InferOutput<typeof LossFigureSchema>;
+
+/** Loss per direction: what the relay received of what was sent, what came back of what it echoed, both. */
+export const MediaLossSchema = v.object({
+  /** This computer to the relay; null when the relay did not report what it received. */
+  uplink: v.nullable(LossFigureSchema),
+  /** The relay back to this computer; null as uplink. */
+  downlink: v.nullable(LossFigureSchema),
+  roundTrip: v.nullable(LossFigureSchema),
+  /** Which figure lossPercent and the MOS use: the worse one-way direction, or the round trip without it. */
+  scored: v.nullable(v.picklist(['uplink', 'downlink', 'round-trip'])),
+});
+export type MediaLoss = v.InferOutput<typeof MediaLossSchema>;
+
 /** The media loopback's figures: what the popup shows and the JSON report's `media` object carries. */
 export const MediaReportSchema = v.object({
   encrypted: v.boolean(),
@@ -125,7 +156,10 @@ export const MediaReportSchema = v.object({
   rttMs: nullableNumber,
   rttSource: v.nullable(word),
   jitterMs: nullableNumber,
+  /** The loss the rating and the MOS use: media.loss.scored says which (version 1: the round trip). */
   lossPercent: nullableNumber,
+  /** Loss per direction (absent in reports of version 1). */
+  loss: v.optional(MediaLossSchema),
   mos: nullableNumber,
   mosBand: v.nullable(word),
   packetsSent: num,
@@ -240,7 +274,7 @@ export const Verdict = v.picklist(['ready', 'degraded', 'blocked', 'error']);
 export type Verdict = v.InferOutput<typeof Verdict>;
 
 export const ReportSchema = v.object({
-  schemaVersion: v.literal(REPORT_SCHEMA_VERSION),
+  schemaVersion: v.picklist(READABLE_VERSIONS),
   runId: word,
   verdict: Verdict,
   /** Headline in plain words, with the one most important next step: English, the rendering of headlineMessage. */

@@ -26,6 +26,7 @@ import {
 import type { OfferPlan } from './core/offer-plan.ts';
 import type { PortPool } from './core/port-pool.ts';
 import { NAT_ANSWER_DELAY_MS, type OwnerId, type ProbeRegistry } from './core/probe-sessions.ts';
+import { ReceiveCounts } from './core/receive-counts.ts';
 import type { Logger } from './logger.ts';
 import { EchoSession } from './media/echo-session.ts';
 import { portFree } from './media/port-free.ts';
@@ -321,6 +322,9 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): Connection
         return;
       case 'probe-results':
         probeResults(action.ufrag);
+        return;
+      case 'media-counts':
+        send({ type: 'media-counts', ...(session?.counts.snapshot() ?? new ReceiveCounts().snapshot()) });
         return;
     }
   }

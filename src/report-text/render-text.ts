@@ -8,7 +8,7 @@ import { remediation, remediationMessages } from '../checks/ports/rollup.ts';
 import { mosBandMessage, profileNameMessage } from '../checks/words.ts';
 import type { LabelKey, LabelSubs, PlainLabelKey } from '../messages/labels.ts';
 import { ENGLISH, formatNumber, type Language, renderMessage, shown } from '../messages/render.ts';
-import type { CheckStatus, Report, Verdict } from '../protocol/report.ts';
+import type { CheckStatus, LossFigure, Report, Verdict } from '../protocol/report.ts';
 import { portMatrixOf } from './port-rows.ts';
 
 /** A label of the text in `lang`, with exactly the substitutions it takes. */
@@ -56,6 +56,24 @@ export function renderText(report: Report, lang: Language = ENGLISH): string {
   return lines.join('\n');
 }
 
+/** "up 1.2 % (±1.6 points), down 0.4 % (±0.9 points), round trip 1.6 %", or the round trip alone. */
+function lossText(m: NonNullable<Report['media']>, lang: Language): string {
+  const percent = (v: number) => say(lang, 'unit_percent', formatNumber(v, lang));
+  const oneWay = (f: LossFigure) =>
+    say(
+      lang,
+      'text_loss_one_way',
+      percent(f.percent),
+      formatNumber(Math.round((f.high - f.low) * 5) / 10, lang),
+    );
+  const { uplink, downlink, roundTrip } = m.loss ?? {};
+  const rt = roundTrip?.percent ?? m.lossPercent;
+  if (uplink && downlink && rt !== null) {
+    return say(lang, 'text_loss_directions', oneWay(uplink), oneWay(downlink), percent(rt));
+  }
+  return rt === null ? say(lang, 'text_not_available') : say(lang, 'text_loss_round_trip', percent(rt));
+}
+
 function mediaLines(report: Report, lang: Language): string[] {
   const m = report.media;
   if (!m) return [];
@@ -73,7 +91,7 @@ function mediaLines(report: Report, lang: Language): string[] {
       'text_media_figures',
       n(m.rttMs, 'unit_ms'),
       n(m.jitterMs, 'unit_ms'),
-      n(m.lossPercent, 'unit_percent'),
+      lossText(m, lang),
       typeof m.mos === 'number' ? formatNumber(m.mos, lang) : na,
       m.mosBand === null ? na : renderMessage(mosBandMessage(m.mosBand), lang),
     )}`,

@@ -10,7 +10,9 @@ export type RelayScript =
   | 'silent'
   | 'closes-during-media'
   | 'refuses-candidates'
-  | 'media-failed';
+  | 'media-failed'
+  /** Answers, and says it receives the client's audio (media-counts) whatever the peer does. */
+  | 'answers-receiving';
 export type PeerScript = 'connects' | 'ice-never' | 'dtls-never' | 'no-echo';
 
 const chromiumStats = JSON.parse(
@@ -37,13 +39,22 @@ export function fakeRelaySocket(script: RelayScript) {
     }
     send(text: string) {
       const m = JSON.parse(text);
+      if (m.type === 'media-counts') {
+        const received = script === 'answers-receiving' ? 50 : 0;
+        this.emit({
+          type: 'media-counts',
+          rtp: { received, expected: received },
+          // Every probe the fake peer sent (the client counts no more than it sent).
+          probes: { received: 100_000 },
+        });
+      }
       if (m.type !== 'offer') return;
       if (script === 'busy') this.emit({ type: 'error', code: 'busy', message: 'busy', retryAfterS: 7 });
       if (script === 'refuses-candidates')
         this.emit({ type: 'error', code: 'too-many-candidates', message: 'more than 20 candidates' });
       if (script === 'media-failed')
         this.emit({ type: 'error', code: 'media-failed', message: 'ICE failed' });
-      if (script === 'answers' || script === 'closes-during-media')
+      if (script === 'answers' || script === 'answers-receiving' || script === 'closes-during-media')
         this.emit({ type: 'answer', sdp: 'v=0 fake' });
       if (script === 'closes-during-media') setTimeout(() => this.close(), 1500);
     }

@@ -5,10 +5,12 @@
  */
 
 import { msg } from '../../messages/catalog.ts';
+import type { Message } from '../../messages/message.ts';
 import type { MediaMode } from '../../protocol/relay-messages.ts';
 import type { MediaReport } from '../../protocol/report.ts';
 import type { CheckResult } from '../types.ts';
 import { mosBandMessage, summaryOf } from '../words.ts';
+import { type DirectionalLoss, scoredLoss } from './directional-loss.ts';
 import { computeMos } from './e-model.ts';
 import { findGaps } from './gaps.ts';
 import type { MediaSample } from './media-context.ts';
@@ -18,7 +20,10 @@ import { DEFAULT_LIMITS, type QualityLimits, rateQuality } from './thresholds.ts
 
 export interface MediaMetrics {
   stats: MediaStatsSummary;
+  /** Round-trip loss of the echoed audio (the browser's counters). */
   lossPercent: number | null;
+  /** Loss per direction, from the browser's and the relay's counts (directional-loss.ts). */
+  loss: DirectionalLoss;
   probes: ProbeSummary;
   samples: MediaSample[];
   timings: Record<string, number | null>;
@@ -28,18 +33,23 @@ export interface MediaMetrics {
 
 const round1 = (x: number | null) => (x === null ? null : Math.round(x * 10) / 10);
 
+function mosOf(m: MediaMetrics, rttMs: number | null, jitterMs: number | null, lossPercent: number | null) {
+  const codec = m.stats.codec === 'pcmu' || m.stats.codec === 'pcma' ? 'g711' : 'opus';
+  return rttMs !== null && jitterMs !== null && lossPercent !== null
+    ? computeMos({ rttMs, jitterMs, lossPercent, codec })
+    : null;
+}
+
 /** The `media` object of the report: the figures a user or administrator reads. */
 export function mediaSummary(m: MediaMetrics): MediaReport {
   const s = m.stats;
   // RTCP round trip first; the data-channel probes measure the same path and fill in when RTCP has none yet.
   const rttMs = s.rttMs ?? m.probes.rttMedianMs;
   const jitterMs = s.jitterMs ?? m.probes.jitterMs;
-  const loss = m.lossPercent ?? m.probes.lossPercent;
-  const codec = s.codec === 'pcmu' || s.codec === 'pcma' ? 'g711' : 'opus';
-  const mos =
-    rttMs !== null && jitterMs !== null && loss !== null
-      ? computeMos({ rttMs, jitterMs, lossPercent: loss, codec })
-      : null;
+  // The worse one-way direction when the relay said what it received; else the round trip (overstated).
+  const scored = scoredLoss(m.loss);
+  const loss = scored?.figure.percent ?? m.lossPercent ?? m.probes.lossPercent;
+  const mos = mosOf(m, rttMs, jitterMs, loss);
   return {
     encrypted: s.dtlsState === 'connected' || s.srtpCipher !== null,
     srtpCipher: s.srtpCipher,
@@ -54,6 +64,7 @@ export function mediaSummary(m: MediaMetrics): MediaReport {
     rttSource: s.rttMs !== null ? s.rttSource : rttMs !== null ? 'datachannel-probes' : null,
     jitterMs: round1(jitterMs),
     lossPercent: round1(loss),
+    loss: { ...m.loss, scored: scored?.basis ?? (loss === null ? null : 'round-trip') },
     mos: mos?.mos ?? null,
     mosBand: mos?.band ?? null,
     packetsSent: s.packetsSent,
@@ -68,6 +79,37 @@ export function mediaSummary(m: MediaMetrics): MediaReport {
   };
 }
 
+/** The figures in one line; loss per direction, with what the sample resolves, when the relay said. */
+function figuresOf(media: MediaReport): Message {
+  const transport = media.transport?.toUpperCase() ?? '?';
+  const mos = mosBandMessage(media.mosBand);
+  const up = media.loss?.uplink;
+  const down = media.loss?.downlink;
+  if (up && down) {
+    const plusMinus = Math.max(up.high - up.low, down.high - down.low) / 2;
+    return msg(
+      'media_figures_oneway',
+      transport,
+      media.rttMs ?? '?',
+      media.jitterMs ?? '?',
+      up.percent,
+      down.percent,
+      plusMinus,
+      media.mos ?? '?',
+      mos,
+    );
+  }
+  return msg(
+    'media_figures',
+    transport,
+    media.rttMs ?? '?',
+    media.jitterMs ?? '?',
+    media.lossPercent ?? '?',
+    media.mos ?? '?',
+    mos,
+  );
+}
+
 export function mediaResult(
   base: { id: string; title: string },
   m: MediaMetrics,
@@ -75,20 +117,18 @@ export function mediaResult(
   limits: QualityLimits = DEFAULT_LIMITS,
 ): CheckResult {
   const media = mediaSummary(m);
+  // What the sample cannot rule out: a short check fails on loss only if even its low end fails.
+  const scored = scoredLoss(m.loss)?.figure ?? null;
+  const optimistic = scored
+    ? { loss: scored, mos: mosOf(m, media.rttMs, media.jitterMs, scored.low)?.mos ?? null }
+    : undefined;
   const quality = rateQuality(
     { rttMs: media.rttMs, jitterMs: media.jitterMs, lossPercent: media.lossPercent, mos: media.mos },
     limits,
+    optimistic,
   );
   const data = { media } as Record<string, unknown>;
-  const figures = msg(
-    'media_figures',
-    media.transport?.toUpperCase() ?? '?',
-    media.rttMs ?? '?',
-    media.jitterMs ?? '?',
-    media.lossPercent ?? '?',
-    media.mos ?? '?',
-    mosBandMessage(media.mosBand),
-  );
+  const figures = figuresOf(media);
   if (!media.srtpCipher && m.stats.dtlsState !== null) {
     return {
       ...base,

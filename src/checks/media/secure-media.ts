@@ -7,12 +7,13 @@
 import { msg } from '../../messages/catalog.ts';
 import type { Message } from '../../messages/message.ts';
 import { english } from '../../messages/render.ts';
-import { MEDIA_DURATION_MS, type MediaMode } from '../../protocol/relay-messages.ts';
+import { MEDIA_DURATION_MS, type MediaCounts, type MediaMode } from '../../protocol/relay-messages.ts';
 import { wssUrlFor } from '../../protocol/settings.ts';
 import type { CheckContext } from '../context.ts';
 import type { CheckResult } from '../types.ts';
 import { summaryOf, titleOf } from '../words.ts';
 import { openSocket } from '../ws-session.ts';
+import { directionalLoss } from './directional-loss.ts';
 import { findGaps } from './gaps.ts';
 import type { MediaContext, MediaSample } from './media-context.ts';
 import {
@@ -30,7 +31,24 @@ import { DEFAULT_LIMITS, type QualityLimits } from './thresholds.ts';
 
 export const SECURE_MEDIA = { id: 'secure-media', ...titleOf(msg('title_secure_media')) };
 
-export const MEDIA_TIMEOUTS = { signalingMs: 5000, iceMs: 8000, dtlsMs: 5000, firstEchoMs: 3000 } as const;
+export const MEDIA_TIMEOUTS = {
+  signalingMs: 5000,
+  iceMs: 8000,
+  /**
+   * DTLS on a lossy path: a lost flight is sent again only when its retransmission timer runs out, and the
+   * timer doubles each time (RFC 6347 §4.2.4), so one flight lost twice costs seconds. Within the relay's
+   * own setup limit (10 s from the offer by default).
+   */
+  dtlsMs: 8000,
+  firstEchoMs: 3000,
+  /**
+   * More time for the first echo when the relay says it does receive the audio: the path works, and on a
+   * lossy one the setup just took longer (a retransmitted DTLS flight, the first packets lost).
+   */
+  firstEchoFlowingMs: 5000,
+  /** How long the relay may take to say what it received. */
+  countsMs: 2000,
+} as const;
 
 /** No echoed audio for this long in the middle of a run ends it: the media path is gone, not slow. */
 export const MEDIA_STALL_MS = 8000;
@@ -48,7 +66,8 @@ export function defaultMediaOptions(mode: MediaMode): MediaOptions {
 /** Worst case for the whole check, used as the runner's limit for it. */
 export function mediaCheckLimitMs(durationMs: number): number {
   const t = MEDIA_TIMEOUTS;
-  return t.signalingMs + t.iceMs + t.dtlsMs + t.firstEchoMs + durationMs + 5000;
+  const setup = t.signalingMs + t.iceMs + t.dtlsMs + t.firstEchoMs + t.firstEchoFlowingMs;
+  return setup + 2 * t.countsMs + durationMs + 5000;
 }
 
 class StageError extends Error {
@@ -123,6 +142,15 @@ export async function checkSecureMedia(
     const probe = pc.createDataChannel('probe', { ordered: false, maxRetransmits: 0 });
 
     let answer: string | null = null;
+    let relayCounts: MediaCounts | null = null;
+    /** What the relay received so far, or null when it does not say in time (an older relay). */
+    const askCounts = async (): Promise<MediaCounts | null> => {
+      relayCounts = null;
+      ws.send(JSON.stringify({ type: 'media-counts' }));
+      const deadline = ctx.now() + MEDIA_TIMEOUTS.countsMs;
+      while (relayCounts === null && !gone && ctx.now() < deadline) await sleep(25);
+      return relayCounts;
+    };
     const pendingCandidates: RTCIceCandidateInit[] = [];
     let remoteSet = false;
     void pumpSignaling(ws, {
@@ -133,6 +161,9 @@ export async function checkSecureMedia(
         if (!c) return;
         if (remoteSet) void pc.addIceCandidate(c).catch(() => undefined);
         else pendingCandidates.push(c);
+      },
+      onCounts: (counts) => {
+        relayCounts = counts;
       },
       onGone: (why, err) => {
         gone = { why, retryAfterS: err?.retryAfterS, errorCode: err !== undefined };
@@ -171,11 +202,7 @@ export async function checkSecureMedia(
     stage = 'media';
     const stats = async () =>
       reduceStats([...(await pc.getStats()).values()] as Array<Record<string, unknown>>);
-    await until(
-      async () => (await stats()).packetsReceived > 0,
-      MEDIA_TIMEOUTS.firstEchoMs,
-      msg('why_nothing_echoed'),
-    );
+    await waitForFirstEcho(stats, askCounts, until);
     timings.firstEchoMs = since();
 
     const probes = await runMedia(probe, options.durationMs, ctx, stats, () => gone);
@@ -192,10 +219,20 @@ export async function checkSecureMedia(
         data: { stage, timings, media: null, samples: probes.perSecond, gaps: findGaps(probes.perSecond) },
       };
     }
+    // The probes have stopped and their last echoes are in: what the relay received is now final for them.
+    const counts = await askCounts();
     const final = await stats();
     const metrics: MediaMetrics = {
       stats: final,
       lossPercent: lossPercent(final),
+      loss: directionalLoss({
+        echoedAudio: { received: final.packetsReceived, lost: final.packetsLost },
+        probes: {
+          sent: probes.samples.length,
+          echoed: probes.samples.filter((p) => p.rttMs !== null).length,
+        },
+        relay: counts,
+      }),
       probes: summarizeProbes(probes.samples),
       samples: probes.perSecond,
       timings,
@@ -223,6 +260,27 @@ export async function checkSecureMedia(
       }
     }
   }
+}
+
+/**
+ * The first echoed audio. On a lossy path the setup can take longer than the usual window; when nothing
+ * came back in it, the relay is asked whether it receives the audio: if it does, packets flow and the echo
+ * gets more time (a slow, lossy path is measured, not called blocked); if it does not, nothing gets through.
+ */
+async function waitForFirstEcho(
+  stats: () => Promise<ReturnType<typeof reduceStats>>,
+  askCounts: () => Promise<MediaCounts | null>,
+  until: (cond: () => Promise<boolean>, limitMs: number, what: Message) => Promise<void>,
+): Promise<void> {
+  const echoed = async () => (await stats()).packetsReceived > 0;
+  try {
+    await until(echoed, MEDIA_TIMEOUTS.firstEchoMs, msg('why_nothing_echoed'));
+    return;
+  } catch (err) {
+    const counts = await askCounts();
+    if (!counts || counts.rtp.received === 0) throw err;
+  }
+  await until(echoed, MEDIA_TIMEOUTS.firstEchoFlowingMs, msg('why_nothing_echoed_relay_receives'));
 }
 
 /** Media phase: probes on the data channel every 20 ms, a stats sample every second. */

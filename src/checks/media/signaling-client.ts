@@ -2,7 +2,12 @@
  * The browser side of the relay's media signaling: one WSS connection, messages validated with the shared
  * schema and dispatched as they come (trickle ICE arrives at any time).
  */
-import { type IceCandidate, parseJson, ServerMessage } from '../../protocol/relay-messages.ts';
+import {
+  type IceCandidate,
+  type MediaCounts,
+  parseJson,
+  ServerMessage,
+} from '../../protocol/relay-messages.ts';
 import type { SocketSession } from '../ws-session.ts';
 
 type Server = ServerMessage;
@@ -10,6 +15,8 @@ type Server = ServerMessage;
 export interface SignalingEvents {
   onAnswer(sdp: string): void;
   onCandidate(c: IceCandidate): void;
+  /** The relay's answer to media-counts: what it received of this session. */
+  onCounts?(counts: MediaCounts): void;
   /** The relay ended the session or closed the socket; `why` is the relay's reason or 'closed'. */
   onGone(why: string, detail?: Extract<Server, { type: 'error' }>): void;
 }
@@ -34,6 +41,9 @@ export async function pumpSignaling(session: SocketSession, events: SignalingEve
         break;
       case 'candidate':
         events.onCandidate(msg.candidate);
+        break;
+      case 'media-counts':
+        events.onCounts?.({ rtp: msg.rtp, probes: msg.probes });
         break;
       case 'session-ended':
         events.onGone(msg.reason);

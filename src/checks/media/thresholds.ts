@@ -52,6 +52,18 @@ export interface QualityMetrics {
   mos: number | null;
 }
 
+/**
+ * What the sample cannot rule out: loss as low as the bottom of its 95 % interval, and the MOS that loss
+ * would give. A metric fails only if it fails there too; otherwise it warns (a three-second check measuring
+ * 5.6 % cannot tell it from 3 %).
+ */
+export interface Optimistic {
+  /** The loss figure's 95 % interval, in percent. */
+  loss: { low: number; high: number } | null;
+  /** The MOS at the interval's low end. */
+  mos: number | null;
+}
+
 export interface QualityRating {
   /** The worst status over the metrics that were measured. */
   status: QualityStatus;
@@ -139,7 +151,11 @@ const RULES: readonly Rule[] = [
   },
 ];
 
-export function rateQuality(metrics: QualityMetrics, limits: QualityLimits = DEFAULT_LIMITS): QualityRating {
+export function rateQuality(
+  metrics: QualityMetrics,
+  limits: QualityLimits = DEFAULT_LIMITS,
+  optimistic?: Optimistic,
+): QualityRating {
   const findings: Array<{ status: QualityStatus; reason: Message }> = [];
   const byMetric: QualityRating['byMetric'] = { rttMs: null, jitterMs: null, lossPercent: null, mos: null };
 
@@ -147,9 +163,20 @@ export function rateQuality(metrics: QualityMetrics, limits: QualityLimits = DEF
     const value = metrics[rule.metric];
     // NaN or a missing value is "not measured", never a pass or a fail.
     if (value === null || !Number.isFinite(value)) continue;
-    const status = rule.rate(value, limits);
+    let status = rule.rate(value, limits);
+    let reason = status === 'pass' ? null : rule.reason(value, status, limits);
+    const best =
+      rule.metric === 'lossPercent' ? optimistic?.loss?.low : rule.metric === 'mos' ? optimistic?.mos : null;
+    if (status === 'fail' && best != null && Number.isFinite(best) && rule.rate(best, limits) !== 'fail') {
+      status = 'warn';
+      const range = optimistic?.loss;
+      reason =
+        rule.metric === 'lossPercent' && range
+          ? msg('quality_loss_unresolved', value, limits.lossWarnPercent, range.low, range.high)
+          : rule.reason(value, status, limits);
+    }
     byMetric[rule.metric] = status;
-    if (status !== 'pass') findings.push({ status, reason: rule.reason(value, status, limits) });
+    if (reason) findings.push({ status, reason });
   }
 
   // Array.prototype.sort is stable: worst first, ties keep the RULES order.

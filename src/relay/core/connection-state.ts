@@ -59,7 +59,9 @@ export type Action =
   /** Issue probe credentials and answer probe-session (or refuse with busy). */
   | { kind: 'probe-start'; purpose: 'ports' | 'nat' }
   /** Answer probe-observed for this connection's probe session ufrag, or its latest (or refuse). */
-  | { kind: 'probe-results'; ufrag: string | null };
+  | { kind: 'probe-results'; ufrag: string | null }
+  /** Answer media-counts with what the session received (zeros while it has not started). */
+  | { kind: 'media-counts' };
 
 export interface Step {
   state: ConnectionState;

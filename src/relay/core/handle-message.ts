@@ -119,6 +119,12 @@ export function handleClientText(state: ConnectionState, text: string, now: numb
     case 'probe-results':
       return { state, actions: [{ kind: 'probe-results', ufrag: msg.ufrag ?? null }] };
 
+    // Answered from the session's counters by the shell, also after the session ended (the client asks
+    // at the end of its media time, which may cross the relay's own end of the session).
+    case 'media-counts':
+      if (state.phase === 'idle') return badState(state, 'media-counts before offer');
+      return { state, actions: [{ kind: 'media-counts' }] };
+
     case 'bye':
       if (state.phase === 'idle') return badState(state, 'bye before offer');
       if (!hasLiveSession(state)) return { state, actions: [] };

@@ -20,6 +20,7 @@ import type { EndReason } from '../core/connection-state.ts';
 import type { SessionEvent } from '../core/handle-session-event.ts';
 import { type DropReason, MediaGuard } from '../core/media-guard.ts';
 import type { OfferPlan } from '../core/offer-plan.ts';
+import { ReceiveCounts } from '../core/receive-counts.ts';
 import type { Logger } from '../logger.ts';
 import { errorMessage } from '../session-scope.ts';
 
@@ -75,6 +76,40 @@ interface DtlsInternals {
   dtls?: { dtls?: { cookie?: Buffer } };
   role: string;
   remoteParameters?: { role?: string };
+}
+
+/**
+ * werift's DTLS server socket (0.25): it hands every assembled flight to onHandleHandshakes, and keeps its
+ * last flight (ChangeCipherSpec and Finished) in dtls.lastMessage.
+ */
+interface DtlsServerInternals {
+  connected: boolean;
+  dtls: { lastMessage?: Buffer[] };
+  transport: { send(buf: Buffer): Promise<unknown> };
+  onHandleHandshakes: (assembled: ReadonlyArray<{ msg_type: number }>) => Promise<void>;
+}
+interface DtlsTransportInternals {
+  dtls?: DtlsServerInternals;
+  onStateChange: { subscribe(fn: (state: string) => void): unknown };
+}
+/** Handshake types of the client's second flight (RFC 6347 flight 5): Certificate, CertificateVerify, ClientKeyExchange, Finished. */
+const CLIENT_FINAL_FLIGHT = new Set([11, 15, 16, 20]);
+
+/** werift's data channel (0.25) keeps the channel's DCEP parameters, which its SCTP sends with. */
+interface DataChannelInternals {
+  parameters: { maxRetransmits?: number | null };
+}
+
+/**
+ * The client's probe channel asks for no retransmission (maxRetransmits 0), so a probe lost either way stays
+ * lost and the probes measure loss. werift 0.25 tests the limit as `!!chunk.maxRetransmits && limit <
+ * sentCount`, so 0 reads as "no limit" and it retransmitted every lost echo: the probes then saw only the
+ * uplink's loss. Any limit between 0 and 1 gives what 0 means, abandoning an echo the first time it would be
+ * sent again.
+ */
+export const NO_RETRANSMIT = 0.5;
+function abandonUnacked(dc: DataChannelInternals): void {
+  if (dc.parameters.maxRetransmits === 0) dc.parameters.maxRetransmits = NO_RETRANSMIT;
 }
 
 /** DTLS content type 22: a handshake record (a ClientHello carries the cookie back). */
@@ -139,6 +174,8 @@ export class EchoSession {
   /** Local candidates werift produced, to check it really bound our port. */
   private readonly localCandidates: string[] = [];
   readonly guard: MediaGuard;
+  /** What arrived from the client, for its media-counts question (uplink loss). */
+  readonly counts = new ReceiveCounts();
   /** Protocols (sockets) the guard sits in front of: a test reads it to know the guard is in place. */
   guardedProtocols = 0;
   private readonly now: () => number;
@@ -191,6 +228,9 @@ export class EchoSession {
         tr.setDirection('sendrecv');
         tr.onTrack.subscribe(
           this.guarded((track) => {
+            track.onReceiveRtp.subscribe(
+              this.guarded((rtp) => this.counts.rtp.add(rtp.header.sequenceNumber)),
+            );
             tr.sender
               .replaceTrack(track)
               .catch((err: Error) => this.fail(`cannot echo audio: ${err.message}`));
@@ -200,8 +240,10 @@ export class EchoSession {
     );
     pc.onDataChannel.subscribe(
       this.guarded((dc) => {
+        abandonUnacked(dc as unknown as DataChannelInternals);
         dc.onMessage.subscribe(
           this.guarded((data) => {
+            this.counts.probes++;
             if (dc.readyState === 'open') dc.send(data);
           }),
         );
@@ -257,6 +299,38 @@ export class EchoSession {
       if (cookie && cookie.length > 0 && data.includes(cookie)) return true;
     }
     return false;
+  }
+
+  /**
+   * RFC 6347 §4.2.4: when the client's last flight comes again, the server's answer to it was lost, and the
+   * server must send that answer again. werift's DTLS server ignores any flight after it connected, so a lost
+   * ChangeCipherSpec/Finished on a lossy downlink left the browser retransmitting into silence until its DTLS
+   * timed out: a lossy path reported as a DTLS failure. The server socket exists once the transport starts
+   * connecting; from then on a repeated final flight gets the last flight again.
+   */
+  private repeatLastFlight(): void {
+    for (const t of this.pc.dtlsTransports as unknown as DtlsTransportInternals[]) {
+      t.onStateChange.subscribe(
+        this.guarded((state) => {
+          if (state !== 'connecting' || this.opts.plan.dtlsRole !== 'server') return;
+          // werift announces "connecting" just before it makes the socket, in the same turn.
+          queueMicrotask(this.guarded(() => this.answerRepeatedFlight(t.dtls)));
+        }),
+      );
+    }
+  }
+
+  private answerRepeatedFlight(server: DtlsServerInternals | undefined): void {
+    if (!server) return;
+    const handle = server.onHandleHandshakes;
+    server.onHandleHandshakes = (assembled) => {
+      if (!server.connected || !assembled.some((h) => CLIENT_FINAL_FLIGHT.has(h.msg_type))) {
+        return handle(assembled);
+      }
+      this.opts.log.info({ event: 'dtls-final-flight-repeated', port: this.port });
+      for (const buf of server.dtls.lastMessage ?? []) void server.transport.send(buf).catch(() => undefined);
+      return Promise.resolve();
+    };
   }
 
   /** Puts the guard in front of every socket werift is about to open for these transports. */
@@ -349,6 +423,7 @@ export class EchoSession {
     for (const t of this.pc.dtlsTransports as unknown as DtlsInternals[]) t.role = this.opts.plan.dtlsRole;
     // Also the one moment to hook the sockets: gathering creates and binds them.
     this.installGuard();
+    this.repeatLastFlight();
     // Gathering (host candidates only, so a few ms) completes inside setLocalDescription.
     await this.pc.setLocalDescription(await this.pc.createAnswer());
     if (this.ending) return;

@@ -4,6 +4,7 @@ import type { PlainLabelKey } from '../../messages/labels.ts';
 import { t } from '../../platform/i18n.ts';
 import type { MediaReport } from '../../protocol/report.ts';
 import { localNumber, mosText } from '../check-text.ts';
+import { lossRows } from '../loss-text.ts';
 
 const notMeasured = () => t('common_not_measured');
 const ms = (v: number | null) => (v === null ? notMeasured() : t('unit_ms', localNumber(v)));
@@ -90,7 +91,7 @@ export function MediaDetails({ media }: { media: MediaReport }) {
             `${ms(media.rttMs)}${media.rttMs !== null && media.rttSource ? ` (${media.rttSource})` : ''}`,
           ],
           [t('media_jitter'), ms(media.jitterMs)],
-          [t('media_loss'), percent(media.lossPercent)],
+          ...lossRows(media),
           [t('media_quality'), mosText(media)],
           [
             t('media_audio_packets'),

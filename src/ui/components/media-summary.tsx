@@ -2,6 +2,7 @@ import { Fragment } from 'preact';
 import { t } from '../../platform/i18n.ts';
 import type { MediaReport } from '../../protocol/report.ts';
 import { localNumber, mosText } from '../check-text.ts';
+import { lossLine } from '../loss-text.ts';
 
 const fmt = (v: number | null, unitKey: 'unit_ms' | 'unit_percent') =>
   v === null ? t('common_not_measured') : t(unitKey, localNumber(v));
@@ -55,7 +56,7 @@ export function MediaSummary({ media }: { media: MediaReport }) {
         <dt>{t('media_jitter')}</dt>
         <dd data-field="jitter">{fmt(media.jitterMs, 'unit_ms')}</dd>
         <dt>{t('media_loss')}</dt>
-        <dd data-field="loss">{fmt(media.lossPercent, 'unit_percent')}</dd>
+        <dd data-field="loss">{lossLine(media)}</dd>
         <dt>{t('media_quality')}</dt>
         <dd data-field="mos">{mosText(media)}</dd>
       </dl>

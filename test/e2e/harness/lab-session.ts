@@ -11,6 +11,7 @@ import { providerPortFlags } from '../../../scripts/probe-ports.ts';
 import { type ExtensionBrowser, launchWithExtension } from '../../../src/cli/chromium.ts';
 import { runCheckInExtension } from '../../../src/cli/drive-extension.ts';
 import type { ProfileId } from '../../../src/profiles/types.ts';
+import type { MediaMode } from '../../../src/protocol/relay-messages.ts';
 import type { Report, Verdict } from '../../../src/protocol/report.ts';
 import { createLab, LAB, type Lab } from './lab.ts';
 import { requireNetns } from './netns.ts';
@@ -26,11 +27,17 @@ export interface LabSession {
   browser: ExtensionBrowser;
 }
 
-export function useLab(): LabSession {
+/** The lab with the relay and Chromium in it; the tests use it through useLab, the benchmarks directly. */
+export async function openLabSession(): Promise<LabSession & { close(): Promise<void> }> {
+  // Fail (not skip) where namespaces are unavailable: a skipped lab proves nothing.
+  requireNetns();
   const session = {} as LabSession;
-  beforeAll(async () => {
-    // Fail (not skip) where namespaces are unavailable: a skipped lab proves nothing.
-    requireNetns();
+  const close = async () => {
+    await session.browser?.close();
+    await session.relay?.stop();
+    await session.lab?.destroy();
+  };
+  try {
     session.lab = await createLab();
     session.relay = await startRelayProcess(
       [
@@ -48,14 +55,26 @@ export function useLab(): LabSession {
       trustSpki: [session.relay.spkiSha256],
       executablePath: session.lab.client.chromiumWrapper,
     });
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  return { ...session, close };
+}
+
+export function useLab(): LabSession {
+  const session = {} as LabSession;
+  let close: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    const opened = await openLabSession();
+    Object.assign(session, { lab: opened.lab, relay: opened.relay, browser: opened.browser });
+    close = opened.close;
   });
   afterEach(async () => {
     await session.lab?.reset();
   });
   afterAll(async () => {
-    await session.browser?.close();
-    await session.relay?.stop();
-    await session.lab?.destroy();
+    await close?.();
   });
   return session;
 }
@@ -72,11 +91,12 @@ export async function labCheck(
   session: LabSession,
   profile: ProfileId = 'desk-phone',
   relayUrl = RELAY_URL,
+  mode: MediaMode = 'quick',
 ): Promise<Report> {
   const page = await session.browser.openPage('options/options.html');
   try {
     const settings = { relayUrl, targets: [], profile, thresholds: LAB_THRESHOLDS };
-    return await runCheckInExtension(page, settings, 'quick', 90_000);
+    return await runCheckInExtension(page, settings, mode, 120_000);
   } finally {
     await page.close();
   }

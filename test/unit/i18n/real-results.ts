@@ -232,6 +232,7 @@ function mediaVerdicts(): CheckResult[] {
   const metrics = (stats: MediaStatsSummary): MediaMetrics => ({
     stats,
     lossPercent: lossPercent(stats),
+    loss: { uplink: null, downlink: null, roundTrip: null },
     probes: summarizeProbes([]),
     samples: [],
     timings: { signalingMs: 50, iceConnectedMs: 120, dtlsConnectedMs: 180, firstEchoMs: 260 },

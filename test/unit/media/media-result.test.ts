@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { directionalLoss } from '../../../src/checks/media/directional-loss.ts';
 import { type MediaMetrics, mediaResult } from '../../../src/checks/media/media-result.ts';
 import { summarizeProbes } from '../../../src/checks/media/probe-stats.ts';
 import { lossPercent, type MediaStatsSummary } from '../../../src/checks/media/reduce-stats.ts';
+import type { MediaReport } from '../../../src/protocol/report.ts';
 
 const fixture = (name: string): MediaStatsSummary =>
   JSON.parse(readFileSync(new URL(`../../fixtures/stats/${name}.expected.json`, import.meta.url), 'utf8'));
@@ -13,6 +15,7 @@ function metrics(stats: MediaStatsSummary, over: Partial<MediaMetrics> = {}): Me
   return {
     stats,
     lossPercent: lossPercent(stats),
+    loss: { uplink: null, downlink: null, roundTrip: null },
     probes: summarizeProbes([]),
     samples: [],
     timings: { signalingMs: 50, iceConnectedMs: 120, dtlsConnectedMs: 180, firstEchoMs: 260 },
@@ -21,6 +24,14 @@ function metrics(stats: MediaStatsSummary, over: Partial<MediaMetrics> = {}): Me
     ...over,
   };
 }
+
+/** n audio packets and n probes each way, `lost` of each lost on the way to the relay, none on the way back. */
+const uplinkOnly = (n: number, lost: number) =>
+  directionalLoss({
+    echoedAudio: { received: n - lost, lost },
+    probes: { sent: n, echoed: n - lost },
+    relay: { rtp: { received: n - lost, expected: n }, probes: { received: n - lost } },
+  });
 
 describe('mediaResult', () => {
   it('passes a clean Chromium UDP loopback and reports the fields the JSON report promises', () => {
@@ -57,6 +68,41 @@ describe('mediaResult', () => {
     expect(r).toMatchObject({ status: 'fail', reason: 'poor-quality', step: 'media' });
     expect((r.data.media as Record<string, unknown>).lossPercent).toBe(10);
     expect(r.summary).toMatch(/loss/i);
+  });
+
+  it('scores the worse one-way direction: 10 % each way is 10 %, not the 19 % round trip, and labels it', () => {
+    const stats = { ...fixture('chromium-udp'), packetsReceived: 810, packetsLost: 190 };
+    const loss = directionalLoss({
+      echoedAudio: { received: 810, lost: 190 },
+      probes: { sent: 1000, echoed: 810 },
+      relay: { rtp: { received: 900, expected: 1000 }, probes: { received: 900 } },
+    });
+    const r = mediaResult(base, metrics(stats, { loss }), 31_000);
+    const media = r.data.media as MediaReport;
+    expect(media.lossPercent).toBe(10);
+    expect(media.loss).toMatchObject({
+      uplink: { percent: 10 },
+      downlink: { percent: 10 },
+      roundTrip: { percent: 19 },
+      scored: 'uplink',
+    });
+    expect(r).toMatchObject({ status: 'fail', reason: 'poor-quality' });
+    expect(r.summary).toContain('loss 10.0 % up and 10.0 % down (±1.4 points)');
+  });
+
+  it('a quick check whose loss the sample cannot tell from the limit warns and says so, not fails', () => {
+    // 3 % uplink measured as 5.6 % over 300 packets: its 95 % interval reaches down to about 3.5 %.
+    const r = mediaResult(base, metrics(fixture('chromium-udp'), { loss: uplinkOnly(150, 8) }), 3500);
+    expect((r.data.media as MediaReport).lossPercent).toBeGreaterThanOrEqual(5);
+    expect(r).toMatchObject({ status: 'warn', reason: 'degraded-quality' });
+    expect(r.summary).toMatch(
+      /may be at or above 5 %, but this short sample only places it between [\d.]+ and [\d.]+ %/,
+    );
+  });
+
+  it('an extended check’s sample resolves 7 % from the limit, and fails it', () => {
+    const r = mediaResult(base, metrics(fixture('chromium-udp'), { loss: uplinkOnly(1500, 105) }), 31_000);
+    expect(r).toMatchObject({ status: 'fail', reason: 'poor-quality' });
   });
 
   it('fails when audio flowed but no SRTP cipher was negotiated', () => {

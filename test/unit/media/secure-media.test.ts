@@ -53,6 +53,16 @@ describe('checkSecureMedia stages (scripted browser and relay)', () => {
     expect(r).toMatchObject({ status: 'fail', reason: 'no-media-returned', step: 'media' });
   });
 
+  it('gives the first echo more time when the relay says it receives the audio, then says none came back', async () => {
+    const r = await run(
+      'answers-receiving',
+      'no-echo',
+      MEDIA_TIMEOUTS.firstEchoMs + MEDIA_TIMEOUTS.firstEchoFlowingMs + 1000,
+    );
+    expect(r).toMatchObject({ status: 'fail', reason: 'no-media-returned', step: 'media' });
+    expect(r.summary).toContain('the relay received the audio, but none came back within 5 s');
+  });
+
   it('names signaling when the relay never answers', async () => {
     const r = await run('silent', 'connects', MEDIA_TIMEOUTS.signalingMs + 1000);
     expect(r).toMatchObject({ status: 'fail', reason: 'signaling-failed', step: 'wss' });

@@ -52,6 +52,27 @@ describe('handleClientText', () => {
     ]);
   });
 
+  it('asks the shell for the media counts once there is a session, also after it ended', () => {
+    const negotiating = handleClientText(idle, offer(), 0).state;
+    expect(handleClientText(negotiating, '{"type":"media-counts"}', 0).actions).toEqual([
+      { kind: 'media-counts' },
+    ]);
+    const ended = handleClientText(negotiating, '{"type":"bye"}', 0).state;
+    expect(handleClientText(ended, '{"type":"media-counts"}', 0).actions).toEqual([{ kind: 'media-counts' }]);
+  });
+
+  it('refuses media-counts before an offer, and one with extra fields', () => {
+    expect(handleClientText(idle, '{"type":"media-counts"}', 0).actions[0]).toMatchObject({
+      kind: 'send',
+      message: { type: 'error', code: 'bad-state' },
+    });
+    const negotiating = handleClientText(idle, offer(), 0).state;
+    expect(handleClientText(negotiating, '{"type":"media-counts","rtp":1}', 0).actions[0]).toMatchObject({
+      kind: 'send',
+      message: { type: 'error', code: 'bad-message' },
+    });
+  });
+
   it.each([
     '{"type":"probe-start","ports":[1]}',
     '{"type":"probe-results","ufrag":"bad ufrag"}',

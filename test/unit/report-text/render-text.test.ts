@@ -18,7 +18,7 @@ describe('renderText', () => {
     expect(text).toContain('  PASS  HTTPS to the relay (20 ms)\n        Reached the relay over HTTPS.');
     expect(text).toContain('  PASS  Secure media (3000 ms)');
     expect(text).toMatch(/Secure media: encrypted \(SRTP_AES128_CM_HMAC_SHA1_80, .*\) over UDP/);
-    expect(text).toContain('round trip 3 ms, jitter 2 ms, loss 0 %, MOS 4.41 (excellent)');
+    expect(text).toContain('round trip 3 ms, jitter 2 ms, loss 0 % round trip, MOS 4.41 (excellent)');
     expect(lines.at(-1)).toContain('relay https://relay.example:8443');
     expect(text).not.toContain('Firewall');
   });
