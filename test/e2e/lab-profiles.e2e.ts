@@ -28,9 +28,12 @@ const inRange = (p: number, from: number, to: number) => p >= from && p <= to;
 const POOR_MEDIA =
   /^Calls may have problems: Secure media \(DTLS-SRTP audio loopback\)\. Encrypted audio works, but call quality would suffer: Packet loss \d+(\.\d)? % is at or above 5 %/;
 
-/** Loss over the fail limit, or one the quick check's sample cannot tell from it (then it says so). */
+/**
+ * Loss over the fail limit, one the quick check's sample cannot tell from it (then it says so), or a loss
+ * below it that still costs the call quality its MOS: the reason the loss gives, whichever is worst.
+ */
 const LOSSY_MEDIA =
-  /^Calls may have problems: Secure media \(DTLS-SRTP audio loopback\)\. Encrypted audio works, but call quality would suffer: Packet loss \d+(\.\d)? % (is|may be) at or above 5 %/;
+  /^Calls may have problems: Secure media \(DTLS-SRTP audio loopback\)\. Encrypted audio works, but call quality would suffer: (Packet loss \d+(\.\d)? % (is|may be) at or above \d %|Estimated call quality \(MOS [\d.]+\) is below [\d.]+)/;
 const scenario = (name: string, s: Parameters<typeof labScenario>[2]) => labScenario(session, name, s);
 const READY: Expected = { verdict: 'ready', headline: READY_HEADLINE, rows: {}, remediation: [] };
 const portBlocked = (headline: string, row: string, fix: string, port: Expected['port']): Expected => ({
