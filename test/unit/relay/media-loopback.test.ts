@@ -107,6 +107,16 @@ describe('media loopback through the relay', () => {
     expect(peer.dcEchoes).toContainEqual('{"seq":1,"t":123.5}');
     expect(peer.dcEchoes).toContainEqual(binary);
 
+    // What the relay received, for the client's uplink loss: the RTP by its sequence numbers, the two probes.
+    sig.send({ type: 'media-counts' });
+    const counts = await sig.next('media-counts');
+    expect(counts.probes).toEqual({ received: 2 });
+    expect(counts.rtp.received).toBeGreaterThanOrEqual(25);
+    expect(counts.rtp.received).toBeLessThanOrEqual(counts.rtp.expected);
+    expect(counts.rtp.expected).toBeLessThanOrEqual(peer.sentPackets);
+    // Loopback loses nothing the kernel does not drop under load: the span and the count agree within 5 %.
+    expect(counts.rtp.expected - counts.rtp.received).toBeLessThanOrEqual(counts.rtp.expected * 0.05);
+
     expect((await relay.healthz()).sessions).toEqual({ active: 1, max: 2 });
     sig.send({ type: 'bye' });
     await expect.poll(async () => (await relay.healthz()).sessions.active, { timeout: 3000 }).toBe(0);
