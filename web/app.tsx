@@ -1,5 +1,7 @@
 import { useRef, useState } from 'preact/hooks';
 import type { CheckResult } from '../src/checks/types.ts';
+import { renderMessage } from '../src/messages/render.ts';
+import { t, UI } from '../src/platform/i18n.ts';
 import type { Report } from '../src/protocol/report.ts';
 import { shareFileName } from '../src/share/prepare-share.ts';
 import type { ShareOutcome } from '../src/share/upload.ts';
@@ -38,7 +40,7 @@ export function WebCheckApp({ actions, now = Date.now }: { actions: WebActions; 
     setRunning(true);
     setProblem(null);
     setProgress([]);
-    setStatus('Checking… this takes about ten seconds.');
+    setStatus(t('web_checking_status'));
     // Called synchronously from the click: runCheck creates the audio context inside this user gesture.
     // A browser without WebRTC or WebAudio throws right here; that is reported like any failure.
     let started: Promise<Report>;
@@ -51,12 +53,12 @@ export function WebCheckApp({ actions, now = Date.now }: { actions: WebActions; 
       .then(
         (r) => {
           setReport(r);
-          setStatus('Check complete.');
+          setStatus(t('web_complete'));
           // The result replaces the button's context: move focus there so it is read out.
           requestAnimationFrame(() => resultTop.current?.focus());
         },
         (e: unknown) => {
-          setProblem(`The check could not run in this browser: ${errorText(e)}`);
+          setProblem(t('web_failed', errorText(e)));
           setStatus('');
         },
       )
@@ -67,7 +69,7 @@ export function WebCheckApp({ actions, now = Date.now }: { actions: WebActions; 
     <div class="web-check">
       <p>
         <button type="button" onClick={run} disabled={running}>
-          {running ? 'Checking…' : report ? 'Run the check again' : 'Run the check'}
+          {running ? t('web_checking') : report ? t('web_run_again') : t('web_run')}
         </button>
       </p>
       <p class="status" role="status">
@@ -79,14 +81,14 @@ export function WebCheckApp({ actions, now = Date.now }: { actions: WebActions; 
         </p>
       ) : null}
       {running && progress.length > 0 ? (
-        <ul class="checks" aria-label="Finished so far">
+        <ul class="checks" aria-label={t('web_finished_so_far')}>
           {progress.map((c) => (
             <CheckRow key={c.id} check={c} />
           ))}
         </ul>
       ) : null}
       {report && !running ? (
-        <article class="report-view" data-run-id={report.runId} aria-label="Check result">
+        <article class="report-view" data-run-id={report.runId} aria-label={t('web_result')}>
           <div ref={resultTop} tabIndex={-1} class="focus-target">
             <VerdictBanner report={report} now={now()} />
           </div>
@@ -97,7 +99,7 @@ export function WebCheckApp({ actions, now = Date.now }: { actions: WebActions; 
           </ul>
           {report.media ? (
             <details class="media-more">
-              <summary>Secure media figures</summary>
+              <summary>{t('web_media_figures')}</summary>
               <MediaDetails media={report.media} />
             </details>
           ) : null}
@@ -115,13 +117,13 @@ export function WebCheckApp({ actions, now = Date.now }: { actions: WebActions; 
           />
         </article>
       ) : null}
-      <h3 id="left-out-title">What the web check leaves out</h3>
+      <h3 id="left-out-title">{t('web_left_out_title')}</h3>
       <ul class="left-out" aria-labelledby="left-out-title">
         {LEFT_OUT.map((item) => (
-          <li key={item}>{item}</li>
+          <li key={item.key}>{renderMessage(item, UI)}</li>
         ))}
       </ul>
-      <p>For the full check, use the extension.</p>
+      <p>{t('web_use_extension')}</p>
     </div>
   );
 }

@@ -5,6 +5,8 @@
 import 'webrtc-adapter';
 import { render } from 'preact';
 import { toneOn } from '../src/checks/media/media-context.ts';
+import { LANGUAGES, languageTagOf } from '../src/messages/languages.ts';
+import { setPageLanguage } from '../src/platform/i18n.ts';
 import { uploadShare } from '../src/share/upload.ts';
 import { type WebActions, WebCheckApp } from './app.tsx';
 import { browserNameOf, runWebCheck } from './web-check.ts';
@@ -55,5 +57,7 @@ const actions: WebActions = {
   copyText: (text) => navigator.clipboard.writeText(text),
 };
 
+// The relay wrote the page in the visitor's language (Accept-Language): the check speaks the same one.
+setPageLanguage(LANGUAGES[languageTagOf(document.documentElement.lang)]);
 const root = document.getElementById('web-check');
 if (root) render(<WebCheckApp actions={actions} />, root);

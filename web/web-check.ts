@@ -13,6 +13,9 @@ import { checkRelayHttps, RELAY_HTTPS } from '../src/checks/relay-https.ts';
 import { checkRelayWss, RELAY_WSS } from '../src/checks/relay-wss.ts';
 import { type PlannedCheck, runChecks } from '../src/checks/runner.ts';
 import type { CheckResult } from '../src/checks/types.ts';
+import { headlineOf, summaryOf } from '../src/checks/words.ts';
+import { msg } from '../src/messages/catalog.ts';
+import type { Message } from '../src/messages/message.ts';
 import { MEDIA_DURATION_MS } from '../src/protocol/relay-messages.ts';
 import type { Report } from '../src/protocol/report.ts';
 
@@ -32,22 +35,19 @@ export interface WebCheckEnv {
   isoNow: () => string;
 }
 
-/** Shown on the page and kept in the report: what the extension checks that this page does not. */
-export const LEFT_OUT: readonly string[] = [
-  "The provider's firewall ports (SIP over TLS 5096/5097, the SRTP ranges and the rest of the port table) and the NAT behaviour: a web page cannot open connections to those ports, the extension can.",
-  "The browser's own error reasons: when a connection fails, a web page is only told that it failed, not whether the name did not resolve, the connection was refused or the certificate was rejected.",
-  "Your provider's other web hosts: a web page may only talk to this relay.",
-  'The extended 30-second audio test, the history of earlier runs and the security checklist.',
+/** Shown on the page (and the first kept in the report): what the extension checks that this page does not. */
+export const LEFT_OUT: readonly Message[] = [
+  msg('web_left_out_ports'),
+  msg('web_left_out_reasons'),
+  msg('web_left_out_hosts'),
+  msg('web_left_out_extras'),
 ];
 
-const webOnly = (
-  check: Pick<CheckResult, 'id' | 'title' | 'titleMessage'>,
-  summary: string,
-): CheckResult => ({
+const webOnly = (check: Pick<CheckResult, 'id' | 'title' | 'titleMessage'>, why: Message): CheckResult => ({
   ...check,
   status: 'skip',
   reason: 'not-in-web-check',
-  summary,
+  ...summaryOf(msg('sum_web_not_tested', why)),
   durationMs: 0,
   data: {},
 });
@@ -95,7 +95,7 @@ export async function runWebCheck(
     },
   ];
   const results = await runChecks(plan, onResult, env.now);
-  const skipped = webOnly(PORT_MATRIX, `Not tested by the web check. ${LEFT_OUT[0]}`);
+  const skipped = webOnly(PORT_MATRIX, msg('web_left_out_ports'));
   onResult(skipped);
   const report = buildReport(
     {
@@ -109,12 +109,6 @@ export async function runWebCheck(
     [...results, skipped],
   );
   // "Ready" from a page says less than from the extension: the ports were not tested.
-  return report.verdict === 'ready'
-    ? {
-        ...report,
-        headline: `${report.headline} The web check did not test the provider's firewall ports.`,
-        // The page is English; the message would leave out the sentence above.
-        headlineMessage: undefined,
-      }
-    : report;
+  if (report.verdict !== 'ready') return report;
+  return { ...report, ...headlineOf(msg('headline_web_ready', report.headlineMessage ?? report.headline)) };
 }

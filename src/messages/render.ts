@@ -5,6 +5,7 @@
  */
 import { type ArgKind, isMessageKey, MESSAGES } from './catalog.ts';
 import { englishMessage } from './english.ts';
+import type { LabelKey, LabelSubs } from './labels.ts';
 import type { Message, MessageArg } from './message.ts';
 
 /**
@@ -83,4 +84,9 @@ export function renderSaid(said: Said, lang: Language): string {
 /** In `lang`, or the stored English when there is no message (a report from before messages). */
 export function shown(message: Message | undefined, storedEnglish: string, lang: Language): string {
   return (message && renderKnown(message, lang)) ?? storedEnglish;
+}
+
+/** A label (src/messages/labels.ts) in `lang`, with exactly the substitutions it takes. */
+export function label<K extends LabelKey>(lang: Language, key: K, ...subs: LabelSubs<K>): string {
+  return lang.text(key, (subs as readonly (string | number)[]).map(String));
 }

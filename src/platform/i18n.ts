@@ -19,9 +19,18 @@ export { substitute };
  */
 declare const __MESSAGES_FROM_BROWSER__: boolean | undefined;
 
+/** Set by a page outside the extension (the relay's web check), which has no browser catalogue to ask. */
+let pageLanguage: Language | null = null;
+
+/** The language of a page outside the extension: its labels and messages from then on. */
+export function setPageLanguage(lang: Language | null): void {
+  pageLanguage = lang;
+}
+
 /** Any key's text; the English text when the browser has none; the key itself when nobody has it. */
 function translate(key: string, subs: readonly (string | number)[]): string {
   const strings = subs.map(String);
+  if (pageLanguage) return pageLanguage.text(key, strings);
   const fromBrowser = pageI18n()?.getMessage(key, strings);
   // The condition is written out, not kept in a variable, so that the build drops the catalogue's branch.
   return typeof __MESSAGES_FROM_BROWSER__ === 'boolean' && __MESSAGES_FROM_BROWSER__

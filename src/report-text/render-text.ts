@@ -6,14 +6,12 @@
 import { toneSilent } from '../checks/media/media-context.ts';
 import { remediation, remediationMessages } from '../checks/ports/rollup.ts';
 import { mosBandMessage, profileNameMessage } from '../checks/words.ts';
-import type { LabelKey, LabelSubs, PlainLabelKey } from '../messages/labels.ts';
-import { ENGLISH, formatNumber, type Language, renderMessage, shown } from '../messages/render.ts';
+import type { PlainLabelKey } from '../messages/labels.ts';
+import { ENGLISH, formatNumber, type Language, label, renderMessage, shown } from '../messages/render.ts';
 import type { CheckStatus, LossFigure, Report, Verdict } from '../protocol/report.ts';
 import { portMatrixOf } from './port-rows.ts';
 
-/** A label of the text in `lang`, with exactly the substitutions it takes. */
-const say = <K extends LabelKey>(lang: Language, key: K, ...subs: LabelSubs<K>): string =>
-  lang.text(key, (subs as readonly (string | number)[]).map(String));
+const say = label;
 
 const STATUS: Record<CheckStatus, PlainLabelKey> = {
   pass: 'text_status_pass',

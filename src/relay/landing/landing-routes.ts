@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
+import { LANGUAGE_TAGS, LANGUAGES, pickLanguage } from '../../messages/languages.ts';
 import { type Headers, send } from '../http/reply.ts';
 import type { Route, RouteArea } from '../http/router.ts';
 import type { Logger } from '../logger.ts';
@@ -91,7 +92,10 @@ function loadAssets(dir: string | null, log: Logger): Map<string, Asset> {
 export function landingArea(opts: LandingOptions, log: Logger, publicUrl: string | null = null): RouteArea {
   const assets = loadAssets(opts.publicDir, log);
   const webCheck = assets.has('/web/main.js');
-  const page = landingPage({ install: opts.install, webCheck });
+  // Rendered once per language at start; each visitor gets the one their browser asks for.
+  const pages = new Map(
+    LANGUAGE_TAGS.map((tag) => [tag, landingPage({ install: opts.install, webCheck, lang: LANGUAGES[tag] })]),
+  );
   const csp = landingCsp(publicUrl);
   return {
     prefix: '/web',
@@ -99,11 +103,15 @@ export function landingArea(opts: LandingOptions, log: Logger, publicUrl: string
       {
         method: 'GET',
         path: '/',
-        handle: (_req, res) =>
-          send(res, 200, 'text/html; charset=utf-8', page, {
+        handle(req, res) {
+          const tag = pickLanguage(req.headers['accept-language']);
+          send(res, 200, 'text/html; charset=utf-8', pages.get(tag) ?? '', {
             ...PAGE_HEADERS,
             'Content-Security-Policy': csp,
-          }),
+            'Content-Language': tag,
+            Vary: 'Accept-Language',
+          });
+        },
       },
       // One route per asset, by exact name: no request path ever reaches the file system.
       ...[...assets].map(

@@ -4,7 +4,11 @@ import { createServer, request, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LABELS, type PlainLabelKey } from '../../../src/messages/labels.ts';
+import { LANGUAGES, pickLanguage } from '../../../src/messages/languages.ts';
+import { ENGLISH, label } from '../../../src/messages/render.ts';
 import { loadConfig } from '../../../src/relay/config/load.ts';
+import { escapeHtml } from '../../../src/relay/console/html.ts';
 import { createRouter, type RouteArea } from '../../../src/relay/http/router.ts';
 import { landingPage } from '../../../src/relay/landing/landing-page.ts';
 import { landingArea, landingCsp } from '../../../src/relay/landing/landing-routes.ts';
@@ -135,6 +139,36 @@ describe('landing page', () => {
     const r = await bare.call('/', { headers: { Host: 'attacker.example' } });
     expect(r.headers['content-security-policy']).toContain("connect-src 'self';");
     expect(String(r.headers['content-security-policy'])).not.toContain('attacker');
+  });
+
+  it("answers in the visitor's language (German or English) from the catalogue, and says it varies by it", async () => {
+    const de = await withWeb.call('/', { headers: { 'Accept-Language': 'de-CH,de;q=0.9,en;q=0.8' } });
+    expect(de.headers['content-language']).toBe('de');
+    expect(de.headers.vary).toBe('Accept-Language');
+    expect(de.body).toContain('<html lang="de">');
+    expect(de.body).toContain('<h2 id="what-title">Was die Prüfung macht</h2>');
+    expect(de.body).toContain('Für Chrome (und Edge) installieren');
+    expect(de.body).toContain('<script type="module" src="/web/main.js"></script>');
+    // Every text of the page is the German one: no English label is left.
+    for (const key of Object.keys(LABELS).filter((k) => k.startsWith('landing_')) as PlainLabelKey[]) {
+      const english = escapeHtml(label(ENGLISH, key));
+      if (english !== escapeHtml(label(LANGUAGES.de, key))) expect(de.body, key).not.toContain(english);
+    }
+    const en = await withWeb.call('/', { headers: { 'Accept-Language': 'fr-FR, en;q=0.5, de;q=0.4' } });
+    expect(en.headers['content-language']).toBe('en');
+    expect(en.body).toContain('<html lang="en">');
+    expect(en.body).toContain('What the check does');
+    expect((await withWeb.call('/')).headers['content-language']).toBe('en');
+  });
+
+  it('picks the language by weight and primary subtag, reading a bounded part of the header', () => {
+    expect(pickLanguage(undefined)).toBe('en');
+    expect(pickLanguage('de')).toBe('de');
+    expect(pickLanguage('en-GB,en;q=0.9,de;q=0.8')).toBe('en');
+    expect(pickLanguage('fr;q=1, DE-AT;q=0.7')).toBe('de');
+    expect(pickLanguage('de;q=0, en;q=0.1')).toBe('en');
+    expect(pickLanguage('de;q=abc')).toBe('en');
+    expect(pickLanguage(`${'x-pad;q=0.1,'.repeat(100_000)}de`)).toBe('en');
   });
 
   it('escapes configured links in the HTML', () => {

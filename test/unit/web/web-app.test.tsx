@@ -2,6 +2,8 @@
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CheckResult } from '../../../src/checks/types.ts';
+import { LANGUAGES } from '../../../src/messages/languages.ts';
+import { setPageLanguage } from '../../../src/platform/i18n.ts';
 import type { Report } from '../../../src/protocol/report.ts';
 import { type WebActions, WebCheckApp } from '../../../web/app.tsx';
 import { report } from '../../fakes/report.ts';
@@ -67,5 +69,24 @@ describe('landing page web check', () => {
       ),
     );
     expect((screen.getByRole('button', { name: 'Run the check' }) as HTMLButtonElement).disabled).toBe(false);
+  });
+});
+
+describe('landing page web check in German', () => {
+  afterEach(() => setPageLanguage(null));
+
+  it('speaks the language the relay wrote the page in: its own words and the shared components', async () => {
+    setPageLanguage(LANGUAGES.de);
+    const web = report({ runId: 'web-de', browser: 'web page (Chrome 140)' });
+    render(<WebCheckApp actions={actions(async () => web)} now={() => Date.parse(web.finishedAt)} />);
+    expect(screen.getByRole('heading', { name: 'Was die Web-Prüfung auslässt' })).toBeTruthy();
+    expect(screen.getByText(/kann keine Verbindungen zu diesen Ports öffnen/)).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Prüfung starten' }));
+    await screen.findByRole('heading', { name: 'Bereit' });
+    expect(screen.getByRole('status').textContent).toBe('Prüfung abgeschlossen.');
+    expect(screen.getByRole('button', { name: 'Erneut prüfen' })).toBeTruthy();
+    expect(document.body.textContent).not.toMatch(
+      /Run the check|What the web check leaves out|Check complete/,
+    );
   });
 });

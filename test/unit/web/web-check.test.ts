@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CheckResult } from '../../../src/checks/types.ts';
+import type { Message } from '../../../src/messages/message.ts';
+import { english } from '../../../src/messages/render.ts';
 import { browserNameOf, LEFT_OUT, runWebCheck, type WebCheckEnv } from '../../../web/web-check.ts';
 import { fakePeerConnection, fakeRelaySocket, fakeTone } from '../../fakes/fake-webrtc.ts';
 
@@ -70,7 +72,7 @@ describe('web check', () => {
       nat: null,
     });
     expect(report.headline).toMatch(/did not test the provider's firewall ports\.$/);
-    expect(report.checks[3]?.summary).toContain(LEFT_OUT[0]);
+    expect(report.checks[3]?.summary).toContain(english(LEFT_OUT[0] as Message));
     expect(report.media?.encrypted).toBe(true);
   });
 
