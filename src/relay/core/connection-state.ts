@@ -71,11 +71,13 @@ export interface Step {
 /**
  * Time after the media duration before the relay ends a connected session on its own. The client starts its
  * media clock when its own DTLS connects (up to a round trip after the relay's) and after the first echo,
- * which it waits up to 3 s for (MEDIA_TIMEOUTS.firstEchoMs in checks/media/secure-media.ts); then it reads
- * its statistics and says bye. A real check is over well inside this; a client that never says bye holds
- * its port this much longer than it measured.
+ * which it waits up to 3 s for, and on a lossy path, once the relay said it receives the audio (its
+ * media-counts answer, up to 2 s), up to 5 s more (MEDIA_TIMEOUTS in checks/media/secure-media.ts); after the
+ * media time it waits 0.5 s for late echoes, asks media-counts again, reads its statistics and says bye. A
+ * real check is over well inside this; a client that never says bye holds its port this much longer than it
+ * measured.
  */
-export const END_MARGIN_MS = 5000;
+export const END_MARGIN_MS = 12_000;
 
 /** When a session ends at the latest, from its offer at `now`: the whole setup timeout, then its media time. */
 export function latestEnd(now: number, setupTimeoutMs: number, mediaMs: number): number {

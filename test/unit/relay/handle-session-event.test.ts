@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   type ConnectionState,
+  END_MARGIN_MS,
   initialConnectionState,
   nextDeadline,
 } from '../../../src/relay/core/connection-state.ts';
@@ -22,10 +23,10 @@ const negotiating = handleClientText(
   T0,
 ).state;
 const SETUP_AT = T0 + 10_000;
-const LATEST_END_AT = T0 + 18_000;
-/** DTLS connects 1.5 s after the offer: the session then ends 3 s of media and a 5 s margin later. */
+const LATEST_END_AT = T0 + 10_000 + 3000 + END_MARGIN_MS;
+/** DTLS connects 1.5 s after the offer: the session then ends 3 s of media and the margin later. */
 const CONNECTED_AT = T0 + 1500;
-const END_AT = CONNECTED_AT + 8000;
+const END_AT = CONNECTED_AT + 3000 + END_MARGIN_MS;
 const cand = (n: number) => ({
   candidate: `candidate:${n} 1 udp 1 127.0.0.1 ${n} typ host`,
   sdpMid: '0',
