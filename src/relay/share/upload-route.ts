@@ -152,6 +152,14 @@ export function uploadArea(deps: UploadDeps): RouteArea {
       }
       return;
     }
+    // A client at its quota, or a full relay, is refused before its body is parsed and scanned: filling
+    // the quota must not buy an attacker the relay's CPU for every further upload.
+    // (A store that fails here fails again below, answered 503 there.)
+    const full = await deps.store.quotaFull(client, deps.now(), deps.quotas).catch(() => null);
+    if (full) {
+      refuseOverQuota(res, full, deps.now(), cors, client);
+      return;
+    }
     const checked = validateUpload(body.text, deps.ownAddresses);
     if (!checked.ok) {
       refuse(res, 400, checked.body, cors, client);

@@ -17,9 +17,11 @@ import {
   clampLimit,
   INSERT_COLUMNS,
   insertValues,
+  MIN_REPORT_BYTES,
   type PutResult,
   QUOTA_WINDOW_MS,
   type QuotaPutResult,
+  type QuotaRefusal,
   quotaBreach,
   REPORT_COLUMNS,
   type ReportRow,
@@ -109,6 +111,34 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Rep
   const CLIENT_BYTES = `SELECT COALESCE(SUM(bytes), 0) AS n FROM reports
     WHERE expires_at > $1 AND client_hash = $2 AND created_at >= $3`;
 
+  /**
+   * The refusal with when enough frees: a client's report stops counting a day after it was made (or when
+   * it expires); any report stops filling the relay when it expires.
+   */
+  const refusal = async (
+    breach: NonNullable<ReturnType<typeof quotaBreach>>,
+    now: number,
+    clientHash: string,
+  ): Promise<QuotaRefusal> => {
+    const { rows } =
+      breach.refused === 'quota-exceeded'
+        ? await pool.query<{ free_at: string }>(
+            `SELECT free_at FROM (SELECT LEAST(created_at + $1, expires_at) AS free_at,
+               SUM(bytes) OVER (ORDER BY LEAST(created_at + $1, expires_at), id) AS freed
+             FROM reports WHERE expires_at > $2 AND client_hash = $3 AND created_at >= $4) t
+             WHERE freed >= $5 ORDER BY free_at LIMIT 1`,
+            [QUOTA_WINDOW_MS, now, clientHash, now - QUOTA_WINDOW_MS, breach.need],
+          )
+        : await pool.query<{ free_at: string }>(
+            `SELECT free_at FROM (SELECT expires_at AS free_at,
+               SUM(bytes) OVER (ORDER BY expires_at, id) AS freed FROM reports WHERE expires_at > $1) t
+             WHERE freed >= $2 ORDER BY free_at LIMIT 1`,
+            [now, breach.need],
+          );
+    const freesAt = rows[0] ? Number(rows[0].free_at) : null;
+    return { refused: breach.refused, heldBytes: breach.held, freesAt };
+  };
+
   return {
     kind: 'postgres',
     put: (r) => put(pool, r),
@@ -135,25 +165,13 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Rep
         c.release();
       }
       if (!breach) throw new Error('unreachable');
-      // When it frees (outside the lock: it only informs the refusal): a client's report stops counting a
-      // day after it was made (or when it expires); any report stops filling the relay when it expires.
-      const { rows } =
-        breach.refused === 'quota-exceeded'
-          ? await pool.query<{ free_at: string }>(
-              `SELECT free_at FROM (SELECT LEAST(created_at + $1, expires_at) AS free_at,
-                 SUM(bytes) OVER (ORDER BY LEAST(created_at + $1, expires_at), id) AS freed
-               FROM reports WHERE expires_at > $2 AND client_hash = $3 AND created_at >= $4) t
-               WHERE freed >= $5 ORDER BY free_at LIMIT 1`,
-              [QUOTA_WINDOW_MS, r.createdAt, r.clientHash, since, breach.need],
-            )
-          : await pool.query<{ free_at: string }>(
-              `SELECT free_at FROM (SELECT expires_at AS free_at,
-                 SUM(bytes) OVER (ORDER BY expires_at, id) AS freed FROM reports WHERE expires_at > $1) t
-               WHERE freed >= $2 ORDER BY free_at LIMIT 1`,
-              [r.createdAt, breach.need],
-            );
-      const at = rows[0] ? Number(rows[0].free_at) : null;
-      return { refused: breach.refused, heldBytes: breach.held, freesAt: at };
+      // When it frees: outside the lock, it only informs the refusal.
+      return refusal(breach, r.createdAt, r.clientHash);
+    },
+    async quotaFull(clientHash, now, quotas) {
+      const mine = await bytesOf(pool, CLIENT_BYTES, [now, clientHash, now - QUOTA_WINDOW_MS]);
+      const breach = quotaBreach(MIN_REPORT_BYTES, mine, await bytesOf(pool, LIVE_BYTES, [now]), quotas);
+      return breach ? refusal(breach, now, clientHash) : null;
     },
     async getById(id, now) {
       const { rows } = await pool.query<ReportRow>(

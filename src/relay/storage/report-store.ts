@@ -57,6 +57,12 @@ export interface StorageQuotas {
   maxStoredBytes: number;
 }
 
+/**
+ * Fewer bytes than any valid report is stored as (one with no checks is about 1 KB): a client or relay with
+ * less room than this takes no report at all.
+ */
+export const MIN_REPORT_BYTES = 256;
+
 /** The window of the per-client quota. */
 export const QUOTA_WINDOW_MS = 24 * 3600 * 1000;
 
@@ -80,6 +86,12 @@ export interface ReportStore {
    * other relays sharing the database) cannot all pass the check and together go over.
    */
   putWithinQuota(r: StoredReport, quotas: StorageQuotas): Promise<QuotaPutResult>;
+  /**
+   * The refusal any report from this client would get now (it holds its quota already, or the relay is
+   * full), or null: lets an upload be refused before its body is parsed and scanned. Not a reservation:
+   * putWithinQuota still decides.
+   */
+  quotaFull(clientHash: string, now: number, quotas: StorageQuotas): Promise<QuotaRefusal | null>;
   getById(id: string, now: number): Promise<StoredReport | null>;
   getByCode(code: string, now: number): Promise<StoredReport | null>;
   /** Live reports, newest first. */

@@ -13,9 +13,11 @@ import {
   clampLimit,
   INSERT_COLUMNS,
   insertValues,
+  MIN_REPORT_BYTES,
   type PutResult,
   QUOTA_WINDOW_MS,
   type QuotaPutResult,
+  type QuotaRefusal,
   quotaBreach,
   REPORT_COLUMNS,
   type ReportRow,
@@ -103,6 +105,40 @@ export function openSqliteStore(dataDir: string): ReportStore {
     return row ? Number(row.free_at) : null;
   };
 
+  /**
+   * The refusal with when enough frees: a client's report stops counting a day after it was made (or when
+   * it expires); any report stops filling the relay when it expires.
+   */
+  const refusal = (
+    breach: NonNullable<ReturnType<typeof quotaBreach>>,
+    now: number,
+    clientHash: string,
+  ): QuotaRefusal => ({
+    refused: breach.refused,
+    heldBytes: breach.held,
+    freesAt:
+      breach.refused === 'quota-exceeded'
+        ? freesAt(
+            `SELECT free_at FROM (SELECT MIN(created_at + ?, expires_at) AS free_at,
+               SUM(bytes) OVER (ORDER BY MIN(created_at + ?, expires_at), id) AS freed
+             FROM reports WHERE expires_at > ? AND client_hash = ? AND created_at >= ?) t
+             WHERE freed >= ? ORDER BY free_at LIMIT 1`,
+            breach.need,
+            QUOTA_WINDOW_MS,
+            QUOTA_WINDOW_MS,
+            now,
+            clientHash,
+            now - QUOTA_WINDOW_MS,
+          )
+        : freesAt(
+            `SELECT free_at FROM (SELECT expires_at AS free_at,
+               SUM(bytes) OVER (ORDER BY expires_at, id) AS freed FROM reports WHERE expires_at > ?) t
+             WHERE freed >= ? ORDER BY free_at LIMIT 1`,
+            breach.need,
+            now,
+          ),
+  });
+
   return {
     kind: 'sqlite',
     async put(r) {
@@ -127,30 +163,12 @@ export function openSqliteStore(dataDir: string): ReportStore {
         throw err;
       }
       if (!breach) throw new Error('unreachable');
-      // When it frees: a client's report stops counting a day after it was made (or when it expires);
-      // any report stops filling the relay when it expires.
-      const at =
-        breach.refused === 'quota-exceeded'
-          ? freesAt(
-              `SELECT free_at FROM (SELECT MIN(created_at + ?, expires_at) AS free_at,
-                 SUM(bytes) OVER (ORDER BY MIN(created_at + ?, expires_at), id) AS freed
-               FROM reports WHERE expires_at > ? AND client_hash = ? AND created_at >= ?) t
-               WHERE freed >= ? ORDER BY free_at LIMIT 1`,
-              breach.need,
-              QUOTA_WINDOW_MS,
-              QUOTA_WINDOW_MS,
-              r.createdAt,
-              r.clientHash,
-              since,
-            )
-          : freesAt(
-              `SELECT free_at FROM (SELECT expires_at AS free_at,
-                 SUM(bytes) OVER (ORDER BY expires_at, id) AS freed FROM reports WHERE expires_at > ?) t
-               WHERE freed >= ? ORDER BY free_at LIMIT 1`,
-              breach.need,
-              r.createdAt,
-            );
-      return { refused: breach.refused, heldBytes: breach.held, freesAt: at };
+      return refusal(breach, r.createdAt, r.clientHash);
+    },
+    async quotaFull(clientHash, now, quotas) {
+      const mine = bytesOf(CLIENT_BYTES, now, clientHash, now - QUOTA_WINDOW_MS);
+      const breach = quotaBreach(MIN_REPORT_BYTES, mine, bytesOf(LIVE_BYTES, now), quotas);
+      return breach ? refusal(breach, now, clientHash) : null;
     },
     async getById(id, now) {
       const row = stmt(`SELECT ${REPORT_COLUMNS} FROM reports WHERE id = ? AND expires_at > ?`).get(id, now);

@@ -113,6 +113,60 @@ const signInFrom = (relay: TestRelay, localAddress: string, user: string, token:
 const users = (count: number) =>
   parseSupportTokens(Array.from({ length: count }, (_, i) => `user${i}:user${i}-token-0123456789`).join(','));
 
+describe('uploads once no report fits', () => {
+  /** An upload from one loopback address of 127.0.0.0/8 (each counts as another client). */
+  const uploadFrom = (relay: TestRelay, localAddress: string, text: string) =>
+    new Promise<{ status: number; error: unknown }>((resolve, reject) => {
+      const req = request(
+        `${relay.url}/api/reports`,
+        {
+          method: 'POST',
+          ca: relay.tls.cert,
+          localAddress,
+          headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) },
+        },
+        (res) => {
+          let got = '';
+          res.on('data', (c) => {
+            got += c;
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, error: JSON.parse(got).error }));
+        },
+      );
+      req.on('error', reject);
+      req.end(text);
+    });
+
+  it('refuses them before the body is parsed: quota-exceeded for a client at its quota, storage-full for anyone when full', async () => {
+    const one = Buffer.byteLength(JSON.stringify(report()));
+    // Room for two reports per address (plus less than the smallest report), three in all.
+    const relay = await startTestRelay({
+      share: {
+        supportTokens: [],
+        now: () => NOW,
+        uploadsPerMinute: 1000,
+        quotas: { clientBytesPerDay: 2 * one + 100, maxStoredBytes: 3 * one + 100 },
+      },
+    });
+    try {
+      const valid = JSON.stringify({ report: report(), redaction: 'default' });
+      for (let i = 0; i < 2; i++) expect((await uploadFrom(relay, '127.0.0.2', valid)).status).toBe(201);
+      // Not even JSON: what a client at its quota sends is not read any further.
+      expect(await uploadFrom(relay, '127.0.0.2', '{"report":')).toEqual({
+        status: 429,
+        error: 'quota-exceeded',
+      });
+      expect((await uploadFrom(relay, '127.0.0.3', valid)).status).toBe(201);
+      expect(await uploadFrom(relay, '127.0.0.4', '{"report":')).toEqual({
+        status: 507,
+        error: 'storage-full',
+      });
+    } finally {
+      await relay.stop();
+    }
+  });
+});
+
 describe('report quotas under parallel uploads (SQLite)', () => {
   it('stores no more than the per-client quota allows', async () => {
     const relay = await startTestRelay({
