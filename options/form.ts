@@ -210,6 +210,26 @@ export const GROUPS: readonly GroupDef[] = [
       'options_share_full_addresses_hint',
     ),
   ]),
+  groupOf('monitor', 'options_group_monitor', [
+    input(
+      { id: 'monitor-enabled', field: 'monitor.enabled', path: 'monitor.enabled', kind: 'checkbox' },
+      'options_monitor_enabled',
+      'options_monitor_enabled_hint',
+    ),
+    input(
+      {
+        id: 'monitor-interval',
+        field: 'monitor.intervalMinutes',
+        path: 'monitor.intervalMinutes',
+        kind: 'number',
+        min: 5,
+        max: 1440,
+        step: 1,
+      },
+      'options_monitor_interval',
+      'options_monitor_interval_hint',
+    ),
+  ]),
   groupOf('checklist', 'options_group_checklist', repeatInputs),
 ];
 

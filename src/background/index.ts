@@ -1,4 +1,6 @@
 /** Background wiring: the message registry and start-up recovery. Chrome: service worker; Firefox: event page. */
+
+import { createMonitor } from '../monitor/monitor.ts';
 import { getBrowser, TARGET } from '../platform/browser.ts';
 import { handleMessages } from '../platform/messaging.ts';
 import { loadSettings, saveSettings } from '../platform/settings-store.ts';
@@ -27,3 +29,14 @@ handleMessages(api, {
 });
 
 void runs.recoverInterrupted();
+
+// Monitor mode: its listeners are registered here, at the top level, so an alarm or a click on its
+// notification wakes the service worker (event page) and finds them.
+void createMonitor({
+  api,
+  runCheck: () => runs.startAndWait('quick'),
+  now: () => Date.now(),
+  random: Math.random,
+})
+  .start()
+  .catch(() => undefined);

@@ -30,7 +30,7 @@ export interface RunManagerDeps {
 
 export function createRunManager(deps: RunManagerDeps) {
   const { api } = deps;
-  let active: Promise<void> | null = null;
+  let active: Promise<Report> | null = null;
   let recovered: Promise<void> | null = null;
   // Storage writes are chained so progress updates never overtake each other.
   let writes: Promise<void> = Promise.resolve();
@@ -50,7 +50,7 @@ export function createRunManager(deps: RunManagerDeps) {
     return writes;
   };
 
-  async function execute(runId: string, startedAt: string, mode: MediaMode): Promise<void> {
+  async function execute(runId: string, startedAt: string, mode: MediaMode): Promise<Report> {
     // Firefox's event page (and Chrome's service worker) would be stopped 30 s into a long run otherwise.
     const stopKeepAwake = keepAwake(api);
     const settings = await loadSettings(api);
@@ -85,6 +85,7 @@ export function createRunManager(deps: RunManagerDeps) {
       await write(() => ({ status: 'idle', runId: null, startedAt: null, progress: [], last: report }));
       await record(report);
       await showBadge(api, report.verdict);
+      return report;
     } finally {
       stopKeepAwake();
       netErrors.stop();
@@ -92,20 +93,37 @@ export function createRunManager(deps: RunManagerDeps) {
     }
   }
 
+  /** Starts a run unless one is already going; `done` is the new run's report, null for the one going. */
+  async function launch(mode: MediaMode): Promise<{ runId: string; done: Promise<Report> | null }> {
+    await recovered;
+    const state = await loadRunState(api);
+    if (active && state.status === 'running' && state.runId) return { runId: state.runId, done: null };
+    const runId = crypto.randomUUID();
+    const startedAt = new Date().toISOString();
+    await write((s) => ({ ...s, status: 'running', mode, runId, startedAt, progress: [] }));
+    await showBadge(api, 'running');
+    const done = execute(runId, startedAt, mode).finally(() => {
+      active = null;
+    });
+    active = done;
+    // A failed run is recorded in its state; a caller that only wanted the id must not see it rejected.
+    done.catch(() => undefined);
+    return { runId, done };
+  }
+
   return {
     /** Starts a run unless one is already going; returns the running run's id either way. */
-    async start(mode: MediaMode = 'quick'): Promise<string> {
+    start: async (mode: MediaMode = 'quick'): Promise<string> => (await launch(mode)).runId,
+
+    /**
+     * Monitor mode's run, to its report; null when a run was already going (the user's run stands for this
+     * round) or the run broke off.
+     */
+    async startAndWait(mode: MediaMode = 'quick'): Promise<Report | null> {
       await recovered;
-      const state = await loadRunState(api);
-      if (active && state.status === 'running' && state.runId) return state.runId;
-      const runId = crypto.randomUUID();
-      const startedAt = new Date().toISOString();
-      await write((s) => ({ ...s, status: 'running', mode, runId, startedAt, progress: [] }));
-      await showBadge(api, 'running');
-      active = execute(runId, startedAt, mode).finally(() => {
-        active = null;
-      });
-      return runId;
+      if (active) return null;
+      const { done } = await launch(mode);
+      return done ? done.catch(() => null) : null;
     },
 
     /**

@@ -32,6 +32,10 @@ export interface Browser {
   permissions: Pick<Polyfill['permissions'], 'contains' | 'request' | 'onAdded' | 'onRemoved'>;
   action: Pick<Polyfill['action'], 'setBadgeText' | 'setBadgeBackgroundColor' | 'setTitle'>;
   tabs: Pick<Polyfill['tabs'], 'create'>;
+  /** Monitor mode's schedule (src/monitor/). */
+  alarms: Pick<Polyfill['alarms'], 'create' | 'clear' | 'get' | 'onAlarm'>;
+  /** Monitor mode's "the verdict got worse" notice. */
+  notifications: Pick<Polyfill['notifications'], 'create' | 'clear' | 'onClicked'>;
   /** Why a request failed (net::ERR_*, NS_ERROR_*), which fetch does not say. */
   webRequest: Pick<Polyfill['webRequest'], 'onErrorOccurred'>;
   i18n: I18nApi;

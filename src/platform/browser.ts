@@ -36,6 +36,8 @@ export function getBrowser(): Browser {
     permissions: browser.permissions,
     action: browser.action,
     tabs: browser.tabs,
+    alarms: browser.alarms,
+    notifications: browser.notifications,
     webRequest: browser.webRequest,
     i18n: pageI18n() ?? browser.i18n,
     offscreen: chromeOffscreen(),

@@ -70,6 +70,14 @@ export const DEFAULT_REPEAT_DAYS: Readonly<Record<string, number>> = Object.from
   CHECKLIST.flatMap((item) => (item.repeatDays === undefined ? [] : [[item.id, item.repeatDays]])),
 );
 
+/** Monitor mode: a quick check on a schedule, with a notification when the verdict gets worse. */
+export const MonitorSchema = v.strictObject({
+  /** Off by default: checking on a schedule is the user's or the administrator's choice. */
+  enabled: v.optional(v.boolean(problem('options_err_bool')), false),
+  /** Minutes between scheduled checks (each wait varies by ±20 %). */
+  intervalMinutes: v.optional(bounded(5, 1440, true), 30),
+});
+
 const RepeatDaysSchema = v.pipe(
   v.record(
     v.pipe(v.string(), v.regex(/^[a-z0-9-]{1,64}$/, problem('options_err_item_id'))),
@@ -97,6 +105,7 @@ export const SettingsSchema = v.strictObject({
   extendedDurationS: v.optional(bounded(10, 120, true), 30),
   thresholds: v.optional(ThresholdsSchema, {}),
   share: v.optional(ShareSchema, {}),
+  monitor: v.optional(MonitorSchema, {}),
   /** Days after which a periodic checklist item is due again, by item id (overrides the item's own). */
   checklistRepeatDays: v.optional(RepeatDaysSchema, () => ({ ...DEFAULT_REPEAT_DAYS })),
 });
@@ -132,12 +141,14 @@ export const SETTING_FIELDS = [
   'thresholds.jitterGoodMs',
   'thresholds.mosPass',
   'share.includeFullAddresses',
+  'monitor.enabled',
+  'monitor.intervalMinutes',
   'checklistRepeatDays',
 ] as const;
 export type SettingField = (typeof SETTING_FIELDS)[number];
 
 /** Members of these top-level keys are separate fields (see SETTING_FIELDS). */
-export const GROUPS = { thresholds: ThresholdsSchema, share: ShareSchema } as const;
+export const GROUPS = { thresholds: ThresholdsSchema, share: ShareSchema, monitor: MonitorSchema } as const;
 
 // biome-ignore lint/suspicious/noExplicitAny: valibot's schema union is generic over every schema kind.
 type AnySchema = v.GenericSchema<any, any>;

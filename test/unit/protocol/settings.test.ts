@@ -22,6 +22,8 @@ describe('settings schema', () => {
       extendedDurationS: 30,
       thresholds: { rttGoodMs: 100, lossGoodPercent: 1, jitterGoodMs: 30, mosPass: 4.0 },
       share: { includeFullAddresses: false },
+      // Monitor mode is off unless the user or the policy turns it on.
+      monitor: { enabled: false, intervalMinutes: 30 },
       checklistRepeatDays: { 'change-passwords': 90, 'review-usage': 30 },
     });
   });

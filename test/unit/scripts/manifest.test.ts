@@ -7,8 +7,8 @@ const opts = { version: '1.2.3', relayUrl: 'https://relay.example.com:8443', dev
 
 /** The approved permission sets: any addition must be a deliberate change to this test. */
 const APPROVED = {
-  chrome: ['storage', 'webRequest', 'offscreen'],
-  firefox: ['storage', 'webRequest'],
+  chrome: ['storage', 'webRequest', 'offscreen', 'alarms', 'notifications'],
+  firefox: ['storage', 'webRequest', 'alarms', 'notifications'],
 };
 
 describe('forTarget', () => {
