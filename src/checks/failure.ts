@@ -1,6 +1,6 @@
 import { isBrowserRestrictedPort, portOf } from '../profiles/unsafe-ports.ts';
 import type { CheckContext } from './context.ts';
-import { classifyNetError, explainNetReason, type NetReason, stepFor } from './net-error.ts';
+import { classifyNetError, dnsReasonAfter, explainNetReason, type NetReason, stepFor } from './net-error.ts';
 import { TIMEOUTS } from './timeouts.ts';
 import type { CheckResult } from './types.ts';
 import { summaryOf } from './words.ts';
@@ -28,14 +28,19 @@ export function netFailure(
   };
 }
 
-/** Classifies a failed connection: our own timeout wins, then the browser's report, then the port list. */
+/**
+ * Classifies a failed connection: our own timeout wins, then the browser's report, then the port list.
+ * `elapsedMs`, how long the attempt took, tells a DNS server that answered "no" from one that never answered.
+ */
 export async function classifyFailure(
   ctx: CheckContext,
   url: URL,
   timedOut: boolean,
+  elapsedMs = 0,
 ): Promise<{ reason: NetReason; browserError: string | undefined }> {
   const browserError = await ctx.netErrors.errorFor(url.toString(), TIMEOUTS.netErrorWaitMs);
-  const classified = classifyNetError(browserError);
+  const named = classifyNetError(browserError);
+  const classified = named === 'dns-failure' ? dnsReasonAfter(elapsedMs) : named;
   // Our own abort shows up as a generic error (net::ERR_ABORTED): the real cause is the timeout.
   if (timedOut && classified === 'network-error') return { reason: 'timed-out', browserError };
   if (classified === 'network-error' && isBrowserRestrictedPort(url)) {

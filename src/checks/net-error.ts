@@ -9,11 +9,13 @@ import type { FailedStep } from './types.ts';
 
 export type NetReason =
   | 'dns-failure'
+  | 'dns-no-answer'
   | 'connection-refused'
   | 'timed-out'
   | 'connection-reset'
   | 'tls-certificate-rejected'
   | 'tls-handshake-failed'
+  | 'tls-stalled'
   | 'blocked-by-browser'
   | 'blocked-by-client'
   | 'network-unreachable'
@@ -83,11 +85,13 @@ export function classifyNetError(browserError: string | undefined): NetReason {
 
 const STEP: Record<NetReason, FailedStep> = {
   'dns-failure': 'dns',
+  'dns-no-answer': 'dns',
   'connection-refused': 'tcp',
   'timed-out': 'tcp',
   'connection-reset': 'tcp',
   'tls-certificate-rejected': 'tls',
   'tls-handshake-failed': 'tls',
+  'tls-stalled': 'tls',
   'blocked-by-browser': 'browser',
   'blocked-by-client': 'browser',
   'network-unreachable': 'tcp',
@@ -95,17 +99,32 @@ const STEP: Record<NetReason, FailedStep> = {
   'network-error': 'tcp',
 };
 
+/**
+ * A name that does not exist (NXDOMAIN) or a server that fails (SERVFAIL) comes back within a round trip;
+ * a resolver that hears nothing gives up only after its own timeout (1 s and more on every common system).
+ * Browsers report both as one error (ERR_NAME_NOT_RESOLVED, NS_ERROR_UNKNOWN_HOST), so the time it took
+ * tells them apart.
+ */
+export const DNS_NO_ANSWER_AFTER_MS = 1000;
+
+/** A DNS failure as what the resolver met: an answer that said no, or no answer at all. */
+export function dnsReasonAfter(elapsedMs: number): NetReason {
+  return elapsedMs >= DNS_NO_ANSWER_AFTER_MS ? 'dns-no-answer' : 'dns-failure';
+}
+
 export function stepFor(reason: NetReason): FailedStep {
   return STEP[reason];
 }
 
 const WORDS = {
   'dns-failure': 'net_dns_failure',
+  'dns-no-answer': 'net_dns_no_answer',
   'connection-refused': 'net_connection_refused',
   'timed-out': 'net_timed_out',
   'connection-reset': 'net_connection_reset',
   'tls-certificate-rejected': 'net_tls_certificate_rejected',
   'tls-handshake-failed': 'net_tls_handshake_failed',
+  'tls-stalled': 'net_tls_stalled',
   'blocked-by-browser': 'net_blocked_by_browser',
   'blocked-by-client': 'net_blocked_by_client',
   'network-unreachable': 'net_network_unreachable',

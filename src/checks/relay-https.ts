@@ -11,6 +11,7 @@ import { probeUrlFor } from '../protocol/settings.ts';
 import type { CheckContext } from './context.ts';
 import { netFailure, restrictedPortFailure } from './failure.ts';
 import { timingOf } from './https-reachability.ts';
+import { diagnoseStall } from './stall-diagnosis.ts';
 import { timedFetch } from './timed-fetch.ts';
 import { isTlsTooOld } from './tls-version.ts';
 import type { CheckResult } from './types.ts';
@@ -25,6 +26,12 @@ export async function checkRelayHttps(relayUrl: string, ctx: CheckContext): Prom
 
   const started = ctx.now();
   const r = await timedFetch(ctx, url, { readJson: true });
+  if (!r.ok && r.reason === 'timed-out') {
+    // The first step to the relay: worth a second look before blaming a firewall (DNS? TLS stall?).
+    const { reason, ...evidence } = await diagnoseStall(ctx, url);
+    const durationMs = Math.round(ctx.now() - started);
+    return netFailure(RELAY_HTTPS, url, reason, durationMs, r.browserError, { diagnosis: evidence });
+  }
   const durationMs = Math.round(ctx.now() - started);
   if (!r.ok) return netFailure(RELAY_HTTPS, url, r.reason, durationMs, r.browserError);
   const httpStatus = r.status;

@@ -25,6 +25,7 @@ export async function timedFetch(
 ): Promise<TimedFetchResult> {
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), opts.timeoutMs ?? TIMEOUTS.httpsMs);
+  const started = ctx.now();
   try {
     const res = await ctx.fetch(url.toString(), {
       cache: 'no-store',
@@ -43,7 +44,8 @@ export async function timedFetch(
     }
     return { ok: true, status: res.status, json };
   } catch {
-    const { reason, browserError } = await classifyFailure(ctx, url, abort.signal.aborted);
+    const elapsedMs = ctx.now() - started;
+    const { reason, browserError } = await classifyFailure(ctx, url, abort.signal.aborted, elapsedMs);
     return { ok: false, reason, browserError };
   } finally {
     clearTimeout(timer);

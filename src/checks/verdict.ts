@@ -1,6 +1,10 @@
 /**
  * The run's verdict and headline from its check results. Pure, so every combination is unit-tested.
  *
+ * Blocked runs lead with what breaks first for the user: the relay (nothing can be tested), then Secure Voice
+ * signaling (SIP over TLS: phones cannot register at all), then secure media, then the other ports; quality
+ * problems only make a run degraded.
+ *
  * - blocked: a relay check failed, or secure media could not get through (ICE, DTLS, no echo, no SRTP), or
  *   Secure Voice ports of the provider's table are blocked, or every check failed: Secure Voice needs the
  *   TLS signaling path, its ports, and SRTP media;
@@ -12,6 +16,8 @@
 import { msg } from '../messages/catalog.ts';
 import type { Message } from '../messages/message.ts';
 import type { Verdict } from '../protocol/report.ts';
+import { blockedSecureRows, rowRulesMessage } from './ports/rollup.ts';
+import type { RowResult } from './ports/types.ts';
 import type { CheckResult } from './types.ts';
 import { headlineOf } from './words.ts';
 
@@ -39,6 +45,25 @@ export interface VerdictWords {
 
 const said = (verdict: Verdict, message: Message): VerdictWords => ({ verdict, ...headlineOf(message) });
 
+/**
+ * The headline when the port check found Secure Voice signaling blocked, naming its ports, and the media
+ * ports (or the media check's failure) after them; null when signaling is open.
+ */
+function signalingBlocked(
+  failed: readonly CheckResult[],
+  mediaFailed: CheckResult | undefined,
+): Message | null {
+  const ports = failed.find((c) => c.id === 'port-matrix' && c.reason === 'ports-blocked');
+  const rows = (ports?.data.rows ?? []) as RowResult[];
+  const { signaling, media } = blockedSecureRows(rows);
+  if (signaling.length === 0) return null;
+  const mediaWords =
+    media.length > 0 ? rowRulesMessage(media) : mediaFailed ? summaryMessage(mediaFailed) : null;
+  return mediaWords
+    ? msg('headline_signaling_media_blocked', rowRulesMessage(signaling), mediaWords)
+    : msg('headline_signaling_blocked', rowRulesMessage(signaling));
+}
+
 export function verdictOf(checks: readonly CheckResult[]): VerdictWords {
   const failed = checks.filter((c) => c.status === 'fail');
   const relayFailed = failed.find((c) => RELAY_CHECKS.has(c.id));
@@ -51,6 +76,8 @@ export function verdictOf(checks: readonly CheckResult[]): VerdictWords {
   const trouble = failed.find((c) => RELAY_TROUBLE.has(c.reason));
   if (trouble) return said('error', msg('headline_could_not_finish', summaryMessage(trouble)));
   const mediaBlocked = failed.find((c) => MEDIA_BLOCKED.has(c.reason));
+  const signaling = signalingBlocked(failed, mediaBlocked);
+  if (signaling) return said('blocked', signaling);
   if (mediaBlocked) return said('blocked', msg('headline_media_blocked', summaryMessage(mediaBlocked)));
   const portsBlocked = failed.find((c) => c.id === 'port-matrix' && c.reason === 'ports-blocked');
   if (portsBlocked) return said('blocked', msg('headline_ports_blocked', summaryMessage(portsBlocked)));

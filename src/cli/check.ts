@@ -69,6 +69,8 @@ async function openExtension(
   dataDir: string,
 ): Promise<{ browser: { close(): Promise<void> }; page: ExtensionPage }> {
   const relayUrl = args.settings.relayUrl;
+  // Access to every host the check talks to, so the browser names the cause of any failure.
+  const hostAccess = [relayUrl, ...args.settings.targets];
   if (args.browser === 'firefox') {
     const cert = trustedCertFile(relayUrl, args.caCert, dataDir);
     const firefox = await launchFirefoxWithExtension({
@@ -76,6 +78,7 @@ async function openExtension(
       trustCertFiles: cert ? [cert] : [],
       headless: args.headless,
       loopbackRelay: isLoopbackRelay(relayUrl),
+      hostAccess,
     });
     try {
       return { browser: firefox, page: await firefox.openPage('options/options.html') };
@@ -88,6 +91,8 @@ async function openExtension(
     extensionDir: join(root, 'dist/chrome'),
     trustSpki: spkiPins(relayUrl, args.caCert, dataDir),
     headless: args.headless,
+    hostAccess,
+    resolveOnly: hostAccess.map((u) => new URL(u).hostname),
   });
   return { browser: chromium, page: await chromium.openPage('options/options.html') };
 }

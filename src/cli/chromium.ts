@@ -4,13 +4,15 @@
  */
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page, type Worker } from 'playwright-core';
+import { EnvironmentError } from './environment-error.ts';
+import { copyWithHostAccess, type ExtensionCopy } from './host-access.ts';
+import { browserTempDir } from './temp-dir.ts';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-export class EnvironmentError extends Error {}
+export { EnvironmentError };
 
 export interface ExtensionBrowser {
   context: BrowserContext;
@@ -31,6 +33,20 @@ export interface LaunchOptions {
   executablePath?: string;
   /** Writes into the fresh profile folder before Chromium starts (e.g. preferences for a screenshot). */
   prepareProfile?: (userDataDir: string) => Promise<void>;
+  /** URLs whose hosts the extension gets access to, as if granted with a click (src/cli/host-access.ts). */
+  hostAccess?: string[];
+  /**
+   * The only host names Chromium may look up. Its flags do not stop every background request (the
+   * command line saw lookups of update.googleapis.com and accounts.google.com on every run), so every other
+   * name is answered "not found" inside Chromium and no query leaves the machine.
+   */
+  resolveOnly?: string[];
+}
+
+/** `--host-resolver-rules` that let Chromium resolve only these names (and localhost). */
+export function resolveOnlyRule(hosts: readonly string[]): string {
+  const names = [...new Set(['localhost', ...hosts.map((h) => h.toLowerCase())])];
+  return ['MAP * ~NOTFOUND', ...names.map((h) => `EXCLUDE ${h}`)].join(', ');
 }
 
 export function assertChromium(): void {
@@ -46,11 +62,23 @@ export async function launchWithExtension(opts: LaunchOptions): Promise<Extensio
   if (!existsSync(join(opts.extensionDir, 'manifest.json'))) {
     throw new EnvironmentError(`No built extension in ${opts.extensionDir}. Run "npm run build" first.`);
   }
-  const userDataDir = await mkdtemp(join(tmpdir(), 'svc-chromium-'));
-  await opts.prepareProfile?.(userDataDir);
+  const copy: ExtensionCopy | null = opts.hostAccess?.length
+    ? await copyWithHostAccess(opts.extensionDir, opts.hostAccess)
+    : null;
+  const extensionDir = copy?.dir ?? opts.extensionDir;
+  const tempDir = browserTempDir();
+  const userDataDir = await mkdtemp(join(tempDir, 'svc-chromium-'));
+  const removeDirs = async () => {
+    await rm(userDataDir, { recursive: true, force: true });
+    await copy?.remove();
+  };
+  await opts.prepareProfile?.(userDataDir).catch(async (err: unknown) => {
+    await removeDirs();
+    throw err;
+  });
   const args = [
-    `--disable-extensions-except=${opts.extensionDir}`,
-    `--load-extension=${opts.extensionDir}`,
+    `--disable-extensions-except=${extensionDir}`,
+    `--load-extension=${extensionDir}`,
     '--no-sandbox',
     '--disable-gpu',
     '--disable-background-networking',
@@ -62,14 +90,22 @@ export async function launchWithExtension(opts: LaunchOptions): Promise<Extensio
     '--autoplay-policy=no-user-gesture-required',
     '--allow-loopback-in-peer-connection',
     ...(opts.trustSpki?.length ? [`--ignore-certificate-errors-spki-list=${opts.trustSpki.join(',')}`] : []),
+    ...(opts.resolveOnly ? [`--host-resolver-rules=${resolveOnlyRule(opts.resolveOnly)}`] : []),
     ...(opts.extraArgs ?? []),
   ];
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: opts.executablePath ?? CHROMIUM_PATH,
-    headless: opts.headless ?? true,
-    args,
-    timeout: 30_000,
-  });
+  const context = await chromium
+    .launchPersistentContext(userDataDir, {
+      executablePath: opts.executablePath ?? CHROMIUM_PATH,
+      headless: opts.headless ?? true,
+      args,
+      // Chromium's own temporary folder (its singleton socket) too: see temp-dir.ts.
+      env: { ...process.env, TMPDIR: tempDir },
+      timeout: 30_000,
+    })
+    .catch(async (err: unknown) => {
+      await removeDirs();
+      throw err;
+    });
   try {
     const worker =
       context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
@@ -85,12 +121,12 @@ export async function launchWithExtension(opts: LaunchOptions): Promise<Extensio
       },
       async close() {
         await context.close().catch(() => undefined);
-        await rm(userDataDir, { recursive: true, force: true });
+        await removeDirs();
       },
     };
   } catch (err) {
     await context.close().catch(() => undefined);
-    await rm(userDataDir, { recursive: true, force: true });
+    await removeDirs();
     throw err;
   }
 }

@@ -24,6 +24,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { EnvironmentError } from './chromium.ts';
+import { copyWithHostAccess } from './host-access.ts';
 
 export const FIREFOX_PATH = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 
@@ -56,6 +57,8 @@ export interface FirefoxLaunchOptions {
    */
   wrapper?: (binary: string) => Promise<string>;
   extraPrefs?: Record<string, unknown>;
+  /** URLs whose hosts the add-on gets access to, as if granted with a click (src/cli/host-access.ts). */
+  hostAccess?: string[];
 }
 
 export function assertFirefox(): void {
@@ -92,7 +95,11 @@ export async function launchFirefoxWithExtension(
     throw new EnvironmentError(`No built add-on in ${opts.extensionDir}. Run "npm run build" first.`);
   }
   const dir = await mkdtemp(join(tmpdir(), 'svc-firefox-'));
-  const cleanup = () => rm(dir, { recursive: true, force: true });
+  const copy = opts.hostAccess?.length ? await copyWithHostAccess(opts.extensionDir, opts.hostAccess) : null;
+  const cleanup = async () => {
+    await rm(dir, { recursive: true, force: true });
+    await copy?.remove();
+  };
   let browser: Browser | undefined;
   try {
     const policies = {
@@ -123,7 +130,7 @@ export async function launchFirefoxWithExtension(
         ...opts.extraPrefs,
       },
     });
-    const id = await browser.installExtension(opts.extensionDir);
+    const id = await browser.installExtension(copy?.dir ?? opts.extensionDir);
     if (id !== FIREFOX_ADDON_ID)
       throw new Error(`Firefox installed the add-on as ${id}, expected ${FIREFOX_ADDON_ID}`);
     const live = browser;

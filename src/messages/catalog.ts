@@ -44,11 +44,13 @@ export const MESSAGES = {
 
   // A failed connection, by reason (src/checks/net-error.ts).
   net_dns_failure: NET,
+  net_dns_no_answer: NET,
   net_connection_refused: NET,
   net_timed_out: NET,
   net_connection_reset: NET,
   net_tls_certificate_rejected: NET,
   net_tls_handshake_failed: NET,
+  net_tls_stalled: NET,
   net_blocked_by_browser: NET,
   net_blocked_by_client: NET,
   net_network_unreachable: NET,
@@ -168,6 +170,8 @@ export const MESSAGES = {
   headline_interrupted: NONE,
   headline_blocked_check: ['phrase', 'phrase'],
   headline_could_not_finish: ['phrase'],
+  headline_signaling_blocked: ['message'],
+  headline_signaling_media_blocked: ['message', 'phrase'],
   headline_media_blocked: ['phrase'],
   headline_ports_blocked: ['phrase'],
   headline_blocked: ['phrase'],

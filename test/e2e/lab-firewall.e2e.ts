@@ -23,7 +23,7 @@ const SRTP_BLOCKED: Expected = {
 const sipTlsBlocked = (status: 'blocked' | 'refused'): Expected => ({
   verdict: 'blocked',
   headline:
-    "Blocked: the provider's ports are closed. Blocked for Secure Voice: TCP 5096 (Desk phones signaling Secure Voice). Give your IT administrator the remediation list.",
+    'Blocked: phones cannot register, Secure Voice signaling is blocked: TCP 5096 (Desk phones signaling Secure Voice). Give your IT administrator the remediation list.',
   rows: { 'desk-phone-sip-tls': 'blocked' },
   port: (t, p) => (t === 'tcp' && p === 5096 ? status : 'open'),
   remediation: ['TCP 5096'],
@@ -62,7 +62,7 @@ describe('lab: desk phone behind a firewall and NAT', () => {
     },
   });
 
-  scenario('corporate egress, TCP 80 and 443 only: media has no path; every other row blocked', {
+  scenario('corporate egress, TCP 80 and 443 only: phones cannot register (TCP 5096) leads, then media', {
     setup: rules(
       ['-i', 'lan0', '-p', 'tcp', '-m', 'multiport', '--dports', '80,443', '-j', 'RETURN'],
       ['-i', 'lan0', '-j', 'DROP'],
@@ -70,7 +70,7 @@ describe('lab: desk phone behind a firewall and NAT', () => {
     expect: {
       verdict: 'blocked',
       headline:
-        /^Calls may connect, but secure media is blocked\. No network path for media to relay\.voice\.test .*a firewall blocks the relay's UDP media ports and the TCP fallback\./,
+        'Blocked: phones cannot register, Secure Voice signaling is blocked: TCP 5096 (Desk phones signaling Secure Voice). Secure media is blocked too: UDP 40000-49999 (Desk phones media Secure Voice). Give your IT administrator the remediation list.',
       rows: {
         'desk-phone-sip-tcp': 'blocked',
         'desk-phone-rtp': 'blocked',

@@ -70,15 +70,19 @@ describe('lab: the other profiles', () => {
     ),
   });
 
-  scenario('desktop app, SIP/TLS 5097 rejected: refused, its row blocked', {
+  scenario('desktop app, SIP/TLS 5097 rejected: refused, its row blocked, and the app cannot register', {
     profile: 'desktop-app',
     setup: rules(rule.tcp('5097', ...rule.reset)),
-    expect: portBlocked(
-      'TCP 5097 (RingCentral for Desktop signaling SecureVoice)',
-      'desktop-app-sip-tls',
-      'TCP 5097',
-      (t, p) => (t === 'tcp' && p === 5097 ? 'refused' : 'open'),
-    ),
+    expect: {
+      ...portBlocked(
+        'TCP 5097 (RingCentral for Desktop signaling SecureVoice)',
+        'desktop-app-sip-tls',
+        'TCP 5097',
+        (t, p) => (t === 'tcp' && p === 5097 ? 'refused' : 'open'),
+      ),
+      headline:
+        'Blocked: phones cannot register, Secure Voice signaling is blocked: TCP 5097 (RingCentral for Desktop signaling SecureVoice). Give your IT administrator the remediation list.',
+    },
   });
 
   scenario('meetings, open network: ready; its Secure Voice rows are answered on 443, the relay HTTPS port', {
@@ -177,7 +181,7 @@ describe('lab: names, the command line and the popup', () => {
     expectOutcome(report, {
       verdict: 'blocked',
       headline:
-        "Blocked: the provider's ports are closed. Blocked for Secure Voice: TCP 5096 (Desk phones signaling Secure Voice). Give your IT administrator the remediation list.",
+        'Blocked: phones cannot register, Secure Voice signaling is blocked: TCP 5096 (Desk phones signaling Secure Voice). Give your IT administrator the remediation list.',
       rows: { 'desk-phone-sip-tls': 'blocked' },
       port: (t, p) => (t === 'tcp' && p === 5096 ? 'blocked' : 'open'),
       remediation: ['TCP 5096'],

@@ -84,6 +84,32 @@ export function profileStatus(rows: readonly RowResult[]): 'open' | 'blocked' | 
   return 'unknown';
 }
 
+/** The SIP over TLS rows of every profile (row ids are stable: src/profiles/provider-ports.ts). */
+const SIGNALING_ROW = /-sip-tls$/;
+
+/**
+ * Secure Voice rows that are blocked, by what breaks first for the user: signaling (SIP over TLS: phones
+ * cannot register at all), then media (SRTP, or TLS media on TCP: calls connect without audio).
+ */
+export function blockedSecureRows(rows: readonly RowResult[]): {
+  signaling: RowResult[];
+  media: RowResult[];
+} {
+  const blocked = rows.filter((r) => r.secureVoice && (r.status === 'blocked' || r.status === 'partial'));
+  return {
+    signaling: blocked.filter((r) => SIGNALING_ROW.test(r.row)),
+    media: blocked.filter((r) => !SIGNALING_ROW.test(r.row)),
+  };
+}
+
+/** Rows as "TCP 5096 (Desk phones signaling Secure Voice), …", the ports that failed. */
+export function rowRulesMessage(rows: readonly RowResult[]): Message {
+  return msg(
+    'join_list',
+    rows.map((r) => msg('port_rule_for', r.transport.toUpperCase(), r.failedPorts || r.ports, r.purpose)),
+  );
+}
+
 /** Rows that failed, as firewall rules to add: direction, protocol, destination ports, purpose. */
 export function remediation(rows: readonly RowResult[]): RemediationLine[] {
   return rows

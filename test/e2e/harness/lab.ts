@@ -30,6 +30,8 @@ export const SCENARIO_CHAIN = 'SVC-FWD';
 const NAT_CHAIN = 'SVC-NAT';
 
 export type NatMode = 'masquerade' | 'symmetric' | 'routed';
+/** How the router's DNS server behaves (harness/lab-dns.ts): answers, stays silent, NXDOMAIN, SERVFAIL. */
+export type DnsMode = 'answer' | 'drop' | 'nxdomain' | 'servfail';
 
 export interface Lab {
   client: BareNetns;
@@ -39,7 +41,16 @@ export interface Lab {
   forward(rule: string[]): Promise<void>;
   /** How the router translates LAN addresses: port-preserving masquerade (default), random ports, none. */
   setNat(mode: NatMode): Promise<void>;
-  /** Flushes the scenario rules and goes back to masquerade. */
+  /** How the lab's DNS server answers from now on. */
+  setDns(mode: DnsMode): Promise<void>;
+  /** Every name the lab's DNS server was asked for since the lab started (lower case, in order). */
+  dnsQueries(): string[];
+  /**
+   * A path-MTU black hole: the router drops every packet towards the LAN larger than `bytes`, and sends no
+   * ICMP "fragmentation needed". TCP connects (small packets), a TLS handshake stalls on the certificate.
+   */
+  blackHoleAbove(bytes: number): Promise<void>;
+  /** Flushes the scenario rules, goes back to masquerade and to a DNS server that answers. */
   reset(): Promise<void>;
   destroy(): Promise<void>;
 }
@@ -55,27 +66,50 @@ async function guardOutput(ns: BareNetns): Promise<void> {
   await ns.iptables(['-A', 'OUTPUT', '-j', 'REJECT', '--reject-with', 'icmp-admin-prohibited']);
 }
 
-async function startDns(router: BareNetns): Promise<ChildProcess> {
-  const child = router.spawn(
+interface LabDns {
+  setMode(mode: DnsMode): Promise<void>;
+  queries: string[];
+}
+
+async function startDns(router: BareNetns): Promise<LabDns> {
+  const child: ChildProcess = router.spawn(
     [process.execPath, DNS_SERVER, LAB.lan.router, `${LAB.relayName}=${LAB.wan.provider}`],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    { stdio: ['pipe', 'pipe', 'pipe'] },
   );
   let stderr = '';
   child.stderr?.on('data', (d) => {
     stderr += String(d);
   });
+  const queries: string[] = [];
+  const modeAcks: Array<(mode: string) => void> = [];
+  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`lab DNS server did not start: ${stderr}`)), 15_000);
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`lab DNS server exited with ${code}: ${stderr}`));
     });
-    createInterface({ input: child.stdout as NodeJS.ReadableStream }).once('line', () => {
-      clearTimeout(timer);
-      resolve();
+    lines.on('line', (line) => {
+      const event = JSON.parse(line) as { event: string; name?: string; mode?: string };
+      if (event.event === 'ready') {
+        clearTimeout(timer);
+        resolve();
+      } else if (event.event === 'query') queries.push(String(event.name));
+      else if (event.event === 'mode') modeAcks.shift()?.(String(event.mode));
     });
   });
-  return child;
+  return {
+    queries,
+    setMode: (mode) =>
+      new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`lab DNS server did not switch to ${mode}`)), 5000);
+        modeAcks.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+        child.stdin?.write(`${JSON.stringify({ mode })}\n`);
+      }),
+  };
 }
 
 export async function createLab(): Promise<Lab> {
@@ -138,7 +172,7 @@ export async function createLab(): Promise<Lab> {
     await router.iptables(['-t', 'nat', '-N', NAT_CHAIN]);
     await router.iptables(['-t', 'nat', '-A', 'POSTROUTING', '-o', 'wan0', '-j', NAT_CHAIN]);
 
-    await startDns(router);
+    const dns = await startDns(router);
     await client.useNameserver(LAB.lan.router);
 
     const setNat = async (mode: NatMode) => {
@@ -161,9 +195,19 @@ export async function createLab(): Promise<Lab> {
         await router.iptables(['-A', SCENARIO_CHAIN, ...rule]);
       },
       setNat,
+      setDns: dns.setMode,
+      dnsQueries: () => [...dns.queries],
+      blackHoleAbove: async (bytes) => {
+        // The router forwards whole packets (no GRO on veth here); the length match sees each IP packet.
+        await router.iptables([
+          ...['-A', SCENARIO_CHAIN, '-o', 'lan0', '-m', 'length', '--length', `${bytes + 1}:65535`],
+          ...['-j', 'DROP'],
+        ]);
+      },
       async reset() {
         await router.iptables(['-F', SCENARIO_CHAIN]);
         await setNat('masquerade');
+        await dns.setMode('answer');
       },
       destroy: destroyAll,
     };

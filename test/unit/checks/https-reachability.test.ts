@@ -1,6 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { checkHttps } from '../../../src/checks/https-reachability.ts';
+import { DNS_NO_ANSWER_AFTER_MS } from '../../../src/checks/net-error.ts';
 import { checkRelayHttps } from '../../../src/checks/relay-https.ts';
+import { SECOND_LOOK_MS, tcpWitnessUrl } from '../../../src/checks/stall-diagnosis.ts';
 import { TIMEOUTS } from '../../../src/checks/timeouts.ts';
 import { blackholeFetch, endlessBody, fakeContext } from '../../fakes/check-context.ts';
 
@@ -114,5 +116,74 @@ describe('checkRelayHttps', () => {
     });
     const r = await checkRelayHttps('https://relay.example', ctx);
     expect(r).toMatchObject({ status: 'fail', reason: 'tls-certificate-rejected', step: 'tls' });
+  });
+});
+
+describe('checkRelayHttps: what a timeout really was', () => {
+  const RELAY = 'https://relay.example';
+  /** HTTPS to the relay hangs; plain HTTP to the same port gets `witness` (a closed connection, or nothing). */
+  const stalled =
+    (witness: 'closes' | 'hangs') =>
+    (url: string, init?: RequestInit): Promise<Response> =>
+      url.startsWith('http:') && witness === 'closes'
+        ? Promise.reject(new TypeError('Failed to fetch'))
+        : blackholeFetch(url, init);
+
+  async function run(ctx: ReturnType<typeof fakeContext>) {
+    vi.useFakeTimers();
+    try {
+      const pending = checkRelayHttps(RELAY, ctx);
+      await vi.advanceTimersByTimeAsync(TIMEOUTS.httpsMs + SECOND_LOOK_MS + 3 * TIMEOUTS.netErrorWaitMs);
+      return await pending;
+    } finally {
+      vi.useRealTimers();
+    }
+  }
+
+  it('TCP opens (plain HTTP to 443 is closed at once) but TLS never completes: a TLS stall, not the firewall', async () => {
+    const r = await run(fakeContext({ fetch: stalled('closes') }));
+    expect(r).toMatchObject({ status: 'fail', reason: 'tls-stalled', step: 'tls' });
+    expect(r.summary).toMatch(/TCP connection opened, but the TLS handshake never completed.*MTU/);
+    expect(r.data.diagnosis).toMatchObject({ tcpWitness: 'closed' });
+  });
+
+  it('nothing answers on either look: timed out at TCP, the firewall sentence', async () => {
+    const r = await run(fakeContext({ fetch: stalled('hangs') }));
+    expect(r).toMatchObject({ status: 'fail', reason: 'timed-out', step: 'tcp' });
+    expect(r.summary).toMatch(/allow outbound TCP/);
+  });
+
+  it('the second look learns from the browser that the name never resolved: DNS no answer', async () => {
+    const second = `${RELAY}/probe?second-look=1`;
+    const ctx = fakeContext({
+      fetch: (url, init) => (url === second ? Promise.reject(new TypeError('x')) : blackholeFetch(url, init)),
+      netErrors: { [second]: 'net::ERR_NAME_NOT_RESOLVED' },
+    });
+    const r = await run(ctx);
+    expect(r).toMatchObject({ status: 'fail', reason: 'dns-no-answer', step: 'dns' });
+    expect(r.summary).toMatch(/^DNS: no answer when looking up relay\.example/);
+  });
+
+  it('a name the browser could not resolve only after a while is DNS that never answered', async () => {
+    let t = 0;
+    const ctx = {
+      ...fakeContext({ netErrors: { [`${RELAY}/probe`]: 'net::ERR_NAME_NOT_RESOLVED' } }),
+      now: () => {
+        t += DNS_NO_ANSWER_AFTER_MS;
+        return t;
+      },
+    };
+    expect(await checkRelayHttps(RELAY, ctx)).toMatchObject({ reason: 'dns-no-answer', step: 'dns' });
+  });
+});
+
+describe('tcpWitnessUrl', () => {
+  it('is plain HTTP to the same port, the default 443 written out', () => {
+    expect(tcpWitnessUrl(new URL('https://relay.example/probe?x=1')).toString()).toBe(
+      'http://relay.example:443/',
+    );
+    expect(tcpWitnessUrl(new URL('https://[2001:db8::1]:8443/probe')).toString()).toBe(
+      'http://[2001:db8::1]:8443/',
+    );
   });
 });

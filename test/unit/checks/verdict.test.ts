@@ -79,3 +79,56 @@ describe('the ready headline', () => {
     );
   });
 });
+
+describe('verdictOf leads with what breaks first: signaling, then media', () => {
+  const relayOk = [check('relay-https', 'pass'), check('relay-wss', 'pass')];
+  const row = (id: string, transport: 'tcp' | 'udp', ports: string, purpose: string, status = 'blocked') => ({
+    row: id,
+    purpose,
+    protocol: transport === 'tcp' ? 'SIP/TLS' : 'SRTP',
+    transport,
+    ports,
+    secureVoice: true,
+    status,
+    detail: '',
+    failedPorts: ports,
+  });
+  const sipTls = row('desk-phone-sip-tls', 'tcp', '5096', 'Desk phones signaling Secure Voice');
+  const srtp = row('desk-phone-srtp', 'udp', '40000-49999', 'Desk phones media Secure Voice');
+  const ports = (...rows: unknown[]): CheckResult => ({
+    ...check('port-matrix', 'fail'),
+    reason: 'ports-blocked',
+    data: { rows },
+  });
+  const mediaFailed: CheckResult = {
+    ...check('secure-media', 'fail'),
+    reason: 'ice-failed',
+    summary: 'No network path for media.',
+  };
+
+  it('corporate egress (80/443 only): phones cannot register, TCP 5096 named before the media ports', () => {
+    const v = verdictOf([...relayOk, mediaFailed, ports(sipTls, srtp)]);
+    expect(v.verdict).toBe('blocked');
+    expect(v.headline).toBe(
+      'Blocked: phones cannot register, Secure Voice signaling is blocked: TCP 5096 (Desk phones signaling Secure Voice). Secure media is blocked too: UDP 40000-49999 (Desk phones media Secure Voice). Give your IT administrator the remediation list.',
+    );
+  });
+
+  it('signaling blocked, media ports open but the media check failed: the media failure follows', () => {
+    expect(verdictOf([...relayOk, mediaFailed, ports(sipTls)]).headline).toMatch(
+      /^Blocked: phones cannot register, .*TCP 5096 .*Secure media is blocked too: No network path for media\./,
+    );
+  });
+
+  it('only signaling blocked: phones cannot register, and nothing about media', () => {
+    expect(verdictOf([...relayOk, check('secure-media', 'pass'), ports(sipTls)]).headline).toBe(
+      'Blocked: phones cannot register, Secure Voice signaling is blocked: TCP 5096 (Desk phones signaling Secure Voice). Give your IT administrator the remediation list.',
+    );
+  });
+
+  it('signaling open, media blocked: the media headline as before', () => {
+    expect(verdictOf([...relayOk, mediaFailed, ports(srtp)]).headline).toMatch(
+      /^Calls may connect, but secure media/,
+    );
+  });
+});

@@ -211,7 +211,7 @@ describe('check text in German', () => {
     expect(checkSummary(went as CheckResult)).toContain('relay.example:8443');
     const dns = results.find((r) => r.id === 'relay-https' && r.reason === 'dns-failure');
     expect(checkSummary(dns as CheckResult)).toBe(
-      'DNS-Fehler: relay.example:8443 konnte nicht aufgelöst werden. Prüfen Sie die Adresse oder Ihren DNS-Server und Ihr VPN.',
+      'DNS: Der DNS-Server hat geantwortet, dass relay.example:8443 nicht existiert oder nicht aufgelöst werden kann (NXDOMAIN oder Serverfehler). Prüfen Sie die Relay-Adresse auf Tippfehler; stimmt sie, fragen Sie Ihre IT-Administration, warum Ihr DNS-Server sie nicht auflöst (geteiltes oder filterndes DNS, DNS eines VPN).',
     );
     const timedOut = results.find((r) => r.id === 'https-target-1' && r.reason === 'check-timed-out');
     expect(checkSummary(timedOut as CheckResult)).toMatch(/^„HTTPS zu provider\.example“ wurde nicht/);

@@ -157,11 +157,13 @@ const slowClock = (stepMs: number) => {
 
 const NET_REASONS: NetReason[] = [
   'dns-failure',
+  'dns-no-answer',
   'connection-refused',
   'timed-out',
   'connection-reset',
   'tls-certificate-rejected',
   'tls-handshake-failed',
+  'tls-stalled',
   'blocked-by-browser',
   'blocked-by-client',
   'network-unreachable',

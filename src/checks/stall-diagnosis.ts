@@ -1,0 +1,88 @@
+/**
+ * An HTTPS request to the relay that got no answer in time could have stalled at three steps: the name never
+ * resolved (DNS no answer), the TCP connection never opened (a dropping firewall), or TCP opened and the TLS
+ * handshake never finished (large packets lost on the path, or a TLS-inspecting middlebox). Telling an IT
+ * administrator "allow outbound TCP" for the first or the last sends them after the wrong device, so two
+ * more looks run at once:
+ * - the same HTTPS URL again, as its own request: with host access the browser says when the name did not
+ *   resolve (its resolver gives up after its own timeout, often later than ours);
+ * - plain HTTP to the same port: the relay's TLS listener closes a connection that does not speak TLS at
+ *   once, in small packets that pass even a path-MTU black hole. A quick end to that request means TCP
+ *   opened, so it was TLS that stalled. A dropping firewall or an unresolved name leaves it hanging too.
+ */
+import { portOf } from '../profiles/unsafe-ports.ts';
+import type { CheckContext } from './context.ts';
+import { classifyNetError, type NetReason } from './net-error.ts';
+import { TIMEOUTS } from './timeouts.ts';
+
+/** How long each second look may take. */
+export const SECOND_LOOK_MS = 6000;
+/**
+ * The relay closes a plain-HTTP connection within a round trip; an end later than this may be a name that
+ * finally failed to resolve, which is not evidence that TCP opened.
+ */
+export const TCP_WITNESS_FAST_MS = 2000;
+
+export interface StallEvidence {
+  reason: NetReason;
+  /** What the plain-HTTP request to the same port met: 'closed' quickly, or 'no-answer'. */
+  tcpWitness: 'closed' | 'no-answer';
+  tcpWitnessMs: number;
+  /** The browser's error for the second HTTPS request, when it gave one. */
+  secondLookError: string | null;
+}
+
+/** The plain-HTTP URL on the same host and port (an IPv6 host keeps its brackets). */
+export function tcpWitnessUrl(url: URL): URL {
+  const witness = new URL(url.toString());
+  witness.protocol = 'http:';
+  witness.port = String(portOf(url));
+  witness.pathname = '/';
+  witness.search = '';
+  return witness;
+}
+
+async function attempt(
+  ctx: CheckContext,
+  url: string,
+  timeoutMs: number,
+): Promise<{ ended: boolean; ms: number }> {
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), timeoutMs);
+  const started = ctx.now();
+  try {
+    const res = await ctx.fetch(url, {
+      cache: 'no-store',
+      credentials: 'omit',
+      redirect: 'manual',
+      signal: abort.signal,
+    });
+    await res.body?.cancel().catch(() => undefined);
+    return { ended: true, ms: ctx.now() - started };
+  } catch {
+    return { ended: !abort.signal.aborted, ms: ctx.now() - started };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Looks again at a request to `url` that timed out; the reason is 'timed-out' when nothing more is known. */
+export async function diagnoseStall(ctx: CheckContext, url: URL): Promise<StallEvidence> {
+  const again = new URL(url.toString());
+  again.searchParams.set('second-look', '1');
+  const [witness, second] = await Promise.all([
+    attempt(ctx, tcpWitnessUrl(url).toString(), SECOND_LOOK_MS),
+    attempt(ctx, again.toString(), SECOND_LOOK_MS),
+  ]);
+  const secondLookError = second.ended
+    ? ((await ctx.netErrors.errorFor(again.toString(), TIMEOUTS.netErrorWaitMs)) ?? null)
+    : null;
+  const tcpWitness = witness.ended && witness.ms < TCP_WITNESS_FAST_MS ? 'closed' : 'no-answer';
+  const evidence = { tcpWitness, tcpWitnessMs: Math.round(witness.ms), secondLookError } as const;
+  // The first attempt already waited a whole step without an answer: a name that fails now never resolved.
+  if (classifyNetError(secondLookError ?? undefined) === 'dns-failure') {
+    return { reason: 'dns-no-answer', ...evidence };
+  }
+  if (tcpWitness === 'closed') return { reason: 'tls-stalled', ...evidence };
+  return { reason: 'timed-out', ...evidence };
+}

@@ -1,0 +1,210 @@
+/**
+ * The lab, naming causes: each way the path to a relay breaks (DNS that never answers, a name that does not
+ * exist, a DNS server failure, a refused or dropped connection, a TLS handshake that stalls in a path-MTU
+ * black hole, a certificate the browser does not trust) must come out with its own reason code, the step that
+ * failed, and a headline that names it, for a relay other than the build's default (relay.voice.test), both
+ * through the command line (`npm run check`, which grants the extension access to the relay it is given) and
+ * through the popup of an extension that was granted access.
+ */
+import { mkdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { launchWithExtension } from '../../src/cli/chromium.ts';
+import { request } from '../../src/cli/drive-extension.ts';
+import type { CheckResult, Report } from '../../src/protocol/report.ts';
+import { LAB, type Lab } from './harness/lab.ts';
+import { LAB_THRESHOLDS, type LabSession, RELAY_URL, rule, rules, useLab } from './harness/lab-session.ts';
+import { ROOT } from './harness/relay-process.ts';
+import { runCli } from './harness/run-cli.ts';
+
+const session = useLab({ hostAccess: true });
+const HOST = LAB.relayName;
+
+interface Cause {
+  name: string;
+  setup: (lab: Lab) => Promise<void>;
+  reason: string;
+  step: string;
+  /** The headline, as the user reads it in the popup and on the terminal. */
+  headline: RegExp;
+  /** The command line runs without --ca-cert (the relay's certificate is then untrusted). */
+  untrusted?: true;
+}
+
+const HTTPS_FAILED = 'Blocked: HTTPS to the relay failed\\. ';
+const headline = (words: string) => new RegExp(`^${HTTPS_FAILED}${words}`);
+
+const CAUSES: Cause[] = [
+  {
+    name: 'DNS never answers',
+    setup: (lab) => lab.setDns('drop'),
+    reason: 'dns-no-answer',
+    step: 'dns',
+    headline: headline(`DNS: no answer when looking up ${HOST}: .*DNS \\(port 53\\) is blocked`),
+  },
+  {
+    name: 'the DNS server says the name does not exist (NXDOMAIN)',
+    setup: (lab) => lab.setDns('nxdomain'),
+    reason: 'dns-failure',
+    step: 'dns',
+    headline: headline(`DNS: the DNS server answered that ${HOST} does not exist .*NXDOMAIN`),
+  },
+  {
+    name: 'the DNS server fails (SERVFAIL)',
+    setup: (lab) => lab.setDns('servfail'),
+    reason: 'dns-failure',
+    step: 'dns',
+    headline: headline(`DNS: the DNS server answered that ${HOST} does not exist or could not be resolved`),
+  },
+  {
+    name: 'HTTPS 443 refused with a TCP reset',
+    setup: rules(rule.tcp('443', ...rule.reset)),
+    reason: 'connection-refused',
+    step: 'tcp',
+    headline: headline(`Connection refused by ${HOST}`),
+  },
+  {
+    name: 'HTTPS 443 silently dropped',
+    setup: rules(rule.tcp('443', ...rule.drop)),
+    reason: 'timed-out',
+    step: 'tcp',
+    headline: headline(`Timed out connecting to ${HOST}: a firewall is probably dropping the traffic`),
+  },
+  {
+    name: 'a path-MTU black hole (packets over 1200 bytes towards the client dropped, no ICMP)',
+    setup: (lab) => lab.blackHoleAbove(1200),
+    reason: 'tls-stalled',
+    step: 'tls',
+    headline: headline(`TLS stalled with ${HOST}: the TCP connection opened, .*MTU`),
+  },
+  {
+    name: "a certificate the browser does not trust (the command line without the relay's CA)",
+    setup: async () => undefined,
+    reason: 'tls-certificate-rejected',
+    step: 'tls',
+    headline: headline(`TLS certificate rejected for ${HOST}`),
+    untrusted: true,
+  },
+];
+
+function relayStep(r: Report): CheckResult | undefined {
+  return r.checks.find((c) => c.id === 'relay-https');
+}
+
+function expectCause(r: Report, cause: Cause): void {
+  expect(r.verdict).toBe('blocked');
+  expect(relayStep(r)).toMatchObject({ status: 'fail', reason: cause.reason, step: cause.step });
+  expect(r.headline).toMatch(cause.headline);
+}
+
+async function viaCli(s: LabSession, cause: Cause): Promise<Report> {
+  const trust = cause.untrusted ? [] : ['--ca-cert', s.relay.certFile];
+  const out = await runCli(['--json', '--relay', RELAY_URL, ...trust], {}, ROOT, s.lab.client.prefix);
+  expect(out.code, out.stderr).toBe(1);
+  return JSON.parse(out.stdout) as Report;
+}
+
+/** Opening the popup starts a run; returns the popup's headline and the stored report of that run. */
+async function viaPopup(s: LabSession): Promise<{ shown: string | null; report: Report }> {
+  const { browser } = s;
+  const options = await browser.openPage('options/options.html');
+  await request(options, {
+    type: 'saveSettings',
+    settings: { relayUrl: RELAY_URL, targets: [], profile: 'desk-phone', thresholds: LAB_THRESHOLDS },
+  });
+  const before = ((await request(options, { type: 'getState' })) as { last?: Report }).last?.runId;
+  await options.close();
+  const popup = await browser.context.newPage();
+  try {
+    await popup.goto(`chrome-extension://${browser.extensionId}/popup/popup.html`);
+    // A run that fails at once (a DNS server failure) may be over before "running" could be seen: wait
+    // for the stored report of a new run instead, then for the popup to show it.
+    let report: Report | undefined;
+    await expect
+      .poll(
+        async () => {
+          report = ((await request(popup, { type: 'getState' })) as { last?: Report }).last;
+          return report !== undefined && report.runId !== before;
+        },
+        { timeout: 60_000, interval: 500 },
+      )
+      .toBe(true);
+    await popup.locator('.status[data-running="false"]').waitFor({ timeout: 10_000 });
+    const shown = await popup.locator('.verdict-headline').textContent();
+    return { shown, report: report as Report };
+  } finally {
+    await popup.close();
+  }
+}
+
+describe('lab: the cause of each failure, named for a relay other than the default', () => {
+  for (const cause of CAUSES) {
+    it(`${cause.name}: ${cause.reason} at step ${cause.step}, through the command line and the popup`, async () => {
+      await cause.setup(session.lab);
+      expectCause(await viaCli(session, cause), cause);
+      if (cause.untrusted) return; // the popup's browser below trusts the relay; see the next test
+      const { shown, report } = await viaPopup(session);
+      expectCause(report, cause);
+      expect(shown).toBe(report.headline);
+    });
+  }
+
+  it('the popup of a browser that does not trust the relay names the certificate', async () => {
+    const cause = CAUSES.find((c) => c.untrusted) as Cause;
+    const browser = await launchWithExtension({
+      extensionDir: `${ROOT}/dist/chrome`,
+      executablePath: session.lab.client.chromiumWrapper,
+      hostAccess: [RELAY_URL],
+    });
+    try {
+      const { shown, report } = await viaPopup({ ...session, browser });
+      expectCause(report, cause);
+      expect(shown).toBe(report.headline);
+    } finally {
+      await browser.close();
+    }
+  });
+});
+
+describe('lab: the command line keeps Chromium to the check', () => {
+  it('looks up no name but the relay (no update or account lookups): the lab DNS server records every query', async () => {
+    const from = session.lab.dnsQueries().length;
+    const out = await runCli(
+      ['--json', '--relay', RELAY_URL, '--ca-cert', session.relay.certFile],
+      {},
+      ROOT,
+      session.lab.client.prefix,
+    );
+    // A finished check (ready, or degraded on a loaded machine's delays), not exit 2 for a check that did not run.
+    expect(out.stderr).toBe('');
+    expect(JSON.parse(out.stdout).checks.find((c: CheckResult) => c.id === 'relay-https').status).toBe(
+      'pass',
+    );
+    const asked = session.lab.dnsQueries().slice(from);
+    expect(asked).toContain(HOST);
+    // The relay's own name, and its HTTPS records for other ports (_5096._https.relay.voice.test): nothing else.
+    const other = asked.filter((name) => name !== HOST && !/^_\d+\._https\.relay\.voice\.test$/.test(name));
+    expect(other).toEqual([]);
+  });
+
+  it('runs from a temporary folder with a long path (Chromium keeps its socket under a short one)', async () => {
+    const long = join(tmpdir(), `svc-long-${'x'.repeat(80)}`);
+    await mkdir(long, { recursive: true });
+    try {
+      const out = await runCli(
+        ['--json', '--relay', RELAY_URL, '--ca-cert', session.relay.certFile],
+        { TMPDIR: long },
+        ROOT,
+        session.lab.client.prefix,
+      );
+      expect(out.stderr).toBe('');
+      expect(out.code === 0 || out.code === 1).toBe(true);
+      expect(JSON.parse(out.stdout).checks.find((c: CheckResult) => c.id === 'relay-https').status).toBe(
+        'pass',
+      );
+    } finally {
+      await rm(long, { recursive: true, force: true });
+    }
+  });
+});
