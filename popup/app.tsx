@@ -7,6 +7,7 @@ import type { ExtensionActions } from '../src/ui/actions.ts';
 import { messageLocale } from '../src/ui/check-text.ts';
 import { CheckRow } from '../src/ui/components/check-row.tsx';
 import { MediaSummary } from '../src/ui/components/media-summary.tsx';
+import { RelayAccessNote } from '../src/ui/components/relay-access-note.tsx';
 import { VerdictBanner } from '../src/ui/components/verdict-banner.tsx';
 
 /**
@@ -67,6 +68,7 @@ export function App({ actions, autoRun = true }: { actions: ExtensionActions; au
       ) : null}
       {state?.last ? <VerdictBanner report={state.last} now={Date.now()} previous={running} /> : null}
       {!running && state?.last?.media ? <MediaSummary media={state.last.media} /> : null}
+      {state?.last ? <RelayAccessNote relayUrl={state.last.relayUrl} actions={actions} /> : null}
       <ul class="checks" aria-label={t('popup_results')}>
         {checks.map((c) => (
           <CheckRow key={c.id} check={c} />

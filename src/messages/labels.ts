@@ -27,6 +27,7 @@ export const LABELS = {
   popup_extended: 0,
   popup_checklist: 2,
   popup_full_report: 0,
+  popup_no_access: 1,
   status_pass: 0,
   status_warn: 0,
   status_fail: 0,

@@ -16,6 +16,12 @@ export interface ExtensionActions {
   /** Opens an extension page in a new tab; `path` is inside the extension, e.g. 'report/report.html'. */
   openPage(path: string): Promise<void>;
   getConfirmations(): Promise<Confirmations>;
+  /** Whether the extension may see this URL's host (without it the browser names no cause of a failure). */
+  hasAccess?(url: string): Promise<boolean>;
+  /** Asks for host access; call it straight from a click (the user gesture). Resolves false when refused. */
+  requestAccess?(url: string): Promise<boolean>;
+  /** Calls back when host access is granted or revoked; returns an unsubscribe function. */
+  subscribeAccess?(listener: () => void): () => void;
 }
 
 /** The report page: the last result, the history, the checklist, and getting a report out of the browser. */

@@ -5,6 +5,7 @@ import { loadConfirmations, onConfirmationsChange, setConfirmation } from '../pl
 import { loadHistory, onHistoryChange } from '../platform/history-store.ts';
 import { sendRequest } from '../platform/messaging.ts';
 import { openExtensionPage } from '../platform/pages.ts';
+import { hasHostAccess, onHostAccessChange, originsFor, requestHostAccess } from '../platform/permissions.ts';
 import { onRunStateChange } from '../platform/run-store.ts';
 import { loadShared, loadShareSettings, onSharedChange, shareFromPage } from '../platform/share-store.ts';
 import { RunState } from '../protocol/runtime-messages.ts';
@@ -20,6 +21,9 @@ export function pageActions(): ExtensionActions {
     subscribe: (listener) => onRunStateChange(api, listener),
     openPage: (path) => openExtensionPage(api, path),
     getConfirmations: () => loadConfirmations(api.storage.local),
+    hasAccess: (url) => hasHostAccess(api, url),
+    requestAccess: (url) => requestHostAccess(api, originsFor(url)),
+    subscribeAccess: (listener) => onHostAccessChange(api, listener),
   };
 }
 

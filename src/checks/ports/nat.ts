@@ -1,7 +1,8 @@
 /**
  * NAT behaviour from what the relay saw. Pure.
  * - The same public address and port seen at two different relay UDP ports: endpoint-independent mapping
- *   (friendly to media). Different ports: symmetric NAT, where media may need a TURN relay.
+ *   (friendly to media). Different ports: symmetric NAT, which does not stop media to the provider's servers
+ *   (they answer where packets came from); only direct device-to-device media would need a TURN relay.
  * - The public address seen over HTTPS differs from the one seen over STUN: web and UDP traffic leave through
  *   different paths (VPN split tunnel, proxy).
  */

@@ -16,12 +16,14 @@ describe('classifyNat', () => {
     expect(r).toMatchObject({ natDetected: true, mapping: 'endpoint-independent', pathsDiffer: false });
   });
 
-  it('symmetric: a different mapping per destination, and says media may need a relay', () => {
+  it('symmetric: a different mapping per destination, and says what to conclude: calls through the provider work', () => {
     const r = classifyNat([b(40000, '203.0.113.5', 51000), b(44999, '203.0.113.5', 51007)], '203.0.113.5', [
       '10.0.0.2',
     ]);
     expect(r.mapping).toBe('symmetric');
-    expect(r.summary).toMatch(/may need a relay/);
+    expect(r.summary).toMatch(
+      /does not stop calls through the provider.*Only direct device-to-device media would need a relay \(TURN\)/,
+    );
   });
 
   it('different public addresses over HTTPS and UDP: a split tunnel or proxy', () => {
