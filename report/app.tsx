@@ -10,6 +10,7 @@ import { renderText } from '../src/report-text/render-text.ts';
 import { shareFileName } from '../src/share/prepare-share.ts';
 import type { SharedRecord } from '../src/share/shared-record.ts';
 import type { ReportActions } from '../src/ui/actions.ts';
+import { HistoryTimeline } from '../src/ui/charts/history-timeline.tsx';
 import { localDateTime, messageLocale } from '../src/ui/check-text.ts';
 import { CheckRow } from '../src/ui/components/check-row.tsx';
 import { ChecklistView } from '../src/ui/components/checklist-view.tsx';
@@ -21,6 +22,7 @@ import { SharePanel } from '../src/ui/components/share-panel.tsx';
 import { TlsDetails } from '../src/ui/components/tls-details.tsx';
 import { VerdictBanner } from '../src/ui/components/verdict-banner.tsx';
 import { isoDay } from '../src/ui/format.ts';
+import { historyCsv, historyFileName, historyJson } from '../src/ui/history-export.ts';
 import type { Route } from './route.ts';
 
 /** Evidence that has its own section on this page, left out of the check rows so it is not shown twice. */
@@ -140,15 +142,20 @@ export function ReportApp({ actions, route, now = Date.now, repeatDays }: Report
       () => setMessage(t(copiedKey)),
       (e: unknown) => setMessage(t('report_copy_failed', errorText(e))),
     );
-  const save = (name: string, content: string) => {
+  const save = (name: string, content: string, type = 'application/json') => {
     try {
-      actions.download(name, content, 'application/json');
+      actions.download(name, content, type);
       setMessage(t('report_downloading', name));
     } catch (e) {
       setMessage(t('report_download_failed', errorText(e)));
     }
   };
   const download = (r: Report) => save(reportFileName(r), JSON.stringify(r, null, 2));
+  const exportHistory = (kind: 'csv' | 'json') => {
+    const name = historyFileName(isoDay(new Date(now()).toISOString()), kind);
+    if (kind === 'csv') save(name, historyCsv(history ?? []), 'text/csv');
+    else save(name, historyJson(history ?? []));
+  };
   const toggle = (itemId: string, done: boolean) =>
     actions
       .setConfirmation(itemId, done ? new Date(now()).toISOString() : null)
@@ -212,7 +219,18 @@ export function ReportApp({ actions, route, now = Date.now, repeatDays }: Report
           <p class="hint">
             {history.length === 1 ? t('report_history_one') : t('report_history_many', history.length)}
           </p>
+          <HistoryTimeline history={history} />
           <HistoryList history={history} currentRunId={report?.runId ?? null} />
+          {history.length > 0 ? (
+            <p class="report-actions">
+              <button type="button" onClick={() => exportHistory('csv')}>
+                {t('history_export_csv')}
+              </button>{' '}
+              <button type="button" onClick={() => exportHistory('json')}>
+                {t('history_export_json')}
+              </button>
+            </p>
+          ) : null}
         </aside>
       </div>
     </main>

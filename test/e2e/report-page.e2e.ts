@@ -19,6 +19,8 @@ const RUN_TIMEOUT_MS = 60_000;
 let relay: RelayProcess;
 let browser: ExtensionBrowser;
 const runs: Report[] = [];
+/** The newest run: what the report page opens on. */
+const newest = () => runs.at(-1) as Report;
 
 async function openReport(hash = ''): Promise<Page> {
   const page = await browser.openPage(`report/report.html${hash}`);
@@ -34,11 +36,18 @@ beforeAll(async () => {
   });
   // Chromium refuses a grant for the chrome-extension:// origin ("opaque"), so grant it to every page.
   await browser.context.grantPermissions(['clipboard-read', 'clipboard-write']);
-  // Two runs through the extension's own code, as the popup starts them, so the history has two entries.
+  // Three runs through the extension's own code, as the popup starts them: two quick ones, then an extended one
+  // (10 s of per-second samples, for the chart), so the history has three entries.
   const driver = await browser.openPage('options/options.html');
-  const settings = { relayUrl: relay.url, targets: [], profile: 'desk-phone' as const };
+  const settings = {
+    relayUrl: relay.url,
+    targets: [],
+    profile: 'desk-phone' as const,
+    extendedDurationS: 10,
+  };
   runs.push(await runCheckInExtension(driver, settings, 'quick', RUN_TIMEOUT_MS));
   runs.push(await runCheckInExtension(driver, settings, 'quick', RUN_TIMEOUT_MS));
+  runs.push(await runCheckInExtension(driver, settings, 'extended', RUN_TIMEOUT_MS));
   await driver.close();
 });
 afterAll(async () => {
@@ -48,7 +57,7 @@ afterAll(async () => {
 
 describe('report page', () => {
   it('shows the latest verdict with every check, and the port and media sections it measured', async () => {
-    const latest = runs[1] as Report;
+    const latest = newest();
     const page = await openReport();
     await page.locator('[data-verdict]').waitFor();
     expect(await page.locator('.report-view').getAttribute('data-run-id')).toBe(latest.runId);
@@ -79,8 +88,8 @@ describe('report page', () => {
     await page.getByRole('button', { name: 'Copy as text' }).click();
     await expect.poll(() => page.getByRole('status').textContent()).toMatch(/Copied/);
     const text = await page.evaluate(() => navigator.clipboard.readText());
-    expect(text).toContain(`Secure Voice Check: ${(runs[1] as Report).verdict.toUpperCase()}`);
-    expect(text).toContain((runs[1] as Report).headline);
+    expect(text).toContain(`Secure Voice Check: ${newest().verdict.toUpperCase()}`);
+    expect(text).toContain(newest().headline);
     await page.close();
   });
 
@@ -90,7 +99,7 @@ describe('report page', () => {
       page.waitForEvent('download'),
       page.getByRole('button', { name: 'Download JSON' }).click(),
     ]);
-    const latest = runs[1] as Report;
+    const latest = newest();
     expect(download.suggestedFilename()).toMatch(
       new RegExp(`^secure-voice-check-\\d{4}-\\d{2}-\\d{2}-${latest.verdict}\\.json$`),
     );
@@ -100,12 +109,12 @@ describe('report page', () => {
     await page.close();
   });
 
-  it('lists both runs newest first and opens the older one', async () => {
+  it('lists the runs newest first and opens an older one', async () => {
     const page = await openReport();
     const links = page.locator('.history a');
     await expect.poll(() => links.count()).toBeGreaterThanOrEqual(2);
     const older = runs[0] as Report;
-    expect(await page.locator('.history li').first().getAttribute('data-run-id')).toBe(runs[1]?.runId);
+    expect(await page.locator('.history li').first().getAttribute('data-run-id')).toBe(newest().runId);
     const olderLink = page.locator(`.history li[data-run-id="${older.runId}"] a`);
     await olderLink.focus();
     await page.keyboard.press('Enter');
@@ -132,6 +141,61 @@ describe('report page', () => {
     await page.reload();
     await expect.poll(() => item.getAttribute('data-status')).toBe('todo');
     await box.check(); // left ticked so the screenshots show a done item
+    await page.close();
+  });
+
+  it('draws the extended check and the history as charts with text alternatives, axe clean in both themes', async () => {
+    const page = await openReport();
+    await page.setViewportSize({ width: 1280, height: 900 });
+    const media = page.getByRole('img', { name: 'Round trip, jitter and loss, second by second' });
+    await media.waitFor();
+    const samples = newest().media?.samples.length ?? 0;
+    expect(samples).toBeGreaterThan(5);
+    expect(await page.locator('#media-chart-summary').textContent()).toMatch(
+      new RegExp(`^${samples} seconds: round trip \\d+–\\d+ ms, jitter up to \\d+ ms, loss in \\d+ of them`),
+    );
+    expect(await page.locator('[data-chart="media"] path.chart-rtt').getAttribute('d')).toMatch(
+      /^M[\d.]+ [\d.]+L/,
+    );
+    const timeline = page.getByRole('img', { name: 'Verdicts and MOS of the last checks' });
+    await timeline.waitFor();
+    expect(await page.locator('[data-chart="history"] .chart-mark').count()).toBe(runs.length);
+    expect(await page.locator('#history-chart-summary').textContent()).toMatch(
+      new RegExp(`^${runs.length} checks from .+ to .+, MOS [\\d.]+–[\\d.]+\\.`),
+    );
+    await mkdir(SCREENSHOTS, { recursive: true });
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      const axe = await new AxeBuilder({ page }).analyze();
+      expect(
+        axe.violations.map((x) => `${scheme} ${x.id}: ${x.nodes.map((n) => n.target).join(' ')}`),
+      ).toEqual([]);
+      await page
+        .locator('#media [data-chart="media"]')
+        .screenshot({ path: join(SCREENSHOTS, `chart-media-${scheme}.png`) });
+      await page
+        .locator('[data-chart="history"]')
+        .screenshot({ path: join(SCREENSHOTS, `chart-history-${scheme}.png`) });
+    }
+    await page.close();
+  });
+
+  it('exports the history as CSV and JSON', async () => {
+    const page = await openReport();
+    const [csv] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export history (CSV)' }).click(),
+    ]);
+    expect(csv.suggestedFilename()).toMatch(/^secure-voice-check-history-\d{4}-\d{2}-\d{2}\.csv$/);
+    const lines = (await readFile(await csv.path(), 'utf8')).trimEnd().split('\r\n');
+    expect(lines[0]).toMatch(/^finishedAt,runId,verdict,/);
+    expect(lines.slice(1).map((l) => l.split(',')[1])).toEqual([...runs].reverse().map((r) => r.runId));
+    const [json] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export history (JSON)' }).click(),
+    ]);
+    const exported = v.parse(v.array(ReportSchema), JSON.parse(await readFile(await json.path(), 'utf8')));
+    expect(exported.map((r) => r.runId)).toEqual([...runs].reverse().map((r) => r.runId));
     await page.close();
   });
 

@@ -3,6 +3,7 @@ import { toneSilent } from '../../checks/media/media-context.ts';
 import type { PlainLabelKey } from '../../messages/labels.ts';
 import { t } from '../../platform/i18n.ts';
 import type { MediaReport } from '../../protocol/report.ts';
+import { MediaChart } from '../charts/media-chart.tsx';
 import { localNumber, mosText } from '../check-text.ts';
 import { lossRows } from '../loss-text.ts';
 
@@ -125,6 +126,7 @@ export function MediaDetails({ media }: { media: MediaReport }) {
       ) : (
         <p class="hint">{notMeasured()}</p>
       )}
+      {media.samples.length > 0 ? <MediaChart samples={media.samples} /> : null}
       {media.samples.length > 0 ? (
         <div class="table-scroll">
           <table class="data-table compact" data-table="media-samples">
