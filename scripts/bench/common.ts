@@ -120,3 +120,21 @@ export function systemJiffies(): { busy: number; total: number } {
 export function busyCorePct(a: { busy: number; total: number }, b: { busy: number; total: number }): number {
   return ((b.busy - a.busy) / Math.max(1, b.total - a.total)) * 100 * availableParallelism();
 }
+
+/**
+ * The relay options of the load benchmarks: every media port usable, and the per-address caps lifted, since
+ * one loopback address plays every client there.
+ */
+export function loadRelayArgs(media: { range: string; size: number }): string[] {
+  const all = String(media.size);
+  return [
+    '--media-ports',
+    media.range,
+    '--max-sessions',
+    all,
+    '--max-sessions-per-address',
+    all,
+    '--session-starts-per-minute',
+    '100000',
+  ];
+}

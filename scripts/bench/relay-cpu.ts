@@ -5,21 +5,21 @@
  *                                   [--ramp 10]
  * Needs a build of the relay (npm run bench:relay-cpu builds first).
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { MEDIA_DURATION_MS } from '../../src/protocol/relay-messages.ts';
 import { type RelayProcess, startRelayProcess } from '../../test/e2e/harness/relay-process.ts';
 import type { TestRelay } from '../../test/helpers/in-process-relay.ts';
+import { CLK_TCK, cpuSeconds, fdCount, rssMiB } from '../../test/helpers/relay-load.ts';
 import { SignalingClient } from '../../test/helpers/signaling-client.ts';
 import { BrowserPeer } from '../../test/helpers/werift-browser.ts';
 import {
   boundedInt,
   busyCorePct,
   fmt,
+  loadRelayArgs,
   machine,
   median,
   portRange,
@@ -56,32 +56,6 @@ const m = machine(false);
 const SESSION_LIFETIME_MS = MEDIA_DURATION_MS.extended + 10_000 + 5000;
 if (!existsSync(join(ROOT, 'dist/relay/server.js'))) {
   throw new Error('dist/relay/server.js missing: run "node scripts/build.ts --only relay" first');
-}
-
-const CLK_TCK = (() => {
-  try {
-    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-  } catch {
-    return 100;
-  }
-})();
-
-/** utime + stime of a process, in seconds. */
-async function cpuSeconds(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-  // Fields after "(comm)": comm may hold spaces, so split after its closing parenthesis. utime and stime are
-  // fields 14 and 15 of the whole line, 12th and 13th after it.
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(f[11]) + Number(f[12])) / CLK_TCK;
-}
-
-async function rssMiB(pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? Number.NaN) / 1024;
-}
-
-async function fdCount(pid: number): Promise<number> {
-  return (await readdir(`/proc/${pid}/fd`)).length;
 }
 
 interface Stream {
@@ -149,17 +123,7 @@ interface Level {
 }
 
 async function runLevel(n: number): Promise<Level> {
-  const relay = await startRelayProcess([
-    '--media-ports',
-    media.range,
-    '--max-sessions',
-    String(media.size),
-    // One loopback address plays every client here.
-    '--max-sessions-per-address',
-    String(media.size),
-    '--session-starts-per-minute',
-    '100000',
-  ]);
+  const relay = await startRelayProcess(loadRelayArgs(media));
   const pid = relay.child.pid as number;
   const cert = readFileSync(relay.certFile, 'utf8');
   const streams: Stream[] = [];

@@ -11,6 +11,7 @@ import type { ReportStore } from './storage/report-store.ts';
 import { loadTlsIdentity } from './tls-cert.ts';
 import { createTlsReloader } from './tls-reload.ts';
 import { sessionLimitsOf } from './wss.ts';
+import { holdYoungGeneration } from './young-generation.ts';
 
 declare const __RELAY_VERSION__: string | undefined;
 
@@ -54,6 +55,8 @@ async function main(): Promise<void> {
     throw err;
   }
   const log = createLogger(config.logLevel);
+  if (!holdYoungGeneration(process.execArgv, process.env.NODE_OPTIONS))
+    log.info({ event: 'young-generation-sized-by-operator' });
   let tls: Awaited<ReturnType<typeof loadTlsIdentity>>;
   try {
     tls = await loadTlsIdentity(config);

@@ -3,6 +3,7 @@
  * echo streams played by werift peers (the browser's part), /healthz polled throughout, and the relay
  * process's resident memory and open file descriptors read from /proc. Loopback only.
  */
+import { execFileSync } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { request } from 'node:https';
 import { performance } from 'node:perf_hooks';
@@ -89,6 +90,24 @@ export async function openMany(
 export async function rssMiB(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? Number.NaN) / 1024;
+}
+
+/** Clock ticks per second, the unit of /proc/<pid>/stat's CPU times. */
+export const CLK_TCK = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** utime + stime of a process, in seconds. */
+export async function cpuSeconds(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  // Fields after "(comm)": comm may hold spaces, so split after its closing parenthesis. utime and stime are
+  // fields 14 and 15 of the whole line, 12th and 13th after it.
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) / CLK_TCK;
 }
 
 /** Open file descriptors (sockets included) of a process. */

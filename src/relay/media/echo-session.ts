@@ -23,6 +23,7 @@ import type { OfferPlan } from '../core/offer-plan.ts';
 import { ReceiveCounts } from '../core/receive-counts.ts';
 import type { Logger } from '../logger.ts';
 import { errorMessage } from '../session-scope.ts';
+import { dropSendHistory } from './no-send-history.ts';
 
 export interface EchoSessionOptions {
   /** The one media port this session may bind (UDP, and the passive ICE-TCP listener). */
@@ -226,6 +227,7 @@ export class EchoSession {
         }
         // werift answers recvonly unless told otherwise, and the browser then gets no track to measure.
         tr.setDirection('sendrecv');
+        dropSendHistory(tr.sender);
         tr.onTrack.subscribe(
           this.guarded((track) => {
             track.onReceiveRtp.subscribe(

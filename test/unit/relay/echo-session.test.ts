@@ -85,6 +85,27 @@ describe('EchoSession', () => {
     expect(s.guardedProtocols).toBe(2);
   });
 
+  it('keeps no copy of the packets it echoes (fails if a werift update renames the send history)', async () => {
+    const { s, events } = session(47176);
+    s.start(await offer());
+    await expect.poll(() => events.some((e) => e.type === 'answer')).toBe(true);
+    const audio = s.pc.getTransceivers().find((tr) => tr.kind === 'audio');
+    const sender = audio?.sender as unknown as { rtpCache: unknown[] };
+    // werift's own writes: one per sent packet, and a fresh array when the source changes.
+    sender.rtpCache[7] = { header: { sequenceNumber: 7 } };
+    sender.rtpCache = [{ header: { sequenceNumber: 8 } }];
+    sender.rtpCache[8 % 128] = { header: { sequenceNumber: 8 } };
+    expect(sender.rtpCache[7]).toBeUndefined();
+    expect(sender.rtpCache[8]).toBeUndefined();
+    expect(sender.rtpCache.length).toBe(0);
+    // A sender werift makes without the relay does keep them: the property is still werift's cache.
+    const plain = new RTCPeerConnection({ iceServers: [] });
+    cleanup.push(() => plain.close());
+    expect(
+      Array.isArray((plain.addTransceiver('audio').sender as unknown as { rtpCache: unknown }).rtpCache),
+    ).toBe(true);
+  });
+
   it('offers no TCP candidate with ICE-TCP off', async () => {
     const { s, events } = session(47171, false);
     s.start(await offer());
