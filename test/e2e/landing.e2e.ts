@@ -121,4 +121,30 @@ describe('landing page', () => {
     await support.close();
     expect(problems).toEqual([]);
   });
+
+  it("speaks German to a German browser: the page, the web check's own words and its result", async () => {
+    const de = await browser.context.newPage();
+    try {
+      const errors: string[] = [];
+      de.on('pageerror', (e) => errors.push(e.message));
+      await de.setExtraHTTPHeaders({ 'Accept-Language': 'de-DE,de;q=0.9,en;q=0.5' });
+      await de.goto(`${relay.url}/`);
+      expect(await de.locator('html').getAttribute('lang')).toBe('de');
+      await de.getByRole('heading', { name: 'Was die Prüfung macht' }).waitFor();
+      await de.getByText('Was die Web-Prüfung auslässt').waitFor();
+      await de.getByRole('button', { name: 'Prüfung starten' }).click();
+      const verdict = de.locator('[data-verdict]');
+      await verdict.waitFor({ timeout: 40_000 });
+      expect(await verdict.getAttribute('data-verdict')).toBe('ready');
+      expect(await de.locator('.verdict-headline').textContent()).toMatch(
+        /Die Web-Prüfung hat die Firewall-Ports des Anbieters nicht getestet/,
+      );
+      expect(await de.getByRole('status').textContent()).toBe('Prüfung abgeschlossen.');
+      expect(await de.locator('body').textContent()).not.toMatch(/Run the check|What the check does/);
+      expect(errors).toEqual([]);
+      expect(await axeFindings(de)).toEqual([]);
+    } finally {
+      await de.close();
+    }
+  });
 });
