@@ -7,6 +7,8 @@
  * The relay's own media range must then stay clear of these: LOCAL_MEDIA_PORTS is.
  */
 import { PROFILES, probeTargets } from '../src/profiles/index.ts';
+import { rangeSize, SAMPLES_PER_RANGE } from '../src/profiles/sample-ports.ts';
+import type { PortRange } from '../src/profiles/types.ts';
 
 export const LOCAL_MEDIA_PORTS = '56000-56199';
 
@@ -47,7 +49,30 @@ export function probePortFlags(): string[] {
  */
 export function providerPortFlags(mediaPorts: string): string[] {
   const { tcp, udp } = providerProbePorts();
-  return ['--probe-tcp', tcp.join(','), '--probe-udp', udp.join(','), '--media-ports', mediaPorts];
+  const large = largeRanges();
+  // A large range is given whole: the relay listens on a sample of it (drawn at start) and each run draws
+  // from that; its fixed samples in `udp` are then left out.
+  const list = (transport: 'tcp' | 'udp', singles: number[]) =>
+    [
+      ...singles.filter((p) => !large[transport].some((r) => p >= r.from && p <= r.to)).map(String),
+      ...large[transport].map((r) => `${r.from}-${r.to}`),
+    ].join(',');
+  return ['--probe-tcp', list('tcp', tcp), '--probe-udp', list('udp', udp), '--media-ports', mediaPorts];
+}
+
+/** The ranges of the profiles too large to probe whole (more than SAMPLES_PER_RANGE ports), per transport. */
+function largeRanges(): { tcp: PortRange[]; udp: PortRange[] } {
+  const out = { tcp: new Map<string, PortRange>(), udp: new Map<string, PortRange>() };
+  for (const profile of PROFILES) {
+    for (const row of profile.rows) {
+      if (row.probe.kind === 'not-testable') continue;
+      for (const r of row.providerPorts) {
+        if (rangeSize(r) > SAMPLES_PER_RANGE) out[row.transport].set(`${r.from}-${r.to}`, r);
+      }
+    }
+  }
+  const sorted = (m: Map<string, PortRange>) => [...m.values()].sort((a, b) => a.from - b.from);
+  return { tcp: sorted(out.tcp), udp: sorted(out.udp) };
 }
 
 if (import.meta.main) {

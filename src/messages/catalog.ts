@@ -7,6 +7,7 @@
  * - text, host: a string as it is (a cipher, a TLS version, a host:port, the provider's wording, a code);
  * - int, number, ms, s, port: a number as the check measured it, in the language's digits ("1.4" → "1,4");
  * - fixed0, fixed1, fixed2: a number rounded to that many decimals;
+ * - count: a whole number with the language's thousands separator ("10,000", "10.000"): a range's size;
  * - day: a 'YYYY-MM-DD' date, in the language's date format;
  * - phrase: a string, a number or a nested message (a value that is sometimes a word: "TLS" or "TLSv1.3");
  * - message: a nested message; sentences, list, semicolons: nested messages joined by ' ', ', ' or '; '.
@@ -24,6 +25,7 @@ export type ArgKind =
   | 'fixed0'
   | 'fixed1'
   | 'fixed2'
+  | 'count'
   | 'day'
   | 'phrase'
   | 'message'
@@ -130,6 +132,8 @@ export const MESSAGES = {
   sum_ports_some_blocked: ['int', 'list'],
   sum_ports_unmeasured: NONE,
   sum_ports_ok: ['int', 'message'],
+  sum_ports_ok_sampled: ['int', 'message', 'semicolons'],
+  ports_sampled_range: ['text', 'text', 'int', 'count'],
   profile_desk_phone: NONE,
   profile_mobile_app: NONE,
   profile_desktop_app: NONE,
@@ -139,6 +143,10 @@ export const MESSAGES = {
   ports_not_probed: NONE,
   ports_detail_port: ['port', 'message'],
   ports_detail_unmeasured: ['port', 'text'],
+  ports_detail_sampled_open: ['int', 'count'],
+  ports_detail_sampled_blocked: ['int', 'count', 'message'],
+  ports_detail_sampled_partial: ['int', 'int', 'count', 'message'],
+  ports_detail_more: ['message', 'int'],
   port_short_open: NONE,
   port_short_blocked: NONE,
   port_short_refused: NONE,

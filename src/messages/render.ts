@@ -44,13 +44,21 @@ export function formatDay(day: string, lang: Language): string {
   return new Date(ms).toLocaleDateString(tag, { timeZone: 'UTC' });
 }
 
+/** A whole number with the language's thousands separator ("10,000"; "10.000" in German). */
+export function formatCount(value: number, lang: Language): string {
+  const tag = lang.tag();
+  return new Intl.NumberFormat(isEnglish(tag) ? 'en-US' : tag, { maximumFractionDigits: 0 }).format(value);
+}
+
 const JOINER: Partial<Record<ArgKind, string>> = { sentences: ' ', list: ', ', semicolons: '; ' };
 
 function renderArg(arg: MessageArg | undefined, kind: ArgKind, lang: Language): string {
   if (arg === undefined) return '';
   if (Array.isArray(arg)) return arg.map((m) => renderMessage(m, lang)).join(JOINER[kind] ?? ', ');
   if (typeof arg === 'object') return renderMessage(arg, lang);
-  if (typeof arg === 'number') return formatNumber(arg, lang, FIXED[kind]);
+  if (typeof arg === 'number') {
+    return kind === 'count' ? formatCount(arg, lang) : formatNumber(arg, lang, FIXED[kind]);
+  }
   return kind === 'day' ? formatDay(arg, lang) : arg;
 }
 

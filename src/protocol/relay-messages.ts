@@ -34,8 +34,13 @@ export const IceCandidate = v.nullable(
 );
 export type IceCandidate = v.InferOutput<typeof IceCandidate>;
 
-/** Ports of the provider's table and the relay's port that stands in for each. */
-export const MAX_PROBE_PORTS = 64;
+/**
+ * Ports of the provider's table and the relay's port that stands in for each: the provider's single ports
+ * plus PROBE_PORTS_PER_RANGE for each range (four large UDP ranges across the profiles).
+ */
+export const MAX_PROBE_PORTS = 1024;
+/** Ports a relay listens on in each provider range given as A-B (a run probes 32 of them). */
+export const PROBE_PORTS_PER_RANGE = 128;
 /** Most bindings one probe session records (distinct relay port and client address:port). */
 export const MAX_PROBE_BINDINGS = 128;
 /** How long a probe session's credentials are answered. */

@@ -233,6 +233,10 @@ export const RowResultSchema = v.object({
    */
   failedPorts: v.optional(sentence),
   detailMessage: v.optional(MessageSchema),
+  /** Distinct ports of the row that were measured (open, blocked or refused) in this run. */
+  measured: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(65535))),
+  /** Ports the row's ranges hold: measured < size means the row was sampled. */
+  size: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(65535))),
 });
 export type RowResult = v.InferOutput<typeof RowResultSchema>;
 

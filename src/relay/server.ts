@@ -39,10 +39,12 @@ import type { TlsIdentity } from './tls-cert.ts';
 import { createWss, DEFAULT_SESSION_LIMITS, type MediaOptions, type SessionLimits } from './wss.ts';
 
 /**
- * STUN answers per second per source address. A browser probing every UDP port of a profile sends a few
- * checks per port (retransmits, then a consent check every few seconds): far below this.
+ * STUN answers per second per source address (and the burst). One run probes up to 32 sampled ports of each
+ * of a profile's two large UDP ranges plus its single ports, about 70 checks at once, then retransmits; a few
+ * browsers behind one NAT share the budget. An answer is never larger than its request and needs the
+ * session's credentials, so a higher limit lends no amplification.
  */
-export const STUN_ANSWERS_PER_SECOND = 50;
+export const STUN_ANSWERS_PER_SECOND = 300;
 /** Source addresses the rate limit tracks at once. */
 const STUN_MAX_SOURCES = 10_000;
 

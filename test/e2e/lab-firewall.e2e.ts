@@ -41,6 +41,17 @@ describe('lab: desk phone behind a firewall and NAT', () => {
       expect(r.media?.transport).toBe('udp');
       expect(r.nat).toMatchObject({ natDetected: true, mapping: 'endpoint-independent' });
       expect(r.tls?.https?.version).toBe('TLSv1.3');
+      // 32 ports of each large range, and the report says so instead of claiming the whole range.
+      const rows = (r.checks.find((c) => c.id === 'port-matrix')?.data.rows ?? []) as Array<{
+        row: string;
+        detail: string;
+      }>;
+      const detail = (id: string) => rows.find((x) => x.row === id)?.detail;
+      expect(detail('desk-phone-srtp')).toBe('open on the 32 sampled ports of 10,000');
+      expect(detail('desk-phone-rtp')).toBe('open on the 32 sampled ports of 20,000');
+      expect(r.checks.find((c) => c.id === 'port-matrix')?.summary).toBe(
+        'All 68 probed ports of the Desk phone profile are open; the large ranges were sampled (UDP 20000-39999: 32 of 20,000 ports; UDP 40000-49999: 32 of 10,000 ports).',
+      );
     },
   });
 
@@ -110,6 +121,20 @@ describe('lab: desk phone behind a firewall and NAT', () => {
     },
     // The relay's media ports (41000-41019) are outside the dropped part.
     also: mediaOver('udp'),
+  });
+
+  scenario('a 1,000-port block of the SRTP range (47000-47999) dropped: the sampled ports catch it', {
+    setup: rules(rule.udp('47000:47999', ...rule.drop)),
+    expect: {
+      ...SRTP_BLOCKED,
+      rows: { 'desk-phone-srtp': 'partial' },
+      port: (t, p) => (t === 'udp' && inRange(p, 47000, 47999) ? 'blocked' : 'open'),
+    },
+    also: (r) => {
+      const blocked = r.ports.filter((p) => p.status === 'blocked');
+      // Two of the 32 stretches of 312 ports lie wholly inside the block, so at least two sampled ports do.
+      expect(blocked.length).toBeGreaterThanOrEqual(2);
+    },
   });
 
   scenario('SIP/TLS 5096 rejected with a TCP reset: refused, its row blocked, media unaffected', {

@@ -15,7 +15,7 @@ import type { CheckResult } from '../types.ts';
 import { profileNameMessage, summaryOf, titleOf } from '../words.ts';
 import { classifyNat } from './nat.ts';
 import { openProbeSession, type ProbeSession } from './probe-session.ts';
-import { profileStatus, remediation, rollUpRows } from './rollup.ts';
+import { profileStatus, remediation, rollUpRows, sampledRows } from './rollup.ts';
 import { tcpProbe } from './tcp-probe.ts';
 import type { PortResult, PortStatus } from './types.ts';
 
@@ -27,6 +27,8 @@ export const PORT_PROBE_TIMEOUT_MS = 3000;
 export type { IceProbeBatch };
 
 export interface PortMatrixContext extends CheckContext {
+  /** Draws the sampled ports of large ranges, anew each run; [0, 1). Default Math.random. */
+  random?: () => number;
   /** One probe (and peer connection) per target: which UDP ports are open. */
   iceProbes(targets: IceProbeTarget[], creds: IceCredentials, timeoutMs: number): Promise<IceProbeBatch>;
   /** All targets from one socket: what the NAT does with one source talking to several ports. */
@@ -68,7 +70,10 @@ export async function checkPortMatrix(
     };
   }
   try {
-    const targets = probeTargets(profile);
+    const unbound = new Set(session.info.unbound.map((u) => `${u.transport}:${u.providerPort}`));
+    const offered = (transport: 'tcp' | 'udp') =>
+      session.info[transport].map((p) => p.providerPort).filter((p) => !unbound.has(`${transport}:${p}`));
+    const targets = probeTargets(profile, { tcp: offered('tcp'), udp: offered('udp') }, ctx.random);
     const [probed, bindings] = await Promise.all([
       probeAll(targets, session, new URL(relayUrl).hostname, ctx),
       natBindings(session, ctx),
@@ -127,19 +132,21 @@ export async function checkPortMatrix(
       ...PORT_MATRIX,
       status: 'pass',
       reason: 'ok',
-      ...summaryOf(
-        msg(
-          'sum_ports_ok',
-          ports.filter((p) => p.status === 'open').length,
-          profileNameMessage(profile.id) ?? msg('common_unknown'),
-        ),
-      ),
+      ...summaryOf(okSummary(targets.length, profile.id, sampledRows(rows))),
       durationMs,
       data,
     };
   } finally {
     session.close();
   }
+}
+
+/** Counts distinct ports (a port two rows share is one probe), and says which ranges were only sampled. */
+function okSummary(probed: number, profileId: string, sampled: Message[]): Message {
+  const name = profileNameMessage(profileId) ?? msg('common_unknown');
+  return sampled.length > 0
+    ? msg('sum_ports_ok_sampled', probed, name, sampled)
+    : msg('sum_ports_ok', probed, name);
 }
 
 /** Two relay UDP ports probed from one socket, on its own credentials so its bindings stay apart. */

@@ -5,6 +5,7 @@
 import { msg } from '../../messages/catalog.ts';
 import type { Message } from '../../messages/message.ts';
 import { english } from '../../messages/render.ts';
+import { rangeSize } from '../../profiles/sample-ports.ts';
 import type { PortRange, Profile, ProfileRow } from '../../profiles/types.ts';
 import { notTestableMessage, portShortMessage } from '../words.ts';
 import type { PortResult, RemediationLine, RowResult, RowStatus } from './types.ts';
@@ -19,7 +20,7 @@ const UNMEASURED = new Set(['browser-blocked', 'relay-unavailable', 'error']);
 function rowStatus(
   row: ProfileRow,
   ports: readonly PortResult[],
-): { status: RowStatus; detail: Message; failedPorts: string } {
+): { status: RowStatus; detail: Message; failedPorts: string; measured?: number; size?: number } {
   if (row.probe.kind === 'not-testable') {
     return { status: 'not-testable', detail: notTestableMessage(row.probe.reason), failedPorts: '' };
   }
@@ -28,22 +29,57 @@ function rowStatus(
   const failedPorts = formatRanges(
     row.providerPorts.filter((r) => failed.some((p) => p.port >= r.from && p.port <= r.to)),
   );
-  return { ...rowOutcome(mine, failed), failedPorts };
+  const coverage: Coverage = {
+    measured: new Set(mine.filter((p) => p.status === 'open' || FAILED.has(p.status)).map((p) => p.port))
+      .size,
+    size: row.providerPorts.reduce((n, r) => n + rangeSize(r), 0),
+  };
+  return { ...rowOutcome(mine, failed, coverage), failedPorts, ...coverage };
+}
+
+/** Distinct ports of a row measured in this run, and ports its ranges hold (measured < size: sampled). */
+interface Coverage {
+  measured: number;
+  size: number;
+}
+
+/** How many ports a list names at most before "and N more". */
+const LISTED = 8;
+
+function describe(list: readonly PortResult[]): Message {
+  const shown = msg(
+    'join_list',
+    list.slice(0, LISTED).map((p) => msg('ports_detail_port', p.port, portShortMessage(p.status))),
+  );
+  return list.length > LISTED ? msg('ports_detail_more', shown, list.length - LISTED) : shown;
 }
 
 function rowOutcome(
   mine: readonly PortResult[],
   failed: readonly PortResult[],
+  { measured, size }: Coverage,
 ): { status: RowStatus; detail: Message } {
   const open = mine.filter((p) => p.status === 'open');
-  const describe = (list: readonly PortResult[]) =>
-    msg(
-      'join_list',
-      list.map((p) => msg('ports_detail_port', p.port, portShortMessage(p.status))),
-    );
-  if (failed.length > 0 && open.length > 0) return { status: 'partial', detail: describe(mine) };
-  if (failed.length > 0) return { status: 'blocked', detail: describe(failed) };
-  if (open.length > 0 && open.length === mine.length) return { status: 'open', detail: describe(open) };
+  // "the 32 sampled ports of 10,000": never more than was probed.
+  const sampled = measured < size;
+  if (failed.length > 0 && open.length > 0) {
+    const detail = sampled
+      ? msg('ports_detail_sampled_partial', failed.length, measured, size, describe(failed))
+      : describe(mine);
+    return { status: 'partial', detail };
+  }
+  if (failed.length > 0) {
+    const detail = sampled
+      ? msg('ports_detail_sampled_blocked', measured, size, describe(failed))
+      : describe(failed);
+    return { status: 'blocked', detail };
+  }
+  if (open.length > 0 && open.length === mine.length) {
+    return {
+      status: 'open',
+      detail: sampled ? msg('ports_detail_sampled_open', measured, size) : describe(open),
+    };
+  }
   const unmeasured = mine.filter((p) => UNMEASURED.has(p.status));
   return {
     status: 'unknown',
@@ -59,7 +95,7 @@ function rowOutcome(
 
 export function rollUpRows(profile: Profile, ports: readonly PortResult[]): RowResult[] {
   return profile.rows.map((row) => {
-    const { status, detail, failedPorts } = rowStatus(row, ports);
+    const { status, detail, failedPorts, measured, size } = rowStatus(row, ports);
     return {
       row: row.id,
       purpose: row.purpose,
@@ -71,6 +107,8 @@ export function rollUpRows(profile: Profile, ports: readonly PortResult[]): RowR
       detail: english(detail),
       failedPorts,
       detailMessage: detail,
+      ...(measured === undefined ? {} : { measured }),
+      ...(size === undefined ? {} : { size }),
     };
   });
 }
@@ -107,6 +145,18 @@ export function rowRulesMessage(rows: readonly RowResult[]): Message {
   return msg(
     'join_list',
     rows.map((r) => msg('port_rule_for', r.transport.toUpperCase(), r.failedPorts || r.ports, r.purpose)),
+  );
+}
+
+/**
+ * The rows whose ranges were sampled rather than probed whole, as "UDP 40000-49999: 32 of 10,000 ports",
+ * so a summary never claims more than was probed.
+ */
+export function sampledRows(rows: readonly RowResult[]): Message[] {
+  return rows.flatMap((r) =>
+    r.measured !== undefined && r.size !== undefined && r.measured > 0 && r.measured < r.size
+      ? [msg('ports_sampled_range', r.transport.toUpperCase(), r.ports, r.measured, r.size)]
+      : [],
   );
 }
 

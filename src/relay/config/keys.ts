@@ -242,7 +242,7 @@ export const CONFIG_KEYS = {
     kind: probePorts,
     default: '',
     unsetMeans: 'none',
-    help: 'UDP probe ports, same form, e.g. `40000:41000,60000:16000`: a STUN responder on each relay port. Not inside `--media-ports`',
+    help: 'UDP probe ports, same form, or provider ranges `A-B[:relay start]`, e.g. `8801,40000-49999:30000`: a STUN responder on each relay port. Of a range the relay listens on 128 ports, both ends and one drawn at random from each equal stretch at every start (leaving out `--media-ports`), and each run of the check probes 32 of those. Single ports not inside `--media-ports`',
   }),
   probeAddress: key({
     flag: 'probe-address',

@@ -7,12 +7,18 @@ import { readFileSync } from 'node:fs';
 import { isIPv4 } from 'node:net';
 import { parseArgs } from 'node:util';
 import * as v from 'valibot';
-import type { ProbePort } from '../../protocol/relay-messages.ts';
+import { stratifiedSample } from '../../profiles/sample-ports.ts';
+import { MAX_PROBE_PORTS, PROBE_PORTS_PER_RANGE, type ProbePort } from '../../protocol/relay-messages.ts';
 import { CONFIG_KEYS, type ConfigKey, type ConfigValues, type KeySpec } from './keys.ts';
+import type { ProbePortSpec } from './values.ts';
 
-export type RelayConfig = Omit<ConfigValues, 'mediaAddress' | 'probeAddress'> & {
+export type RelayConfig = Omit<ConfigValues, 'mediaAddress' | 'probeAddress' | 'probeTcp' | 'probeUdp'> & {
   /** IPv4 address the media sockets bind to and advertise as their host candidate. */
   mediaAddress: string;
+  /** Provider TCP ports probed with TLS, each with the relay port that listens for it. */
+  probeTcp: ProbePort[];
+  /** Provider UDP ports probed with ICE/STUN: the single ones and the sample of each range. */
+  probeUdp: ProbePort[];
   /** IPv4 address the probe listeners bind to; probe-session tells it to the extension. */
   probeAddress: string;
 };
@@ -161,6 +167,36 @@ export function loadConfig(
   return crossChecked(values as ConfigValues, given);
 }
 
+/**
+ * The ports the relay listens on: the single ones, and PROBE_PORTS_PER_RANGE of each range, both ends and
+ * one drawn at random from each equal stretch (drawn anew at every start), leaving out relay ports inside
+ * `avoid` (the media ports) and ports listed on their own. A run of the extension probes a sample of these
+ * (src/profiles/sample-ports.ts).
+ */
+function sampledProbePorts(
+  given: Given,
+  spec: ProbePortSpec,
+  avoid: { first: number; last: number } | null,
+  random: () => number = Math.random,
+): ProbePort[] {
+  const ports = [...spec.ports];
+  for (const { from, to, relayFrom } of spec.ranges) {
+    const relayOf = (p: number) => p - from + relayFrom;
+    const free = (p: number) =>
+      !(avoid && relayOf(p) >= avoid.first && relayOf(p) <= avoid.last) &&
+      !ports.some((q) => q.providerPort === p || q.relayPort === relayOf(p));
+    for (const p of stratifiedSample({ from, to }, PROBE_PORTS_PER_RANGE, random, { accept: free })) {
+      ports.push({ providerPort: p, relayPort: relayOf(p) });
+    }
+  }
+  if (ports.length > MAX_PROBE_PORTS) {
+    throw new ConfigError(
+      `${given.name}: at most ${MAX_PROBE_PORTS} ports with the ranges' samples (got ${ports.length})`,
+    );
+  }
+  return ports;
+}
+
 /** The rules that span several settings. */
 function crossChecked(c: ConfigValues, given: Record<ConfigKey, Given>): RelayConfig {
   if (Boolean(c.certFile) !== Boolean(c.keyFile)) {
@@ -182,10 +218,13 @@ function crossChecked(c: ConfigValues, given: Record<ConfigKey, Given>): RelayCo
   }
   const mediaAddress = resolveMediaAddress(given.mediaAddress, c.mediaAddress, c.host);
   // ICE-TCP listens on the media ports only when it is on.
-  checkProbeCollisions(given.probeTcp, c.probeTcp, { media: c.iceTcp ? c.mediaPorts : null });
-  checkProbeCollisions(given.probeUdp, c.probeUdp, { media: c.mediaPorts });
+  const tcpMedia = c.iceTcp ? c.mediaPorts : null;
+  checkProbeCollisions(given.probeTcp, c.probeTcp.ports, { media: tcpMedia });
+  checkProbeCollisions(given.probeUdp, c.probeUdp.ports, { media: c.mediaPorts });
   return {
     ...c,
+    probeTcp: sampledProbePorts(given.probeTcp, c.probeTcp, tcpMedia),
+    probeUdp: sampledProbePorts(given.probeUdp, c.probeUdp, c.mediaPorts),
     mediaAddress,
     // One concrete address, like media: a STUN answer must leave from the address the request reached,
     // and the extension puts this address in its ICE candidates.

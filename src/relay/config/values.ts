@@ -6,7 +6,7 @@
  */
 import { isIPv4 } from 'node:net';
 import * as v from 'valibot';
-import { MAX_PROBE_PORTS, type ProbePort } from '../../protocol/relay-messages.ts';
+import { MAX_PROBE_PORTS, PROBE_PORTS_PER_RANGE, type ProbePort } from '../../protocol/relay-messages.ts';
 import { parseSupportTokens, type SupportToken } from '../console/support-tokens.ts';
 
 export interface ValueKind<T> {
@@ -122,38 +122,58 @@ export const concreteIpv4: ValueKind<string | null> = {
   range: 'one IPv4 address',
 };
 
-const PROBE_ENTRY = /^(\d{1,5})(?::(\d{1,5}))?$/;
+const PROBE_ENTRY = /^(\d{1,5})(?:-(\d{1,5}))?(?::(\d{1,5}))?$/;
+
+/** A provider range A-B answered by relay ports from relayFrom on (relayFrom = A: the provider's own). */
+export interface ProbeRange {
+  from: number;
+  to: number;
+  relayFrom: number;
+}
+
+/** Probe ports as configured: single ports, and ranges the loader samples (load.ts, sampledProbePorts). */
+export interface ProbePortSpec {
+  ports: ProbePort[];
+  ranges: ProbeRange[];
+}
 
 /**
  * A probe port map "provider[:relay],…": the relay port defaults to the provider's. A relay without
- * privileges maps low ports (443, 5096) to high ones; reports still speak of the provider's port.
+ * privileges maps low ports (443, 5096) to high ones; reports still speak of the provider's port. An entry
+ * may be a provider range "A-B[:C]" (relay ports from C, default A), of which the relay listens on a sample.
  */
-export const probePorts: ValueKind<ProbePort[]> = {
+export const probePorts: ValueKind<ProbePortSpec> = {
   schema: parsed((raw) => {
-    if (raw.trim() === '') return [];
+    const spec: ProbePortSpec = { ports: [], ranges: [] };
+    if (raw.trim() === '') return spec;
     const bad = problem(
-      `must be a comma list of provider[:relay] ports from 1 to 65535, e.g. 5096:15096 (got "${raw}")`,
+      `must be a comma list of provider[:relay] ports or provider ranges A-B[:relay start], from 1 to 65535, e.g. 5096:15096,40000-49999 (got "${raw}")`,
     );
-    const ports: ProbePort[] = [];
+    const { ports } = spec;
     for (const entry of raw.split(',')) {
       const m = PROBE_ENTRY.exec(entry.trim());
       if (!m) return bad;
-      const providerPort = Number(m[1]);
-      const relayPort = m[2] === undefined ? providerPort : Number(m[2]);
-      if (providerPort < 1 || providerPort > 65535 || relayPort < 1 || relayPort > 65535) return bad;
-      if (ports.some((p) => p.providerPort === providerPort)) {
-        return problem(`provider port ${providerPort} is listed twice (got "${raw}")`);
+      const from = Number(m[1]);
+      const to = m[2] === undefined ? from : Number(m[2]);
+      const relayFrom = m[3] === undefined ? from : Number(m[3]);
+      if (from < 1 || to > 65535 || from > to || relayFrom < 1 || relayFrom + (to - from) > 65535) return bad;
+      if (m[2] !== undefined) {
+        spec.ranges.push({ from, to, relayFrom });
+        continue;
       }
-      if (ports.some((p) => p.relayPort === relayPort)) {
-        return problem(`relay port ${relayPort} is listed twice (got "${raw}")`);
+      if (ports.some((p) => p.providerPort === from)) {
+        return problem(`provider port ${from} is listed twice (got "${raw}")`);
       }
-      ports.push({ providerPort, relayPort });
+      if (ports.some((p) => p.relayPort === relayFrom)) {
+        return problem(`relay port ${relayFrom} is listed twice (got "${raw}")`);
+      }
+      ports.push({ providerPort: from, relayPort: relayFrom });
     }
     if (ports.length > MAX_PROBE_PORTS)
       return problem(`at most ${MAX_PROBE_PORTS} ports (got ${ports.length})`);
-    return ports;
+    return spec;
   }),
-  range: `up to ${MAX_PROBE_PORTS} of provider[:relay], ports 1-65535`,
+  range: `up to ${MAX_PROBE_PORTS} of provider[:relay], ports 1-65535, or provider ranges A-B[:relay start] (${PROBE_PORTS_PER_RANGE} ports of each)`,
 };
 
 function urlOf(raw: string): URL | null {

@@ -37,6 +37,7 @@ const SAMPLE: Record<ArgKind, MessageArg> = {
   fixed0: 150.4,
   fixed1: 7,
   fixed2: 3.8,
+  count: 10000,
   day: '2026-11-20',
   phrase: { key: 'phrase_http_ok', args: [] },
   message: { key: 'stage_ice', args: [] },
@@ -98,6 +99,7 @@ describe('message catalogue', () => {
         if (kind === 'host') expect(text, key).toContain('relay.example:8443');
         if (kind === 'fixed1') expect(text, key).toContain('7.0');
         if (kind === 'fixed2') expect(text, key).toContain('3.80');
+        if (kind === 'count') expect(text, key).toContain('10,000');
         if (kind === 'semicolons') expect(text, key).toContain('5096: relay-not-listening; 5097');
       }
     }
@@ -118,6 +120,7 @@ describe('message catalogue', () => {
           if (kind === 'ms') expect(text, key).toContain('12,5');
           if (kind === 'fixed1') expect(text, key).toContain('7,0');
           if (kind === 'fixed2') expect(text, key).toContain('3,80');
+          if (kind === 'count') expect(text, key).toContain('10.000');
           if (kind === 'day') expect(text, key).toContain('20.11.2026');
           if (kind === 'message') expect(text, key).not.toContain('stage_ice');
         }

@@ -139,22 +139,22 @@ describe('relay config', () => {
     [
       ['--probe-tcp', '5096:'],
       {},
-      '--probe-tcp: must be a comma list of provider[:relay] ports from 1 to 65535, e.g. 5096:15096 (got "5096:")',
+      '--probe-tcp: must be a comma list of provider[:relay] ports or provider ranges A-B[:relay start], from 1 to 65535, e.g. 5096:15096,40000-49999 (got "5096:")',
     ],
     [
       [],
       { SVC_RELAY_PROBE_UDP: '0:15000' },
-      'SVC_RELAY_PROBE_UDP: must be a comma list of provider[:relay] ports from 1 to 65535, e.g. 5096:15096 (got "0:15000")',
+      'SVC_RELAY_PROBE_UDP: must be a comma list of provider[:relay] ports or provider ranges A-B[:relay start], from 1 to 65535, e.g. 5096:15096,40000-49999 (got "0:15000")',
     ],
     [
       ['--probe-udp', '8801:70000'],
       {},
-      '--probe-udp: must be a comma list of provider[:relay] ports from 1 to 65535, e.g. 5096:15096 (got "8801:70000")',
+      '--probe-udp: must be a comma list of provider[:relay] ports or provider ranges A-B[:relay start], from 1 to 65535, e.g. 5096:15096,40000-49999 (got "8801:70000")',
     ],
     [
       ['--probe-tcp', '5096,,5097'],
       {},
-      '--probe-tcp: must be a comma list of provider[:relay] ports from 1 to 65535, e.g. 5096:15096 (got "5096,,5097")',
+      '--probe-tcp: must be a comma list of provider[:relay] ports or provider ranges A-B[:relay start], from 1 to 65535, e.g. 5096:15096,40000-49999 (got "5096,,5097")',
     ],
     [
       ['--probe-tcp', '5096:15096,5096:15097'],
@@ -177,9 +177,9 @@ describe('relay config', () => {
       '--probe-tcp: relay port 40100 is inside --media-ports 40000-40199; map it to another port (got "40100")',
     ],
     [
-      ['--probe-udp', Array.from({ length: 65 }, (_, i) => 20000 + i).join(',')],
+      ['--probe-udp', Array.from({ length: 1025 }, (_, i) => 20000 + i).join(',')],
       {},
-      '--probe-udp: at most 64 ports (got 65)',
+      '--probe-udp: at most 1024 ports (got 1025)',
     ],
     [
       ['--probe-address', '0.0.0.0'],
