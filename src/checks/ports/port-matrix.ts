@@ -200,9 +200,32 @@ async function probeAll(
     ? ctx.iceProbes(iceTargets, session.info, PORT_PROBE_TIMEOUT_MS)
     : Promise.resolve({ results: [], localAddresses: [] });
   const [batch] = await Promise.all([ice, ...tcpJobs]);
-  for (const r of batch.results)
+  const results = await withSecondLook(batch.results, iceTargets, session, ctx);
+  for (const r of results)
     byKey.set(`udp:${r.providerPort}`, { status: r.status, reason: r.reason, ms: r.ms });
   return { byKey, localAddresses: batch.localAddresses };
+}
+
+/**
+ * UDP ports that got no answer are probed once more, on their own: dozens of peer connections at once on a
+ * busy computer can miss the time limit with nothing in the way, and a firewall must not be blamed for that.
+ * A port a firewall drops stays silent the second time too (it costs one more time limit).
+ */
+async function withSecondLook(
+  first: IceProbeBatch['results'],
+  targets: readonly IceProbeTarget[],
+  session: ProbeSession,
+  ctx: PortMatrixContext,
+): Promise<IceProbeBatch['results']> {
+  const silent = new Set(first.filter((r) => r.status === 'blocked').map((r) => r.providerPort));
+  if (silent.size === 0) return first;
+  const again = await ctx.iceProbes(
+    targets.filter((t) => silent.has(t.providerPort)),
+    session.info,
+    PORT_PROBE_TIMEOUT_MS,
+  );
+  const opened = new Map(again.results.filter((r) => r.status === 'open').map((r) => [r.providerPort, r]));
+  return first.map((r) => opened.get(r.providerPort) ?? r);
 }
 
 function toPortResults(
