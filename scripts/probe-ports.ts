@@ -5,6 +5,10 @@
  *   TCP: provider port + 10000 (5096 -> 15096), + 20000 below 1024 (443 -> 20443; 10080 is a port browsers refuse).
  *   UDP: provider port - 10000 for ports >= 20000 (40000 -> 30000), + 10000 below (8801 -> 18801).
  * The relay's own media range must then stay clear of these: LOCAL_MEDIA_PORTS is.
+ * This map keeps the fixed ends and middle of each large range (the extension then probes those three, and
+ * says so: "open on the 3 sampled ports of 10,000"): ranges on high ports would have the relay listen on
+ * 128 random ports of each inside the machine's ephemeral port range, where the browser's own sockets live.
+ * A relay on the provider's numbers (providerPortFlags, deploy/relay.json) is given the ranges whole.
  */
 import { PROFILES, probeTargets } from '../src/profiles/index.ts';
 import { rangeSize, SAMPLES_PER_RANGE } from '../src/profiles/sample-ports.ts';
@@ -48,16 +52,23 @@ export function probePortFlags(): string[] {
  * same map as a config file.
  */
 export function providerPortFlags(mediaPorts: string): string[] {
+  const { tcp, udp } = providerProbeEntries();
+  return ['--probe-tcp', tcp.join(','), '--probe-udp', udp.join(','), '--media-ports', mediaPorts];
+}
+
+/**
+ * The provider's probe ports as the relay takes them on their own numbers: single ports, and each large range
+ * whole ("40000-49999"), of which the relay listens on a sample drawn at every start and each run draws from
+ * that (the fixed samples inside a large range are then left out).
+ */
+export function providerProbeEntries(): { tcp: Array<number | string>; udp: Array<number | string> } {
   const { tcp, udp } = providerProbePorts();
   const large = largeRanges();
-  // A large range is given whole: the relay listens on a sample of it (drawn at start) and each run draws
-  // from that; its fixed samples in `udp` are then left out.
-  const list = (transport: 'tcp' | 'udp', singles: number[]) =>
-    [
-      ...singles.filter((p) => !large[transport].some((r) => p >= r.from && p <= r.to)).map(String),
-      ...large[transport].map((r) => `${r.from}-${r.to}`),
-    ].join(',');
-  return ['--probe-tcp', list('tcp', tcp), '--probe-udp', list('udp', udp), '--media-ports', mediaPorts];
+  const list = (transport: 'tcp' | 'udp', singles: number[]) => [
+    ...singles.filter((p) => !large[transport].some((r) => p >= r.from && p <= r.to)),
+    ...large[transport].map((r) => `${r.from}-${r.to}`),
+  ];
+  return { tcp: list('tcp', tcp), udp: list('udp', udp) };
 }
 
 /** The ranges of the profiles too large to probe whole (more than SAMPLES_PER_RANGE ports), per transport. */

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { PROVIDER_CONFIG_PATH, providerConfigText } from '../../../scripts/provider-config.ts';
+import { PROBE_PORTS_PER_RANGE } from '../../../src/protocol/relay-messages.ts';
 import { helpText, withReadmeTable } from '../../../src/relay/config/docs.ts';
 import { CONFIG_KEYS } from '../../../src/relay/config/keys.ts';
 import { loadConfig } from '../../../src/relay/config/load.ts';
@@ -26,8 +27,16 @@ describe('relay config table', () => {
     // Every provider port on its own number: the relay stands in for the provider's servers.
     for (const p of [...config.probeTcp, ...config.probeUdp]) expect(p.relayPort).toBe(p.providerPort);
     expect(config.probeTcp.map((p) => p.providerPort)).toContain(5096);
-    expect(config.probeUdp.map((p) => p.providerPort)).toEqual(expect.arrayContaining([40000, 49999, 64999]));
-    expect(config.mediaPorts).toEqual({ first: 45000, last: 49998 });
+    // Large ranges are given whole: the relay listens on PROBE_PORTS_PER_RANGE of each, both ends included,
+    // none on its media ports, so each run can draw its sample from the whole range.
+    const udp = config.probeUdp.map((p) => p.providerPort);
+    expect(udp).toEqual(expect.arrayContaining([8801, 20000, 39999, 40000, 49999, 64999]));
+    const srtp = udp.filter((p) => p >= 40000 && p <= 49999);
+    // The stretches of the range that lie wholly inside the 1,000 media ports give none.
+    expect(srtp.length).toBeGreaterThan(100);
+    expect(srtp.length).toBeLessThanOrEqual(PROBE_PORTS_PER_RANGE);
+    expect(config.mediaPorts).toEqual({ first: 48999, last: 49998 });
+    expect(srtp.filter((p) => p >= 48999 && p <= 49998)).toEqual([]);
   });
 
   it(
