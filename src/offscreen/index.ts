@@ -5,6 +5,7 @@
  */
 import 'webrtc-adapter';
 import * as v from 'valibot';
+import { stepError } from '../checks/error-text.ts';
 import { webAudioTone } from '../checks/media/media-context.ts';
 import { checkSecureMedia } from '../checks/media/secure-media.ts';
 import { runIceProbes, sharedSocketProbe } from '../checks/ports/ice-probe.ts';
@@ -14,11 +15,7 @@ import { OffscreenRequest } from '../protocol/runtime-messages.ts';
 const api = getBrowser();
 const now = () => performance.now();
 
-api.runtime.onMessage.addListener((raw: unknown, sender: Runtime.MessageSender) => {
-  const parsed = v.safeParse(OffscreenRequest, raw);
-  if (!parsed.success) return undefined; // not for us: the background answers its own messages
-  if (sender.id !== api.runtime.id) return Promise.resolve({ error: 'forbidden-sender' });
-  const req = parsed.output;
+function run(req: OffscreenRequest): Promise<unknown> {
   if (req.type === 'runIceProbes') {
     return req.shared
       ? sharedSocketProbe(globalThis.RTCPeerConnection, req.targets, req, req.timeoutMs, now)
@@ -38,4 +35,23 @@ api.runtime.onMessage.addListener((raw: unknown, sender: Runtime.MessageSender) 
     },
     { durationMs: req.durationMs, limits: req.limits },
   );
+}
+
+api.runtime.onMessage.addListener((raw: unknown, sender: Runtime.MessageSender) => {
+  const parsed = v.safeParse(OffscreenRequest, raw);
+  if (!parsed.success) return undefined; // not for us: the background answers its own messages
+  if (sender.id !== api.runtime.id) return Promise.resolve({ error: 'forbidden-sender' });
+  const req = parsed.output;
+  // Chrome passes on only a real Error's message; anything else thrown (a DOMException from a WebRTC call)
+  // would reach the report as "A runtime.onMessage listener's promise rejected without an Error".
+  return Promise.resolve()
+    .then(() => run(req))
+    .catch((err: unknown) => {
+      throw stepError(
+        req.type === 'runMedia'
+          ? 'secure media (offscreen document)'
+          : 'UDP port probes (offscreen document)',
+        err,
+      );
+    });
 });

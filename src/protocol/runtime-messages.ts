@@ -66,9 +66,10 @@ export const OffscreenRequest = v.variant('type', [
   v.strictObject({
     target: v.literal('offscreen'),
     type: v.literal('runIceProbes'),
-    /** true: one peer connection for all targets (the NAT probe); false: one per target. */
+    /** true: one transport for all targets (the NAT probe); false: one transport per target. */
     shared: v.boolean(),
-    targets: v.pipe(v.array(IceProbeTargetSchema), v.maxLength(64)),
+    // A profile's single UDP ports and 32 sampled ports of each of its large ranges, with room to spare.
+    targets: v.pipe(v.array(IceProbeTargetSchema), v.maxLength(256)),
     ufrag: v.pipe(v.string(), v.maxLength(64)),
     pwd: v.pipe(v.string(), v.maxLength(256)),
     timeoutMs: v.pipe(v.number(), v.minValue(100), v.maxValue(30_000)),
