@@ -134,18 +134,20 @@ function fakePeerConnection(opts: { addresses?: string[]; open: number[]; limit?
       });
     }
     async getStats() {
-      return new Map(
-        this.remote.flatMap((port, i) => [
-          [`R${i}`, { type: 'remote-candidate', id: `R${i}`, port }],
-          [
-            `P${i}`,
-            {
-              type: 'candidate-pair',
-              remoteCandidateId: `R${i}`,
-              state: opts.open.includes(port) ? 'succeeded' : 'in-progress',
-            },
+      return new Map<string, Record<string, unknown>>(
+        this.remote.flatMap(
+          (port, i): Array<[string, Record<string, unknown>]> => [
+            [`R${i}`, { type: 'remote-candidate', id: `R${i}`, port }],
+            [
+              `P${i}`,
+              {
+                type: 'candidate-pair',
+                remoteCandidateId: `R${i}`,
+                state: opts.open.includes(port) ? 'succeeded' : 'in-progress',
+              },
+            ],
           ],
-        ]),
+        ),
       );
     }
     close() {}
