@@ -46,7 +46,7 @@ async function attempt(
   ctx: CheckContext,
   url: string,
   timeoutMs: number,
-): Promise<{ ended: boolean; ms: number }> {
+): Promise<{ ended: boolean; answered: boolean; ms: number }> {
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), timeoutMs);
   const started = ctx.now();
@@ -58,9 +58,9 @@ async function attempt(
       signal: abort.signal,
     });
     await res.body?.cancel().catch(() => undefined);
-    return { ended: true, ms: ctx.now() - started };
+    return { ended: true, answered: true, ms: ctx.now() - started };
   } catch {
-    return { ended: !abort.signal.aborted, ms: ctx.now() - started };
+    return { ended: !abort.signal.aborted, answered: false, ms: ctx.now() - started };
   } finally {
     clearTimeout(timer);
   }
@@ -77,7 +77,11 @@ export async function diagnoseStall(ctx: CheckContext, url: URL): Promise<StallE
   const secondLookError = second.ended
     ? ((await ctx.netErrors.errorFor(again.toString(), TIMEOUTS.netErrorWaitMs)) ?? null)
     : null;
-  const tcpWitness = witness.ended && witness.ms < TCP_WITNESS_FAST_MS ? 'closed' : 'no-answer';
+  // Only a connection the relay closed is evidence. An answer is not: a browser that has the relay's HSTS
+  // turns the plain-HTTP request into an internal redirect at once, without opening any connection (seen in the
+  // lab: a dropped port 443 read as a TLS stall in a browser that had reached the relay before).
+  const closed = witness.ended && !witness.answered && witness.ms < TCP_WITNESS_FAST_MS;
+  const tcpWitness = closed ? 'closed' : 'no-answer';
   const evidence = { tcpWitness, tcpWitnessMs: Math.round(witness.ms), secondLookError } as const;
   // The first attempt already waited a whole step without an answer: a name that fails now never resolved.
   if (classifyNetError(secondLookError ?? undefined) === 'dns-failure') {

@@ -105,7 +105,7 @@ describe('in German', () => {
       );
       // WSS to a closed port: Chromium names no reason for a WebSocket, so either the refusal or "no detail".
       expect(await report.locator('[data-check-id="relay-wss"] .check-summary').textContent()).toMatch(
-        /^(Keine Verbindung zu|Verbindung von) 127\.0\.0\.1:\d+ /,
+        /^(Keine Verbindung zu|Verbindung von) 127\.0\.0\.1:\d+[ ;]/,
       );
       // The checklist's evidence from this run, in German.
       const tls = report.locator('[data-item-id="encrypted-web-session"]');

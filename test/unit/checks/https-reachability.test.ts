@@ -123,11 +123,14 @@ describe('checkRelayHttps: what a timeout really was', () => {
   const RELAY = 'https://relay.example';
   /** HTTPS to the relay hangs; plain HTTP to the same port gets `witness` (a closed connection, or nothing). */
   const stalled =
-    (witness: 'closes' | 'hangs') =>
-    (url: string, init?: RequestInit): Promise<Response> =>
-      url.startsWith('http:') && witness === 'closes'
+    (witness: 'closes' | 'hangs' | 'hsts-redirect') =>
+    (url: string, init?: RequestInit): Promise<Response> => {
+      if (!url.startsWith('http:') || witness === 'hangs') return blackholeFetch(url, init);
+      // With the relay's HSTS known, the browser answers plain HTTP itself with a redirect (opaque to fetch).
+      return witness === 'closes'
         ? Promise.reject(new TypeError('Failed to fetch'))
-        : blackholeFetch(url, init);
+        : Promise.resolve(new Response(null, { status: 200 }));
+    };
 
   async function run(ctx: ReturnType<typeof fakeContext>) {
     vi.useFakeTimers();
@@ -145,6 +148,12 @@ describe('checkRelayHttps: what a timeout really was', () => {
     expect(r).toMatchObject({ status: 'fail', reason: 'tls-stalled', step: 'tls' });
     expect(r.summary).toMatch(/TCP connection opened, but the TLS handshake never completed.*MTU/);
     expect(r.data.diagnosis).toMatchObject({ tcpWitness: 'closed' });
+  });
+
+  it("the browser's HSTS answers plain HTTP itself: no evidence that TCP opened, so the firewall sentence stays", async () => {
+    const r = await run(fakeContext({ fetch: stalled('hsts-redirect') }));
+    expect(r).toMatchObject({ status: 'fail', reason: 'timed-out', step: 'tcp' });
+    expect(r.data.diagnosis).toMatchObject({ tcpWitness: 'no-answer' });
   });
 
   it('nothing answers on either look: timed out at TCP, the firewall sentence', async () => {
