@@ -93,6 +93,8 @@ export interface Relay {
   setTls(tls: TlsIdentity): void;
   /** Runs the retention sweep now (it also runs at listen() and hourly); 0 without sharing. */
   sweepReports(): Promise<number>;
+  /** One WebSocket heartbeat now (it also runs every heartbeatMs): see RelayWss.heartbeat. */
+  heartbeat(): void;
 }
 
 /** After the drain, how long WebSockets get for their closing handshake before their sockets are destroyed. */
@@ -306,5 +308,6 @@ export function createRelay(opts: RelayOptions): Relay {
       probes.setTls(tls);
     },
     sweepReports: () => share?.sweep() ?? Promise.resolve(0),
+    heartbeat: () => relayWss.heartbeat(),
   };
 }

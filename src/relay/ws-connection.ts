@@ -42,7 +42,7 @@ export interface MediaSettings {
 
 /** Limits on what one connection, and one client address, may do. */
 export interface ConnectionLimits {
-  /** A ws ping goes out this often; a connection that has not answered the previous one is terminated. */
+  /** A ws ping goes out this often (wss.ts); a connection that has not answered the previous one is terminated. */
   heartbeatMs: number;
   /** A connection that sends neither an offer nor a probe-start within this is closed (4000 'idle'). */
   idleTimeoutMs: number;
@@ -80,6 +80,8 @@ export interface ConnectionHandle {
   shutdown(): Promise<void>;
   /** Resolves once the session (if any) has ended and released its port. */
   settled(): Promise<void>;
+  /** Terminates the connection if it has not answered the previous ping; pings it otherwise. */
+  heartbeat(): void;
 }
 
 /**
@@ -331,8 +333,9 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): Connection
 
   // Heartbeat (ws README, "How to detect and close broken connections"): a client whose network went away
   // never sends a close; without this its connection, and its session, would linger until TCP gives up.
+  // The relay beats every connection at once (wss.ts), every heartbeatMs.
   let answeredPing = true;
-  const heartbeat = setInterval(() => {
+  const heartbeat = () => {
     // Closing already: ws's own close timeout takes care of a peer that never finishes the handshake.
     if (ws.readyState !== WebSocketClass.OPEN) return;
     if (!answeredPing) {
@@ -343,7 +346,7 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): Connection
     }
     answeredPing = false;
     ws.ping();
-  }, deps.limits.heartbeatMs);
+  };
   ws.on('pong', () => {
     answeredPing = true;
   });
@@ -357,7 +360,6 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): Connection
     dispatch((s) => handleClientText(s, data.toString(), deps.now()));
   });
   ws.on('close', () => {
-    clearInterval(heartbeat);
     // Its probe credentials stop working with it: nobody is left to read the results.
     deps.probes.registry.release(deps.id);
     dispatch(handleClosed);
@@ -377,5 +379,6 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): Connection
       return ended;
     },
     settled: () => ended,
+    heartbeat,
   };
 }

@@ -92,6 +92,11 @@ export interface RelayWss {
   whenIdle(timeoutMs: number): Promise<void>;
   /** Ends every session (telling its client), closes every WebSocket with 1001; resolves once all ports are free. */
   shutdown(): Promise<void>;
+  /**
+   * One heartbeat: every WebSocket that has not answered the previous ping is terminated, the others are
+   * pinged. A timer calls it every limits.heartbeatMs until shutdown.
+   */
+  heartbeat(): void;
 }
 
 export function createWss(opts: {
@@ -149,8 +154,14 @@ export function createWss(opts: {
       void handle.settled().then(() => connections.delete(handle));
     });
   });
+  const heartbeat = () => {
+    for (const c of connections) c.heartbeat();
+  };
+  // unref: the relay's listeners, not this timer, keep the process alive.
+  const heartbeatTimer = setInterval(heartbeat, opts.limits.heartbeatMs).unref();
   return {
     wss,
+    heartbeat,
     admitConnection(socket) {
       const key = clientKey(socket.remoteAddress);
       if (wsCap.take(key) !== null) return false;
@@ -171,6 +182,7 @@ export function createWss(opts: {
       }
     },
     async shutdown() {
+      clearInterval(heartbeatTimer);
       await Promise.all([...connections].map((c) => c.shutdown()));
     },
   };

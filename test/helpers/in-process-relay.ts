@@ -43,6 +43,8 @@ export interface TestRelay {
   store: ReportStore | null;
   /** Runs the retention sweep now. */
   sweepReports(): Promise<number>;
+  /** One WebSocket heartbeat now (see Relay.heartbeat): tests set heartbeatMs long and beat by hand. */
+  heartbeat(): void;
   stop(): Promise<void>;
 }
 
@@ -169,6 +171,7 @@ export async function startTestRelay(
     handleUncaught: (err, origin) => relay.handleUncaught(err, origin),
     store,
     sweepReports: () => relay.sweepReports(),
+    heartbeat: () => relay.heartbeat(),
     async stop() {
       closing ??= relay.close(100);
       await closing;
