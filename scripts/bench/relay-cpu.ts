@@ -1,20 +1,19 @@
 /**
- * Benchmark: the relay's CPU per concurrently echoed audio stream. The relay runs as its own child process so
- * /proc/<pid>/stat charges it alone; this script is the load generator (werift peers playing the browser).
- *   node scripts/bench/relay-cpu.ts [--streams 1,20,50] [--seconds 15] [--media-ports 28100-28199]
- *                                   [--ramp 10]
+ * Benchmark: the relay's CPU, memory and echo delay per concurrently echoed audio stream. The relay runs as
+ * its own child process so /proc/<pid>/stat charges it alone; the callers run in --clients forked load
+ * generator processes (relay-cpu-client.ts: libdatachannel peers, whose DTLS-SRTP runs in native code).
+ *   node scripts/bench/relay-cpu.ts [--streams 50,200] [--seconds 15] [--media-ports 28100-28699]
+ *                                   [--ramp 10] [--clients 2] [--profile DIR]
  * Needs a build of the relay (npm run bench:relay-cpu builds first).
  */
+import { type ChildProcess, fork } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { MEDIA_DURATION_MS } from '../../src/protocol/relay-messages.ts';
-import { type RelayProcess, startRelayProcess } from '../../test/e2e/harness/relay-process.ts';
-import type { TestRelay } from '../../test/helpers/in-process-relay.ts';
-import { CLK_TCK, cpuSeconds, fdCount, rssMiB } from '../../test/helpers/relay-load.ts';
-import { SignalingClient } from '../../test/helpers/signaling-client.ts';
-import { BrowserPeer } from '../../test/helpers/werift-browser.ts';
+import { GC_ON_SIGNAL, startRelayProcess } from '../../test/e2e/harness/relay-process.ts';
+import { CLK_TCK, cpuSeconds, fdCount, memoryAfterGc, rssMiB } from '../../test/helpers/relay-load.ts';
 import {
   boundedInt,
   busyCorePct,
@@ -29,15 +28,20 @@ import {
   systemJiffies,
   table,
 } from './common.ts';
+import type { FromClient, ToClient } from './relay-cpu-client.ts';
 
 const { values } = parseArgs({
   options: {
-    streams: { type: 'string', default: '1,20,50' },
+    streams: { type: 'string', default: '50,200' },
     seconds: { type: 'string', default: '15' },
     // Below Linux's ephemeral range, and away from the ranges tests use (40000-40199, 47000-47199).
-    'media-ports': { type: 'string', default: '28100-28199' },
-    /** Sessions set up at once: a burst of 50 DTLS handshakes in one Node process only measures the burst. */
+    'media-ports': { type: 'string', default: '28100-28699' },
+    /** Sessions set up at once (across all clients): a burst of DTLS handshakes only measures the burst. */
     ramp: { type: 'string', default: '10' },
+    /** Load generator processes: one alone cannot set up and feed hundreds of callers in time. */
+    clients: { type: 'string', default: '2' },
+    /** A directory for the relay's V8 CPU profiles (node --cpu-prof), one per level: where the time goes. */
+    profile: { type: 'string' },
   },
 });
 const media = portRange('media-ports', values['media-ports']);
@@ -45,6 +49,7 @@ if (media.size < 60) throw new Error('--media-ports: give at least 60 ports');
 const levels = values.streams.split(',').map((s) => boundedInt('streams', s.trim(), 1, media.size));
 const seconds = boundedInt('seconds', values.seconds, 5, 25);
 const rampConcurrency = boundedInt('ramp', values.ramp, 1, 50);
+const clientCount = boundedInt('clients', values.clients, 1, 8);
 const SETUP_LIMIT_MS = 15_000;
 const SETTLE_MS = 1000;
 const IDLE_MS = 2000;
@@ -58,43 +63,35 @@ if (!existsSync(join(ROOT, 'dist/relay/server.js'))) {
   throw new Error('dist/relay/server.js missing: run "node scripts/build.ts --only relay" first');
 }
 
-interface Stream {
-  sig: SignalingClient;
-  peer: BrowserPeer;
-}
-
-/** Opens signaling and a werift peer, and resolves once the relay's echo has come back. */
-async function openStream(relay: RelayProcess, cert: string): Promise<Stream> {
-  // SignalingClient reads only the port and the certificate to trust of a TestRelay.
-  const sig = await SignalingClient.open({ port: relay.port, tls: { cert } } as unknown as TestRelay);
-  const peer = new BrowserPeer({ mode: 'extended' });
-  const stream = { sig, peer };
-  try {
-    await peer.connect(sig);
-    // A browser sends as soon as it has a track; werift drops what it writes before SRTP is keyed.
-    peer.startRtp();
-    const deadline = performance.now() + SETUP_LIMIT_MS;
-    while (peer.echoedPackets === 0) {
-      const refusal = sig.messages.find((m) => m.type === 'error' || m.type === 'session-ended');
-      if (refusal) throw new Error(`relay refused: ${JSON.stringify(refusal)}`);
-      if (performance.now() > deadline) throw new Error(`no echo within ${SETUP_LIMIT_MS / 1000} s`);
-      await sleep(20);
-    }
-    return stream;
-  } catch (err) {
-    await closeStream(stream);
-    throw err;
+/** One forked load generator, asked one thing at a time. */
+class Client {
+  readonly child: ChildProcess;
+  constructor() {
+    this.child = fork(join(import.meta.dirname, 'relay-cpu-client.ts'), [], { stdio: 'inherit' });
   }
-}
-
-async function closeStream({ sig, peer }: Stream): Promise<void> {
-  try {
-    sig.send({ type: 'bye' });
-  } catch {
-    // socket already closed
+  ask<T extends FromClient['type']>(
+    msg: ToClient,
+    answer: T,
+    timeoutMs = 60_000,
+  ): Promise<Extract<FromClient, { type: T }>> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`load generator: no ${answer} within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      const onMessage = (m: FromClient) => {
+        if (m.type !== answer) return;
+        clearTimeout(timer);
+        this.child.off('message', onMessage);
+        resolve(m as Extract<FromClient, { type: T }>);
+      };
+      this.child.on('message', onMessage);
+      this.child.send(msg);
+    });
   }
-  sig.close();
-  await peer.close().catch(() => undefined);
+  async cpuSeconds(): Promise<number> {
+    return cpuSeconds(this.child.pid as number);
+  }
 }
 
 interface Level {
@@ -113,24 +110,37 @@ interface Level {
   fdsReleased: boolean;
   rssIdleMiB: number;
   rssMiB: number;
+  /** RSS after a full collection, with every session still up, and before any (idle). */
+  gcRssMiB: number;
+  gcRssIdleMiB: number;
   /** Packets per second each stream really sent: 50 unless the load generator fell behind. */
   sentRateMedian: number;
   echoAggregate: number;
   echoMin: number;
   echoMedian: number;
+  /** Streams that lost at least one packet in the window (beyond the one or two in flight at its edges). */
+  lossyStreams: number;
   silentStreams: number;
   endedInWindow: number;
+  rttP50: number;
+  rttP99: number;
+  rttMax: number;
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
 }
 
 async function runLevel(n: number): Promise<Level> {
-  const relay = await startRelayProcess(loadRelayArgs(media));
+  const profile = values.profile ? ['--cpu-prof', '--cpu-prof-dir', values.profile] : [];
+  const relay = await startRelayProcess(loadRelayArgs(media), { nodeArgs: [...GC_ON_SIGNAL, ...profile] });
   const pid = relay.child.pid as number;
   const cert = readFileSync(relay.certFile, 'utf8');
-  const streams: Stream[] = [];
-  const setupFailures: string[] = [];
-  let result: Level | undefined;
+  const clients = Array.from({ length: Math.min(clientCount, n) }, () => new Client());
   try {
     await sleep(500);
+    const gcIdle = await memoryAfterGc(pid, relay.port, cert);
     const rssIdleMiB = await rssMiB(pid);
     const fdsIdle = await fdCount(pid);
     const idle0 = { t: performance.now(), cpu: await cpuSeconds(pid) };
@@ -138,34 +148,36 @@ async function runLevel(n: number): Promise<Level> {
     const relayIdleCpuPct =
       (((await cpuSeconds(pid)) - idle0.cpu) / ((performance.now() - idle0.t) / 1000)) * 100;
 
-    // Ramp: at most rampConcurrency setups in flight, as many independent callers would arrive.
+    // Ramp: at most rampConcurrency setups in flight in all, as many independent callers would arrive.
     const rampStart = performance.now();
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: Math.min(rampConcurrency, n) }, async () => {
-        while (next < n) {
-          next++;
-          try {
-            streams.push(await openStream(relay, cert));
-          } catch (err) {
-            setupFailures.push((err as Error).message);
-          }
-        }
-      }),
+    const share = (i: number) => Math.floor(n / clients.length) + (i < n % clients.length ? 1 : 0);
+    const opened = await Promise.all(
+      clients.map((c, i) =>
+        c.ask(
+          {
+            type: 'open',
+            port: relay.port,
+            cert,
+            streams: share(i),
+            ramp: Math.max(1, Math.round(rampConcurrency / clients.length)),
+            setupLimitMs: SETUP_LIMIT_MS,
+          },
+          'opened',
+          SESSION_LIFETIME_MS,
+        ),
+      ),
     );
     const rampS = (performance.now() - rampStart) / 1000;
+    const setupFailures = opened.flatMap((o) => o.failures);
+    const connected = opened.reduce((a, o) => a + o.connected, 0);
     if (rampS * 1000 + SETTLE_MS + seconds * 1000 > SESSION_LIFETIME_MS) {
       setupFailures.push(`setup took ${rampS.toFixed(1)} s: the first sessions will end inside the window`);
     }
     await sleep(SETTLE_MS);
 
-    const before = {
-      t: performance.now(),
-      relay: await cpuSeconds(pid),
-      self: process.cpuUsage(),
-      sys: systemJiffies(),
-      counts: streams.map((s) => [s.peer.sentPackets, s.peer.echoedPackets] as const),
-    };
+    const clientCpu0 = await Promise.all(clients.map((c) => c.cpuSeconds()));
+    await Promise.all(clients.map((c) => c.ask({ type: 'mark' }, 'marked')));
+    const before = { t: performance.now(), relay: await cpuSeconds(pid), sys: systemJiffies() };
     const relaySliceCpuPct: number[] = [];
     let slice = { t: before.t, cpu: before.relay };
     for (let i = 0; i < SLICES; i++) {
@@ -174,29 +186,25 @@ async function runLevel(n: number): Promise<Level> {
       relaySliceCpuPct.push(((now.cpu - slice.cpu) / ((now.t - slice.t) / 1000)) * 100);
       slice = now;
     }
-    const after = {
-      t: performance.now(),
-      relay: await cpuSeconds(pid),
-      self: process.cpuUsage(before.self),
-      sys: systemJiffies(),
-      counts: streams.map((s) => [s.peer.sentPackets, s.peer.echoedPackets] as const),
-    };
+    const reports = await Promise.all(clients.map((c) => c.ask({ type: 'report' }, 'report')));
+    const after = { t: performance.now(), relay: await cpuSeconds(pid), sys: systemJiffies() };
+    const clientCpu1 = await Promise.all(clients.map((c) => c.cpuSeconds()));
     const rss = await rssMiB(pid);
+    const gc = await memoryAfterGc(pid, relay.port, cert);
     const wallS = (after.t - before.t) / 1000;
     const relayCpuPct = ((after.relay - before.relay) / wallS) * 100;
-    const loadGenCpuPct = ((after.self.user + after.self.system) / 1e6 / wallS) * 100;
+    const loadGenCpuPct = (clientCpu1.reduce((a, x, i) => a + x - (clientCpu0[i] ?? 0), 0) / wallS) * 100;
     // /proc/stat's first line sums all cores: scale its busy share to "% of one core" like the others.
     const machineCorePct = busyCorePct(before.sys, after.sys);
 
-    const ratios = after.counts.map(([sent, echoed], i) => {
-      const [sent0, echoed0] = before.counts[i] as readonly [number, number];
-      return (echoed - echoed0) / Math.max(1, sent - sent0);
-    });
-    const sentTotal = after.counts.reduce((a, [s], i) => a + s - (before.counts[i]?.[0] ?? 0), 0);
-    const echoTotal = after.counts.reduce((a, [, e], i) => a + e - (before.counts[i]?.[1] ?? 0), 0);
-    result = {
+    const sent = reports.flatMap((r) => r.sent);
+    const echoed = reports.flatMap((r) => r.echoed);
+    const ratios = sent.map((s, i) => (echoed[i] ?? 0) / Math.max(1, s));
+    const rtt = reports.flatMap((r) => r.rttMs).sort((a, b) => a - b);
+    const sum = (xs: number[]) => xs.reduce((a, x) => a + x, 0);
+    const result: Level = {
       streams: n,
-      connected: streams.length,
+      connected,
       setupFailures,
       rampS,
       relayCpuPct,
@@ -208,21 +216,28 @@ async function runLevel(n: number): Promise<Level> {
       fdsReleased: false,
       rssIdleMiB,
       rssMiB: rss,
-      sentRateMedian: median(after.counts.map(([sent], i) => (sent - (before.counts[i]?.[0] ?? 0)) / wallS)),
-      echoAggregate: echoTotal / Math.max(1, sentTotal),
+      gcRssMiB: gc.rssMiB,
+      gcRssIdleMiB: gcIdle.rssMiB,
+      sentRateMedian: median(sent.map((s) => s / wallS)),
+      echoAggregate: sum(echoed) / Math.max(1, sum(sent)),
       echoMin: ratios.length ? Math.min(...ratios) : Number.NaN,
       echoMedian: median(ratios),
-      silentStreams: ratios.filter((r) => r === 0).length,
-      endedInWindow: streams.filter((s) => s.sig.messages.some((m) => m.type === 'session-ended')).length,
+      // Packets in flight when the window opens and closes can shift a stream's count by one or two.
+      lossyStreams: sent.filter((s, i) => s - (echoed[i] ?? 0) > 2).length,
+      silentStreams: echoed.filter((e) => e === 0).length,
+      endedInWindow: sum(reports.map((r) => r.ended)),
+      rttP50: percentile(rtt, 50),
+      rttP99: percentile(rtt, 99),
+      rttMax: rtt.at(-1) ?? Number.NaN,
     };
-    await Promise.all(streams.splice(0).map(closeStream));
+    await Promise.all(clients.map((c) => c.ask({ type: 'close' }, 'closed')));
     // Each session's sockets close asynchronously (the relay waits up to 2 s per close).
-    const deadline = performance.now() + 5000;
+    const deadline = performance.now() + 10_000;
     while (performance.now() < deadline && (await fdCount(pid)) > fdsIdle) await sleep(100);
     result.fdsReleased = (await fdCount(pid)) <= fdsIdle;
     return result;
   } finally {
-    await Promise.all(streams.map(closeStream));
+    for (const c of clients) c.child.kill();
     await relay.stop();
   }
 }
@@ -239,21 +254,28 @@ printMachine(m);
 console.log('## Method');
 console.log(`- Relay: dist/relay/server.js as a child process on 127.0.0.1 (port 0, temp data dir, media ports ${media.range},
   --max-sessions ${media.size}, per-address caps lifted since one loopback address plays every client, default
-  setup timeout, bitrate cap and log level); a fresh relay for each level.
-- Load: this script's own process (separate from the relay, sharing the same ${m.nproc} cores) runs N werift peers
-  (test/helpers/werift-browser.ts) over the relay's WSS signaling (test/helpers/signaling-client.ts), mode
-  'extended'. Each sends one audio RTP stream: 50 packets/s, 20 ms frames, 80-byte payload (Opus-sized),
-  DTLS-SRTP, and counts the packets echoed back. No data-channel probes (the extension also sends those).
-- Setup: at most ${rampConcurrency} sessions set up at once; a stream counts as connected on its first echoed packet
-  (limit ${SETUP_LIMIT_MS / 1000} s). Then ${SETTLE_MS / 1000} s to settle.
+  setup timeout, bitrate cap and log level); a fresh relay for each level. Node options --expose-gc and a
+  SIGUSR2 handler (test/e2e/harness/gc-on-signal.ts) so memory can be read after a full collection.
+- Load: ${clientCount} forked load generator processes (scripts/bench/relay-cpu-client.ts), separate from the relay
+  and sharing the same ${m.nproc} cores, split the N callers between them. Each caller is a libdatachannel peer
+  (node-datachannel: ICE, DTLS and SRTP in native code) over the relay's WSS signaling, mode 'extended', sending
+  one Opus audio RTP stream: 50 packets/s, 20 ms frames, 80-byte payload, DTLS-SRTP, no data channel. Each
+  payload carries its caller, number and send time, so every echo gives its round trip.
+- Setup: at most ${rampConcurrency} sessions set up at once in all; a stream counts as connected on its first
+  echoed packet (limit ${SETUP_LIMIT_MS / 1000} s). Then ${SETTLE_MS / 1000} s to settle.
 - Window: ${seconds} s after all N are connected. Relay CPU = delta of utime+stime in /proc/<pid>/stat
   (CLK_TCK ${CLK_TCK}) / wall time, as % of one core, over the whole window; also over ${SLICES} equal slices
   of it (median and min-max, to show the spread), and idle (${IDLE_MS / 1000} s before any session).
-- RSS = VmRSS from /proc/<pid>/status at the end of the window (idle = before any session).
-- Echo ratio = packets echoed / packets sent per stream within the window; sent pkt/s shows the offered load.
-- Load generator CPU (process.cpuUsage) and the rest of the machine's CPU (/proc/stat busy minus relay and
-  load generator: other work on the machine) are printed, as % of one core, to show whether the ${m.nproc} cores
-  (${m.nproc * 100} %) were saturated, which would throttle the offered load and inflate latencies.
+- RSS = VmRSS from /proc/<pid>/status at the end of the window; "after GC" = the same after a full collection
+  with every session still up, minus the same before any session, divided by N: MB per session.
+- Echo ratio = packets echoed / packets sent per stream within the window; a stream is "lossy" when more than
+  2 of its packets (those in flight at the window's edges) came back missing. Round trip = echo arrival minus
+  send time in the caller's process: loopback both ways, the relay, and both event loops, so an upper bound
+  on the delay the relay adds (p50 / p99 / max over every echo in the window).
+- Load generator CPU (/proc/<pid>/stat of the client processes) and the rest of the machine's CPU (/proc/stat
+  busy minus relay and load generators: other work on the machine) are printed, as % of one core, to show
+  whether the ${m.nproc} cores (${m.nproc * 100} %) were saturated, which throttles the offered load and
+  inflates round trips.
 - After the window every session says bye; the relay's open file descriptors must return to the idle count.
 `);
 
@@ -264,12 +286,15 @@ console.log(
       'streams',
       'connected',
       'relay CPU % of one core',
-      `slices median (min-max)`,
+      'slices median (min-max)',
       'CPU % per stream',
       'idle CPU %',
       'RSS MB (idle)',
+      'MB per session after GC',
       'sent pkt/s per stream',
       'echo ratio (all / min / median)',
+      'lossy streams',
+      'round trip ms p50 / p99 / max',
       'load-gen CPU %',
       'others CPU %',
       'setup s',
@@ -282,8 +307,11 @@ console.log(
       fmt(r.relayCpuPct / Math.max(1, r.connected), 2),
       fmt(r.relayIdleCpuPct, 1),
       `${fmt(r.rssMiB)} (${fmt(r.rssIdleMiB)})`,
+      fmt((r.gcRssMiB - r.gcRssIdleMiB) / Math.max(1, r.connected), 2),
       fmt(r.sentRateMedian, 1),
       `${fmt(r.echoAggregate, 3)} / ${fmt(r.echoMin, 3)} / ${fmt(r.echoMedian, 3)}`,
+      String(r.lossyStreams),
+      `${fmt(r.rttP50, 2)} / ${fmt(r.rttP99, 2)} / ${fmt(r.rttMax, 1)}`,
       fmt(r.loadGenCpuPct, 1),
       fmt(r.othersCpuPct, 0),
       fmt(r.rampS, 1),
@@ -304,6 +332,4 @@ console.log(
     ? `\nProblems:\n- ${problems.join('\n- ')}`
     : '\nEvery session connected and got its echo back.',
 );
-// Exit explicitly: a closed werift client peer (the load generator's, not the relay's) keeps one UDP socket
-// open, which would keep this process alive. The relay's own descriptors are checked above.
 process.exit(problems.length ? 1 : 0);

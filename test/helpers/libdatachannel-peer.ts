@@ -13,6 +13,8 @@ export interface LdcPeerOptions {
   dataChannel?: boolean;
   /** Rewrites the offer's a=setup:actpass, as a stack that insists on a DTLS role would send it. */
   setup?: 'actpass' | 'active' | 'passive';
+  /** Takes each echoed RTP packet instead of keeping it in echoedRtp (a long benchmark would pile them up). */
+  onEchoedRtp?: (echo: EchoedRtp) => void;
 }
 
 export interface EchoedRtp {
@@ -49,7 +51,9 @@ export class LdcPeer {
         // Raw RTP (no media handler): version/flags, payload type, 12-byte fixed header, no CSRC here.
         const buf = Buffer.from(msg);
         if (buf.length < 12 || (buf[1] ?? 0) >= 192) return; // RTCP shares the track
-        this.echoedRtp.push({ payloadType: (buf[1] ?? 0) & 0x7f, payload: buf.subarray(12) });
+        const echo = { payloadType: (buf[1] ?? 0) & 0x7f, payload: buf.subarray(12) };
+        if (opts.onEchoedRtp) opts.onEchoedRtp(echo);
+        else this.echoedRtp.push(echo);
       });
     }
     if (opts.dataChannel ?? true) {
