@@ -43,10 +43,22 @@ export interface LaunchOptions {
   resolveOnly?: string[];
 }
 
-/** `--host-resolver-rules` that let Chromium resolve only these names (and localhost). */
+/**
+ * Address literals, in Chromium's host patterns (`?` is zero or one character): every IPv4 address, and every
+ * IPv6 one (no name has a colon). Chromium opens ICE-TCP connections through its resolver too, to the
+ * relay's media address as a literal; "MAP *" alone turned that address into "not found", so on a network
+ * that refuses UDP to the media ports the command line found no media path where the popup fell back to TCP.
+ */
+export const ADDRESS_LITERAL_PATTERNS = ['???.???.???.???', '*:*'] as const;
+
+/**
+ * `--host-resolver-rules` that let Chromium resolve only these names (and localhost). Address literals are
+ * left alone: looking one up asks no DNS server.
+ */
 export function resolveOnlyRule(hosts: readonly string[]): string {
   const names = [...new Set(['localhost', ...hosts.map((h) => h.toLowerCase())])];
-  return ['MAP * ~NOTFOUND', ...names.map((h) => `EXCLUDE ${h}`)].join(', ');
+  const excluded = [...ADDRESS_LITERAL_PATTERNS, ...names];
+  return ['MAP * ~NOTFOUND', ...excluded.map((h) => `EXCLUDE ${h}`)].join(', ');
 }
 
 export function assertChromium(): void {

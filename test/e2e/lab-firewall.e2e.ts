@@ -5,21 +5,21 @@
  */
 import { describe, expect } from 'vitest';
 import type { Report } from '../../src/protocol/report.ts';
-import { type Expected, labScenario, READY_HEADLINE, rule, rules, useLab } from './harness/lab-session.ts';
+import {
+  type Expected,
+  labScenario,
+  READY_HEADLINE,
+  rule,
+  rules,
+  SRTP_BLOCKED,
+  useLab,
+} from './harness/lab-session.ts';
 
 const session = useLab();
 const inRange = (p: number, from: number, to: number) => p >= from && p <= to;
 const scenario = (name: string, s: Parameters<typeof labScenario>[2]) => labScenario(session, name, s);
 
 const READY: Expected = { verdict: 'ready', headline: READY_HEADLINE, rows: {}, remediation: [] };
-const SRTP_BLOCKED: Expected = {
-  verdict: 'blocked',
-  headline:
-    "Blocked: the provider's ports are closed. Blocked for Secure Voice: UDP 40000-49999 (Desk phones media Secure Voice). Give your IT administrator the remediation list.",
-  rows: { 'desk-phone-srtp': 'blocked' },
-  port: (t, p) => (t === 'udp' && inRange(p, 40000, 49999) ? 'blocked' : 'open'),
-  remediation: ['UDP 40000-49999'],
-};
 const sipTlsBlocked = (status: 'blocked' | 'refused'): Expected => ({
   verdict: 'blocked',
   headline:

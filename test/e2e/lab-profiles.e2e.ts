@@ -18,6 +18,7 @@ import {
   rowsNotOpen,
   rule,
   rules,
+  SRTP_BLOCKED,
   useLab,
 } from './harness/lab-session.ts';
 import { ROOT } from './harness/relay-process.ts';
@@ -155,22 +156,27 @@ describe('lab: names, the command line and the popup', () => {
 
   // The command line starts its own Chromium with the shipped call-quality limits, so its scenarios are ones
   // where the firewall decides the verdict (a loaded test machine cannot turn them into another verdict).
-  // The same network with the SRTP range refused gives, through the command line, a media check that found no
-  // path at all (ICE checking, 8 s) where the popup's media falls back to TCP: a difference still to explain,
-  // named in issue 12's note, so the command line is checked here on the open network only.
-  it('`npm run check` inside the client namespace, by name with --ca-cert: exit 0 and the ready report', async () => {
+  // With the SRTP range refused, media has only ICE-TCP left: its connection is one Chromium opens through
+  // its resolver, so the command line's rule that resolves only the relay's name must leave the relay's
+  // address alone (it once mapped it to "not found": ICE checking, no connection within 8 s).
+  it('`npm run check` inside the client namespace, by name with --ca-cert, UDP 40000-49999 refused: blocked by the SRTP row, media over ICE-TCP', async () => {
+    await session.lab.forward(rule.udp('40000:49999', ...rule.portUnreachable));
     const r = await runCli(
-      ['--relay', RELAY_URL, '--ca-cert', session.relay.certFile, '--profile', 'desk-phone'],
+      ['--json', '--relay', RELAY_URL, '--ca-cert', session.relay.certFile, '--profile', 'desk-phone'],
       {},
       ROOT,
       session.lab.client.prefix,
     );
     expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
-    const lines = r.stdout.split('\n');
-    expect(lines.slice(0, 2)).toEqual(['Secure Voice Check: READY', READY_HEADLINE]);
-    expect(r.stdout).toContain('Firewall (Desk phone): 6 of 6 testable rows open');
-    expect(r.stdout).toContain(`relay ${RELAY_URL}`);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout) as Report;
+    expectOutcome(report, SRTP_BLOCKED);
+    expect(report.relayUrl).toBe(RELAY_URL);
+    expect(report.media?.transport).toBe('tcp');
+    expect(report.checks.find((c) => c.id === 'secure-media')).toMatchObject({
+      status: 'warn',
+      reason: 'tcp-fallback',
+    });
   });
 
   it('`npm run check --json` with SIP/TLS 5096 dropped: exit 1, the same verdict and rows as the extension', async () => {

@@ -145,6 +145,16 @@ export interface Expected {
   noMatrix?: true;
 }
 
+/** The desk phones' SRTP range closed (dropped or refused): the row blocked, the Secure Voice headline. */
+export const SRTP_BLOCKED: Expected = {
+  verdict: 'blocked',
+  headline:
+    "Blocked: the provider's ports are closed. Blocked for Secure Voice: UDP 40000-49999 (Desk phones media Secure Voice). Give your IT administrator the remediation list.",
+  rows: { 'desk-phone-srtp': 'blocked' },
+  port: (t, p) => (t === 'udp' && p >= 40000 && p <= 49999 ? 'blocked' : 'open'),
+  remediation: ['UDP 40000-49999'],
+};
+
 const matrixOf = (r: Report) => r.checks.find((c) => c.id === 'port-matrix');
 
 export function rowsNotOpen(r: Report): Record<string, string> {

@@ -23,11 +23,51 @@ describe('the command line grants the extension the relay it checks', () => {
   });
 });
 
+/**
+ * What Chromium does with a host under `--host-resolver-rules` (net/base/host_mapping_rules.cc): a MAP rule
+ * whose pattern matches rewrites the host unless an EXCLUDE pattern matches it; patterns are
+ * base::MatchPattern's, where `*` is any run of characters and `?` zero or one character.
+ */
+function rewrittenBy(rule: string, host: string): string {
+  const matches = (pattern: string) =>
+    new RegExp(
+      `^${pattern
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replaceAll('*', '.*')
+        .replaceAll('?', '.?')}$`,
+    ).test(host);
+  const parts = rule.split(', ').map((p) => p.split(' '));
+  const excluded = parts.some(([kind, pattern]) => kind === 'EXCLUDE' && matches(pattern ?? ''));
+  const map = parts.find(([kind, pattern]) => kind === 'MAP' && matches(pattern ?? ''));
+  return map && !excluded ? (map[2] ?? host) : host;
+}
+
 describe('Chromium resolves only the names the check talks to', () => {
+  const rule = resolveOnlyRule(['Relay.Voice.Test', 'relay.voice.test', 'www.example.com']);
+
   it('maps every other name to "not found"', () => {
-    expect(resolveOnlyRule(['Relay.Voice.Test', 'relay.voice.test', 'www.example.com'])).toBe(
-      'MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE relay.voice.test, EXCLUDE www.example.com',
+    expect(rule).toBe(
+      'MAP * ~NOTFOUND, EXCLUDE ???.???.???.???, EXCLUDE *:*, EXCLUDE localhost, EXCLUDE relay.voice.test, EXCLUDE www.example.com',
     );
+    for (const name of [
+      'update.googleapis.com',
+      'accounts.google.com',
+      'clients2.google.com',
+      'example.org',
+    ]) {
+      expect(rewrittenBy(rule, name)).toBe('~NOTFOUND');
+    }
+    for (const name of ['relay.voice.test', 'localhost', 'www.example.com']) {
+      expect(rewrittenBy(rule, name)).toBe(name);
+    }
+  });
+
+  it("leaves address literals alone: ICE-TCP reaches the relay's media address through the resolver", () => {
+    for (const address of ['203.0.113.10', '10.0.0.1', '255.255.255.255', '2001:db8::1', '::1']) {
+      expect(rewrittenBy(rule, address)).toBe(address);
+    }
+    // Without the literal patterns the relay's media address was "not found" (the lab's SRTP-refused run).
+    expect(rewrittenBy('MAP * ~NOTFOUND, EXCLUDE relay.voice.test', '203.0.113.10')).toBe('~NOTFOUND');
   });
 });
 
