@@ -42,6 +42,11 @@ export const SYSTEM_PACKAGES: SystemPackage[] = [
     why: 'network namespace tests drop and reject ports',
     present: () => onPath('iptables'),
   },
+  {
+    name: 'libnss3-tools',
+    why: '`npm run check -- --ca-cert` makes Chromium trust the CA through a private NSS database (certutil); the lab tests use it',
+    present: () => onPath('certutil'),
+  },
   { name: 'iproute2', why: 'network namespace tests (ip netns)', present: () => onPath('ip') },
   {
     name: 'firefox-esr',

@@ -12,7 +12,7 @@ import { runCheckInExtension } from './drive-extension.ts';
 import type { ExtensionPage } from './extension-page.ts';
 import { launchFirefoxWithExtension } from './firefox.ts';
 import { shareFromCli } from './share.ts';
-import { isLoopbackRelay, spkiPins, trustedCertFile } from './trust.ts';
+import { browserTrust, isLoopbackRelay } from './trust.ts';
 
 const root = resolve(fileURLToPath(import.meta.url), '../../..');
 const DEFAULT_RELAY = 'https://127.0.0.1:8443';
@@ -71,11 +71,11 @@ async function openExtension(
   const relayUrl = args.settings.relayUrl;
   // Access to every host the check talks to, so the browser names the cause of any failure.
   const hostAccess = [relayUrl, ...args.settings.targets];
+  const trust = browserTrust(relayUrl, args, args.browser, dataDir);
   if (args.browser === 'firefox') {
-    const cert = trustedCertFile(relayUrl, args.caCert, dataDir);
     const firefox = await launchFirefoxWithExtension({
       extensionDir: join(root, 'dist/firefox'),
-      trustCertFiles: cert ? [cert] : [],
+      trustCertFiles: trust.anchors.map((a) => a.file),
       headless: args.headless,
       loopbackRelay: isLoopbackRelay(relayUrl),
       hostAccess,
@@ -89,7 +89,8 @@ async function openExtension(
   }
   const chromium = await launchWithExtension({
     extensionDir: join(root, 'dist/chrome'),
-    trustSpki: spkiPins(relayUrl, args.caCert, dataDir),
+    trustSpki: trust.spkiPins,
+    trustAnchors: trust.anchors,
     headless: args.headless,
     hostAccess,
     resolveOnly: hostAccess.map((u) => new URL(u).hostname),

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page, type Worker } from 'playwright-core';
 import { EnvironmentError } from './environment-error.ts';
 import { copyWithHostAccess, type ExtensionCopy } from './host-access.ts';
+import { createNssHome, type TrustAnchor } from './nss-db.ts';
 import { browserTempDir } from './temp-dir.ts';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -27,6 +28,8 @@ export interface LaunchOptions {
   extensionDir: string;
   /** base64 SPKI SHA-256 hashes of certificates to trust (the relay's self-signed one). */
   trustSpki?: string[];
+  /** Certificates Chromium validates chains to, as for any CA it trusts (a private NSS database). */
+  trustAnchors?: TrustAnchor[];
   extraArgs?: string[];
   headless?: boolean;
   /** Overrides CHROMIUM_PATH, e.g. a wrapper that starts Chromium inside a test's network namespace. */
@@ -80,14 +83,19 @@ export async function launchWithExtension(opts: LaunchOptions): Promise<Extensio
   const extensionDir = copy?.dir ?? opts.extensionDir;
   const tempDir = browserTempDir();
   const userDataDir = await mkdtemp(join(tempDir, 'svc-chromium-'));
+  // Chromium reads trusted CAs from $HOME/.pki/nssdb: a private home beside the profile, removed with it.
+  const home = opts.trustAnchors?.length ? join(userDataDir, 'home') : null;
   const removeDirs = async () => {
     await rm(userDataDir, { recursive: true, force: true });
     await copy?.remove();
   };
-  await opts.prepareProfile?.(userDataDir).catch(async (err: unknown) => {
+  try {
+    if (home && opts.trustAnchors) await createNssHome(home, opts.trustAnchors);
+    await opts.prepareProfile?.(userDataDir);
+  } catch (err) {
     await removeDirs();
     throw err;
-  });
+  }
   const args = [
     `--disable-extensions-except=${extensionDir}`,
     `--load-extension=${extensionDir}`,
@@ -111,7 +119,7 @@ export async function launchWithExtension(opts: LaunchOptions): Promise<Extensio
       headless: opts.headless ?? true,
       args,
       // Chromium's own temporary folder (its singleton socket) too: see temp-dir.ts.
-      env: { ...process.env, TMPDIR: tempDir },
+      env: { ...process.env, TMPDIR: tempDir, ...(home ? { HOME: home } : {}) },
       timeout: 30_000,
     })
     .catch(async (err: unknown) => {

@@ -6,7 +6,8 @@
  * through the command line (`npm run check`, which grants the extension access to the relay it is given) and
  * through the popup of an extension that was granted access.
  */
-import { mkdir, rm } from 'node:fs/promises';
+import { X509Certificate } from 'node:crypto';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -99,7 +100,7 @@ function expectCause(r: Report, cause: Cause): void {
 }
 
 async function viaCli(s: LabSession, cause: Cause): Promise<Report> {
-  const trust = cause.untrusted ? [] : ['--ca-cert', s.relay.certFile];
+  const trust = cause.untrusted ? [] : ['--ca-cert', s.labCa.caFile];
   const out = await runCli(['--json', '--relay', RELAY_URL, ...trust], {}, ROOT, s.lab.client.prefix);
   expect(out.code, out.stderr).toBe(1);
   return JSON.parse(out.stdout) as Report;
@@ -167,11 +168,54 @@ describe('lab: the cause of each failure, named for a relay other than the defau
   });
 });
 
+const relayHttps = (stdout: string) =>
+  (JSON.parse(stdout) as Report).checks.find((c) => c.id === 'relay-https') as CheckResult;
+
+describe("lab: --ca-cert makes the provider's CA a trust anchor (the relay does not send it)", () => {
+  it('the relay sends only its own certificate, issued by the lab CA for relay.voice.test', async () => {
+    const served = await readFile(session.relay.certFile, 'utf8').catch(() => null);
+    // Started with --cert: no generated certificate in its data folder; the one it serves is the CA's leaf.
+    expect(served).toBeNull();
+    const chain = session.labCa.served;
+    expect(chain.match(/BEGIN CERTIFICATE/g)).toHaveLength(1);
+    const leaf = new X509Certificate(chain);
+    expect(leaf.checkIssued(new X509Certificate(await readFile(session.labCa.caFile, 'utf8')))).toBe(true);
+  });
+
+  for (const browser of ['chromium', 'firefox'] as const) {
+    it(`${browser}: --ca-cert with the CA passes HTTPS to the relay`, async () => {
+      const out = await runCli(
+        ['--json', '--browser', browser, '--relay', RELAY_URL, '--ca-cert', session.labCa.caFile],
+        {},
+        ROOT,
+        session.lab.client.prefix,
+      );
+      expect(out.stderr).toBe('');
+      expect(relayHttps(out.stdout)).toMatchObject({ status: 'pass', reason: 'ok' });
+    });
+  }
+
+  it("--pin-cert with the CA (the old --ca-cert) is rejected: its key is not in the relay's chain", async () => {
+    const out = await runCli(
+      ['--json', '--relay', RELAY_URL, '--pin-cert', session.labCa.caFile],
+      {},
+      ROOT,
+      session.lab.client.prefix,
+    );
+    expect(out.code).toBe(1);
+    expect(relayHttps(out.stdout)).toMatchObject({
+      status: 'fail',
+      reason: 'tls-certificate-rejected',
+      step: 'tls',
+    });
+  });
+});
+
 describe('lab: the command line keeps Chromium to the check', () => {
   it('looks up no name but the relay (no update or account lookups): the lab DNS server records every query', async () => {
     const from = session.lab.dnsQueries().length;
     const out = await runCli(
-      ['--json', '--relay', RELAY_URL, '--ca-cert', session.relay.certFile],
+      ['--json', '--relay', RELAY_URL, '--ca-cert', session.labCa.caFile],
       {},
       ROOT,
       session.lab.client.prefix,
@@ -193,7 +237,7 @@ describe('lab: the command line keeps Chromium to the check', () => {
     await mkdir(long, { recursive: true });
     try {
       const out = await runCli(
-        ['--json', '--relay', RELAY_URL, '--ca-cert', session.relay.certFile],
+        ['--json', '--relay', RELAY_URL, '--ca-cert', session.labCa.caFile],
         { TMPDIR: long },
         ROOT,
         session.lab.client.prefix,

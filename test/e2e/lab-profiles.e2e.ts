@@ -162,7 +162,7 @@ describe('lab: names, the command line and the popup', () => {
   it('`npm run check` inside the client namespace, by name with --ca-cert, UDP 40000-49999 refused: blocked by the SRTP row, media over ICE-TCP', async () => {
     await session.lab.forward(rule.udp('40000:49999', ...rule.portUnreachable));
     const r = await runCli(
-      ['--json', '--relay', RELAY_URL, '--ca-cert', session.relay.certFile, '--profile', 'desk-phone'],
+      ['--json', '--relay', RELAY_URL, '--ca-cert', session.labCa.caFile, '--profile', 'desk-phone'],
       {},
       ROOT,
       session.lab.client.prefix,
@@ -182,7 +182,7 @@ describe('lab: names, the command line and the popup', () => {
   it('`npm run check --json` with SIP/TLS 5096 dropped: exit 1, the same verdict and rows as the extension', async () => {
     await session.lab.forward(rule.tcp('5096', ...rule.drop));
     const r = await runCli(
-      ['--json', '--relay', RELAY_URL, '--ca-cert', session.relay.certFile],
+      ['--json', '--relay', RELAY_URL, '--ca-cert', session.labCa.caFile],
       {},
       ROOT,
       session.lab.client.prefix,

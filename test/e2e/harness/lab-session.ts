@@ -14,6 +14,7 @@ import type { ProfileId } from '../../../src/profiles/types.ts';
 import type { MediaMode } from '../../../src/protocol/relay-messages.ts';
 import type { Report, Verdict } from '../../../src/protocol/report.ts';
 import { createLab, LAB, type Lab } from './lab.ts';
+import { createLabCa, type LabCa } from './lab-ca.ts';
 import { requireNetns } from './netns.ts';
 import { type RelayProcess, ROOT, startRelayProcess } from './relay-process.ts';
 
@@ -23,6 +24,8 @@ export const LAB_MEDIA_PORTS = '41000-41019';
 
 export interface LabSession {
   lab: Lab;
+  /** The provider's CA: it issued the relay's certificate for relay.voice.test, and the browser trusts it. */
+  labCa: LabCa;
   relay: RelayProcess;
   browser: ExtensionBrowser;
 }
@@ -46,12 +49,16 @@ export async function openLabSession(
     await session.browser?.close();
     await session.relay?.stop();
     await session.lab?.destroy();
+    await session.labCa?.remove();
   };
   try {
     session.lab = await createLab();
+    session.labCa = await createLabCa('Voice provider lab CA');
+    const served = await session.labCa.issue([LAB.relayName]);
     session.relay = await startRelayProcess(
       [
         ...['--host', LAB.wan.provider, '--port', '443', ...providerPortFlags(LAB_MEDIA_PORTS)],
+        ...['--cert', served.certFile, '--key', served.keyFile],
         // The whole lab is one office behind one NAT address running a check every few seconds: the
         // per-address limits are raised as the README advises for many people behind one NAT (after the
         // TCP-fallback scenarios, a later check was refused as busy: media sessions outlive their check).
@@ -62,7 +69,8 @@ export async function openLabSession(
     );
     session.browser = await launchWithExtension({
       extensionDir: join(ROOT, 'dist/chrome'),
-      trustSpki: [session.relay.spkiSha256],
+      // Chain validation to the lab's CA, as a browser that trusts the provider's CA does.
+      trustAnchors: [{ file: session.labCa.caFile, ca: true }],
       executablePath: session.lab.client.chromiumWrapper,
       // As the command line runs it: access to the relay, and no name looked up but the relay's.
       ...(opts.hostAccess ? { hostAccess: [RELAY_URL], resolveOnly: [LAB.relayName] } : {}),
@@ -79,7 +87,12 @@ export function useLab(opts: LabOptions = {}): LabSession {
   let close: (() => Promise<void>) | undefined;
   beforeAll(async () => {
     const opened = await openLabSession(opts);
-    Object.assign(session, { lab: opened.lab, relay: opened.relay, browser: opened.browser });
+    Object.assign(session, {
+      lab: opened.lab,
+      labCa: opened.labCa,
+      relay: opened.relay,
+      browser: opened.browser,
+    });
     close = opened.close;
   });
   afterEach(async () => {
