@@ -11,6 +11,7 @@ import type { Browser } from '../platform/browser.ts';
 import { appendToHistory } from '../platform/history-store.ts';
 import { keepAwake } from '../platform/keep-awake.ts';
 import { watchNetErrors } from '../platform/net-errors.ts';
+import { lastRelayAddress, watchRelayAddress } from '../platform/relay-address.ts';
 import { loadRunState, saveRunState } from '../platform/run-store.ts';
 import { loadSettings } from '../platform/settings-store.ts';
 import type { MediaMode } from '../protocol/relay-messages.ts';
@@ -55,11 +56,13 @@ export function createRunManager(deps: RunManagerDeps) {
     const stopKeepAwake = keepAwake(api);
     const settings = await loadSettings(api);
     const netErrors = watchNetErrors(api);
+    const relayAddress = watchRelayAddress(api, settings.relayUrl);
     const ctx: CheckContext = {
       fetch: deps.fetch,
       WebSocket: deps.WebSocket,
       now: deps.now,
       netErrors,
+      knownAddress: (host) => lastRelayAddress(api.storage.local, host),
       timingFor: (url) => performance.getEntriesByName(url).at(-1) as PerformanceResourceTiming | undefined,
     };
     try {
@@ -89,6 +92,7 @@ export function createRunManager(deps: RunManagerDeps) {
     } finally {
       stopKeepAwake();
       netErrors.stop();
+      relayAddress.stop();
       performance.clearResourceTimings();
     }
   }

@@ -12,6 +12,11 @@ export interface CheckContext {
   WebSocket: typeof WebSocket;
   now: () => number;
   netErrors: NetErrorLookup;
+  /**
+   * The address this browser last reached the host (name or name:port) at, in an earlier run, where the
+   * environment remembers it (the extension does: src/platform/relay-address.ts).
+   */
+  knownAddress?: (host: string) => Promise<string | null>;
   /** Resource Timing entries for a URL, where the environment exposes them. */
   timingFor?: (url: string) => PerformanceResourceTiming | undefined;
 }

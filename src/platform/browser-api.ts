@@ -37,7 +37,7 @@ export interface Browser {
   /** Monitor mode's "the verdict got worse" notice. */
   notifications: Pick<Polyfill['notifications'], 'create' | 'clear' | 'onClicked'>;
   /** Why a request failed (net::ERR_*, NS_ERROR_*), which fetch does not say. */
-  webRequest: Pick<Polyfill['webRequest'], 'onErrorOccurred'>;
+  webRequest: Pick<Polyfill['webRequest'], 'onErrorOccurred' | 'onResponseStarted'>;
   i18n: I18nApi;
   /** Chrome only. */
   offscreen: OffscreenApi | null;

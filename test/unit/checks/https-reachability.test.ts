@@ -150,10 +150,61 @@ describe('checkRelayHttps: what a timeout really was', () => {
     expect(r.data.diagnosis).toMatchObject({ tcpWitness: 'closed' });
   });
 
-  it("the browser's HSTS answers plain HTTP itself: no evidence that TCP opened, so the firewall sentence stays", async () => {
+  it("the browser's HSTS answers plain HTTP itself and no address is known: no evidence that TCP opened, so the firewall sentence stays", async () => {
     const r = await run(fakeContext({ fetch: stalled('hsts-redirect') }));
     expect(r).toMatchObject({ status: 'fail', reason: 'timed-out', step: 'tcp' });
-    expect(r.data.diagnosis).toMatchObject({ tcpWitness: 'no-answer' });
+    expect(r.data.diagnosis).toMatchObject({ tcpWitness: 'no-answer', tcpWitnessVia: 'none' });
+  });
+
+  /**
+   * A browser with the relay's HSTS: plain HTTP to the name is its own redirect; plain HTTP to the address it
+   * last reached the relay at (no HSTS for addresses) meets the relay's TLS listener, or nothing.
+   */
+  const withHsts =
+    (address: 'closes' | 'hangs') =>
+    (url: string, init?: RequestInit): Promise<Response> => {
+      if (url === 'http://203.0.113.10:443/') {
+        return address === 'closes'
+          ? Promise.reject(new TypeError('Failed to fetch'))
+          : blackholeFetch(url, init);
+      }
+      return stalled('hsts-redirect')(url, init);
+    };
+  const remembered = (host: string) => Promise.resolve(host === 'relay.example' ? '203.0.113.10' : null);
+
+  it('with HSTS, plain HTTP to the address the browser last reached the relay at is closed at once: a TLS stall', async () => {
+    const r = await run({ ...fakeContext({ fetch: withHsts('closes') }), knownAddress: remembered });
+    expect(r).toMatchObject({ status: 'fail', reason: 'tls-stalled', step: 'tls' });
+    expect(r.summary).toMatch(/TCP connection opened, but the TLS handshake never completed/);
+    expect(r.data.diagnosis).toMatchObject({ tcpWitness: 'closed', tcpWitnessVia: 'address' });
+  });
+
+  it('with HSTS, the address gets no answer either: timed out at TCP, the firewall sentence', async () => {
+    const r = await run({ ...fakeContext({ fetch: withHsts('hangs') }), knownAddress: remembered });
+    expect(r).toMatchObject({ status: 'fail', reason: 'timed-out', step: 'tcp' });
+    expect(r.data.diagnosis).toMatchObject({ tcpWitness: 'no-answer', tcpWitnessVia: 'none' });
+  });
+
+  it('a relay given by address is not asked twice, and a failing address memory is no address', async () => {
+    const asked: string[] = [];
+    const ctx = {
+      ...fakeContext({
+        fetch: (url, init) => {
+          asked.push(url);
+          return blackholeFetch(url, init);
+        },
+      }),
+      knownAddress: () => Promise.reject(new Error('storage gone')),
+    };
+    vi.useFakeTimers();
+    try {
+      const pending = checkRelayHttps('https://198.51.100.7', ctx);
+      await vi.advanceTimersByTimeAsync(TIMEOUTS.httpsMs + SECOND_LOOK_MS + 3 * TIMEOUTS.netErrorWaitMs);
+      expect(await pending).toMatchObject({ reason: 'timed-out' });
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(asked.filter((u) => u.startsWith('http:'))).toEqual(['http://198.51.100.7:443/']);
   });
 
   it('nothing answers on either look: timed out at TCP, the firewall sentence', async () => {
@@ -192,6 +243,15 @@ describe('tcpWitnessUrl', () => {
       'http://relay.example:443/',
     );
     expect(tcpWitnessUrl(new URL('https://[2001:db8::1]:8443/probe')).toString()).toBe(
+      'http://[2001:db8::1]:8443/',
+    );
+  });
+
+  it('on the address instead of the name, the port kept', () => {
+    expect(tcpWitnessUrl(new URL('https://relay.example/probe'), '203.0.113.10').toString()).toBe(
+      'http://203.0.113.10:443/',
+    );
+    expect(tcpWitnessUrl(new URL('https://relay.example:8443/probe'), '2001:db8::1').toString()).toBe(
       'http://[2001:db8::1]:8443/',
     );
   });
