@@ -4,6 +4,9 @@
  * its clock) asks /healthz every 50 ms. Prints the worst and 95th-percentile /healthz latency under each
  * attack, and with no attack for comparison; with --runs N, a fresh relay per run and the median of the runs.
  *   node scripts/bench/relay-attack.ts [--runs 3] [--seconds 8] [--addresses 20] [--connections 300]
+ *     [--only baseline,forged] [--compare <commit>]
+ * --only keeps the attacks whose names contain one of the words; --compare measures that commit's relay
+ * (built by its own build script) the same way in the same run, each run alternating it and this tree.
  * The attacker's traffic comes from 127.0.0.2 and up (one loopback address per simulated client, so the
  * relay's per-address limits apply to it as to real clients); the poller is 127.0.0.1. Loopback only, and
  * every attack is bounded in time (--seconds, at most 30) and in count (--addresses, --connections).
@@ -23,7 +26,9 @@ import WebSocket from 'ws';
 import { type RelayProcess, startRelayProcess } from '../../test/e2e/harness/relay-process.ts';
 import { report } from '../../test/fakes/report.ts';
 import { craftedOffer } from '../../test/helpers/crafted-sdp.ts';
+import { cpuSeconds } from '../../test/helpers/relay-load.ts';
 import { iceCheck } from '../../test/unit/relay/stun-requests.ts';
+import { relayAt, workDir } from './builds.ts';
 import { boundedInt, fmt, machine, median, printMachine, ROOT, sleep, table } from './common.ts';
 
 const { values } = parseArgs({
@@ -32,13 +37,15 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '8' },
     addresses: { type: 'string', default: '20' },
     connections: { type: 'string', default: '300' },
+    only: { type: 'string' },
+    compare: { type: 'string' },
   },
 });
 const runs = boundedInt('runs', values.runs, 1, 9);
 const seconds = boundedInt('seconds', values.seconds, 3, 30);
 const addresses = boundedInt('addresses', values.addresses, 1, 200);
 const connections = boundedInt('connections', values.connections, 10, 2000);
-if (!existsSync(join(ROOT, 'dist/relay/server.js'))) {
+if (!existsSync(join(ROOT, 'dist/relay/server.js')) && !values.compare) {
   throw new Error('dist/relay/server.js missing: run "node scripts/build.ts --only relay" first');
 }
 const m = machine(false);
@@ -271,21 +278,30 @@ function mediaSession(localAddress: string): Promise<{ ws: WebSocket; port: numb
 
 /**
  * Authenticated ICE checks (with USE-CANDIDATE) from sources that are not the session holder's: 16 UDP
- * sockets per session, on other loopback addresses, each sending a check every 20 ms and never answering.
- * Counts the bytes the relay sent to them against the bytes they sent.
+ * sockets per session, on other loopback addresses, each sending a check every `everyMs` and never answering.
+ * Counts the checks the relay answered, the bytes it sent to them against the bytes they sent, and the
+ * relay's CPU over the attack. Every 20 ms the checks pass the session's bitrate cap (256 kbit/s), which
+ * ends the session within a second or two; every 55 ms (about 210 kbit/s) they stay under it, and the
+ * session lives until its setup timeout: the most verified checks one session can be made to cost.
  */
-async function forgedSourceMedia(until: number): Promise<string> {
+async function forgedSourceMedia(until: number, everyMs: number): Promise<string> {
   const sessions = (await Promise.all([0, 1, 2, 3].map((k) => mediaSession(attacker(k))))).filter(
     (s) => s !== null,
   );
   const sockets: UdpSocket[] = [];
   let sent = 0;
+  let checks = 0;
   let received = 0;
+  let answers = 0;
+  const cpuBefore = await cpuSeconds(relay.child.pid as number);
+  const startedAt = performance.now();
   for (const [k, s] of sessions.entries()) {
     for (let j = 0; j < 16; j++) {
       const u = createSocket('udp4');
       u.on('message', (msg) => {
         received += msg.length;
+        // A STUN Binding success answer (0x0101): a check the relay verified and werift answered.
+        if (msg.readUInt16BE(0) === 0x0101) answers++;
       });
       u.on('error', () => undefined);
       await new Promise<void>((r) => u.bind(0, attacker(4 + k * 16 + j), () => r()));
@@ -293,20 +309,24 @@ async function forgedSourceMedia(until: number): Promise<string> {
       const send = () => {
         if (performance.now() >= until) return;
         sent += s.check.length;
+        checks++;
         u.send(s.check, s.port, '127.0.0.1');
-        setTimeout(send, 20);
+        setTimeout(send, everyMs);
       };
       send();
     }
   }
   while (performance.now() < until) await sleep(100);
   await sleep(500);
+  const cpu = (await cpuSeconds(relay.child.pid as number)) - cpuBefore;
+  const secondsTaken = (performance.now() - startedAt) / 1000;
   for (const u of sockets) u.close();
   for (const s of sessions) s.ws.terminate();
-  return `${sessions.length} sessions, ${sockets.length} forged sources: ${sent} bytes in, ${received} bytes out`;
+  const perS = (n: number) => fmt(n / secondsTaken);
+  return `${sessions.length} sessions, ${sockets.length} forged sources: ${perS(checks)} checks/s sent, ${perS(answers)} answered/s; ${sent} bytes in, ${received} bytes out; relay CPU ${fmt((cpu / secondsTaken) * 100)}% of a core`;
 }
 
-const attacks: Array<[string, (until: number) => Promise<string>]> = [
+const allAttacks: Array<[string, (until: number) => Promise<string>]> = [
   [
     'none (baseline)',
     async (until) => {
@@ -324,9 +344,22 @@ const attacks: Array<[string, (until: number) => Promise<string>]> = [
   ['trickled request headers (up to 200 connections)', trickledHeaders],
   ['WebSockets: foreign origins and probe-start floods (probe sessions per address)', wsFlood],
   ['quota fill: valid 220 KiB reports from every address', (until) => uploads([filler], until)],
-  ['forged-source media: authenticated checks from 64 unproven sources', forgedSourceMedia],
+  [
+    'forged-source media: authenticated checks from 64 unproven sources',
+    (until) => forgedSourceMedia(until, 20),
+  ],
+  [
+    'forged-source media, paced under the bitrate cap: a check every 55 ms from each of 64 sources',
+    (until) => forgedSourceMedia(until, 55),
+  ],
   ['sign-in guessing: wrong tokens for alice from every address', signInGuessing],
 ];
+const onlyWords = values.only?.split(',').map((w) => w.trim().toLowerCase()) ?? [];
+const attacks = allAttacks.filter(
+  ([name]) => onlyWords.length === 0 || onlyWords.some((w) => name.includes(w)),
+);
+if (attacks.length === 0)
+  throw new Error(`--only ${values.only}: no attack's name contains any of these words`);
 
 type Health = { polls: number; failures: number; maxMs: number; p95Ms: number };
 
@@ -350,50 +383,69 @@ async function startPoller() {
   };
 }
 
-/** Per attack and run: worst and p95 /healthz ms, polls, failures, what the relay did. */
-const results = attacks.map(
-  () => [] as Array<{ worst: number; p95: number; failed: number; outcome: string }>,
-);
-const loads: number[] = [];
-for (let run = 0; run < runs; run++) {
-  relay = await startRelayProcess(RELAY_ARGS);
-  cert = readFileSync(relay.certFile, 'utf8');
-  loads.push(Math.round((loadavg()[0] ?? 0) * 100) / 100);
-  const poll = await startPoller();
-  for (const [k, [name, attack]] of attacks.entries()) {
-    await poll.start();
-    const outcome = await attack(performance.now() + seconds * 1000);
-    const health = await poll.stop();
-    results[k]?.push({ worst: health.maxMs, p95: health.p95Ms, failed: health.failures, outcome });
-    console.error(
-      `run ${run + 1}, ${name}: worst /healthz ${fmt(health.maxMs)} ms, p95 ${fmt(health.p95Ms)} ms, ${health.failures} of ${health.polls} failed (${outcome})`,
-    );
-    // Let the relay shed what the attack left (closed sockets, expiring probe sessions) before the next.
-    await sleep(2000);
+type Result = { worst: number; p95: number; failed: number; outcome: string };
+
+/** The relays measured: --compare's commit first, then this tree; each run measures them in turn. */
+const work = workDir();
+const variants: Array<{ label: string; serverJs: string; results: Result[][] }> = [];
+try {
+  for (const ref of values.compare ? [values.compare, null] : [null]) {
+    variants.push({ ...relayAt(ref, work.path), results: attacks.map(() => []) });
   }
-  await poll.close();
-  await relay.stop();
+} catch (err) {
+  work.remove();
+  throw err;
+}
+const loads: number[] = [];
+try {
+  for (let run = 0; run < runs; run++) {
+    for (const v of variants) {
+      relay = await startRelayProcess(RELAY_ARGS, { serverJs: v.serverJs });
+      cert = readFileSync(relay.certFile, 'utf8');
+      loads.push(Math.round((loadavg()[0] ?? 0) * 100) / 100);
+      const poll = await startPoller();
+      for (const [k, [name, attack]] of attacks.entries()) {
+        await poll.start();
+        const outcome = await attack(performance.now() + seconds * 1000);
+        const health = await poll.stop();
+        v.results[k]?.push({ worst: health.maxMs, p95: health.p95Ms, failed: health.failures, outcome });
+        console.error(
+          `run ${run + 1}, ${v.label}, ${name}: worst /healthz ${fmt(health.maxMs)} ms, p95 ${fmt(health.p95Ms)} ms, ${health.failures} of ${health.polls} failed (${outcome})`,
+        );
+        // Let the relay shed what the attack left (closed sockets, expiring probe sessions) before the next.
+        await sleep(2000);
+      }
+      await poll.close();
+      await relay.stop();
+    }
+  }
+} finally {
+  work.remove();
 }
 
 printMachine(m);
 console.log(
-  `\nMethod: ${runs} runs, each a fresh relay process on loopback; /healthz polled every 50 ms from 127.0.0.1 (one request at a time, from a worker thread of the attacker's process) for ${seconds} s per attack; attacker from ${addresses} loopback addresses 127.0.0.2+. 1-min load average at each run's start: ${loads.join(', ')}.\n`,
+  `\nMethod: ${runs} runs${variants.length > 1 ? ` of each relay (${variants.map((v) => v.label).join(', ')}), taking turns within each run` : ''}, each a fresh relay process on loopback; /healthz polled every 50 ms from 127.0.0.1 (one request at a time, from a worker thread of the attacker's process) for ${seconds} s per attack; attacker from ${addresses} loopback addresses 127.0.0.2+. 1-min load average at each run's start: ${loads.join(', ')}.\n`,
 );
-const rows = attacks.map(([name], k) => {
-  const r = results[k] ?? [];
-  return [
-    name,
-    fmt(median(r.map((x) => x.worst))),
-    r.map((x) => fmt(x.worst)).join(' / '),
-    fmt(median(r.map((x) => x.p95))),
-    `${r.reduce((a, x) => a + x.failed, 0)}`,
-    r.at(-1)?.outcome ?? '',
-  ];
-});
+const rows = variants.flatMap((v) =>
+  attacks.map(([name], k) => {
+    const r = v.results[k] ?? [];
+    return [
+      name,
+      v.label,
+      fmt(median(r.map((x) => x.worst))),
+      r.map((x) => fmt(x.worst)).join(' / '),
+      fmt(median(r.map((x) => x.p95))),
+      `${r.reduce((a, x) => a + x.failed, 0)}`,
+      r.at(-1)?.outcome ?? '',
+    ];
+  }),
+);
 console.log(
   table(
     [
       'attack',
+      'relay',
       'worst /healthz ms (median)',
       'worst per run',
       'p95 ms (median)',

@@ -173,6 +173,8 @@ async function main(): Promise<void> {
       perAddress: config.maxSessionsPerAddress,
       startsPerMinute: config.sessionStartsPerMinute,
       maxSessionKbps: config.maxSessionKbps,
+      unprovenChecksPerSource: config.unprovenChecksPerSource,
+      unprovenChecksPerSession: config.unprovenChecksPerSession,
     },
     // Ports that could not be opened were logged one by one (probe-port-unavailable) just before this.
     probes: {

@@ -6,6 +6,7 @@
 import { type WebSocket, WebSocket as WebSocketClass } from 'ws';
 import type { ServerMessage } from '../protocol/relay-messages.ts';
 import type { AddressLimits } from './core/address-limits.ts';
+import type { CheckRateOptions } from './core/check-rate.ts';
 import {
   type Action,
   type ConnectionState,
@@ -48,6 +49,8 @@ export interface ConnectionLimits {
   idleTimeoutMs: number;
   /** Inbound bitrate cap of one media session. */
   sessionMaxBitsPerSecond: number;
+  /** ICE checks a second a media session verifies from sources not proven to receive (check-rate.ts). */
+  unprovenChecks: CheckRateOptions;
 }
 
 /** The probe sessions (shared with the UDP probe ports) and which probe ports are open. */
@@ -223,6 +226,7 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): Connection
         iceTcp: deps.media.iceTcp,
         plan,
         maxBitsPerSecond: deps.limits.sessionMaxBitsPerSecond,
+        checkRate: deps.limits.unprovenChecks,
         log: deps.log,
         now: deps.now,
         onEvent: (e) => {

@@ -44,6 +44,8 @@ export function sessionLimitsOf(
     | 'maxSessionsPerAddress'
     | 'sessionStartsPerMinute'
     | 'maxSessionKbps'
+    | 'unprovenChecksPerSource'
+    | 'unprovenChecksPerSession'
     | 'wsHeartbeatMs'
     | 'wsIdleTimeoutMs'
     | 'probeSessionsPerAddress'
@@ -54,6 +56,7 @@ export function sessionLimitsOf(
     sessionsPerAddress: c.maxSessionsPerAddress,
     sessionStartsPerMinute: c.sessionStartsPerMinute,
     sessionMaxBitsPerSecond: c.maxSessionKbps * 1000,
+    unprovenChecks: { perSource: c.unprovenChecksPerSource, perSession: c.unprovenChecksPerSession },
     heartbeatMs: c.wsHeartbeatMs,
     idleTimeoutMs: c.wsIdleTimeoutMs,
   };

@@ -163,6 +163,21 @@ export const CONFIG_KEYS = {
     default: '256',
     help: "inbound bitrate cap of one media session, kbit/s averaged over 2 s, all headers counted; Chromium's audio with the extension's probes measured ~95 (`inKbps` on each `media-session-ended` log line)",
   }),
+  unprovenChecksPerSource: key({
+    flag: 'unproven-checks-per-source',
+    env: 'SVC_RELAY_UNPROVEN_CHECKS_PER_SOURCE',
+    // Chrome checks at most every 48 ms (~21 a second) while no answer comes back; fewer would slow its ICE.
+    kind: integer(22, 10_000),
+    default: '25',
+    help: 'ICE checks a second the relay verifies (HMAC) and answers from one media source that has not yet proven it receives (by DTLS); more are dropped unverified (`check-rate-source`). A proven source is never limited',
+  }),
+  unprovenChecksPerSession: key({
+    flag: 'unproven-checks-per-session',
+    env: 'SVC_RELAY_UNPROVEN_CHECKS_PER_SESSION',
+    kind: integer(22, 10_000),
+    default: '50',
+    help: 'the same over all unproven sources of one media session together (`check-rate-session`): what forged source addresses can make the relay verify, per session',
+  }),
   wsHeartbeatMs: key({
     flag: 'ws-heartbeat-ms',
     env: 'SVC_RELAY_WS_HEARTBEAT_MS',

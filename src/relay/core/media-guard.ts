@@ -11,6 +11,9 @@
  *   authenticated: the one kind of address the relay ever sends to (answers, its own checks back, DTLS).
  *   A request smaller than the largest answer werift could send is dropped, so no answer amplifies.
  * - Everything else (STUN responses, DTLS, SRTP, SRTCP) passes only from an authenticated source.
+ * - Checks from a source not proven to receive are rate-limited per source and per session before their
+ *   MESSAGE-INTEGRITY is computed (check-rate.ts), so forged sources cannot make the relay verify and answer
+ *   checks as fast as they can send them; a proven source's checks are never limited.
  * - Datagrams larger than a path MTU are dropped before anything parses them.
  * - RTP whose header claims more CSRCs or header extension than the packet holds is dropped: werift parses
  *   the header before it checks the SRTP tag, and walks a lying extension length (up to 256 KiB) with a
@@ -33,6 +36,7 @@
  * the address proves itself), at most FIRST_FLIGHT_BYTES, to the address the client nominated.
  */
 import { BitrateCap } from './bitrate-cap.ts';
+import { CheckRate, type CheckRateOptions } from './check-rate.ts';
 import {
   ATTRIBUTE,
   hasValidIntegrity,
@@ -75,6 +79,10 @@ export const DROP_REASONS = [
   /** Smaller than the answer would be. */
   'stun-too-small',
   'too-many-sources',
+  /** A check from an unproven source over that source's rate (see check-rate.ts), not verified. */
+  'check-rate-source',
+  /** A check from an unproven source over the session's rate for all of them, not verified. */
+  'check-rate-session',
   /** RTP whose CSRC count or header extension length runs past the end of the packet. */
   'rtp-malformed',
   /** The session is over its bitrate cap. */
@@ -98,6 +106,8 @@ export interface MediaGuardOptions {
   dtlsClient?: boolean;
   maxDatagramBytes?: number;
   maxSources?: number;
+  /** Checks a second verified from unproven sources (`--unproven-checks-per-source` and `-per-session`). */
+  checkRate: CheckRateOptions;
 }
 
 /** STUN class bits (RFC 5389 §6): C1 is 0x0100, C0 is 0x0010. */
@@ -116,15 +126,19 @@ export class MediaGuard {
   private readonly bitrate: BitrateCap;
   private readonly maxDatagramBytes: number;
   private readonly maxSources: number;
+  private readonly checkRate: CheckRate;
   private over = false;
   /** Bytes that passed, over the whole session (for the log line at its end). */
   passedBytes = 0;
+  /** MESSAGE-INTEGRITY (HMAC-SHA1) computations so far: what a flood of checks costs the relay. */
+  integrityChecks = 0;
 
   constructor(opts: MediaGuardOptions) {
     this.bitrate = new BitrateCap({ maxBitsPerSecond: opts.maxBitsPerSecond });
     this.maxDatagramBytes = opts.maxDatagramBytes ?? MAX_MEDIA_DATAGRAM_BYTES;
     this.maxSources = opts.maxSources ?? MAX_AUTHENTICATED_SOURCES;
     this.firstFlight = opts.dtlsClient ?? false;
+    this.checkRate = new CheckRate(opts.checkRate);
   }
 
   /** Whether the session went over its bitrate cap (it stays over: the shell ends it). */
@@ -153,13 +167,19 @@ export class MediaGuard {
       if (cls === CLASS_INDICATION) return drop('stun-not-binding');
       if (cls === CLASS_REQUEST) {
         if (message.type !== MESSAGE_TYPE.BINDING_REQUEST) return drop('stun-not-binding');
-        const reason = checkRequest(message, credentials);
-        if (reason) return drop(reason);
+        // Everything cheap first; the HMAC last, and only within the unproven sources' check rate.
+        const reason = checkCredentials(message, credentials);
+        if (reason || !credentials) return drop(reason ?? 'stun-bad-ufrag');
         if (data.length < MIN_CHECK_BYTES) return drop('stun-too-small');
-        if (!this.authenticated.has(source)) {
-          if (this.authenticated.size >= this.maxSources) return drop('too-many-sources');
-          this.authenticated.add(source);
+        const known = this.authenticated.has(source);
+        if (!known && this.authenticated.size >= this.maxSources) return drop('too-many-sources');
+        if (!this.proven.has(source)) {
+          const rate = this.checkRate.take(source, now);
+          if (rate !== 'ok') return drop(rate === 'source' ? 'check-rate-source' : 'check-rate-session');
         }
+        this.integrityChecks++;
+        if (!hasValidIntegrity(message, credentials.pwd)) return drop('stun-bad-integrity');
+        if (!known) this.authenticated.add(source);
         return this.count(data.length, source, now);
       }
       // A response: werift itself matches it to a transaction of its own and checks its integrity.
@@ -231,13 +251,13 @@ export function rtpHeaderFits(data: Uint8Array): boolean {
   return csrcEnd + 4 + 4 * extensionWords <= data.length;
 }
 
-function checkRequest(message: StunMessage, credentials: SessionCredentials | null): DropReason | null {
+/** What a check's USERNAME and attributes say without computing its HMAC; null: worth verifying. */
+function checkCredentials(message: StunMessage, credentials: SessionCredentials | null): DropReason | null {
   const username = usernameOf(message);
   const hasIntegrity = protectedAttributes(message).some((a) => a.type === ATTRIBUTE.MESSAGE_INTEGRITY);
   if (username === null || !hasIntegrity) return 'stun-no-credentials';
   const colon = username.indexOf(':');
   // RFC 8445 §7.3: "<our ufrag>:<theirs>"; a username without the colon is not an ICE check.
   if (!credentials || colon <= 0 || username.slice(0, colon) !== credentials.ufrag) return 'stun-bad-ufrag';
-  if (!hasValidIntegrity(message, credentials.pwd)) return 'stun-bad-integrity';
   return null;
 }

@@ -16,6 +16,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { RTCPeerConnection, type RTCPeerConnectionConfig, RTCRtpCodecParameters } from 'werift';
 import type { IceCandidate } from '../../protocol/relay-messages.ts';
 import { maxMessageBytes } from '../core/bitrate-cap.ts';
+import type { CheckRateOptions } from '../core/check-rate.ts';
 import type { EndReason } from '../core/connection-state.ts';
 import type { SessionEvent } from '../core/handle-session-event.ts';
 import { type DropReason, MediaGuard } from '../core/media-guard.ts';
@@ -38,6 +39,8 @@ export interface EchoSessionOptions {
   onReleased: (reason: EndReason) => void;
   /** The inbound bitrate cap (see bitrate-cap.ts). */
   maxBitsPerSecond: number;
+  /** Checks a second verified from sources not proven to receive (see check-rate.ts). */
+  checkRate: CheckRateOptions;
   /** A datagram or frame the guard dropped (for metrics; called often under attack, so it must be cheap). */
   onDrop?: (reason: DropReason) => void;
   /** An exception thrown in one of this session's handlers: counted by the shell; the session then fails. */
@@ -190,6 +193,7 @@ export class EchoSession {
     this.guard = new MediaGuard({
       maxBitsPerSecond: opts.maxBitsPerSecond,
       dtlsClient: opts.plan.dtlsRole === 'client',
+      checkRate: opts.checkRate,
     });
     this.pc = new RTCPeerConnection(peerConfig(opts));
     // werift's constructor refuses a one-port range ("should not be same value"), yet binds a single port

@@ -6,6 +6,7 @@ import type { SessionEvent } from '../../../src/relay/core/handle-session-event.
 import type { OfferPlan } from '../../../src/relay/core/offer-plan.ts';
 import { createLogger } from '../../../src/relay/logger.ts';
 import { EchoSession } from '../../../src/relay/media/echo-session.ts';
+import { DEFAULT_SESSION_LIMITS } from '../../../src/relay/wss.ts';
 
 const cleanup: Array<() => unknown> = [];
 afterEach(async () => {
@@ -43,6 +44,7 @@ function session(port: number, iceTcp = true) {
     iceTcp,
     plan: OPUS_PLAN,
     maxBitsPerSecond: 256_000,
+    checkRate: DEFAULT_SESSION_LIMITS.unprovenChecks,
     log: createLogger('silent'),
     onEvent: (e) => events.push(e),
     onReleased: () => {

@@ -8,6 +8,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FIRST_FLIGHT_BYTES } from '../../../src/relay/core/media-guard.ts';
+import { DEFAULT_SESSION_LIMITS } from '../../../src/relay/wss.ts';
 import { craftedOffer } from '../../helpers/crafted-sdp.ts';
 import { startTestRelay, type TestRelay } from '../../helpers/in-process-relay.ts';
 import { SignalingClient } from '../../helpers/signaling-client.ts';
@@ -149,4 +150,34 @@ describe('media port: never more out than in towards a forged source', () => {
     expect(first.receivedBytes).toBeLessThanOrEqual(first.sentBytes + FIRST_FLIGHT_BYTES);
     for (const v of rest) expect(v.receivedBytes).toBeLessThanOrEqual(v.sentBytes);
   });
+
+  it('verifies and answers forged sources’ checks only within the session’s check rate', async () => {
+    const r = await startTestRelay({ media: { ports: { first: 47620, last: 47629 } } });
+    cleanup.push(() => r.stop());
+    const s = await attackerSession(r, 'actpass');
+    const { perSession } = DEFAULT_SESSION_LIMITS.unprovenChecks;
+
+    // 16 forged sources, 40 checks each, in rounds of one check per source (the relay reads each round
+    // before the next, so none is lost in a socket buffer): 640 checks, about 60 KB, under the bitrate cap.
+    const victims = await Promise.all(Array.from({ length: 16 }, () => victim()));
+    for (let k = 0; k < 40; k++) {
+      for (const v of victims) v.send(s.check(), s.port);
+      await sleep(5);
+    }
+    const dropped = async () => {
+      const m = /^svc_relay_media_dropped_total\{reason="check-rate-session"\} (\d+)$/m.exec(
+        await r.metrics(),
+      );
+      return Number(m?.[1] ?? 0);
+    };
+    const answered = () => victims.reduce((n, v) => n + v.received.length, 0);
+    // Every check is either answered or dropped unverified, however long the loaded machine takes.
+    await expect.poll(async () => answered() + (await dropped()), { timeout: 20_000 }).toBe(640);
+
+    // Without the limit all 640 are verified and answered. With it: the session's one-second burst (50) and
+    // what refills while the checks come in; half of them would take over 5 s of sending.
+    expect(answered()).toBeGreaterThanOrEqual(perSession);
+    expect(answered()).toBeLessThanOrEqual(320);
+    for (const v of victims) expect(v.receivedBytes).toBeLessThanOrEqual(v.sentBytes);
+  }, 30_000);
 });

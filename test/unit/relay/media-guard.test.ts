@@ -7,6 +7,7 @@ import {
   MIN_CHECK_BYTES,
   rtpHeaderFits,
 } from '../../../src/relay/core/media-guard.ts';
+import { DEFAULT_SESSION_LIMITS } from '../../../src/relay/wss.ts';
 import { iceCheck, RELAY_PWD, RELAY_UFRAG } from './stun-requests.ts';
 
 const creds = { ufrag: RELAY_UFRAG, pwd: RELAY_PWD };
@@ -15,7 +16,9 @@ const STRANGER = '198.51.100.9:40000';
 /** A DTLS 1.2 record header (handshake), then some bytes. */
 const dtls = Buffer.concat([Buffer.from([22, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0, 0, 1, 0, 4]), Buffer.alloc(4)]);
 const rtp = Buffer.concat([Buffer.from([0x80, 111, 0, 1, 0, 0, 0, 0, 0, 0, 0x10, 0x92]), Buffer.alloc(80)]);
-const guard = () => new MediaGuard({ maxBitsPerSecond: 256_000 });
+/** The relay's defaults (config/keys.ts): 25 checks a second per unproven source, 50 per session. */
+const checkRate = DEFAULT_SESSION_LIMITS.unprovenChecks;
+const guard = () => new MediaGuard({ maxBitsPerSecond: 256_000, checkRate });
 
 describe('MediaGuard', () => {
   it('passes a check with this session’s credentials, then that source’s DTLS and RTP, and nobody else’s', () => {
@@ -79,11 +82,87 @@ describe('MediaGuard', () => {
   });
 
   it('authenticates at most a handful of sources', () => {
-    const g = new MediaGuard({ maxBitsPerSecond: 256_000, maxSources: 2 });
+    const g = new MediaGuard({ maxBitsPerSecond: 256_000, checkRate, maxSources: 2 });
     expect(g.inspect(iceCheck(), 'a:1', creds, 0).pass).toBe(true);
     expect(g.inspect(iceCheck(), 'a:2', creds, 0).pass).toBe(true);
     expect(g.inspect(iceCheck(), 'a:3', creds, 0)).toEqual({ pass: false, reason: 'too-many-sources' });
     expect(g.inspect(iceCheck(), 'a:1', creds, 0).pass).toBe(true);
+  });
+
+  describe('checks from sources not proven to receive', () => {
+    /** A check every 20 ms from each of `sources` for one second: the attack bench's forged-source row. */
+    function flood(g: MediaGuard, sources: readonly string[], from = 0) {
+      const verdicts: string[] = [];
+      for (let t = from; t < from + 1000; t += 20) {
+        for (const s of sources) {
+          const v = g.inspect(iceCheck(), s, creds, t);
+          verdicts.push(v.pass ? 'pass' : v.reason);
+        }
+      }
+      return verdicts;
+    }
+    const forged = Array.from({ length: 64 }, (_, i) => `203.0.113.${i}:4000${i % 10}`);
+
+    it('verifies at most a second’s burst plus the session rate, however many sources forge checks', () => {
+      // A high bitrate cap, so that only the check rate can stop the flood here.
+      const g = new MediaGuard({ maxBitsPerSecond: 1e9, checkRate, maxSources: 64 });
+      const verdicts = flood(g, forged);
+      expect(verdicts).toHaveLength(3200);
+      // Without the limit every one of the 3,200 checks costs an HMAC and gets an answer.
+      expect(g.integrityChecks).toBeLessThanOrEqual(2 * checkRate.perSession + 1);
+      expect(verdicts.filter((v) => v === 'pass')).toHaveLength(g.integrityChecks);
+      expect(verdicts.filter((v) => v === 'check-rate-session').length).toBeGreaterThan(3000);
+    });
+
+    it('limits one source to its own rate without using up the session’s for the others', () => {
+      const g = guard();
+      const verdicts = flood(g, [BROWSER]);
+      // 50 checks in one second from one source: a second's burst (25) and 25 more refilled within it.
+      expect(verdicts.filter((v) => v === 'check-rate-source').length).toBeGreaterThan(0);
+      expect(g.integrityChecks).toBeLessThanOrEqual(2 * checkRate.perSource + 1);
+      // The session still has checks left for another source.
+      expect(g.inspect(iceCheck(), '192.0.2.8:50000', creds, 1000)).toEqual({ pass: true });
+    });
+
+    it('drops checks from a sixteenth-plus source before verifying them', () => {
+      const g = new MediaGuard({ maxBitsPerSecond: 1e9, checkRate, maxSources: 2 });
+      g.inspect(iceCheck(), 'a:1', creds, 0);
+      g.inspect(iceCheck(), 'a:2', creds, 0);
+      const before = g.integrityChecks;
+      expect(g.inspect(iceCheck(), 'a:3', creds, 0)).toEqual({ pass: false, reason: 'too-many-sources' });
+      expect(g.integrityChecks).toBe(before);
+    });
+
+    it('passes what a browser sends at ICE start, twice over: a check every 48 ms from each of two sources', () => {
+      const g = guard();
+      // Chrome paces one check every 48 ms over all its pairs while no answer comes back; here each of two
+      // sources sends that many, for 3 s.
+      for (let t = 0; t < 3000; t += 48) {
+        for (const s of [BROWSER, '198.51.100.20:61000']) {
+          expect(g.inspect(iceCheck(), s, creds, t)).toEqual({ pass: true });
+        }
+      }
+    });
+
+    it('never limits a proven source (consent checks, and an ICE restart, after DTLS)', () => {
+      const g = new MediaGuard({ maxBitsPerSecond: 1e9, checkRate });
+      g.inspect(iceCheck(), BROWSER, creds, 0);
+      g.prove(BROWSER);
+      for (let i = 0; i < 500; i++) expect(g.inspect(iceCheck(), BROWSER, creds, 1)).toEqual({ pass: true });
+      expect(g.integrityChecks).toBe(501);
+      // The proven source's checks used none of the session's rate: a new source still gets its burst.
+      expect(g.inspect(iceCheck(), '192.0.2.8:50000', creds, 1)).toEqual({ pass: true });
+    });
+
+    it('does not verify a wrong ufrag, or a check too small to answer, at all', () => {
+      const g = guard();
+      const small = new Message(methods.BINDING, classes.REQUEST);
+      small.setAttribute('USERNAME', `${RELAY_UFRAG}:Br`);
+      small.addMessageIntegrity(Buffer.from(RELAY_PWD, 'utf8'));
+      expect(g.inspect(iceCheck({ username: 'Someone1:BrUf' }), STRANGER, creds, 0).pass).toBe(false);
+      expect(g.inspect(small.bytes, STRANGER, creds, 0)).toEqual({ pass: false, reason: 'stun-too-small' });
+      expect(g.integrityChecks).toBe(0);
+    });
   });
 
   it('stops passing anything once the session goes over its bitrate, and stays over', () => {
@@ -168,7 +247,7 @@ describe('rtpHeaderFits', () => {
       server.inspect(check, BROWSER, creds, 0);
       expect(server.mayEgress(BROWSER, hello(111))).toBe(false);
 
-      const client = new MediaGuard({ maxBitsPerSecond: 256_000, dtlsClient: true });
+      const client = new MediaGuard({ maxBitsPerSecond: 256_000, checkRate, dtlsClient: true });
       client.inspect(check, BROWSER, creds, 0);
       expect(client.mayEgress(STRANGER, hello(111))).toBe(false);
       expect(client.mayEgress(BROWSER, hello(FIRST_FLIGHT_BYTES + 1))).toBe(false);
