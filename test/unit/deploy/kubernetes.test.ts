@@ -1,13 +1,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DaemonSet } from 'kubernetes-models/apps/v1/DaemonSet';
-import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
-import { Namespace } from 'kubernetes-models/v1/Namespace';
-import { Secret } from 'kubernetes-models/v1/Secret';
-import { Service } from 'kubernetes-models/v1/Service';
+import { validate as daemonSet } from 'kubernetes-models/_schemas/IoK8sApiAppsV1DaemonSet';
+import { validate as configMap } from 'kubernetes-models/_schemas/IoK8sApiCoreV1ConfigMap';
+import { validate as namespace } from 'kubernetes-models/_schemas/IoK8sApiCoreV1Namespace';
+import { validate as secret } from 'kubernetes-models/_schemas/IoK8sApiCoreV1Secret';
+import { validate as service } from 'kubernetes-models/_schemas/IoK8sApiCoreV1Service';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { CONFIGMAP_PATH, providerConfig, providerConfigMapText } from '../../../scripts/provider-config.ts';
+import { type ValidateFunc, validateStrict } from '../../helpers/strict-k8s.ts';
 
 const dir = new URL('../../../deploy/kubernetes/', import.meta.url);
 const docs = readdirSync(dir)
@@ -19,13 +20,16 @@ const docs = readdirSync(dir)
     }),
   );
 
-/** The built-in kinds, each checked against its Kubernetes OpenAPI schema (kubernetes-models, offline). */
-const VALIDATORS: Record<string, (o: never) => { validate(): void }> = {
-  'v1/Namespace': (o) => new Namespace(o),
-  'v1/ConfigMap': (o) => new ConfigMap(o),
-  'v1/Secret': (o) => new Secret(o),
-  'v1/Service': (o) => new Service(o),
-  'apps/v1/DaemonSet': (o) => new DaemonSet(o),
+/**
+ * The built-in kinds, each checked strictly against its Kubernetes OpenAPI schema (kubernetes-models,
+ * offline): wrong types, missing required fields, and fields the schema does not have (a misspelling).
+ */
+const VALIDATORS: Record<string, ValidateFunc> = {
+  'v1/Namespace': namespace,
+  'v1/ConfigMap': configMap,
+  'v1/Secret': secret,
+  'v1/Service': service,
+  'apps/v1/DaemonSet': daemonSet,
 };
 /** Custom resources whose schemas ship with their operator, not with Kubernetes: checked by hand below. */
 const CUSTOM = ['cert-manager.io/v1/Certificate'];
@@ -37,21 +41,54 @@ const one = <T>(kind: string): T => {
 };
 
 describe('Kubernetes manifests', () => {
-  it('every document validates against the schema of its kind', () => {
+  it('every document validates strictly against the schema of its kind', () => {
     expect(docs.length).toBeGreaterThanOrEqual(6);
     for (const { file, object } of docs) {
       const key = `${object.apiVersion}/${object.kind}`;
       if (CUSTOM.includes(key)) continue;
-      const make = VALIDATORS[key];
-      expect(make, `${file}: ${key} has no validator`).toBeDefined();
-      expect(() => make?.(object as never).validate(), `${file}: ${key}`).not.toThrow();
+      const validate = VALIDATORS[key];
+      expect(validate, `${file}: ${key} has no validator`).toBeDefined();
+      expect(validateStrict(validate as ValidateFunc, object), `${file}: ${key}`).toEqual({
+        unknown: [],
+        invalid: [],
+      });
     }
   });
 
-  it('the validation catches a wrong manifest (so the check above means something)', () => {
+  it('the validation catches a wrong type (so the check above means something)', () => {
     const ds = structuredClone(one<{ spec: { template: { spec: Record<string, unknown> } } }>('DaemonSet'));
     ds.spec.template.spec.hostNetwork = 'yes';
-    expect(() => new DaemonSet(ds as never).validate()).toThrow(/hostNetwork must be boolean/);
+    expect(validateStrict(daemonSet, ds).invalid).toEqual([
+      '/spec/template/spec/hostNetwork type {"type":"boolean"}',
+    ]);
+  });
+
+  it('the validation catches misspelled and unknown fields, at any depth, in every kind', () => {
+    type Pod = { containers: Array<Record<string, unknown>> } & Record<string, unknown>;
+    const ds = structuredClone(one<{ spec: { template: { spec: Pod } } }>('DaemonSet'));
+    const pod = ds.spec.template.spec;
+    pod.hostNetwrok = pod.hostNetwork;
+    delete pod.hostNetwork;
+    const container = pod.containers[0] as Record<string, unknown>;
+    container.readinesProbe = container.readinessProbe;
+    delete container.readinessProbe;
+    (container.securityContext as Record<string, unknown>).runAsNonroot = true;
+    expect(validateStrict(daemonSet, ds)).toEqual({
+      unknown: [
+        '/spec/template/spec/containers/0/readinesProbe',
+        '/spec/template/spec/containers/0/securityContext/runAsNonroot',
+        '/spec/template/spec/hostNetwrok',
+      ],
+      invalid: [],
+    });
+    const cm = structuredClone(one<Record<string, unknown>>('ConfigMap'));
+    cm.date = cm.data;
+    delete cm.data;
+    expect(validateStrict(configMap, cm).unknown).toEqual(['/date']);
+    // Map keys (labels, annotations, a ConfigMap's data) are the manifest's own, not schema fields.
+    const labelled = structuredClone(one<{ metadata: Record<string, unknown> }>('Service'));
+    labelled.metadata.labels = { 'any-label/at.all': 'x' };
+    expect(validateStrict(service, labelled)).toEqual({ unknown: [], invalid: [] });
   });
 
   it('runs one relay per node on host networking, ready on /readyz, drained within the grace period', () => {
