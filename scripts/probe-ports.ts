@@ -51,9 +51,12 @@ export function probePortFlags(): string[] {
  * (test/e2e/harness/lab-session.ts): every provider port is its own relay port. deploy/relay.json is the
  * same map as a config file.
  */
-export function providerPortFlags(mediaPorts: string): string[] {
+export function providerPortFlags(media: { desk: string; apps: string }): string[] {
   const { tcp, udp } = providerProbeEntries();
-  return ['--probe-tcp', tcp.join(','), '--probe-udp', udp.join(','), '--media-ports', mediaPorts];
+  return [
+    ...['--probe-tcp', tcp.join(','), '--probe-udp', udp.join(',')],
+    ...['--media-ports', media.desk, '--media-ports-apps', media.apps],
+  ];
 }
 
 /**
@@ -87,9 +90,8 @@ function largeRanges(): { tcp: PortRange[]; udp: PortRange[] } {
 }
 
 if (import.meta.main) {
-  // `--provider-ports MEDIA_RANGE`: the flags for a relay on the provider's own port numbers.
-  const [flag, media] = process.argv.slice(2);
-  console.log(
-    (flag === '--provider-ports' ? providerPortFlags(media ?? '41000-41019') : probePortFlags()).join(' '),
-  );
+  // `--provider-ports [DESK_MEDIA [APP_MEDIA]]`: the flags for a relay on the provider's own port numbers.
+  const [flag, desk, apps] = process.argv.slice(2);
+  const media = { desk: desk ?? '41000-41019', apps: apps ?? '61000-61019' };
+  console.log((flag === '--provider-ports' ? providerPortFlags(media) : probePortFlags()).join(' '));
 }

@@ -19,7 +19,7 @@ export type MediaRunner = (relayUrl: string, mode: MediaMode, options: MediaOpti
 /** Media duration and quality limits from the settings (which policy may have set). */
 export function mediaOptionsFrom(settings: Settings, mode: MediaMode): MediaOptions {
   const seconds = mode === 'extended' ? settings.extendedDurationS : settings.quickDurationS;
-  return { durationMs: seconds * 1000, limits: limitsFrom(settings.thresholds) };
+  return { durationMs: seconds * 1000, limits: limitsFrom(settings.thresholds), profile: settings.profile };
 }
 
 export function quickCheckPlan(

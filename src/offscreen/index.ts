@@ -33,7 +33,7 @@ function run(req: OffscreenRequest): Promise<unknown> {
         void api.runtime.sendMessage({ type: 'mediaSample', t: s.t }).catch(() => undefined);
       },
     },
-    { durationMs: req.durationMs, limits: req.limits },
+    { durationMs: req.durationMs, limits: req.limits, profile: req.profile },
   );
 }
 

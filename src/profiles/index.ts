@@ -6,6 +6,7 @@
 import { DESK_PHONE, DESKTOP_APP, MEETINGS, MOBILE_APP } from './provider-ports.ts';
 import type { Profile, ProfileId } from './types.ts';
 
+export { type MediaRow, mediaRowFor } from './media-row.ts';
 export { SOURCE_PORT_NOTE } from './provider-ports.ts';
 export type { ProbeTarget } from './sample-ports.ts';
 export { probeTargets, samplePorts, samplePortsOf } from './sample-ports.ts';

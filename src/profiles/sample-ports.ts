@@ -37,13 +37,18 @@ export function samplePorts(range: PortRange): number[] {
  * Up to `count` ports of `range`, one per equal stretch, ascending: the first stretch gives `range.from` and
  * the last `range.to` when they are candidates, the others a random candidate of their stretch. Candidates
  * are `available` (sorted or not; ports outside the range are ignored), or every port of the range that
- * `accept` allows. A stretch without a candidate gives nothing. `random` returns [0, 1).
+ * `accept` allows. A stretch without a candidate gives nothing. Where a stretch has candidates that `prefer`
+ * allows, its random pick is one of those. `random` returns [0, 1).
  */
 export function stratifiedSample(
   range: PortRange,
   count: number,
   random: () => number,
-  opts: { available?: readonly number[]; accept?: (port: number) => boolean } = {},
+  opts: {
+    available?: readonly number[];
+    accept?: (port: number) => boolean;
+    prefer?: (port: number) => boolean;
+  } = {},
 ): number[] {
   assertRange(range);
   const size = rangeSize(range);
@@ -72,10 +77,11 @@ export function stratifiedSample(
     if (candidates.length === 0) continue;
     if (i === 0 && candidates[0] === range.from) out.push(range.from);
     else if (i === stretches - 1 && candidates.at(-1) === range.to) out.push(range.to);
-    else
-      out.push(
-        candidates[Math.min(candidates.length - 1, Math.floor(random() * candidates.length))] as number,
-      );
+    else {
+      const preferred = opts.prefer ? candidates.filter(opts.prefer) : [];
+      const from = preferred.length > 0 ? preferred : candidates;
+      out.push(from[Math.min(from.length - 1, Math.floor(random() * from.length))] as number);
+    }
   }
   return out;
 }

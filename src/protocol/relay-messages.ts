@@ -3,6 +3,7 @@
  * parsed with these schemas on both ends; anything else is refused with a specific error code.
  */
 import * as v from 'valibot';
+import { PROFILE_IDS } from '../profiles/index.ts';
 
 /** The largest WSS message either side accepts; signaling SDP fits comfortably below this. */
 export const MAX_WS_MESSAGE_BYTES = 64 * 1024;
@@ -84,6 +85,11 @@ export const ClientMessage = v.variant('type', [
     mode: MediaMode,
     /** Seconds of media the client will measure (settings may change the mode's default); the relay caps it. */
     durationS: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_MEDIA_DURATION_S))),
+    /**
+     * The port profile the check is for: the relay answers from that profile's media range (the apps' for
+     * the mobile and desktop apps, the desk phones' otherwise and without one).
+     */
+    profile: v.optional(v.picklist(PROFILE_IDS)),
   }),
   v.strictObject({ type: v.literal('candidate'), candidate: IceCandidate }),
   /** The client is done; the relay tears the session down. */

@@ -40,6 +40,7 @@ const word = v.pipe(v.string(), v.maxLength(REPORT_CAPS.word));
 const sentence = v.pipe(v.string(), v.maxLength(REPORT_CAPS.sentence));
 /** Numbers are finite: JSON cannot carry Infinity (1e999 would come back as null). */
 const num = v.pipe(v.number(), v.finite());
+const PortNumber = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(65535));
 
 export const CheckStatus = v.picklist(['pass', 'warn', 'fail', 'skip', 'error']);
 export type CheckStatus = v.InferOutput<typeof CheckStatus>;
@@ -150,6 +151,16 @@ export const MediaReportSchema = v.object({
   tlsVersion: v.nullable(word),
   dtlsRole: v.nullable(word),
   transport: v.nullable(v.picklist(['udp', 'tcp'])),
+  /**
+   * The relay's port media used (the chosen ICE candidate pair's; ICE-TCP uses the same number as UDP).
+   * Absent in reports from before it was recorded.
+   */
+  mediaPort: v.optional(v.nullable(PortNumber)),
+  /**
+   * The media row of the check's profile that port stands in for (its id and the provider's range); null
+   * when it is none of them (a relay that does not serve media on the provider's numbers).
+   */
+  mediaPortRange: v.optional(v.nullable(v.object({ row: word, from: PortNumber, to: PortNumber }))),
   candidateTypes: v.object({ local: v.nullable(word), remote: v.nullable(word) }),
   relayProtocol: v.nullable(word),
   codec: v.nullable(word),

@@ -3,6 +3,7 @@
  * the background before any handler runs; the sender is verified separately (see platform/messaging.ts).
  */
 import * as v from 'valibot';
+import { PROFILE_IDS } from '../profiles/index.ts';
 import { MediaMode } from './relay-messages.ts';
 import { CheckResultSchema, ReportSchema } from './report.ts';
 import { SettingsSchema } from './settings.ts';
@@ -62,6 +63,7 @@ export const OffscreenRequest = v.variant('type', [
     mode: MediaMode,
     durationMs: v.pipe(v.number(), v.minValue(1000), v.maxValue(120_000)),
     limits: QualityLimitsSchema,
+    profile: v.picklist(PROFILE_IDS),
   }),
   v.strictObject({
     target: v.literal('offscreen'),

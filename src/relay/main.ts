@@ -86,6 +86,7 @@ async function main(): Promise<void> {
     log,
     media: {
       ports: config.mediaPorts,
+      appPorts: config.mediaPortsApps,
       address: config.mediaAddress,
       iceTcp: config.iceTcp,
       maxSessions: config.maxSessions,
@@ -168,6 +169,7 @@ async function main(): Promise<void> {
     media: {
       address: config.mediaAddress,
       ports: `${config.mediaPorts.first}-${config.mediaPorts.last}`,
+      appPorts: `${config.mediaPortsApps.first}-${config.mediaPortsApps.last}`,
       iceTcp: config.iceTcp,
       maxSessions: config.maxSessions,
       perAddress: config.maxSessionsPerAddress,

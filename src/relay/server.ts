@@ -143,7 +143,8 @@ export function createRelay(opts: RelayOptions): Relay {
     version: opts.version,
     log: opts.log,
     now: Date.now,
-    media: opts.media,
+    // A UDP probe port inside a media range is the STUN responder's: media leaves it out.
+    media: { ...opts.media, exclude: new Set(probeOptions.udp.map((p) => p.relayPort)) },
     limits,
     probes: { registry, status: probes.status },
     metrics,
@@ -151,7 +152,7 @@ export function createRelay(opts: RelayOptions): Relay {
   const { wss } = relayWss;
   let listeningUrl = '';
   const share = opts.share ? createShare(opts.share, opts.log, () => listeningUrl) : null;
-  const { first, last } = opts.media.ports;
+  const span = (r: { first: number; last: number }) => `${r.first}-${r.last}`;
   const metricsOnHttps = opts.metricsListen === undefined || opts.metricsListen === null;
   // The relay's own origin for origin checks: the configured public URL, else where it listens.
   const selfUrl = () => opts.publicUrl ?? opts.share?.publicUrl ?? listeningUrl;
@@ -166,7 +167,8 @@ export function createRelay(opts: RelayOptions): Relay {
         now: Date.now,
         openSockets: () => sockets.size,
         sessions: relayWss.sessions,
-        mediaPorts: `${first}-${last}`,
+        mediaPorts: span(opts.media.ports),
+        mediaPortsApps: span(opts.media.appPorts ?? opts.media.ports),
         probes: probes.health,
         probePort: probeOnHttps,
         ready: () => !draining,

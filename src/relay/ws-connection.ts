@@ -24,8 +24,8 @@ import {
   handleTimer,
   type SessionEvent,
 } from './core/handle-session-event.ts';
+import type { MediaPorts, MediaRange } from './core/media-ports.ts';
 import type { OfferPlan } from './core/offer-plan.ts';
-import type { PortPool } from './core/port-pool.ts';
 import { NAT_ANSWER_DELAY_MS, type OwnerId, type ProbeRegistry } from './core/probe-sessions.ts';
 import { ReceiveCounts } from './core/receive-counts.ts';
 import type { Logger } from './logger.ts';
@@ -66,7 +66,7 @@ export interface ConnectionDeps {
   clientAddress: string | null;
   /** The client's address as the per-address limits count it (http/client-key.ts). */
   clientKey: string;
-  pool: PortPool;
+  pool: MediaPorts;
   addressLimits: AddressLimits;
   probes: ProbeService;
   media: MediaSettings;
@@ -169,11 +169,11 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): Connection
   const event = (e: SessionEvent) => dispatch((s) => handleSessionEvent(s, e, deps.now()));
 
   /** A pool port that can really be bound: ports held by other processes are skipped (and given back). */
-  const takeFreePort = async (endsAt: number): Promise<number | null> => {
+  const takeFreePort = async (range: MediaRange, endsAt: number): Promise<number | null> => {
     const skipped: number[] = [];
     try {
-      for (let tries = 0; tries < Math.min(deps.pool.size, 8); tries++) {
-        const port = deps.pool.take(endsAt);
+      for (let tries = 0; tries < Math.min(deps.pool.size(range), 8); tries++) {
+        const port = deps.pool.take(range, endsAt);
         if (port === null) return null;
         if (await portFree(deps.media.address, port, deps.media.iceTcp)) return port;
         deps.log.warn({ event: 'media-port-unavailable', port });
@@ -185,7 +185,7 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): Connection
     }
   };
 
-  const startSession = async (sdp: string, plan: OfferPlan, endsAt: number) => {
+  const startSession = async (sdp: string, plan: OfferPlan, range: MediaRange, endsAt: number) => {
     offerAt = deps.now();
     const admitted = deps.addressLimits.admit(deps.clientKey, offerAt, endsAt);
     if (!admitted.ok) {
@@ -196,7 +196,7 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): Connection
       return;
     }
     const releaseAddress = () => deps.addressLimits.release(deps.clientKey, admitted.id);
-    const port = await takeFreePort(endsAt);
+    const port = await takeFreePort(range, endsAt);
     if (ws.readyState !== WebSocketClass.OPEN) {
       if (port !== null) deps.pool.release(port);
       releaseAddress();
@@ -205,7 +205,7 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): Connection
     if (port === null) {
       releaseAddress();
       metrics.sessionRefusals.inc({ reason: 'ports-busy' });
-      event({ type: 'busy', retryAfterS: deps.pool.retryAfterS(deps.now()) });
+      event({ type: 'busy', retryAfterS: deps.pool.retryAfterS(range, deps.now()) });
       return;
     }
     let released = false;
@@ -255,7 +255,7 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): Connection
         },
       });
       metrics.sessionsStarted.inc();
-      deps.log.info({ event: 'media-session-started', port });
+      deps.log.info({ event: 'media-session-started', port, range });
       session.start(sdp);
     });
   };
@@ -311,7 +311,7 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): Connection
         ws.close(action.code, action.reason);
         return;
       case 'start-session':
-        starting = startSession(action.sdp, action.plan, action.endsAt)
+        starting = startSession(action.sdp, action.plan, action.range, action.endsAt)
           .catch((err) => internalError(err))
           .finally(() => {
             starting = null;

@@ -11,7 +11,7 @@ import { MAX_WS_MESSAGE_BYTES, type ServerMessage } from '../protocol/relay-mess
 import { loadConfig, type RelayConfig } from './config/load.ts';
 import { AddressLimits } from './core/address-limits.ts';
 import { ConnectionCap } from './core/connection-cap.ts';
-import { PortPool } from './core/port-pool.ts';
+import { MediaPorts, type PortSpan } from './core/media-ports.ts';
 import { clientKey } from './http/client-key.ts';
 import { tlsOf } from './http/relay-routes.ts';
 import type { Logger } from './logger.ts';
@@ -25,8 +25,13 @@ import {
 } from './ws-connection.ts';
 
 export interface MediaOptions extends MediaSettings {
-  ports: { first: number; last: number };
+  /** The desk phones' media range (--media-ports); also the apps' when appPorts is not given. */
+  ports: PortSpan;
+  /** The mobile and desktop apps' media range (--media-ports-apps). */
+  appPorts?: PortSpan;
   maxSessions: number;
+  /** Ports of the ranges never used for media: the UDP probe listeners inside them. */
+  exclude?: ReadonlySet<number>;
 }
 
 /** Per client address caps, and the connection limits (see ws-connection.ts). */
@@ -119,7 +124,11 @@ export function createWss(opts: {
     closeTimeout: WS_CLOSE_TIMEOUT_MS,
   };
   const wss = new WebSocketServer(wsOptions);
-  const pool = new PortPool({ ...opts.media.ports, limit: opts.media.maxSessions });
+  const pool = new MediaPorts({
+    ranges: { desk: opts.media.ports, apps: opts.media.appPorts ?? opts.media.ports },
+    maxSessions: opts.media.maxSessions,
+    ...(opts.media.exclude ? { exclude: opts.media.exclude } : {}),
+  });
   const addressLimits = new AddressLimits({
     concurrent: opts.limits.sessionsPerAddress,
     startsPerMinute: opts.limits.sessionStartsPerMinute,

@@ -10,6 +10,7 @@ import type { Report } from '../../src/protocol/report.ts';
 import {
   type Expected,
   expectOutcome,
+  LAB_MEDIA_PORTS,
   LAB_THRESHOLDS,
   labScenario,
   READY_HEADLINE,
@@ -44,6 +45,25 @@ const portBlocked = (headline: string, row: string, fix: string, port: Expected[
   port,
   remediation: [fix],
 });
+/**
+ * Media went over `transport` to one of the relay's `relayPorts` ("A-B"), which the report says stands in for
+ * `range`, and the media summary ends with that sentence.
+ */
+const mediaOn =
+  (
+    transport: 'udp' | 'tcp',
+    relayPorts: string,
+    range: { row: string; from: number; to: number },
+    sentence: (port: number) => string,
+  ) =>
+  (r: Report) => {
+    const [first, last] = relayPorts.split('-').map(Number);
+    const port = r.media?.mediaPort ?? 0;
+    expect(r.media?.transport).toBe(transport);
+    expect(inRange(port, first ?? 0, last ?? 0)).toBe(true);
+    expect(r.media?.mediaPortRange).toEqual(range);
+    expect(r.checks.find((c) => c.id === 'secure-media')?.summary.endsWith(sentence(port))).toBe(true);
+  };
 const poorMedia = (r: Report) => {
   expect(r.media?.transport).toBe('udp');
   expect(r.media?.lossPercent).toBeGreaterThan(5);
@@ -57,8 +77,46 @@ describe('lab: the other profiles', () => {
       const ports = new Set(r.ports.map((p) => `${p.transport} ${p.port}`));
       for (const p of ['tcp 5097', 'tcp 443', 'udp 60000', 'udp 64999']) expect(ports).toContain(p);
       expect(ports).not.toContain('tcp 5096');
+      expect(r.media?.mediaPortRange?.row).toBe('mobile-app-srtp');
     },
   });
+
+  // Issue 12 item 2: media used to go to the one media range (inside the desk phones' SRTP ports), so this
+  // network read "degraded: UDP to the media ports seems blocked" for the apps.
+  // The same network (the desk phones' SRTP range dropped, every mobile row open) for both profiles.
+  for (const [name, profile, expected, check] of [
+    [
+      "mobile app, every mobile row open and the desk phones' SRTP range closed: ready, media on the apps' port",
+      'mobile-app',
+      READY,
+      mediaOn(
+        'udp',
+        LAB_MEDIA_PORTS.apps,
+        { row: 'mobile-app-srtp', from: 60000, to: 64999 },
+        (port) =>
+          `Media went to the relay's UDP port ${port}, standing in for UDP 60000-64999 (Mobile app media Secure Voice).`,
+      ),
+    ],
+    [
+      "desk phone on the same network: the desk phones' SRTP range blocked, media over ICE-TCP on the desk port",
+      'desk-phone',
+      SRTP_BLOCKED,
+      mediaOn(
+        'tcp',
+        LAB_MEDIA_PORTS.desk,
+        { row: 'desk-phone-srtp', from: 40000, to: 49999 },
+        (port) =>
+          `Media went to the relay's TCP port ${port} (ICE-TCP); over UDP that port stands in for UDP 40000-49999 (Desk phones media Secure Voice).`,
+      ),
+    ],
+  ] as const) {
+    scenario(name, {
+      profile,
+      setup: rules(rule.udp('40000:49999', ...rule.drop)),
+      expect: expected,
+      also: check,
+    });
+  }
 
   scenario('mobile app, UDP 60000-64999 dropped: its SRTP row blocked', {
     profile: 'mobile-app',

@@ -4,6 +4,7 @@
  * echoes back.
  */
 import { MediaStreamTrack, RTCPeerConnection, RtpHeader, RtpPacket } from 'werift';
+import type { ProfileId } from '../../src/profiles/types.ts';
 import type { IceCandidate, MediaMode } from '../../src/protocol/relay-messages.ts';
 import type { SignalingClient } from './signaling-client.ts';
 
@@ -13,6 +14,8 @@ export interface BrowserPeerOptions {
   tcpOnly?: boolean;
   /** Leave the relay's answer unapplied, so the session can never connect. */
   ignoreAnswer?: boolean;
+  /** The port profile the offer names (none: as an older extension offers). */
+  profile?: ProfileId;
 }
 
 const isUdp = (candidate: string) => / udp /i.test(candidate);
@@ -86,7 +89,8 @@ export class BrowserPeer {
       /^a=(candidate:|end-of-candidates).*\r?\n/gm,
       '',
     );
-    sig.send({ type: 'offer', sdp, mode: this.opts.mode ?? 'quick' });
+    const profile = this.opts.profile ? { profile: this.opts.profile } : {};
+    sig.send({ type: 'offer', sdp, mode: this.opts.mode ?? 'quick', ...profile });
     offered = true;
     for (const c of pending) sig.send({ type: 'candidate', candidate: c });
   }

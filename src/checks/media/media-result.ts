@@ -6,10 +6,11 @@
 
 import { msg } from '../../messages/catalog.ts';
 import type { Message } from '../../messages/message.ts';
+import { mediaRowFor, type ProfileId, profileById } from '../../profiles/index.ts';
 import type { MediaMode } from '../../protocol/relay-messages.ts';
 import type { MediaReport } from '../../protocol/report.ts';
 import type { CheckResult } from '../types.ts';
-import { mosBandMessage, summaryOf } from '../words.ts';
+import { mosBandMessage, profileNameMessage, summaryOf } from '../words.ts';
 import { type DirectionalLoss, scoredLoss } from './directional-loss.ts';
 import { computeMos } from './e-model.ts';
 import { findGaps } from './gaps.ts';
@@ -29,6 +30,8 @@ export interface MediaMetrics {
   timings: Record<string, number | null>;
   toneState: string;
   mode: MediaMode;
+  /** The port profile the check is for: which media row the relay's media port stands in for. */
+  profile: ProfileId;
 }
 
 const round1 = (x: number | null) => (x === null ? null : Math.round(x * 10) / 10);
@@ -50,6 +53,8 @@ export function mediaSummary(m: MediaMetrics): MediaReport {
   const scored = scoredLoss(m.loss);
   const loss = scored?.figure.percent ?? m.lossPercent ?? m.probes.lossPercent;
   const mos = mosOf(m, rttMs, jitterMs, loss);
+  const profile = profileById(m.profile);
+  const standsFor = s.remotePort !== null && profile ? mediaRowFor(profile, s.remotePort) : null;
   return {
     encrypted: s.dtlsState === 'connected' || s.srtpCipher !== null,
     srtpCipher: s.srtpCipher,
@@ -57,6 +62,10 @@ export function mediaSummary(m: MediaMetrics): MediaReport {
     tlsVersion: describeTlsVersion(s.tlsVersion),
     dtlsRole: s.dtlsRole,
     transport: s.transport,
+    mediaPort: s.remotePort,
+    mediaPortRange: standsFor
+      ? { row: standsFor.row.id, from: standsFor.range.from, to: standsFor.range.to }
+      : null,
     candidateTypes: { local: s.localCandidateType, remote: s.remoteCandidateType },
     relayProtocol: s.relayProtocol,
     codec: s.codec,
@@ -110,6 +119,23 @@ function figuresOf(media: MediaReport): Message {
   );
 }
 
+/**
+ * Which relay port media went to and the provider's range it stands in for, as a sentence (null when the
+ * browser did not say): the range whose firewall rule the check's media really crossed.
+ */
+function mediaPortMessage(media: MediaReport, profileId: ProfileId): Message | null {
+  const port = media.mediaPort ?? null;
+  if (port === null) return null;
+  const r = media.mediaPortRange ?? null;
+  const row = r ? profileById(profileId)?.rows.find((x) => x.id === r.row) : undefined;
+  if (r && row) {
+    const rule = msg('port_rule_for', 'UDP', `${r.from}-${r.to}`, row.purpose);
+    return msg(media.transport === 'tcp' ? 'media_port_tcp_for_row' : 'media_port_for_row', port, rule);
+  }
+  const transport = media.transport?.toUpperCase() ?? 'UDP';
+  return msg('media_port_no_row', transport, port, profileNameMessage(profileId) ?? msg('common_unknown'));
+}
+
 export function mediaResult(
   base: { id: string; title: string },
   m: MediaMetrics,
@@ -129,13 +155,16 @@ export function mediaResult(
   );
   const data = { media } as Record<string, unknown>;
   const figures = figuresOf(media);
+  const port = mediaPortMessage(media, m.profile);
+  // Every summary ends with the media port, so the report says which firewall rule the audio crossed.
+  const withPort = (message: Message) => summaryOf(port ? msg('join_sentences', [message, port]) : message);
   if (!media.srtpCipher && m.stats.dtlsState !== null) {
     return {
       ...base,
       status: 'fail',
       reason: 'no-srtp',
       step: 'dtls',
-      ...summaryOf(msg('sum_media_no_srtp')),
+      ...withPort(msg('sum_media_no_srtp')),
       durationMs,
       data,
     };
@@ -147,7 +176,7 @@ export function mediaResult(
       ...base,
       status: tcpNote ? 'warn' : 'pass',
       reason: tcpNote ? 'tcp-fallback' : 'ok',
-      ...summaryOf(msg(tcpNote ? 'sum_media_ok_tcp' : 'sum_media_ok', media.srtpCipher ?? 'SRTP', figures)),
+      ...withPort(msg(tcpNote ? 'sum_media_ok_tcp' : 'sum_media_ok', media.srtpCipher ?? 'SRTP', figures)),
       durationMs,
       data,
     };
@@ -157,7 +186,7 @@ export function mediaResult(
     status: quality.status,
     step: quality.status === 'fail' ? 'media' : undefined,
     reason: quality.status === 'fail' ? 'poor-quality' : 'degraded-quality',
-    ...summaryOf(
+    ...withPort(
       msg(tcpNote ? 'sum_media_quality_tcp' : 'sum_media_quality', quality.reasons[0] ?? figures, figures),
     ),
     durationMs,

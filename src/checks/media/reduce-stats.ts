@@ -20,6 +20,8 @@ export interface MediaStatsSummary {
   transport: 'udp' | 'tcp' | null;
   localCandidateType: CandidateType | null;
   remoteCandidateType: CandidateType | null;
+  /** The relay's port of the chosen pair (its media port: the same number for UDP and ICE-TCP). */
+  remotePort: number | null;
   /** Browser-to-TURN protocol ('udp' | 'tcp' | 'tls') when the local candidate is a relay. */
   relayProtocol: string | null;
   dtlsState: string | null;
@@ -108,6 +110,12 @@ function selectedPair(report: readonly Stat[], transport: Stat | undefined): Sta
   );
 }
 
+/** A candidate's port; old drafts (and the Firefox of that time) named it portNumber. */
+function portOf(c: Stat | undefined): number | null {
+  const port = num(c?.port) ?? num(c?.portNumber);
+  return port !== null && Number.isInteger(port) && port >= 1 && port <= 65535 ? port : null;
+}
+
 function transportOf(local: Stat | undefined, relayProtocol: string | null): 'udp' | 'tcp' | null {
   if (candidateType(local) === 'relay' && relayProtocol !== null) {
     // A relay candidate's `protocol` is the TURN server's leg to the peer (always UDP); what crosses the
@@ -171,6 +179,7 @@ export function reduceStats(report: ReadonlyArray<Record<string, unknown>>): Med
     transport: transportOf(local, relayProtocol),
     localCandidateType: candidateType(local),
     remoteCandidateType: candidateType(remote),
+    remotePort: portOf(remote),
     relayProtocol,
     dtlsState: str(transport?.dtlsState),
     tlsVersion: str(transport?.tlsVersion),

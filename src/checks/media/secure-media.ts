@@ -7,6 +7,7 @@
 import { msg } from '../../messages/catalog.ts';
 import type { Message } from '../../messages/message.ts';
 import { english } from '../../messages/render.ts';
+import { DEFAULT_PROFILE_ID, type ProfileId } from '../../profiles/index.ts';
 import { MEDIA_DURATION_MS, type MediaCounts, type MediaMode } from '../../protocol/relay-messages.ts';
 import { wssUrlFor } from '../../protocol/settings.ts';
 import type { CheckContext } from '../context.ts';
@@ -53,14 +54,19 @@ export const MEDIA_TIMEOUTS = {
 /** No echoed audio for this long in the middle of a run ends it: the media path is gone, not slow. */
 export const MEDIA_STALL_MS = 8000;
 
-/** How long media flows and which limits rate it; settings and policy can change both. */
+/**
+ * How long media flows and which limits rate it (settings and policy can change both), and the port profile
+ * the check is for: the relay answers from that profile's media range, and the report says which of the
+ * profile's media rows the port stands in for.
+ */
 export interface MediaOptions {
   durationMs: number;
   limits: QualityLimits;
+  profile: ProfileId;
 }
 
 export function defaultMediaOptions(mode: MediaMode): MediaOptions {
-  return { durationMs: MEDIA_DURATION_MS[mode], limits: DEFAULT_LIMITS };
+  return { durationMs: MEDIA_DURATION_MS[mode], limits: DEFAULT_LIMITS, profile: DEFAULT_PROFILE_ID };
 }
 
 /** Worst case for the whole check, used as the runner's limit for it. */
@@ -176,7 +182,8 @@ export async function checkSecureMedia(
     const offer = await pc.createOffer();
     await pc.setLocalDescription(offer);
     const durationS = Math.round(options.durationMs / 1000);
-    ws.send(JSON.stringify({ type: 'offer', sdp: pc.localDescription?.sdp ?? offer.sdp, mode, durationS }));
+    const sdp = pc.localDescription?.sdp ?? offer.sdp;
+    ws.send(JSON.stringify({ type: 'offer', sdp, mode, durationS, profile: options.profile }));
     await until(() => answer !== null, MEDIA_TIMEOUTS.signalingMs, msg('why_no_answer'));
     await pc.setRemoteDescription({ type: 'answer', sdp: answer as unknown as string });
     remoteSet = true;
@@ -238,6 +245,7 @@ export async function checkSecureMedia(
       timings,
       toneState: tone.state(),
       mode,
+      profile: options.profile,
     };
     return mediaResult(SECURE_MEDIA, metrics, since(), options.limits);
   } catch (err) {

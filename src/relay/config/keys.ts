@@ -18,6 +18,7 @@ import {
   nonEmpty,
   oneOf,
   onOff,
+  optionalPortRange,
   optionalText,
   portRange,
   postgresUrl,
@@ -109,7 +110,15 @@ export const CONFIG_KEYS = {
     env: 'SVC_RELAY_MEDIA_PORTS',
     kind: portRange(1024, 65535),
     default: '40000-40199',
-    help: "UDP port range for media; one port per session, and the passive ICE-TCP listener uses the same number. Put it inside the provider's SRTP ranges (UDP 40000-49999 desk phones, 60000-64999 apps) to test those",
+    help: "UDP port range for the media of desk phone checks (and Meetings', and checks that name no profile); one port per session, and the passive ICE-TCP listener uses the same number. Put it inside the desk phones' SRTP range (UDP 40000-49999) so media crosses their firewall rule; UDP probe ports inside it are left out of it",
+  }),
+  mediaPortsApps: key({
+    flag: 'media-ports-apps',
+    env: 'SVC_RELAY_MEDIA_PORTS_APPS',
+    kind: optionalPortRange(1024, 65535),
+    default: '',
+    unsetMeans: 'the `--media-ports` range',
+    help: "UDP port range for the media of mobile and desktop app checks, as `--media-ports`. Put it inside the apps' SRTP range (UDP 60000-64999) so their media crosses the apps' firewall rule; it must not overlap `--media-ports`",
   }),
   mediaAddress: key({
     flag: 'media-address',
@@ -131,7 +140,7 @@ export const CONFIG_KEYS = {
     env: 'SVC_RELAY_MAX_SESSIONS',
     kind: integer(1, 10_000),
     default: '100',
-    help: 'most media sessions at once (never more than the port range holds)',
+    help: 'most media sessions at once, over both media ranges (never more than they hold)',
   }),
   setupTimeoutMs: key({
     flag: 'setup-timeout-ms',
@@ -249,7 +258,7 @@ export const CONFIG_KEYS = {
     kind: probePorts,
     default: '',
     unsetMeans: 'none',
-    help: "TCP probe ports, a comma list of `provider[:relay]`, e.g. `5096:15096,5097:15097,443:15443`: a TLS listener on each relay port stands in for the provider port (the relay port defaults to the provider's). Not inside `--media-ports` while `--ice-tcp` is on. A probe on the HTTPS port (the provider's 443 on a relay running on 443) is answered by the HTTPS listener itself, listed or not",
+    help: "TCP probe ports, a comma list of `provider[:relay]`, e.g. `5096:15096,5097:15097,443:15443`: a TLS listener on each relay port stands in for the provider port (the relay port defaults to the provider's). Not inside a media range while `--ice-tcp` is on. A probe on the HTTPS port (the provider's 443 on a relay running on 443) is answered by the HTTPS listener itself, listed or not",
   }),
   probeUdp: key({
     flag: 'probe-udp',
@@ -257,7 +266,7 @@ export const CONFIG_KEYS = {
     kind: probePorts,
     default: '',
     unsetMeans: 'none',
-    help: 'UDP probe ports, same form, or provider ranges `A-B[:relay start]`, e.g. `8801,40000-49999:30000`: a STUN responder on each relay port. Of a range the relay listens on 128 ports, both ends and one drawn at random from each equal stretch at every start (leaving out `--media-ports`), and each run of the check probes 32 of those. Single ports not inside `--media-ports`',
+    help: 'UDP probe ports, same form, or provider ranges `A-B[:relay start]`, e.g. `8801,40000-49999:30000`: a STUN responder on each relay port. Of a range the relay listens on 128 ports, both ends and one drawn at random from each equal stretch at every start, and each run of the check probes 32 of those. A probe port may sit inside a media range: media then leaves it out',
   }),
   probeAddress: key({
     flag: 'probe-address',

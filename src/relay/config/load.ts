@@ -12,7 +12,12 @@ import { MAX_PROBE_PORTS, PROBE_PORTS_PER_RANGE, type ProbePort } from '../../pr
 import { CONFIG_KEYS, type ConfigKey, type ConfigValues, type KeySpec } from './keys.ts';
 import type { ProbePortSpec } from './values.ts';
 
-export type RelayConfig = Omit<ConfigValues, 'mediaAddress' | 'probeAddress' | 'probeTcp' | 'probeUdp'> & {
+export type RelayConfig = Omit<
+  ConfigValues,
+  'mediaAddress' | 'mediaPortsApps' | 'probeAddress' | 'probeTcp' | 'probeUdp'
+> & {
+  /** The apps' media range: --media-ports-apps, else the desk phones' (one pool for both). */
+  mediaPortsApps: { first: number; last: number };
   /** IPv4 address the media sockets bind to and advertise as their host candidate. */
   mediaAddress: string;
   /** Provider TCP ports probed with TLS, each with the relay port that listens for it. */
@@ -100,20 +105,24 @@ function readConfigFile(path: string, readText: (path: string) => string): Map<s
   return out;
 }
 
+type Span = { first: number; last: number };
+const inside = (port: number, span: Span) => port >= span.first && port <= span.last;
+
 /**
- * A relay port must not be one the relay already uses for media, or one listener would fail. A TCP probe on
- * the HTTPS port is fine: the HTTPS listener answers it (the provider's 443 is the relay's own 443).
+ * A TCP probe port must not be a media port while ICE-TCP listens on the media ports, or one listener would
+ * fail. (A UDP probe port may: media leaves the probe ports out, see MediaPorts. A TCP probe on the HTTPS
+ * port is fine too: the HTTPS listener answers it, the provider's 443 being the relay's own 443.)
  */
 function checkProbeCollisions(
   given: Given,
   ports: ProbePort[],
-  taken: { media: { first: number; last: number } | null },
+  media: Array<{ flag: string; span: Span }>,
 ): void {
   for (const { relayPort } of ports) {
-    const media = taken.media;
-    if (media && relayPort >= media.first && relayPort <= media.last) {
+    const hit = media.find((m) => inside(relayPort, m.span));
+    if (hit) {
       throw new ConfigError(
-        `${given.name}: relay port ${relayPort} is inside --media-ports ${media.first}-${media.last}; map it to another port (got "${given.raw}")`,
+        `${given.name}: relay port ${relayPort} is inside --${hit.flag} ${hit.span.first}-${hit.span.last} while --ice-tcp is on; map it to another port (got "${given.raw}")`,
       );
     }
   }
@@ -170,22 +179,27 @@ export function loadConfig(
 /**
  * The ports the relay listens on: the single ones, and PROBE_PORTS_PER_RANGE of each range, both ends and
  * one drawn at random from each equal stretch (drawn anew at every start), leaving out relay ports inside
- * `avoid` (the media ports) and ports listed on their own. A run of the extension probes a sample of these
+ * `media.avoid` (the media ports, for TCP with ICE-TCP on) and ports listed on their own, and keeping off
+ * `media.keepOff` (the UDP media ports) in every stretch that has other ports: a firewall rule on a small
+ * media range alone then reads as media, not as the provider's row, while media over a whole range still
+ * leaves the sample its full size (media leaves the probe ports out). A run of the extension probes a sample of these
  * (src/profiles/sample-ports.ts).
  */
 function sampledProbePorts(
   given: Given,
   spec: ProbePortSpec,
-  avoid: { first: number; last: number } | null,
+  media: { avoid: readonly Span[]; keepOff: readonly Span[] },
   random: () => number = Math.random,
 ): ProbePort[] {
   const ports = [...spec.ports];
+  const inMedia = (spans: readonly Span[], relayPort: number) => spans.some((s) => inside(relayPort, s));
   for (const { from, to, relayFrom } of spec.ranges) {
     const relayOf = (p: number) => p - from + relayFrom;
     const free = (p: number) =>
-      !(avoid && relayOf(p) >= avoid.first && relayOf(p) <= avoid.last) &&
+      !inMedia(media.avoid, relayOf(p)) &&
       !ports.some((q) => q.providerPort === p || q.relayPort === relayOf(p));
-    for (const p of stratifiedSample({ from, to }, PROBE_PORTS_PER_RANGE, random, { accept: free })) {
+    const prefer = (p: number) => !inMedia(media.keepOff, relayOf(p));
+    for (const p of stratifiedSample({ from, to }, PROBE_PORTS_PER_RANGE, random, { accept: free, prefer })) {
       ports.push({ providerPort: p, relayPort: relayOf(p) });
     }
   }
@@ -204,10 +218,24 @@ function crossChecked(c: ConfigValues, given: Record<ConfigKey, Given>): RelayCo
       `${c.certFile ? given.keyFile.name : given.certFile.name}: give both --cert and --key, or neither`,
     );
   }
+  const apps = c.mediaPortsApps ?? c.mediaPorts;
+  const sameRange = apps.first === c.mediaPorts.first && apps.last === c.mediaPorts.last;
   // The passive ICE-TCP listener would collide with the HTTPS listener on the same port.
-  if (c.port >= c.mediaPorts.first && c.port <= c.mediaPorts.last) {
+  for (const [k, span] of [
+    ['mediaPorts', c.mediaPorts],
+    ['mediaPortsApps', apps],
+  ] as const) {
+    if (inside(c.port, span)) {
+      throw new ConfigError(
+        `${given[k].name}: must not include the HTTPS port ${c.port} (got "${given[k].raw}")`,
+      );
+    }
+  }
+  // One port is one session's: two ranges that share some ports would hand one out twice (the same range
+  // twice is one pool).
+  if (!sameRange && apps.first <= c.mediaPorts.last && c.mediaPorts.first <= apps.last) {
     throw new ConfigError(
-      `${given.mediaPorts.name}: must not include the HTTPS port ${c.port} (got "${given.mediaPorts.raw}")`,
+      `${given.mediaPortsApps.name}: must not overlap --media-ports ${c.mediaPorts.first}-${c.mediaPorts.last} (got "${given.mediaPortsApps.raw}")`,
     );
   }
   // Node refuses a request timeout shorter than the headers timeout.
@@ -218,13 +246,22 @@ function crossChecked(c: ConfigValues, given: Record<ConfigKey, Given>): RelayCo
   }
   const mediaAddress = resolveMediaAddress(given.mediaAddress, c.mediaAddress, c.host);
   // ICE-TCP listens on the media ports only when it is on.
-  const tcpMedia = c.iceTcp ? c.mediaPorts : null;
-  checkProbeCollisions(given.probeTcp, c.probeTcp.ports, { media: tcpMedia });
-  checkProbeCollisions(given.probeUdp, c.probeUdp.ports, { media: c.mediaPorts });
+  const tcpMedia = c.iceTcp
+    ? [
+        { flag: CONFIG_KEYS.mediaPorts.flag, span: c.mediaPorts },
+        { flag: CONFIG_KEYS.mediaPortsApps.flag, span: apps },
+      ]
+    : [];
+  checkProbeCollisions(given.probeTcp, c.probeTcp.ports, tcpMedia);
   return {
     ...c,
-    probeTcp: sampledProbePorts(given.probeTcp, c.probeTcp, tcpMedia),
-    probeUdp: sampledProbePorts(given.probeUdp, c.probeUdp, c.mediaPorts),
+    mediaPortsApps: apps,
+    probeTcp: sampledProbePorts(given.probeTcp, c.probeTcp, {
+      avoid: tcpMedia.map((m) => m.span),
+      keepOff: [],
+    }),
+    // Drawn from the whole range, media ranges included: media leaves these ports out (wss.ts, MediaPorts).
+    probeUdp: sampledProbePorts(given.probeUdp, c.probeUdp, { avoid: [], keepOff: [c.mediaPorts, apps] }),
     mediaAddress,
     // One concrete address, like media: a STUN answer must leave from the address the request reached,
     // and the extension puts this address in its ICE candidates.

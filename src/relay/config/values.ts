@@ -96,17 +96,26 @@ export const hostName: ValueKind<string> = {
   range: 'an IP address or host name',
 };
 
-export function portRange(min: number, max: number): ValueKind<{ first: number; last: number }> {
+type Span = { first: number; last: number };
+
+function parsePortRange(raw: string, min: number, max: number): Span | { problem: string } {
+  const m = /^(\d{1,5})-(\d{1,5})$/.exec(raw);
+  const first = Number(m?.[1]);
+  const last = Number(m?.[2]);
+  if (!m || first < min || last > max || first > last) {
+    return problem(`must be a port range A-B within ${min}-${max} with A <= B (got "${raw}")`);
+  }
+  return { first, last };
+}
+
+export function portRange(min: number, max: number): ValueKind<Span> {
+  return { schema: parsed((raw) => parsePortRange(raw, min, max)), range: `A-B within ${min}-${max}` };
+}
+
+/** A port range, or '' (the default) for "not set". */
+export function optionalPortRange(min: number, max: number): ValueKind<Span | null> {
   return {
-    schema: parsed((raw) => {
-      const m = /^(\d{1,5})-(\d{1,5})$/.exec(raw);
-      const first = Number(m?.[1]);
-      const last = Number(m?.[2]);
-      if (!m || first < min || last > max || first > last) {
-        return problem(`must be a port range A-B within ${min}-${max} with A <= B (got "${raw}")`);
-      }
-      return { first, last };
-    }),
+    schema: parsed((raw) => (raw === '' ? null : parsePortRange(raw, min, max))),
     range: `A-B within ${min}-${max}`,
   };
 }

@@ -3,6 +3,7 @@
  * when the session must end. The handlers in this folder turn (state, input, now) into (state, actions).
  */
 import type { IceCandidate, MediaMode, ServerMessage } from '../../protocol/relay-messages.ts';
+import type { MediaRange } from './media-ports.ts';
 import type { OfferPlan } from './offer-plan.ts';
 
 /** idle: no offer yet; negotiating: answered or answering, DTLS not connected; active: media flows. */
@@ -54,7 +55,14 @@ export type Action =
   | { kind: 'send'; message: ServerMessage }
   | { kind: 'close'; code: number; reason: string }
   /** Allocate a port and answer the offer; endsAt tells the port pool when the port comes back at the latest. */
-  | { kind: 'start-session'; sdp: string; plan: OfferPlan; mode: MediaMode; endsAt: number }
+  | {
+      kind: 'start-session';
+      sdp: string;
+      plan: OfferPlan;
+      mode: MediaMode;
+      range: MediaRange;
+      endsAt: number;
+    }
   | { kind: 'end-session'; reason: EndReason }
   /** Issue probe credentials and answer probe-session (or refuse with busy). */
   | { kind: 'probe-start'; purpose: 'ports' | 'nat' }

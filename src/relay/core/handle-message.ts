@@ -13,6 +13,7 @@ import {
 } from '../../protocol/relay-messages.ts';
 import { countSdpCandidates, stripCandidates } from './candidates.ts';
 import { type ConnectionState, hasLiveSession, latestEnd, refuse, type Step } from './connection-state.ts';
+import { mediaRangeFor } from './media-ports.ts';
 import { planOffer } from './offer-plan.ts';
 
 function tooManyCandidates(state: ConnectionState): Step {
@@ -84,6 +85,8 @@ export function handleClientText(state: ConnectionState, text: string, now: numb
             sdp: stripCandidates(msg.sdp),
             plan: planned.plan,
             mode: msg.mode,
+            // The profile's media range: media crosses the firewall rule that profile's calls cross.
+            range: mediaRangeFor(msg.profile),
             endsAt,
           },
         ],

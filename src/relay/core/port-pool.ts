@@ -12,12 +12,20 @@ export interface PortPoolOptions {
   last: number;
   /** Most ports in use at once (the relay's session cap); defaults to the whole range. */
   limit?: number;
+  /**
+   * Ports of the range never handed out: the UDP probe listeners that sit inside it (a relay on the
+   * provider's numbers samples its probe ports from the same SRTP range its media uses).
+   */
+  exclude?: ReadonlySet<number>;
 }
 
 export class PortPool {
   readonly first: number;
   readonly last: number;
   readonly limit: number;
+  /** Ports of the range that can be handed out. */
+  readonly size: number;
+  private readonly exclude: ReadonlySet<number>;
   /** Port → when its session ends at the latest (ms), to tell a refused client when to retry. */
   private readonly taken = new Map<number, number>();
   private cursor: number;
@@ -28,12 +36,20 @@ export class PortPool {
     }
     this.first = opts.first;
     this.last = opts.last;
+    this.exclude = opts.exclude ?? new Set();
+    const excluded = [...this.exclude].filter((p) => p >= opts.first && p <= opts.last).length;
+    this.size = this.span - excluded;
     this.limit = Math.min(opts.limit ?? Number.POSITIVE_INFINITY, this.size);
     this.cursor = opts.first;
   }
 
-  get size(): number {
+  /** Ports from first to last, excluded ones too. */
+  private get span(): number {
     return this.last - this.first + 1;
+  }
+
+  has(port: number): boolean {
+    return port >= this.first && port <= this.last && !this.exclude.has(port);
   }
 
   get inUse(): number {
@@ -43,9 +59,9 @@ export class PortPool {
   /** A free port, held until release(); null when the range is full or the limit is reached. */
   take(endsAt: number): number | null {
     if (this.taken.size >= this.limit) return null;
-    for (let i = 0; i < this.size; i++) {
-      const port = this.first + ((this.cursor - this.first + i) % this.size);
-      if (!this.taken.has(port)) {
+    for (let i = 0; i < this.span; i++) {
+      const port = this.first + ((this.cursor - this.first + i) % this.span);
+      if (!this.taken.has(port) && !this.exclude.has(port)) {
         this.taken.set(port, endsAt);
         this.cursor = port === this.last ? this.first : port + 1;
         return port;

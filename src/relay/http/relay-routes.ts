@@ -32,7 +32,9 @@ export interface RelayRouteDeps {
   openSockets: () => number;
   /** Media sessions now, and the most the relay takes (the smaller of --max-sessions and the port range). */
   sessions: () => { active: number; max: number };
+  /** The desk phones' media range and the apps', "A-B". */
   mediaPorts: string;
+  mediaPortsApps: string;
   probes: () => ProbesHealth;
   /** The TCP probe this HTTPS port answers for (the relay serves on a provider port): /probe-port. */
   probePort?: ProbePort | null;
@@ -104,6 +106,7 @@ export function relayArea(deps: RelayRouteDeps): RouteArea {
               connections: deps.openSockets(),
               sessions: deps.sessions(),
               mediaPorts: deps.mediaPorts,
+              mediaPortsApps: deps.mediaPortsApps,
               probes: deps.probes(),
             },
             CROSS_ORIGIN,

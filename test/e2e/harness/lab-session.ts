@@ -19,8 +19,12 @@ import { requireNetns } from './netns.ts';
 import { type RelayProcess, ROOT, startRelayProcess } from './relay-process.ts';
 
 export const RELAY_URL = `https://${LAB.relayName}`;
-/** Inside the desk phones' SRTP range (40000-49999) and clear of the sampled probe ports. */
-export const LAB_MEDIA_PORTS = '41000-41019';
+/**
+ * The relay's media ranges: inside the desk phones' SRTP range (40000-49999) and inside the apps'
+ * (60000-64999), so each profile's media crosses its own firewall rule. Probe ports sampled inside them are
+ * left out of media.
+ */
+export const LAB_MEDIA_PORTS = { desk: '41000-41019', apps: '61000-61019' };
 
 export interface LabSession {
   lab: Lab;
@@ -184,7 +188,8 @@ export function remediationLines(r: Report): string[] {
 
 /** Asserts verdict, headline, rows, every probed port, and remediation. */
 export function expectOutcome(r: Report, want: Expected): void {
-  expect(r.verdict).toBe(want.verdict);
+  // The headline says why, when the verdict is not the one expected.
+  expect(r.verdict, r.headline).toBe(want.verdict);
   if (typeof want.headline === 'string') expect(r.headline).toBe(want.headline);
   else expect(r.headline).toMatch(want.headline);
   expect(rowsNotOpen(r)).toEqual(want.rows);

@@ -240,6 +240,7 @@ function mediaVerdicts(): CheckResult[] {
     timings: { signalingMs: 50, iceConnectedMs: 120, dtlsConnectedMs: 180, firstEchoMs: 260 },
     toneState: 'running',
     mode: 'quick',
+    profile: 'desk-phone',
   });
   const udp = fixture('chromium-udp');
   const tcp = fixture('chromium-tcp');

@@ -21,6 +21,7 @@ function metrics(stats: MediaStatsSummary, over: Partial<MediaMetrics> = {}): Me
     timings: { signalingMs: 50, iceConnectedMs: 120, dtlsConnectedMs: 180, firstEchoMs: 260 },
     toneState: 'running',
     mode: 'quick',
+    profile: 'desk-phone',
     ...over,
   };
 }
@@ -60,6 +61,47 @@ describe('mediaResult', () => {
     expect((r.data.media as Record<string, unknown>).transport).toBe('tcp');
     expect(r).toMatchObject({ status: 'warn', reason: 'tcp-fallback' });
     expect(r.summary).toMatch(/UDP .* blocked/);
+  });
+
+  it("names the relay's media port and the profile's media row it stands in for, per profile", () => {
+    const udp = fixture('chromium-udp');
+    const desk = mediaResult(base, metrics({ ...udp, remotePort: 41003 }), 3500);
+    expect(desk.data.media).toMatchObject({
+      mediaPort: 41003,
+      mediaPortRange: { row: 'desk-phone-srtp', from: 40000, to: 49999 },
+    });
+    expect(desk.summary).toMatch(
+      /\. Media went to the relay's UDP port 41003, standing in for UDP 40000-49999 \(Desk phones media Secure Voice\)\.$/,
+    );
+    const apps = mediaResult(base, metrics({ ...udp, remotePort: 61003 }, { profile: 'mobile-app' }), 3500);
+    expect(apps.data.media).toMatchObject({
+      mediaPort: 61003,
+      mediaPortRange: { row: 'mobile-app-srtp', from: 60000, to: 64999 },
+    });
+    expect(apps.summary).toContain('standing in for UDP 60000-64999 (Mobile app media Secure Voice).');
+    // The desk phones' port is none of the apps' media ports: said, not passed off as theirs.
+    const elsewhere = mediaResult(
+      base,
+      metrics({ ...udp, remotePort: 41003 }, { profile: 'mobile-app' }),
+      3500,
+    );
+    expect(elsewhere.data.media).toMatchObject({ mediaPort: 41003, mediaPortRange: null });
+    expect(elsewhere.summary).toMatch(
+      /Media went to the relay's UDP port 41003, which is none of the media ports of the Mobile app profile\.$/,
+    );
+  });
+
+  it('over ICE-TCP, names the port and the UDP range it stands in for', () => {
+    const r = mediaResult(base, metrics({ ...fixture('chromium-tcp'), remotePort: 41003 }), 3500);
+    expect(r.summary).toMatch(
+      /Media went to the relay's TCP port 41003 \(ICE-TCP\); over UDP that port stands in for UDP 40000-49999 \(Desk phones media Secure Voice\)\.$/,
+    );
+  });
+
+  it('says nothing of a port the browser did not name', () => {
+    const r = mediaResult(base, metrics({ ...fixture('chromium-udp'), remotePort: null }), 3500);
+    expect(r.data.media).toMatchObject({ mediaPort: null, mediaPortRange: null });
+    expect(r.summary).not.toContain('port');
   });
 
   it('fails with poor quality at 10 % loss, naming the loss', () => {

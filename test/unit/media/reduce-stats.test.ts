@@ -19,6 +19,7 @@ const EMPTY: MediaStatsSummary = {
   transport: null,
   localCandidateType: null,
   remoteCandidateType: null,
+  remotePort: null,
   relayProtocol: null,
   dtlsState: null,
   tlsVersion: null,
@@ -225,6 +226,20 @@ describe('reduceStats on edge cases', () => {
       { type: 'candidate-pair' },
     ];
     expect(reduceStats(stats)).toEqual(EMPTY);
+  });
+
+  it("names the relay's port of the chosen pair (its media port), old drafts' portNumber too, never a bad one", () => {
+    const withRemote = (remote: Stat): Stat[] => [
+      { id: 'T', type: 'transport', selectedCandidatePairId: 'P' },
+      { id: 'P', type: 'candidate-pair', localCandidateId: 'L', remoteCandidateId: 'R' },
+      { id: 'L', type: 'local-candidate', candidateType: 'host', protocol: 'udp', port: 50000 },
+      { id: 'R', type: 'remote-candidate', candidateType: 'host', ...remote },
+    ];
+    expect(reduceStats(withRemote({ port: 61003 })).remotePort).toBe(61003);
+    expect(reduceStats(withRemote({ portNumber: 41003 })).remotePort).toBe(41003);
+    for (const port of [0, 70000, 1.5, '41003', null]) {
+      expect(reduceStats(withRemote({ port })).remotePort).toBeNull();
+    }
   });
 });
 

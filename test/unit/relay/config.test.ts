@@ -9,6 +9,8 @@ describe('relay config', () => {
       certFile: null,
       logLevel: 'info',
       mediaPorts: { first: 40000, last: 40199 },
+      // Unset: the apps' checks use the desk phones' range.
+      mediaPortsApps: { first: 40000, last: 40199 },
       mediaAddress: '127.0.0.1',
       iceTcp: true,
       maxSessions: 100,
@@ -40,6 +42,10 @@ describe('relay config', () => {
     expect(loadConfig(['--probe-tcp', '8801', '--probe-udp', '8801'], {}).probeTcp).toHaveLength(1);
     // A TCP probe may sit in the media range when nothing listens on TCP there.
     expect(loadConfig(['--probe-tcp', '40000', '--ice-tcp', 'off'], {}).probeTcp).toHaveLength(1);
+    // A UDP probe may sit in a media range: media leaves the probe ports out (MediaPorts).
+    expect(loadConfig(['--probe-udp', '40000'], {}).probeUdp).toEqual([
+      { providerPort: 40000, relayPort: 40000 },
+    ]);
   });
 
   it('defaults the probe address to the media address', () => {
@@ -65,6 +71,17 @@ describe('relay config', () => {
     expect(loadConfig(['--media-ports', '40000-40000'], {}).mediaPorts).toEqual({
       first: 40000,
       last: 40000,
+    });
+    expect(
+      loadConfig([], { SVC_RELAY_MEDIA_PORTS: '40000-49999', SVC_RELAY_MEDIA_PORTS_APPS: '60000-64999' }),
+    ).toMatchObject({
+      mediaPorts: { first: 40000, last: 49999 },
+      mediaPortsApps: { first: 60000, last: 64999 },
+    });
+    // The same range twice is one pool, not an overlap.
+    expect(loadConfig(['--media-ports-apps', '40000-40199'], {}).mediaPortsApps).toEqual({
+      first: 40000,
+      last: 40199,
     });
   });
 
@@ -167,14 +184,29 @@ describe('relay config', () => {
       '--probe-udp: relay port 15096 is listed twice (got "5096:15096,5097:15096")',
     ],
     [
-      ['--probe-udp', '40000'],
-      {},
-      '--probe-udp: relay port 40000 is inside --media-ports 40000-40199; map it to another port (got "40000")',
-    ],
-    [
       ['--probe-tcp', '40100'],
       {},
-      '--probe-tcp: relay port 40100 is inside --media-ports 40000-40199; map it to another port (got "40100")',
+      '--probe-tcp: relay port 40100 is inside --media-ports 40000-40199 while --ice-tcp is on; map it to another port (got "40100")',
+    ],
+    [
+      ['--probe-tcp', '60050', '--media-ports-apps', '60000-60199'],
+      {},
+      '--probe-tcp: relay port 60050 is inside --media-ports-apps 60000-60199 while --ice-tcp is on; map it to another port (got "60050")',
+    ],
+    [
+      ['--media-ports-apps', '40100-40299'],
+      {},
+      '--media-ports-apps: must not overlap --media-ports 40000-40199 (got "40100-40299")',
+    ],
+    [
+      ['--media-ports-apps', '8000-9000'],
+      {},
+      '--media-ports-apps: must not include the HTTPS port 8443 (got "8000-9000")',
+    ],
+    [
+      ['--media-ports-apps', '60000'],
+      {},
+      '--media-ports-apps: must be a port range A-B within 1024-65535 with A <= B (got "60000")',
     ],
     [
       ['--probe-udp', Array.from({ length: 1025 }, (_, i) => 20000 + i).join(',')],

@@ -115,6 +115,7 @@ describe('handleClientText', () => {
     expect(step.actions).toEqual([
       {
         kind: 'start-session',
+        range: 'desk',
         // Without its candidates: see candidates.ts.
         sdp: sdpWith([]),
         plan: {
@@ -138,6 +139,20 @@ describe('handleClientText', () => {
     expect(step.state).toMatchObject({ endDeadline: 1000 + 60_000 + SETUP_MS + END_MARGIN_MS });
     const tooLong = JSON.stringify({ type: 'offer', sdp: sdpWith([]), mode: 'extended', durationS: 3600 });
     expect(handleClientText(idle, tooLong, 1000).actions[0]).toMatchObject({
+      message: { code: 'bad-message' },
+    });
+  });
+
+  it("answers from the offer's profile's media range, and refuses a profile it does not know", () => {
+    const offerFor = (profile: string) =>
+      JSON.stringify({ type: 'offer', sdp: sdpWith([`a=${hostCandidate(1)}`]), mode: 'quick', profile });
+    const rangeOf = (profile: string) =>
+      (handleClientText(idle, offerFor(profile), 1000).actions[0] as { range?: string }).range;
+    expect(rangeOf('mobile-app')).toBe('apps');
+    expect(rangeOf('desktop-app')).toBe('apps');
+    expect(rangeOf('desk-phone')).toBe('desk');
+    expect(rangeOf('meetings')).toBe('desk');
+    expect(handleClientText(idle, offerFor('fax'), 1000).actions[0]).toMatchObject({
       message: { code: 'bad-message' },
     });
   });

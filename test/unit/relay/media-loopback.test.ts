@@ -6,6 +6,7 @@ import dgram from 'node:dgram';
 import dns from 'node:dns';
 import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { ProfileId } from '../../../src/profiles/types.ts';
 import { startTestRelay, type TestRelay } from '../../helpers/in-process-relay.ts';
 import { SignalingClient } from '../../helpers/signaling-client.ts';
 import { BrowserPeer } from '../../helpers/werift-browser.ts';
@@ -125,6 +126,38 @@ describe('media loopback through the relay', () => {
     expect(sig.messages.map((m) => m.type)).not.toContain('error');
     expect([...destinations]).toEqual(['127.0.0.1']);
     expect(lookups).toEqual([]);
+  });
+
+  it("answers from the offer's profile's media range, leaving out a UDP probe port inside it", async () => {
+    const relay = await startTestRelay({
+      media: { ports: { first: 47140, last: 47141 }, appPorts: { first: 47142, last: 47143 } },
+      // The relay's stand-in for the apps' SRTP port 60000 sits inside the apps' media range.
+      probes: { tcp: [], udp: [{ providerPort: 60000, relayPort: 47142 }] },
+    });
+    cleanup.push(() => relay.stop());
+    // Three media ports: the probe port is not one of them.
+    expect(await relay.healthz()).toMatchObject({
+      mediaPorts: '47140-47141',
+      mediaPortsApps: '47142-47143',
+      sessions: { active: 0, max: 3 },
+    });
+    const portFor = async (profile?: ProfileId) => {
+      const sig = await signaling(relay);
+      await browser(profile ? { profile } : {}).connect(sig);
+      const answer = await sig.next('answer');
+      return candidatePort((/^a=(candidate:.*)$/m.exec(answer.sdp)?.[1] ?? '').trim());
+    };
+    // The apps' range less its probe port: one port, whoever asks twice is refused.
+    expect(await portFor('mobile-app')).toBe(47143);
+    const desk = [await portFor('desk-phone'), await portFor('meetings')].sort();
+    expect(desk).toEqual([47140, 47141]);
+    const busy = await signaling(relay);
+    await browser({ profile: 'desktop-app' }).connect(busy);
+    expect(await busy.next('error')).toMatchObject({ code: 'busy' });
+    // An offer without a profile (an older extension) gets the desk phones' range: full too.
+    const older = await signaling(relay);
+    await browser().connect(older);
+    expect(await older.next('error')).toMatchObject({ code: 'busy' });
   });
 
   it('refuses a second session with busy when the one-port range is in use, and frees it on close', async () => {
