@@ -136,5 +136,9 @@ export function loadRelayArgs(media: { range: string; size: number }): string[] 
     all,
     '--session-starts-per-minute',
     '100000',
+    // One signaling connection per session, all from 127.0.0.1, plus the bench's own /metrics reads: the
+    // default 200 per address reset the 201st (200 sessions + one /metrics read).
+    '--max-connections-per-address',
+    '100000',
   ];
 }

@@ -8,6 +8,7 @@
  * Driven over the IPC channel (messages below); it never decides what the benchmark reports.
  */
 import { performance } from 'node:perf_hooks';
+import { MAX_MEDIA_DURATION_S } from '../../src/protocol/relay-messages.ts';
 import type { TestRelay } from '../../test/helpers/in-process-relay.ts';
 import { type EchoedRtp, LdcPeer } from '../../test/helpers/libdatachannel-peer.ts';
 import { SignalingClient } from '../../test/helpers/signaling-client.ts';
@@ -83,7 +84,8 @@ async function openCaller(port: number, cert: string, setupLimitMs: number): Pro
   const caller: Caller = { sig, peer, sent: 0, echoed: 0, sent0: 0, echoed0: 0, timer: null };
   callers.push(caller);
   try {
-    peer.connect(sig, 'extended');
+    // The longest media time a client may ask for: hundreds of sessions set up before the first ends.
+    peer.connect(sig, 'extended', MAX_MEDIA_DURATION_S);
     // A browser sends as soon as its track opens; the first echo says the whole path works.
     caller.timer = setInterval(() => send(index, caller), INTERVAL_MS);
     const deadline = performance.now() + setupLimitMs;

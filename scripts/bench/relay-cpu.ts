@@ -3,7 +3,7 @@
  * its own child process so /proc/<pid>/stat charges it alone; the callers run in --clients forked load
  * generator processes (relay-cpu-client.ts: libdatachannel peers, whose DTLS-SRTP runs in native code).
  *   node scripts/bench/relay-cpu.ts [--streams 50,200] [--seconds 15] [--media-ports 28100-28699]
- *                                   [--ramp 10] [--clients 2] [--profile DIR]
+ *                                   [--ramp 10] [--clients 2] [--profile DIR] [--echo-path werift,lean]
  * Needs a build of the relay (npm run bench:relay-cpu builds first).
  */
 import { type ChildProcess, fork } from 'node:child_process';
@@ -11,7 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { MEDIA_DURATION_MS } from '../../src/protocol/relay-messages.ts';
+import { MAX_MEDIA_DURATION_S } from '../../src/protocol/relay-messages.ts';
 import { GC_ON_SIGNAL, startRelayProcess } from '../../test/e2e/harness/relay-process.ts';
 import { CLK_TCK, cpuSeconds, fdCount, memoryAfterGc, rssMiB } from '../../test/helpers/relay-load.ts';
 import {
@@ -42,6 +42,8 @@ const { values } = parseArgs({
     clients: { type: 'string', default: '2' },
     /** A directory for the relay's V8 CPU profiles (node --cpu-prof), one per level: where the time goes. */
     profile: { type: 'string' },
+    /** The relay's --echo-path values to measure, each at every level, in this order (before/after in one run). */
+    'echo-path': { type: 'string', default: 'werift,lean' },
   },
 });
 const media = portRange('media-ports', values['media-ports']);
@@ -50,15 +52,23 @@ const levels = values.streams.split(',').map((s) => boundedInt('streams', s.trim
 const seconds = boundedInt('seconds', values.seconds, 5, 25);
 const rampConcurrency = boundedInt('ramp', values.ramp, 1, 50);
 const clientCount = boundedInt('clients', values.clients, 1, 8);
+const ECHO_PATHS = ['werift', 'lean'] as const;
+type EchoPath = (typeof ECHO_PATHS)[number];
+const echoPaths = values['echo-path'].split(',').map((p): EchoPath => {
+  const path = ECHO_PATHS.find((x) => x === p.trim());
+  if (!path) throw new Error(`--echo-path: each of ${ECHO_PATHS.join(', ')}`);
+  return path;
+});
 const SETUP_LIMIT_MS = 15_000;
 const SETTLE_MS = 1000;
 const IDLE_MS = 2000;
 const SLICES = 5;
 const m = machine(false);
-// Sessions are 'extended': the relay ends each one 30 s of media + its setup timeout (10 s default) + 5 s after
-// its offer. Setup, settle and the window must fit in that, or streams would end inside the window; a window
-// of at most 25 s leaves the setup 19 s, and any session that does end is reported as a problem.
-const SESSION_LIFETIME_MS = MEDIA_DURATION_MS.extended + 10_000 + 5000;
+// Sessions are 'extended' at the longest media time a client may ask for (MAX_MEDIA_DURATION_S, 120 s), so
+// that hundreds can be set up before the first ends: the relay ends each one that long + 5 s after it
+// connected (its setup timeout, 10 s, before that). Setup, settle and the window must fit in that, or streams
+// would end inside the window; any session that does end is reported as a problem.
+const SESSION_LIFETIME_MS = MAX_MEDIA_DURATION_S * 1000 + 10_000 + 5000;
 if (!existsSync(join(ROOT, 'dist/relay/server.js'))) {
   throw new Error('dist/relay/server.js missing: run "node scripts/build.ts --only relay" first');
 }
@@ -95,6 +105,7 @@ class Client {
 }
 
 interface Level {
+  echoPath: EchoPath;
   streams: number;
   connected: number;
   setupFailures: string[];
@@ -132,9 +143,13 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
 }
 
-async function runLevel(n: number): Promise<Level> {
-  const profile = values.profile ? ['--cpu-prof', '--cpu-prof-dir', values.profile] : [];
-  const relay = await startRelayProcess(loadRelayArgs(media), { nodeArgs: [...GC_ON_SIGNAL, ...profile] });
+async function runLevel(n: number, echoPath: EchoPath): Promise<Level> {
+  const profile = values.profile
+    ? ['--cpu-prof', '--cpu-prof-dir', values.profile, '--cpu-prof-name', `relay-${echoPath}-${n}.cpuprofile`]
+    : [];
+  const relay = await startRelayProcess([...loadRelayArgs(media), '--echo-path', echoPath], {
+    nodeArgs: [...GC_ON_SIGNAL, ...profile],
+  });
   const pid = relay.child.pid as number;
   const cert = readFileSync(relay.certFile, 'utf8');
   const clients = Array.from({ length: Math.min(clientCount, n) }, () => new Client());
@@ -203,6 +218,7 @@ async function runLevel(n: number): Promise<Level> {
     const rtt = reports.flatMap((r) => r.rttMs).sort((a, b) => a - b);
     const sum = (xs: number[]) => xs.reduce((a, x) => a + x, 0);
     const result: Level = {
+      echoPath,
       streams: n,
       connected,
       setupFailures,
@@ -243,22 +259,32 @@ async function runLevel(n: number): Promise<Level> {
 }
 
 const results: Level[] = [];
+/** Levels a path could not even set up (the load generator gave up): reported, not fatal to the run. */
+const notHeld: string[] = [];
 for (const n of levels) {
-  process.stderr.write(`${n} stream(s): setting up, then ${seconds} s window… `);
-  const r = await runLevel(n);
-  results.push(r);
-  process.stderr.write(`relay ${fmt(r.relayCpuPct, 1)} % of a core, ${r.connected}/${n} connected\n`);
+  for (const path of echoPaths) {
+    process.stderr.write(`${n} stream(s), echo path ${path}: setting up, then ${seconds} s window… `);
+    const r = await runLevel(n, path).catch((err: Error) => {
+      notHeld.push(`${n} streams (${path}): not measured: ${err.message}`);
+      process.stderr.write(`${err.message}\n`);
+      return null;
+    });
+    if (!r) continue;
+    results.push(r);
+    process.stderr.write(`relay ${fmt(r.relayCpuPct, 1)} % of a core, ${r.connected}/${n} connected\n`);
+  }
 }
 
 printMachine(m);
 console.log('## Method');
 console.log(`- Relay: dist/relay/server.js as a child process on 127.0.0.1 (port 0, temp data dir, media ports ${media.range},
   --max-sessions ${media.size}, per-address caps lifted since one loopback address plays every client, default
-  setup timeout, bitrate cap and log level); a fresh relay for each level. Node options --expose-gc and a
+  setup timeout, bitrate cap and log level); a fresh relay for each level and echo path (--echo-path
+  ${echoPaths.join(', ')}, one after the other at each level). Node options --expose-gc and a
   SIGUSR2 handler (test/e2e/harness/gc-on-signal.ts) so memory can be read after a full collection.
 - Load: ${clientCount} forked load generator processes (scripts/bench/relay-cpu-client.ts), separate from the relay
   and sharing the same ${m.nproc} cores, split the N callers between them. Each caller is a libdatachannel peer
-  (node-datachannel: ICE, DTLS and SRTP in native code) over the relay's WSS signaling, mode 'extended', sending
+  (node-datachannel: ICE, DTLS and SRTP in native code) over the relay's WSS signaling, mode 'extended' for ${MAX_MEDIA_DURATION_S} s, sending
   one Opus audio RTP stream: 50 packets/s, 20 ms frames, 80-byte payload, DTLS-SRTP, no data channel. Each
   payload carries its caller, number and send time, so every echo gives its round trip.
 - Setup: at most ${rampConcurrency} sessions set up at once in all; a stream counts as connected on its first
@@ -284,6 +310,7 @@ console.log(
   table(
     [
       'streams',
+      'echo path',
       'connected',
       'relay CPU % of one core',
       'slices median (min-max)',
@@ -301,6 +328,7 @@ console.log(
     ],
     results.map((r) => [
       String(r.streams),
+      r.echoPath,
       `${r.connected}/${r.streams}`,
       fmt(r.relayCpuPct, 1),
       `${fmt(median(r.relaySliceCpuPct), 1)} (${fmt(Math.min(...r.relaySliceCpuPct), 1)}-${fmt(Math.max(...r.relaySliceCpuPct), 1)})`,
@@ -319,14 +347,20 @@ console.log(
   ),
 );
 
-const problems = results.flatMap((r) => [
-  ...r.setupFailures.map((f) => `${r.streams} streams: a session failed to set up: ${f}`),
-  ...(r.silentStreams
-    ? [`${r.streams} streams: ${r.silentStreams} stream(s) got no echo in the window`]
-    : []),
-  ...(r.endedInWindow ? [`${r.streams} streams: ${r.endedInWindow} session(s) ended by the relay`] : []),
-  ...(r.fdsReleased ? [] : [`${r.streams} streams: the relay kept file descriptors open after every bye`]),
-]);
+const problems = notHeld.concat(
+  results.flatMap((r) => [
+    ...r.setupFailures.map((f) => `${r.streams} streams (${r.echoPath}): a session failed to set up: ${f}`),
+    ...(r.silentStreams
+      ? [`${r.streams} streams (${r.echoPath}): ${r.silentStreams} stream(s) got no echo in the window`]
+      : []),
+    ...(r.endedInWindow
+      ? [`${r.streams} streams (${r.echoPath}): ${r.endedInWindow} session(s) ended by the relay`]
+      : []),
+    ...(r.fdsReleased
+      ? []
+      : [`${r.streams} streams (${r.echoPath}): the relay kept file descriptors open after every bye`]),
+  ]),
+);
 console.log(
   problems.length
     ? `\nProblems:\n- ${problems.join('\n- ')}`

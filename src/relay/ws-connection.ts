@@ -29,7 +29,7 @@ import type { OfferPlan } from './core/offer-plan.ts';
 import { NAT_ANSWER_DELAY_MS, type OwnerId, type ProbeRegistry } from './core/probe-sessions.ts';
 import { ReceiveCounts } from './core/receive-counts.ts';
 import type { Logger } from './logger.ts';
-import { EchoSession } from './media/echo-session.ts';
+import { type EchoPath, EchoSession } from './media/echo-session.ts';
 import { portFree } from './media/port-free.ts';
 import type { RelayMetrics } from './metrics/relay-metrics.ts';
 import type { ProbePortsStatus } from './probes/probe-listeners.ts';
@@ -38,6 +38,8 @@ import { errorMessage, runInSessionScope } from './session-scope.ts';
 export interface MediaSettings {
   address: string;
   iceTcp: boolean;
+  /** Default 'lean' (see media/echo-session.ts). */
+  echoPath?: EchoPath;
   setupTimeoutMs: number;
 }
 
@@ -224,6 +226,7 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): Connection
         port,
         address: deps.media.address,
         iceTcp: deps.media.iceTcp,
+        echoPath: deps.media.echoPath,
         plan,
         maxBitsPerSecond: deps.limits.sessionMaxBitsPerSecond,
         checkRate: deps.limits.unprovenChecks,

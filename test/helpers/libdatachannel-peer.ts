@@ -19,6 +19,9 @@ export interface LdcPeerOptions {
 
 export interface EchoedRtp {
   payloadType: number;
+  /** The echo's sequence number and SSRC, as the relay sent them. */
+  seq: number;
+  ssrc: number;
   payload: Buffer;
 }
 
@@ -30,6 +33,8 @@ export class LdcPeer {
   readonly dc: DataChannel | null = null;
   readonly echoedRtp: EchoedRtp[] = [];
   readonly dcEchoes: Buffer[] = [];
+  /** The RTCP packet types the relay sent (200 sender report, 201 receiver report, …). */
+  readonly rtcpTypes = new Set<number>();
   /** The offer as sent to the relay. */
   offer = '';
   private seq = 0;
@@ -50,8 +55,20 @@ export class LdcPeer {
       this.track.onMessage((msg) => {
         // Raw RTP (no media handler): version/flags, payload type, 12-byte fixed header, no CSRC here.
         const buf = Buffer.from(msg);
-        if (buf.length < 12 || (buf[1] ?? 0) >= 192) return; // RTCP shares the track
-        const echo = { payloadType: (buf[1] ?? 0) & 0x7f, payload: buf.subarray(12) };
+        if (buf.length < 12) return;
+        if ((buf[1] ?? 0) >= 192 && (buf[1] ?? 0) <= 223) {
+          // RTCP shares the track: note what the compound packet holds (type byte of each packet).
+          for (let at = 0; at + 4 <= buf.length; at += 4 * (buf.readUInt16BE(at + 2) + 1)) {
+            this.rtcpTypes.add(buf[at + 1] ?? 0);
+          }
+          return;
+        }
+        const echo = {
+          payloadType: (buf[1] ?? 0) & 0x7f,
+          seq: buf.readUInt16BE(2),
+          ssrc: buf.readUInt32BE(8),
+          payload: buf.subarray(12),
+        };
         if (opts.onEchoedRtp) opts.onEchoedRtp(echo);
         else this.echoedRtp.push(echo);
       });
@@ -99,6 +116,11 @@ export class LdcPeer {
     header.writeUInt32BE(SSRC, 8);
     this.seq++;
     return this.track.sendMessageBinary(Buffer.concat([header, payload]));
+  }
+
+  /** Skips sequence numbers as if those packets were sent and lost on the way to the relay. */
+  skip(count: number): void {
+    this.seq += count;
   }
 
   close(): void {

@@ -135,6 +135,13 @@ export const CONFIG_KEYS = {
     default: 'on',
     help: 'also offer passive ICE-TCP on the media port, for networks that block UDP',
   }),
+  echoPath: key({
+    flag: 'echo-path',
+    env: 'SVC_RELAY_ECHO_PATH',
+    kind: oneOf(['lean', 'werift']),
+    default: 'lean',
+    help: "what echoes the audio once DTLS has given the SRTP keys: `lean` decrypts and re-encrypts each packet with Node's native crypto and sends it back at the end of the event-loop turn (less CPU per stream: BENCHMARKS.md); `werift` sends it through werift's full RTP/RTCP pipeline, as before. Both keep DTLS-SRTP end to end; RTCP, the data channel and ICE-TCP stay with werift either way",
+  }),
   maxSessions: key({
     flag: 'max-sessions',
     env: 'SVC_RELAY_MAX_SESSIONS',

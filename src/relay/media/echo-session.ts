@@ -24,7 +24,14 @@ import type { OfferPlan } from '../core/offer-plan.ts';
 import { ReceiveCounts } from '../core/receive-counts.ts';
 import type { Logger } from '../logger.ts';
 import { errorMessage } from '../session-scope.ts';
+import { type LeanDtlsInternals, LeanEcho, type LeanEchoParts, type LeanPairInternals } from './lean-echo.ts';
 import { dropSendHistory } from './no-send-history.ts';
+
+/**
+ * Which code echoes the audio: 'lean' (lean-echo.ts: native SRTP, no werift RTP pipeline, once DTLS gave
+ * the keys) or 'werift' (its full RTP/RTCP pipeline, every packet). Both keep DTLS-SRTP end to end.
+ */
+export type EchoPath = 'lean' | 'werift';
 
 export interface EchoSessionOptions {
   /** The one media port this session may bind (UDP, and the passive ICE-TCP listener). */
@@ -41,6 +48,8 @@ export interface EchoSessionOptions {
   maxBitsPerSecond: number;
   /** Checks a second verified from sources not proven to receive (see check-rate.ts). */
   checkRate: CheckRateOptions;
+  /** Default 'lean'. */
+  echoPath?: EchoPath;
   /** A datagram or frame the guard dropped (for metrics; called often under attack, so it must be cheap). */
   onDrop?: (reason: DropReason) => void;
   /** An exception thrown in one of this session's handlers: counted by the shell; the session then fails. */
@@ -182,6 +191,8 @@ export class EchoSession {
   readonly counts = new ReceiveCounts();
   /** Protocols (sockets) the guard sits in front of: a test reads it to know the guard is in place. */
   guardedProtocols = 0;
+  /** The lean echo of the audio (UDP), once the offer is answered, unless echoPath is 'werift'. */
+  lean: LeanEcho | null = null;
   private readonly now: () => number;
   private readonly startedAt: number;
 
@@ -376,8 +387,9 @@ export class EchoSession {
       const original = protocol[method];
       if (typeof original !== 'function') continue;
       const bound = original.bind(protocol);
+      const lean = method === 'datagramReceived';
       protocol[method] = (data: Buffer, addr: Addr) => {
-        if (admit(data, addr)) bound(data, addr);
+        if (admit(data, addr) && !(lean && this.leanTook(data))) bound(data, addr);
       };
       this.guardedProtocols++;
     }
@@ -386,6 +398,35 @@ export class EchoSession {
     if (typeof protocol.datagramReceived === 'function') this.guardEgress(protocol);
     // The passive ICE-TCP listener accepts anyone; without a cap, idle connections would pile up.
     if (protocol.server) protocol.server.maxConnections = MAX_TCP_CONNECTIONS;
+  }
+
+  /** Whether the lean echo handled this datagram; an exception in it fails the session, like a handler's. */
+  private leanTook(data: Buffer): boolean {
+    if (!this.lean) return false;
+    try {
+      return this.lean.take(data);
+    } catch (err) {
+      this.opts.onError?.(err);
+      this.fail(`internal error: ${errorMessage(err)}`);
+      return true;
+    }
+  }
+
+  /** The lean echo over werift's audio transceiver and its (bundled) DTLS and ICE transports. */
+  private attachLean(): void {
+    if ((this.opts.echoPath ?? 'lean') !== 'lean') return;
+    const tr = this.pc.getTransceivers().find((t) => t.kind === 'audio' && t.sender.dtlsTransport);
+    if (!tr) return;
+    const dtls = tr.sender.dtlsTransport;
+    const connection = dtls.iceTransport.connection as unknown as { nominated?: LeanPairInternals };
+    const parts: LeanEchoParts = {
+      dtls: dtls as unknown as LeanDtlsInternals,
+      sender: tr.sender as unknown as LeanEchoParts['sender'],
+      receiver: tr.receiver as unknown as LeanEchoParts['receiver'],
+      nominated: () => connection.nominated,
+      onReceived: (seq) => this.counts.rtp.add(seq),
+    };
+    this.lean = new LeanEcho(parts);
   }
 
   private guardEgress(protocol: ProtocolInternals): void {
@@ -445,6 +486,7 @@ export class EchoSession {
     }
     const answer = this.pc.localDescription?.sdp;
     if (!answer) throw new Error('no local description');
+    this.attachLean();
     this.answered = true;
     this.emit({ type: 'answer', sdp: answer });
   }

@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { maxMessageBytes } from '../../../src/relay/core/bitrate-cap.ts';
+import type { EchoPath } from '../../../src/relay/media/echo-session.ts';
 import { startTestRelay, type TestRelay } from '../../helpers/in-process-relay.ts';
 import { LdcPeer, type LdcPeerOptions } from '../../helpers/libdatachannel-peer.ts';
 import { SignalingClient } from '../../helpers/signaling-client.ts';
@@ -21,10 +22,10 @@ const PCMA = { payloadType: 8, rtpmap: 'PCMA/8000' };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let nextPort = 47700;
-async function relay(): Promise<TestRelay> {
+async function relay(echoPath?: EchoPath): Promise<TestRelay> {
   const first = nextPort;
   nextPort += 2;
-  const r = await startTestRelay({ media: { ports: { first, last: first + 1 } } });
+  const r = await startTestRelay({ media: { ports: { first, last: first + 1 }, echoPath } });
   cleanup.push(() => r.stop());
   return r;
 }
@@ -92,6 +93,47 @@ describe('interop with libdatachannel', () => {
         expect(sent).toContainEqual(echo.payload);
       }
     },
+  );
+
+  it.each(['lean', 'werift'] as const)(
+    "echo path %s: each packet once, its sequence number kept (a gap on the way in stays a gap), the relay's SSRC, and the relay's RTCP reports",
+    async (echoPath) => {
+      const r = await relay(echoPath);
+      const { peer, answer } = await connected(r, {
+        codec: { payloadType: 111, rtpmap: 'opus/48000/2' },
+        dataChannel: false,
+      });
+      const relaySsrc = Number(answer.match(/^a=ssrc:(\d+) /m)?.[1]);
+      await expect.poll(() => peer.track?.isOpen(), { timeout: 5000 }).toBe(true);
+      // 100 packets, each payload starting with its index; after the 40th, five sequence numbers are
+      // skipped as if lost on the way in: the echo must show the same gap, not close it.
+      const sent: Buffer[] = [];
+      for (let i = 0; i < 100; i++) {
+        if (i === 40) peer.skip(5);
+        const payload = Buffer.alloc(80, 0x5a);
+        payload.writeUInt16BE(i, 0);
+        if (peer.sendRtp(payload)) sent.push(payload);
+        await sleep(20);
+      }
+      await expect.poll(() => peer.echoedRtp.length, { timeout: 3000 }).toBeGreaterThanOrEqual(95);
+      expect(peer.echoedRtp.length).toBeLessThanOrEqual(sent.length);
+      const seqs = peer.echoedRtp.map((e) => e.seq);
+      expect(seqs).not.toContain(40);
+      expect(seqs).not.toContain(44);
+      expect(seqs).toContain(45);
+      for (const echo of peer.echoedRtp) {
+        expect(echo.ssrc).toBe(relaySsrc);
+        // Each payload starts with its index (sendRtp), and the index is the sequence number it went with.
+        const index = echo.payload.readUInt16BE(0);
+        expect(echo.seq).toBe(index < 40 ? index : index + 5);
+        expect(sent).toContainEqual(echo.payload);
+      }
+      // werift's report loop runs every 0.5-1.5 s: both kinds within the 2 s of audio and a little more.
+      await expect
+        .poll(() => [...peer.rtcpTypes].sort(), { timeout: 3000 })
+        .toEqual(expect.arrayContaining([200, 201]));
+    },
+    15_000,
   );
 
   it('answers an offer with a data channel and no audio, and echoes on it', async () => {
