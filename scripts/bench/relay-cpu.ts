@@ -127,6 +127,8 @@ interface Level {
   /** Packets per second each stream really sent: 50 unless the load generator fell behind. */
   sentRateMedian: number;
   echoAggregate: number;
+  /** Relay CPU time per echoed packet in the window, µs: the cost per packet whatever rate was offered. */
+  cpuUsPerEcho: number;
   echoMin: number;
   echoMedian: number;
   /** Streams that lost at least one packet in the window (beyond the one or two in flight at its edges). */
@@ -236,6 +238,7 @@ async function runLevel(n: number, echoPath: EchoPath): Promise<Level> {
       gcRssIdleMiB: gcIdle.rssMiB,
       sentRateMedian: median(sent.map((s) => s / wallS)),
       echoAggregate: sum(echoed) / Math.max(1, sum(sent)),
+      cpuUsPerEcho: ((after.relay - before.relay) * 1e6) / Math.max(1, sum(echoed)),
       echoMin: ratios.length ? Math.min(...ratios) : Number.NaN,
       echoMedian: median(ratios),
       // Packets in flight when the window opens and closes can shift a stream's count by one or two.
@@ -292,6 +295,8 @@ console.log(`- Relay: dist/relay/server.js as a child process on 127.0.0.1 (port
 - Window: ${seconds} s after all N are connected. Relay CPU = delta of utime+stime in /proc/<pid>/stat
   (CLK_TCK ${CLK_TCK}) / wall time, as % of one core, over the whole window; also over ${SLICES} equal slices
   of it (median and min-max, to show the spread), and idle (${IDLE_MS / 1000} s before any session).
+- CPU µs per echoed packet = relay CPU time in the window / packets echoed in it: the cost per packet even
+  when the load generators fell behind 50 packets/s (a busy machine); 500 streams per core needs <= 40 µs.
 - RSS = VmRSS from /proc/<pid>/status at the end of the window; "after GC" = the same after a full collection
   with every session still up, minus the same before any session, divided by N: MB per session.
 - Echo ratio = packets echoed / packets sent per stream within the window; a stream is "lossy" when more than
@@ -315,6 +320,7 @@ console.log(
       'relay CPU % of one core',
       'slices median (min-max)',
       'CPU % per stream',
+      'CPU µs per echoed packet',
       'idle CPU %',
       'RSS MB (idle)',
       'MB per session after GC',
@@ -333,6 +339,7 @@ console.log(
       fmt(r.relayCpuPct, 1),
       `${fmt(median(r.relaySliceCpuPct), 1)} (${fmt(Math.min(...r.relaySliceCpuPct), 1)}-${fmt(Math.max(...r.relaySliceCpuPct), 1)})`,
       fmt(r.relayCpuPct / Math.max(1, r.connected), 2),
+      fmt(r.cpuUsPerEcho, 0),
       fmt(r.relayIdleCpuPct, 1),
       `${fmt(r.rssMiB)} (${fmt(r.rssIdleMiB)})`,
       fmt((r.gcRssMiB - r.gcRssIdleMiB) / Math.max(1, r.connected), 2),
