@@ -1,18 +1,27 @@
 /**
  * Benchmark: how long the quick check takes, end to end, through the real extension in headless Chromium
- * against the built relay process on loopback.
- *   node scripts/bench/quick-check.ts [--runs 10] [--warmup 1] [--media-ports 28000-28019]
- * Needs a build (npm run bench:quick-check builds first).
+ * against the built relay process on loopback, with the firewall port matrix (the relay answers every port of
+ * the profiles on high stand-in ports, scripts/probe-ports.ts).
+ *   node scripts/bench/quick-check.ts [--runs 10] [--warmup 1] [--compare main] [--flavour dev|release]
+ *                                     [--media-ports 28000-28019]
+ * With --compare, that commit's extension (built by its own scripts/build.ts in this run) is measured too, in
+ * its own browser against the same relay, alternating with this tree's run by run (ABBA), so "before" and
+ * "after" come from one run on one machine. Binds the probe ports the end-to-end tests use: take the e2e lock
+ * (flock /tmp/svc-e2e.lock) when tests may run. Needs a build of the relay (npm run bench:quick-check builds).
  */
 import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { launchWithExtension } from '../../src/cli/chromium.ts';
-import { runCheckInExtension } from '../../src/cli/drive-extension.ts';
-import { MEDIA_DURATION_MS } from '../../src/protocol/relay-messages.ts';
-import type { Report } from '../../src/protocol/report.ts';
+import * as v from 'valibot';
+import { type ExtensionBrowser, launchWithExtension } from '../../src/cli/chromium.ts';
+import { request } from '../../src/cli/drive-extension.ts';
+import { type ExtensionPage, inPage } from '../../src/cli/extension-page.ts';
+import { type Report, ReportSchema } from '../../src/protocol/report.ts';
+import type { SettingsInput } from '../../src/protocol/settings.ts';
 import { startRelayProcess } from '../../test/e2e/harness/relay-process.ts';
+import { probePortFlags } from '../probe-ports.ts';
+import { type Build, buildExtension, DEV, RELEASE, workDir } from './builds.ts';
 import {
   boundedInt,
   busyCorePct,
@@ -30,6 +39,8 @@ const { values } = parseArgs({
   options: {
     runs: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '1' },
+    compare: { type: 'string' },
+    flavour: { type: 'string', default: DEV },
     // Below Linux's ephemeral range (32768-60999), so no client socket can be sitting on one of them, and
     // away from the ranges the tests use (40000-40199 default, 47000-47199), which may run at the same time.
     'media-ports': { type: 'string', default: '28000-28019' },
@@ -38,125 +49,252 @@ const { values } = parseArgs({
 const runs = boundedInt('runs', values.runs, 1, 50);
 const warmup = boundedInt('warmup', values.warmup, 0, 5);
 const media = portRange('media-ports', values['media-ports']);
+if (values.flavour !== DEV && values.flavour !== RELEASE) throw new Error('--flavour: dev or release');
+const flavour = values.flavour === RELEASE ? RELEASE : DEV;
 // Runs are sequential and each frees its port on bye; a margin covers ports still closing.
 if (media.size < 4) throw new Error('--media-ports: give at least 4 ports');
 const RUN_TIMEOUT_MS = 60_000;
 
-for (const f of ['dist/chrome/manifest.json', 'dist/relay/server.js']) {
-  if (!existsSync(join(ROOT, f))) throw new Error(`${f} missing: run "node scripts/build.ts" first`);
+if (!existsSync(join(ROOT, 'dist/relay/server.js'))) {
+  throw new Error('dist/relay/server.js missing: run "node scripts/build.ts --only relay" first');
 }
 
 const PHASES = ['signalingMs', 'iceConnectedMs', 'dtlsConnectedMs', 'firstEchoMs'] as const;
-const CHECKS = ['relay-https', 'relay-wss', 'secure-media'] as const;
+const CHECKS = ['relay-https', 'relay-wss', 'port-matrix', 'secure-media'] as const;
 
 interface Run {
-  totalMs: number;
+  /** In the page: runCheck sent → the stored report seen (storage.onChanged, as the popup sees it). */
+  verdictMs: number;
+  /** In the page: runCheck sent → each check's result first seen in the run's progress. */
+  seen: Record<string, number | null>;
   /** The report's own startedAt → finishedAt: the background's run, without the page round trips. */
   inExtensionMs: number;
   checks: Record<string, number | null>;
   phases: Record<string, number | null>;
+  /** Packets behind the scored loss figure, and half its 95 % interval in points. */
+  lossPackets: number | null;
+  lossPlusMinus: number | null;
   verdict: string;
 }
 
-function toRun(report: Report, totalMs: number): Run {
+function toRun(report: Report, page: InPage): Run {
   const checks: Record<string, number | null> = {};
   for (const id of CHECKS) checks[id] = report.checks.find((c) => c.id === id)?.durationMs ?? null;
   const phases: Record<string, number | null> = {};
   for (const p of PHASES) phases[p] = report.media?.timings[p] ?? null;
+  const loss = report.media?.loss;
+  const scored = loss?.scored ? loss[loss.scored === 'round-trip' ? 'roundTrip' : loss.scored] : null;
   return {
-    totalMs,
+    verdictMs: page.verdictMs,
+    seen: Object.fromEntries(CHECKS.map((c) => [c, page.seen[c] ?? null])),
     inExtensionMs: Date.parse(report.finishedAt) - Date.parse(report.startedAt),
     checks,
     phases,
+    lossPackets: scored?.packets ?? null,
+    lossPlusMinus: scored ? (scored.high - scored.low) / 2 : null,
     verdict: report.verdict,
   };
 }
 
+interface InPage {
+  runId: string;
+  verdictMs: number;
+  seen: Record<string, number>;
+}
+
+type Chrome = {
+  runtime: { sendMessage(m: unknown): Promise<{ ok: boolean; value?: unknown; error?: string }> };
+  storage: {
+    onChanged: {
+      addListener(f: (changes: Record<string, { newValue?: unknown }>, area: string) => void): void;
+      removeListener(f: (changes: Record<string, { newValue?: unknown }>, area: string) => void): void;
+    };
+  };
+};
+
+/**
+ * One quick check driven from an extension page the way the popup does it: runCheck, then the run state as
+ * storage.onChanged delivers it. Times are the page's own clock from sending runCheck.
+ */
+function checkInPage(page: ExtensionPage, settings: SettingsInput, timeoutMs: number): Promise<InPage> {
+  return inPage(
+    page,
+    async (a: { settings: SettingsInput; timeoutMs: number }) => {
+      const c = (globalThis as unknown as { chrome: Chrome }).chrome;
+      const ask = async (m: Record<string, unknown>) => {
+        const r = await c.runtime.sendMessage(m);
+        if (!r?.ok) throw new Error(`extension refused ${String(m.type)}: ${r?.error ?? 'no answer'}`);
+        return r.value;
+      };
+      await ask({ type: 'saveSettings', settings: a.settings });
+      type State = { status: string; progress: Array<{ id: string }>; last: { runId: string } | null };
+      const states: Array<{ t: number; s: State }> = [];
+      const listener = (changes: Record<string, { newValue?: unknown }>, area: string) => {
+        const s = changes.runState?.newValue as State | undefined;
+        if (area === 'local' && s) states.push({ t: performance.now() - t0, s });
+      };
+      const t0 = performance.now();
+      c.storage.onChanged.addListener(listener);
+      try {
+        const { runId } = (await ask({ type: 'runCheck', mode: 'quick' })) as { runId: string };
+        const seen: Record<string, number> = {};
+        for (let i = 0; ; i++) {
+          for (const { t, s } of states.splice(0)) {
+            for (const p of s.progress) seen[p.id] ??= t;
+            if (s.status === 'idle' && s.last?.runId === runId) return { runId, verdictMs: t, seen };
+          }
+          if (performance.now() - t0 > a.timeoutMs) throw new Error('no report in time');
+          await new Promise((r) => setTimeout(r, i < 1000 ? 5 : 50));
+        }
+      } finally {
+        c.storage.onChanged.removeListener(listener);
+      }
+    },
+    { settings, timeoutMs },
+  );
+}
+
+interface Subject {
+  build: Build;
+  browser: ExtensionBrowser;
+  results: Run[];
+}
+
 const m = machine(true);
-const relay = await startRelayProcess(['--media-ports', media.range, '--max-sessions', String(media.size)]);
-let browser: Awaited<ReturnType<typeof launchWithExtension>> | undefined;
-const results: Run[] = [];
+const work = workDir();
+const relayArgs = probePortFlags();
+relayArgs[relayArgs.indexOf('--media-ports') + 1] = media.range;
+const relay = await startRelayProcess([...relayArgs, '--max-sessions', String(media.size)]);
+const subjects: Subject[] = [];
 const failures: string[] = [];
 let machineBusy = Number.NaN;
+let loadAtEnd = Number.NaN;
 try {
-  browser = await launchWithExtension({
-    extensionDir: join(ROOT, 'dist/chrome'),
-    trustSpki: [relay.spkiSha256],
-  });
-  const page = await browser.openPage('options/options.html');
-  const settings = { relayUrl: relay.url, targets: [] };
-  let sys0 = systemJiffies();
-  for (let i = 0; i < warmup + runs; i++) {
-    if (i === warmup) sys0 = systemJiffies();
-    const t0 = performance.now();
-    const report = await runCheckInExtension(page, settings, 'quick', RUN_TIMEOUT_MS);
-    const run = toRun(report, performance.now() - t0);
-    const label = i < warmup ? `warm-up ${i + 1}` : `run ${i + 1 - warmup}/${runs}`;
-    if (report.verdict !== 'ready') failures.push(`${label}: ${report.verdict}: ${report.headline}`);
-    if (i >= warmup) results.push(run);
-    // Progress on stderr so stdout stays the Markdown result.
-    process.stderr.write(`${label}: ${fmt(run.totalMs)} ms\n`);
+  for (const ref of [...(values.compare ? [values.compare] : []), null]) {
+    const build = buildExtension(ref, flavour, work.path);
+    const browser = await launchWithExtension({
+      extensionDir: join(build.dist, 'chrome'),
+      trustSpki: [relay.spkiSha256],
+    });
+    subjects.push({ build, browser, results: [] });
+  }
+  const settings = { relayUrl: relay.url, targets: [], profile: 'desk-phone' as const };
+  const once = async (s: Subject, label: string): Promise<Run> => {
+    const page = await s.browser.openPage('options/options.html');
+    try {
+      const measured = await checkInPage(page, settings, RUN_TIMEOUT_MS);
+      const state = (await request(page, { type: 'getState' })) as { last: unknown };
+      const report = v.parse(ReportSchema, state.last);
+      if (report.runId !== measured.runId) throw new Error(`${label}: the stored report is another run's`);
+      const run = toRun(report, measured);
+      if (report.verdict !== 'ready')
+        failures.push(`${s.build.label} ${label}: ${report.verdict}: ${report.headline}`);
+      // Progress on stderr so stdout stays the Markdown result.
+      process.stderr.write(`${s.build.label} ${label}: ${fmt(run.verdictMs)} ms\n`);
+      return run;
+    } finally {
+      await page.close();
+    }
+  };
+  for (let i = 0; i < warmup; i++) for (const s of subjects) await once(s, `warm-up ${i + 1}`);
+  const sys0 = systemJiffies();
+  for (let i = 0; i < runs; i++) {
+    // ABBA order: whichever build runs right after the other gets no systematic advantage.
+    for (const s of i % 2 ? [...subjects].reverse() : subjects) {
+      s.results.push(await once(s, `run ${i + 1}/${runs}`));
+    }
   }
   machineBusy = busyCorePct(sys0, systemJiffies());
+  loadAtEnd = loadavg()[0] ?? Number.NaN;
 } finally {
-  await browser?.close();
+  for (const s of subjects) await s.browser.close();
   await relay.stop();
+  work.remove();
 }
 
 printMachine(m);
 console.log('## Method');
-console.log(`- Relay: dist/relay/server.js as a child process on 127.0.0.1, port 0, temp data dir, media ports ${media.range}, default log level (info).
-- ${m.chromium}, headless, launched once with dist/chrome loaded and the relay's SPKI trusted.
-- Driver: an extension page sends saveSettings then runCheck {mode: quick} to the background, then polls
-  getState every 150 ms until the report with that runId is stored (src/cli/drive-extension.ts).
-- ${warmup} untimed warm-up run(s), then ${runs} timed runs, one after another, same browser and relay.
-- "total" is wall time in the Node process around runCheckInExtension (includes the saveSettings round trip
-  and up to 150 ms of polling granularity); "in-extension" is the report's finishedAt - startedAt.
-- Checks run in parallel inside the extension; per-check figures are each report's durationMs.
-- Media phases are report.media.timings: ms from the start of the secure-media check.
+console.log(`- Relay: this tree's dist/relay/server.js as a child process on 127.0.0.1, port 0, temp data dir, media
+  ports ${media.range}, probe ports of scripts/probe-ports.ts (every port of the profiles on a high stand-in
+  port), default log level (info). One relay for every build measured.
+- ${m.chromium}, headless, one browser per build, each with that build's dist/chrome (${flavour} build made in this
+  run by that commit's own scripts/build.ts) loaded and the relay's SPKI trusted.
+- Driver: in an extension page (options/options.html), the way the popup does it: saveSettings (profile
+  desk-phone, so the port matrix runs), then runCheck {mode: quick} to the background, then the run state as
+  storage.onChanged delivers it to the page, until the report with that runId is stored.
+- ${warmup} untimed warm-up run(s) per build, then ${runs} timed runs per build, alternating between the builds
+  in ABBA order, same browsers and relay.
+- "to verdict": the page's clock (performance.now) from sending runCheck to the stored report reaching the
+  page: what a user waits from the click to the verdict. "seen": from sending runCheck to each check's result
+  first reaching the page in the run's progress (what the popup shows as it arrives). "in-extension": the
+  report's finishedAt - startedAt (the background's run, ms resolution of ISO times).
+- Checks run in parallel inside the extension; "durationMs" figures are each report's own, per check.
+- Media phases are report.media.timings: ms from the start of the secure-media check, polled every 25 ms.
+- "loss ±" is half the 95 % interval (Wilson) of the loss figure the verdict rests on, in points, and
+  "loss packets" the packets behind it: the resolution each run's loss measurement had.
 - Whole machine busy during the timed runs (relay, Chromium, this driver and any other work; /proc/stat):
-  ${fmt(machineBusy)} % of one core, out of ${m.nproc * 100} %.
-- By design the quick check includes ${MEDIA_DURATION_MS.quick / 1000} s of media after the first echo, then waits up to 500 ms
-  for late probe echoes: secure-media (and so the total) is at least firstEchoMs + ${MEDIA_DURATION_MS.quick + 500} ms.
-  Setup time is the phases; the rest is fixed by design.
+  ${fmt(machineBusy)} % of one core, out of ${m.nproc * 100} %; 1-minute load average ${m.load1} at the start,
+  ${fmt(loadAtEnd, 2)} at the end.
 `);
 
-console.log('## Runs (ms)');
-console.log(
-  table(
-    ['run', 'verdict', 'total', 'in-extension', ...CHECKS, ...PHASES],
-    results.map((r, i) => [
-      String(i + 1),
-      r.verdict,
-      fmt(r.totalMs),
-      fmt(r.inExtensionMs),
-      ...CHECKS.map((c) => fmt(r.checks[c])),
-      ...PHASES.map((p) => fmt(r.phases[p])),
-    ]),
-  ),
-);
-console.log('');
+for (const s of subjects) {
+  console.log(`## Runs (ms), ${s.build.label}`);
+  console.log(
+    table(
+      [
+        'run',
+        'verdict',
+        'to verdict',
+        'in-extension',
+        ...CHECKS.map((c) => `${c} seen`),
+        ...PHASES,
+        'loss packets',
+        'loss ±',
+      ],
+      s.results.map((r, i) => [
+        String(i + 1),
+        r.verdict,
+        fmt(r.verdictMs),
+        fmt(r.inExtensionMs),
+        ...CHECKS.map((c) => fmt(r.seen[c])),
+        ...PHASES.map((p) => fmt(r.phases[p])),
+        fmt(r.lossPackets),
+        fmt(r.lossPlusMinus, 1),
+      ]),
+    ),
+  );
+  console.log('');
+}
 
-const rows: Array<[string, number[]]> = [
-  ['total (Node, around runCheckInExtension)', results.map((r) => r.totalMs)],
-  ['in-extension (startedAt → finishedAt)', results.map((r) => r.inExtensionMs)],
-  ...CHECKS.map((c): [string, number[]] => [
-    `check ${c} durationMs`,
-    results.flatMap((r) => (r.checks[c] === null ? [] : [r.checks[c] as number])),
+const measures: Array<[string, (r: Run) => number | null]> = [
+  ['to verdict (page: runCheck sent → report stored)', (r) => r.verdictMs],
+  ['in-extension (startedAt → finishedAt)', (r) => r.inExtensionMs],
+  ...CHECKS.map((c): [string, (r: Run) => number | null] => [
+    `${c} seen in the page`,
+    (r) => r.seen[c] ?? null,
   ]),
-  ...PHASES.map((p): [string, number[]] => [
-    `media ${p}`,
-    results.flatMap((r) => (r.phases[p] === null ? [] : [r.phases[p] as number])),
-  ]),
+  ...CHECKS.map((c): [string, (r: Run) => number | null] => [`${c} durationMs`, (r) => r.checks[c] ?? null]),
+  ...PHASES.map((p): [string, (r: Run) => number | null] => [`media ${p}`, (r) => r.phases[p] ?? null]),
+  ['loss packets', (r) => r.lossPackets],
+  ['loss ± (points)', (r) => r.lossPlusMinus],
 ];
-console.log(`## Summary (ms, ${runs} runs)`);
+console.log(`## Summary (median, min-max over ${runs} runs per build)`);
 console.log(
   table(
-    ['measure', 'n', 'median', 'min', 'max'],
-    rows.map(([name, xs]) => {
-      const s = stats(xs);
-      return [name, String(xs.length), fmt(s.median), fmt(s.min), fmt(s.max)];
-    }),
+    ['measure', ...subjects.map((s) => s.build.label)],
+    measures.map(([name, get]) => [
+      name,
+      ...subjects.map((s) => {
+        const xs = s.results.flatMap((r) => {
+          const x = get(r);
+          return x === null ? [] : [x];
+        });
+        if (xs.length === 0) return '-';
+        const st = stats(xs);
+        const digits = name.startsWith('loss ±') ? 1 : 0;
+        return `${fmt(st.median, digits)} (${fmt(st.min, digits)}-${fmt(st.max, digits)})`;
+      }),
+    ]),
   ),
 );
 if (failures.length) {

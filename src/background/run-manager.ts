@@ -32,6 +32,7 @@ export interface RunManagerDeps {
 export function createRunManager(deps: RunManagerDeps) {
   const { api } = deps;
   let active: Promise<Report> | null = null;
+  let activeRunId: string | null = null;
   let recovered: Promise<void> | null = null;
   // Storage writes are chained so progress updates never overtake each other.
   let writes: Promise<void> = Promise.resolve();
@@ -100,18 +101,22 @@ export function createRunManager(deps: RunManagerDeps) {
   /** Starts a run unless one is already going; `done` is the new run's report, null for the one going. */
   async function launch(mode: MediaMode): Promise<{ runId: string; done: Promise<Report> | null }> {
     await recovered;
-    const state = await loadRunState(api);
-    if (active && state.status === 'running' && state.runId) return { runId: state.runId, done: null };
+    if (active && activeRunId) return { runId: activeRunId, done: null };
     const runId = crypto.randomUUID();
     const startedAt = new Date().toISOString();
-    await write((s) => ({ ...s, status: 'running', mode, runId, startedAt, progress: [] }));
-    await showBadge(api, 'running');
+    // The checks start now, with the "running" state and the badge on their way: storage writes are chained,
+    // so the state says running before any result lands in it, and the first results (HTTPS, WSS: tens of
+    // milliseconds) reach the popup without waiting for the badge.
+    const running = write((s) => ({ ...s, status: 'running', mode, runId, startedAt, progress: [] }));
     const done = execute(runId, startedAt, mode).finally(() => {
       active = null;
+      activeRunId = null;
     });
     active = done;
+    activeRunId = runId;
     // A failed run is recorded in its state; a caller that only wanted the id must not see it rejected.
     done.catch(() => undefined);
+    await Promise.all([running, showBadge(api, 'running')]);
     return { runId, done };
   }
 

@@ -8,6 +8,9 @@ import { type Report, ReportSchema } from '../protocol/report.ts';
 import type { SettingsInput } from '../protocol/settings.ts';
 import { type ExtensionPage, inPage } from './extension-page.ts';
 
+/** How often the stored report is looked for: the verdict shows at most this late. */
+const POLL_MS = 50;
+
 type Reply = { ok: true; value: unknown } | { ok: false; error: string };
 type ExtensionGlobal = { chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } } };
 
@@ -35,7 +38,7 @@ export async function runCheckInExtension(
     const state = (await request(page, { type: 'getState' })) as { status: string; last: unknown };
     const last = v.safeParse(ReportSchema, state.last);
     if (state.status === 'idle' && last.success && last.output.runId === runId) return last.output;
-    await new Promise((r) => setTimeout(r, 150));
+    await new Promise((r) => setTimeout(r, POLL_MS));
   }
   throw new Error(`the extension did not finish the check within ${Math.round(timeoutMs / 1000)} s`);
 }

@@ -16,7 +16,10 @@ export const MAX_CANDIDATES = 20;
 /** Largest SDP accepted; a browser's audio-plus-datachannel offer is about 3-5 KB. */
 export const MAX_SDP_BYTES = 16 * 1024;
 
-/** How long the media phase of a run lasts, per mode (after ICE/DTLS connect). */
+/**
+ * How long the media phase of a run lasts at most, per mode (after ICE/DTLS connect); the quick check ends
+ * sooner once loss is resolved (src/checks/media/media-window.ts).
+ */
 export const MEDIA_DURATION_MS = { quick: 3000, extended: 30_000 } as const;
 /** The longest media phase a client may ask for (an extended check configured to its maximum). */
 export const MAX_MEDIA_DURATION_S = 120;

@@ -13,7 +13,13 @@ export type RelayScript =
   | 'media-failed'
   /** Answers, and says it receives the client's audio (media-counts) whatever the peer does. */
   | 'answers-receiving';
-export type PeerScript = 'connects' | 'ice-never' | 'dtls-never' | 'no-echo';
+export type PeerScript =
+  | 'connects'
+  | 'ice-never'
+  | 'dtls-never'
+  | 'no-echo'
+  /** Connects, and the echoed audio misses 10 % of its packets (the probes all come back). */
+  | 'lossy';
 
 const chromiumStats = JSON.parse(
   readFileSync(new URL('../fixtures/stats/chromium-udp.json', import.meta.url), 'utf8'),
@@ -56,7 +62,7 @@ export function fakeRelaySocket(script: RelayScript) {
         this.emit({ type: 'error', code: 'media-failed', message: 'ICE failed' });
       if (script === 'answers' || script === 'answers-receiving' || script === 'closes-during-media')
         this.emit({ type: 'answer', sdp: 'v=0 fake' });
-      if (script === 'closes-during-media') setTimeout(() => this.close(), 1500);
+      if (script === 'closes-during-media') setTimeout(() => this.close(), 700);
     }
     close() {
       if (this.readyState === 3) return;
@@ -104,7 +110,11 @@ export function fakePeerConnection(script: PeerScript) {
     async addIceCandidate() {}
     async getStats() {
       const stats =
-        script === 'no-echo' ? chromiumStats.filter((s) => s.type !== 'inbound-rtp') : chromiumStats;
+        script === 'no-echo'
+          ? chromiumStats.filter((s) => s.type !== 'inbound-rtp')
+          : script === 'lossy'
+            ? chromiumStats.map((s) => (s.type === 'inbound-rtp' ? { ...s, packetsLost: 23 } : s))
+            : chromiumStats;
       return new Map(stats.map((s) => [s.id as string, s]));
     }
     close() {}

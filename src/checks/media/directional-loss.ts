@@ -13,8 +13,8 @@
  *   other two, since what arrives is what survived both legs: (1 - round trip) = (1 - up) (1 - down).
  *
  * Audio and probes travel the same bundled transport at about 50 packets a second each, so each direction
- * pools both. Each figure comes with its 95 % interval (Wilson score): a three-second check sees about 300
- * packets, which resolves loss to about ±2 points, not to the tenth of a percent it prints.
+ * pools both. Each figure comes with its 95 % interval (Wilson score): the quick check stops once that is
+ * about ±2 points (media-window.ts), not the tenth of a percent it prints; the extended check's is about ±0.7.
  */
 import type { LossFigure } from '../../protocol/report.ts';
 
@@ -38,25 +38,32 @@ const Z95 = 1.96;
 const round1 = (x: number) => Math.round(x * 10) / 10;
 const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
 
-interface Tally {
+export interface Tally {
   packets: number;
   lost: number;
 }
 
-/** Wilson score interval for lost of packets, in percent: good at the small proportions loss has. */
-export function lossFigure({ packets, lost }: Tally): LossFigure | null {
+/** Wilson score interval for lost of packets, as fractions: good at the small proportions loss has. */
+export function wilsonInterval({ packets, lost }: Tally): { p: number; low: number; high: number } | null {
   if (packets <= 0) return null;
   const n = packets;
   const p = clamp(lost / n, 0, 1);
   const z2 = Z95 * Z95;
   const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
   const half = (Z95 * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / (1 + z2 / n);
+  return { p, low: clamp(centre - half, 0, 1), high: clamp(centre + half, 0, 1) };
+}
+
+/** The loss figure a report carries: percent, its counts, and its 95 % interval in percent. */
+export function lossFigure(tally: Tally): LossFigure | null {
+  const w = wilsonInterval(tally);
+  if (!w) return null;
   return {
-    percent: round1(p * 100),
-    lost: Math.round(lost),
-    packets: n,
-    low: round1(clamp(centre - half, 0, 1) * 100),
-    high: round1(clamp(centre + half, 0, 1) * 100),
+    percent: round1(w.p * 100),
+    lost: Math.round(tally.lost),
+    packets: tally.packets,
+    low: round1(w.low * 100),
+    high: round1(w.high * 100),
   };
 }
 

@@ -25,6 +25,13 @@ import {
   stageFailure,
 } from './media-failure.ts';
 import { type MediaMetrics, mediaResult } from './media-result.ts';
+import {
+  allProbesEchoed,
+  lossResolved,
+  MIN_MEDIA_MS,
+  RESOLUTION_CHECK_MS,
+  roundTripSoFar,
+} from './media-window.ts';
 import { PROBE_INTERVAL_MS, type ProbeSample, summarizeProbes } from './probe-stats.ts';
 import { lossPercent, reduceStats } from './reduce-stats.ts';
 import { pumpSignaling } from './signaling-client.ts';
@@ -85,6 +92,10 @@ class StageError extends Error {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** How long the last probes' echoes may take after the media window; later ones count as lost. */
+const LATE_ECHO_MS = 500;
+const LATE_ECHO_POLL_MS = 10;
 
 export async function checkSecureMedia(
   relayUrl: string,
@@ -212,7 +223,7 @@ export async function checkSecureMedia(
     await waitForFirstEcho(stats, askCounts, until);
     timings.firstEchoMs = since();
 
-    const probes = await runMedia(probe, options.durationMs, ctx, stats, () => gone);
+    const probes = await runMedia(probe, options.durationMs, mode === 'quick', ctx, stats, () => gone);
     if (gone) throw new StageError(relayGone(host, stage, gone));
     if (probes.stalled) {
       const failure = mediaStalled(host, MEDIA_STALL_MS / 1000);
@@ -291,10 +302,14 @@ async function waitForFirstEcho(
   await until(echoed, MEDIA_TIMEOUTS.firstEchoFlowingMs, msg('why_nothing_echoed_relay_receives'));
 }
 
-/** Media phase: probes on the data channel every 20 ms, a stats sample every second. */
+/**
+ * Media phase: probes on the data channel every 20 ms, a stats sample every second. Runs the whole duration,
+ * or (adaptive, the quick check) until loss is resolved to LOSS_RESOLUTION_POINTS (media-window.ts).
+ */
 async function runMedia(
   channel: RTCDataChannel,
   durationMs: number,
+  adaptive: boolean,
   ctx: MediaContext & Pick<CheckContext, 'now'>,
   stats: () => Promise<ReturnType<typeof reduceStats>>,
   gone: () => unknown,
@@ -309,10 +324,17 @@ async function runMedia(
   };
   const start = ctx.now();
   let nextSample = 1000;
+  let nextResolutionCheck = MIN_MEDIA_MS;
   let lastReceived = -1;
   let lastProgressAt = start;
   let stalled = false;
   while (ctx.now() - start < durationMs && !gone() && !stalled) {
+    if (adaptive && ctx.now() - start >= nextResolutionCheck) {
+      nextResolutionCheck = ctx.now() - start + RESOLUTION_CHECK_MS;
+      const s = await stats();
+      const audio = { received: s.packetsReceived, lost: s.packetsLost };
+      if (lossResolved(roundTripSoFar(audio, samples, ctx.now()))) break;
+    }
     if (channel.readyState === 'open') {
       samples.push({ seq: samples.length, sentAt: ctx.now(), rttMs: null });
       channel.send(`p:${samples.length - 1}`);
@@ -338,7 +360,9 @@ async function runMedia(
     }
     await sleep(PROBE_INTERVAL_MS);
   }
-  // Late echoes of the last probes still count; anything after this is lost.
-  await sleep(Math.min(500, durationMs / 4));
+  // Late echoes of the last probes still count; anything after this is lost. Once every probe is back there
+  // is nothing left to wait for (on a clean network, at once).
+  const lateUntil = ctx.now() + Math.min(LATE_ECHO_MS, durationMs / 4);
+  while (ctx.now() < lateUntil && !allProbesEchoed(samples)) await sleep(LATE_ECHO_POLL_MS);
   return { samples, perSecond, stalled };
 }

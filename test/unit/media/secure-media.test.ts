@@ -1,5 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { MIN_MEDIA_MS, RESOLUTION_CHECK_MS } from '../../../src/checks/media/media-window.ts';
+import { PROBE_INTERVAL_MS } from '../../../src/checks/media/probe-stats.ts';
 import { checkSecureMedia, MEDIA_TIMEOUTS } from '../../../src/checks/media/secure-media.ts';
+import { DEFAULT_LIMITS } from '../../../src/checks/media/thresholds.ts';
 import {
   fakePeerConnection,
   fakeRelaySocket,
@@ -16,13 +19,24 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-async function run(relay: RelayScript, peer: PeerScript, advanceMs: number) {
-  const pending = checkSecureMedia('https://relay.example:8443', 'quick', {
-    RTCPeerConnection: fakePeerConnection(peer),
-    WebSocket: fakeRelaySocket(relay),
-    now: () => Date.now(),
-    createTone: fakeTone,
-  });
+async function run(
+  relay: RelayScript,
+  peer: PeerScript,
+  advanceMs: number,
+  mode: 'quick' | 'extended' = 'quick',
+  durationMs = 3000,
+) {
+  const pending = checkSecureMedia(
+    'https://relay.example:8443',
+    mode,
+    {
+      RTCPeerConnection: fakePeerConnection(peer),
+      WebSocket: fakeRelaySocket(relay),
+      now: () => Date.now(),
+      createTone: fakeTone,
+    },
+    { durationMs, limits: DEFAULT_LIMITS },
+  );
   await vi.advanceTimersByTimeAsync(advanceMs);
   return pending;
 }
@@ -34,7 +48,30 @@ describe('checkSecureMedia stages (scripted browser and relay)', () => {
     const media = r.data.media as Record<string, unknown>;
     expect(media.packetsReceived).toBeGreaterThan(0);
     expect(media.timings).toMatchObject({ signalingMs: expect.any(Number), firstEchoMs: expect.any(Number) });
-    expect((media.probes as { received: number }).received).toBeGreaterThan(100);
+    expect((media.probes as { received: number }).received).toBeGreaterThan(40);
+  });
+
+  it('ends the quick check’s media after about a second when nothing is lost (loss known to ±2 points)', async () => {
+    const r = await run('answers', 'connects', 5000);
+    const media = r.data.media as { probes: { sent: number }; lossPercent: number };
+    // 205 echoed audio packets, none lost, and about 50 probes: resolved at the first look, at 1 s.
+    expect(media.probes.sent).toBeGreaterThanOrEqual(MIN_MEDIA_MS / PROBE_INTERVAL_MS - 5);
+    expect(media.probes.sent).toBeLessThan((MIN_MEDIA_MS + 2 * RESOLUTION_CHECK_MS) / PROBE_INTERVAL_MS);
+    expect(media.lossPercent).toBe(0);
+  });
+
+  it('keeps measuring the whole duration when loss is not resolved yet', async () => {
+    const r = await run('answers', 'lossy', 6000);
+    const media = r.data.media as { probes: { sent: number }; loss: { roundTrip: { percent: number } } };
+    // 23 of 228 echoed audio packets lost: over 3 s that is still more than ±2 points.
+    expect(media.probes.sent).toBeGreaterThan(2500 / PROBE_INTERVAL_MS);
+    expect(media.loss.roundTrip.percent).toBeGreaterThan(5);
+  });
+
+  it('runs the extended check its whole duration even when nothing is lost', async () => {
+    const r = await run('answers', 'connects', 8000, 'extended', 5000);
+    const media = r.data.media as { probes: { sent: number } };
+    expect(media.probes.sent).toBeGreaterThan(4500 / PROBE_INTERVAL_MS);
   });
 
   it('names ICE when no media path opens', async () => {
