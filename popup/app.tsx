@@ -6,6 +6,7 @@ import type { RunState } from '../src/protocol/runtime-messages.ts';
 import type { ExtensionActions } from '../src/ui/actions.ts';
 import { messageLocale } from '../src/ui/check-text.ts';
 import { CheckRow } from '../src/ui/components/check-row.tsx';
+import { MediaFlowingRow } from '../src/ui/components/media-flowing-row.tsx';
 import { MediaSummary } from '../src/ui/components/media-summary.tsx';
 import { RelayAccessNote } from '../src/ui/components/relay-access-note.tsx';
 import { VerdictBanner } from '../src/ui/components/verdict-banner.tsx';
@@ -42,6 +43,8 @@ export function App({ actions, autoRun = true }: { actions: ExtensionActions; au
 
   const running = state?.status === 'running';
   const checks: CheckResult[] = running ? state.progress : (state?.last?.checks ?? []);
+  const mediaFlowing =
+    running && state.mediaFlowingMs != null && !checks.some((c) => c.id === 'secure-media');
   const run = (mode: 'quick' | 'extended') => () =>
     actions.runCheck(mode).catch((e: unknown) => setProblem(String(e)));
   const open = (path: string) => () => actions.openPage(path).catch((e: unknown) => setProblem(String(e)));
@@ -73,6 +76,7 @@ export function App({ actions, autoRun = true }: { actions: ExtensionActions; au
         {checks.map((c) => (
           <CheckRow key={c.id} check={c} />
         ))}
+        {mediaFlowing ? <MediaFlowingRow /> : null}
       </ul>
       <footer>
         <button type="button" onClick={run('quick')} disabled={running}>

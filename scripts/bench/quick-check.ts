@@ -15,10 +15,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as v from 'valibot';
 import { type ExtensionBrowser, launchWithExtension } from '../../src/cli/chromium.ts';
-import { request } from '../../src/cli/drive-extension.ts';
-import { type ExtensionPage, inPage } from '../../src/cli/extension-page.ts';
+import { request, type Watched, watchCheckInExtension } from '../../src/cli/drive-extension.ts';
 import { type Report, ReportSchema } from '../../src/protocol/report.ts';
-import type { SettingsInput } from '../../src/protocol/settings.ts';
 import { startRelayProcess } from '../../test/e2e/harness/relay-process.ts';
 import { probePortFlags } from '../probe-ports.ts';
 import { type Build, buildExtension, DEV, RELEASE, workDir } from './builds.ts';
@@ -67,6 +65,8 @@ interface Run {
   verdictMs: number;
   /** In the page: runCheck sent → each check's result first seen in the run's progress. */
   seen: Record<string, number | null>;
+  /** In the page: runCheck sent → the run state says encrypted audio flows (the media check's first echo). */
+  flowingMs: number | null;
   /** The report's own startedAt → finishedAt: the background's run, without the page round trips. */
   inExtensionMs: number;
   checks: Record<string, number | null>;
@@ -77,7 +77,7 @@ interface Run {
   verdict: string;
 }
 
-function toRun(report: Report, page: InPage): Run {
+function toRun(report: Report, page: Watched): Run {
   const checks: Record<string, number | null> = {};
   for (const id of CHECKS) checks[id] = report.checks.find((c) => c.id === id)?.durationMs ?? null;
   const phases: Record<string, number | null> = {};
@@ -87,6 +87,7 @@ function toRun(report: Report, page: InPage): Run {
   return {
     verdictMs: page.verdictMs,
     seen: Object.fromEntries(CHECKS.map((c) => [c, page.seen[c] ?? null])),
+    flowingMs: page.flowingMs,
     inExtensionMs: Date.parse(report.finishedAt) - Date.parse(report.startedAt),
     checks,
     phases,
@@ -94,64 +95,6 @@ function toRun(report: Report, page: InPage): Run {
     lossPlusMinus: scored ? (scored.high - scored.low) / 2 : null,
     verdict: report.verdict,
   };
-}
-
-interface InPage {
-  runId: string;
-  verdictMs: number;
-  seen: Record<string, number>;
-}
-
-type Chrome = {
-  runtime: { sendMessage(m: unknown): Promise<{ ok: boolean; value?: unknown; error?: string }> };
-  storage: {
-    onChanged: {
-      addListener(f: (changes: Record<string, { newValue?: unknown }>, area: string) => void): void;
-      removeListener(f: (changes: Record<string, { newValue?: unknown }>, area: string) => void): void;
-    };
-  };
-};
-
-/**
- * One quick check driven from an extension page the way the popup does it: runCheck, then the run state as
- * storage.onChanged delivers it. Times are the page's own clock from sending runCheck.
- */
-function checkInPage(page: ExtensionPage, settings: SettingsInput, timeoutMs: number): Promise<InPage> {
-  return inPage(
-    page,
-    async (a: { settings: SettingsInput; timeoutMs: number }) => {
-      const c = (globalThis as unknown as { chrome: Chrome }).chrome;
-      const ask = async (m: Record<string, unknown>) => {
-        const r = await c.runtime.sendMessage(m);
-        if (!r?.ok) throw new Error(`extension refused ${String(m.type)}: ${r?.error ?? 'no answer'}`);
-        return r.value;
-      };
-      await ask({ type: 'saveSettings', settings: a.settings });
-      type State = { status: string; progress: Array<{ id: string }>; last: { runId: string } | null };
-      const states: Array<{ t: number; s: State }> = [];
-      const listener = (changes: Record<string, { newValue?: unknown }>, area: string) => {
-        const s = changes.runState?.newValue as State | undefined;
-        if (area === 'local' && s) states.push({ t: performance.now() - t0, s });
-      };
-      const t0 = performance.now();
-      c.storage.onChanged.addListener(listener);
-      try {
-        const { runId } = (await ask({ type: 'runCheck', mode: 'quick' })) as { runId: string };
-        const seen: Record<string, number> = {};
-        for (let i = 0; ; i++) {
-          for (const { t, s } of states.splice(0)) {
-            for (const p of s.progress) seen[p.id] ??= t;
-            if (s.status === 'idle' && s.last?.runId === runId) return { runId, verdictMs: t, seen };
-          }
-          if (performance.now() - t0 > a.timeoutMs) throw new Error('no report in time');
-          await new Promise((r) => setTimeout(r, i < 1000 ? 5 : 50));
-        }
-      } finally {
-        c.storage.onChanged.removeListener(listener);
-      }
-    },
-    { settings, timeoutMs },
-  );
 }
 
 interface Subject {
@@ -182,7 +125,7 @@ try {
   const once = async (s: Subject, label: string): Promise<Run> => {
     const page = await s.browser.openPage('options/options.html');
     try {
-      const measured = await checkInPage(page, settings, RUN_TIMEOUT_MS);
+      const measured = await watchCheckInExtension(page, settings, 'quick', RUN_TIMEOUT_MS);
       const state = (await request(page, { type: 'getState' })) as { last: unknown };
       const report = v.parse(ReportSchema, state.last);
       if (report.runId !== measured.runId) throw new Error(`${label}: the stored report is another run's`);
@@ -226,7 +169,8 @@ console.log(`- Relay: this tree's dist/relay/server.js as a child process on 127
   in ABBA order, same browsers and relay.
 - "to verdict": the page's clock (performance.now) from sending runCheck to the stored report reaching the
   page: what a user waits from the click to the verdict. "seen": from sending runCheck to each check's result
-  first reaching the page in the run's progress (what the popup shows as it arrives). "in-extension": the
+  first reaching the page in the run's progress (what the popup shows as it arrives); "audio flowing seen": to
+  the run state first saying that encrypted audio flows (builds without that signal: "-"). "in-extension": the
   report's finishedAt - startedAt (the background's run, ms resolution of ISO times).
 - Checks run in parallel inside the extension; "durationMs" figures are each report's own, per check.
 - Media phases are report.media.timings: ms from the start of the secure-media check, polled every 25 ms.
@@ -247,6 +191,7 @@ for (const s of subjects) {
         'to verdict',
         'in-extension',
         ...CHECKS.map((c) => `${c} seen`),
+        'audio flowing seen',
         ...PHASES,
         'loss packets',
         'loss ±',
@@ -257,6 +202,7 @@ for (const s of subjects) {
         fmt(r.verdictMs),
         fmt(r.inExtensionMs),
         ...CHECKS.map((c) => fmt(r.seen[c])),
+        fmt(r.flowingMs),
         ...PHASES.map((p) => fmt(r.phases[p])),
         fmt(r.lossPackets),
         fmt(r.lossPlusMinus, 1),
@@ -273,6 +219,7 @@ const measures: Array<[string, (r: Run) => number | null]> = [
     `${c} seen in the page`,
     (r) => r.seen[c] ?? null,
   ]),
+  ['"encrypted audio flowing" seen in the page', (r) => r.flowingMs],
   ...CHECKS.map((c): [string, (r: Run) => number | null] => [`${c} durationMs`, (r) => r.checks[c] ?? null]),
   ...PHASES.map((p): [string, (r: Run) => number | null] => [`media ${p}`, (r) => r.phases[p] ?? null]),
   ['loss packets', (r) => r.lossPackets],

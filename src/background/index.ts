@@ -13,13 +13,17 @@ const runs = createRunManager({
   fetch: globalThis.fetch.bind(globalThis),
   WebSocket: globalThis.WebSocket,
   now: () => performance.now(),
-  webrtc: createWebRtcHost(api),
+  webrtc: createWebRtcHost(api, (ms) => void runs.mediaFlowing(ms)),
   browserName: `${TARGET} ${navigator.userAgent.match(/(Chrome|Firefox)\/[\d.]+/)?.[0] ?? ''}`.trim(),
 });
 
 handleMessages(api, {
   runCheck: async (req) => ({ runId: await runs.start(req.mode) }),
   mediaSample: async () => null,
+  mediaFlowing: async (req) => {
+    await runs.mediaFlowing(req.firstEchoMs);
+    return null;
+  },
   getState: () => runs.state(),
   getSettings: () => loadSettings(api),
   saveSettings: async (req) => {

@@ -65,7 +65,7 @@ function viaOffscreen(api: Browser, offscreen: OffscreenApi): WebRtcHost {
   };
 }
 
-function inPlace(): WebRtcHost {
+function inPlace(onFirstEcho: (firstEchoMs: number) => void): WebRtcHost {
   const now = () => performance.now();
   return {
     media: (relayUrl, mode, options) =>
@@ -77,6 +77,7 @@ function inPlace(): WebRtcHost {
           WebSocket: globalThis.WebSocket,
           now,
           createTone: webAudioTone(globalThis.AudioContext),
+          onFirstEcho,
         },
         options,
       ),
@@ -87,6 +88,10 @@ function inPlace(): WebRtcHost {
   };
 }
 
-export function createWebRtcHost(api: Browser): WebRtcHost {
-  return TARGET === 'chrome' && api.offscreen ? viaOffscreen(api, api.offscreen) : inPlace();
+/**
+ * `onFirstEcho` hears the media check's first echo where it runs in place (Firefox); the offscreen document
+ * says it with a `mediaFlowing` message instead, which the background hands to the same place.
+ */
+export function createWebRtcHost(api: Browser, onFirstEcho: (firstEchoMs: number) => void): WebRtcHost {
+  return TARGET === 'chrome' && api.offscreen ? viaOffscreen(api, api.offscreen) : inPlace(onFirstEcho);
 }

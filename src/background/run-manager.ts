@@ -107,7 +107,15 @@ export function createRunManager(deps: RunManagerDeps) {
     // The checks start now, with the "running" state and the badge on their way: storage writes are chained,
     // so the state says running before any result lands in it, and the first results (HTTPS, WSS: tens of
     // milliseconds) reach the popup without waiting for the badge.
-    const running = write((s) => ({ ...s, status: 'running', mode, runId, startedAt, progress: [] }));
+    const running = write((s) => ({
+      ...s,
+      status: 'running',
+      mode,
+      runId,
+      startedAt,
+      progress: [],
+      mediaFlowingMs: null,
+    }));
     const done = execute(runId, startedAt, mode).finally(() => {
       active = null;
       activeRunId = null;
@@ -145,6 +153,15 @@ export function createRunManager(deps: RunManagerDeps) {
     },
 
     state: () => loadRunState(api),
+
+    /** The running run's media check heard its first echo: encrypted audio flows (the popup says so). */
+    async mediaFlowing(firstEchoMs: number): Promise<void> {
+      const runId = activeRunId;
+      if (!runId) return;
+      await write((s) =>
+        s.status === 'running' && s.runId === runId ? { ...s, mediaFlowingMs: firstEchoMs } : s,
+      );
+    },
   };
 
   async function recoverOnce(): Promise<void> {

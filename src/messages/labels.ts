@@ -20,6 +20,7 @@ export const LABELS = {
   unit_ms: 1,
   unit_percent: 1,
   popup_checking_progress: 1,
+  popup_media_flowing: 0,
   popup_check_complete: 0,
   popup_results: 0,
   popup_checking: 0,

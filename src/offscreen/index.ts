@@ -32,6 +32,9 @@ function run(req: OffscreenRequest): Promise<unknown> {
       onSample: (s) => {
         void api.runtime.sendMessage({ type: 'mediaSample', t: s.t }).catch(() => undefined);
       },
+      onFirstEcho: (firstEchoMs) => {
+        void api.runtime.sendMessage({ type: 'mediaFlowing', firstEchoMs }).catch(() => undefined);
+      },
     },
     { durationMs: req.durationMs, limits: req.limits, profile: req.profile },
   );

@@ -79,10 +79,15 @@ export const OffscreenRequest = v.variant('type', [
 ]);
 export type OffscreenRequest = v.InferOutput<typeof OffscreenRequest>;
 
+/** Ms from the media check's start to its first echo: bounded by the check's own setup limits (about 30 s). */
+const FirstEchoMs = v.pipe(v.number(), v.minValue(0), v.maxValue(120_000));
+
 export const RuntimeRequest = v.variant('type', [
   v.strictObject({ type: v.literal('runCheck'), mode: v.optional(MediaMode) }),
   /** From the offscreen document while media flows: progress, and it keeps the service worker awake. */
   v.strictObject({ type: v.literal('mediaSample'), t: v.number() }),
+  /** From the offscreen document at the first echoed audio: the popup shows "encrypted audio flowing". */
+  v.strictObject({ type: v.literal('mediaFlowing'), firstEchoMs: FirstEchoMs }),
   v.strictObject({ type: v.literal('getState') }),
   v.strictObject({ type: v.literal('getSettings') }),
   v.strictObject({ type: v.literal('saveSettings'), settings: SettingsSchema }),
@@ -97,6 +102,8 @@ export const RunState = v.object({
   startedAt: v.nullable(v.string()),
   /** Checks finished so far in the running run. */
   progress: v.array(CheckResultSchema),
+  /** In the running run: ms from the media check's start to the first echoed audio, once it came back. */
+  mediaFlowingMs: v.optional(v.nullable(FirstEchoMs)),
   /** The last finished (or interrupted) report. */
   last: v.nullable(ReportSchema),
 });

@@ -7,7 +7,7 @@ import * as v from 'valibot';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LOSS_RESOLUTION_POINTS } from '../../src/checks/media/media-window.ts';
 import type { ExtensionBrowser } from '../../src/cli/chromium.ts';
-import { request, runCheckInExtension } from '../../src/cli/drive-extension.ts';
+import { request, runCheckInExtension, watchCheckInExtension } from '../../src/cli/drive-extension.ts';
 import { type Report, ReportSchema } from '../../src/protocol/report.ts';
 import { useExtensionSession } from './harness/extension-session.ts';
 import { type RelayProcess, startRelayProcess } from './harness/relay-process.ts';
@@ -46,6 +46,21 @@ describe('secure media loopback in Chromium', () => {
     expect(m.mos).toBeGreaterThan(4);
     expect(m.timings.firstEchoMs).toBeGreaterThan(0);
     await page.close();
+  });
+
+  it('says "encrypted audio flowing" before the media figures are in, and the verdict comes with them', async () => {
+    const page = await browser.openPage('options/options.html');
+    try {
+      const run = await watchCheckInExtension(page, { relayUrl: relay.url, targets: [] }, 'quick', 60_000);
+      const media = run.seen['secure-media'];
+      if (run.flowingMs === null || media === undefined)
+        throw new Error('no flowing state or no media result');
+      // The run state said so first, then the media check's result arrived, then the stored report.
+      expect(run.flowingMs).toBeLessThan(media);
+      expect(media).toBeLessThanOrEqual(run.verdictMs);
+    } finally {
+      await page.close();
+    }
   });
 
   it('shows encryption, transport and call quality in the popup', async () => {

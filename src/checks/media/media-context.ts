@@ -15,6 +15,8 @@ export interface MediaContext {
   createTone: () => Promise<ToneSource>;
   /** Called about once a second while media flows (keeps an MV3 service worker awake, reports progress). */
   onSample?: (sample: MediaSample) => void;
+  /** Called once, when the first encrypted audio comes back: the popup says so before the figures are in. */
+  onFirstEcho?: (firstEchoMs: number) => void;
 }
 
 export type { MediaSample } from '../../protocol/report.ts';

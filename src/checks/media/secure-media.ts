@@ -222,6 +222,7 @@ export async function checkSecureMedia(
       reduceStats([...(await pc.getStats()).values()] as Array<Record<string, unknown>>);
     await waitForFirstEcho(stats, askCounts, until);
     timings.firstEchoMs = since();
+    ctx.onFirstEcho?.(timings.firstEchoMs);
 
     const probes = await runMedia(probe, options.durationMs, mode === 'quick', ctx, stats, () => gone);
     if (gone) throw new StageError(relayGone(host, stage, gone));
