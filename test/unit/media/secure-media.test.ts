@@ -1,8 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MIN_MEDIA_MS, RESOLUTION_CHECK_MS } from '../../../src/checks/media/media-window.ts';
 import { PROBE_INTERVAL_MS } from '../../../src/checks/media/probe-stats.ts';
-import { checkSecureMedia, MEDIA_TIMEOUTS } from '../../../src/checks/media/secure-media.ts';
-import { DEFAULT_LIMITS } from '../../../src/checks/media/thresholds.ts';
+import {
+  checkSecureMedia,
+  defaultMediaOptions,
+  MEDIA_TIMEOUTS,
+} from '../../../src/checks/media/secure-media.ts';
 import {
   fakePeerConnection,
   fakeRelaySocket,
@@ -35,7 +38,7 @@ async function run(
       now: () => Date.now(),
       createTone: fakeTone,
     },
-    { durationMs, limits: DEFAULT_LIMITS },
+    { ...defaultMediaOptions(mode), durationMs },
   );
   await vi.advanceTimersByTimeAsync(advanceMs);
   return pending;
