@@ -60,6 +60,21 @@ export const SYSTEM_PACKAGES: SystemPackage[] = [
       existsSync('/usr/lib/firefox-esr/browser/extensions/langpack-de@firefox-esr.mozilla.org.xpi'),
   },
   {
+    name: 'podman',
+    why: "the relay's container image is run and checked with podman (test/e2e/container.e2e.ts)",
+    present: () => onPath('podman'),
+  },
+  {
+    name: 'buildah',
+    why: "the relay's container image is built with buildah",
+    present: () => onPath('buildah'),
+  },
+  {
+    name: 'runc',
+    why: "podman runs the relay's image with runc (crun refuses this VM's mixed cgroups)",
+    present: () => onPath('runc'),
+  },
+  {
     name: 'systemd',
     why: "the relay's systemd unit is checked with systemd-analyze verify (installing it starts nothing)",
     unit: true,

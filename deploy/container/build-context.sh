@@ -17,15 +17,14 @@ mkdir -p "$ctx/rootfs/etc/ssl/certs"
 find "$ctx/rootfs/usr/share/ca-certificates" -name '*.crt' -print0 | sort -z | xargs -0 cat >"$ctx/rootfs/etc/ssl/certs/ca-certificates.crt"
 printf 'root:x:0:0:root:/root:/sbin/nologin\nrelay:x:10001:10001:Secure Voice Check relay:/var/lib/secure-voice-check:/sbin/nologin\n' >"$ctx/rootfs/etc/passwd"
 printf 'root:x:0:\nrelay:x:10001:\n' >"$ctx/rootfs/etc/group"
-mkdir -p "$ctx/rootfs/tmp" "$ctx/rootfs/var/lib/secure-voice-check" "$ctx/rootfs/etc/secure-voice-check/tls"
+mkdir -p "$ctx/rootfs/tmp" "$ctx/rootfs/etc/secure-voice-check/tls" "$ctx/data"
 chmod 1777 "$ctx/rootfs/tmp"
-chown 10001:10001 "$ctx/rootfs/var/lib/secure-voice-check"
 
 cp "$(readlink -f node_modules/.bin/node)" "$ctx/node"
 node_modules/.bin/node scripts/build.ts --only relay --quiet
 cp -r dist "$ctx/app/dist" && rm -rf "$ctx/app/dist/chrome" "$ctx/app/dist/firefox" "$ctx/app/dist/packages"
 cp package.json package-lock.json "$ctx/app/"
-(cd "$ctx/app" && PATH="$(dirname "$(readlink -f ../../node_modules/.bin/node)"):$PATH" npm ci --omit=dev --ignore-scripts --no-audit --no-fund)
+(cd "$ctx/app" && PATH="$(dirname "$(readlink -f ../../node_modules/.bin/node)"):$PATH" npm ci --omit=dev --ignore-scripts --prefer-offline --no-audit --no-fund)
 cp deploy/container/healthcheck.mjs "$ctx/app/"
 cp deploy/relay.json "$ctx/relay.json"
 cp deploy/container/Containerfile "$ctx/Containerfile"
