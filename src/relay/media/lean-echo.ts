@@ -69,6 +69,13 @@ export function isRtp(data: Buffer): boolean {
   return data.length >= 12 && b0 >= 128 && b0 <= 191 && !(b1 >= 192 && b1 <= 223);
 }
 
+/**
+ * Receive statistics are kept for at most this many of the client's SSRCs (a browser sends audio on one,
+ * and a new one only when its source changes): an authenticated client rotating SSRCs cannot grow the
+ * session's memory. Packets from further SSRCs are still counted (media-counts) and echoed.
+ */
+export const MAX_REPORTED_SSRCS = 4;
+
 const NTP_EPOCH_OFFSET_S = 2_208_988_800;
 /** 64-bit NTP time (RFC 5905) of a Unix time in ms, as werift's sender report carries it. */
 export function ntpFromUnixMs(ms: number): bigint {
@@ -136,7 +143,7 @@ export class LeanEcho {
     const ssrc = packet.readUInt32BE(8);
     const nowMs = performance.timeOrigin + performance.now();
     this.parts.onReceived(seq);
-    this.receiveStats(ssrc, codec.clockRate).add(seq, timestamp, nowMs / 1000);
+    this.receiveStats(ssrc, codec.clockRate)?.add(seq, timestamp, nowMs / 1000);
     this.start();
 
     const pair = this.parts.nominated();
@@ -154,14 +161,17 @@ export class LeanEcho {
     return true;
   }
 
-  private receiveStats(ssrc: number, clockRate: number): RtpReceiveStats {
+  private reportedSsrcs = 0;
+
+  private receiveStats(ssrc: number, clockRate: number): RtpReceiveStats | null {
     const streams = this.parts.receiver.remoteStreams;
-    let stats = streams[ssrc];
-    if (!(stats instanceof RtpReceiveStats)) {
-      stats = new RtpReceiveStats(clockRate);
-      streams[ssrc] = stats;
-    }
-    return stats as RtpReceiveStats;
+    const stats = streams[ssrc];
+    if (stats instanceof RtpReceiveStats) return stats;
+    if (this.reportedSsrcs >= MAX_REPORTED_SSRCS) return null;
+    this.reportedSsrcs++;
+    const fresh = new RtpReceiveStats(clockRate);
+    streams[ssrc] = fresh;
+    return fresh;
   }
 
   /** The relay's RTCP for this stream, as werift starts it on its first packet each way. */
