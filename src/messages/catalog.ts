@@ -228,11 +228,9 @@ export const MESSAGES = {
   options_line_problem: ['int', 'message'],
 
   // The relay's web check (web/web-check.ts): what a web page cannot check.
-  web_left_out_ports: NONE,
   web_left_out_reasons: NONE,
   web_left_out_hosts: NONE,
   web_left_out_extras: NONE,
-  sum_web_not_tested: ['message'],
   headline_web_ready: ['phrase'],
 } as const satisfies Record<string, readonly ArgKind[]>;
 

@@ -241,6 +241,12 @@ export const ProbePortResponse = v.strictObject({
 });
 export type ProbePortResponse = v.InferOutput<typeof ProbePortResponse>;
 
+/** What GET /web/probe-origins answers: the TCP probe origins the web check's page may connect to. */
+export const ProbeOriginsResponse = v.strictObject({
+  origins: v.pipe(v.array(v.pipe(v.string(), v.url(), v.maxLength(300))), v.maxLength(MAX_PROBE_PORTS)),
+});
+export type ProbeOriginsResponse = v.InferOutput<typeof ProbeOriginsResponse>;
+
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
 /** Parses raw JSON text against a schema; never throws. */

@@ -25,6 +25,7 @@ import {
   secureContextOptions,
 } from './https-options.ts';
 import { type LandingOptions, landingArea } from './landing/landing-routes.ts';
+import { certificateNames } from './landing/probe-origins.ts';
 import type { Logger } from './logger.ts';
 import { createRelayMetrics } from './metrics/relay-metrics.ts';
 import {
@@ -153,6 +154,14 @@ export function createRelay(opts: RelayOptions): Relay {
   let listeningUrl = '';
   const share = opts.share ? createShare(opts.share, opts.log, () => listeningUrl) : null;
   const span = (r: { first: number; last: number }) => `${r.first}-${r.last}`;
+  let tls = opts.tls;
+  /** The names a browser may reach this relay by: its certificate's, the public URL's, where it listens. */
+  const ownNames = (): string[] => {
+    const urls = [opts.publicUrl, opts.share?.publicUrl].filter((u): u is string => Boolean(u));
+    const hosts = urls.map((u) => new URL(u).hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase());
+    const listening = ['0.0.0.0', '::'].includes(opts.host) ? [] : [opts.host.toLowerCase()];
+    return [...certificateNames(tls.cert), ...hosts, ...listening];
+  };
   const metricsOnHttps = opts.metricsListen === undefined || opts.metricsListen === null;
   // The relay's own origin for origin checks: the configured public URL, else where it listens.
   const selfUrl = () => opts.publicUrl ?? opts.share?.publicUrl ?? listeningUrl;
@@ -175,7 +184,14 @@ export function createRelay(opts: RelayOptions): Relay {
         ...(metricsOnHttps ? { metrics: () => metrics.registry.render() } : {}),
       }),
       ...(share?.areas ?? []),
-      ...(opts.landing ? [landingArea(opts.landing, opts.log, opts.publicUrl ?? null)] : []),
+      ...(opts.landing
+        ? [
+            landingArea(opts.landing, opts.log, opts.publicUrl ?? null, {
+              tcpPorts: probeOptions.tcp.map((p) => p.relayPort),
+              names: ownNames,
+            }),
+          ]
+        : []),
     ],
   });
   const server: Server = createServer(httpsServerOptions(opts.tls, connLimits), (req, res) => {
@@ -305,9 +321,10 @@ export function createRelay(opts: RelayOptions): Relay {
       });
       scope?.fail(err);
     },
-    setTls(tls) {
-      server.setSecureContext(secureContextOptions(tls));
-      probes.setTls(tls);
+    setTls(next) {
+      tls = next;
+      server.setSecureContext(secureContextOptions(next));
+      probes.setTls(next);
     },
     sweepReports: () => share?.sweep() ?? Promise.resolve(0),
     heartbeat: () => relayWss.heartbeat(),

@@ -1,14 +1,16 @@
 /**
  * The relay's landing page in Debian Chromium: what the check does, the install links from the relay's
- * configuration, and the web check (the same src/checks code, bundled for a page) running HTTPS, WSS and
- * the DTLS-SRTP loopback against the relay, then shared like the extension's report and found in the
- * support console. No CSP violations, no serious accessibility findings.
+ * configuration, and the web check (the same src/checks code, bundled for a page) running HTTPS, WSS, the
+ * DTLS-SRTP loopback and the port matrix (TLS to the probe ports the page's CSP names, ICE to the STUN
+ * responders) against the relay, then shared like the extension's report and found in the support console.
+ * No CSP violations, no serious accessibility findings.
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { probePortFlags } from '../../scripts/probe-ports.ts';
 import { type ExtensionBrowser, launchWithExtension } from '../../src/cli/chromium.ts';
 import type { Report } from '../../src/protocol/report.ts';
 import { CODE_ALPHABET } from '../../src/protocol/share.ts';
@@ -39,6 +41,7 @@ beforeAll(async () => {
     `alice:${TOKEN}`,
     '--extension-url-chrome',
     CHROME_STORE,
+    ...probePortFlags(),
   ]);
   // The extension is loaded too (the launcher always loads it); the page does not use it.
   browser = await launchWithExtension({
@@ -71,7 +74,7 @@ describe('landing page', () => {
     expect(await axeFindings(page)).toEqual([]);
   });
 
-  it('runs the web check from the button: HTTPS, WSS and encrypted media pass against the relay', async () => {
+  it('runs the web check from the button: HTTPS, WSS, encrypted media and the port matrix pass against the relay', async () => {
     await page.getByRole('button', { name: 'Run the check' }).click();
     const verdict = page.locator('[data-verdict]');
     await verdict.waitFor({ timeout: 40_000 });
@@ -81,9 +84,13 @@ describe('landing page', () => {
     expect(await status('relay-https')).toBe('pass');
     expect(await status('relay-wss')).toBe('pass');
     expect(await status('secure-media')).toBe('pass');
-    expect(await status('port-matrix')).toBe('skip');
+    // Every probe port of the desk phone table, TCP through the page's CSP and UDP by ICE, from the page.
+    expect(await status('port-matrix')).toBe('pass');
+    expect(await page.locator('.report-view [data-check-id="port-matrix"]').textContent()).toMatch(
+      /probed ports of the Desk phone profile are open/,
+    );
     expect(await page.locator('.verdict-headline').textContent()).toMatch(
-      /did not test the provider's firewall ports/,
+      /The web check cannot check your provider's other web hosts, nor name the cause of a failure; the extension can\.$/,
     );
     expect(problems).toEqual([]);
     expect(await axeFindings(page)).toEqual([]);
@@ -111,6 +118,10 @@ describe('landing page', () => {
     const stored = api.body as { report: Report };
     expect(stored.report).toEqual(sent.report);
     expect(stored.report.checks.find((c) => c.id === 'secure-media')?.status).toBe('pass');
+    expect(stored.report.checks.find((c) => c.id === 'port-matrix')?.status).toBe('pass');
+    expect(stored.report.ports.filter((p) => p.transport === 'tcp').map((p) => p.status)).not.toContain(
+      'error',
+    );
 
     const support = await browser.context.newPage();
     await signInToConsole(support, relay.url, 'alice', TOKEN);
@@ -137,7 +148,7 @@ describe('landing page', () => {
       await verdict.waitFor({ timeout: 40_000 });
       expect(await verdict.getAttribute('data-verdict')).toBe('ready');
       expect(await de.locator('.verdict-headline').textContent()).toMatch(
-        /Die Web-Prüfung hat die Firewall-Ports des Anbieters nicht getestet/,
+        /Die Web-Prüfung kann die anderen Webhosts Ihres Anbieters nicht prüfen/,
       );
       expect(await de.getByRole('status').textContent()).toBe('Prüfung abgeschlossen.');
       expect(await de.locator('body').textContent()).not.toMatch(/Run the check|What the check does/);

@@ -37,6 +37,12 @@ export interface PortMatrixContext extends CheckContext {
     creds: IceCredentials,
     timeoutMs: number,
   ): Promise<{ connected: boolean }>;
+  /**
+   * Whether this page may connect to a TCP probe origin ("https://host:port"); absent: everywhere (the
+   * extension). A web page's CSP decides it, and a probe it blocks fails like a refused port: such a port is
+   * reported not measured instead.
+   */
+  mayConnect?(origin: string): boolean;
 }
 
 interface Probed {
@@ -188,6 +194,11 @@ async function probeAll(
     }
     if (t.transport === 'udp') {
       iceTargets.push({ address: session.info.address, relayPort: mapped.relayPort, providerPort: t.port });
+    } else if (
+      ctx.mayConnect &&
+      !ctx.mayConnect(new URL(`https://${relayHost}:${mapped.relayPort}`).origin)
+    ) {
+      byKey.set(key(t), { status: 'error', reason: 'page-may-not-connect', ms: null });
     } else {
       tcpJobs.push(
         tcpProbe(ctx, relayHost, mapped.relayPort, PORT_PROBE_TIMEOUT_MS).then((r) => {

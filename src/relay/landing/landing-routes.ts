@@ -6,17 +6,26 @@
 
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import { extname, join } from 'node:path';
 import { LANGUAGE_TAGS, LANGUAGES, pickLanguage } from '../../messages/languages.ts';
-import { type Headers, send } from '../http/reply.ts';
+import type { ProbeOriginsResponse } from '../../protocol/relay-messages.ts';
+import { type Headers, send, sendJson } from '../http/reply.ts';
 import type { Route, RouteArea } from '../http/router.ts';
 import type { Logger } from '../logger.ts';
 import { type InstallLinks, landingPage } from './landing-page.ts';
+import { probeOrigins } from './probe-origins.ts';
 
 export interface LandingOptions {
   /** Folder holding `web/` (dist/relay/public); null or missing: the page says the web check is unavailable. */
   publicDir: string | null;
   install: InstallLinks;
+}
+
+/** The TCP probe ports the web check's port matrix connects to, and the relay's own names (probe-origins.ts). */
+export interface LandingProbes {
+  tcpPorts: readonly number[];
+  names(): string[];
 }
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -35,10 +44,11 @@ interface Asset {
 
 /**
  * Scripts only from here and no inline ones, nothing from other sites; connections only back to this relay
- * (HTTPS and its WSS). The WSS is named explicitly, for browsers that do not count wss: as 'self', only
- * from the configured public URL: never from the request's Host header, which the client chooses.
+ * (HTTPS and its WSS, and its TCP probe ports for the web check's port matrix). The WSS is named explicitly,
+ * for browsers that do not count wss: as 'self', only from the configured public URL: never from the
+ * request's Host header, which the client chooses; the probe origins only for a host that is the relay's own.
  */
-export function landingCsp(publicUrl: string | null): string {
+export function landingCsp(publicUrl: string | null, probeOrigins: readonly string[] = []): string {
   let wss = '';
   if (publicUrl) {
     try {
@@ -51,7 +61,7 @@ export function landingCsp(publicUrl: string | null): string {
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self'",
-    `connect-src 'self'${wss}`,
+    `connect-src 'self'${wss}${probeOrigins.map((o) => ` ${o}`).join('')}`,
     "img-src 'self'",
     "object-src 'none'",
     "base-uri 'none'",
@@ -89,14 +99,20 @@ function loadAssets(dir: string | null, log: Logger): Map<string, Asset> {
   return assets;
 }
 
-export function landingArea(opts: LandingOptions, log: Logger, publicUrl: string | null = null): RouteArea {
+export function landingArea(
+  opts: LandingOptions,
+  log: Logger,
+  publicUrl: string | null = null,
+  probes: LandingProbes = { tcpPorts: [], names: () => [] },
+): RouteArea {
   const assets = loadAssets(opts.publicDir, log);
   const webCheck = assets.has('/web/main.js');
   // Rendered once per language at start; each visitor gets the one their browser asks for.
   const pages = new Map(
     LANGUAGE_TAGS.map((tag) => [tag, landingPage({ install: opts.install, webCheck, lang: LANGUAGES[tag] })]),
   );
-  const csp = landingCsp(publicUrl);
+  const originsFor = (req: IncomingMessage) =>
+    probeOrigins(req.headers.host, probes.names(), probes.tcpPorts);
   return {
     prefix: '/web',
     routes: [
@@ -107,10 +123,20 @@ export function landingArea(opts: LandingOptions, log: Logger, publicUrl: string
           const tag = pickLanguage(req.headers['accept-language']);
           send(res, 200, 'text/html; charset=utf-8', pages.get(tag) ?? '', {
             ...PAGE_HEADERS,
-            'Content-Security-Policy': csp,
+            'Content-Security-Policy': landingCsp(publicUrl, originsFor(req)),
             'Content-Language': tag,
-            Vary: 'Accept-Language',
+            Vary: 'Accept-Language, Host',
           });
+        },
+      },
+      // What the page's CSP lets the web check reach, so it never reads a probe the page may not make as a
+      // refused port.
+      {
+        method: 'GET',
+        path: '/web/probe-origins',
+        handle(req, res) {
+          const body: ProbeOriginsResponse = { origins: originsFor(req) };
+          sendJson(res, 200, body, { 'Cache-Control': 'no-store', Vary: 'Host' });
         },
       },
       // One route per asset, by exact name: no request path ever reaches the file system.

@@ -71,6 +71,7 @@ describe('landing page', () => {
         },
         log,
         'https://relay.example:8443',
+        { tcpPorts: [15096, 20443], names: () => ['relay.example', '*.voice.example', '2001:db8::1'] },
       ),
     );
     bare = await serve(
@@ -132,6 +133,34 @@ describe('landing page', () => {
     expect((await withWeb.call('/', { method: 'HEAD' })).status).toBe(200);
   });
 
+  it("lets the web check reach the TCP probe ports on the relay's own names only, and tells it which", async () => {
+    const connect = async (host: string) => {
+      const page = await withWeb.call('/', { headers: { Host: host } });
+      const origins = await withWeb.call('/web/probe-origins', { headers: { Host: host } });
+      expect(origins.status).toBe(200);
+      return {
+        csp: /connect-src ([^;]*);/.exec(String(page.headers['content-security-policy']))?.[1],
+        origins: JSON.parse(origins.body).origins,
+      };
+    };
+    expect(await connect('relay.example:8443')).toEqual({
+      csp: "'self' wss://relay.example:8443 https://relay.example:15096 https://relay.example:20443",
+      origins: ['https://relay.example:15096', 'https://relay.example:20443'],
+    });
+    expect((await connect('eu.voice.example')).origins).toEqual([
+      'https://eu.voice.example:15096',
+      'https://eu.voice.example:20443',
+    ]);
+    expect((await connect('[2001:db8:0::1]:8443')).origins).toEqual([
+      'https://[2001:db8::1]:15096',
+      'https://[2001:db8::1]:20443',
+    ]);
+    // A name the relay does not own, a deeper one under the wildcard, or a malformed Host opens nothing.
+    for (const host of ['attacker.example', 'a.b.voice.example', 'relay.example; script-src *', '[::1']) {
+      expect(await connect(host)).toEqual({ csp: "'self' wss://relay.example:8443", origins: [] });
+    }
+  });
+
   it('names the WSS origin in the CSP from the configured public URL only, never from the Host header', async () => {
     expect(landingCsp('https://[::1]:8443')).toContain("connect-src 'self' wss://[::1]:8443;");
     expect(landingCsp('https://relay.example')).toContain("connect-src 'self' wss://relay.example;");
@@ -144,7 +173,7 @@ describe('landing page', () => {
   it("answers in the visitor's language (German or English) from the catalogue, and says it varies by it", async () => {
     const de = await withWeb.call('/', { headers: { 'Accept-Language': 'de-CH,de;q=0.9,en;q=0.8' } });
     expect(de.headers['content-language']).toBe('de');
-    expect(de.headers.vary).toBe('Accept-Language');
+    expect(de.headers.vary).toBe('Accept-Language, Host');
     expect(de.body).toContain('<html lang="de">');
     expect(de.body).toContain('<h2 id="what-title">Was die Prüfung macht</h2>');
     expect(de.body).toContain('Für Chrome (und Edge) installieren');

@@ -37,7 +37,7 @@ describe('landing page web check', () => {
     const web = report({ runId: 'web-1', browser: 'web page (Chrome 140)' });
     const a = actions(async () => web);
     render(<WebCheckApp actions={a} now={() => Date.parse(web.finishedAt)} />);
-    expect(screen.getByText(/cannot open connections to those ports/)).toBeTruthy();
+    expect(screen.getByText(/a web page is only told that it failed/)).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Run the check' }));
     await screen.findByRole('heading', { name: 'Ready' });
     expect(a.runCheck).toHaveBeenCalledTimes(1);
@@ -80,7 +80,7 @@ describe('landing page web check in German', () => {
     const web = report({ runId: 'web-de', browser: 'web page (Chrome 140)' });
     render(<WebCheckApp actions={actions(async () => web)} now={() => Date.parse(web.finishedAt)} />);
     expect(screen.getByRole('heading', { name: 'Was die Web-Prüfung auslässt' })).toBeTruthy();
-    expect(screen.getByText(/kann keine Verbindungen zu diesen Ports öffnen/)).toBeTruthy();
+    expect(screen.getByText(/erfährt eine Webseite nur, dass sie scheiterte/)).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Prüfung starten' }));
     await screen.findByRole('heading', { name: 'Bereit' });
     expect(screen.getByRole('status').textContent).toBe('Prüfung abgeschlossen.');

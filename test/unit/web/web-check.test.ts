@@ -5,7 +5,10 @@ import { english } from '../../../src/messages/render.ts';
 import { browserNameOf, LEFT_OUT, runWebCheck, type WebCheckEnv } from '../../../web/web-check.ts';
 import { fakePeerConnection, fakeRelaySocket, fakeTone } from '../../fakes/fake-webrtc.ts';
 
-/** The scripted relay socket, answering pings too, as the relay's WSS does. */
+/**
+ * The scripted relay socket, answering pings too, as the relay's WSS does, and probe sessions with one TCP
+ * probe port (the provider's 5096 on the relay's 15096) and no UDP one.
+ */
 function relaySocket(): typeof WebSocket {
   const Base = fakeRelaySocket('answers') as unknown as new (
     url: string,
@@ -14,23 +17,55 @@ function relaySocket(): typeof WebSocket {
     override send(text: string) {
       const m = JSON.parse(text);
       if (m.type === 'ping') this.emit({ type: 'pong', seq: m.seq, t: m.t, serverTime: 1 });
+      else if (m.type === 'probe-start') {
+        this.emit({
+          type: 'probe-session',
+          ufrag: 'abcd',
+          pwd: 'abcdefghijklmnopqrstuvwx',
+          expiresInS: 30,
+          address: '127.0.0.1',
+          tcp: [{ providerPort: 5096, relayPort: 15096 }],
+          udp: [],
+          unbound: [],
+        });
+      } else if (m.type === 'probe-results')
+        this.emit({ type: 'probe-observed', ufrag: 'abcd', bindings: [] });
       else super.send(text);
     }
   } as unknown as typeof WebSocket;
 }
 
+/** The relay's answers over HTTPS: the probe origins the page may reach, the probe port, /probe. */
+function relayFetch(origins: string[], asked: string[] = []): typeof fetch {
+  return (async (input: URL | string) => {
+    const url = new URL(String(input));
+    asked.push(url.href);
+    if (url.pathname === '/web/probe-origins') return new Response(JSON.stringify({ origins }));
+    if (url.pathname === '/probe-port') {
+      return new Response(
+        JSON.stringify({
+          providerPort: 5096,
+          relayPort: 15096,
+          transport: 'tcp',
+          tls: { protocol: null, cipher: null },
+        }),
+      );
+    }
+    return new Response(
+      JSON.stringify({
+        relayVersion: 't',
+        tls: { protocol: 'TLSv1.3', cipher: 'TLS_AES_128_GCM_SHA256' },
+        clientAddress: '198.51.100.7',
+        serverTime: 1,
+      }),
+    );
+  }) as unknown as typeof fetch;
+}
+
 function env(over: Partial<WebCheckEnv> = {}): WebCheckEnv {
   return {
     relayUrl: 'https://relay.example:8443',
-    fetch: (async () =>
-      new Response(
-        JSON.stringify({
-          relayVersion: 't',
-          tls: { protocol: 'TLSv1.3', cipher: 'TLS_AES_128_GCM_SHA256' },
-          clientAddress: '198.51.100.7',
-          serverTime: 1,
-        }),
-      )) as unknown as typeof fetch,
+    fetch: relayFetch(['https://relay.example:15096']),
     WebSocket: relaySocket(),
     RTCPeerConnection: fakePeerConnection('connects'),
     now: () => Date.now(),
@@ -50,30 +85,46 @@ afterEach(() => {
 });
 
 describe('web check', () => {
-  it('runs HTTPS, WSS and the media loopback against the page’s relay and says what it left out', async () => {
+  it('runs HTTPS, WSS, the media loopback and the port matrix against the page’s relay', async () => {
     const seen: CheckResult[] = [];
-    const pending = runWebCheck(env(), (r) => seen.push(r));
-    await vi.advanceTimersByTimeAsync(10_000);
+    const asked: string[] = [];
+    const pending = runWebCheck(env({ fetch: relayFetch(['https://relay.example:15096'], asked) }), (r) =>
+      seen.push(r),
+    );
+    await vi.advanceTimersByTimeAsync(30_000);
     const report = await pending;
-    expect(report.checks.map((c) => [c.id, c.status])).toEqual([
-      ['relay-https', 'pass'],
-      ['relay-wss', 'pass'],
-      ['secure-media', 'pass'],
-      ['port-matrix', 'skip'],
+    expect(report.checks.map((c) => c.id)).toEqual([
+      'relay-https',
+      'relay-wss',
+      'secure-media',
+      'port-matrix',
     ]);
     expect(seen.map((c) => c.id).sort()).toEqual(['port-matrix', 'relay-https', 'relay-wss', 'secure-media']);
     expect(report).toMatchObject({
       runId: 'web-run-1',
-      verdict: 'ready',
       relayUrl: 'https://relay.example:8443',
       browser: 'web page (Chrome 140)',
       extensionVersion: 'none (web check)',
-      ports: [],
-      nat: null,
     });
-    expect(report.headline).toMatch(/did not test the provider's firewall ports\.$/);
-    expect(report.checks[3]?.summary).toContain(english(LEFT_OUT[0] as Message));
+    // The one probe port the relay serves was reached over TLS from the page; the rest it does not serve.
+    expect(asked).toContain('https://relay.example:15096/probe-port');
+    const sip = report.ports.find((p) => p.transport === 'tcp' && p.port === 5096);
+    expect(sip).toMatchObject({ status: 'open', row: 'desk-phone-sip-tls' });
     expect(report.media?.encrypted).toBe(true);
+    expect(LEFT_OUT.map((m) => english(m as Message)).join(' ')).not.toMatch(/firewall ports/);
+  });
+
+  it('never calls a probe port the page may not reach refused: not measured, and not even tried', async () => {
+    const asked: string[] = [];
+    const pending = runWebCheck(env({ fetch: relayFetch([], asked) }));
+    await vi.advanceTimersByTimeAsync(30_000);
+    const report = await pending;
+    expect(asked).not.toContain('https://relay.example:15096/probe-port');
+    expect(report.ports.find((p) => p.transport === 'tcp' && p.port === 5096)).toMatchObject({
+      status: 'error',
+      reason: 'page-may-not-connect',
+    });
+    expect(report.ports.some((p) => p.status === 'refused' || p.status === 'blocked')).toBe(false);
   });
 
   it('reports a relay it cannot reach as blocked', async () => {
