@@ -6,6 +6,7 @@ import { buildReport, type RunMeta } from '../checks/build-report.ts';
 import type { CheckContext } from '../checks/context.ts';
 import { quickCheckPlan } from '../checks/plan.ts';
 import { runChecks } from '../checks/runner.ts';
+import { tlsStackOf } from '../checks/tls-inspection.ts';
 import type { CheckResult } from '../checks/types.ts';
 import type { Browser } from '../platform/browser.ts';
 import { appendToHistory } from '../platform/history-store.ts';
@@ -64,6 +65,7 @@ export function createRunManager(deps: RunManagerDeps) {
       now: deps.now,
       netErrors,
       knownAddress: (host) => lastRelayAddress(api.storage.local, host),
+      tlsStack: tlsStackOf(deps.browserName),
       timingFor: (url) => performance.getEntriesByName(url).at(-1) as PerformanceResourceTiming | undefined,
     };
     try {

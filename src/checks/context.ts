@@ -2,6 +2,8 @@
  * What a check needs from its environment. Browser constructors and I/O are passed in, so the same checks run
  * in the extension's background, in a plain web page and in Node tests.
  */
+import type { TlsStack } from './tls-inspection.ts';
+
 export interface NetErrorLookup {
   /** The browser's own error string for the last failed request to this URL, if the browser reported one. */
   errorFor(url: string, waitMs: number): Promise<string | undefined>;
@@ -17,6 +19,11 @@ export interface CheckContext {
    * environment remembers it (the extension does: src/platform/relay-address.ts).
    */
   knownAddress?: (host: string) => Promise<string | null>;
+  /**
+   * The TLS stack of the browser running the checks, where known: the relay's report of the hello it received
+   * is compared with what this browser always sends (src/checks/tls-inspection.ts).
+   */
+  tlsStack?: TlsStack | null;
   /** Resource Timing entries for a URL, where the environment exposes them. */
   timingFor?: (url: string) => PerformanceResourceTiming | undefined;
 }

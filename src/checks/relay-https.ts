@@ -13,6 +13,7 @@ import { netFailure, restrictedPortFailure } from './failure.ts';
 import { timingOf } from './https-reachability.ts';
 import { diagnoseStall } from './stall-diagnosis.ts';
 import { timedFetch } from './timed-fetch.ts';
+import { inspectionEvidence } from './tls-inspection.ts';
 import { isTlsTooOld } from './tls-version.ts';
 import type { CheckResult } from './types.ts';
 import { summaryOf, titleOf } from './words.ts';
@@ -72,6 +73,26 @@ export async function checkRelayHttps(relayUrl: string, ctx: CheckContext): Prom
       ...summaryOf(msg('sum_https_tls_too_old', probe.tls.protocol ?? msg('phrase_unknown_tls_version'))),
       durationMs,
       data,
+    };
+  }
+  const inspected = inspectionEvidence(ctx.tlsStack, probe.clientHello);
+  if (inspected) {
+    return {
+      ...RELAY_HTTPS,
+      status: 'warn',
+      reason: 'tls-inspected',
+      step: 'tls',
+      ...summaryOf(
+        msg(
+          'sum_https_tls_inspected',
+          url.host,
+          msg(
+            inspected.missing === 'grease' ? 'phrase_hello_no_grease' : 'phrase_hello_no_record_size_limit',
+          ),
+        ),
+      ),
+      durationMs,
+      data: { ...data, inspection: inspected },
     };
   }
   return {

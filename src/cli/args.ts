@@ -2,14 +2,14 @@
 import { parseArgs } from 'node:util';
 import { parseSettings, type Settings } from '../protocol/settings.ts';
 
-export const USAGE = `usage: npm run check -- [--relay URL] [--target URL]... [--profile ID] [--json] [--extended] [--ca-cert FILE] [--pin-cert FILE] [--share [--share-full-addresses]] [--browser chromium|firefox] [--show-browser]
+export const USAGE = `usage: npm run check -- [--relay URL] [--target URL]... [--profile ID] [--json] [--extended] [--ca-cert FILE]... [--pin-cert FILE] [--share [--share-full-addresses]] [--browser chromium|firefox] [--show-browser]
   --relay URL     the relay to test against (default: the local relay, https://127.0.0.1:8443)
   --target URL    an extra HTTPS endpoint to check (repeatable)
   --profile ID    port table to probe: desk-phone (default), mobile-app, desktop-app, meetings
   --json          print one JSON report on stdout instead of text
   --extended      30 s of audio with per-second samples instead of the 3 s quick check
   --ca-cert FILE  trust this CA certificate (PEM) for the relay: its chain is validated up to it and the
-                  name must match (a self-signed relay certificate given here is trusted as itself)
+                  name must match (a self-signed relay certificate given here is trusted as itself); repeatable
   --pin-cert FILE Chromium only: accept any chain holding this certificate's public key, whatever its
                   name or issuer (the behaviour --ca-cert had before)
   --share         then share the report with support through the relay and print the support code
@@ -27,8 +27,8 @@ export interface CheckArgs {
   settings: Settings;
   json: boolean;
   extended: boolean;
-  /** A CA the browser trusts for the relay (chain validation). */
-  caCert: string | null;
+  /** CAs the browser trusts for the relay (chain validation). */
+  caCerts: string[];
   /** A certificate whose public key Chromium accepts in the relay's chain (pinning). */
   pinCert: string | null;
   headless: boolean;
@@ -50,7 +50,7 @@ export function parseCheckArgs(argv: string[], defaultRelay: string): CheckArgs 
         profile: { type: 'string' },
         json: { type: 'boolean', default: false },
         extended: { type: 'boolean', default: false },
-        'ca-cert': { type: 'string' },
+        'ca-cert': { type: 'string', multiple: true },
         'pin-cert': { type: 'string' },
         'show-browser': { type: 'boolean', default: false },
         browser: { type: 'string', default: 'chromium' },
@@ -84,7 +84,7 @@ export function parseCheckArgs(argv: string[], defaultRelay: string): CheckArgs 
     settings: parsed.value,
     json: values.json === true,
     extended: values.extended === true,
-    caCert: (values['ca-cert'] as string | undefined) ?? null,
+    caCerts: (values['ca-cert'] as string[] | undefined) ?? [],
     pinCert: (values['pin-cert'] as string | undefined) ?? null,
     headless: values['show-browser'] !== true,
     browser: browser as CheckBrowser,

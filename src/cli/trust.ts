@@ -1,6 +1,6 @@
 /**
  * Which certificates the browser trusts for the relay:
- * - `--ca-cert FILE`: a trust anchor. The browser validates the relay's chain up to it, as for any CA it
+ * - `--ca-cert FILE` (repeatable): a trust anchor. The browser validates the relay's chain up to it, as for any CA it
  *   trusts, so a relay that sends only its own certificate (not the CA) passes, and the name must match.
  *   A self-signed relay certificate given here is trusted as itself.
  * - `--pin-cert FILE` (Chromium only): the old behaviour, any certificate in the chain the relay sends whose
@@ -22,7 +22,7 @@ export function isLoopbackRelay(relayUrl: string): boolean {
 }
 
 export interface TrustArgs {
-  caCert: string | null;
+  caCerts: readonly string[];
   pinCert: string | null;
 }
 
@@ -50,7 +50,7 @@ export function browserTrust(
 ): BrowserTrust {
   const anchors: TrustAnchor[] = [];
   const spkiPins: string[] = [];
-  if (args.caCert) anchors.push({ file: args.caCert, ca: readCert('--ca-cert', args.caCert).ca });
+  for (const file of args.caCerts) anchors.push({ file, ca: readCert('--ca-cert', file).ca });
   if (args.pinCert) {
     if (browser === 'firefox') {
       throw new UsageError(

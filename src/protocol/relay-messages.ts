@@ -222,10 +222,28 @@ export const ServerMessage = v.variant('type', [
 ]);
 export type ServerMessage = v.InferOutput<typeof ServerMessage>;
 
+const u16 = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(65535));
+
+/**
+ * What the relay read of the TLS ClientHello of the connection (src/relay/core/client-hello.ts): the marks
+ * that tell a browser's own hello from a TLS-inspecting middlebox's.
+ */
+export const ClientHello = v.strictObject({
+  grease: v.boolean(),
+  extensions: v.pipe(v.array(u16), v.maxLength(40)),
+  groups: v.pipe(v.array(u16), v.maxLength(24)),
+  alpn: v.pipe(v.array(v.pipe(v.string(), v.maxLength(32))), v.maxLength(8)),
+  sni: v.nullable(v.pipe(v.string(), v.maxLength(253))),
+  cipherSuites: u16,
+});
+export type ClientHello = v.InferOutput<typeof ClientHello>;
+
 /** What GET /probe answers: what the relay saw of this connection. */
 export const ProbeResponse = v.strictObject({
   relayVersion: relayWord,
   tls: TlsInfo,
+  /** The hello the relay received on this connection; absent from relays before it was reported. */
+  clientHello: v.optional(v.nullable(ClientHello)),
   /** An address with a zone is at most 45 + 1 + a short interface name. */
   clientAddress: v.pipe(v.string(), v.maxLength(64)),
   serverTime: v.pipe(v.number(), v.finite()),

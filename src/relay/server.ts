@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { Socket } from 'node:net';
+import { captureClientHellos, type HelloCapture } from './client-hello-capture.ts';
 import type { MetricsListen } from './config/values.ts';
 import type { CapRefusal } from './core/connection-cap.ts';
 import { ProbeRegistry } from './core/probe-sessions.ts';
@@ -180,6 +181,7 @@ export function createRelay(opts: RelayOptions): Relay {
         mediaPortsApps: span(opts.media.appPorts ?? opts.media.ports),
         probes: probes.health,
         probePort: probeOnHttps,
+        helloOf: (socket) => hellos?.helloOf(socket) ?? null,
         ready: () => !draining,
         ...(metricsOnHttps ? { metrics: () => metrics.registry.render() } : {}),
       }),
@@ -194,6 +196,7 @@ export function createRelay(opts: RelayOptions): Relay {
         : []),
     ],
   });
+  let hellos: HelloCapture | null = null;
   const server: Server = createServer(httpsServerOptions(opts.tls, connLimits), (req, res) => {
     if (
       req.method === 'POST' &&
@@ -216,6 +219,8 @@ export function createRelay(opts: RelayOptions): Relay {
           }),
         )
       : null;
+  // Before the caps' listener: the TLS layer starts only once the hello has been read.
+  hellos = captureClientHellos(server, connLimits.tlsHandshakeTimeoutMs);
   capConnections(server, cap, refused);
   server.on('connection', (s: Socket) => {
     sockets.add(s);

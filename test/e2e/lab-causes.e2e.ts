@@ -32,13 +32,17 @@ const HOST = LAB.relayName;
 
 interface Cause {
   name: string;
-  setup: (lab: Lab) => Promise<void>;
+  setup: (lab: Lab, s: LabSession) => Promise<void>;
   reason: string;
   step: string;
+  /** Default: the relay check fails and the run is blocked. */
+  outcome?: { verdict: 'degraded'; status: 'warn' };
   /** The headline, as the user reads it in the popup and on the terminal. */
   headline: RegExp;
   /** The command line runs without --ca-cert (the relay's certificate is then untrusted). */
   untrusted?: true;
+  /** The command line trusts the office's inspection CA too (--ca-cert twice), as the popup's browser does. */
+  inspectionCa?: true;
   /**
    * The popup's browser has reached the relay before (a passing check), so it holds the relay's HSTS and
    * answers plain HTTP to the relay's name itself: the diagnosis must not need that name.
@@ -96,6 +100,19 @@ const CAUSES: Cause[] = [
       expect(relayStep(r)?.data.diagnosis).toMatchObject({ tcpWitness: 'closed', tcpWitnessVia: 'address' }),
   },
   {
+    name: 'a TLS-inspecting proxy on the router, whose CA the browser trusts',
+    setup: async (lab, s) => {
+      const shown = await s.inspectionCa.issue([HOST]);
+      await lab.interceptTls({ ...shown, relayCaFile: s.labCa.caFile });
+    },
+    reason: 'tls-inspected',
+    step: 'tls',
+    outcome: { verdict: 'degraded', status: 'warn' },
+    headline:
+      /^Calls may have problems: HTTPS to the relay\. TLS inspection on the path: the relay received a TLS hello this browser never sends \(no GREASE values, which Chromium always sends\), .*SIP over TLS \(TCP 5096\/5097\)/,
+    inspectionCa: true,
+  },
+  {
     name: "a certificate the browser does not trust (the command line without the relay's CA)",
     setup: async () => undefined,
     reason: 'tls-certificate-rejected',
@@ -110,14 +127,21 @@ function relayStep(r: Report): CheckResult | undefined {
 }
 
 function expectCause(r: Report, cause: Cause): void {
-  expect(r.verdict).toBe('blocked');
-  expect(relayStep(r)).toMatchObject({ status: 'fail', reason: cause.reason, step: cause.step });
+  const { verdict, status } = cause.outcome ?? { verdict: 'blocked', status: 'fail' };
+  expect(r.verdict).toBe(verdict);
+  expect(relayStep(r)).toMatchObject({ status, reason: cause.reason, step: cause.step });
   expect(r.headline).toMatch(cause.headline);
 }
 
 async function viaCli(s: LabSession, cause: Cause): Promise<Report> {
   const trust = cause.untrusted ? [] : ['--ca-cert', s.labCa.caFile];
-  const out = await runCli(['--json', '--relay', RELAY_URL, ...trust], {}, ROOT, s.lab.client.prefix);
+  const inspection = cause.inspectionCa ? ['--ca-cert', s.inspectionCa.caFile] : [];
+  const out = await runCli(
+    ['--json', '--relay', RELAY_URL, ...trust, ...inspection],
+    {},
+    ROOT,
+    s.lab.client.prefix,
+  );
   expect(out.code, out.stderr).toBe(1);
   return JSON.parse(out.stdout) as Report;
 }
@@ -175,7 +199,7 @@ describe('lab: the cause of each failure, named for a relay other than the defau
   for (const cause of CAUSES) {
     it(`${cause.name}: ${cause.reason} at step ${cause.step}, through the command line and the popup`, async () => {
       if (cause.afterHsts) await reachRelayFirst(session);
-      await cause.setup(session.lab);
+      await cause.setup(session.lab, session);
       expectCause(await viaCli(session, cause), cause);
       if (cause.untrusted) return; // the popup's browser below trusts the relay; see the next test
       const { shown, report } = await viaPopup(session);
@@ -242,6 +266,28 @@ describe("lab: --ca-cert makes the provider's CA a trust anchor (the relay does 
       reason: 'tls-certificate-rejected',
       step: 'tls',
     });
+  });
+});
+
+describe('lab: TLS inspection in Firefox', () => {
+  it('a proxy whose CA Firefox trusts is named from the hello without record_size_limit', async () => {
+    const shown = await session.inspectionCa.issue([HOST]);
+    const intercepted = await session.lab.interceptTls({ ...shown, relayCaFile: session.labCa.caFile });
+    const out = await runCli(
+      [
+        ...['--json', '--browser', 'firefox', '--relay', RELAY_URL],
+        ...['--ca-cert', session.labCa.caFile, '--ca-cert', session.inspectionCa.caFile],
+      ],
+      {},
+      ROOT,
+      session.lab.client.prefix,
+    );
+    expect(out.stderr).toBe('');
+    expect(intercepted()).toBeGreaterThan(0);
+    const https = relayHttps(out.stdout);
+    expect(https).toMatchObject({ status: 'warn', reason: 'tls-inspected', step: 'tls' });
+    expect(https.summary).toMatch(/no record_size_limit extension, which Firefox always sends/);
+    expect(https.data.inspection).toMatchObject({ missing: 'record-size-limit' });
   });
 });
 

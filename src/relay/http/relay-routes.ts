@@ -7,6 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type {
+  ClientHello,
   ProbePort,
   ProbePortResponse,
   ProbeResponse,
@@ -26,6 +27,8 @@ export interface ProbesHealth {
 }
 
 export interface RelayRouteDeps {
+  /** The TLS ClientHello the relay read on this request's connection (src/relay/client-hello-capture.ts). */
+  helloOf?: (socket: object) => ClientHello | null;
   version: string;
   startedAt: number;
   now: () => number;
@@ -128,6 +131,7 @@ export function relayArea(deps: RelayRouteDeps): RouteArea {
           const body: ProbeResponse = {
             relayVersion: deps.version,
             tls: tlsOf(req),
+            clientHello: deps.helloOf?.(req.socket) ?? null,
             clientAddress: req.socket.remoteAddress ?? '',
             serverTime: deps.now(),
           };

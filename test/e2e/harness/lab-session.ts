@@ -30,6 +30,11 @@ export interface LabSession {
   lab: Lab;
   /** The provider's CA: it issued the relay's certificate for relay.voice.test, and the browser trusts it. */
   labCa: LabCa;
+  /**
+   * An office's TLS-inspection CA, which the browser trusts too (as the office's IT installs it); it issues
+   * the certificate the router's TLS-inspecting proxy shows, when a scenario puts one there.
+   */
+  inspectionCa: LabCa;
   relay: RelayProcess;
   browser: ExtensionBrowser;
 }
@@ -54,11 +59,13 @@ export async function openLabSession(
     await session.relay?.stop();
     await session.lab?.destroy();
     await session.labCa?.remove();
+    await session.inspectionCa?.remove();
   };
   try {
     session.lab = await createLab();
     session.labCa = await createLabCa('Voice provider lab CA');
     const served = await session.labCa.issue([LAB.relayName]);
+    session.inspectionCa = await createLabCa('Office TLS inspection CA');
     session.relay = await startRelayProcess(
       [
         ...['--host', LAB.wan.provider, '--port', '443', ...providerPortFlags(LAB_MEDIA_PORTS)],
@@ -74,7 +81,10 @@ export async function openLabSession(
     session.browser = await launchWithExtension({
       extensionDir: join(ROOT, 'dist/chrome'),
       // Chain validation to the lab's CA, as a browser that trusts the provider's CA does.
-      trustAnchors: [{ file: session.labCa.caFile, ca: true }],
+      trustAnchors: [
+        { file: session.labCa.caFile, ca: true },
+        { file: session.inspectionCa.caFile, ca: true },
+      ],
       executablePath: session.lab.client.chromiumWrapper,
       // As the command line runs it: access to the relay, and no name looked up but the relay's.
       ...(opts.hostAccess ? { hostAccess: [RELAY_URL], resolveOnly: [LAB.relayName] } : {}),
@@ -94,6 +104,7 @@ export function useLab(opts: LabOptions = {}): LabSession {
     Object.assign(session, {
       lab: opened.lab,
       labCa: opened.labCa,
+      inspectionCa: opened.inspectionCa,
       relay: opened.relay,
       browser: opened.browser,
     });

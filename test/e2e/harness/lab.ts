@@ -12,7 +12,8 @@
  * with no link to the host, nothing a test does can leave the lab; every namespace also rejects output to
  * any address outside the lab, so a mistyped address fails fast.
  *
- * Loss uses iptables' statistic match (tc netem does not work on these machines).
+ * Loss uses iptables' statistic match (tc netem does not work on these machines). A scenario can also put a
+ * TLS-inspecting proxy on the router (interceptTls).
  */
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -28,6 +29,11 @@ export const LAB = {
 /** The chain scenarios write to, in the router's FORWARD; see reset(). */
 export const SCENARIO_CHAIN = 'SVC-FWD';
 const NAT_CHAIN = 'SVC-NAT';
+/** The router's nat PREROUTING chain for scenarios that divert traffic (the TLS-inspecting proxy). */
+const DIVERT_CHAIN = 'SVC-DIVERT';
+const TLS_PROXY = join(import.meta.dirname, 'lab-tls-proxy.ts');
+/** Where the router's TLS-inspecting proxy listens (REDIRECT sends port 443 there). */
+const TLS_PROXY_PORT = 8443;
 
 export type NatMode = 'masquerade' | 'symmetric' | 'routed';
 /** How the router's DNS server behaves (harness/lab-dns.ts): answers, stays silent, NXDOMAIN, SERVFAIL. */
@@ -50,7 +56,13 @@ export interface Lab {
    * ICMP "fragmentation needed". TCP connects (small packets), a TLS handshake stalls on the certificate.
    */
   blackHoleAbove(bytes: number): Promise<void>;
-  /** Flushes the scenario rules, goes back to masquerade and to a DNS server that answers. */
+  /**
+   * A TLS-inspecting proxy on the router (harness/lab-tls-proxy.ts) for LAN traffic to the relay's port 443:
+   * it presents `cert` (issued by an inspection CA) and re-opens TLS to the relay, trusting `relayCa`.
+   * Resolves once it listens; returns how many connections it intercepted so far.
+   */
+  interceptTls(opts: { certFile: string; keyFile: string; relayCaFile: string }): Promise<() => number>;
+  /** Flushes the scenario rules, stops any TLS proxy, goes back to masquerade and to a DNS server that answers. */
   reset(): Promise<void>;
   destroy(): Promise<void>;
 }
@@ -171,6 +183,19 @@ export async function createLab(): Promise<Lab> {
     await router.iptables(['-A', 'FORWARD', '-j', 'DROP']);
     await router.iptables(['-t', 'nat', '-N', NAT_CHAIN]);
     await router.iptables(['-t', 'nat', '-A', 'POSTROUTING', '-o', 'wan0', '-j', NAT_CHAIN]);
+    await router.iptables(['-t', 'nat', '-N', DIVERT_CHAIN]);
+    await router.iptables(['-t', 'nat', '-A', 'PREROUTING', '-i', 'lan0', '-j', DIVERT_CHAIN]);
+    let tlsProxy: ChildProcess | null = null;
+    const stopTlsProxy = async () => {
+      await router.iptables(['-t', 'nat', '-F', DIVERT_CHAIN]);
+      const proxy = tlsProxy;
+      tlsProxy = null;
+      if (proxy && proxy.exitCode === null && proxy.signalCode === null) {
+        const exited = new Promise((r) => proxy.once('exit', r));
+        proxy.kill('SIGTERM');
+        await exited;
+      }
+    };
 
     const dns = await startDns(router);
     await client.useNameserver(LAB.lan.router);
@@ -204,7 +229,45 @@ export async function createLab(): Promise<Lab> {
           ...['-j', 'DROP'],
         ]);
       },
+      interceptTls: async ({ certFile, keyFile, relayCaFile }) => {
+        await stopTlsProxy();
+        const child = router.spawn(
+          [
+            process.execPath,
+            TLS_PROXY,
+            ...[LAB.lan.router, String(TLS_PROXY_PORT), LAB.wan.provider, '443', LAB.relayName],
+            ...[certFile, keyFile, relayCaFile],
+          ],
+          { stdio: ['ignore', 'pipe', 'pipe'] },
+        );
+        tlsProxy = child;
+        let intercepted = 0;
+        let stderr = '';
+        child.stderr?.on('data', (d) => {
+          stderr += String(d);
+        });
+        await new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error(`lab TLS proxy did not start: ${stderr}`)), 15_000);
+          child.once('exit', (code) => {
+            clearTimeout(timer);
+            reject(new Error(`lab TLS proxy exited with ${code}: ${stderr}`));
+          });
+          createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
+            const event = (JSON.parse(line) as { event: string }).event;
+            if (event === 'ready') {
+              clearTimeout(timer);
+              resolve();
+            } else if (event === 'intercepted') intercepted++;
+          });
+        });
+        await router.iptables([
+          ...['-t', 'nat', '-A', DIVERT_CHAIN, '-p', 'tcp', '-d', LAB.wan.provider, '--dport', '443'],
+          ...['-j', 'REDIRECT', '--to-ports', String(TLS_PROXY_PORT)],
+        ]);
+        return () => intercepted;
+      },
       async reset() {
+        await stopTlsProxy();
         await router.iptables(['-F', SCENARIO_CHAIN]);
         await setNat('masquerade');
         await dns.setMode('answer');

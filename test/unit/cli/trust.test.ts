@@ -9,7 +9,7 @@ import { describeCert } from '../../../src/relay/tls-cert.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'svc-trust-'));
 const file = (name: string) => join(dataDir, name);
-const none = { caCert: null, pinCert: null };
+const none = { caCerts: [], pinCert: null };
 
 beforeAll(async () => {
   const ec = { keyType: 'ec', curve: 'P-256', algorithm: 'sha256' } as const;
@@ -34,14 +34,14 @@ describe('what the browser trusts for the relay', () => {
     for (const browser of ['chromium', 'firefox'] as const) {
       const ca = browserTrust(
         'https://relay.example.com',
-        { ...none, caCert: file('ca.pem') },
+        { ...none, caCerts: [file('ca.pem')] },
         browser,
         dataDir,
       );
       expect(ca).toEqual({ anchors: [{ file: file('ca.pem'), ca: true }], spkiPins: [] });
       const own = browserTrust(
         'https://relay.example.com',
-        { ...none, caCert: file('relay-cert.pem') },
+        { ...none, caCerts: [file('relay-cert.pem')] },
         browser,
         dataDir,
       );
@@ -82,7 +82,7 @@ describe('what the browser trusts for the relay', () => {
 
   it('refuses a file that is not a PEM certificate, naming the option', () => {
     expect(() =>
-      browserTrust('https://relay.example.com', { ...none, caCert: file('bad.pem') }, 'chromium', dataDir),
+      browserTrust('https://relay.example.com', { ...none, caCerts: [file('bad.pem')] }, 'chromium', dataDir),
     ).toThrow(/--ca-cert: cannot read/);
     expect(() =>
       browserTrust('https://relay.example.com', { ...none, pinCert: file('bad.pem') }, 'chromium', dataDir),

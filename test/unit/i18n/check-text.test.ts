@@ -106,6 +106,7 @@ describe('check text in English is the checks’ own text', () => {
     const expected = [
       'relay-https:ok',
       'relay-https:tls-too-old',
+      'relay-https:tls-inspected',
       'relay-https:relay-bad-response',
       'relay-https:dns-failure',
       'relay-https:blocked-by-browser',

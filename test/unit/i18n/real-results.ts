@@ -136,11 +136,22 @@ function ctx(over: Partial<CheckContext> = {}): CheckContext {
   };
 }
 
-const probeBody = (tls: string | null) =>
+/** A hello as a TLS-inspecting proxy built on OpenSSL sends it: no GREASE, no record_size_limit. */
+const PROXY_HELLO = {
+  grease: false,
+  extensions: [65281, 0, 11, 10, 35, 16, 22, 23, 13, 43, 45, 51],
+  groups: [4588, 29, 23],
+  alpn: ['http/1.1'],
+  sni: 'relay.example',
+  cipherSuites: 52,
+};
+
+const probeBody = (tls: string | null, clientHello: object | null = null) =>
   new Response(
     JSON.stringify({
       relayVersion: '1.0.0',
       tls: { protocol: tls, cipher: 'TLS_AES_128_GCM_SHA256' },
+      clientHello,
       clientAddress: '203.0.113.9',
       serverTime: 1,
     }),
@@ -198,6 +209,14 @@ async function httpsResults(): Promise<CheckResult[]> {
   return [
     await checkRelayHttps(RELAY, ctx({ fetch: (async () => probeBody('TLSv1.3')) as typeof fetch })),
     await checkRelayHttps(RELAY, ctx({ fetch: (async () => probeBody('TLSv1.1')) as typeof fetch })),
+    ...(await Promise.all(
+      (['chromium', 'firefox'] as const).map((tlsStack) =>
+        checkRelayHttps(
+          RELAY,
+          ctx({ tlsStack, fetch: (async () => probeBody('TLSv1.3', PROXY_HELLO)) as typeof fetch }),
+        ),
+      ),
+    )),
     await checkRelayHttps(RELAY, ctx({ fetch: (async () => probeBody(null)) as typeof fetch })),
     await checkRelayHttps(
       RELAY,
