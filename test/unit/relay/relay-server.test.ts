@@ -58,6 +58,10 @@ describe('relay HTTPS', () => {
     expect(body.tls.protocol).toBe('TLSv1.3');
     expect(body.tls.cipher).toMatch(/^TLS_/);
     expect(body.clientAddress).toMatch(/127\.0\.0\.1/);
+    // The hello Node's TLS client sent (OpenSSL: no GREASE, no record_size_limit), as the relay read it.
+    expect(body.clientHello).toMatchObject({ grease: false });
+    expect(body.clientHello.extensions).not.toContain(28);
+    expect(body.clientHello.cipherSuites).toBeGreaterThan(0);
     expect(r.headers['timing-allow-origin']).toBe('*');
     expect(r.headers['access-control-allow-origin']).toBe('*');
   });
