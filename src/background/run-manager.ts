@@ -57,6 +57,10 @@ export function createRunManager(deps: RunManagerDeps) {
     // Firefox's event page (and Chrome's service worker) would be stopped 30 s into a long run otherwise.
     const stopKeepAwake = keepAwake(api);
     const settings = await loadSettings(api);
+    // The run before against the same relay, to tell whether the path to it changed since (a VPN, a split
+    // tunnel); another relay is another path.
+    const last = (await loadRunState(api)).last;
+    const previous = last?.relayUrl === settings.relayUrl ? last : null;
     const netErrors = watchNetErrors(api);
     const relayAddress = watchRelayAddress(api, settings.relayUrl);
     const ctx: CheckContext = {
@@ -87,7 +91,7 @@ export function createRunManager(deps: RunManagerDeps) {
         extensionVersion: api.runtime.getManifest().version,
         browser: deps.browserName,
       };
-      const report = buildReport(meta, results);
+      const report = buildReport(meta, results, false, previous?.checks ?? null);
       await write(() => ({ status: 'idle', runId: null, startedAt: null, progress: [], last: report }));
       await record(report);
       await showBadge(api, report.verdict);

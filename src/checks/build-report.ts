@@ -9,6 +9,8 @@ import {
   REPORT_SCHEMA_VERSION,
   type Report,
 } from '../protocol/report.ts';
+import { withPathChange } from './ports/path-change.ts';
+import { proxyOfChecks } from './proxy-headline.ts';
 import { isTlsTooOld } from './tls-version.ts';
 import type { CheckResult } from './types.ts';
 import { verdictOf } from './verdict.ts';
@@ -23,7 +25,16 @@ export interface RunMeta {
   browser: string;
 }
 
-export function buildReport(meta: RunMeta, checks: readonly CheckResult[], interrupted = false): Report {
+/**
+ * `previous`: the checks of the run before this one on this computer, to tell whether the path to the relay
+ * changed between runs (a VPN, a split tunnel); null or absent when there was none.
+ */
+export function buildReport(
+  meta: RunMeta,
+  checks: readonly CheckResult[],
+  interrupted = false,
+  previous: readonly CheckResult[] | null = null,
+): Report {
   const { verdict, headline, headlineMessage } = interrupted
     ? { verdict: 'error' as const, ...headlineOf(msg('headline_interrupted')) }
     : verdictOf(checks);
@@ -37,7 +48,8 @@ export function buildReport(meta: RunMeta, checks: readonly CheckResult[], inter
     checks: checks.map((c) => ({ ...c, data: { ...c.data } })),
     media: mediaOf(checks),
     ports: portsOf(checks),
-    nat: natOf(checks),
+    nat: natOf(checks, previous),
+    proxy: proxyOfChecks(checks),
     tls: tlsOf(checks),
   };
 }
@@ -55,9 +67,9 @@ function portsOf(checks: readonly CheckResult[]): Report['ports'] {
   return parsed.success ? parsed.output : [];
 }
 
-function natOf(checks: readonly CheckResult[]): Report['nat'] {
+function natOf(checks: readonly CheckResult[], previous: readonly CheckResult[] | null): Report['nat'] {
   const parsed = v.safeParse(NatReportSchema, checks.find((c) => c.id === 'port-matrix')?.data.nat);
-  return parsed.success ? parsed.output : null;
+  return parsed.success ? withPathChange(parsed.output, checks, previous) : null;
 }
 
 function tlsOf(checks: readonly CheckResult[]): Report['tls'] {

@@ -3,10 +3,16 @@
  * in the extension's background, in a plain web page and in Node tests.
  */
 import type { TlsStack } from './tls-inspection.ts';
+import type { Route } from './ports/proxy-path.ts';
 
 export interface NetErrorLookup {
   /** The browser's own error string for the last failed request to this URL, if the browser reported one. */
   errorFor(url: string, waitMs: number): Promise<string | undefined>;
+  /**
+   * How the browser reached this URL (a proxy it named, the address it connected to), if it said so: where
+   * the browser reports nothing (web page, Node, no access to the host) this is absent or undefined.
+   */
+  routeFor?(url: string, waitMs: number): Promise<Route | undefined>;
 }
 
 export interface CheckContext {

@@ -14,6 +14,7 @@ import { timingOf } from './https-reachability.ts';
 import { diagnoseStall } from './stall-diagnosis.ts';
 import { timedFetch } from './timed-fetch.ts';
 import { inspectionEvidence } from './tls-inspection.ts';
+import { TIMEOUTS } from './timeouts.ts';
 import { isTlsTooOld } from './tls-version.ts';
 import type { CheckResult } from './types.ts';
 import { summaryOf, titleOf } from './words.ts';
@@ -55,7 +56,10 @@ export async function checkRelayHttps(relayUrl: string, ctx: CheckContext): Prom
     };
   }
   const probe = parsed.output;
+  // Whether the browser went through a proxy (Firefox names it; both give the address they connected to).
+  const route = await ctx.netErrors.routeFor?.(url.toString(), TIMEOUTS.netErrorWaitMs);
   const data = {
+    ...(route ? { route } : {}),
     url: url.toString(),
     httpStatus,
     tlsVersion: probe.tls.protocol,

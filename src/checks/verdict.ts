@@ -18,6 +18,7 @@ import type { Message } from '../messages/message.ts';
 import type { Verdict } from '../protocol/report.ts';
 import { blockedSecureRows, rowRulesMessage } from './ports/rollup.ts';
 import type { RowResult } from './ports/types.ts';
+import { proxyHeadline, proxyOfChecks } from './proxy-headline.ts';
 import type { CheckResult } from './types.ts';
 import { headlineOf } from './words.ts';
 
@@ -76,6 +77,12 @@ export function verdictOf(checks: readonly CheckResult[]): VerdictWords {
   const trouble = failed.find((c) => RELAY_TROUBLE.has(c.reason));
   if (trouble) return said('error', msg('headline_could_not_finish', summaryMessage(trouble)));
   const mediaBlocked = failed.find((c) => MEDIA_BLOCKED.has(c.reason));
+  // Through a proxy, phones' direct access was not tested: the headline says so whatever else was found.
+  const proxy = proxyOfChecks(checks);
+  if (proxy) {
+    const h = proxyHeadline(proxy, checks, mediaBlocked?.summaryMessage ?? null);
+    return said(h.verdict, h.message);
+  }
   const signaling = signalingBlocked(failed, mediaBlocked);
   if (signaling) return said('blocked', signaling);
   if (mediaBlocked) return said('blocked', msg('headline_media_blocked', summaryMessage(mediaBlocked)));

@@ -48,6 +48,8 @@ const PORT_SHORT: Record<PortStatus, MessageKey> = {
   'relay-unavailable': 'port_short_relay_unavailable',
   'not-testable': 'port_short_not_testable',
   error: 'port_short_error',
+  'proxy-blocked': 'port_short_proxy_blocked',
+  'via-proxy': 'port_short_via_proxy',
 };
 
 /** The short status a row's detail gives each port ("5096 open"). */

@@ -160,6 +160,8 @@ export const MESSAGES = {
   port_short_relay_unavailable: NONE,
   port_short_not_testable: NONE,
   port_short_error: NONE,
+  port_short_proxy_blocked: NONE,
+  port_short_via_proxy: NONE,
   ports_not_testable_sip_udp: NONE,
   ports_not_testable_ntp: NONE,
   ports_not_testable_source_port: NONE,
@@ -173,7 +175,23 @@ export const MESSAGES = {
   nat_symmetric: NONE,
   nat_endpoint_independent: NONE,
   nat_paths_differ: NONE,
+  nat_path_changed: ['message'],
+  phrase_path_web: NONE,
+  phrase_path_udp: NONE,
+  phrase_path_both: NONE,
   nat_unknown: NONE,
+
+  // A proxy on the browser's path (src/checks/ports/proxy-path.ts, src/checks/verdict.ts).
+  proxy_named: ['host'],
+  proxy_unnamed: NONE,
+  proxy_ports_via: ['text'],
+  proxy_ports_refused: ['text'],
+  proxy_rows_refused: ['message'],
+  proxy_rows_blocked: ['message'],
+  proxy_rows_via: ['message'],
+  phrase_proxy_unnamed: NONE,
+  headline_proxy_blocked: ['phrase', 'sentences'],
+  headline_proxy_degraded: ['phrase', 'sentences'],
 
   // Lists as one message (a summary made of sentences, a row's ports).
   join_sentences: ['sentences'],

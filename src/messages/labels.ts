@@ -135,6 +135,8 @@ export const LABELS = {
   port_status_relay_unavailable: 0,
   port_status_not_testable: 0,
   port_status_error: 0,
+  port_status_proxy_blocked: 0,
+  port_status_via_proxy: 0,
   checklist_status_verified: 0,
   checklist_status_attention: 0,
   checklist_status_done: 0,

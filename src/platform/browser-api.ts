@@ -36,7 +36,10 @@ export interface Browser {
   alarms: Pick<Polyfill['alarms'], 'create' | 'clear' | 'get' | 'onAlarm'>;
   /** Monitor mode's "the verdict got worse" notice. */
   notifications: Pick<Polyfill['notifications'], 'create' | 'clear' | 'onClicked'>;
-  /** Why a request failed (net::ERR_*, NS_ERROR_*), which fetch does not say. */
+  /**
+   * Why a request failed (net::ERR_*, NS_ERROR_*), which fetch does not say; and how one went (through a
+   * proxy, to which address), for the relay's hosts only (host access).
+   */
   webRequest: Pick<Polyfill['webRequest'], 'onErrorOccurred' | 'onResponseStarted'>;
   i18n: I18nApi;
   /** Chrome only. */

@@ -204,6 +204,16 @@ export const PortStatus = v.picklist([
   'not-testable',
   /** The probe failed for another reason (TLS error, internal). */
   'error',
+  /**
+   * The browser's proxy refused to connect to this port: blocked on the browser's path, while a phone's
+   * direct connection (which does not use the proxy) was not tested. Counts as blocked for the remediation.
+   */
+  'proxy-blocked',
+  /**
+   * The probe got through, but only through the browser's proxy: phones do not use it, so this says nothing
+   * of their direct access, and never counts as open.
+   */
+  'via-proxy',
 ]);
 export type PortStatus = v.InferOutput<typeof PortStatus>;
 
@@ -269,6 +279,11 @@ export const NatReportSchema = v.object({
   mapping: NatMapping,
   /** HTTPS and UDP left through different public addresses. */
   pathsDiffer: v.nullable(v.boolean()),
+  /**
+   * The address the relay saw (HTTPS or UDP) changed since the previous check; null when either run did not
+   * measure it (absent in reports from before it was compared).
+   */
+  pathChanged: v.optional(v.nullable(v.boolean())),
   /** In English: the rendering of summaryMessage. */
   summary: sentence,
   summaryMessage: v.optional(MessageSchema),
@@ -276,6 +291,39 @@ export const NatReportSchema = v.object({
   portsCompared: num,
 });
 export type NatReport = v.InferOutput<typeof NatReportSchema>;
+
+/**
+ * A proxy on the browser's path to the relay, and how it was recognised:
+ * - 'browser-proxy-info': the browser named the proxy it used (Firefox's webRequest proxyInfo);
+ * - 'proxy-refused': the browser said a proxy refused a connection (net::ERR_TUNNEL_CONNECTION_FAILED,
+ *   NS_ERROR_PROXY_*);
+ * - 'other-address': the browser connected to another address than the relay's own (the proxy's).
+ */
+export const ProxyEvidence = v.picklist(['browser-proxy-info', 'proxy-refused', 'other-address']);
+export type ProxyEvidence = v.InferOutput<typeof ProxyEvidence>;
+
+/** How the browser reached one URL, as it reported it (webRequest): the evidence for a proxy. */
+export const RouteSchema = v.object({
+  /** The proxy the browser says it used, "host:port" (Firefox's proxyInfo); null: none named. */
+  proxy: v.nullable(word),
+  /** The address the browser says it connected to (webRequest `ip`): the proxy's when proxied. */
+  connectedTo: v.nullable(word),
+});
+export type Route = v.InferOutput<typeof RouteSchema>;
+
+export const ProxyReportSchema = v.object({
+  evidence: ProxyEvidence,
+  /** The proxy as the browser named it (host:port), or the address it connected to instead; null when unnamed. */
+  proxy: v.nullable(word),
+  /** Provider TCP ports reached only through the proxy (never counted open for phones). */
+  viaProxy: v.pipe(v.array(num), v.maxLength(REPORT_CAPS.ports)),
+  /** Provider TCP ports the proxy refused (direct access not tested; they stay in the remediation list). */
+  proxyBlocked: v.pipe(v.array(num), v.maxLength(REPORT_CAPS.ports)),
+  /** In English: the rendering of summaryMessage. */
+  summary: sentence,
+  summaryMessage: v.optional(MessageSchema),
+});
+export type ProxyReport = v.InferOutput<typeof ProxyReportSchema>;
 
 const TlsSeen = v.nullable(v.object({ version: v.nullable(word), cipher: v.nullable(word) }));
 export const TlsReportSchema = v.object({
@@ -308,6 +356,8 @@ export const ReportSchema = v.object({
   media: v.nullable(MediaReportSchema),
   ports: v.pipe(v.array(PortResultSchema), v.maxLength(REPORT_CAPS.ports)),
   nat: v.nullable(NatReportSchema),
+  /** A proxy on the browser's path (absent in reports from before it was looked for; null: none seen). */
+  proxy: v.optional(v.nullable(ProxyReportSchema)),
   tls: TlsReportSchema,
 });
 export type Report = v.InferOutput<typeof ReportSchema>;

@@ -50,6 +50,8 @@ export const PORT_STATUS_LABEL: Record<PortStatus, StatusLabel> = {
   'relay-unavailable': { icon: '?', word: 'Relay not listening', tone: 'skip' },
   'not-testable': { icon: '–', word: 'Not testable', tone: 'skip' },
   error: { icon: '?', word: 'Error', tone: 'warn' },
+  'proxy-blocked': { icon: '✕', word: 'Blocked by the proxy (direct access not tested)', tone: 'fail' },
+  'via-proxy': { icon: '?', word: 'Only through the proxy (direct access not tested)', tone: 'skip' },
 };
 
 // The check's own roll-up (stored in its evidence) is what was shown when it ran; it is preferred over

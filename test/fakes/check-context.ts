@@ -1,9 +1,12 @@
 /** A CheckContext with a scripted fetch and net-error reports, for unit tests of the checks above the browser. */
 import type { CheckContext } from '../../src/checks/context.ts';
+import type { Route } from '../../src/protocol/report.ts';
 
 export function fakeContext(opts: {
   fetch?: (url: string, init?: RequestInit) => Promise<Response>;
   netErrors?: Record<string, string>;
+  /** What the browser says about how each URL was reached (a proxy, an address). */
+  routes?: Record<string, Route>;
   WebSocket?: typeof WebSocket;
 }): CheckContext {
   return {
@@ -14,7 +17,10 @@ export function fakeContext(opts: {
       )) as typeof fetch,
     WebSocket: opts.WebSocket ?? (class {} as unknown as typeof WebSocket),
     now: () => performance.now(),
-    netErrors: { errorFor: async (url) => opts.netErrors?.[url] },
+    netErrors: {
+      errorFor: async (url) => opts.netErrors?.[url],
+      ...(opts.routes ? { routeFor: async (url: string) => opts.routes?.[url] } : {}),
+    },
   };
 }
 

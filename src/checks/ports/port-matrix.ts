@@ -15,6 +15,7 @@ import type { CheckResult } from '../types.ts';
 import { profileNameMessage, summaryOf, titleOf } from '../words.ts';
 import { classifyNat } from './nat.ts';
 import { openProbeSession, type ProbeSession } from './probe-session.ts';
+import { classifyProxy, type Route, routeKind, statusOnRoute } from './proxy-path.ts';
 import { profileStatus, remediation, rollUpRows, sampledRows } from './rollup.ts';
 import { tcpProbe } from './tcp-probe.ts';
 import type { PortResult, PortStatus } from './types.ts';
@@ -49,6 +50,7 @@ interface Probed {
   status: PortStatus;
   reason: string;
   ms: number | null;
+  route?: Route;
 }
 
 export async function checkPortMatrix(
@@ -84,6 +86,12 @@ export async function checkPortMatrix(
       probeAll(targets, session, new URL(relayUrl).hostname, ctx),
       natBindings(session, ctx),
     ]);
+    const proxy = classifyProxy({
+      relayAddress: session.info.address,
+      probes: [...probed.byKey.entries()]
+        .filter(([key]) => key.startsWith('tcp:'))
+        .map(([key, p]) => ({ port: Number(key.slice(4)), status: p.status, route: p.route })),
+    });
     const ports = toPortResults(profile, targets, probed);
     const rows = rollUpRows(profile, ports);
     const nat = classifyNat(bindings, session.info.clientAddress ?? null, probed.localAddresses);
@@ -100,7 +108,11 @@ export async function checkPortMatrix(
       remediation: fix,
       // Full addresses, as evidence on this computer; sharing redacts them (src/share/prepare-share.ts).
       nat: { ...nat, relaySaw: bindings },
+      proxy,
     };
+    // The proxy comes first in every summary: it changes what every TCP row means for a phone.
+    const said = (m: Message) =>
+      summaryOf(proxy?.summaryMessage ? msg('join_sentences', [proxy.summaryMessage, m]) : m);
     const durationMs = Math.round(ctx.now() - started);
     if (blockedSecure.length > 0) {
       const list = blockedSecure.map((r) =>
@@ -111,7 +123,7 @@ export async function checkPortMatrix(
         status: 'fail',
         reason: 'ports-blocked',
         step: blockedSecure.some((r) => r.transport === 'udp') ? 'ice' : 'tcp',
-        ...summaryOf(msg('sum_ports_blocked', list)),
+        ...said(msg('sum_ports_blocked', list)),
         durationMs,
         data,
       };
@@ -121,7 +133,7 @@ export async function checkPortMatrix(
         ...PORT_MATRIX,
         status: 'warn',
         reason: fix.length > 0 ? 'some-ports-blocked' : 'ports-unmeasured',
-        ...summaryOf(
+        ...said(
           fix.length > 0
             ? msg(
                 'sum_ports_some_blocked',
@@ -138,7 +150,7 @@ export async function checkPortMatrix(
       ...PORT_MATRIX,
       status: 'pass',
       reason: 'ok',
-      ...summaryOf(okSummary(targets.length, profile.id, sampledRows(rows))),
+      ...said(okSummary(targets.length, profile.id, sampledRows(rows))),
       durationMs,
       data,
     };
@@ -202,7 +214,10 @@ async function probeAll(
     } else {
       tcpJobs.push(
         tcpProbe(ctx, relayHost, mapped.relayPort, PORT_PROBE_TIMEOUT_MS).then((r) => {
-          byKey.set(key(t), r);
+          byKey.set(key(t), {
+            ...r,
+            status: statusOnRoute(r, routeKind(r.route, session.info.address)),
+          });
         }),
       );
     }
@@ -247,7 +262,7 @@ function toPortResults(
   const rowById = new Map(profile.rows.map((r) => [r.id, r]));
   const out: PortResult[] = [];
   for (const t of targets) {
-    const p = probed.byKey.get(`${t.transport}:${t.port}`) ?? {
+    const { route: _route, ...p } = probed.byKey.get(`${t.transport}:${t.port}`) ?? {
       status: 'error' as const,
       reason: 'not-probed',
       ms: null,

@@ -14,7 +14,8 @@ export function formatRanges(ranges: readonly PortRange[]): string {
   return ranges.map((r) => (r.from === r.to ? `${r.from}` : `${r.from}-${r.to}`)).join(', ');
 }
 
-const FAILED = new Set(['blocked', 'refused']);
+/** A port the browser's proxy refused stays in the remediation list: it is blocked on the way it took. */
+const FAILED = new Set(['blocked', 'refused', 'proxy-blocked']);
 const UNMEASURED = new Set(['browser-blocked', 'relay-unavailable', 'error']);
 
 function rowStatus(
@@ -80,6 +81,9 @@ function rowOutcome(
       detail: sampled ? msg('ports_detail_sampled_open', measured, size) : describe(open),
     };
   }
+  // Through the browser's proxy only: never open for phones, which do not use it.
+  const viaProxy = mine.filter((p) => p.status === 'via-proxy');
+  if (viaProxy.length > 0) return { status: 'unknown', detail: describe(viaProxy) };
   const unmeasured = mine.filter((p) => UNMEASURED.has(p.status));
   return {
     status: 'unknown',

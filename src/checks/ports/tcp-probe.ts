@@ -4,12 +4,22 @@
  */
 import type { CheckContext } from '../context.ts';
 import { timedFetch } from '../timed-fetch.ts';
+import { TIMEOUTS } from '../timeouts.ts';
+import type { Route } from './proxy-path.ts';
 import type { PortStatus } from './types.ts';
 
 export interface TcpProbeResult {
   status: PortStatus;
   reason: string;
   ms: number;
+  /** How the browser reached the port (through a proxy or not), when it said so. */
+  route?: Route;
+}
+
+/** The probe's result with the route the browser reported for it, if any. */
+async function withRoute(ctx: CheckContext, url: URL, r: TcpProbeResult): Promise<TcpProbeResult> {
+  const route = await ctx.netErrors.routeFor?.(url.toString(), TIMEOUTS.netErrorWaitMs);
+  return route ? { ...r, route } : r;
 }
 
 export async function tcpProbe(
@@ -18,8 +28,12 @@ export async function tcpProbe(
   relayPort: number,
   timeoutMs: number,
 ): Promise<TcpProbeResult> {
-  const started = ctx.now();
   const url = new URL(`https://${host}:${relayPort}/probe-port`);
+  return withRoute(ctx, url, await probeOnce(ctx, url, timeoutMs));
+}
+
+async function probeOnce(ctx: CheckContext, url: URL, timeoutMs: number): Promise<TcpProbeResult> {
+  const started = ctx.now();
   const r = await timedFetch(ctx, url, { timeoutMs });
   const ms = Math.round(ctx.now() - started);
   if (r.ok) return { status: 'open', reason: 'ok', ms };
@@ -31,6 +45,9 @@ export async function tcpProbe(
       return { status: 'blocked', reason: r.reason, ms };
     case 'blocked-by-browser':
       return { status: 'browser-blocked', reason: r.reason, ms };
+    case 'proxy-failed':
+      // The browser's proxy refused the connection: the browser's path is blocked, a phone's is not known.
+      return { status: 'proxy-blocked', reason: r.reason, ms };
     case 'network-error':
       // Without host permission for the relay the browser says nothing about why. A refusal (TCP reset)
       // comes back within a round trip, while a dropping firewall runs into the time limit, so an early

@@ -35,6 +35,8 @@ const PORT_WORD: Record<PortStatus, PlainLabelKey> = {
   'relay-unavailable': 'port_status_relay_unavailable',
   'not-testable': 'port_status_not_testable',
   error: 'port_status_error',
+  'proxy-blocked': 'port_status_proxy_blocked',
+  'via-proxy': 'port_status_via_proxy',
 };
 
 export const rowStatusLabel = (status: RowStatus): StatusLabel => ({

@@ -24,4 +24,36 @@ describe('tcpProbe', () => {
     const r = await tcpProbe(fakeContext({ fetch: blackholeFetch }), 'relay', 15096, 200);
     expect(r).toMatchObject({ status: 'blocked', reason: 'timed-out' });
   });
+
+  it('is blocked by the proxy when the browser says its proxy refused the tunnel', async () => {
+    const url = 'https://relay:15096/probe-port';
+    const ctx = fakeContext({
+      netErrors: { [url]: 'net::ERR_TUNNEL_CONNECTION_FAILED' },
+      routes: { [url]: { proxy: null, connectedTo: '192.168.77.1' } },
+    });
+    expect(await tcpProbe(ctx, 'relay', 15096, 3000)).toMatchObject({
+      status: 'proxy-blocked',
+      reason: 'proxy-failed',
+      route: { proxy: null, connectedTo: '192.168.77.1' },
+    });
+  });
+
+  it("Firefox's refusal by the proxy (NS_ERROR_PROXY_*) is blocked by the proxy too", async () => {
+    const ctx = fakeContext({
+      netErrors: { 'https://relay:15096/probe-port': 'NS_ERROR_PROXY_FORBIDDEN' },
+    });
+    expect((await tcpProbe(ctx, 'relay', 15096, 3000)).status).toBe('proxy-blocked');
+  });
+
+  it('keeps the route the browser reported for an open port', async () => {
+    const url = 'https://relay:15443/probe-port';
+    const ctx = fakeContext({
+      fetch: async () => new Response('{}'),
+      routes: { [url]: { proxy: 'proxy.corp:3128', connectedTo: '10.0.0.3' } },
+    });
+    expect(await tcpProbe(ctx, 'relay', 15443, 3000)).toMatchObject({
+      status: 'open',
+      route: { proxy: 'proxy.corp:3128' },
+    });
+  });
 });
