@@ -9,6 +9,7 @@ import { renderText } from '../report-text/render-text.ts';
 import { type CheckArgs, parseCheckArgs, USAGE, UsageError } from './args.ts';
 import { EnvironmentError, launchWithExtension } from './chromium.ts';
 import { runCheckInExtension } from './drive-extension.ts';
+import { proxyHostsFromEnv } from './env-proxy.ts';
 import type { ExtensionPage } from './extension-page.ts';
 import { launchFirefoxWithExtension } from './firefox.ts';
 import { shareFromCli } from './share.ts';
@@ -93,7 +94,8 @@ async function openExtension(
     trustAnchors: trust.anchors,
     headless: args.headless,
     hostAccess,
-    resolveOnly: hostAccess.map((u) => new URL(u).hostname),
+    // And the proxy the environment sets, which Chromium must reach to reach anything.
+    resolveOnly: [...hostAccess.map((u) => new URL(u).hostname), ...proxyHostsFromEnv(process.env)],
   });
   return { browser: chromium, page: await chromium.openPage('options/options.html') };
 }

@@ -12,18 +12,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { launchWithExtension } from '../../src/cli/chromium.ts';
-import { request } from '../../src/cli/drive-extension.ts';
 import type { CheckResult, Report } from '../../src/protocol/report.ts';
 import { LAB, type Lab } from './harness/lab.ts';
-import {
-  LAB_THRESHOLDS,
-  type LabSession,
-  labCheck,
-  RELAY_URL,
-  rule,
-  rules,
-  useLab,
-} from './harness/lab-session.ts';
+import { viaPopup } from './harness/lab-popup.ts';
+import { type LabSession, labCheck, RELAY_URL, rule, rules, useLab } from './harness/lab-session.ts';
 import { ROOT } from './harness/relay-process.ts';
 import { runCli } from './harness/run-cli.ts';
 
@@ -144,39 +136,6 @@ async function viaCli(s: LabSession, cause: Cause): Promise<Report> {
   );
   expect(out.code, out.stderr).toBe(1);
   return JSON.parse(out.stdout) as Report;
-}
-
-/** Opening the popup starts a run; returns the popup's headline and the stored report of that run. */
-async function viaPopup(s: LabSession): Promise<{ shown: string | null; report: Report }> {
-  const { browser } = s;
-  const options = await browser.openPage('options/options.html');
-  await request(options, {
-    type: 'saveSettings',
-    settings: { relayUrl: RELAY_URL, targets: [], profile: 'desk-phone', thresholds: LAB_THRESHOLDS },
-  });
-  const before = ((await request(options, { type: 'getState' })) as { last?: Report }).last?.runId;
-  await options.close();
-  const popup = await browser.context.newPage();
-  try {
-    await popup.goto(`chrome-extension://${browser.extensionId}/popup/popup.html`);
-    // A run that fails at once (a DNS server failure) may be over before "running" could be seen: wait
-    // for the stored report of a new run instead, then for the popup to show it.
-    let report: Report | undefined;
-    await expect
-      .poll(
-        async () => {
-          report = ((await request(popup, { type: 'getState' })) as { last?: Report }).last;
-          return report !== undefined && report.runId !== before;
-        },
-        { timeout: 60_000, interval: 500 },
-      )
-      .toBe(true);
-    await popup.locator('.status[data-running="false"]').waitFor({ timeout: 10_000 });
-    const shown = await popup.locator('.verdict-headline').textContent();
-    return { shown, report: report as Report };
-  } finally {
-    await popup.close();
-  }
 }
 
 /**

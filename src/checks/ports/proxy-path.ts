@@ -10,15 +10,21 @@ import { msg } from '../../messages/catalog.ts';
 import type { Message } from '../../messages/message.ts';
 import { english } from '../../messages/render.ts';
 import type { PortResult, ProxyEvidence, ProxyReport, Route } from '../../protocol/report.ts';
+import { addressKind, canonicalIp } from '../../redaction/ip.ts';
 
 export type { Route };
 
-const strip = (a: string) => a.replace(/^::ffff:/i, '').replace(/^\[|\]$/g, '');
+const strip = (a: string) => a.replace(/^\[|\]$/g, '');
+const same = (a: string, b: string) =>
+  (canonicalIp(strip(a)) ?? strip(a)) === (canonicalIp(strip(b)) ?? strip(b));
+/** Addresses inside a network: where an office's proxy sits, and never where a relay on the internet does. */
+const INSIDE = new Set(['private', 'loopback', 'link-local', 'shared']);
 
 /**
- * How one connection went: 'proxy' when the browser named a proxy or connected to another address than the
- * relay's own, 'direct' when it connected to the relay's address, 'unknown' when the browser said nothing
- * (no access to the relay's host, or a browser that does not report it).
+ * How one connection went: 'proxy' when the browser named a proxy, or connected to an address inside the
+ * network (the proxy's) while the relay's own is public; 'direct' when it connected to the relay's address;
+ * 'unknown' when the browser said nothing (no access to the relay's host, a browser that does not report it)
+ * or connected to another public address (a load balancer in front of the relay is as likely as a proxy).
  */
 export function routeKind(
   route: Route | undefined,
@@ -27,7 +33,9 @@ export function routeKind(
   if (!route) return 'unknown';
   if (route.proxy) return 'proxy';
   if (!route.connectedTo || !relayAddress) return 'unknown';
-  return strip(route.connectedTo) === strip(relayAddress) ? 'direct' : 'proxy';
+  if (same(route.connectedTo, relayAddress)) return 'direct';
+  const inside = INSIDE.has(addressKind(strip(route.connectedTo)) ?? '');
+  return inside && addressKind(strip(relayAddress)) === 'public' ? 'proxy' : 'unknown';
 }
 
 /** The browser's reason for a failed probe that a proxy refused (src/checks/net-error.ts). */
@@ -74,7 +82,7 @@ export function classifyProxy(input: ProxyInput): ProxyReport | null {
         ? 'other-address'
         : null;
   if (!evidence) return null;
-  const proxy = named ?? (elsewhere ? strip(elsewhere) : null);
+  const proxy = named ?? (elsewhere ? (canonicalIp(strip(elsewhere)) ?? strip(elsewhere)) : null);
   const summary = proxySummary(proxy, viaProxy, proxyBlocked);
   return { evidence, proxy, viaProxy, proxyBlocked, summary: english(summary), summaryMessage: summary };
 }

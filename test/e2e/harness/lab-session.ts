@@ -12,9 +12,10 @@ import { type ExtensionBrowser, launchWithExtension } from '../../../src/cli/chr
 import { runCheckInExtension } from '../../../src/cli/drive-extension.ts';
 import type { ProfileId } from '../../../src/profiles/types.ts';
 import type { MediaMode } from '../../../src/protocol/relay-messages.ts';
-import type { Report, Verdict } from '../../../src/protocol/report.ts';
+import type { PortStatus, Report, Verdict } from '../../../src/protocol/report.ts';
 import { createLab, LAB, type Lab } from './lab.ts';
 import { createLabCa, type LabCa } from './lab-ca.ts';
+import { LAB_PROXY_URL, type LabProxy, startLabProxy } from './lab-proxy-service.ts';
 import { requireNetns } from './netns.ts';
 import { type RelayProcess, ROOT, startRelayProcess } from './relay-process.ts';
 
@@ -37,6 +38,8 @@ export interface LabSession {
   inspectionCa: LabCa;
   relay: RelayProcess;
   browser: ExtensionBrowser;
+  /** The office proxy on the router, when the options asked for it (the browser then uses it). */
+  proxy?: LabProxy;
 }
 
 /**
@@ -45,6 +48,8 @@ export interface LabSession {
  */
 export interface LabOptions {
   hostAccess?: boolean;
+  /** Runs the office proxy on the router (harness/lab-proxy.ts) and sets Chromium to use it. */
+  proxy?: boolean;
 }
 
 /** The lab with the relay and Chromium in it; the tests use it through useLab, the benchmarks directly. */
@@ -78,6 +83,7 @@ export async function openLabSession(
       ],
       { prefix: session.lab.provider.prefix },
     );
+    if (opts.proxy) session.proxy = await startLabProxy(session.lab);
     session.browser = await launchWithExtension({
       extensionDir: join(ROOT, 'dist/chrome'),
       // Chain validation to the lab's CA, as a browser that trusts the provider's CA does.
@@ -88,6 +94,9 @@ export async function openLabSession(
       executablePath: session.lab.client.chromiumWrapper,
       // As the command line runs it: access to the relay, and no name looked up but the relay's.
       ...(opts.hostAccess ? { hostAccess: [RELAY_URL], resolveOnly: [LAB.relayName] } : {}),
+      // The proxy by its address: Chromium's resolver rules map even an address literal unless excluded.
+      ...(opts.proxy ? { extraArgs: [`--proxy-server=${LAB_PROXY_URL}`] } : {}),
+      ...(opts.proxy && opts.hostAccess ? { resolveOnly: [LAB.relayName, LAB.lan.router] } : {}),
     });
   } catch (err) {
     await close();
@@ -107,11 +116,13 @@ export function useLab(opts: LabOptions = {}): LabSession {
       inspectionCa: opened.inspectionCa,
       relay: opened.relay,
       browser: opened.browser,
+      proxy: opened.proxy,
     });
     close = opened.close;
   });
   afterEach(async () => {
     await session.lab?.reset();
+    await session.proxy?.allow([443]);
   });
   afterAll(async () => {
     await close?.();
@@ -164,9 +175,9 @@ export interface Expected {
   verdict: Verdict;
   headline: string | RegExp;
   /** Rows that are not open (every other testable row must be open), e.g. { 'desk-phone-srtp': 'blocked' }. */
-  rows: Record<string, 'blocked' | 'partial'>;
+  rows: Record<string, 'blocked' | 'partial' | 'unknown'>;
   /** The status each probed port must have; default 'open'. */
-  port?: (transport: 'tcp' | 'udp', port: number) => 'open' | 'blocked' | 'refused';
+  port?: (transport: 'tcp' | 'udp', port: number) => PortStatus;
   /** The remediation list as "UDP 40000-49999" lines, in table order. */
   remediation: string[];
   /** The relay was not reached, so no port was probed. */

@@ -15,9 +15,8 @@
  * Loss uses iptables' statistic match (tc netem does not work on these machines). A scenario can also put a
  * TLS-inspecting proxy on the router (interceptTls).
  */
-import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { startLabService } from './lab-service.ts';
 import { type BareNetns, createBareNetns } from './netns.ts';
 
 export const LAB = {
@@ -84,44 +83,16 @@ interface LabDns {
 }
 
 async function startDns(router: BareNetns): Promise<LabDns> {
-  const child: ChildProcess = router.spawn(
-    [process.execPath, DNS_SERVER, LAB.lan.router, `${LAB.relayName}=${LAB.wan.provider}`],
-    { stdio: ['pipe', 'pipe', 'pipe'] },
-  );
-  let stderr = '';
-  child.stderr?.on('data', (d) => {
-    stderr += String(d);
-  });
   const queries: string[] = [];
-  const modeAcks: Array<(mode: string) => void> = [];
-  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`lab DNS server did not start: ${stderr}`)), 15_000);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`lab DNS server exited with ${code}: ${stderr}`));
-    });
-    lines.on('line', (line) => {
-      const event = JSON.parse(line) as { event: string; name?: string; mode?: string };
-      if (event.event === 'ready') {
-        clearTimeout(timer);
-        resolve();
-      } else if (event.event === 'query') queries.push(String(event.name));
-      else if (event.event === 'mode') modeAcks.shift()?.(String(event.mode));
-    });
-  });
-  return {
-    queries,
-    setMode: (mode) =>
-      new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`lab DNS server did not switch to ${mode}`)), 5000);
-        modeAcks.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-        child.stdin?.write(`${JSON.stringify({ mode })}\n`);
-      }),
-  };
+  const service = await startLabService(
+    router,
+    DNS_SERVER,
+    [LAB.lan.router, `${LAB.relayName}=${LAB.wan.provider}`],
+    (event) => {
+      if (event.event === 'query') queries.push(String(event.name));
+    },
+  );
+  return { queries, setMode: (mode) => service.send({ mode }) };
 }
 
 export async function createLab(): Promise<Lab> {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resolveOnlyRule } from '../../../src/cli/chromium.ts';
+import { proxyHostsFromEnv } from '../../../src/cli/env-proxy.ts';
 import { EnvironmentError } from '../../../src/cli/environment-error.ts';
 import { withHostAccess } from '../../../src/cli/host-access.ts';
 import { browserTempDir, MAX_TEMP_PATH } from '../../../src/cli/temp-dir.ts';
@@ -68,6 +69,24 @@ describe('Chromium resolves only the names the check talks to', () => {
     }
     // Without the literal patterns the relay's media address was "not found" (the lab's SRTP-refused run).
     expect(rewrittenBy('MAP * ~NOTFOUND, EXCLUDE relay.voice.test', '203.0.113.10')).toBe('~NOTFOUND');
+  });
+});
+
+describe("the environment's proxy is one of the names Chromium may resolve", () => {
+  it('reads https_proxy, http_proxy and all_proxy, with or without a scheme, without repeats', () => {
+    expect(
+      proxyHostsFromEnv({
+        https_proxy: 'http://192.168.77.1:3128',
+        HTTP_PROXY: 'Proxy.Corp:8080',
+        all_proxy: 'socks5://[2001:db8::3]:1080',
+        http_proxy: 'http://192.168.77.1:3128/',
+      }),
+    ).toEqual(['192.168.77.1', 'proxy.corp', '2001:db8::3']);
+  });
+
+  it('nothing when no proxy is set, or the value is not a URL', () => {
+    expect(proxyHostsFromEnv({})).toEqual([]);
+    expect(proxyHostsFromEnv({ https_proxy: ' ', http_proxy: 'http://[bad' })).toEqual([]);
   });
 });
 

@@ -23,6 +23,14 @@ describe('routeKind: how one connection reached the relay', () => {
     expect(routeKind(undefined, RELAY)).toBe('unknown');
     expect(routeKind({ proxy: null, connectedTo: '192.168.77.1' }, null)).toBe('unknown');
   });
+
+  it('is unknown at another public address (a load balancer in front of the relay is as likely)', () => {
+    expect(routeKind({ proxy: null, connectedTo: '198.51.100.20' }, RELAY)).toBe('unknown');
+  });
+
+  it('is not a proxy on loopback: ::1 against a relay announcing 127.0.0.1 is one machine', () => {
+    expect(routeKind({ proxy: null, connectedTo: '::1' }, '127.0.0.1')).toBe('unknown');
+  });
 });
 
 describe('statusOnRoute: a probe through a proxy is never open for phones', () => {
