@@ -2,8 +2,9 @@
  * What a check needs from its environment. Browser constructors and I/O are passed in, so the same checks run
  * in the extension's background, in a plain web page and in Node tests.
  */
-import type { TlsStack } from './tls-inspection.ts';
+
 import type { Route } from './ports/proxy-path.ts';
+import type { TlsStack } from './tls-inspection.ts';
 
 export interface NetErrorLookup {
   /** The browser's own error string for the last failed request to this URL, if the browser reported one. */

@@ -15,7 +15,9 @@
  * Loss uses iptables' statistic match (tc netem does not work on these machines). A scenario can also put a
  * TLS-inspecting proxy on the router (interceptTls).
  */
+import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { startLabService } from './lab-service.ts';
 import { type BareNetns, createBareNetns } from './netns.ts';
 
