@@ -7,7 +7,8 @@ import 'webrtc-adapter';
 import * as v from 'valibot';
 import { webAudioTone } from '../checks/media/media-context.ts';
 import { checkSecureMedia } from '../checks/media/secure-media.ts';
-import type { MediaRunner } from '../checks/plan.ts';
+import { checkBindingLifetime } from '../checks/nat-binding/binding-lifetime.ts';
+import type { BindingRunner, MediaRunner } from '../checks/plan.ts';
 import { runIceProbes, sharedSocketProbe } from '../checks/ports/ice-probe.ts';
 import type { IceProbeBatch, PortMatrixContext } from '../checks/ports/port-matrix.ts';
 import type { CheckResult } from '../checks/types.ts';
@@ -21,6 +22,7 @@ export interface WebRtcHost {
   media: MediaRunner;
   iceProbes: PortMatrixContext['iceProbes'];
   natProbe: PortMatrixContext['natProbe'];
+  bindingLifetime: BindingRunner;
 }
 
 function viaOffscreen(api: Browser, offscreen: OffscreenApi): WebRtcHost {
@@ -62,6 +64,14 @@ function viaOffscreen(api: Browser, offscreen: OffscreenApi): WebRtcHost {
       const parsed = v.safeParse(v.object({ connected: v.boolean() }), reply);
       return parsed.success ? parsed.output : { connected: false };
     },
+    async bindingLifetime(relayUrl): Promise<CheckResult> {
+      const parsed = v.safeParse(
+        CheckResultSchema,
+        await ask({ target: 'offscreen', type: 'runBindingLifetime', relayUrl }),
+      );
+      if (!parsed.success) throw new Error('the offscreen document returned no NAT binding result');
+      return parsed.output as CheckResult;
+    },
   };
 }
 
@@ -85,6 +95,12 @@ function inPlace(onFirstEcho: (firstEchoMs: number) => void): WebRtcHost {
       runIceProbes(globalThis.RTCPeerConnection, targets, creds, timeoutMs, now),
     natProbe: (targets, creds, timeoutMs) =>
       sharedSocketProbe(globalThis.RTCPeerConnection, targets, creds, timeoutMs, now),
+    bindingLifetime: (relayUrl) =>
+      checkBindingLifetime(relayUrl, {
+        RTCPeerConnection: globalThis.RTCPeerConnection,
+        WebSocket: globalThis.WebSocket,
+        now,
+      }),
   };
 }
 

@@ -79,6 +79,7 @@ export function createRunManager(deps: RunManagerDeps) {
           { ...ctx, iceProbes: deps.webrtc.iceProbes, natProbe: deps.webrtc.natProbe },
           deps.webrtc.media,
           mode,
+          deps.webrtc.bindingLifetime,
         ),
         (r: CheckResult) => void write((s) => ({ ...s, progress: [...s.progress, r] })),
         deps.now,

@@ -2,6 +2,7 @@
  * A WebSocket as an awaitable message queue with time limits, so checks read like a script and can never hang
  * on a socket that stops talking.
  */
+import { parseJson, ServerMessage } from '../protocol/relay-messages.ts';
 import type { CheckContext } from './context.ts';
 
 export interface SocketSession {
@@ -88,4 +89,26 @@ export function openSocket(
       });
     };
   });
+}
+
+/**
+ * The relay's next message of one of these types, or its error message, skipping anything else; null when
+ * the time limit passes or the socket closes.
+ */
+export async function nextReply<T extends ServerMessage['type']>(
+  ws: SocketSession,
+  types: readonly T[],
+  timeoutMs: number,
+  now: () => number,
+): Promise<Extract<ServerMessage, { type: T | 'error' }> | null> {
+  const deadline = now() + timeoutMs;
+  for (;;) {
+    const left = deadline - now();
+    if (left <= 0) return null;
+    const text = await ws.next(left);
+    if (text === null) return null;
+    const m = parseJson(ServerMessage, text);
+    if (m.ok && ((types as readonly string[]).includes(m.value.type) || m.value.type === 'error'))
+      return m.value as Extract<ServerMessage, { type: T | 'error' }>;
+  }
 }

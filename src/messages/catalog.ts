@@ -43,6 +43,7 @@ export const MESSAGES = {
   title_https_target: ['host'],
   title_secure_media: NONE,
   title_port_matrix: NONE,
+  title_nat_binding: NONE,
 
   // A failed connection, by reason (src/checks/net-error.ts).
   net_dns_failure: NET,
@@ -253,6 +254,18 @@ export const MESSAGES = {
   web_left_out_hosts: NONE,
   web_left_out_extras: NONE,
   headline_web_ready: ['phrase'],
+
+  // NAT binding lifetime (src/checks/nat-binding/): how long an idle UDP mapping lives.
+  binding_range_between: ['s', 's'],
+  binding_range_below: ['s'],
+  binding_basis_provider: NONE,
+  binding_basis_rfc4787: NONE,
+  sum_binding_short: ['message', 'text', 's', 'message'],
+  sum_binding_ok: ['s', 's', 'message'],
+  sum_binding_not_long_enough: ['s', 's', 'message'],
+  sum_binding_no_mapping: ['port'],
+  sum_binding_not_measured: NONE,
+  sum_binding_unavailable: ['host', 'text'],
 } as const satisfies Record<string, readonly ArgKind[]>;
 
 type Catalog = typeof MESSAGES;

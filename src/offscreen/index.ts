@@ -8,6 +8,7 @@ import * as v from 'valibot';
 import { stepError } from '../checks/error-text.ts';
 import { webAudioTone } from '../checks/media/media-context.ts';
 import { checkSecureMedia } from '../checks/media/secure-media.ts';
+import { checkBindingLifetime } from '../checks/nat-binding/binding-lifetime.ts';
 import { runIceProbes, sharedSocketProbe } from '../checks/ports/ice-probe.ts';
 import { getBrowser, type Runtime } from '../platform/browser.ts';
 import { OffscreenRequest } from '../protocol/runtime-messages.ts';
@@ -16,6 +17,13 @@ const api = getBrowser();
 const now = () => performance.now();
 
 function run(req: OffscreenRequest): Promise<unknown> {
+  if (req.type === 'runBindingLifetime') {
+    return checkBindingLifetime(req.relayUrl, {
+      RTCPeerConnection: globalThis.RTCPeerConnection,
+      WebSocket: globalThis.WebSocket,
+      now,
+    });
+  }
   if (req.type === 'runIceProbes') {
     return req.shared
       ? sharedSocketProbe(globalThis.RTCPeerConnection, req.targets, req, req.timeoutMs, now)
@@ -53,7 +61,9 @@ api.runtime.onMessage.addListener((raw: unknown, sender: Runtime.MessageSender) 
       throw stepError(
         req.type === 'runMedia'
           ? 'secure media (offscreen document)'
-          : 'UDP port probes (offscreen document)',
+          : req.type === 'runBindingLifetime'
+            ? 'NAT binding lifetime (offscreen document)'
+            : 'UDP port probes (offscreen document)',
         err,
       );
     });

@@ -52,6 +52,14 @@ export const PROBE_SESSION_TTL_S = 30;
 /** Most probe sessions one WSS connection may have live at once; one more is refused with busy. */
 export const MAX_PROBE_SESSIONS_PER_CONNECTION = 2;
 
+/**
+ * NAT binding lifetime (the extended check): the idle gaps, in seconds, after which the relay sends to an
+ * idle UDP mapping of the browser's, one mapping per gap. A relay may be configured with others.
+ */
+export const DEFAULT_BINDING_GAPS_S: readonly number[] = [15, 30, 60, 120];
+export const MAX_BINDING_GAPS = 6;
+export const MAX_BINDING_GAP_S = 300;
+
 const port = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(65535));
 /** RFC 8445 ice-char: ALPHA / DIGIT / "+" / "/". */
 const IceUfrag = v.pipe(v.string(), v.regex(/^[A-Za-z0-9+/]{4,32}$/));
@@ -78,6 +86,15 @@ export const ProbeBinding = v.strictObject({
   remotePort: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(65535)),
 });
 export type ProbeBinding = v.InferOutput<typeof ProbeBinding>;
+
+const gapS = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_BINDING_GAP_S));
+
+/** What became of one idle mapping: still idle, being probed, answered after its gap, or forgotten. */
+export const BindingOutcome = v.strictObject({
+  gapS,
+  outcome: v.picklist(['waiting', 'probing', 'survived', 'expired']),
+});
+export type BindingOutcome = v.InferOutput<typeof BindingOutcome>;
 
 export const ClientMessage = v.variant('type', [
   v.strictObject({ type: v.literal('ping'), seq, t: clientTime }),
@@ -116,6 +133,12 @@ export const ClientMessage = v.variant('type', [
    * The client compares it with what it sent to tell its uplink's loss from its downlink's.
    */
   v.strictObject({ type: v.literal('media-counts') }),
+  /** Asks for a NAT binding lifetime session; the relay answers binding-session. */
+  v.strictObject({ type: v.literal('binding-start') }),
+  /** The browser's ICE credentials, which the relay's requests to its idle mappings must carry. */
+  v.strictObject({ type: v.literal('binding-peer'), ufrag: IceUfrag, peerUfrag: IceUfrag, peerPwd: IcePwd }),
+  /** Asks what became of each mapping so far; the relay answers binding-observed. */
+  v.strictObject({ type: v.literal('binding-results'), ufrag: IceUfrag }),
 ]);
 export type ClientMessage = v.InferOutput<typeof ClientMessage>;
 
@@ -213,6 +236,27 @@ export const ServerMessage = v.variant('type', [
   }),
   /** The answer to media-counts: what the relay received of this connection's media session so far. */
   v.strictObject({ type: v.literal('media-counts'), ...MediaCounts.entries }),
+  /**
+   * A NAT binding lifetime session: open one transport per gap to address:relayPort (the relay port standing
+   * in for providerPort) with these credentials; the relay answers each mapping's first checks, then, once
+   * it has been idle for its gap, sends it a Binding Request.
+   */
+  v.strictObject({
+    type: v.literal('binding-session'),
+    ufrag: IceUfrag,
+    pwd: IcePwd,
+    expiresInS: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(3600)),
+    address: v.pipe(v.string(), v.ip()),
+    relayPort: port,
+    providerPort: port,
+    gapsS: v.pipe(v.array(gapS), v.minLength(1), v.maxLength(MAX_BINDING_GAPS)),
+  }),
+  /** Each mapping the relay heard, in that order, with its gap and outcome so far. */
+  v.strictObject({
+    type: v.literal('binding-observed'),
+    ufrag: IceUfrag,
+    mappings: v.pipe(v.array(BindingOutcome), v.maxLength(MAX_BINDING_GAPS)),
+  }),
   /** The bindings the relay answered in the probe session ufrag, in the order first seen, without repeats. */
   v.strictObject({
     type: v.literal('probe-observed'),

@@ -76,6 +76,12 @@ export const OffscreenRequest = v.variant('type', [
     pwd: v.pipe(v.string(), v.maxLength(256)),
     timeoutMs: v.pipe(v.number(), v.minValue(100), v.maxValue(30_000)),
   }),
+  /** The NAT binding lifetime measurement of the extended check. */
+  v.strictObject({
+    target: v.literal('offscreen'),
+    type: v.literal('runBindingLifetime'),
+    relayUrl: v.pipe(v.string(), v.maxLength(2048)),
+  }),
 ]);
 export type OffscreenRequest = v.InferOutput<typeof OffscreenRequest>;
 

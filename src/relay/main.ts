@@ -94,6 +94,7 @@ async function main(): Promise<void> {
       setupTimeoutMs: config.setupTimeoutMs,
     },
     probes: { address: config.probeAddress, tcp: config.probeTcp, udp: config.probeUdp },
+    bindingGapsS: config.bindingGapsS,
     limits: sessionLimitsOf(config),
     connections: {
       tlsHandshakeTimeoutMs: config.tlsHandshakeTimeoutMs,

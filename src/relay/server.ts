@@ -8,8 +8,10 @@ import { randomBytes } from 'node:crypto';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { Socket } from 'node:net';
+import { DEFAULT_BINDING_GAPS_S } from '../protocol/relay-messages.ts';
 import { captureClientHellos, type HelloCapture } from './client-hello-capture.ts';
 import type { MetricsListen } from './config/values.ts';
+import { BindingLifetimes } from './core/binding-lifetime.ts';
 import type { CapRefusal } from './core/connection-cap.ts';
 import { ProbeRegistry } from './core/probe-sessions.ts';
 import { RateLimiter } from './core/rate-limit.ts';
@@ -29,6 +31,7 @@ import { type LandingOptions, landingArea } from './landing/landing-routes.ts';
 import { certificateNames } from './landing/probe-origins.ts';
 import type { Logger } from './logger.ts';
 import { createRelayMetrics } from './metrics/relay-metrics.ts';
+import { bindingTimer } from './probes/binding-timer.ts';
 import {
   createProbeListeners,
   type ProbeOptions,
@@ -71,6 +74,8 @@ export interface RelayOptions {
   metricsListen?: MetricsListen;
   /** TLS handshake and HTTP timeouts, open connections per address; DEFAULT_CONNECTION_LIMITS otherwise. */
   connections?: Partial<ConnectionLimits>;
+  /** The idle gaps of the NAT binding lifetime measurement, in seconds; DEFAULT_BINDING_GAPS_S otherwise. */
+  bindingGapsS?: readonly number[];
 }
 
 export interface Relay {
@@ -115,6 +120,11 @@ export function createRelay(opts: RelayOptions): Relay {
     random: (n) => randomBytes(n),
     perAddress: limits.probeSessionsPerAddress,
   });
+  const lifetimes = new BindingLifetimes({
+    random: (n) => randomBytes(n),
+    credentials: () => registry.credentials(),
+    gapsS: opts.bindingGapsS ?? DEFAULT_BINDING_GAPS_S,
+  });
   const responder = new BindingResponder({
     passwordFor: (ufrag, now) => registry.passwordFor(ufrag, now),
     limit: new RateLimiter({ limit: STUN_ANSWERS_PER_SECOND, windowMs: 1000, maxKeys: STUN_MAX_SOURCES }),
@@ -128,6 +138,7 @@ export function createRelay(opts: RelayOptions): Relay {
     log: opts.log,
     registry,
     responder,
+    lifetimes,
     now: Date.now,
     limits: connLimits,
     cap,
@@ -148,10 +159,11 @@ export function createRelay(opts: RelayOptions): Relay {
     // A UDP probe port inside a media range is the STUN responder's: media leaves it out.
     media: { ...opts.media, exclude: new Set(probeOptions.udp.map((p) => p.relayPort)) },
     limits,
-    probes: { registry, status: probes.status },
+    probes: { registry, status: probes.status, bindings: lifetimes, wake: () => lifetimeTimer.wake() },
     metrics,
   });
   const { wss } = relayWss;
+  const lifetimeTimer = bindingTimer(lifetimes, probes.sendUdp, Date.now);
   let listeningUrl = '';
   const share = opts.share ? createShare(opts.share, opts.log, () => listeningUrl) : null;
   const span = (r: { first: number; last: number }) => `${r.first}-${r.last}`;
@@ -309,6 +321,7 @@ export function createRelay(opts: RelayOptions): Relay {
           metricsServer.close(() => resolve());
           metricsServer.closeAllConnections();
         });
+        lifetimeTimer.stop();
         await Promise.all([serverClosed, relayWss.shutdown(), probes.close(finalMs), metricsClosed]);
         metrics.stop();
       })();

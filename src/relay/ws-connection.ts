@@ -6,6 +6,7 @@
 import { type WebSocket, WebSocket as WebSocketClass } from 'ws';
 import type { ServerMessage } from '../protocol/relay-messages.ts';
 import type { AddressLimits } from './core/address-limits.ts';
+import { type BindingLifetimes, bindingPort } from './core/binding-lifetime.ts';
 import type { CheckRateOptions } from './core/check-rate.ts';
 import {
   type Action,
@@ -59,6 +60,10 @@ export interface ConnectionLimits {
 export interface ProbeService {
   registry: ProbeRegistry;
   status(): ProbePortsStatus;
+  /** NAT binding lifetime sessions, which the UDP probe ports also serve. */
+  bindings: BindingLifetimes;
+  /** A binding session started: the relay's timer for its requests runs until none is live. */
+  wake(): void;
 }
 
 export interface ConnectionDeps {
@@ -115,6 +120,7 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): Connection
     setupTimeoutMs: deps.media.setupTimeoutMs,
     idleDeadline: deps.now() + deps.limits.idleTimeoutMs,
     idleTimeoutMs: deps.limits.idleTimeoutMs,
+    bindingSessionMs: deps.probes.bindings.sessionMs,
   });
   let session: EchoSession | null = null;
   /** While a port is being checked: an end waits for the session instead of being lost. */
@@ -302,6 +308,45 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): Connection
     send({ type: 'probe-observed', ufrag: results.ufrag, bindings: results.bindings });
   };
 
+  const startBinding = () => {
+    const ports = deps.probes.status();
+    const target = bindingPort(ports.udp);
+    if (target === null) {
+      const message = 'this relay has no UDP probe port to measure the NAT binding lifetime on';
+      dispatch((s) => refuse(s, { type: 'error', code: 'bad-state', message }, 1008));
+      return;
+    }
+    const started = deps.probes.bindings.start(deps.id, target.relayPort, deps.now());
+    if (!started.ok) {
+      const s = started.retryAfterS;
+      metrics.sessionRefusals.inc({ reason: 'probe-busy' });
+      const message = `Too many NAT binding measurements at once; retry in ${s} s`;
+      dispatch((st) => refuse(st, { type: 'error', code: 'busy', retryAfterS: s, message }, 1013));
+      return;
+    }
+    deps.probes.wake();
+    send({
+      type: 'binding-session',
+      ufrag: started.ufrag,
+      pwd: started.pwd,
+      expiresInS: started.expiresInS,
+      address: ports.address,
+      relayPort: target.relayPort,
+      providerPort: target.providerPort,
+      gapsS: deps.probes.bindings.gapsMs.map((ms) => ms / 1000),
+    });
+  };
+
+  const bindingResults = (ufrag: string) => {
+    const mappings = deps.probes.bindings.outcomes(deps.id, ufrag);
+    if (mappings === null) {
+      const message = 'no such NAT binding session';
+      dispatch((s) => refuse(s, { type: 'error', code: 'bad-state', message }, 1008));
+      return;
+    }
+    send({ type: 'binding-observed', ufrag, mappings });
+  };
+
   function perform(action: Action): void {
     switch (action.kind) {
       case 'send':
@@ -334,6 +379,18 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): Connection
         return;
       case 'media-counts':
         send({ type: 'media-counts', ...(session?.counts.snapshot() ?? new ReceiveCounts().snapshot()) });
+        return;
+      case 'binding-start':
+        startBinding();
+        return;
+      case 'binding-peer':
+        if (!deps.probes.bindings.setPeer(deps.id, action.ufrag, action.peer)) {
+          const message = 'no such NAT binding session';
+          dispatch((s) => refuse(s, { type: 'error', code: 'bad-state', message }, 1008));
+        }
+        return;
+      case 'binding-results':
+        bindingResults(action.ufrag);
         return;
     }
   }
@@ -369,6 +426,7 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): Connection
   ws.on('close', () => {
     // Its probe credentials stop working with it: nobody is left to read the results.
     deps.probes.registry.release(deps.id);
+    deps.probes.bindings.release(deps.id);
     dispatch(handleClosed);
   });
   ws.on('error', (err: Error & { code?: string }) => {

@@ -5,12 +5,11 @@
 
 import { msg } from '../../messages/catalog.ts';
 import type { Message } from '../../messages/message.ts';
-import type { ProbeBinding } from '../../protocol/relay-messages.ts';
-import { parseJson, ServerMessage } from '../../protocol/relay-messages.ts';
+import type { ProbeBinding, ServerMessage } from '../../protocol/relay-messages.ts';
 import { wssUrlFor } from '../../protocol/settings.ts';
 import type { CheckContext } from '../context.ts';
 import { TIMEOUTS } from '../timeouts.ts';
-import { openSocket, type SocketSession } from '../ws-session.ts';
+import { nextReply, openSocket, type SocketSession } from '../ws-session.ts';
 
 export type ProbeSessionInfo = Extract<ServerMessage, { type: 'probe-session' }>;
 
@@ -25,21 +24,15 @@ export interface ProbeSession {
 
 type Opened = { ok: true; session: ProbeSession } | { ok: false; reason: string; message: Message };
 
+/** The next message of this type; null on the relay's error, a time-out or a close. */
 async function nextOfType<T extends ServerMessage['type']>(
   ws: SocketSession,
   type: T,
   timeoutMs: number,
   now: () => number,
 ): Promise<Extract<ServerMessage, { type: T }> | null> {
-  const deadline = now() + timeoutMs;
-  for (;;) {
-    const left = deadline - now();
-    if (left <= 0) return null;
-    const text = await ws.next(left);
-    if (text === null) return null;
-    const msg = parseJson(ServerMessage, text);
-    if (msg.ok && msg.value.type === type) return msg.value as Extract<ServerMessage, { type: T }>;
-  }
+  const m = await nextReply(ws, [type], timeoutMs, now);
+  return m && m.type === type ? (m as Extract<ServerMessage, { type: T }>) : null;
 }
 
 export async function openProbeSession(ctx: CheckContext, relayUrl: string): Promise<Opened> {

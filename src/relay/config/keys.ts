@@ -9,6 +9,7 @@
  */
 import type * as v from 'valibot';
 import {
+  bindingGaps,
   concreteIpv4,
   hostName,
   httpsOrigin,
@@ -258,6 +259,13 @@ export const CONFIG_KEYS = {
     kind: integer(2, 1000),
     default: '8',
     help: 'most live probe sessions (30 s each; a check uses two) one client address (IPv6: one /64) holds over all its connections; the relay holds 1000 in all',
+  }),
+  bindingGapsS: key({
+    flag: 'binding-gaps',
+    env: 'SVC_RELAY_BINDING_GAPS',
+    kind: bindingGaps,
+    default: '15,30,60,120',
+    help: "the idle gaps, in seconds, after which the extended check's NAT binding lifetime measurement sends to the browser's idle UDP mappings (one mapping per gap, on the UDP probe port standing in for 5090, else the first): the check takes about 20 s more than the longest gap, and reports the lifetime to within one gap",
   }),
   probeTcp: key({
     flag: 'probe-tcp',

@@ -6,7 +6,13 @@
  */
 import { isIPv4 } from 'node:net';
 import * as v from 'valibot';
-import { MAX_PROBE_PORTS, PROBE_PORTS_PER_RANGE, type ProbePort } from '../../protocol/relay-messages.ts';
+import {
+  MAX_BINDING_GAP_S,
+  MAX_BINDING_GAPS,
+  MAX_PROBE_PORTS,
+  PROBE_PORTS_PER_RANGE,
+  type ProbePort,
+} from '../../protocol/relay-messages.ts';
 import { parseSupportTokens, type SupportToken } from '../console/support-tokens.ts';
 
 export interface ValueKind<T> {
@@ -53,6 +59,25 @@ export function oneOf<const T extends string>(values: readonly T[]): ValueKind<T
     range: values.join(', '),
   };
 }
+
+/** Idle gaps in seconds, a comma list growing from the first, e.g. `15,30,60,120`. */
+export const bindingGaps: ValueKind<number[]> = {
+  schema: parsed((raw) => {
+    const parts = raw.split(',').map((p) => p.trim());
+    const gaps = parts.map(Number);
+    const ok =
+      parts.length >= 1 &&
+      parts.length <= MAX_BINDING_GAPS &&
+      parts.every((p) => /^\d{1,3}$/.test(p)) &&
+      gaps.every((g, i) => g >= 1 && g <= MAX_BINDING_GAP_S && (i === 0 || g > (gaps[i - 1] as number)));
+    return ok
+      ? gaps
+      : problem(
+          `must be 1 to ${MAX_BINDING_GAPS} growing whole seconds from 1 to ${MAX_BINDING_GAP_S}, comma-separated (got "${raw}")`,
+        );
+  }),
+  range: `1-${MAX_BINDING_GAPS} growing seconds, 1-${MAX_BINDING_GAP_S} each`,
+};
 
 export const onOff: ValueKind<boolean> = {
   schema: parsed((raw) =>

@@ -49,6 +49,8 @@ export interface ConnectionState {
   readonly idleTimeoutMs: number | null;
   /** The relay is stopping: no new sessions; the running one may finish until the relay ends it. */
   readonly draining: boolean;
+  /** How long a NAT binding lifetime session lasts: the connection is not idle before it is over. */
+  readonly bindingSessionMs: number;
 }
 
 export type Action =
@@ -69,7 +71,12 @@ export type Action =
   /** Answer probe-observed for this connection's probe session ufrag, or its latest (or refuse). */
   | { kind: 'probe-results'; ufrag: string | null }
   /** Answer media-counts with what the session received (zeros while it has not started). */
-  | { kind: 'media-counts' };
+  | { kind: 'media-counts' }
+  /** Start a NAT binding lifetime session and answer binding-session (or refuse with busy). */
+  | { kind: 'binding-start' }
+  | { kind: 'binding-peer'; ufrag: string; peer: { ufrag: string; pwd: string } }
+  /** Answer binding-observed for this connection's binding session (or refuse). */
+  | { kind: 'binding-results'; ufrag: string };
 
 export interface Step {
   state: ConnectionState;
@@ -106,6 +113,7 @@ export function initialConnectionState(opts: {
   /** When the connection is closed as idle unless it starts something (see idleDeadline). */
   idleDeadline?: number | null;
   idleTimeoutMs?: number | null;
+  bindingSessionMs?: number;
 }): ConnectionState {
   return {
     phase: 'idle',
@@ -119,6 +127,7 @@ export function initialConnectionState(opts: {
     idleDeadline: opts.idleDeadline ?? null,
     idleTimeoutMs: opts.idleTimeoutMs ?? null,
     draining: false,
+    bindingSessionMs: opts.bindingSessionMs ?? 0,
   };
 }
 

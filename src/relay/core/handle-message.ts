@@ -122,6 +122,29 @@ export function handleClientText(state: ConnectionState, text: string, now: numb
     case 'probe-results':
       return { state, actions: [{ kind: 'probe-results', ufrag: msg.ufrag ?? null }] };
 
+    // Like the probes, owned by the shell; the connection stays open as long as the session can last.
+    case 'binding-start':
+      if (state.draining) return shuttingDown(state);
+      return {
+        state: {
+          ...state,
+          idleDeadline:
+            state.idleTimeoutMs === null ? null : now + state.bindingSessionMs + state.idleTimeoutMs,
+        },
+        actions: [{ kind: 'binding-start' }],
+      };
+
+    case 'binding-peer':
+      return {
+        state,
+        actions: [
+          { kind: 'binding-peer', ufrag: msg.ufrag, peer: { ufrag: msg.peerUfrag, pwd: msg.peerPwd } },
+        ],
+      };
+
+    case 'binding-results':
+      return { state, actions: [{ kind: 'binding-results', ufrag: msg.ufrag }] };
+
     // Answered from the session's counters by the shell, also after the session ended (the client asks
     // at the end of its media time, which may cross the relay's own end of the session).
     case 'media-counts':

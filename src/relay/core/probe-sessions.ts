@@ -169,6 +169,11 @@ export class ProbeRegistry {
     this.byOwner.delete(owner);
   }
 
+  /** Fresh ICE credentials from the same source (the NAT binding lifetime sessions use them too). */
+  credentials(): { ufrag: string; pwd: string } {
+    return { ufrag: this.iceString(UFRAG_LENGTH), pwd: this.iceString(PWD_LENGTH) };
+  }
+
   private iceString(length: number): string {
     const bytes = this.random(length);
     let out = '';

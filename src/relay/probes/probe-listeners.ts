@@ -5,6 +5,7 @@
  * extension in probe-session, which reports that row as untested rather than as blocked.
  */
 import type { ProbePort, UnboundProbePort } from '../../protocol/relay-messages.ts';
+import type { BindingLifetimes } from '../core/binding-lifetime.ts';
 import type { CapRefusal, ConnectionCap } from '../core/connection-cap.ts';
 import type { ProbeRegistry } from '../core/probe-sessions.ts';
 import type { BindingResponder } from '../core/stun/binding-responder.ts';
@@ -58,6 +59,8 @@ export interface ProbeListeners {
   close(graceMs: number): Promise<void>;
   /** A reloaded certificate for the TLS probe ports. */
   setTls(tls: TlsIdentity): void;
+  /** Sends a datagram from an open UDP probe port (the NAT binding lifetime's requests). */
+  sendUdp(relayPort: number, to: { address: string; port: number }, bytes: Uint8Array): void;
 }
 
 export function createProbeListeners(opts: {
@@ -68,6 +71,7 @@ export function createProbeListeners(opts: {
   log: Logger;
   registry: ProbeRegistry;
   responder: BindingResponder;
+  lifetimes?: BindingLifetimes;
   now: () => number;
   limits: ConnectionLimits;
   cap: ConnectionCap;
@@ -99,6 +103,7 @@ export function createProbeListeners(opts: {
         port,
         responder: opts.responder,
         registry: opts.registry,
+        ...(opts.lifetimes ? { lifetimes: opts.lifetimes } : {}),
         log: opts.log,
         now: opts.now,
       }),
@@ -133,6 +138,11 @@ export function createProbeListeners(opts: {
       for (const e of entries) e.listener.setTls?.(tls);
     },
     health: () => ({ ...status, stun: opts.responder.counts }),
+    sendUdp(relayPort, to, bytes) {
+      entries
+        .find((e) => e.transport === 'udp' && e.port.relayPort === relayPort)
+        ?.listener.send?.(bytes, to);
+    },
     async close(graceMs) {
       await opening;
       await Promise.all(entries.map((e) => e.listener.close(graceMs)));

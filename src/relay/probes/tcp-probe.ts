@@ -24,6 +24,8 @@ export interface ProbeListener {
   close(graceMs: number): Promise<void>;
   /** Presents this certificate from the next handshake on (TCP probes only; open connections keep theirs). */
   setTls?(tls: TlsIdentity): void;
+  /** Sends a datagram from this port (UDP probes only: the NAT binding lifetime's requests). */
+  send?(bytes: Uint8Array, to: { address: string; port: number }): void;
 }
 
 export function createTcpProbe(opts: {

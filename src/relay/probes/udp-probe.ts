@@ -4,8 +4,10 @@
  */
 import { createSocket, type Socket } from 'node:dgram';
 import type { ProbePort } from '../../protocol/relay-messages.ts';
+import type { BindingLifetimes } from '../core/binding-lifetime.ts';
 import type { ProbeRegistry } from '../core/probe-sessions.ts';
 import type { BindingResponder } from '../core/stun/binding-responder.ts';
+import { bindingSuccess, parseStun } from '../core/stun/stun-message.ts';
 import type { Logger } from '../logger.ts';
 import type { ProbeListener } from './tcp-probe.ts';
 
@@ -14,12 +16,32 @@ export function createUdpProbe(opts: {
   port: ProbePort;
   responder: BindingResponder;
   registry: ProbeRegistry;
+  /** NAT binding lifetime sessions: their checks and the browser's answers are theirs, not the responder's. */
+  lifetimes?: BindingLifetimes;
   log: Logger;
   now: () => number;
 }): ProbeListener {
   const socket: Socket = createSocket({ type: 'udp4' });
   let bound = false;
+  const sendTo = (bytes: Uint8Array, to: { address: string; port: number }) =>
+    socket.send(bytes, to.port, to.address, (err) => {
+      if (err)
+        opts.log.debug({ event: 'probe-send-failed', relayPort: opts.port.relayPort, err: err.message });
+    });
+  /** True when a binding lifetime session took the datagram. */
+  const lifetime = (data: Buffer, source: { address: string; port: number }): boolean => {
+    if (!opts.lifetimes) return false;
+    const parsed = parseStun(data);
+    if (!parsed.ok) return false;
+    const action = opts.lifetimes.handle(opts.port.relayPort, parsed.message, source, opts.now(), (pwd) =>
+      bindingSuccess(parsed.message.transactionId, source, pwd),
+    );
+    if (action === null) return false;
+    if (action.kind === 'answer') sendTo(action.bytes, source);
+    return true;
+  };
   socket.on('message', (data, rinfo) => {
+    if (lifetime(data, { address: rinfo.address, port: rinfo.port })) return;
     const action = opts.responder.handle(data, { address: rinfo.address, port: rinfo.port }, opts.now());
     if (action.kind !== 'answer') return;
     const send = () =>
@@ -38,6 +60,9 @@ export function createUdpProbe(opts: {
     });
   });
   return {
+    send: (bytes, to) => {
+      if (bound) sendTo(bytes, to);
+    },
     listen: () =>
       new Promise((resolve, reject) => {
         socket.once('error', reject);

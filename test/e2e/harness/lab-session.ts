@@ -13,6 +13,7 @@ import { runCheckInExtension } from '../../../src/cli/drive-extension.ts';
 import type { ProfileId } from '../../../src/profiles/types.ts';
 import type { MediaMode } from '../../../src/protocol/relay-messages.ts';
 import type { PortStatus, Report, Verdict } from '../../../src/protocol/report.ts';
+import type { SettingsInput } from '../../../src/protocol/settings.ts';
 import { createLab, LAB, type Lab } from './lab.ts';
 import { createLabCa, type LabCa } from './lab-ca.ts';
 import { LAB_PROXY_URL, type LabProxy, startLabProxy } from './lab-proxy-service.ts';
@@ -50,6 +51,8 @@ export interface LabOptions {
   hostAccess?: boolean;
   /** Runs the office proxy on the router (harness/lab-proxy.ts) and sets Chromium to use it. */
   proxy?: boolean;
+  /** More relay flags, e.g. shorter NAT binding gaps for a test. */
+  relayArgs?: string[];
 }
 
 /** The lab with the relay and Chromium in it; the tests use it through useLab, the benchmarks directly. */
@@ -80,6 +83,7 @@ export async function openLabSession(
         // TCP-fallback scenarios, a later check was refused as busy: media sessions outlive their check).
         ...['--probe-sessions-per-address', '1000', '--session-starts-per-minute', '1000'],
         ...['--max-sessions-per-address', '100'],
+        ...(opts.relayArgs ?? []),
       ],
       { prefix: session.lab.provider.prefix },
     );
@@ -143,10 +147,11 @@ export async function labCheck(
   profile: ProfileId = 'desk-phone',
   relayUrl = RELAY_URL,
   mode: MediaMode = 'quick',
+  more: Partial<SettingsInput> = {},
 ): Promise<Report> {
   const page = await session.browser.openPage('options/options.html');
   try {
-    const settings = { relayUrl, targets: [], profile, thresholds: LAB_THRESHOLDS };
+    const settings = { relayUrl, targets: [], profile, thresholds: LAB_THRESHOLDS, ...more };
     return await runCheckInExtension(page, settings, mode, 120_000);
   } finally {
     await page.close();

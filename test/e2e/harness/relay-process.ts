@@ -36,6 +36,9 @@ export async function startRelayProcess(
   } = {},
 ): Promise<RelayProcess> {
   const dataDir = await mkdtemp(join(tmpdir(), 'svc-e2e-relay-'));
+  // The NAT binding lifetime's default gaps (up to 2 minutes) would make every extended check in the suite
+  // last minutes: this tree's relay waits 1 and 2 s unless the test chooses (lab-nat-binding.e2e.ts does).
+  const gaps = opts.serverJs || extraArgs.includes('--binding-gaps') ? [] : ['--binding-gaps', '1,2'];
   const [file, ...prefixArgs] = [...(opts.prefix ?? []), process.execPath];
   const child = spawn(
     file as string,
@@ -47,6 +50,7 @@ export async function startRelayProcess(
       '0',
       '--data-dir',
       dataDir,
+      ...gaps,
       ...extraArgs,
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },

@@ -14,6 +14,8 @@ const FINGERPRINT_XOR = 0x5354554e;
 export const MESSAGE_TYPE = { BINDING_REQUEST: 0x0001, BINDING_SUCCESS: 0x0101 } as const;
 export const ATTRIBUTE = {
   USERNAME: 0x0006,
+  PRIORITY: 0x0024,
+  ICE_CONTROLLED: 0x8029,
   MESSAGE_INTEGRITY: 0x0008,
   XOR_MAPPED_ADDRESS: 0x0020,
   FINGERPRINT: 0x8028,
@@ -168,6 +170,18 @@ export function xorMappedAddress(remote: TransportAddress): Uint8Array | null {
   return value;
 }
 
+/** Writes MESSAGE-INTEGRITY (keyed with password) at pos and FINGERPRINT after it: the last 32 bytes of out. */
+function seal(out: Uint8Array, pos: number, password: string): void {
+  const dv = view(out);
+  dv.setUint16(pos, ATTRIBUTE.MESSAGE_INTEGRITY);
+  dv.setUint16(pos + 2, INTEGRITY_BYTES);
+  out.set(hmacSha1(password, withLength(out, pos, pos - HEADER_BYTES + INTEGRITY_ATTRIBUTE_BYTES)), pos + 4);
+  const fp = pos + INTEGRITY_ATTRIBUTE_BYTES;
+  dv.setUint16(fp, ATTRIBUTE.FINGERPRINT);
+  dv.setUint16(fp + 2, 4);
+  dv.setUint32(fp + 4, (crc32(out.subarray(0, fp)) ^ FINGERPRINT_XOR) >>> 0);
+}
+
 /**
  * A Binding Success Response to `request`: XOR-MAPPED-ADDRESS, MESSAGE-INTEGRITY with the same password the
  * request was checked with, and FINGERPRINT. Nothing else (no SOFTWARE, no RFC 5780 attributes): 64 bytes,
@@ -192,13 +206,41 @@ export function bindingSuccess(
   dv.setUint16(pos + 2, mapped.length);
   out.set(mapped, pos + 4);
   pos += 4 + mapped.length;
-  const mi = pos;
-  dv.setUint16(pos, ATTRIBUTE.MESSAGE_INTEGRITY);
-  dv.setUint16(pos + 2, INTEGRITY_BYTES);
-  out.set(hmacSha1(password, withLength(out, mi, mi - HEADER_BYTES + INTEGRITY_ATTRIBUTE_BYTES)), pos + 4);
-  pos += INTEGRITY_ATTRIBUTE_BYTES;
-  dv.setUint16(pos, ATTRIBUTE.FINGERPRINT);
+  seal(out, pos, password);
+  return out;
+}
+
+/** Binding Request header, USERNAME (padded), PRIORITY, ICE-CONTROLLED, MESSAGE-INTEGRITY and FINGERPRINT. */
+export function bindingRequest(
+  transactionId: Uint8Array,
+  username: string,
+  password: string,
+  tieBreaker: Uint8Array,
+): Uint8Array {
+  const user = Buffer.from(username, 'latin1');
+  const size =
+    HEADER_BYTES + 4 + padded(user.length) + 8 + 12 + INTEGRITY_ATTRIBUTE_BYTES + FINGERPRINT_ATTRIBUTE_BYTES;
+  const out = new Uint8Array(size);
+  const dv = view(out);
+  dv.setUint16(0, MESSAGE_TYPE.BINDING_REQUEST);
+  dv.setUint16(2, size - HEADER_BYTES);
+  dv.setUint32(4, MAGIC_COOKIE);
+  out.set(transactionId.subarray(0, 12), 8);
+  let pos = HEADER_BYTES;
+  dv.setUint16(pos, ATTRIBUTE.USERNAME);
+  dv.setUint16(pos + 2, user.length);
+  out.set(user, pos + 4);
+  pos += 4 + padded(user.length);
+  // RFC 8445 §7.1.1: a peer-reflexive priority (type preference 110), as an ICE agent's check carries.
+  dv.setUint16(pos, ATTRIBUTE.PRIORITY);
   dv.setUint16(pos + 2, 4);
-  dv.setUint32(pos + 4, (crc32(out.subarray(0, pos)) ^ FINGERPRINT_XOR) >>> 0);
+  dv.setUint32(pos + 4, ((110 << 24) | (65535 << 8) | 255) >>> 0);
+  pos += 8;
+  // The relay is ICE-lite, so always the controlled agent: the browser sees no role conflict.
+  dv.setUint16(pos, ATTRIBUTE.ICE_CONTROLLED);
+  dv.setUint16(pos + 2, 8);
+  out.set(tieBreaker.subarray(0, 8), pos + 4);
+  pos += 12;
+  seal(out, pos, password);
   return out;
 }

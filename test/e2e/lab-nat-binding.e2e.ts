@@ -1,0 +1,38 @@
+/**
+ * NAT binding lifetime in the lab: the router's conntrack forgets idle UDP flows after a few seconds, as a
+ * cheap router set to 30 s does; the extended check measures the lifetime to within one of the relay's
+ * gaps and says what it means for a phone. Short gaps (configured on the relay) keep the test to seconds.
+ */
+import { describe, expect, it } from 'vitest';
+import { labCheck, RELAY_URL, useLab } from './harness/lab-session.ts';
+
+/** The router's UDP timeout, unanswered and answered flows alike (a SIP flow is answered). */
+const CONNTRACK_UDP_S = 7;
+const GAPS_S = [3, 6, 9, 12];
+
+const session = useLab({ relayArgs: ['--binding-gaps', GAPS_S.join(',')] });
+
+describe('NAT binding lifetime', () => {
+  it(`measures a ${CONNTRACK_UDP_S} s conntrack UDP timeout within one gap and warns`, async () => {
+    for (const key of ['nf_conntrack_udp_timeout', 'nf_conntrack_udp_timeout_stream']) {
+      await session.lab.router.sysctl(`net.netfilter.${key}`, String(CONNTRACK_UDP_S));
+    }
+    const r = await labCheck(session, 'desk-phone', RELAY_URL, 'extended', { extendedDurationS: 10 });
+    const check = r.checks.find((c) => c.id === 'nat-binding');
+    if (!check) throw new Error(r.checks.map((c) => `${c.id} ${c.status} ${c.summary}`).join('\n'));
+    expect(check.data).toMatchObject({ gapsS: GAPS_S, survivedS: 6, expiredS: 9, contradicted: false });
+    // The lab relay does not listen on 5090 (the profiles leave SIP over UDP untested): its first UDP port.
+    expect(check.data.providerPort).toBe(8801);
+    // Within one step: the survived gap is at most the timeout, the lost one the next gap above it.
+    const { survivedS, expiredS } = check.data as { survivedS: number; expiredS: number };
+    expect(survivedS <= CONNTRACK_UDP_S && CONNTRACK_UDP_S < expiredS).toBe(true);
+    expect(GAPS_S.indexOf(expiredS) - GAPS_S.indexOf(survivedS)).toBe(1);
+    expect(check).toMatchObject({ status: 'warn', reason: 'binding-short' });
+    expect(check.step).toBeUndefined();
+    expect(check.summary).toBe(
+      "Your network forgets an idle UDP mapping after between 6 and 9 s idle (gaps tried: 3, 6, 9, 12 s), but a phone's SIP flow over UDP must live 120 s between refreshes (the provider's documents do not say how often its phones re-register, so this is the 2 minutes RFC 4787 asks a NAT to keep an idle UDP mapping): inbound calls can fail and audio can be one-way. Raise the router's or firewall's UDP timeout to at least 120 s, or have the phones send keep-alives more often.",
+    );
+    expect(r.verdict).toBe('degraded');
+    expect(r.headline).toContain('NAT binding lifetime');
+  });
+});
