@@ -138,6 +138,7 @@ export const MESSAGES = {
   sum_ports_blocked: ['semicolons'],
   sum_ports_some_blocked: ['int', 'list'],
   sum_ports_unmeasured: NONE,
+  sum_ports_tls_inspected: ['list', 'message'],
   sum_ports_ok: ['int', 'message'],
   sum_ports_ok_sampled: ['int', 'message', 'semicolons'],
   ports_sampled_range: ['text', 'text', 'int', 'count'],

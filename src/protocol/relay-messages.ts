@@ -300,6 +300,8 @@ export const ProbePortResponse = v.strictObject({
   relayPort: port,
   transport: v.literal('tcp'),
   tls: TlsInfo,
+  /** The hello the relay received on this connection to the probe port; absent from relays before it was. */
+  clientHello: v.optional(v.nullable(ClientHello)),
 });
 export type ProbePortResponse = v.InferOutput<typeof ProbePortResponse>;
 

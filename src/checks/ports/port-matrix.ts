@@ -11,8 +11,10 @@ import { type ProbeTarget, probeTargets } from '../../profiles/sample-ports.ts';
 import type { Profile } from '../../profiles/types.ts';
 import type { IceCredentials, IceProbeBatch, IceProbeTarget } from '../../protocol/runtime-messages.ts';
 import type { CheckContext } from '../context.ts';
+import type { InspectionEvidence } from '../tls-inspection.ts';
 import type { CheckResult } from '../types.ts';
 import { profileNameMessage, summaryOf, titleOf } from '../words.ts';
+import { inspectedPorts, inspectedPortsMessage } from './inspected-ports.ts';
 import { classifyNat } from './nat.ts';
 import { openProbeSession, type ProbeSession } from './probe-session.ts';
 import { classifyProxy, type Route, routeKind, statusOnRoute } from './proxy-path.ts';
@@ -51,6 +53,7 @@ interface Probed {
   reason: string;
   ms: number | null;
   route?: Route;
+  inspection?: InspectionEvidence;
 }
 
 export async function checkPortMatrix(
@@ -92,6 +95,12 @@ export async function checkPortMatrix(
         .filter(([key]) => key.startsWith('tcp:'))
         .map(([key, p]) => ({ port: Number(key.slice(4)), status: p.status, route: p.route })),
     });
+    const inspected = inspectedPorts(
+      [...probed.byKey.entries()]
+        .filter(([key]) => key.startsWith('tcp:'))
+        .map(([key, p]) => ({ port: Number(key.slice(4)), inspection: p.inspection })),
+    );
+    const inspectedWords = inspectedPortsMessage(inspected);
     const ports = toPortResults(profile, targets, probed);
     const rows = rollUpRows(profile, ports);
     const nat = classifyNat(bindings, session.info.clientAddress ?? null, probed.localAddresses);
@@ -109,10 +118,15 @@ export async function checkPortMatrix(
       // Full addresses, as evidence on this computer; sharing redacts them (src/share/prepare-share.ts).
       nat: { ...nat, relaySaw: bindings },
       proxy,
+      ...(inspected.length > 0 ? { inspected } : {}),
     };
-    // The proxy comes first in every summary: it changes what every TCP row means for a phone.
-    const said = (m: Message) =>
-      summaryOf(proxy?.summaryMessage ? msg('join_sentences', [proxy.summaryMessage, m]) : m);
+    // The proxy comes first in every summary: it changes what every TCP row means for a phone. TLS
+    // inspection comes last: the ports it names are open, but phones fail on them all the same.
+    const said = (m: Message) => {
+      const sentences = [...(proxy?.summaryMessage ? [proxy.summaryMessage] : []), m];
+      if (inspectedWords && m !== inspectedWords) sentences.push(inspectedWords);
+      return summaryOf(sentences.length > 1 ? msg('join_sentences', sentences) : m);
+    };
     const durationMs = Math.round(ctx.now() - started);
     if (blockedSecure.length > 0) {
       const list = blockedSecure.map((r) =>
@@ -142,6 +156,17 @@ export async function checkPortMatrix(
               )
             : msg('sum_ports_unmeasured'),
         ),
+        durationMs,
+        data,
+      };
+    }
+    if (inspectedWords) {
+      return {
+        ...PORT_MATRIX,
+        status: 'warn',
+        reason: 'tls-inspected',
+        step: 'tls',
+        ...said(inspectedWords),
         durationMs,
         data,
       };
@@ -262,7 +287,11 @@ function toPortResults(
   const rowById = new Map(profile.rows.map((r) => [r.id, r]));
   const out: PortResult[] = [];
   for (const t of targets) {
-    const { route: _route, ...p } = probed.byKey.get(`${t.transport}:${t.port}`) ?? {
+    const {
+      route: _route,
+      inspection: _inspection,
+      ...p
+    } = probed.byKey.get(`${t.transport}:${t.port}`) ?? {
       status: 'error' as const,
       reason: 'not-probed',
       ms: null,

@@ -2,9 +2,12 @@
  * TCP reachability of one port: a TLS connection (an HTTPS request) to the relay's listener for it. The
  * firewall decides at connection set-up, so a completed TLS handshake means the port is open.
  */
+import * as v from 'valibot';
+import { ProbePortResponse } from '../../protocol/relay-messages.ts';
 import type { CheckContext } from '../context.ts';
 import { timedFetch } from '../timed-fetch.ts';
 import { TIMEOUTS } from '../timeouts.ts';
+import { type InspectionEvidence, inspectionEvidence } from '../tls-inspection.ts';
 import type { Route } from './proxy-path.ts';
 import type { PortStatus } from './types.ts';
 
@@ -14,6 +17,8 @@ export interface TcpProbeResult {
   ms: number;
   /** How the browser reached the port (through a proxy or not), when it said so. */
   route?: Route;
+  /** The hello the relay received on this port lacked this browser's mark: something inspects TLS here. */
+  inspection?: InspectionEvidence;
 }
 
 /** The probe's result with the route the browser reported for it, if any. */
@@ -34,9 +39,16 @@ export async function tcpProbe(
 
 async function probeOnce(ctx: CheckContext, url: URL, timeoutMs: number): Promise<TcpProbeResult> {
   const started = ctx.now();
-  const r = await timedFetch(ctx, url, { timeoutMs });
+  const r = await timedFetch(ctx, url, { timeoutMs, readJson: true });
   const ms = Math.round(ctx.now() - started);
-  if (r.ok) return { status: 'open', reason: 'ok', ms };
+  if (r.ok) {
+    // The answer is the relay's word on the hello it received (validated; a relay before it said nothing).
+    const answer = v.safeParse(ProbePortResponse, r.json);
+    const inspection = inspectionEvidence(ctx.tlsStack, answer.success ? answer.output.clientHello : null);
+    return inspection
+      ? { status: 'open', reason: 'ok', ms, inspection }
+      : { status: 'open', reason: 'ok', ms };
+  }
   switch (r.reason) {
     case 'connection-refused':
     case 'connection-reset':

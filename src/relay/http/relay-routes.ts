@@ -73,7 +73,7 @@ export function metricsRoute(render: () => string): Route {
 }
 
 /** A TCP probe port's only route (also on the HTTPS port when it is a provider port). */
-export function probePortArea(port: ProbePort): RouteArea {
+export function probePortArea(port: ProbePort, helloOf?: (socket: object) => ClientHello | null): RouteArea {
   return {
     prefix: '',
     answerError: crossOriginError,
@@ -82,7 +82,12 @@ export function probePortArea(port: ProbePort): RouteArea {
         method: 'GET',
         path: '/probe-port',
         handle(req, res) {
-          const body: ProbePortResponse = { ...port, transport: 'tcp', tls: tlsOf(req) };
+          const body: ProbePortResponse = {
+            ...port,
+            transport: 'tcp',
+            tls: tlsOf(req),
+            clientHello: helloOf?.(req.socket) ?? null,
+          };
           sendJson(res, 200, body, CROSS_ORIGIN);
         },
       },
@@ -139,7 +144,7 @@ export function relayArea(deps: RelayRouteDeps): RouteArea {
         },
       },
       ...(deps.metrics ? [metricsRoute(deps.metrics)] : []),
-      ...(deps.probePort ? probePortArea(deps.probePort).routes : []),
+      ...(deps.probePort ? probePortArea(deps.probePort, deps.helloOf).routes : []),
     ],
   };
 }

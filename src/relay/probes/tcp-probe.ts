@@ -5,6 +5,7 @@
 import { createServer } from 'node:https';
 import type { Socket } from 'node:net';
 import type { ProbePort } from '../../protocol/relay-messages.ts';
+import { captureClientHellos, type HelloCapture } from '../client-hello-capture.ts';
 import type { CapRefusal, ConnectionCap } from '../core/connection-cap.ts';
 import { probePortArea } from '../http/relay-routes.ts';
 import { createRouter } from '../http/router.ts';
@@ -39,14 +40,18 @@ export function createTcpProbe(opts: {
   onRefused: (why: CapRefusal) => void;
 }): ProbeListener {
   const sockets = new Set<Socket>();
+  let hellos: HelloCapture | null = null;
   // No page here takes an origin: the one route is readable from anywhere.
   const route = createRouter({
-    areas: [probePortArea(opts.port)],
+    areas: [probePortArea(opts.port, (socket) => hellos?.helloOf(socket) ?? null)],
     selfUrl: () => '',
     hsts: true,
     log: opts.log,
   });
   const server = createServer(httpsServerOptions(opts.tls, opts.limits), route);
+  // The hello is read as on the HTTPS port: a middlebox may inspect only the SIP/TLS ports, which is what
+  // breaks phones. Before the cap's listener, so TLS starts only once the hello has been read.
+  hellos = captureClientHellos(server, opts.limits.tlsHandshakeTimeoutMs);
   capConnections(server, opts.cap, opts.onRefused);
   server.on('connection', (s: Socket) => {
     sockets.add(s);

@@ -138,6 +138,7 @@ describe('check text in English is the checks’ own text', () => {
       'port-matrix:ports-blocked',
       'port-matrix:some-ports-blocked',
       'port-matrix:ports-unmeasured',
+      'port-matrix:tls-inspected',
       'port-matrix:no-probe-ports',
       'port-matrix:unknown-profile',
       'port-matrix:probe-session-failed',

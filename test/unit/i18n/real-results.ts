@@ -330,10 +330,18 @@ async function portResults(): Promise<CheckResult[]> {
     ws: typeof WebSocket,
     udpOpen: (port: number) => boolean,
     tcpOpen: (port: number) => boolean,
+    inspected: (port: number) => boolean = () => false,
   ): PortMatrixContext => ({
     ...ctx({ WebSocket: ws }),
+    tlsStack: 'chromium',
     fetch: (async (url: string) => {
-      const port = Number(new URL(url).port) - 10_000;
+      const relayPort = Number(new URL(url).port);
+      const port = relayPort - 10_000;
+      if (tcpOpen(port) && inspected(port)) {
+        const tls = { protocol: 'TLSv1.3', cipher: 'TLS_AES_128_GCM_SHA256' };
+        const body = { providerPort: port, relayPort, transport: 'tcp', tls, clientHello: PROXY_HELLO };
+        return new Response(JSON.stringify(body));
+      }
       if (tcpOpen(port)) return new Response('{}');
       throw new TypeError('Failed to fetch');
     }) as typeof fetch,
@@ -358,6 +366,8 @@ async function portResults(): Promise<CheckResult[]> {
     await run(portCtx(probe(), all, all)),
     await run(portCtx(probe(), (p) => p < 40000 || p > 49999, all)),
     await run(portCtx(probe(), all, (p) => p !== 5090)),
+    // A middlebox inspecting only SIP over TLS (5096): the ports are open, phones fail there all the same.
+    await run(portCtx(probe(), all, all, (p) => p === 5096)),
     await run(portCtx(probe({ tcp, udp, unbound: udp }), all, all)),
     await run(portCtx(probe({ tcp: [], udp: [] }), all, all)),
     await run(portCtx(probe(), all, all), 'no-such-profile'),

@@ -1,6 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { tcpProbe } from '../../../src/checks/ports/tcp-probe.ts';
+import type { ClientHello } from '../../../src/protocol/relay-messages.ts';
 import { blackholeFetch, fakeContext } from '../../fakes/check-context.ts';
+import { PROXY as PROXY_HELLO } from '../../fakes/client-hellos.ts';
+
+const probePortAnswer = (clientHello: ClientHello | null) =>
+  new Response(
+    JSON.stringify({
+      providerPort: 5096,
+      relayPort: 15096,
+      transport: 'tcp',
+      tls: { protocol: 'TLSv1.3', cipher: 'TLS_AES_128_GCM_SHA256' },
+      clientHello,
+    }),
+  );
 
 describe('tcpProbe', () => {
   it('is open when the TLS listener answers', async () => {
@@ -55,5 +68,38 @@ describe('tcpProbe', () => {
       status: 'open',
       route: { proxy: 'proxy.corp:3128' },
     });
+  });
+
+  it("names TLS inspection on the port when the relay received a hello without this browser's mark", async () => {
+    const ctx = {
+      ...fakeContext({ fetch: async () => probePortAnswer(PROXY_HELLO) }),
+      tlsStack: 'chromium' as const,
+    };
+    expect(await tcpProbe(ctx, 'relay', 15096, 3000)).toMatchObject({
+      status: 'open',
+      inspection: { missing: 'grease', received: PROXY_HELLO },
+    });
+    const firefox = { ...ctx, tlsStack: 'firefox' as const };
+    expect((await tcpProbe(firefox, 'relay', 15096, 3000)).inspection).toMatchObject({
+      missing: 'record-size-limit',
+    });
+  });
+
+  it("finds no inspection with the browser's own hello, without a hello, or with an answer that is not one", async () => {
+    const own = { ...PROXY_HELLO, grease: true };
+    for (const answer of [
+      () => probePortAnswer(own),
+      () => probePortAnswer(null),
+      () => new Response('{}'),
+      () => new Response(JSON.stringify({ clientHello: PROXY_HELLO })),
+    ]) {
+      const ctx = { ...fakeContext({ fetch: async () => answer() }), tlsStack: 'chromium' as const };
+      const r = await tcpProbe(ctx, 'relay', 15096, 3000);
+      expect(r.status).toBe('open');
+      expect(r.inspection).toBeUndefined();
+    }
+    // A browser whose mark is not known compares nothing.
+    const unknown = fakeContext({ fetch: async () => probePortAnswer(PROXY_HELLO) });
+    expect((await tcpProbe(unknown, 'relay', 15096, 3000)).inspection).toBeUndefined();
   });
 });

@@ -118,6 +118,10 @@ describe('probe ports', () => {
     expect(body).toMatchObject({ providerPort: 5096, relayPort: tcpPort, transport: 'tcp' });
     expect(body.tls.protocol).toBe('TLSv1.3');
     expect(body.tls.cipher).toMatch(/^TLS_/);
+    // The hello Node's TLS client sent (OpenSSL: no GREASE, no record_size_limit), read on this port too.
+    expect(body.clientHello).toMatchObject({ grease: false });
+    expect(body.clientHello?.extensions).not.toContain(28);
+    expect(body.clientHello?.cipherSuites).toBeGreaterThan(0);
     expect(r.headers['access-control-allow-origin']).toBe('*');
     expect(r.headers['timing-allow-origin']).toBe('*');
     expect((await httpsGet(tcpPort, '/healthz')).status).toBe(404);
