@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import type { Report } from '../../src/protocol/report.ts';
 import type { Lab } from './harness/lab.ts';
 import { viaPopup } from './harness/lab-popup.ts';
-import { LAB_PROXY_URL } from './harness/lab-proxy-service.ts';
+import { CONNECT_443_ONLY, LAB_PROXY_URL } from './harness/lab-proxy-service.ts';
 import { type Expected, expectOutcome, type LabSession, RELAY_URL, useLab } from './harness/lab-session.ts';
 import { ROOT } from './harness/relay-process.ts';
 import { runCli } from './harness/run-cli.ts';
@@ -60,16 +60,9 @@ const SCENARIOS: ProxyScenario[] = [
     expect: {
       verdict: 'blocked',
       headline: `${PHONES} ${SIGNALING_AT_PROXY} ${SRTP_BLOCKED} ${GIVE}`,
-      rows: {
-        'desk-phone-sip-tcp': 'blocked',
-        'desk-phone-rtp': 'blocked',
-        'desk-phone-sip-tls': 'blocked',
-        'desk-phone-srtp': 'blocked',
-        'desk-phone-provisioning-https': 'blocked',
-        'desk-phone-presence-sip-tcp': 'blocked',
-      },
-      port: (t, p) => (t === 'udp' ? 'blocked' : connect443(p)),
-      remediation: ['TCP 5090', 'UDP 20000-39999', 'TCP 5096', 'UDP 40000-49999', 'TCP 80', 'TCP 5090'],
+      ...CONNECT_443_ONLY,
+      rows: { ...CONNECT_443_ONLY.rows },
+      remediation: [...CONNECT_443_ONLY.remediation],
     },
     also: (r) => {
       expect(r.checks.find((c) => c.id === 'secure-media')?.status).toBe('fail');
