@@ -250,6 +250,39 @@ describe('lab: TLS inspection in Firefox', () => {
   });
 });
 
+describe('lab: TLS inspection only on SIP over TLS (TCP 5096)', () => {
+  it('the port check names TLS inspection on TCP 5096 with the evidence, while HTTPS to the relay passes', async () => {
+    const shown = await session.inspectionCa.issue([HOST]);
+    const intercepted = await session.lab.interceptTls({
+      ...shown,
+      relayCaFile: session.labCa.caFile,
+      port: 5096,
+    });
+    const out = await runCli(
+      [
+        ...['--json', '--relay', RELAY_URL],
+        ...['--ca-cert', session.labCa.caFile, '--ca-cert', session.inspectionCa.caFile],
+      ],
+      {},
+      ROOT,
+      session.lab.client.prefix,
+    );
+    expect(out.code, out.stderr).toBe(1);
+    expect(intercepted()).toBeGreaterThan(0);
+    const r = JSON.parse(out.stdout) as Report;
+    expect(r.verdict).toBe('degraded');
+    expect(relayHttps(out.stdout)).toMatchObject({ status: 'pass', reason: 'ok' });
+    const ports = r.checks.find((c) => c.id === 'port-matrix') as CheckResult;
+    expect(ports).toMatchObject({ status: 'warn', reason: 'tls-inspected', step: 'tls' });
+    // Only 5096 is named ("TCP 5096, TCP 5097" would not match), with what the hello lacked.
+    expect(ports.summary).toMatch(
+      /TLS inspection on TCP 5096: the relay received a TLS hello there that this browser never sends \(no GREASE values, which Chromium always sends\)/,
+    );
+    expect(ports.data.inspected).toEqual([{ port: 5096, missing: 'grease' }]);
+    expect(r.headline).toMatch(/TLS inspection on TCP 5096: /);
+  });
+});
+
 describe('lab: the command line keeps Chromium to the check', () => {
   it('looks up no name but the relay (no update or account lookups): the lab DNS server records every query', async () => {
     const from = session.lab.dnsQueries().length;

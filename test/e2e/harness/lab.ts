@@ -58,11 +58,17 @@ export interface Lab {
    */
   blackHoleAbove(bytes: number): Promise<void>;
   /**
-   * A TLS-inspecting proxy on the router (harness/lab-tls-proxy.ts) for LAN traffic to the relay's port 443:
+   * A TLS-inspecting proxy on the router (harness/lab-tls-proxy.ts) for LAN traffic to one relay port (443):
    * it presents `cert` (issued by an inspection CA) and re-opens TLS to the relay, trusting `relayCa`.
    * Resolves once it listens; returns how many connections it intercepted so far.
    */
-  interceptTls(opts: { certFile: string; keyFile: string; relayCaFile: string }): Promise<() => number>;
+  interceptTls(opts: {
+    certFile: string;
+    keyFile: string;
+    relayCaFile: string;
+    /** The one TCP port it inspects (default 443), e.g. 5096 for a device that inspects only SIP over TLS. */
+    port?: number;
+  }): Promise<() => number>;
   /** Flushes the scenario rules, stops any TLS proxy, goes back to masquerade and to a DNS server that answers. */
   reset(): Promise<void>;
   destroy(): Promise<void>;
@@ -202,13 +208,13 @@ export async function createLab(): Promise<Lab> {
           ...['-j', 'DROP'],
         ]);
       },
-      interceptTls: async ({ certFile, keyFile, relayCaFile }) => {
+      interceptTls: async ({ certFile, keyFile, relayCaFile, port = 443 }) => {
         await stopTlsProxy();
         const child = router.spawn(
           [
             process.execPath,
             TLS_PROXY,
-            ...[LAB.lan.router, String(TLS_PROXY_PORT), LAB.wan.provider, '443', LAB.relayName],
+            ...[LAB.lan.router, String(TLS_PROXY_PORT), LAB.wan.provider, String(port), LAB.relayName],
             ...[certFile, keyFile, relayCaFile],
           ],
           { stdio: ['ignore', 'pipe', 'pipe'] },
@@ -234,7 +240,7 @@ export async function createLab(): Promise<Lab> {
           });
         });
         await router.iptables([
-          ...['-t', 'nat', '-A', DIVERT_CHAIN, '-p', 'tcp', '-d', LAB.wan.provider, '--dport', '443'],
+          ...['-t', 'nat', '-A', DIVERT_CHAIN, '-p', 'tcp', '-d', LAB.wan.provider, '--dport', String(port)],
           ...['-j', 'REDIRECT', '--to-ports', String(TLS_PROXY_PORT)],
         ]);
         return () => intercepted;
