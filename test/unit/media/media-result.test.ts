@@ -164,6 +164,25 @@ describe('mediaResult', () => {
     expect(media.rttMs).toBe(11);
     expect(media.rttSource).toBe('datachannel-probes');
   });
+
+  it("rates the probes' median round trip, not one slow ICE check from the setup (quick check, no RTCP yet)", () => {
+    const probes = summarizeProbes(
+      Array.from({ length: 47 }, (_, i) => ({ seq: i, sentAt: i * 20, rttMs: 2 + (i % 3) })),
+    );
+    // Chromium before its first RTCP report: the candidate pair's last STUN check, slow on a busy machine.
+    const stats = { ...fixture('chromium-udp'), rttMs: 160, rttSource: 'candidate-pair' as const };
+    const r = mediaResult(base, metrics(stats, { probes }), 1500);
+    const media = r.data.media as Record<string, unknown>;
+    expect(media).toMatchObject({ rttMs: 3, rttSource: 'datachannel-probes' });
+    expect(r.status).toBe('pass');
+  });
+
+  it("keeps the ICE checks' round trip where nothing else measured one", () => {
+    const stats = { ...fixture('chromium-udp'), rttMs: 160, rttSource: 'candidate-pair' as const };
+    const r = mediaResult(base, metrics(stats), 1500);
+    expect(r.data.media).toMatchObject({ rttMs: 160, rttSource: 'candidate-pair' });
+    expect(r.status).toBe('warn');
+  });
 });
 
 describe('summarizeProbes', () => {
