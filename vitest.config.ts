@@ -17,6 +17,9 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 120_000,
           fileParallelism: false,
+          // expect.poll waits for what the user would see (a re-rendered page, a stored tick after a reload);
+          // its 1 s default timed out on the busy CI machine before the page had loaded, with nothing wrong.
+          expect: { poll: { timeout: 10_000 } },
         },
       },
     ],

@@ -31,19 +31,28 @@ async function openPopup() {
   return page;
 }
 
-/** Opening the popup starts a run: wait for that run's verdict, not the previous one's. */
+/**
+ * Opening the popup starts a run: wait for that run's verdict, not the previous one's. With it, what the stored
+ * report said, so a verdict other than the expected one names its cause in the failure.
+ */
 async function verdictOf(popup: Awaited<ReturnType<typeof openPopup>>) {
   await popup.locator('.status[data-running="true"]').waitFor({ timeout: 5000 });
   await popup.locator('.status[data-running="false"]').waitFor({ timeout: 30_000 });
   const verdict = popup.locator('[data-verdict]');
   await verdict.waitFor({ timeout: 5000 });
-  return verdict.getAttribute('data-verdict');
+  const { last } = (await request(popup, { type: 'getState' })) as { last: Report | null };
+  const why = [
+    last?.headline,
+    ...(last?.checks ?? []).filter((c) => c.status !== 'pass').map((c) => c.summary),
+  ];
+  return { verdict: await verdict.getAttribute('data-verdict'), why: why.join(' | ') };
 }
 
 describe('popup', () => {
   it('shows a ready verdict with a row per check, the media figures and the checklist status', async () => {
     const popup = await openPopup();
-    expect(await verdictOf(popup)).toBe('ready');
+    const { verdict, why } = await verdictOf(popup);
+    expect(verdict, why).toBe('ready');
     const rows = await popup
       .locator('.checks > li')
       .evaluateAll((els) => els.map((e) => [e.getAttribute('data-check-id'), e.getAttribute('data-status')]));
@@ -61,7 +70,8 @@ describe('popup', () => {
   it('has no serious or critical accessibility violations, light and dark, and saves screenshots', async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     const popup = await openPopup();
-    expect(await verdictOf(popup)).toBe('ready');
+    const { verdict, why } = await verdictOf(popup);
+    expect(verdict, why).toBe('ready');
     for (const scheme of ['light', 'dark'] as const) {
       await popup.emulateMedia({ colorScheme: scheme });
       const axe = await new AxeBuilder({ page: popup }).analyze();
