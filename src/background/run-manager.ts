@@ -93,6 +93,8 @@ export function createRunManager(deps: RunManagerDeps) {
         browser: deps.browserName,
       };
       const report = buildReport(meta, results, false, previous?.checks ?? null);
+      // Before the report is stored: whoever reads it finds the relay's address already settled.
+      await relayAddress.stop({ proxied: !!report.proxy });
       await write(() => ({ status: 'idle', runId: null, startedAt: null, progress: [], last: report }));
       await record(report);
       await showBadge(api, report.verdict);
@@ -100,7 +102,7 @@ export function createRunManager(deps: RunManagerDeps) {
     } finally {
       stopKeepAwake();
       netErrors.stop();
-      relayAddress.stop();
+      await relayAddress.stop(null);
       performance.clearResourceTimings();
     }
   }

@@ -8,6 +8,7 @@
  */
 import * as v from 'valibot';
 import type { Browser, WebRequest } from './browser-api.ts';
+import { routeOf } from './net-errors.ts';
 import type { StorageArea } from './storage-area.ts';
 
 export const RELAY_ADDRESS_KEY = 'relayAddresses';
@@ -37,17 +38,38 @@ export async function rememberRelayAddress(area: StorageArea, host: string, addr
   await area.set({ [RELAY_ADDRESS_KEY]: Object.fromEntries([...kept, [key, address]]) });
 }
 
-/** During a run: remembers the address of each answer from the relay to the extension's own requests. */
-export function watchRelayAddress(api: Browser, relayUrl: string): { stop(): void } {
+/**
+ * During a run: notes the address of each answer from the relay to the extension's own requests, and keeps
+ * the last one when the run ends, unless a proxy was on the way. Through a proxy the browser connects to the
+ * proxy, not the relay: Firefox says so (webRequest proxyInfo), Chromium only gives the proxy's address as
+ * `ip`, so there the run's own finding decides (`proxied`: the report named a proxy). A proxy's address
+ * remembered as the relay's would send the next run's stall diagnosis to the proxy.
+ */
+export function watchRelayAddress(
+  api: Browser,
+  relayUrl: string,
+): { stop(outcome: { proxied: boolean } | null): Promise<void> } {
   const url = new URL(relayUrl);
+  let seen: string | null = null;
+  let proxiedAnswer = false;
+  let stopped = false;
   const listener = (details: WebRequest.OnResponseStartedDetailsType) => {
     // The extension's own requests only (no tab): a page the user opens on the relay's host is not ours.
     if (details.tabId !== -1 || !details.ip) return;
     if (new URL(details.url).host !== url.host) return;
-    void rememberRelayAddress(api.storage.local, url.host, details.ip.replace(/^\[|\]$/g, '')).catch(
-      () => undefined,
-    );
+    if (routeOf(details)?.proxy) proxiedAnswer = true;
+    else seen = details.ip.replace(/^\[|\]$/g, '');
   };
   api.webRequest.onResponseStarted.addListener(listener, { urls: [`https://${url.hostname}/*`] });
-  return { stop: () => api.webRequest.onResponseStarted.removeListener(listener) };
+  return {
+    // `outcome` null: the run did not finish, so whether a proxy was on the way is not known. Only the
+    // first call counts.
+    async stop(outcome) {
+      if (stopped) return;
+      stopped = true;
+      api.webRequest.onResponseStarted.removeListener(listener);
+      if (!seen || proxiedAnswer || !outcome || outcome.proxied) return;
+      await rememberRelayAddress(api.storage.local, url.host, seen).catch(() => undefined);
+    },
+  };
 }
