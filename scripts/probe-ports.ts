@@ -4,7 +4,8 @@
  * the provider's ports: the relay tells the extension the map.
  *   TCP: provider port + 10000 (5096 -> 15096), + 20000 below 1024 (443 -> 20443; 10080 is a port browsers refuse).
  *   UDP: provider port - 10000 for ports >= 20000 (40000 -> 30000), + 10000 below (8801 -> 18801).
- * The relay's own media range must then stay clear of these: LOCAL_MEDIA_PORTS is.
+ * The relay's own media range must then stay clear of these: LOCAL_MEDIA_PORTS is, and stands in for the
+ * provider's SRTP ranges (--media-stand-in), so reports name the range the media port stands in for.
  * This map keeps the fixed ends and middle of each large range (the extension then probes those three, and
  * says so: "open on the 3 sampled ports of 10,000"): ranges on high ports would have the relay listen on
  * 128 random ports of each inside the machine's ephemeral port range, where the browser's own sockets live.
@@ -43,6 +44,9 @@ export function probePortFlags(): string[] {
     list(udp, udpRelayPort),
     '--media-ports',
     LOCAL_MEDIA_PORTS,
+    // The media range stands in for the provider's SRTP ranges, as the probe ports for theirs: reports say so.
+    '--media-stand-in',
+    'on',
   ];
 }
 

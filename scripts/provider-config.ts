@@ -6,6 +6,7 @@
  * docs:relay-config` rewrites it and a unit test fails when it is stale.
  */
 import { stringify } from 'yaml';
+import { srtpRange } from '../src/profiles/media-row.ts';
 import { DESK_PHONE, MOBILE_APP } from '../src/profiles/provider-ports.ts';
 import type { Profile } from '../src/profiles/types.ts';
 import { PROBE_PORTS_PER_RANGE } from '../src/protocol/relay-messages.ts';
@@ -20,8 +21,7 @@ const MAX_SESSIONS = 1000;
 export function providerConfig(): Record<string, unknown> {
   const { tcp, udp } = providerProbeEntries();
   const srtpOf = (profile: Profile) => {
-    const range = profile.rows.find((r) => r.protocol === 'SRTP/UDP')?.providerPorts[0];
-    if (!range) throw new Error(`the ${profile.id} profile has no SRTP/UDP row`);
+    const range = srtpRange(profile);
     return `${range.from}-${range.to}`;
   };
   // Each profile's media crosses the same firewall rule as its calls' media: the whole SRTP ranges, of which

@@ -20,3 +20,10 @@ export function mediaRowFor(profile: Profile, port: number): MediaRow | null {
   }
   return null;
 }
+
+/** A profile's SRTP media range (the first SRTP/UDP row's): where its calls' encrypted audio goes. */
+export function srtpRange(profile: Profile): PortRange {
+  const range = profile.rows.find((r) => r.protocol === 'SRTP/UDP')?.providerPorts[0];
+  if (!range) throw new Error(`the ${profile.id} profile has no SRTP/UDP row`);
+  return range;
+}

@@ -69,6 +69,13 @@ const IcePwd = v.pipe(v.string(), v.regex(/^[A-Za-z0-9+/]{22,64}$/));
 export const ProbePort = v.strictObject({ providerPort: port, relayPort: port });
 export type ProbePort = v.InferOutput<typeof ProbePort>;
 
+/** The provider's port range a relay port stands in for. */
+export const StandIn = v.pipe(
+  v.strictObject({ from: port, to: port }),
+  v.check((r) => r.from <= r.to, 'a range from its low end to its high end'),
+);
+export type StandIn = v.InferOutput<typeof StandIn>;
+
 /** A probe listener the relay could not open, and why (an errno code such as EADDRINUSE or EACCES). */
 export const UnboundProbePort = v.strictObject({
   transport: v.picklist(['tcp', 'udp']),
@@ -204,7 +211,15 @@ export const ServerMessage = v.variant('type', [
     message: v.pipe(v.string(), v.maxLength(1000)),
     retryAfterS: v.optional(v.pipe(v.number(), v.finite(), v.minValue(0))),
   }),
-  v.strictObject({ type: v.literal('answer'), sdp: v.pipe(v.string(), v.maxLength(MAX_SDP_BYTES)) }),
+  v.strictObject({
+    type: v.literal('answer'),
+    sdp: v.pipe(v.string(), v.maxLength(MAX_SDP_BYTES)),
+    /**
+     * The provider's media range the session's port stands in for, from a relay whose media ranges lie
+     * outside the provider's (on high ports, --media-stand-in); absent when the port is its own number.
+     */
+    standsFor: v.optional(StandIn),
+  }),
   v.strictObject({ type: v.literal('candidate'), candidate: IceCandidate }),
   /** The relay ended the media session, and why. */
   v.strictObject({

@@ -4,6 +4,7 @@ import { isIP } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { helpText } from './config/docs.ts';
 import { ConfigError, loadConfig, type RelayConfig, wantsHelp } from './config/load.ts';
+import { providerMediaRanges } from './core/media-ports.ts';
 import { createLogger } from './logger.ts';
 import { createRelay } from './server.ts';
 import { openReportStore } from './storage/open-store.ts';
@@ -92,6 +93,7 @@ async function main(): Promise<void> {
       echoPath: config.echoPath,
       maxSessions: config.maxSessions,
       setupTimeoutMs: config.setupTimeoutMs,
+      ...(config.mediaStandIn ? { standsFor: providerMediaRanges() } : {}),
     },
     probes: { address: config.probeAddress, tcp: config.probeTcp, udp: config.probeUdp },
     bindingGapsS: config.bindingGapsS,

@@ -4,7 +4,7 @@
  * connection's only mutable state: the core's state, the session, one deadline timer and the heartbeat.
  */
 import { type WebSocket, WebSocket as WebSocketClass } from 'ws';
-import type { ServerMessage } from '../protocol/relay-messages.ts';
+import type { ServerMessage, StandIn } from '../protocol/relay-messages.ts';
 import type { AddressLimits } from './core/address-limits.ts';
 import { type BindingLifetimes, bindingPort } from './core/binding-lifetime.ts';
 import type { CheckRateOptions } from './core/check-rate.ts';
@@ -42,6 +42,8 @@ export interface MediaSettings {
   /** Default 'lean' (see media/echo-session.ts). */
   echoPath?: EchoPath;
   setupTimeoutMs: number;
+  /** Set when the media ranges stand in for the provider's (--media-stand-in): each range's provider range. */
+  standsFor?: Record<MediaRange, StandIn>;
 }
 
 /** Limits on what one connection, and one client address, may do. */
@@ -240,7 +242,8 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): Connection
         now: deps.now,
         onEvent: (e) => {
           if (e.type === 'connected') metrics.sessionSetup.observe((deps.now() - offerAt) / 1000);
-          event(e);
+          const standsFor = deps.media.standsFor?.[range];
+          event(e.type === 'answer' && standsFor ? { ...e, standsFor } : e);
           // Once connected, the session's end is known (media time after now), usually long before the
           // worst case it was admitted with: retryAfterS told to others follows the real end.
           if (e.type === 'connected' && state.endDeadline !== null && !released) {

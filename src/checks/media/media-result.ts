@@ -6,8 +6,14 @@
 
 import { msg } from '../../messages/catalog.ts';
 import type { Message } from '../../messages/message.ts';
-import { mediaRowFor, type ProfileId, profileById } from '../../profiles/index.ts';
-import type { MediaMode } from '../../protocol/relay-messages.ts';
+import {
+  type MediaRow,
+  mediaRowFor,
+  type Profile,
+  type ProfileId,
+  profileById,
+} from '../../profiles/index.ts';
+import type { MediaMode, StandIn } from '../../protocol/relay-messages.ts';
 import type { MediaReport } from '../../protocol/report.ts';
 import type { CheckResult } from '../types.ts';
 import { mosBandMessage, profileNameMessage, summaryOf } from '../words.ts';
@@ -32,6 +38,8 @@ export interface MediaMetrics {
   mode: MediaMode;
   /** The port profile the check is for: which media row the relay's media port stands in for. */
   profile: ProfileId;
+  /** The provider's range the relay said its media port stands in for (a relay on high ports), else null. */
+  standsFor: StandIn | null;
 }
 
 const round1 = (x: number | null) => (x === null ? null : Math.round(x * 10) / 10);
@@ -41,6 +49,17 @@ function mosOf(m: MediaMetrics, rttMs: number | null, jitterMs: number | null, l
   return rttMs !== null && jitterMs !== null && lossPercent !== null
     ? computeMos({ rttMs, jitterMs, lossPercent, codec })
     : null;
+}
+
+/**
+ * The profile's media row the port stands in for: the one holding the port, or, from a relay whose media
+ * ports lie outside the provider's (on high ports), the one holding the range the relay named.
+ */
+function mediaRowOf(profile: Profile, port: number, standsFor: StandIn | null): MediaRow | null {
+  const own = mediaRowFor(profile, port);
+  if (own || !standsFor) return own;
+  const row = mediaRowFor(profile, standsFor.from);
+  return row && standsFor.to <= row.range.to ? row : null;
 }
 
 /** The `media` object of the report: the figures a user or administrator reads. */
@@ -67,7 +86,7 @@ export function mediaSummary(m: MediaMetrics): MediaReport {
   const loss = scored?.figure.percent ?? m.lossPercent ?? m.probes.lossPercent;
   const mos = mosOf(m, rttMs, jitterMs, loss);
   const profile = profileById(m.profile);
-  const standsFor = s.remotePort !== null && profile ? mediaRowFor(profile, s.remotePort) : null;
+  const standsFor = s.remotePort !== null && profile ? mediaRowOf(profile, s.remotePort, m.standsFor) : null;
   return {
     encrypted: s.dtlsState === 'connected' || s.srtpCipher !== null,
     srtpCipher: s.srtpCipher,

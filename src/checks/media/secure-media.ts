@@ -8,7 +8,12 @@ import { msg } from '../../messages/catalog.ts';
 import type { Message } from '../../messages/message.ts';
 import { english } from '../../messages/render.ts';
 import { DEFAULT_PROFILE_ID, type ProfileId } from '../../profiles/index.ts';
-import { MEDIA_DURATION_MS, type MediaCounts, type MediaMode } from '../../protocol/relay-messages.ts';
+import {
+  MEDIA_DURATION_MS,
+  type MediaCounts,
+  type MediaMode,
+  type StandIn,
+} from '../../protocol/relay-messages.ts';
 import { wssUrlFor } from '../../protocol/settings.ts';
 import type { CheckContext } from '../context.ts';
 import type { CheckResult } from '../types.ts';
@@ -159,6 +164,7 @@ export async function checkSecureMedia(
     const probe = pc.createDataChannel('probe', { ordered: false, maxRetransmits: 0 });
 
     let answer: string | null = null;
+    let standsFor: StandIn | null = null;
     let relayCounts: MediaCounts | null = null;
     /** What the relay received so far, or null when it does not say in time (an older relay). */
     const askCounts = async (): Promise<MediaCounts | null> => {
@@ -171,8 +177,9 @@ export async function checkSecureMedia(
     const pendingCandidates: RTCIceCandidateInit[] = [];
     let remoteSet = false;
     void pumpSignaling(ws, {
-      onAnswer: (sdp) => {
+      onAnswer: (sdp, portStandsFor) => {
         answer = sdp;
+        standsFor = portStandsFor;
       },
       onCandidate: (c) => {
         if (!c) return;
@@ -258,6 +265,7 @@ export async function checkSecureMedia(
       toneState: tone.state(),
       mode,
       profile: options.profile,
+      standsFor,
     };
     return mediaResult(SECURE_MEDIA, metrics, since(), options.limits);
   } catch (err) {

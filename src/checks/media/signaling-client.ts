@@ -7,13 +7,15 @@ import {
   type MediaCounts,
   parseJson,
   ServerMessage,
+  type StandIn,
 } from '../../protocol/relay-messages.ts';
 import type { SocketSession } from '../ws-session.ts';
 
 type Server = ServerMessage;
 
 export interface SignalingEvents {
-  onAnswer(sdp: string): void;
+  /** standsFor: the provider's range the session's port stands in for, when the relay said (a relay on high ports). */
+  onAnswer(sdp: string, standsFor: StandIn | null): void;
   onCandidate(c: IceCandidate): void;
   /** The relay's answer to media-counts: what it received of this session. */
   onCounts?(counts: MediaCounts): void;
@@ -37,7 +39,7 @@ export async function pumpSignaling(session: SocketSession, events: SignalingEve
     const msg = parsed.value;
     switch (msg.type) {
       case 'answer':
-        events.onAnswer(msg.sdp);
+        events.onAnswer(msg.sdp, msg.standsFor ?? null);
         break;
       case 'candidate':
         events.onCandidate(msg.candidate);

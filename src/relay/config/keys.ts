@@ -121,6 +121,13 @@ export const CONFIG_KEYS = {
     unsetMeans: 'the `--media-ports` range',
     help: "UDP port range for the media of mobile and desktop app checks, as `--media-ports`. Put it inside the apps' SRTP range (UDP 60000-64999) so their media crosses the apps' firewall rule; it must not overlap `--media-ports`",
   }),
+  mediaStandIn: key({
+    flag: 'media-stand-in',
+    env: 'SVC_RELAY_MEDIA_STAND_IN',
+    kind: onOff,
+    default: 'off',
+    help: "`on`: the media ranges stand in for the provider's SRTP ranges (the desk phones' UDP 40000-49999, the apps' UDP 60000-64999) though they lie outside them, as on a relay on high ports without privileges (`npm start`). Each answer then names the range the session's port stands in for, and reports say so instead of \"none of the media ports\"",
+  }),
   mediaAddress: key({
     flag: 'media-address',
     env: 'SVC_RELAY_MEDIA_ADDRESS',

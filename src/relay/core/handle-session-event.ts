@@ -2,7 +2,7 @@
  * What the media session, the clock and the process tell a connection, without sockets: the answer and
  * local candidates to forward, DTLS connecting, failures, deadlines, shutdown and the client going away.
  */
-import type { IceCandidate } from '../../protocol/relay-messages.ts';
+import type { IceCandidate, StandIn } from '../../protocol/relay-messages.ts';
 import {
   type Action,
   type ConnectionState,
@@ -13,7 +13,7 @@ import {
 } from './connection-state.ts';
 
 export type SessionEvent =
-  | { type: 'answer'; sdp: string }
+  | { type: 'answer'; sdp: string; standsFor?: StandIn }
   | { type: 'local-candidate'; candidate: IceCandidate }
   /** DTLS is connected: media can flow, and the setup deadline no longer applies. */
   | { type: 'connected' }
@@ -53,7 +53,9 @@ export function handleSessionEvent(state: ConnectionState, event: SessionEvent, 
   switch (event.type) {
     case 'answer': {
       if (state.answered) return ignore(state);
-      const actions: Action[] = [{ kind: 'send', message: { type: 'answer', sdp: event.sdp } }];
+      const answer = { type: 'answer' as const, sdp: event.sdp };
+      const message = event.standsFor ? { ...answer, standsFor: event.standsFor } : answer;
+      const actions: Action[] = [{ kind: 'send', message }];
       for (const candidate of state.pendingLocalCandidates) {
         actions.push({ kind: 'send', message: { type: 'candidate', candidate } });
       }

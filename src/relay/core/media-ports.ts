@@ -5,7 +5,9 @@
  * inside the desk phones' SRTP ports it read "UDP to the media ports seems blocked". Pure bookkeeping, like
  * the pools it holds: one session cap over both ranges.
  */
-import type { ProfileId } from '../../profiles/types.ts';
+import { srtpRange } from '../../profiles/media-row.ts';
+import { DESK_PHONE, MOBILE_APP } from '../../profiles/provider-ports.ts';
+import type { PortRange, ProfileId } from '../../profiles/types.ts';
 import { PortPool } from './port-pool.ts';
 
 export type MediaRange = 'desk' | 'apps';
@@ -22,6 +24,14 @@ export interface PortSpan {
  */
 export function mediaRangeFor(profile: ProfileId | undefined): MediaRange {
   return profile === 'mobile-app' || profile === 'desktop-app' ? 'apps' : 'desk';
+}
+
+/**
+ * The provider's SRTP range each media range stands in for: the desk phones' and the apps'. A relay on high
+ * ports (--media-stand-in) names it with each answer, as the probe ports name the provider port they stand in for.
+ */
+export function providerMediaRanges(): Record<MediaRange, PortRange> {
+  return { desk: srtpRange(DESK_PHONE), apps: srtpRange(MOBILE_APP) };
 }
 
 export interface MediaPortsOptions {

@@ -260,6 +260,7 @@ function mediaVerdicts(): CheckResult[] {
     toneState: 'running',
     mode: 'quick',
     profile: 'desk-phone',
+    standsFor: null,
   });
   const udp = fixture('chromium-udp');
   const tcp = fixture('chromium-tcp');

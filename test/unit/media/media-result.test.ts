@@ -22,6 +22,7 @@ function metrics(stats: MediaStatsSummary, over: Partial<MediaMetrics> = {}): Me
     toneState: 'running',
     mode: 'quick',
     profile: 'desk-phone',
+    standsFor: null,
     ...over,
   };
 }
@@ -88,6 +89,34 @@ describe('mediaResult', () => {
     expect(elsewhere.data.media).toMatchObject({ mediaPort: 41003, mediaPortRange: null });
     expect(elsewhere.summary).toMatch(
       /Media went to the relay's UDP port 41003, which is none of the media ports of the Mobile app profile\.$/,
+    );
+  });
+
+  it('names the range a relay on high ports said its media port stands in for, not "none of"', () => {
+    // npm start's relay: media on 56000-56199, standing in for the desk phones' 40000-49999 (--media-stand-in).
+    const standsFor = { from: 40000, to: 49999 };
+    const udp = fixture('chromium-udp');
+    const desk = mediaResult(base, metrics({ ...udp, remotePort: 56000 }, { standsFor }), 3500);
+    expect(desk.data.media).toMatchObject({
+      mediaPort: 56000,
+      mediaPortRange: { row: 'desk-phone-srtp', from: 40000, to: 49999 },
+    });
+    expect(desk.summary).toMatch(
+      /\. Media went to the relay's UDP port 56000, standing in for UDP 40000-49999 \(Desk phones media Secure Voice\)\.$/,
+    );
+    const tcp = { ...fixture('chromium-tcp'), remotePort: 56000 };
+    expect(mediaResult(base, metrics(tcp, { standsFor }), 3500).summary).toContain(
+      "Media went to the relay's TCP port 56000 (ICE-TCP); over UDP that port stands in for UDP 40000-49999",
+    );
+    // Meetings' media is one port (8801), which the desk phones' range does not stand in for: said plainly.
+    const meetings = mediaResult(
+      base,
+      metrics({ ...udp, remotePort: 56000 }, { standsFor, profile: 'meetings' }),
+      3500,
+    );
+    expect(meetings.data.media).toMatchObject({ mediaPort: 56000, mediaPortRange: null });
+    expect(meetings.summary).toMatch(
+      /UDP port 56000, which is none of the media ports of the Meetings profile\.$/,
     );
   });
 

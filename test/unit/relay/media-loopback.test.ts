@@ -7,6 +7,7 @@ import dns from 'node:dns';
 import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ProfileId } from '../../../src/profiles/types.ts';
+import { providerMediaRanges } from '../../../src/relay/core/media-ports.ts';
 import { startTestRelay, type TestRelay } from '../../helpers/in-process-relay.ts';
 import { SignalingClient } from '../../helpers/signaling-client.ts';
 import { BrowserPeer } from '../../helpers/werift-browser.ts';
@@ -158,6 +159,38 @@ describe('media loopback through the relay', () => {
     const older = await signaling(relay);
     await browser().connect(older);
     expect(await older.next('error')).toMatchObject({ code: 'busy' });
+  });
+
+  it('names the provider range its media range stands in for, per profile, when told (--media-stand-in)', async () => {
+    const relay = await startTestRelay({
+      media: {
+        ports: { first: 47190, last: 47190 },
+        appPorts: { first: 47191, last: 47191 },
+        standsFor: providerMediaRanges(),
+      },
+    });
+    cleanup.push(() => relay.stop());
+    const answerFor = async (profile: ProfileId) => {
+      const sig = await signaling(relay);
+      await browser({ profile }).connect(sig);
+      const answer = await sig.next('answer');
+      sig.close();
+      await expect.poll(async () => (await relay.healthz()).sessions.active, { timeout: 5000 }).toBe(0);
+      return answer;
+    };
+    const desk = await answerFor('desk-phone');
+    expect(desk.sdp).toContain(' 47190 typ host');
+    expect(desk.standsFor).toEqual({ from: 40000, to: 49999 });
+    const apps = await answerFor('mobile-app');
+    expect(apps.sdp).toContain(' 47191 typ host');
+    expect(apps.standsFor).toEqual({ from: 60000, to: 64999 });
+  });
+
+  it('names no stand-in range when not told to: its ports are their own numbers', async () => {
+    const relay = await relayWith(47192, 47192);
+    const sig = await signaling(relay);
+    await browser().connect(sig);
+    expect(await sig.next('answer')).not.toHaveProperty('standsFor');
   });
 
   it('refuses a second session with busy when the one-port range is in use, and frees it on close', async () => {
