@@ -94,6 +94,9 @@ export function App({ actions, autoRun = true }: { actions: ExtensionActions; au
           <button type="button" class="link-button" onClick={open('report/report.html')}>
             {t('popup_full_report')}
           </button>
+          <button type="button" class="link-button" onClick={open('device/device.html')}>
+            {t('device_link')}
+          </button>
         </p>
       </footer>
     </main>

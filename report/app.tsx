@@ -231,6 +231,9 @@ export function ReportApp({ actions, route, now = Date.now, repeatDays }: Report
               </button>
             </p>
           ) : null}
+          <p class="hint" data-field="device-link">
+            {t('device_report_hint')} <a href="../device/device.html">{t('device_link')}</a>
+          </p>
         </aside>
       </div>
     </main>

@@ -37,6 +37,7 @@ async function buildExtension(target: Target, relayUrl: string, dev: boolean): P
     'popup/main': 'popup/main.tsx',
     'options/main': 'options/main.tsx',
     'report/main': 'report/main.tsx',
+    'device/main': 'device/main.tsx',
     ...(target === 'chrome' ? { 'offscreen/offscreen': 'src/offscreen/index.ts' } : {}),
   };
   await esbuild.build({
@@ -64,6 +65,7 @@ async function buildExtension(target: Target, relayUrl: string, dev: boolean): P
   await cp(join(root, 'popup/popup.html'), join(out, 'popup/popup.html'));
   await cp(join(root, 'options/options.html'), join(out, 'options/options.html'));
   await cp(join(root, 'report/report.html'), join(out, 'report/report.html'));
+  await cp(join(root, 'device/device.html'), join(out, 'device/device.html'));
   if (target === 'chrome')
     await cp(join(root, 'src/offscreen/offscreen.html'), join(out, 'offscreen/offscreen.html'));
   await cp(join(root, '_locales'), join(out, '_locales'), { recursive: true });

@@ -267,6 +267,20 @@ export const MESSAGES = {
   sum_binding_no_mapping: ['port'],
   sum_binding_not_measured: NONE,
   sum_binding_unavailable: ['host', 'text'],
+
+  // The headset check (src/device/): the microphone's level, or why it could not be recorded.
+  device_level_ok: ['fixed0'],
+  device_level_quiet: ['fixed0'],
+  device_level_silent: NONE,
+  device_level_clipping: ['int'],
+  device_level_unmeasured: NONE,
+  device_err_denied: NONE,
+  device_err_no_device: NONE,
+  device_err_busy: NONE,
+  device_err_timeout: ['s'],
+  device_err_unsupported: NONE,
+  device_err_recording: ['text'],
+  device_err_other: ['text'],
 } as const satisfies Record<string, readonly ArgKind[]>;
 
 type Catalog = typeof MESSAGES;

@@ -353,6 +353,21 @@ export const LABELS = {
   web_media_figures: 0,
   web_left_out_title: 0,
   web_use_extension: 0,
+  device_title: 0,
+  device_intro: 0,
+  device_private: 0,
+  device_start: 0,
+  device_again: 0,
+  device_play: 0,
+  device_asking: 0,
+  device_recording: 1,
+  device_analysing: 0,
+  device_playing: 0,
+  device_played: 0,
+  device_meter: 0,
+  device_result: 0,
+  device_link: 0,
+  device_report_hint: 0,
 } as const satisfies Record<string, number>;
 
 /** A fixed text of the pages; the compiler rejects any other key. */

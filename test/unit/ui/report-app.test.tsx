@@ -69,6 +69,9 @@ describe('report page', () => {
     expect(table.querySelector('[data-row-id="desk-phone-srtp"]')?.textContent).toContain('Blocked');
     expect(document.querySelector('pre.remediation')?.textContent).toContain('40000-49999');
     expect(screen.getByRole('heading', { name: 'Secure media' })).toBeTruthy();
+    expect(screen.getByRole('link', { name: 'Test my headset' }).getAttribute('href')).toBe(
+      '../device/device.html',
+    );
     expect(screen.getByText('SRTP_AES128_CM_HMAC_SHA1_80')).toBeTruthy();
     // Once in the NAT section, once as the evidence for "Place VoIP phones behind firewalls".
     expect(screen.getAllByText(/behind NAT/).length).toBeGreaterThanOrEqual(1);
@@ -204,5 +207,7 @@ describe('popup links', () => {
     expect(openPage).toHaveBeenCalledWith('report/report.html#checklist');
     fireEvent.click(screen.getByRole('button', { name: 'Full report' }));
     expect(openPage).toHaveBeenLastCalledWith('report/report.html');
+    fireEvent.click(screen.getByRole('button', { name: 'Test my headset' }));
+    expect(openPage).toHaveBeenLastCalledWith('device/device.html');
   });
 });
