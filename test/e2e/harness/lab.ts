@@ -69,6 +69,12 @@ export interface Lab {
     /** The one TCP port it inspects (default 443), e.g. 5096 for a device that inspects only SIP over TLS. */
     port?: number;
   }): Promise<() => number>;
+  /**
+   * A second way out, as a VPN or a split tunnel makes one: LAN traffic (only UDP, when `protocol` says so)
+   * leaves from `address`, another address of the router on the provider's side, instead of the router's
+   * own. Reset by reset() (the address stays, unused).
+   */
+  leaveFrom(address: string, protocol?: 'udp' | 'tcp'): Promise<void>;
   /** Flushes the scenario rules, stops any TLS proxy, goes back to masquerade and to a DNS server that answers. */
   reset(): Promise<void>;
   destroy(): Promise<void>;
@@ -199,6 +205,13 @@ export async function createLab(): Promise<Lab> {
         await router.iptables(['-A', SCENARIO_CHAIN, ...rule]);
       },
       setNat,
+      leaveFrom: async (address, protocol) => {
+        await router.ip(['addr', 'replace', `${address}/24`, 'dev', 'wan0']);
+        await router.iptables([
+          ...['-t', 'nat', '-I', NAT_CHAIN, '1', '-s', LAB.lan.cidr, ...(protocol ? ['-p', protocol] : [])],
+          ...['-j', 'SNAT', '--to-source', address],
+        ]);
+      },
       setDns: dns.setMode,
       dnsQueries: () => [...dns.queries],
       blackHoleAbove: async (bytes) => {
