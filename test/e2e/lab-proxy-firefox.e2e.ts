@@ -1,38 +1,39 @@
 /**
- * The lab's office proxy (lab-proxy.e2e.ts) with Firefox ESR through the command line (`--browser firefox`,
- * the proxy from https_proxy as Firefox reads it from the environment): CONNECT to 443 only, direct traffic
- * dropped. Firefox names the proxy it used (webRequest proxyInfo), so the headline names it by host and port.
+ * The lab's office proxy (harness/lab-proxy-scenarios.ts) with Firefox ESR, through the command line
+ * (`--browser firefox`, the proxy from https_proxy as Firefox reads it from the environment) and the popup
+ * (Firefox in the client namespace, the proxy set by enterprise policy). Firefox names the proxy it used
+ * (webRequest proxyInfo), so the headline names it by host and port in every scenario.
  */
 import { describe, expect, it } from 'vitest';
-import type { Report } from '../../src/protocol/report.ts';
-import { CONNECT_443_ONLY, LAB_PROXY_URL } from './harness/lab-proxy-service.ts';
-import { expectOutcome, RELAY_URL, useLab } from './harness/lab-session.ts';
-import { ROOT } from './harness/relay-process.ts';
-import { runCli } from './harness/run-cli.ts';
+import { useLabFirefox, viaFirefoxPopup } from './harness/lab-firefox.ts';
+import {
+  expectConnects,
+  expectProxyScenario,
+  proxyCli,
+  proxyScenarios,
+} from './harness/lab-proxy-scenarios.ts';
+import { LAB_PROXY_URL } from './harness/lab-proxy-service.ts';
+import { useLab } from './harness/lab-session.ts';
+import { rememberedRelayAddresses } from './harness/remembered-address.ts';
 
 const session = useLab({ hostAccess: true, proxy: true });
+const PROXY = new URL(LAB_PROXY_URL).host;
+const held = useLabFirefox(session, { proxy: PROXY });
 
 describe('lab: an office proxy on the browser path, Firefox', () => {
-  it('CONNECT to 443 only, direct traffic dropped: the proxy named by host and port, signaling blocked by it', async () => {
-    await session.lab.forward(['-i', 'lan0', '-j', 'DROP']);
-    const from = session.proxy?.connects.length ?? 0;
-    const out = await runCli(
-      ['--json', '--browser', 'firefox', '--relay', RELAY_URL, '--ca-cert', session.labCa.caFile],
-      { https_proxy: LAB_PROXY_URL },
-      ROOT,
-      session.lab.client.prefix,
-    );
-    expect(out.code, out.stderr).toBe(1);
-    const r = JSON.parse(out.stdout) as Report;
-    expectOutcome(r, {
-      verdict: 'blocked',
-      headline:
-        "Blocked: your browser reaches the relay through a proxy (192.168.77.1:3128), but phones and the provider's apps do not use it, so the Secure Voice ports must be open directly. Blocked by the proxy (direct access not tested): TCP 5096 (Desk phones signaling Secure Voice). Blocked: UDP 40000-49999 (Desk phones media Secure Voice). Give your IT administrator the remediation list.",
-      ...CONNECT_443_ONLY,
-      rows: { ...CONNECT_443_ONLY.rows },
-      remediation: [...CONNECT_443_ONLY.remediation],
+  for (const scenario of proxyScenarios(PROXY)) {
+    it(`${scenario.name}: through the command line and the popup`, async () => {
+      await scenario.setup(session);
+      const from = session.proxy?.connects.length ?? 0;
+      const named = { proxy: PROXY, evidence: 'browser-proxy-info' as const };
+      expectProxyScenario(await proxyCli(session, 'firefox'), scenario, named);
+      const { shown, report } = await viaFirefoxPopup(held.firefox);
+      expectProxyScenario(report, scenario, named);
+      expect(shown).toBe(report.headline);
+      expectConnects(session, scenario, from);
+      // Firefox said the answers came through a proxy: its address is not remembered as the relay's.
+      const page = await held.firefox.openPage('options/options.html');
+      expect(await rememberedRelayAddresses(page).finally(() => page.close())).toEqual({});
     });
-    expect(r.proxy).toMatchObject({ evidence: 'browser-proxy-info', proxy: '192.168.77.1:3128' });
-    expect(session.proxy?.connects.slice(from)).toContainEqual({ port: 5096, allowed: false });
-  });
+  }
 });

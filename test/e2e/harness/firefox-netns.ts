@@ -19,7 +19,10 @@ import type { Netns } from './netns.ts';
 const FORWARD_IN_NS = `const net=require('node:net');const [sock,port]=process.argv.slice(1);net.createServer((c)=>{const t=net.connect(Number(port),'127.0.0.1');c.pipe(t);t.pipe(c);c.on('error',()=>t.destroy());t.on('error',()=>c.destroy());}).listen(sock);`;
 
 /** For FirefoxLaunchOptions.wrapper: writes the wrapper for `binary` into `dir` and gives its path. */
-export function firefoxInNsWrapper(ns: Netns, dir: string): (binary: string) => Promise<string> {
+export function firefoxInNsWrapper(
+  ns: Pick<Netns, 'name'>,
+  dir: string,
+): (binary: string) => Promise<string> {
   return async (binary) => {
     const path = join(dir, 'firefox-in-ns.mjs');
     const config = JSON.stringify({

@@ -27,21 +27,3 @@ export async function startLabProxy(lab: Lab): Promise<LabProxy> {
   );
   return { connects, allow: (ports) => service.send({ allow: ports }) };
 }
-
-/**
- * What the desk phone profile shows behind the proxy at CONNECT to 443 only with direct traffic dropped, in
- * every browser: every TCP row blocked by the proxy (443 only through it), the UDP rows blocked directly.
- */
-export const CONNECT_443_ONLY = {
-  rows: {
-    'desk-phone-sip-tcp': 'blocked',
-    'desk-phone-rtp': 'blocked',
-    'desk-phone-sip-tls': 'blocked',
-    'desk-phone-srtp': 'blocked',
-    'desk-phone-provisioning-https': 'blocked',
-    'desk-phone-presence-sip-tcp': 'blocked',
-  },
-  port: (t: 'tcp' | 'udp', p: number) =>
-    t === 'udp' ? 'blocked' : p === 443 ? 'via-proxy' : 'proxy-blocked',
-  remediation: ['TCP 5090', 'UDP 20000-39999', 'TCP 5096', 'UDP 40000-49999', 'TCP 80', 'TCP 5090'],
-} as const;
