@@ -67,6 +67,11 @@ interface Run {
   seen: Record<string, number | null>;
   /** In the page: runCheck sent → the run state says encrypted audio flows (the media check's first echo). */
   flowingMs: number | null;
+  /** The same through storage.onChanged alone (builds without the port have only this). */
+  storedVerdictMs: number | null;
+  storedSeen: Record<string, number | null>;
+  /** Checks whose result came over the background's port first. */
+  pushed: number;
   /** The report's own startedAt → finishedAt: the background's run, without the page round trips. */
   inExtensionMs: number;
   checks: Record<string, number | null>;
@@ -88,6 +93,9 @@ function toRun(report: Report, page: Watched): Run {
     verdictMs: page.verdictMs,
     seen: Object.fromEntries(CHECKS.map((c) => [c, page.seen[c] ?? null])),
     flowingMs: page.flowingMs,
+    storedVerdictMs: page.stored.verdictMs,
+    storedSeen: Object.fromEntries(CHECKS.map((c) => [c, page.stored.seen[c] ?? null])),
+    pushed: Object.values(page.via).filter((c) => c === 'port').length,
     inExtensionMs: Date.parse(report.finishedAt) - Date.parse(report.startedAt),
     checks,
     phases,
@@ -164,11 +172,14 @@ console.log(`- Relay: this tree's dist/relay/server.js as a child process on 127
   run by that commit's own scripts/build.ts) loaded and the relay's SPKI trusted.
 - Driver: in an extension page (options/options.html), the way the popup does it: saveSettings (profile
   desk-phone, so the port matrix runs), then runCheck {mode: quick} to the background, then the run state as
-  storage.onChanged delivers it to the page, until the report with that runId is stored.
+  it reaches the page, until the report with that runId is in: pushed over the run-state port (builds that
+  have it) and delivered by storage.onChanged (every build), each arrival timed; a result counts from its
+  first arrival on either.
 - ${warmup} untimed warm-up run(s) per build, then ${runs} timed runs per build, alternating between the builds
   in ABBA order, same browsers and relay.
-- "to verdict": the page's clock (performance.now) from sending runCheck to the stored report reaching the
-  page: what a user waits from the click to the verdict. "seen": from sending runCheck to each check's result
+- "to verdict": the page's clock (performance.now) from sending runCheck to the report reaching the
+  page: what a user waits from the click to the verdict; "... through storage": the same moments by
+  storage.onChanged alone; "pushed": how many of the 4 checks' results came over the port first. "seen": from sending runCheck to each check's result
   first reaching the page in the run's progress (what the popup shows as it arrives); "audio flowing seen": to
   the run state first saying that encrypted audio flows (builds without that signal: "-"). "in-extension": the
   report's finishedAt - startedAt (the background's run, ms resolution of ISO times).
@@ -189,6 +200,7 @@ for (const s of subjects) {
         'run',
         'verdict',
         'to verdict',
+        'through storage',
         'in-extension',
         ...CHECKS.map((c) => `${c} seen`),
         'audio flowing seen',
@@ -200,6 +212,7 @@ for (const s of subjects) {
         String(i + 1),
         r.verdict,
         fmt(r.verdictMs),
+        fmt(r.storedVerdictMs),
         fmt(r.inExtensionMs),
         ...CHECKS.map((c) => fmt(r.seen[c])),
         fmt(r.flowingMs),
@@ -213,13 +226,19 @@ for (const s of subjects) {
 }
 
 const measures: Array<[string, (r: Run) => number | null]> = [
-  ['to verdict (page: runCheck sent → report stored)', (r) => r.verdictMs],
+  ['to verdict (page: runCheck sent → report in the page)', (r) => r.verdictMs],
+  ['to verdict through storage', (r) => r.storedVerdictMs],
   ['in-extension (startedAt → finishedAt)', (r) => r.inExtensionMs],
   ...CHECKS.map((c): [string, (r: Run) => number | null] => [
     `${c} seen in the page`,
     (r) => r.seen[c] ?? null,
   ]),
   ['"encrypted audio flowing" seen in the page', (r) => r.flowingMs],
+  ...CHECKS.map((c): [string, (r: Run) => number | null] => [
+    `${c} seen through storage`,
+    (r) => r.storedSeen[c] ?? null,
+  ]),
+  ['results pushed first (of 4)', (r) => r.pushed],
   ...CHECKS.map((c): [string, (r: Run) => number | null] => [`${c} durationMs`, (r) => r.checks[c] ?? null]),
   ...PHASES.map((p): [string, (r: Run) => number | null] => [`media ${p}`, (r) => r.phases[p] ?? null]),
   ['loss packets', (r) => r.lossPackets],

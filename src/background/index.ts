@@ -3,6 +3,7 @@
 import { createMonitor } from '../monitor/monitor.ts';
 import { getBrowser, TARGET } from '../platform/browser.ts';
 import { handleMessages } from '../platform/messaging.ts';
+import { serveRunState } from '../platform/run-state-port.ts';
 import { loadSettings, saveSettings } from '../platform/settings-store.ts';
 import { createWebRtcHost } from './media-host.ts';
 import { createRunManager } from './run-manager.ts';
@@ -15,7 +16,10 @@ const runs = createRunManager({
   now: () => performance.now(),
   webrtc: createWebRtcHost(api, (ms) => void runs.mediaFlowing(ms)),
   browserName: `${TARGET} ${navigator.userAgent.match(/(Chrome|Firefox)\/[\d.]+/)?.[0] ?? ''}`.trim(),
+  publish: (state) => pages.publish(state),
 });
+// Registered at the top level, so a page connecting wakes the service worker (event page) and finds it.
+const pages = serveRunState(api, () => runs.state());
 
 handleMessages(api, {
   runCheck: async (req) => ({ runId: await runs.start(req.mode) }),

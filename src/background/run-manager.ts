@@ -13,13 +13,14 @@ import { appendToHistory } from '../platform/history-store.ts';
 import { keepAwake } from '../platform/keep-awake.ts';
 import { watchNetErrors } from '../platform/net-errors.ts';
 import { lastRelayAddress, watchRelayAddress } from '../platform/relay-address.ts';
-import { loadRunState, saveRunState } from '../platform/run-store.ts';
+import { IDLE, loadRunState, saveRunState } from '../platform/run-store.ts';
 import { loadSettings } from '../platform/settings-store.ts';
 import type { MediaMode } from '../protocol/relay-messages.ts';
 import type { Report } from '../protocol/report.ts';
 import type { RunState } from '../protocol/runtime-messages.ts';
 import { showBadge } from './badge.ts';
 import type { WebRtcHost } from './media-host.ts';
+import { createRunStateKeeper } from './run-state-keeper.ts';
 
 export interface RunManagerDeps {
   api: Browser;
@@ -28,6 +29,8 @@ export interface RunManagerDeps {
   now: () => number;
   browserName: string;
   webrtc: WebRtcHost;
+  /** Sends each run state to the open pages at once (src/platform/run-state-port.ts). */
+  publish(state: RunState): void;
 }
 
 export function createRunManager(deps: RunManagerDeps) {
@@ -35,23 +38,22 @@ export function createRunManager(deps: RunManagerDeps) {
   let active: Promise<Report> | null = null;
   let activeRunId: string | null = null;
   let recovered: Promise<void> | null = null;
-  // Storage writes are chained so progress updates never overtake each other.
-  let writes: Promise<void> = Promise.resolve();
-  const write = (update: (s: RunState) => RunState) => {
-    writes = writes.then(async () => saveRunState(api, update(await loadRunState(api))));
-    return writes;
-  };
+  const runState = createRunStateKeeper({
+    load: () => loadRunState(api),
+    save: (state) => saveRunState(api, state),
+    publish: (state) => deps.publish(state),
+    fallback: IDLE,
+  });
+  const write = runState.update;
   // History is a convenience: a failed write must neither lose the result (already in the run state) nor
   // break the write chain for the next run.
-  const record = (report: Report) => {
-    writes = writes.then(() =>
+  const record = (report: Report) =>
+    runState.afterStores(() =>
       appendToHistory(api.storage.local, report).then(
         () => undefined,
         () => undefined,
       ),
     );
-    return writes;
-  };
 
   async function execute(runId: string, startedAt: string, mode: MediaMode): Promise<Report> {
     // Firefox's event page (and Chrome's service worker) would be stopped 30 s into a long run otherwise.
@@ -59,7 +61,7 @@ export function createRunManager(deps: RunManagerDeps) {
     const settings = await loadSettings(api);
     // The run before against the same relay, to tell whether the path to it changed since (a VPN, a split
     // tunnel); another relay is another path.
-    const last = (await loadRunState(api)).last;
+    const last = (await runState.current()).last;
     const previous = last?.relayUrl === settings.relayUrl ? last : null;
     const netErrors = watchNetErrors(api);
     const relayAddress = watchRelayAddress(api, settings.relayUrl);
@@ -113,9 +115,9 @@ export function createRunManager(deps: RunManagerDeps) {
     if (active && activeRunId) return { runId: activeRunId, done: null };
     const runId = crypto.randomUUID();
     const startedAt = new Date().toISOString();
-    // The checks start now, with the "running" state and the badge on their way: storage writes are chained,
-    // so the state says running before any result lands in it, and the first results (HTTPS, WSS: tens of
-    // milliseconds) reach the popup without waiting for the badge.
+    // The checks start now, with the "running" state and the badge on their way: changes apply in order, so
+    // the state says running before any result lands in it, and each result reaches the open popup as it is
+    // measured (pushed over its port, stored after), without waiting for the badge or the storage.
     const running = write((s) => ({
       ...s,
       status: 'running',
@@ -161,7 +163,7 @@ export function createRunManager(deps: RunManagerDeps) {
       return recovered;
     },
 
-    state: () => loadRunState(api),
+    state: () => runState.current(),
 
     /** The running run's media check heard its first echo: encrypted audio flows (the popup says so). */
     async mediaFlowing(firstEchoMs: number): Promise<void> {
@@ -174,7 +176,7 @@ export function createRunManager(deps: RunManagerDeps) {
   };
 
   async function recoverOnce(): Promise<void> {
-    const state = await loadRunState(api);
+    const state = await runState.current();
     if (state.status !== 'running' || active || !state.runId) return;
     const settings = await loadSettings(api);
     const meta: RunMeta = {

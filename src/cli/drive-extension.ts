@@ -5,6 +5,7 @@
 
 import * as v from 'valibot';
 import { type Report, ReportSchema } from '../protocol/report.ts';
+import { RUN_STATE_PORT } from '../protocol/runtime-messages.ts';
 import type { SettingsInput } from '../protocol/settings.ts';
 import { type ExtensionPage, inPage } from './extension-page.ts';
 
@@ -43,19 +44,33 @@ export async function runCheckInExtension(
   throw new Error(`the extension did not finish the check within ${Math.round(timeoutMs / 1000)} s`);
 }
 
+/** How a run state reached the page: pushed over the background's port, or through storage.onChanged. */
+export type Channel = 'port' | 'storage';
+
 /** A run as an extension page saw it arrive, on the page's clock from sending runCheck. */
 export interface Watched {
   runId: string;
-  /** The stored report reached the page: what a user waits from the click to the verdict. */
+  /** The report reached the page (over either channel): what a user waits from the click to the verdict. */
   verdictMs: number;
   /** Each check's result first reached the page in the run's progress (the popup shows it then). */
   seen: Record<string, number>;
   /** The run state first said that encrypted audio flows (the media check's first echo); null if never. */
   flowingMs: number | null;
+  /** The same moments through storage alone (what pages saw before the port): report, then each check. */
+  stored: { verdictMs: number | null; seen: Record<string, number> };
+  /** Which channel brought each check's result first. */
+  via: Record<string, Channel>;
 }
 
+type PortLike = {
+  onMessage: { addListener(f: (m: unknown) => void): void };
+  disconnect(): void;
+};
 type PageChrome = {
-  runtime: { sendMessage(m: unknown): Promise<Reply | undefined> };
+  runtime: {
+    sendMessage(m: unknown): Promise<Reply | undefined>;
+    connect(info: { name: string }): PortLike;
+  };
   storage: {
     onChanged: {
       addListener(f: (changes: Record<string, { newValue?: unknown }>, area: string) => void): void;
@@ -65,8 +80,10 @@ type PageChrome = {
 };
 
 /**
- * Runs a check from an extension page the way the popup does: runCheck, then the run state as
- * storage.onChanged delivers it to the page, until the report of that run is stored. Times are the page's.
+ * Runs a check from an extension page the way the popup does: runCheck, then the run state as the background
+ * pushes it over the page's port (src/platform/run-state-port.ts) and as storage.onChanged delivers it,
+ * until the report of that run arrives. Builds without the port answer through storage only. Times are the
+ * page's.
  */
 export function watchCheckInExtension(
   page: ExtensionPage,
@@ -76,7 +93,7 @@ export function watchCheckInExtension(
 ): Promise<Watched> {
   return inPage(
     page,
-    async (a: { settings: SettingsInput; mode: string; timeoutMs: number }) => {
+    async (a: { settings: SettingsInput; mode: string; timeoutMs: number; portName: string }) => {
       const c = (globalThis as unknown as { chrome: PageChrome }).chrome;
       const ask = async (m: Record<string, unknown>) => {
         const r = await c.runtime.sendMessage(m);
@@ -91,31 +108,56 @@ export function watchCheckInExtension(
         mediaFlowingMs?: number | null;
         last: { runId: string } | null;
       };
-      const states: Array<{ t: number; s: State }> = [];
+      const states: Array<{ t: number; s: State; via: 'port' | 'storage' }> = [];
       const t0 = performance.now();
       const listener = (changes: Record<string, { newValue?: unknown }>, area: string) => {
         const s = changes.runState?.newValue as State | undefined;
-        if (area === 'local' && s) states.push({ t: performance.now() - t0, s });
+        if (area === 'local' && s) states.push({ t: performance.now() - t0, s, via: 'storage' });
       };
       c.storage.onChanged.addListener(listener);
+      const port = c.runtime.connect({ name: a.portName });
+      port.onMessage.addListener((s) =>
+        states.push({ t: performance.now() - t0, s: s as State, via: 'port' }),
+      );
       try {
         const { runId } = (await ask({ type: 'runCheck', mode: a.mode })) as { runId: string };
         const seen: Record<string, number> = {};
+        const via: Record<string, 'port' | 'storage'> = {};
+        const stored: { verdictMs: number | null; seen: Record<string, number> } = {
+          verdictMs: null,
+          seen: {},
+        };
         let flowingMs: number | null = null;
+        let verdictMs: number | null = null;
         for (;;) {
-          for (const { t, s } of states.splice(0)) {
-            for (const p of s.progress) seen[p.id] ??= t;
+          for (const { t, s, via: channel } of states.splice(0)) {
+            // The port sends the state as it was when the page connected: an earlier run's is not this one's.
+            const mine = s.status === 'running' ? true : s.last?.runId === runId;
+            if (!mine) continue;
+            for (const p of s.progress) {
+              if (seen[p.id] === undefined) {
+                seen[p.id] = t;
+                via[p.id] = channel;
+              }
+              if (channel === 'storage') stored.seen[p.id] ??= t;
+            }
             if (s.status === 'running' && s.mediaFlowingMs != null) flowingMs ??= t;
-            if (s.status === 'idle' && s.last?.runId === runId)
-              return { runId, verdictMs: t, seen, flowingMs };
+            if (s.status === 'idle' && s.last?.runId === runId) {
+              verdictMs ??= t;
+              if (channel === 'storage') stored.verdictMs ??= t;
+            }
           }
+          // The verdict counts from its first arrival; the stored copy is waited for (bounded) to compare.
+          if (verdictMs !== null && (stored.verdictMs !== null || performance.now() - t0 > verdictMs + 2000))
+            return { runId, verdictMs, seen, flowingMs, stored, via };
           if (performance.now() - t0 > a.timeoutMs) throw new Error('the check did not finish in time');
           await new Promise((r) => setTimeout(r, 5));
         }
       } finally {
         c.storage.onChanged.removeListener(listener);
+        port.disconnect();
       }
     },
-    { settings, mode, timeoutMs },
+    { settings, mode, timeoutMs, portName: RUN_STATE_PORT },
   );
 }

@@ -26,7 +26,14 @@ export interface I18nApi {
 export interface Browser {
   runtime: Pick<
     Polyfill['runtime'],
-    'id' | 'getURL' | 'getManifest' | 'getPlatformInfo' | 'sendMessage' | 'onMessage'
+    | 'id'
+    | 'getURL'
+    | 'getManifest'
+    | 'getPlatformInfo'
+    | 'sendMessage'
+    | 'onMessage'
+    | 'connect'
+    | 'onConnect'
   >;
   storage: Pick<Polyfill['storage'], 'local' | 'managed' | 'onChanged'>;
   permissions: Pick<Polyfill['permissions'], 'contains' | 'request' | 'onAdded' | 'onRemoved'>;

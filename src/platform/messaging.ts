@@ -6,7 +6,7 @@ import * as v from 'valibot';
 import { english } from '../messages/render.ts';
 import { RuntimeRequest, type RuntimeResponse } from '../protocol/runtime-messages.ts';
 import { problemOf } from '../protocol/settings.ts';
-import type { Browser, Runtime } from './browser.ts';
+import type { Browser, Runtime } from './browser-api.ts';
 
 export type Handlers = {
   [K in RuntimeRequest['type']]: (req: Extract<RuntimeRequest, { type: K }>) => Promise<unknown>;

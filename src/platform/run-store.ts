@@ -4,7 +4,7 @@
  */
 import * as v from 'valibot';
 import { RunState } from '../protocol/runtime-messages.ts';
-import type { Browser } from './browser.ts';
+import type { Browser } from './browser-api.ts';
 
 const KEY = 'runState';
 

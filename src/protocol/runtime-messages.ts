@@ -115,4 +115,7 @@ export const RunState = v.object({
 });
 export type RunState = v.InferOutput<typeof RunState>;
 
+/** The runtime port over which the background pushes each run state to the open pages. */
+export const RUN_STATE_PORT = 'run-state';
+
 export type RuntimeResponse = { ok: true; value: unknown } | { ok: false; error: string };

@@ -6,7 +6,7 @@ import { loadHistory, onHistoryChange } from '../platform/history-store.ts';
 import { sendRequest } from '../platform/messaging.ts';
 import { openExtensionPage } from '../platform/pages.ts';
 import { hasHostAccess, onHostAccessChange, originsFor, requestHostAccess } from '../platform/permissions.ts';
-import { onRunStateChange } from '../platform/run-store.ts';
+import { subscribeRunState } from '../platform/run-state-port.ts';
 import { loadShared, loadShareSettings, onSharedChange, shareFromPage } from '../platform/share-store.ts';
 import { RunState } from '../protocol/runtime-messages.ts';
 import type { ExtensionActions, ReportActions } from './actions.ts';
@@ -18,7 +18,7 @@ export function pageActions(): ExtensionActions {
     runCheck: async (mode = 'quick') => {
       await sendRequest(api, { type: 'runCheck', mode });
     },
-    subscribe: (listener) => onRunStateChange(api, listener),
+    subscribe: (listener) => subscribeRunState(api, listener),
     openPage: (path) => openExtensionPage(api, path),
     getConfirmations: () => loadConfirmations(api.storage.local),
     hasAccess: (url) => hasHostAccess(api, url),
@@ -35,7 +35,7 @@ export function reportPageActions(): ReportActions {
   const area = api.storage.local;
   return {
     getState: async () => v.parse(RunState, await sendRequest(api, { type: 'getState' })),
-    subscribe: (listener) => onRunStateChange(api, listener),
+    subscribe: (listener) => subscribeRunState(api, listener),
     getHistory: () => loadHistory(area),
     subscribeHistory: (listener) => onHistoryChange(api.storage.onChanged, listener),
     getConfirmations: () => loadConfirmations(area),

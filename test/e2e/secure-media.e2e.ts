@@ -55,9 +55,13 @@ describe('secure media loopback in Chromium', () => {
       const media = run.seen['secure-media'];
       if (run.flowingMs === null || media === undefined)
         throw new Error('no flowing state or no media result');
-      // The run state said so first, then the media check's result arrived, then the stored report.
+      // The run state said so first, then the media check's result arrived, then the report.
       expect(run.flowingMs).toBeLessThan(media);
       expect(media).toBeLessThanOrEqual(run.verdictMs);
+      // Results are pushed to the open page as they are measured, not read back from storage after.
+      expect(run.via['relay-https']).toBe('port');
+      expect(run.via['secure-media']).toBe('port');
+      expect(run.stored.verdictMs).not.toBeNull();
     } finally {
       await page.close();
     }
