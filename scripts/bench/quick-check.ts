@@ -76,11 +76,15 @@ interface Run {
   inExtensionMs: number;
   checks: Record<string, number | null>;
   phases: Record<string, number | null>;
+  /** The WSS check's WebSocket open (TCP, TLS, upgrade): what one socket fewer would save, at most. */
+  wssConnectMs: number | null;
   /** Packets behind the scored loss figure, and half its 95 % interval in points. */
   lossPackets: number | null;
   lossPlusMinus: number | null;
   verdict: string;
 }
+
+const numberOr = (x: unknown) => (typeof x === 'number' ? x : null);
 
 function toRun(report: Report, page: Watched): Run {
   const checks: Record<string, number | null> = {};
@@ -96,6 +100,7 @@ function toRun(report: Report, page: Watched): Run {
     storedVerdictMs: page.stored.verdictMs,
     storedSeen: Object.fromEntries(CHECKS.map((c) => [c, page.stored.seen[c] ?? null])),
     pushed: Object.values(page.via).filter((c) => c === 'port').length,
+    wssConnectMs: numberOr(report.checks.find((c) => c.id === 'relay-wss')?.data.connectMs),
     inExtensionMs: Date.parse(report.finishedAt) - Date.parse(report.startedAt),
     checks,
     phases,
@@ -240,6 +245,7 @@ const measures: Array<[string, (r: Run) => number | null]> = [
   ]),
   ['results pushed first (of 4)', (r) => r.pushed],
   ...CHECKS.map((c): [string, (r: Run) => number | null] => [`${c} durationMs`, (r) => r.checks[c] ?? null]),
+  ['relay-wss connectMs (WebSocket open: TCP, TLS, upgrade)', (r) => r.wssConnectMs],
   ...PHASES.map((p): [string, (r: Run) => number | null] => [`media ${p}`, (r) => r.phases[p] ?? null]),
   ['loss packets', (r) => r.lossPackets],
   ['loss ± (points)', (r) => r.lossPlusMinus],
