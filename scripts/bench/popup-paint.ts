@@ -7,7 +7,7 @@
  * its body is empty until the script renders) and the page's own mark. Needs a build of the relay
  * (npm run bench:popup-paint builds it first).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { getPriority, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -35,6 +35,10 @@ const { values } = parseArgs({
     compare: { type: 'string' },
     flavour: { type: 'string', default: RELEASE },
     'media-ports': { type: 'string', default: '28020-28039' },
+    // Also open two pages written into this tree's build for the run, to tell the browser's share of the
+    // popup's start from ours: a page with one line of text and nothing else, and the popup's HTML without
+    // its script (its frame and stylesheet only).
+    probes: { type: 'boolean', default: true },
   },
 });
 const runs = boundedInt('runs', values.runs, 3, 50);
@@ -54,9 +58,9 @@ interface Paint {
   domInteractive: number;
 }
 
-/** Opens the popup in a new tab, waits for its first contentful paint, and reads the entries. */
-async function openPopup(browser: ExtensionBrowser): Promise<Paint> {
-  const page = await browser.openPage('popup/popup.html');
+/** Opens a page (the popup) in a new tab, waits for its first contentful paint, and reads the entries. */
+async function openPopup(browser: ExtensionBrowser, path = POPUP): Promise<Paint> {
+  const page = await browser.openPage(path);
   try {
     return await page.evaluate(async (markName) => {
       const fcp = await new Promise<number>((resolve, reject) => {
@@ -71,8 +75,10 @@ async function openPopup(browser: ExtensionBrowser): Promise<Paint> {
           }
         }).observe({ type: 'paint', buffered: true });
       });
-      // The frame in popup.html can paint before the script has rendered: wait (bounded) for its mark too.
-      for (let i = 0; i < 100 && !performance.getEntriesByName(markName)[0]; i++) {
+      // The frame in popup.html can paint before the script has rendered: wait (bounded) for its mark too;
+      // pages without a script have none.
+      const scripted = document.scripts.length > 0;
+      for (let i = 0; scripted && i < 100 && !performance.getEntriesByName(markName)[0]; i++) {
         await new Promise((r) => setTimeout(r, 50));
       }
       const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
@@ -105,15 +111,58 @@ async function untilIdle(browser: ExtensionBrowser): Promise<void> {
   }
 }
 
+const POPUP = 'popup/popup.html';
+/** The probe pages, beside popup.html in this tree's build (so relative links resolve the same way). */
+const BLANK = 'popup/bench-blank.html';
+const NO_SCRIPT = 'popup/bench-no-script.html';
+const NO_SCRIPT_LINKED = 'popup/bench-no-script-linked.html';
+
+const withoutScript = (html: string) => {
+  const out = html.replace(/<script\b[^>]*>\s*<\/script>/g, '');
+  if (out === html) throw new Error('popup.html has no script tag to leave out');
+  return out;
+};
+
+/**
+ * Writes the probe pages into a build: the browser's floor, the built popup.html without its script, and the
+ * source popup.html (its stylesheet linked, not written in) without its script.
+ */
+function writeProbes(dist: string): void {
+  const dir = join(dist, 'chrome', 'popup');
+  writeFileSync(
+    join(dir, 'bench-blank.html'),
+    '<!doctype html><html lang="en"><head><meta charset="utf-8" /><title>Secure Voice Check</title></head><body><p>Secure Voice Check</p></body></html>\n',
+  );
+  writeFileSync(
+    join(dir, 'bench-no-script.html'),
+    withoutScript(readFileSync(join(dir, 'popup.html'), 'utf8')),
+  );
+  writeFileSync(
+    join(dir, 'bench-no-script-linked.html'),
+    withoutScript(readFileSync(join(ROOT, 'popup/popup.html'), 'utf8')),
+  );
+}
+
+interface Subject {
+  label: string;
+  browser: ExtensionBrowser;
+  path: string;
+  paints: Paint[];
+  /** Opening it starts a quick check, which the next open must wait out. */
+  startsCheck: boolean;
+}
+
 const m = machine(true);
 const work = workDir();
 const relay = await startRelayProcess(['--media-ports', values['media-ports'], '--max-sessions', '10']);
-const browsers: Array<{ build: Build; browser: ExtensionBrowser; paints: Paint[] }> = [];
+const browsers: Array<{ build: Build; browser: ExtensionBrowser }> = [];
+const subjects: Subject[] = [];
 let busy = Number.NaN;
 let loadAtEnd = Number.NaN;
 try {
   for (const ref of [...(values.compare ? [values.compare] : []), null]) {
     const build = buildExtension(ref, flavour, work.path);
+    if (ref === null && values.probes) writeProbes(build.dist);
     const browser = await launchWithExtension({
       extensionDir: join(build.dist, 'chrome'),
       trustSpki: [relay.spkiSha256],
@@ -121,21 +170,30 @@ try {
     const page = await browser.openPage('options/options.html');
     await request(page, { type: 'saveSettings', settings: { relayUrl: relay.url, targets: [] } });
     await page.close();
-    browsers.push({ build, browser, paints: [] });
+    browsers.push({ build, browser });
+    subjects.push({ label: build.label, browser, path: POPUP, paints: [], startsCheck: true });
+    if (ref === null && values.probes) {
+      subjects.push({ label: 'blank page (probe)', browser, path: BLANK, paints: [], startsCheck: false });
+      for (const [label, path] of [
+        ['built popup.html without its script (probe)', NO_SCRIPT],
+        ['source popup.html (stylesheet linked) without its script (probe)', NO_SCRIPT_LINKED],
+      ] as const) {
+        subjects.push({ label, browser, path, paints: [], startsCheck: false });
+      }
+    }
   }
+  const open = async (s: Subject) => {
+    const paint = await openPopup(s.browser, s.path);
+    if (s.startsCheck) await untilIdle(s.browser);
+    return paint;
+  };
   // One untimed open each: the first page of a fresh browser also starts the extension's process.
-  for (const b of browsers) {
-    await openPopup(b.browser);
-    await untilIdle(b.browser);
-  }
+  for (const s of subjects) await open(s);
   const sys0 = systemJiffies();
   for (let i = 0; i < runs; i++) {
-    // ABBA order: whichever build opens right after the other's check gets no systematic advantage.
-    for (const b of i % 2 ? [...browsers].reverse() : browsers) {
-      b.paints.push(await openPopup(b.browser));
-      await untilIdle(b.browser);
-    }
-    process.stderr.write(`run ${i + 1}/${runs}\n`);
+    // ABBA order: whichever page opens right after another's check gets no systematic advantage.
+    for (const s of i % 2 ? [...subjects].reverse() : subjects) s.paints.push(await open(s));
+    process.stderr.write(`run ${i + 1}/${runs} (load ${fmt(loadavg()[0] ?? Number.NaN, 1)})\n`);
   }
   busy = busyCorePct(sys0, systemJiffies());
   loadAtEnd = loadavg()[0] ?? Number.NaN;
@@ -158,6 +216,11 @@ console.log(`- ${m.chromium}, headless, one browser per build with its dist/chro
   HTML in: everything before it is the browser's), domInteractive (the HTML parsed) and DOMContentLoaded end.
   (Chromium gives extension resources no resource-timing entries, so the script's own share cannot be
   told from the page's load this way.)
+- Probe pages (this tree's build only, same browser, in the same ABBA rotation): "blank page": one line
+  of text, no stylesheet, no script (what any extension page costs this browser); "built popup.html without
+  its script": the built popup's HTML (its frame, and its stylesheet as the build left it), the script tag
+  left out; "source popup.html (stylesheet linked)": the same from the source, which links ../ui/theme.css.
+  They start no check.
 - A tab, not the toolbar bubble: the bubble adds its window's own setup, which is the browser's, the same for
   every build.
 - Process priority: this script and everything it starts (Chromium, the relay) at nice ${getPriority()}
@@ -174,7 +237,7 @@ const row = (name: string, xs: number[]) => {
 console.log(
   table(
     ['build', 'measure (ms)', 'n', 'median', 'min', 'max'],
-    browsers.flatMap((b) =>
+    subjects.flatMap((b) =>
       [
         row(
           'first-contentful-paint',
@@ -196,7 +259,7 @@ console.log(
           'DOMContentLoaded end',
           b.paints.map((p) => p.domContentLoaded),
         ),
-      ].map((r) => [b.build.label, ...r]),
+      ].map((r) => [b.label, ...r]),
     ),
   ),
 );
