@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as esbuild from 'esbuild';
 import { ICON_SIZES } from './icon-sizes.ts';
+import { inlineStylesheet } from './inline-stylesheet.ts';
 import { forTarget, type Target } from './manifest.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -62,7 +63,10 @@ async function buildExtension(target: Target, relayUrl: string, dev: boolean): P
     },
     logLevel: 'warning',
   });
-  await cp(join(root, 'popup/popup.html'), join(out, 'popup/popup.html'));
+  const theme = await readFile(join(root, 'src/ui/styles/theme.css'), 'utf8');
+  const popupHtml = await readFile(join(root, 'popup/popup.html'), 'utf8');
+  await mkdir(join(out, 'popup'), { recursive: true });
+  await writeFile(join(out, 'popup/popup.html'), inlineStylesheet(popupHtml, '../ui/theme.css', theme));
   await cp(join(root, 'options/options.html'), join(out, 'options/options.html'));
   await cp(join(root, 'report/report.html'), join(out, 'report/report.html'));
   await cp(join(root, 'device/device.html'), join(out, 'device/device.html'));
