@@ -93,18 +93,6 @@ export function DeviceApp({
       <p class="hint" data-field="device-private">
         {t('device_private')}
       </p>
-      <p class="status" role="status">
-        {running
-          ? progressText(view.progress)
-          : playback === 'playing'
-            ? t('device_playing')
-            : playback === 'played'
-              ? t('device_played')
-              : ''}
-      </p>
-      {running && view.progress.step === 'recording' ? (
-        <meter class="level-meter" min={0} max={1} value={view.meter} aria-label={t('device_meter')} />
-      ) : null}
       {view.kind === 'failed' ? (
         <p class="problem" role="alert" data-problem={view.problem}>
           {say(view.message)}
@@ -128,6 +116,18 @@ export function DeviceApp({
             </button>
           </p>
         </section>
+      ) : null}
+      <p class="status" role="status">
+        {running
+          ? progressText(view.progress)
+          : playback === 'playing'
+            ? t('device_playing')
+            : playback === 'played'
+              ? t('device_played')
+              : ''}
+      </p>
+      {running && view.progress.step === 'recording' ? (
+        <meter class="level-meter" min={0} max={1} value={view.meter} aria-label={t('device_meter')} />
       ) : null}
       <p class="report-actions">
         <button type="button" onClick={start} disabled={running}>

@@ -3,13 +3,15 @@
  * is fine), one playing silence (a muted headset), and the permission refused. Each case is its own browser,
  * since Chromium reads its fake microphone's file and its permission answer from the command line.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ExtensionBrowser, launchWithExtension } from '../../src/cli/chromium.ts';
 import { ROOT } from './harness/relay-process.ts';
+import { SCREENSHOTS } from './harness/screenshots.ts';
 import { writeToneWav } from './harness/wav.ts';
 
 let dir: string;
@@ -85,6 +87,13 @@ describe('headset check (Chromium, fake microphone)', () => {
       .poll(() => page.getByRole('status').textContent(), { timeout: 20_000 })
       .toMatch(/^Played back\./);
     expect(await page.getByRole('button', { name: 'Record again' }).isEnabled()).toBe(true);
+    await mkdir(SCREENSHOTS, { recursive: true });
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.screenshot({ path: join(SCREENSHOTS, `device-check-${scheme}.png`) });
+      const axe = await new AxeBuilder({ page }).analyze();
+      expect(axe.violations.map((x) => `${x.id}: ${x.nodes.map((n) => n.target).join(' ')}`)).toEqual([]);
+    }
   });
 
   it('tells a silent microphone from a network problem', async () => {
