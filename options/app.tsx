@@ -138,7 +138,7 @@ export function OptionsApp({ actions }: { actions: OptionsActions }) {
       return;
     }
     if (await access) return setAccessWarning(null);
-    const urls = [candidate.relayUrl, ...candidate.targets];
+    const urls = [candidate.relayUrl, ...candidate.relays.map((r) => r.url), ...candidate.targets];
     const hosts = new Map(urls.map((u) => [hostOf(u), u]));
     const missing: string[] = [];
     for (const [host, url] of hosts) if (!(await actions.hasAccess(url))) missing.push(host);
@@ -162,7 +162,8 @@ export function OptionsApp({ actions }: { actions: OptionsActions }) {
     setErrors({});
     setAccessWarning(null);
     // Asked before anything is awaited so the click still counts as the user's gesture.
-    const access = actions.requestAccess(originsForAll([parsed.value.relayUrl, ...parsed.value.targets]));
+    const { relayUrl: own, relays, targets } = parsed.value;
+    const access = actions.requestAccess(originsForAll([own, ...relays.map((r) => r.url), ...targets]));
     void finishSave(parsed.value, access);
   };
 
@@ -302,7 +303,7 @@ function Field(props: {
         ))}
       </select>
     );
-  } else if (input.kind === 'lines') {
+  } else if (input.kind === 'lines' || input.kind === 'relays') {
     control = (
       <textarea {...common} rows={4} value={text} onInput={(e) => onInput(id, e.currentTarget.value)} />
     );

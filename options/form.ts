@@ -11,6 +11,7 @@ import { PROFILES } from '../src/profiles/index.ts';
 import {
   DEFAULT_REPEAT_DAYS,
   problemOf,
+  type RelayEntry,
   type SettingField,
   type Settings,
   SettingsSchema,
@@ -19,7 +20,7 @@ import { say } from '../src/ui/check-text.ts';
 import { itemTitle } from '../src/ui/checklist-text.ts';
 import { profileName } from '../src/ui/format.ts';
 
-export type InputKind = 'url' | 'lines' | 'select' | 'number' | 'checkbox';
+export type InputKind = 'url' | 'lines' | 'relays' | 'select' | 'number' | 'checkbox';
 
 export interface InputDef {
   /** DOM id, and the key of the draft. */
@@ -101,6 +102,11 @@ export const GROUPS: readonly GroupDef[] = [
       { id: 'relay-url', field: 'relayUrl', path: 'relayUrl', kind: 'url' },
       'options_relay_url',
       'options_relay_url_hint',
+    ),
+    input(
+      { id: 'relays', field: 'relays', path: 'relays', kind: 'relays' },
+      'options_relays',
+      'options_relays_hint',
     ),
     input(
       { id: 'targets', field: 'targets', path: 'targets', kind: 'lines' },
@@ -260,6 +266,8 @@ export function toDraftValue(input: InputDef, settings: Settings): string | bool
       return value === true;
     case 'lines':
       return Array.isArray(value) ? value.join('\n') : '';
+    case 'relays':
+      return Array.isArray(value) ? (value as RelayEntry[]).map(relayLine).join('\n') : '';
     case 'number': {
       // A repeat interval left out of the record still shows the item's built-in one.
       const fallback =
@@ -280,15 +288,29 @@ export function draftFrom(settings: Settings): Draft {
   return Object.fromEntries(INPUTS.map((i) => [i.id, toDraftValue(i, settings)]));
 }
 
+const linesOf = (raw: string | boolean | undefined): string[] =>
+  String(raw ?? '')
+    .split('\n')
+    .map((t) => t.trim())
+    .filter(Boolean);
+
+/** A relay as one line of its box: "Frankfurt https://fra.relay.example.com:8443" (the URL alone without a name). */
+const relayLine = (r: RelayEntry) => (r.name ? `${r.name} ${r.url}` : r.url);
+
+/** A line of the relays box: the last word is the URL, what comes before it the name. */
+function relayEntryOf(line: string): { name: string; url: string } {
+  const at = line.search(/\S+$/);
+  return { name: line.slice(0, at).trim(), url: line.slice(at) };
+}
+
 function fromDraftValue(input: InputDef, raw: string | boolean | undefined): unknown {
   switch (input.kind) {
     case 'checkbox':
       return raw === true;
     case 'lines':
-      return String(raw ?? '')
-        .split('\n')
-        .map((t) => t.trim())
-        .filter(Boolean);
+      return linesOf(raw);
+    case 'relays':
+      return linesOf(raw).map(relayEntryOf);
     case 'number': {
       const text = String(raw ?? '').trim();
       // Number('') is 0; an empty box must be reported, not saved as zero.
@@ -319,7 +341,7 @@ export function settingsFromDraft(
     if (!input || input.id in errors) continue;
     const problem = problemOf(issue);
     errors[input.id] =
-      input.kind === 'lines' && keys[1] !== undefined
+      (input.kind === 'lines' || input.kind === 'relays') && keys[1] !== undefined
         ? say(msg('options_line_problem', Number(keys[1]) + 1, problem))
         : capitalise(say(problem));
   }

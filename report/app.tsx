@@ -18,6 +18,7 @@ import { HistoryList } from '../src/ui/components/history-list.tsx';
 import { MediaDetails } from '../src/ui/components/media-details.tsx';
 import { NatDetails } from '../src/ui/components/nat-details.tsx';
 import { PortMatrixTable } from '../src/ui/components/port-matrix-table.tsx';
+import { RelayTable } from '../src/ui/components/relay-table.tsx';
 import { SharePanel } from '../src/ui/components/share-panel.tsx';
 import { TlsDetails } from '../src/ui/components/tls-details.tsx';
 import { VerdictBanner } from '../src/ui/components/verdict-banner.tsx';
@@ -29,6 +30,7 @@ import type { Route } from './route.ts';
 const SHOWN_ELSEWHERE: Record<string, readonly string[]> = {
   'port-matrix': ['ports', 'rows', 'remediation'],
   'secure-media': ['media'],
+  'relay-comparison': ['relays', 'recommended', 'basis'],
 };
 
 export function reportFileName(report: Report): string {
@@ -275,7 +277,7 @@ function ReportView({
         <dt>{t('report_finished')}</dt>
         <dd>{localDateTime(report.finishedAt)}</dd>
         <dt>{t('report_relay')}</dt>
-        <dd>{report.relayUrl}</dd>
+        <dd>{relayShown(report)}</dd>
         <dt>{t('report_browser')}</dt>
         <dd>{report.browser}</dd>
         <dt>{t('report_extension')}</dt>
@@ -307,8 +309,14 @@ function ReportView({
         {matrix ? <PortMatrixTable view={matrix} onCopyRemediation={onCopyRemediation} /> : <NotMeasured />}
       </Section>
       <Section id="media" title={t('report_section_media')}>
+        {report.regions ? <p class="hint">{t('report_measured_at', relayShown(report))}</p> : null}
         {report.media ? <MediaDetails media={report.media} /> : <NotMeasured />}
       </Section>
+      {report.regions ? (
+        <Section id="relays" title={t('report_section_relays')}>
+          <RelayTable regions={report.regions} />
+        </Section>
+      ) : null}
       <Section id="nat" title={t('report_section_nat')}>
         {report.nat ? <NatDetails nat={report.nat} /> : <NotMeasured />}
       </Section>
@@ -317,6 +325,14 @@ function ReportView({
       </Section>
     </article>
   );
+}
+
+/** The relay the report's checks ran against, by its name in the comparison where it has one. */
+function relayShown(report: Report): string {
+  const own = report.regions?.relays.find((r) => r.primary);
+  return own && !report.relayUrl.includes(`//${own.name}`)
+    ? `${own.name} (${report.relayUrl})`
+    : report.relayUrl;
 }
 
 function withoutKeys(data: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {

@@ -169,8 +169,11 @@ export function createRunManager(deps: RunManagerDeps) {
     async mediaFlowing(firstEchoMs: number): Promise<void> {
       const runId = activeRunId;
       if (!runId) return;
+      // The first echo of the run: the relay comparison's samples after it echo too, and change nothing.
       await write((s) =>
-        s.status === 'running' && s.runId === runId ? { ...s, mediaFlowingMs: firstEchoMs } : s,
+        s.status === 'running' && s.runId === runId
+          ? { ...s, mediaFlowingMs: s.mediaFlowingMs ?? firstEchoMs }
+          : s,
       );
     },
   };

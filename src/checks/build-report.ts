@@ -7,6 +7,7 @@ import {
   NatReportSchema,
   PortResultSchema,
   REPORT_SCHEMA_VERSION,
+  RegionsReportSchema,
   type Report,
 } from '../protocol/report.ts';
 import { withPathChange } from './ports/path-change.ts';
@@ -51,7 +52,21 @@ export function buildReport(
     nat: natOf(checks, previous),
     proxy: proxyOfChecks(checks),
     tls: tlsOf(checks),
+    ...regionsOf(checks),
   };
+}
+
+/** The relay comparison, where the run had one (the key stays out of reports without it). */
+function regionsOf(checks: readonly CheckResult[]): Pick<Report, 'regions'> {
+  const c = checks.find((x) => x.id === 'relay-comparison');
+  if (!c) return {};
+  const parsed = v.safeParse(RegionsReportSchema, {
+    relays: c.data.relays,
+    recommended: c.data.recommended,
+    summary: c.summary,
+    summaryMessage: c.summaryMessage,
+  });
+  return parsed.success ? { regions: parsed.output } : {};
 }
 
 function mediaOf(checks: readonly CheckResult[]): MediaReport | null {

@@ -8,9 +8,12 @@ import { type MediaOptions, mediaCheckLimitMs, SECURE_MEDIA } from './media/secu
 import { limitsFrom } from './media/thresholds.ts';
 import { BINDING_CHECK_LIMIT_MS, NAT_BINDING } from './nat-binding/binding-lifetime.ts';
 import { checkPortMatrix, PORT_MATRIX, type PortMatrixContext } from './ports/port-matrix.ts';
+import { compareRelays, RELAY_COMPARISON } from './regions/compare-relays.ts';
+import { relaysToCompare } from './regions/relay-list.ts';
 import { checkRelayHttps, RELAY_HTTPS } from './relay-https.ts';
 import { checkRelayWss, RELAY_WSS } from './relay-wss.ts';
 import type { PlannedCheck } from './runner.ts';
+import { TIMEOUTS } from './timeouts.ts';
 import type { CheckResult } from './types.ts';
 import { titleOf } from './words.ts';
 
@@ -39,8 +42,30 @@ export function quickCheckPlan(
     mode === 'extended' && binding
       ? [{ ...NAT_BINDING, run: () => binding(settings.relayUrl), limitMs: BINDING_CHECK_LIMIT_MS }]
       : [];
+  const https = once(() => checkRelayHttps(settings.relayUrl, ctx));
+  const ownMedia = once(() => media(settings.relayUrl, mode, mediaOptions));
+  const relays = relaysToCompare(settings.relayUrl, settings.relays);
+  // Other relays (regions) are compared after the run's own media check, each with a quick sample.
+  const quick = mediaOptionsFrom(settings, 'quick');
+  const perRelayMs = 2 * TIMEOUTS.httpsMs + mediaCheckLimitMs(quick.durationMs);
+  const comparison: PlannedCheck[] =
+    relays.length > 0
+      ? [
+          {
+            ...RELAY_COMPARISON,
+            run: () =>
+              compareRelays(
+                relays,
+                { https: settle(https()), media: settle(ownMedia()) },
+                (url) => media(url, 'quick', quick),
+                ctx,
+              ),
+            limitMs: mediaCheckLimitMs(mediaOptions.durationMs) + relays.length * perRelayMs,
+          },
+        ]
+      : [];
   return [
-    { ...RELAY_HTTPS, run: () => checkRelayHttps(settings.relayUrl, ctx) },
+    { ...RELAY_HTTPS, run: https },
     { ...RELAY_WSS, run: () => checkRelayWss(settings.relayUrl, ctx) },
     ...settings.targets.map((url, i) => {
       const target = {
@@ -51,10 +76,23 @@ export function quickCheckPlan(
     }),
     {
       ...SECURE_MEDIA,
-      run: () => media(settings.relayUrl, mode, mediaOptions),
+      run: ownMedia,
       limitMs: mediaCheckLimitMs(mediaOptions.durationMs),
     },
     { ...PORT_MATRIX, run: () => checkPortMatrix(settings.relayUrl, settings.profile, ctx) },
     ...lifetime,
+    ...comparison,
   ];
 }
+
+/** A run function that starts its work once, however many checks wait for it. */
+function once<T>(run: () => Promise<T>): () => Promise<T> {
+  let started: Promise<T> | null = null;
+  return () => {
+    started ??= run();
+    return started;
+  };
+}
+
+/** The result, or null when the work threw (its own check reports that). */
+const settle = <T>(p: Promise<T>): Promise<T | null> => p.catch(() => null);

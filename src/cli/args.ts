@@ -2,8 +2,11 @@
 import { parseArgs } from 'node:util';
 import { parseSettings, type Settings } from '../protocol/settings.ts';
 
-export const USAGE = `usage: npm run check -- [--relay URL] [--target URL]... [--profile ID] [--json] [--extended] [--ca-cert FILE]... [--pin-cert FILE] [--share [--share-full-addresses]] [--browser chromium|firefox] [--show-browser]
+export const USAGE = `usage: npm run check -- [--relay URL] [--compare [NAME=]URL]... [--target URL]... [--profile ID] [--json] [--extended] [--ca-cert FILE]... [--pin-cert FILE] [--share [--share-full-addresses]] [--browser chromium|firefox] [--show-browser]
   --relay URL     the relay to test against (default: the local relay, https://127.0.0.1:8443)
+  --compare [NAME=]URL  another relay (region) to compare with --relay: each gets HTTPS and a short audio
+                  sample after the check, and the report recommends the one whose calls would sound best
+                  (repeatable, up to 8; NAME is what the report calls it, e.g. Frankfurt=https://fra.example)
   --target URL    an extra HTTPS endpoint to check (repeatable)
   --profile ID    port table to probe: desk-phone (default), mobile-app, desktop-app, meetings
   --json          print one JSON report on stdout instead of text
@@ -38,6 +41,12 @@ export interface CheckArgs {
   share: { includeFullAddresses: boolean } | null;
 }
 
+/** "Frankfurt=https://fra.example", or a bare URL: a name is what comes before "=" ahead of the URL's scheme. */
+function relayOfFlag(value: string): { name: string; url: string } {
+  const named = /^([^=:/]*)=(\w+:\/\/.*)$/.exec(value);
+  return named ? { name: named[1] as string, url: named[2] as string } : { name: '', url: value };
+}
+
 export function parseCheckArgs(argv: string[], defaultRelay: string): CheckArgs {
   let values: Record<string, string | string[] | boolean | undefined>;
   try {
@@ -47,6 +56,7 @@ export function parseCheckArgs(argv: string[], defaultRelay: string): CheckArgs 
       options: {
         relay: { type: 'string' },
         target: { type: 'string', multiple: true },
+        compare: { type: 'string', multiple: true },
         profile: { type: 'string' },
         json: { type: 'boolean', default: false },
         extended: { type: 'boolean', default: false },
@@ -74,10 +84,13 @@ export function parseCheckArgs(argv: string[], defaultRelay: string): CheckArgs 
   const parsed = parseSettings({
     relayUrl: (values.relay as string | undefined) ?? defaultRelay,
     targets: (values.target as string[] | undefined) ?? [],
+    relays: ((values.compare as string[] | undefined) ?? []).map(relayOfFlag),
     profile: values.profile as string | undefined,
   });
   if (!parsed.ok) {
-    const flag = { relayUrl: 'relay', profile: 'profile' }[parsed.error.split(/[.:]/)[0] ?? ''] ?? 'target';
+    const flag =
+      { relayUrl: 'relay', profile: 'profile', relays: 'compare' }[parsed.error.split(/[.:]/)[0] ?? ''] ??
+      'target';
     throw new UsageError(`--${flag}: ${parsed.error.replace(/^[\w.]+: /, '')}`);
   }
   return {

@@ -18,6 +18,8 @@ import { browserTrust, isLoopbackRelay } from './trust.ts';
 const root = resolve(fileURLToPath(import.meta.url), '../../..');
 const DEFAULT_RELAY = 'https://127.0.0.1:8443';
 const RUN_TIMEOUT_MS = 90_000;
+/** More for each relay compared: HTTPS and a quick audio sample, at their time limits. */
+const PER_COMPARED_RELAY_MS = 60_000;
 
 async function main(): Promise<number> {
   let args: CheckArgs;
@@ -39,7 +41,7 @@ async function main(): Promise<number> {
       page,
       args.settings,
       args.extended ? 'extended' : 'quick',
-      RUN_TIMEOUT_MS,
+      RUN_TIMEOUT_MS + args.settings.relays.length * PER_COMPARED_RELAY_MS,
     );
     console.log(args.json ? JSON.stringify(report, null, 2) : renderText(report));
     const code = report.verdict === 'ready' ? 0 : report.verdict === 'error' ? 2 : 1;
@@ -71,7 +73,7 @@ async function openExtension(
 ): Promise<{ browser: { close(): Promise<void> }; page: ExtensionPage }> {
   const relayUrl = args.settings.relayUrl;
   // Access to every host the check talks to, so the browser names the cause of any failure.
-  const hostAccess = [relayUrl, ...args.settings.targets];
+  const hostAccess = [relayUrl, ...args.settings.relays.map((r) => r.url), ...args.settings.targets];
   const trust = browserTrust(relayUrl, args, args.browser, dataDir);
   if (args.browser === 'firefox') {
     const firefox = await launchFirefoxWithExtension({

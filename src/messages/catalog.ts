@@ -268,6 +268,23 @@ export const MESSAGES = {
   sum_binding_not_measured: NONE,
   sum_binding_unavailable: ['host', 'text'],
 
+  // Relays (regions) compared (src/checks/regions/).
+  title_relay_comparison: NONE,
+  options_err_relay_list: NONE,
+  options_err_max_relays: ['int'],
+  sum_regions_recommend: ['text', 'message'],
+  regions_why_mos: ['fixed1', 'text', 'fixed1'],
+  regions_why_loss: ['fixed1', 'text', 'fixed1', 'fixed1'],
+  regions_why_rtt: ['fixed1', 'text', 'ms', 'ms'],
+  regions_why_jitter: ['fixed1', 'text', 'fixed1', 'fixed1'],
+  regions_why_same_configured: ['fixed1', 'text'],
+  regions_why_same_listed: ['fixed1', 'text'],
+  regions_why_only: NONE,
+  sum_regions_none: ['int'],
+  regions_not_measured: ['text', 'message'],
+  regions_broke_off: NONE,
+  sum_regions_with_unmeasured: ['message', 'sentences'],
+
   // The headset check (src/device/): the microphone's level, or why it could not be recorded.
   device_level_ok: ['fixed0'],
   device_level_quiet: ['fixed0'],

@@ -368,6 +368,22 @@ export const LABELS = {
   device_result: 0,
   device_link: 0,
   device_report_hint: 0,
+  options_relays: 0,
+  options_relays_hint: 0,
+  report_section_relays: 0,
+  relays_caption: 0,
+  relays_col_relay: 0,
+  relays_col_https: 0,
+  relays_col_rtt: 0,
+  relays_col_loss: 0,
+  relays_col_jitter: 0,
+  relays_col_mos: 0,
+  relays_recommended: 0,
+  relays_configured: 0,
+  report_measured_at: 1,
+  text_relays: 1,
+  text_relay_figures: 7,
+  text_relay_not_measured: 3,
 } as const satisfies Record<string, number>;
 
 /** A fixed text of the pages; the compiler rejects any other key. */

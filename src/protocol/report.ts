@@ -333,6 +333,35 @@ export const TlsReportSchema = v.object({
   ok: v.nullable(v.boolean()),
 });
 
+/** One relay (region) as the comparison measured it; a figure is null when it was not measured. */
+export const ComparedRelaySchema = v.object({
+  name: sentence,
+  url: v.pipe(v.string(), v.maxLength(REPORT_CAPS.url)),
+  /** The relay the rest of the report's figures came from. */
+  primary: v.boolean(),
+  httpsMs: nullableNumber,
+  rttMs: nullableNumber,
+  /** The loss the MOS uses (the worse one-way direction where known). */
+  lossPercent: nullableNumber,
+  jitterMs: nullableNumber,
+  mos: nullableNumber,
+  /** Why it was not measured, in English (the rendering of problemMessage); null when it was. */
+  problem: v.nullable(sentence),
+  problemMessage: v.optional(v.nullable(MessageSchema)),
+});
+export type ComparedRelay = v.InferOutput<typeof ComparedRelaySchema>;
+
+/** Relays (regions) compared by the same quality measure, best first, and the one recommended. */
+export const RegionsReportSchema = v.object({
+  relays: v.pipe(v.array(ComparedRelaySchema), v.maxLength(16)),
+  /** The recommended relay's URL; null when none could be measured. */
+  recommended: v.nullable(v.pipe(v.string(), v.maxLength(REPORT_CAPS.url))),
+  /** The recommendation and why, in English: the rendering of summaryMessage. */
+  summary: sentence,
+  summaryMessage: v.optional(MessageSchema),
+});
+export type RegionsReport = v.InferOutput<typeof RegionsReportSchema>;
+
 export const Verdict = v.picklist(['ready', 'degraded', 'blocked', 'error']);
 export type Verdict = v.InferOutput<typeof Verdict>;
 
@@ -359,5 +388,7 @@ export const ReportSchema = v.object({
   /** A proxy on the browser's path (absent in reports from before it was looked for; null: none seen). */
   proxy: v.optional(v.nullable(ProxyReportSchema)),
   tls: TlsReportSchema,
+  /** Relays (regions) compared (absent when the settings list no other relay, and in older reports). */
+  regions: v.optional(v.nullable(RegionsReportSchema)),
 });
 export type Report = v.InferOutput<typeof ReportSchema>;

@@ -86,9 +86,37 @@ const RepeatDaysSchema = v.pipe(
   v.check((r) => Object.keys(r).length <= 32, problem('options_err_max_items', 32)),
 );
 
+/** At most this many relays (regions) are compared in one run: each adds a few seconds of audio. */
+export const MAX_RELAYS = 8;
+
+/** One relay (region) to compare: its URL and the name the report shows for it, e.g. "Frankfurt". */
+export const RelayEntrySchema = v.strictObject({
+  name: v.optional(
+    v.pipe(
+      v.string(problem('options_err_text')),
+      v.trim(),
+      v.maxLength(40, problem('options_err_max_chars', 40)),
+    ),
+    '',
+  ),
+  url: httpsUrl,
+});
+export type RelayEntry = v.InferOutput<typeof RelayEntrySchema>;
+
 export const SettingsSchema = v.strictObject({
   /** Base URL of the companion relay, e.g. https://relay.example.com:8443 */
   relayUrl: httpsUrl,
+  /**
+   * Relays (regions) to compare with relayUrl: each gets a short media sample after the check, and the run
+   * recommends the one whose calls would sound best. The entry with relayUrl's URL only names it.
+   */
+  relays: v.optional(
+    v.pipe(
+      v.array(RelayEntrySchema, problem('options_err_relay_list')),
+      v.maxLength(MAX_RELAYS, problem('options_err_max_relays', MAX_RELAYS)),
+    ),
+    [],
+  ),
   /** Extra HTTPS endpoints whose reachability is checked (the provider's web and provisioning hosts). */
   targets: v.pipe(
     v.array(httpsUrl, problem('options_err_url_list')),
@@ -132,6 +160,7 @@ export function defaultSettings(relayUrl: string): Settings {
  */
 export const SETTING_FIELDS = [
   'relayUrl',
+  'relays',
   'targets',
   'profile',
   'quickDurationS',

@@ -10,6 +10,7 @@ import type { PlainLabelKey } from '../messages/labels.ts';
 import { ENGLISH, formatNumber, type Language, label, renderMessage, shown } from '../messages/render.ts';
 import type { CheckStatus, LossFigure, Report, Verdict } from '../protocol/report.ts';
 import { portMatrixOf } from './port-rows.ts';
+import { relayLines } from './relay-lines.ts';
 
 const say = label;
 
@@ -44,6 +45,7 @@ export function renderText(report: Report, lang: Language = ENGLISH): string {
       return `  ${status} ${title} (${ms})${step}\n        ${shown(c.summaryMessage, c.summary, lang)}`;
     }),
     ...mediaLines(report, lang),
+    ...relayLines(report, lang),
     ...portLines(report, lang),
     ...(report.nat
       ? ['', `  ${say(lang, 'text_nat', shown(report.nat.summaryMessage, report.nat.summary, lang))}`]

@@ -32,3 +32,26 @@ describe('check arguments: browser', () => {
     );
   });
 });
+
+describe('check arguments: relays to compare', () => {
+  it('takes --compare with or without a name, repeatable', () => {
+    expect(
+      parseCheckArgs(
+        ['--compare', 'Frankfurt=https://fra.example:8443', '--compare', 'https://par.example'],
+        RELAY,
+      ).settings.relays,
+    ).toEqual([
+      { name: 'Frankfurt', url: 'https://fra.example:8443' },
+      { name: '', url: 'https://par.example' },
+    ]);
+    expect(parseCheckArgs([], RELAY).settings.relays).toEqual([]);
+  });
+
+  it('names the flag when a relay is wrong or too many', () => {
+    expect(() => parseCheckArgs(['--compare', 'Paris=http://par.example'], RELAY)).toThrow(
+      '--compare: must start with https://',
+    );
+    const nine = Array.from({ length: 9 }, (_, i) => ['--compare', `https://r${i}.example`]).flat();
+    expect(() => parseCheckArgs(nine, RELAY)).toThrow('--compare: may list at most 8 relays');
+  });
+});

@@ -16,6 +16,7 @@ describe('settings schema', () => {
   it('fills every new setting with its default', () => {
     expect(defaultSettings(RELAY)).toEqual({
       relayUrl: RELAY,
+      relays: [],
       targets: [],
       profile: 'desk-phone',
       quickDurationS: 3,
@@ -68,10 +69,29 @@ describe('settings schema', () => {
     [{ profile: 'fax' }, 'profile: must be one of desk-phone, mobile-app, desktop-app, meetings'],
     [{ relayUrl: 'http://relay.example.com' }, 'relayUrl: must start with https://'],
     [{ targets: ['https://ok.example', 'wss://x.example'] }, 'targets.1: must start with https://'],
+    [{ relays: [{ name: 'Paris', url: 'http://par.example' }] }, 'relays.0.url: must start with https://'],
+    [{ relays: [{ name: 'x'.repeat(41), url: RELAY }] }, 'relays.0.name: must be at most 40 characters'],
+    [
+      { relays: Array.from({ length: 9 }, (_, i) => ({ url: `https://r${i}.example` })) },
+      'relays: may list at most 8 relays',
+    ],
+    [{ relays: 'https://par.example' }, 'relays: must be a list of relays'],
   ])('rejects %j', (change, message) => {
     const r = parseSettings({ relayUrl: RELAY, targets: [], ...change });
     expect(r.ok).toBe(false);
     expect(!r.ok && r.error).toContain(message);
+  });
+
+  it('takes a list of relays to compare, a name optional', () => {
+    const r = parseSettings({
+      relayUrl: RELAY,
+      targets: [],
+      relays: [{ name: ' Frankfurt ', url: 'https://fra.example' }, { url: 'https://par.example' }],
+    });
+    expect(r.ok && r.value.relays).toEqual([
+      { name: 'Frankfurt', url: 'https://fra.example' },
+      { name: '', url: 'https://par.example' },
+    ]);
   });
 
   it('accepts the bounds themselves', () => {

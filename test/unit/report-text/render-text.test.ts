@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { buildReport } from '../../../src/checks/build-report.ts';
+import { comparisonResult } from '../../../src/checks/regions/compare-relays.ts';
 import { msg } from '../../../src/messages/catalog.ts';
 import type { Message } from '../../../src/messages/message.ts';
 import { ENGLISH } from '../../../src/messages/render.ts';
@@ -115,5 +117,83 @@ describe('renderText in another language', () => {
       expect(text, english).not.toContain(english);
     }
     expect(text).not.toMatch(/\$\d/);
+  });
+});
+
+describe('renderText: relays compared', () => {
+  let restoreLanguage: () => void = () => undefined;
+  afterEach(() => restoreLanguage());
+
+  const regions = comparisonResult(
+    [
+      {
+        name: 'Paris',
+        url: 'https://par.example',
+        primary: true,
+        httpsMs: 21,
+        rttMs: 4.4,
+        lossPercent: 11.53,
+        jitterMs: 2.26,
+        mos: 3.02,
+        problem: null,
+      },
+      {
+        name: 'Frankfurt',
+        url: 'https://fra.example',
+        primary: false,
+        httpsMs: 18,
+        rttMs: 3,
+        lossPercent: 0,
+        jitterMs: 1,
+        mos: 4.41,
+        problem: null,
+      },
+      {
+        name: 'Madrid',
+        url: 'https://mad.example',
+        primary: false,
+        httpsMs: null,
+        rttMs: null,
+        lossPercent: null,
+        jitterMs: null,
+        mos: null,
+        problem: msg('net_connection_refused', 'mad.example'),
+      },
+    ],
+    900,
+  );
+  const r = buildReport(
+    {
+      runId: 'r',
+      startedAt: '2026-12-03T12:00:00Z',
+      finishedAt: '2026-12-03T12:00:09Z',
+      relayUrl: 'https://par.example',
+      extensionVersion: '1',
+      browser: 'test',
+    },
+    [regions],
+  );
+
+  it('lists each relay with its own figures, best first, and the recommendation', () => {
+    expect(renderText(r)).toContain(
+      [
+        '  Relays compared: Recommended relay: Frankfurt (calls through it would sound best: MOS 4.4, against 3.0 through Paris). Madrid was not measured: Connection refused by mad.example: nothing is listening there, or a firewall rejects it. Check that the service is running and the port is open.',
+        '    Frankfurt (recommended) <https://fra.example>: HTTPS 18 ms, round trip 3 ms, loss 0 %, jitter 1 ms, MOS 4.4',
+        '    Paris (configured) <https://par.example>: HTTPS 21 ms, round trip 4 ms, loss 11.5 %, jitter 2.3 ms, MOS 3',
+      ].join('\n'),
+    );
+    expect(renderText(r)).toMatch(/ {4}Madrid <https:\/\/mad\.example>: not measured: Connection refused/);
+  });
+
+  it('says it in German', () => {
+    restoreLanguage = useBrowserLanguage('de');
+    const text = renderText(r, UI);
+    expect(text).toContain(
+      'Relays im Vergleich: Empfohlenes Relay: Frankfurt (Anrufe darüber klängen am besten: MOS 4,4, gegenüber 3,0 über Paris).',
+    );
+    expect(text).toContain(
+      'Paris (eingestellt) <https://par.example>: HTTPS 21 ms, Umlaufzeit 4 ms, Verlust 11,5 %, Jitter 2,3 ms, MOS 3',
+    );
+    expect(text).toContain('Madrid <https://mad.example>: nicht gemessen:');
   });
 });

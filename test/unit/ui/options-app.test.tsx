@@ -147,6 +147,27 @@ describe('options page', () => {
     expect(saved?.share.includeFullAddresses).toBe(true);
   });
 
+  it('takes relays to compare one a line, a name before the URL, and asks for their hosts too', async () => {
+    const { actions } = fakeActions();
+    render(<OptionsApp actions={actions} />);
+    await screen.findByLabelText('Relays to compare (regions)');
+    type('relays', 'Paris http://par.example');
+    fireEvent.submit(field('relay-url').form as HTMLFormElement);
+    await screen.findByText('Not saved: one field needs attention.');
+    expect(document.getElementById('relays-error')?.textContent).toBe('Line 1: must start with https://');
+    type('relays', 'Frankfurt am Main https://fra.example:8443\n  https://par.example  ');
+    fireEvent.submit(field('relay-url').form as HTMLFormElement);
+    await screen.findByText('Saved.');
+    expect(actions.save.mock.calls[0]?.[0].relays).toEqual([
+      { name: 'Frankfurt am Main', url: 'https://fra.example:8443' },
+      { name: '', url: 'https://par.example' },
+    ]);
+    expect(actions.requestAccess.mock.calls[0]?.[0]).toEqual(
+      expect.arrayContaining(['https://fra.example/*', 'wss://par.example/*']),
+    );
+    expect(field('relays').value).toBe('Frankfurt am Main https://fra.example:8443\nhttps://par.example');
+  });
+
   it('still saves when access is refused, and says what that costs', async () => {
     const { actions } = fakeActions({}, { grant: false, access: false });
     render(<OptionsApp actions={actions} />);
