@@ -1,6 +1,6 @@
 /**
  * Benchmark: how soon the popup paints, in real Chromium, from the browser's own performance entries.
- *   node scripts/bench/popup-paint.ts [--runs 15] [--compare main] [--flavour release|dev]
+ *   node scripts/bench/popup-paint.ts [--runs 15] [--compare main] [--flavour release|dev] [--no-probes]
  * Builds the extension (this tree, and the --compare commit the same way, in the same run), launches headless
  * Chromium once per build with the relay process on loopback, then opens popup/popup.html in a new tab again
  * and again, alternating between the builds, and reads first-contentful-paint (the popup's first render:
@@ -30,6 +30,8 @@ import {
 } from './common.ts';
 
 const { values } = parseArgs({
+  // --no-probes leaves the probe pages out.
+  allowNegative: true,
   options: {
     runs: { type: 'string', default: '15' },
     compare: { type: 'string' },
