@@ -8,6 +8,7 @@ import * as v from 'valibot';
 import { msg } from '../messages/catalog.ts';
 import { ProbeResponse } from '../protocol/relay-messages.ts';
 import { probeUrlFor } from '../protocol/settings.ts';
+import { addressFamily } from './address-family.ts';
 import type { CheckContext } from './context.ts';
 import { netFailure, restrictedPortFailure } from './failure.ts';
 import { timingOf } from './https-reachability.ts';
@@ -65,6 +66,8 @@ export async function checkRelayHttps(relayUrl: string, ctx: CheckContext): Prom
     tlsVersion: probe.tls.protocol,
     tlsCipher: probe.tls.cipher,
     clientAddress: probe.clientAddress,
+    // Which IP version reached the relay: the address it saw is this computer's (or its NAT's) on that path.
+    addressFamily: addressFamily(probe.clientAddress),
     relayVersion: probe.relayVersion,
     timing: timingOf(ctx, url.toString()),
   };
@@ -103,7 +106,11 @@ export async function checkRelayHttps(relayUrl: string, ctx: CheckContext): Prom
     ...RELAY_HTTPS,
     status: 'pass',
     reason: 'ok',
-    ...summaryOf(msg('sum_https_ok', probe.tls.protocol ?? 'TLS', durationMs)),
+    ...summaryOf(
+      data.addressFamily
+        ? msg('sum_https_ok_family', data.addressFamily, probe.tls.protocol ?? 'TLS', durationMs)
+        : msg('sum_https_ok', probe.tls.protocol ?? 'TLS', durationMs),
+    ),
     durationMs,
     data,
   };

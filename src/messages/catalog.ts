@@ -65,6 +65,7 @@ export const MESSAGES = {
   sum_https_tls_too_old: ['phrase'],
   phrase_unknown_tls_version: NONE,
   sum_https_ok: ['text', 'ms'],
+  sum_https_ok_family: ['text', 'text', 'ms'],
   sum_https_tls_inspected: ['host', 'message'],
   phrase_hello_no_grease: NONE,
   phrase_hello_no_record_size_limit: NONE,

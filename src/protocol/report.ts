@@ -161,6 +161,8 @@ export const MediaReportSchema = v.object({
    * when it is none of them (a relay that does not serve media on the provider's numbers).
    */
   mediaPortRange: v.optional(v.nullable(v.object({ row: word, from: PortNumber, to: PortNumber }))),
+  /** The IP version media crossed (the relay's address in the chosen pair); absent in older reports. */
+  addressFamily: v.optional(v.nullable(v.picklist(['IPv4', 'IPv6']))),
   candidateTypes: v.object({ local: v.nullable(word), remote: v.nullable(word) }),
   relayProtocol: v.nullable(word),
   codec: v.nullable(word),

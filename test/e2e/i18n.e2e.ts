@@ -55,7 +55,7 @@ describe('in German', () => {
       /^MOS \d,\d+ \((ausgezeichnet|gut)\)$/,
     );
     expect(await popup.locator('[data-check-id="relay-https"] .check-summary').textContent()).toMatch(
-      /^Relay über TLSv1\.3 in \d+ ms erreicht\.$/,
+      /^Relay über IPv4 mit TLSv1\.3 in \d+ ms erreicht\.$/,
     );
     await popup.screenshot({ path: join(SCREENSHOTS, 'popup-de.png'), fullPage: true });
     // Longer German words must still fit the popup's width: nothing sticks out to the side.

@@ -95,6 +95,7 @@ export function mediaSummary(m: MediaMetrics): MediaReport {
     dtlsRole: s.dtlsRole,
     transport: s.transport,
     mediaPort: s.remotePort,
+    addressFamily: s.addressFamily,
     mediaPortRange: standsFor
       ? { row: standsFor.row.id, from: standsFor.range.from, to: standsFor.range.to }
       : null,
@@ -122,7 +123,9 @@ export function mediaSummary(m: MediaMetrics): MediaReport {
 
 /** The figures in one line; loss per direction, with what the sample resolves, when the relay said. */
 function figuresOf(media: MediaReport): Message {
-  const transport = media.transport?.toUpperCase() ?? '?';
+  // "UDP/IPv6": the transport and the IP version media crossed, when the browser named the relay's address.
+  const family = media.addressFamily ? `/${media.addressFamily}` : '';
+  const transport = `${media.transport?.toUpperCase() ?? '?'}${family}`;
   const mos = mosBandMessage(media.mosBand);
   const up = media.loss?.uplink;
   const down = media.loss?.downlink;

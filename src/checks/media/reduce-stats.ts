@@ -12,6 +12,8 @@
  * - anything else: the nominated, succeeded pair that carried the most bytes.
  */
 
+import { type AddressFamily, addressFamily } from '../address-family.ts';
+
 export type CandidateType = 'host' | 'srflx' | 'prflx' | 'relay';
 export type RttSource = 'remote-inbound-rtp' | 'candidate-pair';
 
@@ -22,6 +24,8 @@ export interface MediaStatsSummary {
   remoteCandidateType: CandidateType | null;
   /** The relay's port of the chosen pair (its media port: the same number for UDP and ICE-TCP). */
   remotePort: number | null;
+  /** The IP version of the relay's address in the chosen pair: which family the media crossed. */
+  addressFamily: AddressFamily | null;
   /** Browser-to-TURN protocol ('udp' | 'tcp' | 'tls') when the local candidate is a relay. */
   relayProtocol: string | null;
   dtlsState: string | null;
@@ -180,6 +184,8 @@ export function reduceStats(report: ReadonlyArray<Record<string, unknown>>): Med
     localCandidateType: candidateType(local),
     remoteCandidateType: candidateType(remote),
     remotePort: portOf(remote),
+    // `address` in the spec; `ip` in older Chromium, `ipAddress` in early drafts.
+    addressFamily: addressFamily(str(remote?.address ?? remote?.ip ?? remote?.ipAddress)),
     relayProtocol,
     dtlsState: str(transport?.dtlsState),
     tlsVersion: str(transport?.tlsVersion),

@@ -85,10 +85,10 @@ describe('in German', () => {
     expect(row('relay-https')?.querySelector('.check-title')?.textContent).toBe('HTTPS zum Relay');
     expect(row('relay-https')?.querySelector('.check-status')?.textContent).toBe('Bestanden');
     expect(row('relay-https')?.querySelector('.check-summary')?.textContent).toMatch(
-      /^Relay über TLSv1\.3 in \d+ ms erreicht\.$/,
+      /^Relay über IPv4 mit TLSv1\.3 in \d+ ms erreicht\.$/,
     );
     expect(row('secure-media')?.querySelector('.check-summary')?.textContent).toMatch(
-      /^Verschlüsseltes Audio \(SRTP_AES128_CM_HMAC_SHA1_80\) hat den Hin- und Rückweg geschafft: UDP, RTT 3,4 ms/,
+      /^Verschlüsseltes Audio \(SRTP_AES128_CM_HMAC_SHA1_80\) hat den Hin- und Rückweg geschafft: UDP\/IPv4, RTT 3,4 ms/,
     );
     expect(row('port-matrix')?.querySelector('.check-title')?.textContent).toBe(
       'Firewall: Ports des Anbieters',

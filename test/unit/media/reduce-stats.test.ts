@@ -20,6 +20,7 @@ const EMPTY: MediaStatsSummary = {
   localCandidateType: null,
   remoteCandidateType: null,
   remotePort: null,
+  addressFamily: null,
   relayProtocol: null,
   dtlsState: null,
   tlsVersion: null,
@@ -240,6 +241,20 @@ describe('reduceStats on edge cases', () => {
     for (const port of [0, 70000, 1.5, '41003', null]) {
       expect(reduceStats(withRemote({ port })).remotePort).toBeNull();
     }
+  });
+
+  it("names the IP version of the relay's address in the chosen pair: the family media crossed", () => {
+    const withRemote = (remote: Stat): Stat[] => [
+      { id: 'T', type: 'transport', selectedCandidatePairId: 'P' },
+      { id: 'P', type: 'candidate-pair', localCandidateId: 'L', remoteCandidateId: 'R' },
+      { id: 'L', type: 'local-candidate', candidateType: 'host', protocol: 'udp', port: 50000 },
+      { id: 'R', type: 'remote-candidate', candidateType: 'host', port: 40000, ...remote },
+    ];
+    expect(reduceStats(withRemote({ address: 'fd00:113::10' })).addressFamily).toBe('IPv6');
+    expect(reduceStats(withRemote({ address: '203.0.113.10' })).addressFamily).toBe('IPv4');
+    expect(reduceStats(withRemote({ ip: '203.0.113.10' })).addressFamily).toBe('IPv4');
+    expect(reduceStats(withRemote({ address: 'x.local' })).addressFamily).toBeNull();
+    expect(reduceStats(withRemote({})).addressFamily).toBeNull();
   });
 });
 
