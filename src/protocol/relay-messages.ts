@@ -248,6 +248,12 @@ export const ServerMessage = v.variant('type', [
     unbound: v.pipe(v.array(UnboundProbePort), v.maxLength(2 * MAX_PROBE_PORTS)),
     /** This WSS connection's client address as the relay saw it, to compare with the STUN bindings. */
     clientAddress: v.optional(v.pipe(v.string(), v.maxLength(64))),
+    /**
+     * The relay's IPv6 address where the same probe ports listen too (absent: IPv4 only); the ports it could
+     * not open there are in unbound6.
+     */
+    address6: v.optional(v.pipe(v.string(), v.ip())),
+    unbound6: v.optional(v.pipe(v.array(UnboundProbePort), v.maxLength(2 * MAX_PROBE_PORTS))),
   }),
   /** The answer to media-counts: what the relay received of this connection's media session so far. */
   v.strictObject({ type: v.literal('media-counts'), ...MediaCounts.entries }),

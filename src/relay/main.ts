@@ -32,7 +32,7 @@ function portMap(p: { providerPort: number; relayPort: number }): string {
 
 /** Addresses of the relay itself: a redacted report may name them (they are not the user's). */
 function ownAddresses(config: RelayConfig): string[] {
-  const hosts = [config.host, config.mediaAddress, config.probeAddress];
+  const hosts = [config.host, config.mediaAddress, config.probeAddress, config.probeAddress6 ?? ''];
   if (config.publicUrl) hosts.push(new URL(config.publicUrl).hostname.replace(/^\[(.*)\]$/, '$1'));
   return [...new Set(hosts.filter((h) => isIP(h) !== 0))];
 }
@@ -95,7 +95,12 @@ async function main(): Promise<void> {
       setupTimeoutMs: config.setupTimeoutMs,
       ...(config.mediaStandIn ? { standsFor: providerMediaRanges() } : {}),
     },
-    probes: { address: config.probeAddress, tcp: config.probeTcp, udp: config.probeUdp },
+    probes: {
+      address: config.probeAddress,
+      address6: config.probeAddress6,
+      tcp: config.probeTcp,
+      udp: config.probeUdp,
+    },
     bindingGapsS: config.bindingGapsS,
     limits: sessionLimitsOf(config),
     connections: {

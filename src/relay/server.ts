@@ -134,6 +134,7 @@ export function createRelay(opts: RelayOptions): Relay {
   const probes = createProbeListeners({
     probes: probeOptions,
     servedByHttps: probeOnHttps,
+    httpsCoversIpv6: opts.host === '::' || opts.host === probeOptions.address6,
     tls: opts.tls,
     log: opts.log,
     registry,

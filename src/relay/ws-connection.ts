@@ -298,6 +298,7 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): Connection
       udp: ports.udp,
       unbound: ports.unbound,
       ...(deps.clientAddress === null ? {} : { clientAddress: deps.clientAddress }),
+      ...(ports.address6 ? { address6: ports.address6, unbound6: ports.unbound6 ?? [] } : {}),
     });
   };
 

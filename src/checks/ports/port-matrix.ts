@@ -15,6 +15,7 @@ import type { InspectionEvidence } from '../tls-inspection.ts';
 import type { CheckResult } from '../types.ts';
 import { profileNameMessage, summaryOf, titleOf } from '../words.ts';
 import { inspectedPorts, inspectedPortsMessage } from './inspected-ports.ts';
+import { probeUdpOverIpv6 } from './ipv6-udp.ts';
 import { classifyNat } from './nat.ts';
 import { openProbeSession, type ProbeSession } from './probe-session.ts';
 import { classifyProxy, type Route, routeKind, statusOnRoute } from './proxy-path.ts';
@@ -104,6 +105,16 @@ export async function checkPortMatrix(
     const ports = toPortResults(profile, targets, probed);
     const rows = rollUpRows(profile, ports);
     const nat = classifyNat(bindings, session.info.clientAddress ?? null, probed.localAddresses);
+    // Where the relay listens on IPv6 too: the UDP ports again over IPv6, after IPv4 (not beside it, so the
+    // two batches do not compete for the computer's sockets).
+    const ipv6 = await probeUdpOverIpv6({
+      info: session.info,
+      profile,
+      targets,
+      ipv4Rows: rows,
+      iceProbes: async (t, timeoutMs) => (await ctx.iceProbes(t, session.info, timeoutMs)).results,
+      timeoutMs: PORT_PROBE_TIMEOUT_MS,
+    });
     const fix = remediation(rows);
     const status = profileStatus(rows);
     const blockedSecure = rows.filter(
@@ -119,12 +130,14 @@ export async function checkPortMatrix(
       nat: { ...nat, relaySaw: bindings },
       proxy,
       ...(inspected.length > 0 ? { inspected } : {}),
+      ...(ipv6 ? { ipv6: { ...ipv6, sentence: undefined } } : {}),
     };
     // The proxy comes first in every summary: it changes what every TCP row means for a phone. TLS
     // inspection comes last: the ports it names are open, but phones fail on them all the same.
     const said = (m: Message) => {
       const sentences = [...(proxy?.summaryMessage ? [proxy.summaryMessage] : []), m];
       if (inspectedWords && m !== inspectedWords) sentences.push(inspectedWords);
+      if (ipv6) sentences.push(ipv6.sentence);
       return summaryOf(sentences.length > 1 ? msg('join_sentences', sentences) : m);
     };
     const durationMs = Math.round(ctx.now() - started);
@@ -156,6 +169,17 @@ export async function checkPortMatrix(
               )
             : msg('sum_ports_unmeasured'),
         ),
+        durationMs,
+        data,
+      };
+    }
+    if (ipv6 && ipv6.blockedOnlyOverIpv6.length > 0) {
+      return {
+        ...PORT_MATRIX,
+        status: 'warn',
+        reason: 'ipv6-ports-blocked',
+        step: 'ice',
+        ...said(okSummary(targets.length, profile.id, sampledRows(rows))),
         durationMs,
         data,
       };

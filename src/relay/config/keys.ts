@@ -11,6 +11,7 @@ import type * as v from 'valibot';
 import {
   bindingGaps,
   concreteIpv4,
+  concreteIpv6,
   hostName,
   httpsOrigin,
   httpsUrl,
@@ -297,6 +298,14 @@ export const CONFIG_KEYS = {
     default: '',
     unsetMeans: 'the media address',
     help: 'the IPv4 address the probe ports bind to; `probe-session` tells it to the extension for its ICE candidates',
+  }),
+  probeAddress6: key({
+    flag: 'probe-address6',
+    env: 'SVC_RELAY_PROBE_ADDRESS6',
+    kind: concreteIpv6,
+    default: '',
+    unsetMeans: 'none: probes over IPv4 only',
+    help: 'an IPv6 address on which the probe ports listen as well (the same ports, TLS and STUN); `probe-session` tells it to the extension, which then probes the UDP ports over IPv6 too and reports where IPv6 is blocked while IPv4 works. Pair it with `--host ::` and an AAAA record so HTTPS and the TCP probes can be reached over IPv6',
   }),
   dbUrl: key({
     flag: 'db-url',

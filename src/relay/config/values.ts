@@ -4,7 +4,7 @@
  * `--help` and the README: both come from the same numbers, so the documented range is the enforced one.
  * Messages say what is expected and, except for secrets, what was given; the loader prefixes the key.
  */
-import { isIPv4 } from 'node:net';
+import { isIPv4, isIPv6 } from 'node:net';
 import * as v from 'valibot';
 import {
   MAX_BINDING_GAP_S,
@@ -154,6 +154,17 @@ export const concreteIpv4: ValueKind<string | null> = {
       : problem(`must be one IPv4 address, not 0.0.0.0 (got "${raw}")`);
   }),
   range: 'one IPv4 address',
+};
+
+/** One concrete IPv6 address (the probe ports' second family), or '' for none. */
+export const concreteIpv6: ValueKind<string | null> = {
+  schema: parsed((raw) => {
+    if (raw === '') return null;
+    return isIPv6(raw) && raw !== '::' && !raw.includes('%') && !raw.toLowerCase().startsWith('::ffff:')
+      ? raw.toLowerCase()
+      : problem(`must be one IPv6 address, not :: (got "${raw}")`);
+  }),
+  range: 'one IPv6 address, or empty',
 };
 
 const PROBE_ENTRY = /^(\d{1,5})(?:-(\d{1,5}))?(?::(\d{1,5}))?$/;

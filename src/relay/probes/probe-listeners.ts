@@ -18,6 +18,8 @@ import { createUdpProbe } from './udp-probe.ts';
 
 export interface ProbeOptions {
   address: string;
+  /** An IPv6 address on which the same ports listen as well (--probe-address6). */
+  address6?: string | null;
   tcp: ProbePort[];
   udp: ProbePort[];
 }
@@ -49,6 +51,17 @@ export interface ProbePortsStatus {
   tcp: ProbePort[];
   udp: ProbePort[];
   unbound: UnboundProbePort[];
+  /** The IPv6 address the same ports listen on too, and those of them that failed there. */
+  address6?: string;
+  unbound6?: UnboundProbePort[];
+}
+
+type Family = 'ipv4' | 'ipv6';
+interface Entry {
+  family: Family;
+  transport: 'tcp' | 'udp';
+  port: ProbePort;
+  listener: ProbeListener;
 }
 
 export interface ProbeListeners {
@@ -67,6 +80,8 @@ export function createProbeListeners(opts: {
   probes: ProbeOptions;
   /** Answered by the HTTPS listener (probeServedByHttps): open whenever the relay is, no listener here. */
   servedByHttps?: ProbePort | null;
+  /** The HTTPS listener covers the IPv6 probe address too (it listens on "::" or on that address). */
+  httpsCoversIpv6?: boolean;
   tls: TlsIdentity;
   log: Logger;
   registry: ProbeRegistry;
@@ -78,15 +93,18 @@ export function createProbeListeners(opts: {
   onRefused: (why: CapRefusal) => void;
 }): ProbeListeners {
   const { address } = opts.probes;
+  const address6 = opts.probes.address6 ?? null;
   const shared = opts.servedByHttps ?? null;
-  const entries: Array<{ transport: 'tcp' | 'udp'; port: ProbePort; listener: ProbeListener }> = [
+  const entriesOn = (at: string, family: Family): Entry[] => [
     ...opts.probes.tcp
-      .filter((port) => port !== shared)
+      // The HTTPS listener answers the shared port on every address it covers ("::" covers both families).
+      .filter((port) => port !== shared || (family === 'ipv6' && !opts.httpsCoversIpv6))
       .map((port) => ({
+        family,
         transport: 'tcp' as const,
         port,
         listener: createTcpProbe({
-          address,
+          address: at,
           port,
           tls: opts.tls,
           log: opts.log,
@@ -96,10 +114,11 @@ export function createProbeListeners(opts: {
         }),
       })),
     ...opts.probes.udp.map((port) => ({
+      family,
       transport: 'udp' as const,
       port,
       listener: createUdpProbe({
-        address,
+        address: at,
         port,
         responder: opts.responder,
         registry: opts.registry,
@@ -109,6 +128,7 @@ export function createProbeListeners(opts: {
       }),
     })),
   ];
+  const entries: Entry[] = [...entriesOn(address, 'ipv4'), ...(address6 ? entriesOn(address6, 'ipv6') : [])];
   let status: ProbePortsStatus = { address, tcp: [], udp: [], unbound: [] };
   let opening: Promise<ProbePortsStatus> | null = null;
 
@@ -116,17 +136,24 @@ export function createProbeListeners(opts: {
     open() {
       opening ??= (async () => {
         const results = await Promise.allSettled(entries.map((e) => e.listener.listen()));
-        const next: ProbePortsStatus = { address, tcp: shared ? [{ ...shared }] : [], udp: [], unbound: [] };
+        const next: ProbePortsStatus = {
+          address,
+          tcp: shared ? [{ ...shared }] : [],
+          udp: [],
+          unbound: [],
+          ...(address6 ? { address6, unbound6: [] } : {}),
+        };
         results.forEach((r, i) => {
-          const { transport, port } = entries[i] as (typeof entries)[number];
+          const { family, transport, port } = entries[i] as Entry;
           if (r.status === 'fulfilled') {
-            next[transport].push({ ...port });
+            if (family === 'ipv4') next[transport].push({ ...port });
             return;
           }
           const err = r.reason as NodeJS.ErrnoException;
           const error = (err.code ?? err.message ?? 'error').slice(0, 64);
-          next.unbound.push({ transport, ...port, error });
-          opts.log.warn({ event: 'probe-port-unavailable', transport, ...port, address, error });
+          const at = family === 'ipv4' ? address : (address6 as string);
+          (family === 'ipv4' ? next.unbound : (next.unbound6 ?? [])).push({ transport, ...port, error });
+          opts.log.warn({ event: 'probe-port-unavailable', transport, ...port, address: at, error });
         });
         status = next;
         return next;
@@ -139,8 +166,9 @@ export function createProbeListeners(opts: {
     },
     health: () => ({ ...status, stun: opts.responder.counts }),
     sendUdp(relayPort, to, bytes) {
+      const family: Family = to.address.includes(':') ? 'ipv6' : 'ipv4';
       entries
-        .find((e) => e.transport === 'udp' && e.port.relayPort === relayPort)
+        .find((e) => e.transport === 'udp' && e.family === family && e.port.relayPort === relayPort)
         ?.listener.send?.(bytes, to);
     },
     async close(graceMs) {

@@ -21,7 +21,7 @@ export function createUdpProbe(opts: {
   log: Logger;
   now: () => number;
 }): ProbeListener {
-  const socket: Socket = createSocket({ type: 'udp4' });
+  const socket: Socket = createSocket({ type: opts.address.includes(':') ? 'udp6' : 'udp4' });
   let bound = false;
   const sendTo = (bytes: Uint8Array, to: { address: string; port: number }) =>
     socket.send(bytes, to.port, to.address, (err) => {

@@ -35,6 +35,8 @@ describe('relay config', () => {
     ]);
     expect(config.probeUdp).toEqual([{ providerPort: 40000, relayPort: 41000 }]);
     expect(config.probeAddress).toBe('192.0.2.20');
+    expect(config.probeAddress6).toBeNull();
+    expect(loadConfig(['--probe-address6', '2001:DB8:113::10'], {}).probeAddress6).toBe('2001:db8:113::10');
     expect(loadConfig([], { SVC_RELAY_PROBE_UDP: '8801' }).probeUdp).toEqual([
       { providerPort: 8801, relayPort: 8801 },
     ]);
@@ -217,6 +219,12 @@ describe('relay config', () => {
       ['--probe-address', '0.0.0.0'],
       {},
       '--probe-address: must be one IPv4 address, not 0.0.0.0 (got "0.0.0.0")',
+    ],
+    [['--probe-address6', '::'], {}, '--probe-address6: must be one IPv6 address, not :: (got "::")'],
+    [
+      ['--probe-address6', '203.0.113.10'],
+      {},
+      '--probe-address6: must be one IPv6 address, not :: (got "203.0.113.10")',
     ],
   ] as Array<[string[], Record<string, string>, string]>)(
     '%j %j is refused in one line',

@@ -29,6 +29,8 @@ const RFC5769_REQUEST = Buffer.from([
   0x80, 0x28, 0x00, 0x04, 0xe5, 0x7a, 0x3b, 0xcf,
 ]);
 const RFC5769_PASSWORD = 'VOkJxbRl1RmTxUk/WvJxBt';
+/** The transaction id of RFC 5769's samples. */
+const RFC5769_TID = Buffer.from('b7e7a701bc34d686fa87dfae', 'hex');
 
 const SOURCE = { address: '192.0.2.33', port: 51234 };
 
@@ -60,9 +62,35 @@ describe('STUN message', () => {
   });
 
   it('encodes XOR-MAPPED-ADDRESS as in RFC 5769 §2.2 (192.0.2.1:32853)', () => {
-    const value = xorMappedAddress({ address: '192.0.2.1', port: 32853 });
+    const value = xorMappedAddress({ address: '192.0.2.1', port: 32853 }, RFC5769_TID);
     expect(Buffer.from(value ?? []).toString('hex')).toBe('0001a147e112a643');
-    expect(xorMappedAddress({ address: '2001:db8::1', port: 1 })).toBeNull();
+  });
+
+  it('encodes an IPv6 source as in RFC 5769 §2.3, XORed with the transaction id too', () => {
+    const value = xorMappedAddress(
+      { address: '2001:db8:1234:5678:11:2233:4455:6677', port: 32853 },
+      RFC5769_TID,
+    );
+    expect(Buffer.from(value ?? []).toString('hex')).toBe('0002a1470113a9faa5d3f179bc25f4b5bed2b9d9');
+    // The same address compressed, and with an IPv4 tail, encode alike.
+    const compressed = xorMappedAddress({ address: '2001:db8::1', port: 1 }, RFC5769_TID);
+    const full = xorMappedAddress({ address: '2001:db8:0:0:0:0:0:1', port: 1 }, RFC5769_TID);
+    expect(compressed).toEqual(full);
+    const tail = xorMappedAddress({ address: '64:ff9b::192.0.2.1', port: 1 }, RFC5769_TID);
+    expect(tail).toEqual(xorMappedAddress({ address: '64:ff9b::c000:201', port: 1 }, RFC5769_TID));
+    for (const bad of ['1::2::3', '2001:db8::g', 'relay.voice.test', '1:2:3:4:5:6:7:8:9']) {
+      expect(xorMappedAddress({ address: bad, port: 1 }, RFC5769_TID)).toBeNull();
+    }
+  });
+
+  it('answers an IPv6 source with a response werift decodes (76 bytes, still smaller than the check)', () => {
+    const tid = Buffer.from('00112233445566778899aabb', 'hex');
+    const v6 = { address: 'fd00:113::10', port: 40001 };
+    const bytes = bindingSuccess(tid, v6, RELAY_PWD);
+    expect(bytes).toHaveLength(76);
+    expect(decodeResponse(bytes as Uint8Array)).toMatchObject({ mapped: [v6.address, v6.port] });
+    const answer = respondToDatagram(iceCheck(), v6, 0, deps());
+    expect(answer.kind).toBe('answer');
   });
 
   it('builds a response that werift decodes, with only XOR-MAPPED-ADDRESS, MESSAGE-INTEGRITY and FINGERPRINT', () => {

@@ -143,7 +143,7 @@ export function hasValidIntegrity(message: StunMessage, password: string): boole
   return timingSafeEqual(hmacSha1(password, covered), attributeValue(message, attr));
 }
 
-/** Where a datagram came from. Probe sockets are IPv4 only (the probe address is one IPv4 address). */
+/** Where a datagram came from: an IPv4 or IPv6 address (probe sockets listen on one of each at most). */
 export interface TransportAddress {
   readonly address: string;
   readonly port: number;
@@ -155,18 +155,54 @@ function ipv4Bytes(address: string): Uint8Array | null {
   return Uint8Array.from(parts.map(Number));
 }
 
+/** The 16 bytes of an IPv6 address as a socket reports it (compressed or full, an IPv4 tail allowed, no zone). */
+function ipv6Bytes(address: string): Uint8Array | null {
+  if (!address.includes(':') || address.length > 45) return null;
+  let text = address;
+  const tail: number[] = [];
+  const dotted = /:(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (dotted) {
+    const v4 = ipv4Bytes(dotted[1] as string);
+    if (!v4) return null;
+    tail.push(((v4[0] as number) << 8) | (v4[1] as number), ((v4[2] as number) << 8) | (v4[3] as number));
+    // "a::1.2.3.4" leaves "a:" (its "::" restored), "::ffff:1.2.3.4" leaves "::ffff".
+    text = text.slice(0, dotted.index);
+    if (text.endsWith(':')) text = `${text}:`;
+  }
+  const halves = text.split('::');
+  if (halves.length > 2) return null;
+  const groups = (part: string | undefined) => (part ? part.split(':') : []);
+  const head = groups(halves[0]);
+  const rest = groups(halves[1]);
+  const wanted = 8 - tail.length;
+  const missing = wanted - head.length - rest.length;
+  if (halves.length === 2 ? missing < 1 : missing !== 0) return null;
+  const all = [...head, ...Array<string>(missing).fill('0'), ...rest];
+  if (!all.every((g) => /^[0-9a-f]{1,4}$/i.test(g))) return null;
+  const words = [...all.map((g) => Number.parseInt(g, 16)), ...tail];
+  const out = new Uint8Array(16);
+  words.forEach((w, i) => view(out).setUint16(2 * i, w));
+  return out;
+}
+
 /**
- * RFC 5389 §15.2, IPv4: family 0x01, port XOR the cookie's top 16 bits, address XOR the cookie. Null if the
- * address is not IPv4 (the relay has no IPv6 probe sockets).
+ * RFC 5389 §15.2: port XOR the cookie's top 16 bits; IPv4 (family 0x01) XOR the cookie, IPv6 (family 0x02)
+ * XOR the cookie and the transaction id. Null if the source is neither.
  */
-export function xorMappedAddress(remote: TransportAddress): Uint8Array | null {
-  const raw = ipv4Bytes(remote.address);
-  if (!raw || !Number.isInteger(remote.port) || remote.port < 0 || remote.port > 65535) return null;
-  const value = new Uint8Array(8);
+export function xorMappedAddress(remote: TransportAddress, transactionId: Uint8Array): Uint8Array | null {
+  if (!Number.isInteger(remote.port) || remote.port < 0 || remote.port > 65535) return null;
+  const raw = ipv4Bytes(remote.address) ?? ipv6Bytes(remote.address);
+  if (!raw || (raw.length === 16 && transactionId.length !== 12)) return null;
+  const value = new Uint8Array(4 + raw.length);
   const dv = view(value);
-  dv.setUint8(1, 0x01);
+  dv.setUint8(1, raw.length === 4 ? 0x01 : 0x02);
   dv.setUint16(2, remote.port ^ (MAGIC_COOKIE >>> 16));
-  dv.setUint32(4, (view(raw).getUint32(0) ^ MAGIC_COOKIE) >>> 0);
+  const key = new Uint8Array(raw.length);
+  view(key).setUint32(0, MAGIC_COOKIE);
+  if (raw.length === 16) key.set(transactionId, 4);
+  raw.forEach((b, i) => {
+    value[4 + i] = b ^ (key[i] as number);
+  });
   return value;
 }
 
@@ -184,7 +220,8 @@ function seal(out: Uint8Array, pos: number, password: string): void {
 
 /**
  * A Binding Success Response to `request`: XOR-MAPPED-ADDRESS, MESSAGE-INTEGRITY with the same password the
- * request was checked with, and FINGERPRINT. Nothing else (no SOFTWARE, no RFC 5780 attributes): 64 bytes,
+ * request was checked with, and FINGERPRINT. Nothing else (no SOFTWARE, no RFC 5780 attributes): 64 bytes
+ * (76 to an IPv6 source),
  * less than a browser's connectivity check, so an answer never amplifies.
  */
 export function bindingSuccess(
@@ -192,7 +229,7 @@ export function bindingSuccess(
   remote: TransportAddress,
   password: string,
 ): Uint8Array | null {
-  const mapped = xorMappedAddress(remote);
+  const mapped = xorMappedAddress(remote, transactionId);
   if (!mapped) return null;
   const size = HEADER_BYTES + 4 + mapped.length + INTEGRITY_ATTRIBUTE_BYTES + FINGERPRINT_ATTRIBUTE_BYTES;
   const out = new Uint8Array(size);
