@@ -145,6 +145,7 @@ export const MESSAGES = {
   sum_ports_ipv6_no_path: NONE,
   sum_ports_tls_inspected: ['list', 'message'],
   sum_ports_ok: ['int', 'message'],
+  sum_ports_ok_ipv4: ['int', 'message'],
   sum_ports_ok_sampled: ['int', 'message', 'semicolons'],
   ports_sampled_range: ['text', 'text', 'int', 'count'],
   profile_desk_phone: NONE,

@@ -58,7 +58,12 @@ export async function probeUdpOverIpv6(opts: {
   const first = await opts.iceProbes(iceTargets, opts.timeoutMs);
   const silent = new Set(first.filter((r) => r.status === 'blocked').map((r) => r.providerPort));
   const again =
-    silent.size > 0 ? await opts.iceProbes(iceTargets.filter((t) => silent.has(t.providerPort)), opts.timeoutMs) : [];
+    silent.size > 0
+      ? await opts.iceProbes(
+          iceTargets.filter((t) => silent.has(t.providerPort)),
+          opts.timeoutMs,
+        )
+      : [];
   const opened = new Map(again.filter((r) => r.status === 'open').map((r) => [r.providerPort, r]));
   const results = first.map((r) => opened.get(r.providerPort) ?? r);
   const ports = results.map((r) => ({ port: r.providerPort, status: r.status }));
@@ -85,7 +90,13 @@ export async function probeUdpOverIpv6(opts: {
   }
   const rows = rollUpRows(profile, portResults)
     .filter((r) => udpRowIds.has(r.row) && r.status !== 'not-testable')
-    .map(({ row, ports: p, status, secureVoice, purpose }) => ({ row, ports: p, status, secureVoice, purpose }));
+    .map(({ row, ports: p, status, secureVoice, purpose }) => ({
+      row,
+      ports: p,
+      status,
+      secureVoice,
+      purpose,
+    }));
   if (!reachedOverIpv6) {
     return {
       address,

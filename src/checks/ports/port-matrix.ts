@@ -15,7 +15,7 @@ import type { InspectionEvidence } from '../tls-inspection.ts';
 import type { CheckResult } from '../types.ts';
 import { profileNameMessage, summaryOf, titleOf } from '../words.ts';
 import { inspectedPorts, inspectedPortsMessage } from './inspected-ports.ts';
-import { probeUdpOverIpv6 } from './ipv6-udp.ts';
+import { type Ipv6UdpResult, probeUdpOverIpv6 } from './ipv6-udp.ts';
 import { classifyNat } from './nat.ts';
 import { openProbeSession, type ProbeSession } from './probe-session.ts';
 import { classifyProxy, type Route, routeKind, statusOnRoute } from './proxy-path.ts';
@@ -130,7 +130,7 @@ export async function checkPortMatrix(
       nat: { ...nat, relaySaw: bindings },
       proxy,
       ...(inspected.length > 0 ? { inspected } : {}),
-      ...(ipv6 ? { ipv6: { ...ipv6, sentence: undefined } } : {}),
+      ...(ipv6 ? { ipv6: withoutSentence(ipv6) } : {}),
     };
     // The proxy comes first in every summary: it changes what every TCP row means for a phone. TLS
     // inspection comes last: the ports it names are open, but phones fail on them all the same.
@@ -179,7 +179,9 @@ export async function checkPortMatrix(
         status: 'warn',
         reason: 'ipv6-ports-blocked',
         step: 'ice',
-        ...said(okSummary(targets.length, profile.id, sampledRows(rows))),
+        ...said(
+          msg('sum_ports_ok_ipv4', targets.length, profileNameMessage(profile.id) ?? msg('common_unknown')),
+        ),
         durationMs,
         data,
       };
@@ -206,6 +208,11 @@ export async function checkPortMatrix(
   } finally {
     session.close();
   }
+}
+
+/** The IPv6 result as the report keeps it: its sentence is in the summary already. */
+function withoutSentence({ sentence: _sentence, ...rest }: Ipv6UdpResult): Omit<Ipv6UdpResult, 'sentence'> {
+  return rest;
 }
 
 /** Counts distinct ports (a port two rows share is one probe), and says which ranges were only sampled. */

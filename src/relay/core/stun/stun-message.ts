@@ -181,7 +181,7 @@ function ipv6Bytes(address: string): Uint8Array | null {
   if (!all.every((g) => /^[0-9a-f]{1,4}$/i.test(g))) return null;
   const words = [...all.map((g) => Number.parseInt(g, 16)), ...tail];
   const out = new Uint8Array(16);
-  words.forEach((w, i) => view(out).setUint16(2 * i, w));
+  for (const [i, w] of words.entries()) view(out).setUint16(2 * i, w);
   return out;
 }
 
