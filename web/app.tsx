@@ -2,6 +2,7 @@ import { useRef, useState } from 'preact/hooks';
 import type { CheckResult } from '../src/checks/types.ts';
 import { renderMessage } from '../src/messages/render.ts';
 import { t, UI } from '../src/platform/i18n.ts';
+import { DEFAULT_PROFILE_ID, isProfileId, PROFILES, type ProfileId } from '../src/profiles/index.ts';
 import type { Report } from '../src/protocol/report.ts';
 import { shareFileName } from '../src/share/prepare-share.ts';
 import type { ShareOutcome } from '../src/share/upload.ts';
@@ -9,12 +10,16 @@ import { CheckRow } from '../src/ui/components/check-row.tsx';
 import { MediaDetails } from '../src/ui/components/media-details.tsx';
 import { SharePanel } from '../src/ui/components/share-panel.tsx';
 import { VerdictBanner } from '../src/ui/components/verdict-banner.tsx';
+import { profileName } from '../src/ui/format.ts';
 import { LEFT_OUT } from './web-check.ts';
 
 /** What the landing page may ask of the browser; main.tsx passes the real ones, tests fakes. */
 export interface WebActions {
-  /** Runs the web check; must be called from the click that starts it (audio may only start then). */
-  runCheck(onResult: (result: CheckResult) => void): Promise<Report>;
+  /**
+   * Runs the web check for the chosen port profile; must be called from the click that starts it (audio may
+   * only start then).
+   */
+  runCheck(onResult: (result: CheckResult) => void, profile: ProfileId): Promise<Report>;
   /** The relay the page came from: where the check runs and shares go. */
   relayUrl: string;
   share(relayUrl: string, body: string): Promise<ShareOutcome>;
@@ -34,6 +39,7 @@ export function WebCheckApp({ actions, now = Date.now }: { actions: WebActions; 
   const [report, setReport] = useState<Report | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [status, setStatus] = useState('');
+  const [profile, setProfile] = useState<ProfileId>(DEFAULT_PROFILE_ID);
   const resultTop = useRef<HTMLDivElement>(null);
 
   const run = () => {
@@ -45,7 +51,7 @@ export function WebCheckApp({ actions, now = Date.now }: { actions: WebActions; 
     // A browser without WebRTC or WebAudio throws right here; that is reported like any failure.
     let started: Promise<Report>;
     try {
-      started = actions.runCheck((r) => setProgress((p) => [...p, r]));
+      started = actions.runCheck((r) => setProgress((p) => [...p, r]), profile);
     } catch (e) {
       started = Promise.reject(e);
     }
@@ -67,6 +73,24 @@ export function WebCheckApp({ actions, now = Date.now }: { actions: WebActions; 
 
   return (
     <div class="web-check">
+      <p class="web-profile">
+        <label for="web-profile">{t('web_profile')}</label>{' '}
+        <select
+          id="web-profile"
+          value={profile}
+          disabled={running}
+          onChange={(e) => {
+            const id = e.currentTarget.value;
+            if (isProfileId(id)) setProfile(id);
+          }}
+        >
+          {PROFILES.map((p) => (
+            <option key={p.id} value={p.id}>
+              {profileName(p.id, p.name)}
+            </option>
+          ))}
+        </select>
+      </p>
       <p>
         <button type="button" onClick={run} disabled={running}>
           {running ? t('web_checking') : report ? t('web_run_again') : t('web_run')}

@@ -16,7 +16,7 @@ const REVOKE_AFTER_MS = 60_000;
 
 const actions: WebActions = {
   relayUrl: location.origin,
-  runCheck(onResult) {
+  runCheck(onResult, profile) {
     // Made here, inside the click, so the autoplay policy lets it run; the media check starts the tone on it.
     const audio = new AudioContext();
     void audio.resume().catch(() => undefined);
@@ -38,6 +38,7 @@ const actions: WebActions = {
         browserName: browserNameOf(navigator.userAgent),
         newRunId: () => crypto.randomUUID(),
         isoNow: () => new Date().toISOString(),
+        profile,
       },
       onResult,
     ).finally(() => {

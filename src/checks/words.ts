@@ -34,6 +34,25 @@ const PROFILE: Record<string, MessageKey> = {
   meetings: 'profile_meetings',
 };
 
+const MEDIA_ROW: Record<string, MessageKey> = {
+  'desk-phone-rtp': 'media_row_desk_phone_rtp',
+  'desk-phone-srtp': 'media_row_desk_phone_srtp',
+  'mobile-app-rtp': 'media_row_mobile_app_rtp',
+  'mobile-app-srtp': 'media_row_mobile_app_srtp',
+  'desktop-app-rtp': 'media_row_desktop_app_rtp',
+  'desktop-app-srtp': 'media_row_desktop_app_srtp',
+  'meetings-rtp': 'media_row_meetings_rtp',
+};
+
+/**
+ * What a media row is for, in the reader's language (English: the provider's words); the provider's words
+ * for a row this build has no label for.
+ */
+export function mediaRowPurpose(row: { id: string; purpose: string }): Message | string {
+  const key = MEDIA_ROW[row.id];
+  return key ? msg(key) : row.purpose;
+}
+
 /** A port profile's name, or null for one this build does not know. */
 export function profileNameMessage(id: string): Message | null {
   const key = PROFILE[id];

@@ -153,7 +153,16 @@ export const MESSAGES = {
   profile_desktop_app: NONE,
   profile_meetings: NONE,
   port_rule: ['text', 'text'],
-  port_rule_for: ['text', 'text', 'text'],
+  port_rule_for: ['text', 'text', 'phrase'],
+  // The media rows' purposes (src/checks/words.ts): English in the provider's words.
+  media_row_desk_phone_rtp: NONE,
+  media_row_desk_phone_srtp: NONE,
+  media_row_mobile_app_rtp: NONE,
+  media_row_mobile_app_srtp: NONE,
+  media_row_desktop_app_rtp: NONE,
+  media_row_desktop_app_srtp: NONE,
+  media_row_meetings_rtp: NONE,
+
   ports_not_probed: NONE,
   ports_detail_port: ['port', 'message'],
   ports_detail_unmeasured: ['port', 'text'],

@@ -342,6 +342,7 @@ export const LABELS = {
   landing_web_intro: 0,
   landing_web_needs_js: 0,
   landing_web_missing: 0,
+  web_profile: 0,
   web_run: 0,
   web_run_again: 0,
   web_checking: 0,

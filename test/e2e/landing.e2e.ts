@@ -89,6 +89,10 @@ describe('landing page', () => {
     expect(await page.locator('.report-view [data-check-id="port-matrix"]').textContent()).toMatch(
       /probed ports of the Desk phone profile are open/,
     );
+    // The local relay's media port stands in for the desk phones' SRTP range, and says so.
+    expect(await page.locator('.report-view [data-check-id="secure-media"]').textContent()).toMatch(
+      /Media went to the relay's UDP port 56\d{3}, standing in for UDP 40000-49999 \(Desk phones media Secure Voice\)\./,
+    );
     expect(await page.locator('.verdict-headline').textContent()).toMatch(
       /The web check cannot check your provider's other web hosts, nor name the cause of a failure; the extension can\.$/,
     );
@@ -133,6 +137,24 @@ describe('landing page', () => {
     expect(problems).toEqual([]);
   });
 
+  it('checks the ports of the profile the user picks: the mobile app, media standing in for its range', async () => {
+    await page.getByLabel('Check the ports for').selectOption({ label: 'Mobile app' });
+    await page.getByRole('button', { name: 'Run the check again' }).click();
+    // The run replaces the previous result: wait for the new one.
+    await page.locator('.report-view').waitFor({ state: 'detached', timeout: 10_000 });
+    const verdict = page.locator('[data-verdict]');
+    await verdict.waitFor({ timeout: 40_000 });
+    expect(await verdict.getAttribute('data-verdict')).toBe('ready');
+    const row = (id: string) => page.locator(`.report-view [data-check-id="${id}"]`);
+    expect(await row('port-matrix').getAttribute('data-status')).toBe('pass');
+    expect(await row('port-matrix').textContent()).toMatch(/probed ports of the Mobile app profile are open/);
+    expect(await row('secure-media').textContent()).toMatch(
+      /Media went to the relay's UDP port 56\d{3}, standing in for UDP 60000-64999 \(Mobile app media Secure Voice\)\./,
+    );
+    expect(problems).toEqual([]);
+    expect(await axeFindings(page)).toEqual([]);
+  });
+
   it("speaks German to a German browser: the page, the web check's own words and its result", async () => {
     const de = await browser.context.newPage();
     try {
@@ -151,6 +173,10 @@ describe('landing page', () => {
         /Die Web-Prüfung kann die anderen Webhosts Ihres Anbieters nicht prüfen/,
       );
       expect(await de.getByRole('status').textContent()).toBe('Prüfung abgeschlossen.');
+      // The media row's purpose in German too, not the provider's English words.
+      expect(await de.locator('.report-view [data-check-id="secure-media"]').textContent()).toMatch(
+        /stellvertretend für UDP 40000-49999 \(Medien der Tischtelefone, Secure Voice\)\./,
+      );
       expect(await de.locator('body').textContent()).not.toMatch(/Run the check|What the check does/);
       expect(errors).toEqual([]);
       expect(await axeFindings(de)).toEqual([]);

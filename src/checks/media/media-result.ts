@@ -16,7 +16,7 @@ import {
 import type { MediaMode, StandIn } from '../../protocol/relay-messages.ts';
 import type { MediaReport } from '../../protocol/report.ts';
 import type { CheckResult } from '../types.ts';
-import { mosBandMessage, profileNameMessage, summaryOf } from '../words.ts';
+import { mediaRowPurpose, mosBandMessage, profileNameMessage, summaryOf } from '../words.ts';
 import { type DirectionalLoss, scoredLoss } from './directional-loss.ts';
 import { computeMos } from './e-model.ts';
 import { findGaps } from './gaps.ts';
@@ -52,12 +52,12 @@ function mosOf(m: MediaMetrics, rttMs: number | null, jitterMs: number | null, l
 }
 
 /**
- * The profile's media row the port stands in for: the one holding the port, or, from a relay whose media
- * ports lie outside the provider's (on high ports), the one holding the range the relay named.
+ * The profile's media row the port stands in for: from a relay whose media ports are stand-ins (on high
+ * ports), the one holding the range the relay named, whatever row the port's own number falls in (npm
+ * start's 56000 lies in the apps' RTP range 50000-59999); else the one holding the port.
  */
 function mediaRowOf(profile: Profile, port: number, standsFor: StandIn | null): MediaRow | null {
-  const own = mediaRowFor(profile, port);
-  if (own || !standsFor) return own;
+  if (!standsFor) return mediaRowFor(profile, port);
   const row = mediaRowFor(profile, standsFor.from);
   return row && standsFor.to <= row.range.to ? row : null;
 }
@@ -164,7 +164,7 @@ function mediaPortMessage(media: MediaReport, profileId: ProfileId): Message | n
   const r = media.mediaPortRange ?? null;
   const row = r ? profileById(profileId)?.rows.find((x) => x.id === r.row) : undefined;
   if (r && row) {
-    const rule = msg('port_rule_for', 'UDP', `${r.from}-${r.to}`, row.purpose);
+    const rule = msg('port_rule_for', 'UDP', `${r.from}-${r.to}`, mediaRowPurpose(row));
     return msg(media.transport === 'tcp' ? 'media_port_tcp_for_row' : 'media_port_for_row', port, rule);
   }
   const transport = media.transport?.toUpperCase() ?? 'UDP';

@@ -207,7 +207,7 @@ describe('check text in German', () => {
       (r) => r.id === 'secure-media' && r.reason === 'ok' && /\d\.\d/.test(r.summary),
     );
     expect(checkSummary(media as CheckResult)).toMatch(
-      /^Verschlüsseltes Audio \(SRTP_AES128_CM_HMAC_SHA1_80\) hat den Hin- und Rückweg geschafft: UDP\/IPv4, RTT \d+(,\d+)? ms, Jitter .* MOS \d,\d+ \((ausgezeichnet|gut)\)\. Die Audiodaten liefen über den UDP-Port 35357 des Relays, stellvertretend für UDP 20000-39999 \(Desk phone media\)\.$/,
+      /^Verschlüsseltes Audio \(SRTP_AES128_CM_HMAC_SHA1_80\) hat den Hin- und Rückweg geschafft: UDP\/IPv4, RTT \d+(,\d+)? ms, Jitter .* MOS \d,\d+ \((ausgezeichnet|gut)\)\. Die Audiodaten liefen über den UDP-Port 35357 des Relays, stellvertretend für UDP 20000-39999 \(Medien der Tischtelefone\)\.$/,
     );
     const went = results.find((r) => r.id === 'secure-media' && r.reason === 'relay-went-away');
     expect(checkSummary(went as CheckResult)).toContain('relay.example:8443');

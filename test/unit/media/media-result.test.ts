@@ -4,6 +4,10 @@ import { directionalLoss } from '../../../src/checks/media/directional-loss.ts';
 import { type MediaMetrics, mediaResult } from '../../../src/checks/media/media-result.ts';
 import { summarizeProbes } from '../../../src/checks/media/probe-stats.ts';
 import { lossPercent, type MediaStatsSummary } from '../../../src/checks/media/reduce-stats.ts';
+import { mediaRowPurpose } from '../../../src/checks/words.ts';
+import { LANGUAGES } from '../../../src/messages/languages.ts';
+import { renderMessage } from '../../../src/messages/render.ts';
+import { PROFILES } from '../../../src/profiles/index.ts';
 import type { MediaReport } from '../../../src/protocol/report.ts';
 
 const fixture = (name: string): MediaStatsSummary =>
@@ -108,6 +112,21 @@ describe('mediaResult', () => {
     expect(mediaResult(base, metrics(tcp, { standsFor }), 3500).summary).toContain(
       "Media went to the relay's TCP port 56000 (ICE-TCP); over UDP that port stands in for UDP 40000-49999",
     );
+    // 56000 is also a number in the apps' RTP range (50000-59999): the range the relay named wins.
+    const apps = mediaResult(
+      base,
+      metrics(
+        { ...udp, remotePort: 56001 },
+        { standsFor: { from: 60000, to: 64999 }, profile: 'mobile-app' },
+      ),
+      3500,
+    );
+    expect(apps.data.media).toMatchObject({
+      mediaPortRange: { row: 'mobile-app-srtp', from: 60000, to: 64999 },
+    });
+    expect(apps.summary).toContain(
+      'UDP port 56001, standing in for UDP 60000-64999 (Mobile app media Secure Voice).',
+    );
     // Meetings' media is one port (8801), which the desk phones' range does not stand in for: said plainly.
     const meetings = mediaResult(
       base,
@@ -118,6 +137,28 @@ describe('mediaResult', () => {
     expect(meetings.summary).toMatch(
       /UDP port 56000, which is none of the media ports of the Meetings profile\.$/,
     );
+  });
+
+  it("names the media row in the reader's language: German words, the provider's own in English", () => {
+    const r = mediaResult(base, metrics({ ...fixture('chromium-udp'), remotePort: 41003 }), 3500);
+    const german = renderMessage(r.summaryMessage as NonNullable<typeof r.summaryMessage>, LANGUAGES.de);
+    expect(german).toMatch(
+      /Die Audiodaten liefen über den UDP-Port 41003 des Relays, stellvertretend für UDP 40000-49999 \(Medien der Tischtelefone, Secure Voice\)\.$/,
+    );
+    expect(r.summary).toContain('standing in for UDP 40000-49999 (Desk phones media Secure Voice).');
+    // Every row a media port can stand in for (UDP, probed with ICE) has its label, in every profile.
+    for (const profile of PROFILES) {
+      for (const row of profile.rows.filter((x) => x.transport === 'udp' && x.probe.kind === 'udp-ice')) {
+        const purpose = mediaRowPurpose(row);
+        expect(typeof purpose, row.id).toBe('object');
+        expect(renderMessage(purpose as Exclude<typeof purpose, string>, LANGUAGES.en), row.id).toBe(
+          row.purpose,
+        );
+        expect(renderMessage(purpose as Exclude<typeof purpose, string>, LANGUAGES.de), row.id).toMatch(
+          /^Medien /,
+        );
+      }
+    }
   });
 
   it('over ICE-TCP, names the port and the UDP range it stands in for', () => {

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CheckResult } from '../../../src/checks/types.ts';
 import { LANGUAGES } from '../../../src/messages/languages.ts';
 import { setPageLanguage } from '../../../src/platform/i18n.ts';
+import type { ProfileId } from '../../../src/profiles/index.ts';
 import type { Report } from '../../../src/protocol/report.ts';
 import { type WebActions, WebCheckApp } from '../../../web/app.tsx';
 import { report } from '../../fakes/report.ts';
@@ -13,7 +14,7 @@ afterEach(cleanup);
 function actions(result: () => Promise<Report>) {
   return {
     relayUrl: 'https://relay.example:8443',
-    runCheck: vi.fn(async (onResult: (r: CheckResult) => void) => {
+    runCheck: vi.fn(async (onResult: (r: CheckResult) => void, _profile: ProfileId) => {
       const r = await result();
       for (const c of r.checks) onResult(c);
       return r;
@@ -53,6 +54,26 @@ describe('landing page web check', () => {
       expect.stringContaining('"runId": "web-1"'),
     );
     expect(screen.getByRole('button', { name: 'Run the check again' })).toBeTruthy();
+  });
+
+  it("checks the ports of the profile the user picks, the desk phones' unless they pick another", async () => {
+    const a = actions(async () => report());
+    render(<WebCheckApp actions={a} />);
+    const picker = screen.getByLabelText('Check the ports for') as HTMLSelectElement;
+    expect(picker.value).toBe('desk-phone');
+    expect([...picker.options].map((o) => o.text)).toEqual([
+      'Desk phone',
+      'Mobile app',
+      'Desktop app',
+      'Meetings',
+    ]);
+    fireEvent.click(screen.getByRole('button', { name: 'Run the check' }));
+    await screen.findByRole('heading', { name: 'Ready' });
+    expect(a.runCheck).toHaveBeenLastCalledWith(expect.any(Function), 'desk-phone');
+    fireEvent.change(picker, { target: { value: 'mobile-app' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Run the check again' }));
+    await waitFor(() => expect(a.runCheck).toHaveBeenCalledTimes(2));
+    expect(a.runCheck).toHaveBeenLastCalledWith(expect.any(Function), 'mobile-app');
   });
 
   it('says so when the browser cannot run the check', async () => {
