@@ -10,7 +10,7 @@ import { request, runCheckInExtension } from '../../src/cli/drive-extension.ts';
 import type { ComparedRelay, Report } from '../../src/protocol/report.ts';
 import type { SettingsInput } from '../../src/protocol/settings.ts';
 import { clearRules, createNetns, dropUdpRandomly, type Netns, requireNetns } from './harness/netns.ts';
-import { type RelayProcess, ROOT, startRelayProcess } from './harness/relay-process.ts';
+import { closedPort, type RelayProcess, ROOT, startRelayProcess } from './harness/relay-process.ts';
 
 /** Each relay answers media from its own ports, so loss can be put on one relay's media alone. */
 const PARIS_MEDIA = { from: 47260, to: 47269 };
@@ -121,6 +121,34 @@ describe('relays (regions) compared by call quality', () => {
     expect(figures(r, 'Paris').lossPercent).toBeLessThan(5);
     // The comparison is advice: a clean configured relay stays ready.
     expect(r.verdict, r.headline).toBe('ready');
+  });
+
+  it('warns naming a relay that could not be measured, with the failed step in its own words', async () => {
+    const gone = `https://${ns.hostAddress}:${await closedPort()}`;
+    const page = await browser.openPage('options/options.html');
+    let r: Report;
+    try {
+      r = await runCheckInExtension(
+        page,
+        { ...settings(paris), relays: [...(settings(paris).relays ?? []), { name: 'Madrid', url: gone }] },
+        'quick',
+        180_000,
+      );
+    } finally {
+      await page.close();
+    }
+    const check = r.checks.find((c) => c.id === 'relay-comparison');
+    expect(check, r.headline).toMatchObject({ status: 'warn', reason: 'relays-not-measured' });
+    // The extension has no host access to the namespace's address here, so the browser names no cause.
+    expect(check?.summary).toMatch(
+      /^Recommended relay: (Paris|Frankfurt) \(.*\)\. Madrid was not measured: /,
+    );
+    expect(check?.summary).toContain(`Madrid was not measured: Could not connect to ${new URL(gone).host};`);
+    expect(r.regions?.relays.map((x) => x.name).at(-1)).toBe('Madrid');
+    expect(figures(r, 'Madrid')).toMatchObject({ mos: null, httpsMs: null });
+    // A region this network cannot reach is worth knowing: the run is degraded, and says why.
+    expect(r.verdict).toBe('degraded');
+    expect(r.headline).toContain('Madrid was not measured');
   });
 
   it('says the recommendation in the popup and shows each relay with its figures on the report page', async () => {

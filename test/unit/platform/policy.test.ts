@@ -24,6 +24,31 @@ type Row = {
 
 const rows: Row[] = [
   {
+    name: "a policy list of relays (regions) replaces the user's and locks it",
+    user: { ...USER, relays: [{ name: 'Mine', url: 'https://mine.example' }] },
+    managed: {
+      relays: [
+        { name: 'Frankfurt', url: 'https://fra.relay.example:8443' },
+        { url: 'https://par.relay.example' },
+      ],
+    },
+    expect: {
+      relays: [
+        { name: 'Frankfurt', url: 'https://fra.relay.example:8443' },
+        { name: '', url: 'https://par.relay.example' },
+      ],
+    },
+    locked: ['relays'],
+  },
+  {
+    name: "a policy list of relays with a plain-http one is ignored whole, and the user's stays",
+    user: { ...USER, relays: [{ name: 'Mine', url: 'https://mine.example' }] },
+    managed: { relays: [{ name: 'Paris', url: 'http://par.relay.example' }] },
+    expect: { relays: [{ name: 'Mine', url: 'https://mine.example' }] },
+    locked: [],
+    ignored: ['relays'],
+  },
+  {
     name: 'nothing stored, no policy: the defaults',
     user: undefined,
     managed: {},
