@@ -15,6 +15,7 @@ import { request, runCheckInExtension } from '../../src/cli/drive-extension.ts';
 import { type Report, ReportSchema } from '../../src/protocol/report.ts';
 import { clickButton, popupVerdict, useFirefoxSession, waitInPage } from './harness/firefox-session.ts';
 import { type RelayProcess, startRelayProcess } from './harness/relay-process.ts';
+import { rememberedRelayAddresses } from './harness/remembered-address.ts';
 import { runCli } from './harness/run-cli.ts';
 
 const TOKEN = 'firefox-e2e-support-token-0123456789';
@@ -91,6 +92,13 @@ describe('Firefox ESR', () => {
     });
     expect(quick.media?.packetsReceived).toBeGreaterThan(0);
     await popup.close();
+  });
+
+  it("remembers the address the relay answered from (webRequest's ip), for the next run's stall diagnosis", async () => {
+    // What lets a TLS stall be told from a dropping firewall once the browser holds the relay's HSTS
+    // (src/platform/relay-address.ts): Firefox reports the server's address as Chromium does.
+    const host = new URL(session.relay.url).host;
+    expect(await rememberedRelayAddresses(options)).toEqual({ [host]: '127.0.0.1' });
   });
 
   it('port matrix: the provider’s TCP and UDP ports are probed and open', () => {

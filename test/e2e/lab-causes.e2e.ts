@@ -280,6 +280,39 @@ describe('lab: TLS inspection only on SIP over TLS (TCP 5096)', () => {
     );
     expect(ports.data.inspected).toEqual([{ port: 5096, missing: 'grease' }]);
     expect(r.headline).toMatch(/TLS inspection on TCP 5096: /);
+
+    // The popup's browser trusts the office CA too: the user reads the same in the popup.
+    const popup = await viaPopup(session);
+    const report = popup.report;
+    expect(popup.shown).toBe(report.headline);
+    expect(report.verdict).toBe('degraded');
+    expect(relayStep(report)).toMatchObject({ status: 'pass', reason: 'ok' });
+    const popupPorts = report.checks.find((c) => c.id === 'port-matrix') as CheckResult;
+    expect(popupPorts).toMatchObject({ status: 'warn', reason: 'tls-inspected', step: 'tls' });
+    expect(popupPorts.data.inspected).toEqual([{ port: 5096, missing: 'grease' }]);
+    expect(report.headline).toMatch(
+      /TLS inspection on TCP 5096: the relay received a TLS hello there that this browser never sends \(no GREASE values, which Chromium always sends\)/,
+    );
+
+    // Firefox, by its own mark: the hello lacks record_size_limit.
+    const ff = await runCli(
+      [
+        ...['--json', '--browser', 'firefox', '--relay', RELAY_URL],
+        ...['--ca-cert', session.labCa.caFile, '--ca-cert', session.inspectionCa.caFile],
+      ],
+      {},
+      ROOT,
+      session.lab.client.prefix,
+    );
+    expect(ff.stderr).toBe('');
+    const fr = JSON.parse(ff.stdout) as Report;
+    expect(relayHttps(ff.stdout)).toMatchObject({ status: 'pass', reason: 'ok' });
+    const ffPorts = fr.checks.find((c) => c.id === 'port-matrix') as CheckResult;
+    expect(ffPorts, ffPorts.summary).toMatchObject({ status: 'warn', reason: 'tls-inspected', step: 'tls' });
+    expect(ffPorts.summary).toMatch(
+      /TLS inspection on TCP 5096: the relay received a TLS hello there that this browser never sends \(no record_size_limit extension, which Firefox always sends\)/,
+    );
+    expect(ffPorts.data.inspected).toEqual([{ port: 5096, missing: 'record-size-limit' }]);
   });
 });
 
