@@ -4,7 +4,9 @@
  * generator processes (relay-cpu-client.ts: libdatachannel peers, whose DTLS-SRTP runs in native code).
  *   node scripts/bench/relay-cpu.ts [--streams 50,200] [--seconds 15] [--media-ports 28100-28699]
  *                                   [--ramp 10] [--clients 2] [--profile DIR] [--echo-path werift,lean]
- * Needs a build of the relay (npm run bench:relay-cpu builds first).
+ *                                   [--compare REF]
+ * Needs a build of the relay (npm run bench:relay-cpu builds first). --compare measures that commit's relay
+ * (built by its own build script) beside this tree's at every level, alternating which goes first (ABBA).
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -14,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { MAX_MEDIA_DURATION_S } from '../../src/protocol/relay-messages.ts';
 import { GC_ON_SIGNAL, startRelayProcess } from '../../test/e2e/harness/relay-process.ts';
 import { CLK_TCK, cpuSeconds, fdCount, memoryAfterGc, rssMiB } from '../../test/helpers/relay-load.ts';
+import { relayAt, workDir } from './builds.ts';
 import {
   boundedInt,
   busyCorePct,
@@ -44,6 +47,8 @@ const { values } = parseArgs({
     profile: { type: 'string' },
     /** The relay's --echo-path values to measure, each at every level, in this order (before/after in one run). */
     'echo-path': { type: 'string', default: 'werift,lean' },
+    /** A commit whose relay is measured beside this tree's, in the same run. */
+    compare: { type: 'string' },
   },
 });
 const media = portRange('media-ports', values['media-ports']);
@@ -60,7 +65,7 @@ const echoPaths = values['echo-path'].split(',').map((p): EchoPath => {
   return path;
 });
 const SETUP_LIMIT_MS = 15_000;
-const SETTLE_MS = 1000;
+const SETTLE_MS = 2000;
 const IDLE_MS = 2000;
 const SLICES = 5;
 const m = machine(false);
@@ -104,7 +109,15 @@ class Client {
   }
 }
 
+/** One relay build with one echo path. */
+interface Variant {
+  label: string;
+  serverJs: string;
+  echoPath: EchoPath;
+}
+
 interface Level {
+  variant: Variant;
   echoPath: EchoPath;
   streams: number;
   connected: number;
@@ -124,9 +137,14 @@ interface Level {
   /** RSS after a full collection, with every session still up, and before any (idle). */
   gcRssMiB: number;
   gcRssIdleMiB: number;
+  /** The same for the V8 heap in use and for external memory (Buffers, crypto and socket handles). */
+  gcHeapPerSessionKiB: number;
+  gcExternalPerSessionKiB: number;
   /** Packets per second each stream really sent: 50 unless the load generator fell behind. */
   sentRateMedian: number;
   echoAggregate: number;
+  /** Packets echoed in the window, all streams. */
+  echoedTotal: number;
   /** Relay CPU time per echoed packet in the window, µs: the cost per packet whatever rate was offered. */
   cpuUsPerEcho: number;
   echoMin: number;
@@ -138,6 +156,35 @@ interface Level {
   rttP50: number;
   rttP99: number;
   rttMax: number;
+  /** Sessions the relay ended before the bye, by the reason it logged (media-session-ended). */
+  relayEnds: Record<string, number>;
+  /** The relay's system (kernel) CPU time in the window, seconds. */
+  systemCpuS: number;
+}
+
+/** The relay's own account of the sessions it ended (its log lines so far), by reason. */
+function endReasons(logs: readonly string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const line of logs) {
+    if (!line.includes('media-session-ended')) continue;
+    try {
+      const entry = JSON.parse(line) as { event?: string; reason?: string };
+      if (entry.event === 'media-session-ended') {
+        const reason = entry.reason ?? 'unknown';
+        out[reason] = (out[reason] ?? 0) + 1;
+      }
+    } catch {
+      // not a log line
+    }
+  }
+  return out;
+}
+
+/** utime and stime of a process, seconds, separately (/proc/<pid>/stat fields 14 and 15). */
+function cpuParts(pid: number): { user: number; system: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { user: Number(fields[11]) / CLK_TCK, system: Number(fields[12]) / CLK_TCK };
 }
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -145,12 +192,17 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
 }
 
-async function runLevel(n: number, echoPath: EchoPath): Promise<Level> {
+async function runLevel(n: number, variant: Variant): Promise<Level> {
+  const { echoPath } = variant;
+  const name = `relay-${variant.label.replace(/[^\w.-]/g, '_')}-${echoPath}-${n}`;
   const profile = values.profile
-    ? ['--cpu-prof', '--cpu-prof-dir', values.profile, '--cpu-prof-name', `relay-${echoPath}-${n}.cpuprofile`]
+    ? ['--cpu-prof', '--cpu-prof-dir', values.profile, '--cpu-prof-name', `${name}.cpuprofile`]
     : [];
   const relay = await startRelayProcess([...loadRelayArgs(media), '--echo-path', echoPath], {
     nodeArgs: [...GC_ON_SIGNAL, ...profile],
+    serverJs: variant.serverJs,
+    // Start-up has taken over 15 s on a machine loaded by other work.
+    startTimeoutMs: 60_000,
   });
   const pid = relay.child.pid as number;
   const cert = readFileSync(relay.certFile, 'utf8');
@@ -190,10 +242,12 @@ async function runLevel(n: number, echoPath: EchoPath): Promise<Level> {
     if (rampS * 1000 + SETTLE_MS + seconds * 1000 > SESSION_LIFETIME_MS) {
       setupFailures.push(`setup took ${rampS.toFixed(1)} s: the first sessions will end inside the window`);
     }
+    await Promise.all(clients.map((c) => c.ask({ type: 'start' }, 'started')));
     await sleep(SETTLE_MS);
 
     const clientCpu0 = await Promise.all(clients.map((c) => c.cpuSeconds()));
     await Promise.all(clients.map((c) => c.ask({ type: 'mark' }, 'marked')));
+    const parts0 = cpuParts(pid);
     const before = { t: performance.now(), relay: await cpuSeconds(pid), sys: systemJiffies() };
     const relaySliceCpuPct: number[] = [];
     let slice = { t: before.t, cpu: before.relay };
@@ -205,6 +259,8 @@ async function runLevel(n: number, echoPath: EchoPath): Promise<Level> {
     }
     const reports = await Promise.all(clients.map((c) => c.ask({ type: 'report' }, 'report')));
     const after = { t: performance.now(), relay: await cpuSeconds(pid), sys: systemJiffies() };
+    const parts1 = cpuParts(pid);
+    const relayEnds = endReasons(relay.logs);
     const clientCpu1 = await Promise.all(clients.map((c) => c.cpuSeconds()));
     const rss = await rssMiB(pid);
     const gc = await memoryAfterGc(pid, relay.port, cert);
@@ -220,7 +276,10 @@ async function runLevel(n: number, echoPath: EchoPath): Promise<Level> {
     const rtt = reports.flatMap((r) => r.rttMs).sort((a, b) => a - b);
     const sum = (xs: number[]) => xs.reduce((a, x) => a + x, 0);
     const result: Level = {
+      variant,
       echoPath,
+      relayEnds,
+      systemCpuS: parts1.system - parts0.system,
       streams: n,
       connected,
       setupFailures,
@@ -236,8 +295,11 @@ async function runLevel(n: number, echoPath: EchoPath): Promise<Level> {
       rssMiB: rss,
       gcRssMiB: gc.rssMiB,
       gcRssIdleMiB: gcIdle.rssMiB,
+      gcHeapPerSessionKiB: ((gc.heapMiB - gcIdle.heapMiB) * 1024) / Math.max(1, connected),
+      gcExternalPerSessionKiB: ((gc.externalMiB - gcIdle.externalMiB) * 1024) / Math.max(1, connected),
       sentRateMedian: median(sent.map((s) => s / wallS)),
       echoAggregate: sum(echoed) / Math.max(1, sum(sent)),
+      echoedTotal: sum(echoed),
       cpuUsPerEcho: ((after.relay - before.relay) * 1e6) / Math.max(1, sum(echoed)),
       echoMin: ratios.length ? Math.min(...ratios) : Number.NaN,
       echoMedian: median(ratios),
@@ -261,29 +323,39 @@ async function runLevel(n: number, echoPath: EchoPath): Promise<Level> {
   }
 }
 
+const work = workDir();
+const builds = [...(values.compare ? [relayAt(values.compare, work.path)] : []), relayAt(null, work.path)];
+const variants: Variant[] = builds.flatMap((b) => echoPaths.map((echoPath) => ({ ...b, echoPath })));
 const results: Level[] = [];
 /** Levels a path could not even set up (the load generator gave up): reported, not fatal to the run. */
 const notHeld: string[] = [];
-for (const n of levels) {
-  for (const path of echoPaths) {
-    process.stderr.write(`${n} stream(s), echo path ${path}: setting up, then ${seconds} s window… `);
-    const r = await runLevel(n, path).catch((err: Error) => {
-      notHeld.push(`${n} streams (${path}): not measured: ${err.message}`);
-      process.stderr.write(`${err.message}\n`);
-      return null;
-    });
-    if (!r) continue;
-    results.push(r);
-    process.stderr.write(`relay ${fmt(r.relayCpuPct, 1)} % of a core, ${r.connected}/${n} connected\n`);
+const label = (v: Variant) => (builds.length > 1 ? `${v.label}, ${v.echoPath}` : v.echoPath);
+try {
+  for (const [i, n] of levels.entries()) {
+    // ABBA: the order alternates from level to level, so a drift in the machine's load favours neither.
+    const order = i % 2 === 0 ? variants : [...variants].reverse();
+    for (const v of order) {
+      process.stderr.write(`${n} stream(s), ${label(v)}: setting up, then ${seconds} s window… `);
+      const r = await runLevel(n, v).catch((err: Error) => {
+        notHeld.push(`${n} streams (${label(v)}): not measured: ${err.message}`);
+        process.stderr.write(`${err.message}\n`);
+        return null;
+      });
+      if (!r) continue;
+      results.push(r);
+      process.stderr.write(`relay ${fmt(r.relayCpuPct, 1)} % of a core, ${r.connected}/${n} connected\n`);
+    }
   }
+} finally {
+  work.remove();
 }
 
 printMachine(m);
 console.log('## Method');
 console.log(`- Relay: dist/relay/server.js as a child process on 127.0.0.1 (port 0, temp data dir, media ports ${media.range},
   --max-sessions ${media.size}, per-address caps lifted since one loopback address plays every client, default
-  setup timeout, bitrate cap and log level); a fresh relay for each level and echo path (--echo-path
-  ${echoPaths.join(', ')}, one after the other at each level). Node options --expose-gc and a
+  setup timeout, bitrate cap and log level); a fresh relay for each level and variant (${variants.map(label).join('; ')}${values.compare ? `; ${values.compare} built by its own scripts/build.ts` : ''}),
+  one after the other at each level, the order alternating from level to level (ABBA). Node options --expose-gc and a
   SIGUSR2 handler (test/e2e/harness/gc-on-signal.ts) so memory can be read after a full collection.
 - Load: ${clientCount} forked load generator processes (scripts/bench/relay-cpu-client.ts), separate from the relay
   and sharing the same ${m.nproc} cores, split the N callers between them. Each caller is a libdatachannel peer
@@ -291,14 +363,20 @@ console.log(`- Relay: dist/relay/server.js as a child process on 127.0.0.1 (port
   one Opus audio RTP stream: 50 packets/s, 20 ms frames, 80-byte payload, DTLS-SRTP, no data channel. Each
   payload carries its caller, number and send time, so every echo gives its round trip.
 - Setup: at most ${rampConcurrency} sessions set up at once in all; a stream counts as connected on its first
-  echoed packet (limit ${SETUP_LIMIT_MS / 1000} s). Then ${SETTLE_MS / 1000} s to settle.
+  echoed packet (limit ${SETUP_LIMIT_MS / 1000} s) and then falls quiet until every stream is set up, so the
+  relay's DTLS set-ups do not compete with the echo; then all send again, each from a random point of its
+  20 ms frame, and ${SETTLE_MS / 1000} s to settle. Sessions the relay ended before the bye are counted by the
+  reason in its log (media-session-ended).
 - Window: ${seconds} s after all N are connected. Relay CPU = delta of utime+stime in /proc/<pid>/stat
   (CLK_TCK ${CLK_TCK}) / wall time, as % of one core, over the whole window; also over ${SLICES} equal slices
   of it (median and min-max, to show the spread), and idle (${IDLE_MS / 1000} s before any session).
 - CPU µs per echoed packet = relay CPU time in the window / packets echoed in it: the cost per packet even
   when the load generators fell behind 50 packets/s (a busy machine); 500 streams per core needs <= 40 µs.
+  "of it system" = the kernel's share (utime and stime apart, /proc/<pid>/stat): the relay's own CPU time,
+  which other work on the machine changes far less than it changes wall-clock shares.
 - RSS = VmRSS from /proc/<pid>/status at the end of the window; "after GC" = the same after a full collection
-  with every session still up, minus the same before any session, divided by N: MB per session.
+  with every session still up, minus the same before any session, divided by N: MB per session; beside it
+  the V8 heap in use and external memory (/metrics) measured the same way, KiB per session.
 - Echo ratio = packets echoed / packets sent per stream within the window; a stream is "lossy" when more than
   2 of its packets (those in flight at the window's edges) came back missing. Round trip = echo arrival minus
   send time in the caller's process: loopback both ways, the relay, and both event loops, so an upper bound
@@ -315,15 +393,16 @@ console.log(
   table(
     [
       'streams',
-      'echo path',
+      'relay',
       'connected',
       'relay CPU % of one core',
       'slices median (min-max)',
       'CPU % per stream',
-      'CPU µs per echoed packet',
+      'CPU µs per echoed packet (of it system)',
       'idle CPU %',
       'RSS MB (idle)',
       'MB per session after GC',
+      'of it KiB heap / external',
       'sent pkt/s per stream',
       'echo ratio (all / min / median)',
       'lossy streams',
@@ -331,42 +410,53 @@ console.log(
       'load-gen CPU %',
       'others CPU %',
       'setup s',
+      'ended by the relay before bye',
     ],
-    results.map((r) => [
-      String(r.streams),
-      r.echoPath,
-      `${r.connected}/${r.streams}`,
-      fmt(r.relayCpuPct, 1),
-      `${fmt(median(r.relaySliceCpuPct), 1)} (${fmt(Math.min(...r.relaySliceCpuPct), 1)}-${fmt(Math.max(...r.relaySliceCpuPct), 1)})`,
-      fmt(r.relayCpuPct / Math.max(1, r.connected), 2),
-      fmt(r.cpuUsPerEcho, 0),
-      fmt(r.relayIdleCpuPct, 1),
-      `${fmt(r.rssMiB)} (${fmt(r.rssIdleMiB)})`,
-      fmt((r.gcRssMiB - r.gcRssIdleMiB) / Math.max(1, r.connected), 2),
-      fmt(r.sentRateMedian, 1),
-      `${fmt(r.echoAggregate, 3)} / ${fmt(r.echoMin, 3)} / ${fmt(r.echoMedian, 3)}`,
-      String(r.lossyStreams),
-      `${fmt(r.rttP50, 2)} / ${fmt(r.rttP99, 2)} / ${fmt(r.rttMax, 1)}`,
-      fmt(r.loadGenCpuPct, 1),
-      fmt(r.othersCpuPct, 0),
-      fmt(r.rampS, 1),
-    ]),
+    results.map((r) => {
+      return [
+        String(r.streams),
+        label(r.variant),
+        `${r.connected}/${r.streams}`,
+        fmt(r.relayCpuPct, 1),
+        `${fmt(median(r.relaySliceCpuPct), 1)} (${fmt(Math.min(...r.relaySliceCpuPct), 1)}-${fmt(Math.max(...r.relaySliceCpuPct), 1)})`,
+        fmt(r.relayCpuPct / Math.max(1, r.connected), 2),
+        `${fmt(r.cpuUsPerEcho, 0)} (${fmt((r.systemCpuS * 1e6) / Math.max(1, r.echoedTotal), 0)})`,
+        fmt(r.relayIdleCpuPct, 1),
+        `${fmt(r.rssMiB)} (${fmt(r.rssIdleMiB)})`,
+        fmt((r.gcRssMiB - r.gcRssIdleMiB) / Math.max(1, r.connected), 2),
+        `${fmt(r.gcHeapPerSessionKiB)} / ${fmt(r.gcExternalPerSessionKiB)}`,
+        fmt(r.sentRateMedian, 1),
+        `${fmt(r.echoAggregate, 3)} / ${fmt(r.echoMin, 3)} / ${fmt(r.echoMedian, 3)}`,
+        String(r.lossyStreams),
+        `${fmt(r.rttP50, 2)} / ${fmt(r.rttP99, 2)} / ${fmt(r.rttMax, 1)}`,
+        fmt(r.loadGenCpuPct, 1),
+        fmt(r.othersCpuPct, 0),
+        fmt(r.rampS, 1),
+        Object.entries(r.relayEnds)
+          .filter(([reason]) => reason !== 'bye')
+          .map(([reason, count]) => `${count} ${reason}`)
+          .join(', ') || 'none',
+      ];
+    }),
   ),
 );
 
 const problems = notHeld.concat(
-  results.flatMap((r) => [
-    ...r.setupFailures.map((f) => `${r.streams} streams (${r.echoPath}): a session failed to set up: ${f}`),
-    ...(r.silentStreams
-      ? [`${r.streams} streams (${r.echoPath}): ${r.silentStreams} stream(s) got no echo in the window`]
-      : []),
-    ...(r.endedInWindow
-      ? [`${r.streams} streams (${r.echoPath}): ${r.endedInWindow} session(s) ended by the relay`]
-      : []),
-    ...(r.fdsReleased
-      ? []
-      : [`${r.streams} streams (${r.echoPath}): the relay kept file descriptors open after every bye`]),
-  ]),
+  results.flatMap((r) => {
+    const v = label(r.variant);
+    return [
+      ...r.setupFailures.map((f) => `${r.streams} streams (${v}): a session failed to set up: ${f}`),
+      ...(r.silentStreams
+        ? [`${r.streams} streams (${v}): ${r.silentStreams} stream(s) got no echo in the window`]
+        : []),
+      ...(r.endedInWindow
+        ? [`${r.streams} streams (${v}): ${r.endedInWindow} session(s) ended by the relay`]
+        : []),
+      ...(r.fdsReleased
+        ? []
+        : [`${r.streams} streams (${v}): the relay kept file descriptors open after every bye`]),
+    ];
+  }),
 );
 console.log(
   problems.length

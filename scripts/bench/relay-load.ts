@@ -94,9 +94,9 @@ interface Measured {
     done: number;
     seconds: number;
     setups: { median: number; min: number; max: number };
-    base: { rssMiB: number; heapMiB: number; fds: number };
-    samples: Array<{ n: number; rss: number; fds: number; heapMiB: number }>;
-    end: { rssMiB: number; heapMiB: number; fds: number };
+    base: { rssMiB: number; heapMiB: number; externalMiB: number; fds: number };
+    samples: Array<{ n: number; rss: number; fds: number; heapMiB: number; externalMiB: number }>;
+    end: { rssMiB: number; heapMiB: number; externalMiB: number; fds: number };
   };
 }
 
@@ -105,7 +105,8 @@ async function measure(variant: Variant): Promise<Measured> {
   const relay = await startRelayProcess(
     loadRelayArgs(media),
     // Memory is read after a full collection (SIGUSR2, test/e2e/harness/gc-on-signal.ts): live memory.
-    { nodeArgs: [...GC_ON_SIGNAL, ...variant.nodeArgs], serverJs: variant.serverJs },
+    // A minute to start: on a machine loaded by other work, start-up alone has taken over 15 s.
+    { nodeArgs: [...GC_ON_SIGNAL, ...variant.nodeArgs], serverJs: variant.serverJs, startTimeoutMs: 60_000 },
   );
   const pid = relay.child.pid as number;
   const cert = readFileSync(relay.certFile, 'utf8');
@@ -169,7 +170,7 @@ async function measure(variant: Variant): Promise<Measured> {
     await untilIdle();
     await sleep(2000);
     const base = { ...(await memoryAfterGc(pid, relay.port, cert)), fds: await fdCount(pid) };
-    const samples: Array<{ n: number; rss: number; fds: number; heapMiB: number }> = [];
+    const samples: Array<{ n: number; rss: number; fds: number; heapMiB: number; externalMiB: number }> = [];
     let soakFailures = 0;
     const soakSetups: number[] = [];
     const soak0 = performance.now();
@@ -189,7 +190,13 @@ async function measure(variant: Variant): Promise<Measured> {
       }
       if (i % 50 === 0 || i === sequential) {
         const mem = await memoryAfterGc(pid, relay.port, cert);
-        samples.push({ n: i, rss: mem.rssMiB, fds: await fdCount(pid), heapMiB: mem.heapMiB });
+        samples.push({
+          n: i,
+          rss: mem.rssMiB,
+          fds: await fdCount(pid),
+          heapMiB: mem.heapMiB,
+          externalMiB: mem.externalMiB,
+        });
       }
     }
     const soakS = (performance.now() - soak0) / 1000;
@@ -199,11 +206,15 @@ async function measure(variant: Variant): Promise<Measured> {
     process.stderr.write('done\n');
     if (end.fds > base.fds)
       problems.push(`soak: ${end.fds - base.fds} file descriptor(s) more than after the warm-up`);
-    if (end.rssMiB > base.rssMiB * 1.05) {
-      problems.push(`soak: RSS ${fmt(end.rssMiB)} MB is more than 5 % over ${fmt(base.rssMiB)} MB`);
-    }
+    // The bound is on live memory (heap, external) and descriptors: RSS also keeps pages the allocator and
+    // V8 touched once at a peak and did not give back (see BENCHMARKS.md), printed beside them, not judged.
     if (end.heapMiB > base.heapMiB * 1.05) {
       problems.push(`soak: heap ${fmt(end.heapMiB, 1)} MB is more than 5 % over ${fmt(base.heapMiB, 1)} MB`);
+    }
+    if (end.externalMiB > base.externalMiB * 1.05) {
+      problems.push(
+        `soak: external ${fmt(end.externalMiB, 1)} MB is more than 5 % over ${fmt(base.externalMiB, 1)} MB`,
+      );
     }
     const errors = (await metrics()).match(/^svc_relay_errors_caught_total\{[^}]*\} [1-9].*$/m);
     if (errors) problems.push(`relay caught errors: ${errors[0]}`);
@@ -287,8 +298,9 @@ console.log(`- Relay: a dist/relay/server.js as a child process on 127.0.0.1 (po
 - Load: ${concurrent} sessions held ${holdS} s after all were up (+1 s to settle); memory per session = (RSS with
   all sessions up - idle RSS) / sessions connected; relay CPU = its utime + stime over the hold, % of one core.
 - Soak: ${warmUp} warm-up sessions, then ${sequential} sessions one after another (connect, at least 5 packets
-  echoed, bye); RSS (VmRSS), open file descriptors (/proc/<pid>/fd) and V8 heap in use (/metrics) every 50
-  sessions and 2 s after the last, against the figures 2 s after the warm-up. Every memory figure (idle and
+  echoed, bye); RSS (VmRSS), open file descriptors (/proc/<pid>/fd), V8 heap in use and external memory
+  (/metrics) every 50 sessions and 2 s after the last, against the figures 2 s after the warm-up. The 5 %
+  bound applies to descriptors, heap and external; RSS is printed, not judged (pages touched once stay). Every memory figure (idle and
   loaded too) is read 0.5 s after a full garbage collection (the relay runs with --expose-gc and
   test/e2e/harness/gc-on-signal.ts; SIGUSR2 collects), so it is live memory, not V8's lazy collection.
 - 1-minute load average at the start and end of each relay's measurement is in the tables: the machine is
@@ -345,16 +357,35 @@ for (const { variant, soak } of results) {
   const pct = (x: number, base: number) => `${x >= base ? '+' : ''}${fmt(((x - base) / base) * 100, 1)} %`;
   console.log(
     table(
-      ['after session', 'RSS MB', 'open fds', 'heap used MB'],
+      ['after session', 'RSS MB', 'open fds', 'heap used MB', 'external MB'],
       [
-        ['warm-up done', fmt(soak.base.rssMiB, 1), String(soak.base.fds), fmt(soak.base.heapMiB, 1)],
-        ...soak.samples.map((x) => [String(x.n), fmt(x.rss, 1), String(x.fds), fmt(x.heapMiB, 1)]),
-        ['end + 2 s', fmt(soak.end.rssMiB, 1), String(soak.end.fds), fmt(soak.end.heapMiB, 1)],
+        [
+          'warm-up done',
+          fmt(soak.base.rssMiB, 1),
+          String(soak.base.fds),
+          fmt(soak.base.heapMiB, 1),
+          fmt(soak.base.externalMiB, 2),
+        ],
+        ...soak.samples.map((x) => [
+          String(x.n),
+          fmt(x.rss, 1),
+          String(x.fds),
+          fmt(x.heapMiB, 1),
+          fmt(x.externalMiB, 2),
+        ]),
+        [
+          'end + 2 s',
+          fmt(soak.end.rssMiB, 1),
+          String(soak.end.fds),
+          fmt(soak.end.heapMiB, 1),
+          fmt(soak.end.externalMiB, 2),
+        ],
         [
           'end vs warm-up',
           pct(soak.end.rssMiB, soak.base.rssMiB),
           pct(soak.end.fds, soak.base.fds),
           pct(soak.end.heapMiB, soak.base.heapMiB),
+          pct(soak.end.externalMiB, soak.base.externalMiB),
         ],
       ],
     ),

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { useSmallBufferSlabs } from './buffer-pool.ts';
 import { helpText } from './config/docs.ts';
 import { ConfigError, loadConfig, type RelayConfig, wantsHelp } from './config/load.ts';
 import { providerMediaRanges } from './core/media-ports.ts';
@@ -58,6 +59,7 @@ async function main(): Promise<void> {
   const log = createLogger(config.logLevel);
   if (!holdYoungGeneration(process.execArgv, process.env.NODE_OPTIONS))
     log.info({ event: 'young-generation-sized-by-operator' });
+  useSmallBufferSlabs();
   let tls: Awaited<ReturnType<typeof loadTlsIdentity>>;
   try {
     tls = await loadTlsIdentity(config);

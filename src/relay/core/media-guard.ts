@@ -94,6 +94,9 @@ export type DropReason = (typeof DROP_REASONS)[number];
 
 export type Verdict = { pass: true } | { pass: false; reason: DropReason };
 
+/** The verdict of every datagram that passes: one object, not one per audio packet. */
+const PASS: Verdict = Object.freeze({ pass: true });
+
 export interface SessionCredentials {
   /** The relay's (local) ICE ufrag and password for this session, as in its answer. */
   ufrag: string;
@@ -159,9 +162,10 @@ export class MediaGuard {
     const drop = (reason: DropReason): Verdict => ({ pass: false, reason });
     if (this.over) return drop('over-bitrate');
     if (data.length > this.maxDatagramBytes) return drop('oversized');
-    const parsed = parseStun(data);
-    if (!parsed.ok && parsed.reason !== 'not-stun') return drop('stun-malformed');
-    if (parsed.ok) {
+    // The top two bits are zero in every STUN message (RFC 5389 §6): RTP, RTCP and DTLS skip the parse.
+    const parsed = ((data[0] ?? 0) & 0xc0) === 0 ? parseStun(data) : null;
+    if (parsed && !parsed.ok && parsed.reason !== 'not-stun') return drop('stun-malformed');
+    if (parsed?.ok) {
       const { message } = parsed;
       const cls = message.type & CLASS_MASK;
       if (cls === CLASS_INDICATION) return drop('stun-not-binding');
@@ -223,7 +227,7 @@ export class MediaGuard {
     if (this.bitrate.add(size, now)) {
       this.passedBytes += size;
       this.received.set(source, (this.received.get(source) ?? 0) + size);
-      return { pass: true };
+      return PASS;
     }
     this.over = true;
     return { pass: false, reason: 'over-bitrate' };

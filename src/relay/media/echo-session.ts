@@ -362,10 +362,27 @@ export class EchoSession {
     }
   }
 
+  private lastIp = '';
+  private lastPort = -1;
+  private lastSource = '';
+
+  /** The guard's key of an address ("ip:port"), made once while the address stays the same (every packet). */
+  private sourceKey(addr: Addr): string {
+    if (addr[0] !== this.lastIp || addr[1] !== this.lastPort) {
+      this.lastIp = addr[0];
+      this.lastPort = addr[1];
+      this.lastSource = `${addr[0]}:${addr[1]}`;
+    }
+    return this.lastSource;
+  }
+
   private guardProtocol(protocol: ProtocolInternals, connection: GuardableConnection): void {
+    let credentials = { ufrag: '', pwd: '' };
     const admit = (data: Buffer, addr: Addr): boolean => {
-      const credentials = { ufrag: connection.localUsername, pwd: connection.localPassword };
-      const verdict = this.guard.inspect(data, `${addr[0]}:${addr[1]}`, credentials, this.now());
+      if (credentials.ufrag !== connection.localUsername || credentials.pwd !== connection.localPassword) {
+        credentials = { ufrag: connection.localUsername, pwd: connection.localPassword };
+      }
+      const verdict = this.guard.inspect(data, this.sourceKey(addr), credentials, this.now());
       if (verdict.pass) {
         if (this.returnsCookie(data)) this.proveNominated();
         return true;
@@ -425,13 +442,38 @@ export class EchoSession {
       receiver: tr.receiver as unknown as LeanEchoParts['receiver'],
       nominated: () => connection.nominated,
       onReceived: (seq) => this.counts.rtp.add(seq),
+      send: (srtp, pair) => this.sendEcho(srtp, pair),
     };
     this.lean = new LeanEcho(parts);
   }
 
+  /**
+   * One echo of the lean path, through the egress guard like all the relay sends, then straight to the UDP
+   * socket werift bound for the pair: werift's sendData wraps every datagram in two promises and an address
+   * check. A socket closed meanwhile (the session ended this turn) drops it, as werift's own send does.
+   */
+  private sendEcho(srtp: Buffer, pair: LeanPairInternals): void {
+    const addr = pair.remoteAddr;
+    const transport = pair.protocol.transport;
+    if (transport?.type !== 'udp') {
+      void pair.protocol.sendData(srtp, addr).catch(() => undefined);
+      return;
+    }
+    if (transport.closed) return;
+    if (!this.guard.mayEgress(this.sourceKey(addr), srtp)) {
+      this.opts.onDrop?.('egress-unproven');
+      return;
+    }
+    try {
+      transport.socket.send(srtp, addr[1], addr[0]);
+    } catch {
+      // Closed between the check and the send: the session is ending, and so is its echo.
+    }
+  }
+
   private guardEgress(protocol: ProtocolInternals): void {
     const allowed = (data: Buffer, addr: Addr): boolean => {
-      if (this.guard.mayEgress(`${addr[0]}:${addr[1]}`, data)) return true;
+      if (this.guard.mayEgress(this.sourceKey(addr), data)) return true;
       this.opts.onDrop?.('egress-unproven');
       return false;
     };

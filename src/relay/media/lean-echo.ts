@@ -49,7 +49,15 @@ export interface LeanReceiverInternals {
 }
 export interface LeanPairInternals {
   remoteAddr: Addr;
-  protocol: { sendData(data: Buffer, addr: Addr): Promise<void> };
+  protocol: {
+    sendData(data: Buffer, addr: Addr): Promise<void>;
+    /** werift's UDP transport of the pair (absent over ICE-TCP). */
+    transport?: { type: string; closed: boolean; socket: LeanSocket };
+  };
+}
+/** The part of a dgram socket the echo sends with. */
+export interface LeanSocket {
+  send(data: Buffer, port: number, address: string): void;
 }
 
 export interface LeanEchoParts {
@@ -60,6 +68,8 @@ export interface LeanEchoParts {
   nominated: () => LeanPairInternals | undefined;
   /** Every authentic RTP packet's sequence number: the relay's media-counts (uplink loss). */
   onReceived: (seq: number) => void;
+  /** Sends one echo to the pair (through the session's egress guard); called at the end of the turn. */
+  send: (srtp: Buffer, pair: LeanPairInternals) => void;
 }
 
 /** RFC 7983 demultiplexing: RTP/RTCP start with 128-191; RTCP's packet types are 192-223 (RFC 5761). */
@@ -156,8 +166,8 @@ export class LeanEcho {
     sender.rtpTimestamp = timestamp;
     this.lastSentMs = nowMs;
     this.echoed++;
-    const send = () => void pair.protocol.sendData(srtp, pair.remoteAddr).catch(() => undefined);
-    sendAtTurnEnd(send);
+    const { send } = this.parts;
+    sendAtTurnEnd(() => send(srtp, pair));
     return true;
   }
 

@@ -124,6 +124,11 @@ export function createRelayMetrics(gauges: RelayGauges): RelayMetrics {
   });
   r.gauge('process_resident_memory_bytes', 'Resident set size, bytes.', () => process.memoryUsage.rss());
   r.gauge('process_heap_used_bytes', 'V8 heap in use, bytes.', () => process.memoryUsage().heapUsed);
+  r.gauge(
+    'process_external_memory_bytes',
+    'Memory outside the V8 heap held by JavaScript objects (Buffers, crypto and socket handles), bytes.',
+    () => process.memoryUsage().external,
+  );
   r.gauge('process_start_time_seconds', 'Start time, seconds since the epoch.', () => startTimeS);
   r.gauge('process_open_fds', 'Open file descriptors (sockets included).', openFds);
   r.gauge(

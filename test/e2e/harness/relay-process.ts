@@ -33,6 +33,8 @@ export async function startRelayProcess(
     prefix?: string[];
     /** Another build of the relay (a benchmark's "before"); default: this tree's dist/relay/server.js. */
     serverJs?: string;
+    /** How long the relay may take to listen (default 15 s; a benchmark under Valgrind needs minutes). */
+    startTimeoutMs?: number;
   } = {},
 ): Promise<RelayProcess> {
   const dataDir = await mkdtemp(join(tmpdir(), 'svc-e2e-relay-'));
@@ -62,7 +64,7 @@ export async function startRelayProcess(
       // Not left running once the test has given up on it.
       child.kill('SIGKILL');
       reject(new Error(`relay did not start:\n${logs.join('\n')}`));
-    }, 15_000);
+    }, opts.startTimeoutMs ?? 15_000);
     createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
       logs.push(line);
       try {

@@ -63,6 +63,7 @@ function setup() {
     },
     nominated: () => pair,
     onReceived: (seq) => received.push(seq),
+    send: (data, to) => void to.protocol.sendData(data, to.remoteAddr),
   };
   const lean = new LeanEcho(parts);
   const packet = (seq: number, ssrc = 0x1234) =>
