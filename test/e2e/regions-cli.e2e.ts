@@ -1,0 +1,51 @@
+/**
+ * The command line compares relays too (--compare NAME=URL): two real relay processes on loopback, each
+ * certificate trusted with --ca-cert, the text report naming the recommendation and one line a relay.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RelayProcess, startRelayProcess } from './harness/relay-process.ts';
+import { runCli } from './harness/run-cli.ts';
+
+let configured: RelayProcess;
+let other: RelayProcess;
+beforeAll(async () => {
+  [configured, other] = await Promise.all([
+    startRelayProcess(['--media-ports', '47280-47284']),
+    startRelayProcess(['--media-ports', '47285-47289']),
+  ]);
+});
+afterAll(async () => {
+  await Promise.all([configured?.stop(), other?.stop()]);
+});
+
+describe('command line: relays compared', () => {
+  it('measures the relay given with --compare and prints each relay with its own figures', async () => {
+    const r = await runCli([
+      '--relay',
+      configured.url,
+      '--compare',
+      `Lyon=${configured.url}`,
+      '--compare',
+      `Bonn=${other.url}`,
+      '--ca-cert',
+      configured.certFile,
+      '--ca-cert',
+      other.certFile,
+    ]);
+    expect(r.stderr).toBe('');
+    const out = r.stdout;
+    // Both relays are clean loopback relays: whichever wins, the words and the table are there.
+    expect(out).toMatch(/ {2}(PASS|WARN) +Relays compared \(\d+ ms\)\n {8}Recommended relay: (Lyon|Bonn) \(/);
+    expect(out).toMatch(/\n {2}Relays compared: Recommended relay: (Lyon|Bonn) \(/);
+    expect(out).toMatch(
+      new RegExp(
+        `\\n {4}Lyon \\((recommended, )?configured\\) <${configured.url}>: HTTPS \\d+ ms, round trip \\d+ ms, loss [\\d.]+ %, jitter [\\d.]+ ms, MOS \\d(\\.\\d)?\\n`,
+      ),
+    );
+    expect(out).toMatch(
+      new RegExp(
+        `\\n {4}Bonn( \\(recommended\\))? <${other.url}>: HTTPS \\d+ ms, round trip \\d+ ms, loss [\\d.]+ %, jitter [\\d.]+ ms, MOS \\d(\\.\\d)?\\n`,
+      ),
+    );
+  });
+});
