@@ -57,11 +57,32 @@ function deps(over: Partial<HeadsetDeps> & { stream?: MediaStream } = {}): Heads
   };
 }
 
+/**
+ * Runs the check on fake timers, so the recording's countdown and the question's time limit pass exactly as
+ * written: on a busy machine a real 10 ms timer may fire before 10 ms have passed by the clock, and the
+ * countdown then says "1 second left" twice.
+ */
+async function onFakeTimers<T>(run: () => Promise<T>): Promise<T> {
+  vi.useFakeTimers();
+  try {
+    const settled = run().then(
+      (value) => ({ value }),
+      (error: unknown) => ({ error }),
+    );
+    await vi.runAllTimersAsync();
+    const outcome = await settled;
+    if ('error' in outcome) throw outcome.error;
+    return outcome.value;
+  } finally {
+    vi.useRealTimers();
+  }
+}
+
 describe('runHeadsetCheck', () => {
   it('asks, records, releases the microphone, then judges the decoded recording', async () => {
     const { track, stream } = fakeStream();
     const steps: string[] = [];
-    const result = await runHeadsetCheck(deps({ stream }), (p) => steps.push(p.step));
+    const result = await onFakeTimers(() => runHeadsetCheck(deps({ stream }), (p) => steps.push(p.step)));
     expect(steps).toEqual(['asking', 'recording', 'analysing']);
     expect(track.stop).toHaveBeenCalled();
     expect(result.measuredFrom).toBe('recording');
@@ -71,9 +92,8 @@ describe('runHeadsetCheck', () => {
 
   it('releases the microphone when the recording fails', async () => {
     const { track, stream } = fakeStream();
-    const err = await runHeadsetCheck(
-      deps({ stream, MediaRecorder: fakeRecorder('boom') }),
-      () => undefined,
+    const err = await onFakeTimers(() =>
+      runHeadsetCheck(deps({ stream, MediaRecorder: fakeRecorder('boom') }), () => undefined),
     ).catch((e: unknown) => e);
     expect(micProblem(err)).toBe('recording');
     expect(track.stop).toHaveBeenCalled();
@@ -86,11 +106,10 @@ describe('runHeadsetCheck', () => {
       mediaDevices: { getUserMedia: () => new Promise<MediaStream>((r) => (grant = r)) },
       permissionWaitMs: 20,
     });
-    const err = await runHeadsetCheck(late, () => undefined).catch((e: unknown) => e);
+    const err = await onFakeTimers(() => runHeadsetCheck(late, () => undefined)).catch((e: unknown) => e);
     expect(micProblem(err)).toBe('timeout');
     grant(stream);
-    await new Promise((r) => setTimeout(r, 0));
-    expect(track.stop).toHaveBeenCalled();
+    await vi.waitFor(() => expect(track.stop).toHaveBeenCalled());
   });
 
   it('says unsupported where the page has no microphone API', async () => {
@@ -101,13 +120,18 @@ describe('runHeadsetCheck', () => {
   });
 
   it('falls back to the live meter when the recording cannot be decoded, and says unmeasured without it', async () => {
-    const result = await runHeadsetCheck(deps({ OfflineAudioContext: undefined }), () => undefined);
+    const result = await onFakeTimers(() =>
+      runHeadsetCheck(deps({ OfflineAudioContext: undefined }), () => undefined),
+    );
     expect(result.measuredFrom).toBe('meter');
     expect(result.level.verdict).toBe('unmeasured');
   });
 });
 
 describe('the headset check page', () => {
+  // The verdict is certain to come (the check is a resolved fake); findBy*'s 1 s default is not enough for a
+  // render on a machine whose two cores are shared by a dozen test processes.
+  const shown = { timeout: 15_000 };
   const recording = (verdict: 'ok' | 'quiet'): HeadsetRecording => ({
     level: { verdict, speakingDb: verdict === 'ok' ? -20 : -50, loudestDb: -15, clippedShare: 0, blocks: 80 },
     audio: new Blob(['x']),
@@ -121,7 +145,11 @@ describe('the headset check page', () => {
     render(<DeviceApp check={check} />);
     expect(check).not.toHaveBeenCalled();
     fireEvent.click(screen.getByRole('button', { name: 'Test my headset' }));
-    const verdict = await screen.findByText(/^Your microphone is very quiet \(-50 dBFS while you spoke\)/);
+    const verdict = await screen.findByText(
+      /^Your microphone is very quiet \(-50 dBFS while you spoke\)/,
+      {},
+      shown,
+    );
     expect(verdict.getAttribute('data-level-verdict')).toBe('quiet');
     expect(screen.getByRole('button', { name: 'Play back my recording' })).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Record again' })).toBeTruthy();
@@ -131,7 +159,7 @@ describe('the headset check page', () => {
     const denied = Object.assign(new Error('Permission denied'), { name: 'NotAllowedError' });
     render(<DeviceApp check={async () => Promise.reject(denied)} />);
     fireEvent.click(screen.getByRole('button', { name: 'Test my headset' }));
-    const alert = await screen.findByRole('alert');
+    const alert = await screen.findByRole('alert', {}, shown);
     expect(alert.getAttribute('data-problem')).toBe('denied');
     expect(alert.textContent).toMatch(/^The browser did not allow the microphone, so nothing was recorded\./);
   });

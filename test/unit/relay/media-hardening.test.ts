@@ -38,7 +38,7 @@ async function echoingSession(r: TestRelay) {
   await peer.connect(sig);
   peer.startRtp();
   const answer = await sig.next('answer');
-  await expect.poll(() => peer.echoedPackets, { timeout: 8000 }).toBeGreaterThan(3);
+  await expect.poll(() => peer.echoedPackets, CERTAIN).toBeGreaterThan(3);
   const ufrag = /^a=ice-ufrag:(.+)$/m.exec(answer.sdp)?.[1]?.trim() as string;
   const pwd = /^a=ice-pwd:(.+)$/m.exec(answer.sdp)?.[1]?.trim() as string;
   const port = Number(/^a=candidate:\S+ 1 udp \d+ 127\.0\.0\.1 (\d+) typ host/m.exec(answer.sdp)?.[1]);
@@ -56,7 +56,15 @@ async function udpSocket(): Promise<{ socket: UdpSocket; received: Buffer[]; por
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-describe('media port hardening', () => {
+/**
+ * How long to wait for what is certain to come (a session set up, an answer, echoes, an ended session): these
+ * sessions are real WebRTC in this process, and on two cores shared with a dozen test processes one takes
+ * seconds, not the tens of milliseconds it takes alone. Waiting longer cannot make a wrong relay pass.
+ */
+const CERTAIN = { timeout: 30_000 };
+
+// Each test sets up to four sessions, each waited on for up to CERTAIN.timeout.
+describe('media port hardening', { timeout: 180_000 }, () => {
   it('answers STUN only with this session’s credentials, ignores a stranger’s DTLS, and keeps echoing', async () => {
     const r = await relay();
     const s = await echoingSession(r);
@@ -78,7 +86,7 @@ describe('media port hardening', () => {
     // nothing but XOR-MAPPED-ADDRESS, MESSAGE-INTEGRITY and FINGERPRINT, and no larger than the check.
     const check = iceCheck({ username: `${s.ufrag}:x`, password: s.pwd });
     send(check);
-    await expect.poll(() => stranger.received.length).toBeGreaterThan(0);
+    await expect.poll(() => stranger.received.length, CERTAIN).toBeGreaterThan(0);
     const answer = stranger.received[0] as Buffer;
     expect(answer.length).toBeLessThanOrEqual(check.length);
     expect(decodeResponse(answer, s.pwd)).toMatchObject({
@@ -88,7 +96,7 @@ describe('media port hardening', () => {
     });
 
     const before = s.peer.echoedPackets;
-    await expect.poll(() => s.peer.echoedPackets, { timeout: 2000 }).toBeGreaterThan(before + 10);
+    await expect.poll(() => s.peer.echoedPackets, CERTAIN).toBeGreaterThan(before + 10);
     const text = await r.metrics();
     for (const reason of [
       'stun-no-credentials',
@@ -128,7 +136,7 @@ describe('media port hardening', () => {
       sig.send({ type: 'candidate', candidate: { candidate, sdpMid: '0', sdpMLineIndex: 0 } });
     }
     peer.startRtp();
-    await expect.poll(() => peer.echoedPackets, { timeout: 8000 }).toBeGreaterThan(10);
+    await expect.poll(() => peer.echoedPackets, CERTAIN).toBeGreaterThan(10);
     await sleep(1500);
     expect(decoy.received).toEqual([]);
     expect(tcpHits).toEqual([]);
@@ -141,7 +149,7 @@ describe('media port hardening', () => {
     flood.peer.stopRtp();
     // ~9 Mbit/s: three 1100-byte packets every millisecond or so.
     flood.peer.startRtp({ payloadBytes: 1100, intervalMs: 1, perTick: 3 });
-    expect(await flood.sig.next('session-ended', 5000)).toEqual({
+    expect(await flood.sig.next('session-ended', CERTAIN.timeout)).toEqual({
       type: 'session-ended',
       reason: 'rate-limited',
     });
@@ -149,7 +157,7 @@ describe('media port hardening', () => {
     // Echo is one out per one in, so never more than was sent; past the cap nothing more is echoed.
     expect(flood.peer.echoedBytes).toBeLessThanOrEqual(flood.peer.sentBytes);
     const before = calm.peer.echoedPackets;
-    await expect.poll(() => calm.peer.echoedPackets, { timeout: 2000 }).toBeGreaterThan(before + 20);
+    await expect.poll(() => calm.peer.echoedPackets, CERTAIN).toBeGreaterThan(before + 20);
     expect(calm.peer.echoedPackets).toBeLessThanOrEqual(calm.peer.sentPackets);
     const text = await r.metrics();
     expect(text).toMatch(/^svc_relay_sessions_ended_total\{reason="rate-limited"\} 1$/m);
@@ -176,15 +184,21 @@ describe('media port hardening', () => {
     const a = await echoingSession(r);
     const b = await echoingSession(r);
     const c = await echoingSession(r);
-    await expect.poll(() => a.peer.dc.readyState, { timeout: 5000 }).toBe('open');
-    await expect.poll(() => b.peer.dc.readyState, { timeout: 5000 }).toBe('open');
+    await expect.poll(() => a.peer.dc.readyState, CERTAIN).toBe('open');
+    await expect.poll(() => b.peer.dc.readyState, CERTAIN).toBe('open');
     a.peer.dc.send('throw');
-    expect(await a.sig.next('session-ended', 5000)).toEqual({ type: 'session-ended', reason: 'error' });
+    expect(await a.sig.next('session-ended', CERTAIN.timeout)).toEqual({
+      type: 'session-ended',
+      reason: 'error',
+    });
     b.peer.dc.send('escape');
-    expect(await b.sig.next('session-ended', 5000)).toEqual({ type: 'session-ended', reason: 'error' });
+    expect(await b.sig.next('session-ended', CERTAIN.timeout)).toEqual({
+      type: 'session-ended',
+      reason: 'error',
+    });
 
     const before = c.peer.echoedPackets;
-    await expect.poll(() => c.peer.echoedPackets, { timeout: 2000 }).toBeGreaterThan(before + 10);
+    await expect.poll(() => c.peer.echoedPackets, CERTAIN).toBeGreaterThan(before + 10);
     expect(c.sig.messages.map((m) => m.type)).not.toContain('session-ended');
     expect(await r.metrics()).toMatch(/^svc_relay_errors_caught_total\{scope="session"\} 2$/m);
     // And a new session still works.
