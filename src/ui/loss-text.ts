@@ -9,7 +9,8 @@ import { localNumber } from './check-text.ts';
 
 const notMeasured = () => t('common_not_measured');
 
-function figure(f: LossFigure | null | undefined): string {
+/** One direction's loss with its 95 % range and counts, or "not measured". */
+export function lossFigureText(f: LossFigure | null | undefined): string {
   if (!f) return notMeasured();
   const n = localNumber;
   return t('media_loss_value', n(f.percent), n(f.low), n(f.high), n(f.lost), n(f.packets));
@@ -29,14 +30,14 @@ export function lossRows(media: MediaReport): Array<[string, string]> {
   return [
     ...(loss?.uplink || loss?.downlink
       ? ([
-          [t('media_loss_uplink'), figure(loss.uplink)],
-          [t('media_loss_downlink'), figure(loss.downlink)],
+          [t('media_loss_uplink'), lossFigureText(loss.uplink)],
+          [t('media_loss_downlink'), lossFigureText(loss.downlink)],
         ] as Array<[string, string]>)
       : []),
     [
       t('media_loss_round_trip'),
       roundTrip
-        ? figure(roundTrip)
+        ? lossFigureText(roundTrip)
         : media.lossPercent === null
           ? notMeasured()
           : t('unit_percent', localNumber(media.lossPercent)),

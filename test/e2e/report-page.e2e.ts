@@ -157,6 +157,20 @@ describe('report page', () => {
     expect(await page.locator('[data-chart="media"] path.chart-rtt').getAttribute('d')).toMatch(
       /^M[\d.]+ [\d.]+L/,
     );
+    // Loss per direction: the relay said what it received, so both directions are drawn and named.
+    const { uplink, downlink } = newest().media?.loss ?? {};
+    expect(uplink).toBeTruthy();
+    expect(downlink).toBeTruthy();
+    expect(await page.locator('#media-chart-summary').textContent()).toContain(
+      `Loss over the whole run: uplink (this computer to the relay) ${uplink?.percent} % (95 % range`,
+    );
+    expect(await page.locator('#media-chart-summary').textContent()).toContain(
+      `downlink (the relay back to this computer) ${downlink?.percent} % (95 % range`,
+    );
+    expect(await page.locator('[data-chart="media"] .chart-direction-label').allTextContents()).toEqual([
+      `↑ ${uplink?.percent} %`,
+      `↓ ${downlink?.percent} %`,
+    ]);
     const timeline = page.getByRole('img', { name: 'Verdicts and MOS of the last checks' });
     await timeline.waitFor();
     expect(await page.locator('[data-chart="history"] svg[role="img"] .chart-mark').count()).toBe(

@@ -57,6 +57,21 @@ export function range(values: readonly (number | null)[]): { min: number; max: n
   return got.length === 0 ? null : { min: Math.min(...got), max: Math.max(...got) };
 }
 
+/** Height of a label line in the charts' SVG units (11 px text). */
+const LABEL_GAP = 13;
+
+/**
+ * Where the uplink and downlink lines' labels go: just above each line, the uplink's above the downlink's
+ * when the lines are too close for both (two equal figures give one line and two stacked labels, uplink on top).
+ */
+export function directionLabelYs(upY: number, downY: number): { up: number; down: number } {
+  const up = upY - 4;
+  const down = downY - 4;
+  if (Math.abs(up - down) >= LABEL_GAP) return { up, down };
+  const low = Math.max(up, down);
+  return up > down ? { up: low, down: low - LABEL_GAP } : { up: low - LABEL_GAP, down: low };
+}
+
 /** The history oldest first, as the timeline reads left to right. */
 export const chronological = (history: readonly Report[]): Report[] =>
   [...history].sort((a, b) => (a.finishedAt < b.finishedAt ? -1 : a.finishedAt > b.finishedAt ? 1 : 0));

@@ -1,8 +1,9 @@
 import { t } from '../../platform/i18n.ts';
-import type { MediaSample } from '../../protocol/report.ts';
+import type { MediaLoss, MediaSample } from '../../protocol/report.ts';
 import { localNumber } from '../check-text.ts';
+import { lossFigureText } from '../loss-text.ts';
 import { ChartFigure, GridLine } from './chart-figure.tsx';
-import { linePath, lossPerSecond, niceMax, range, yScale } from './geometry.ts';
+import { directionLabelYs, linePath, lossPerSecond, niceMax, range, yScale } from './geometry.ts';
 
 const W = 640;
 const H = 220;
@@ -14,14 +15,24 @@ const BOTTOM = 34;
 /**
  * The extended check second by second: round trip and jitter as lines (ms, left axis), loss as bars (%, right
  * axis). Lines differ in dash as well as colour; the colours are the theme's, so it reads in light and dark.
- * Screen readers get the title and a one-sentence summary; the table under it lists every second.
+ * Each second's loss is the round trip's (the browser counts the echo every second; the relay says what it
+ * received only at the end), so the run's uplink and downlink loss are drawn as two level lines across it.
+ * Screen readers get the title and a summary naming both directions; the table under it lists every second.
  */
-export function MediaChart({ samples }: { samples: readonly MediaSample[] }) {
+export function MediaChart({
+  samples,
+  loss: directions,
+}: {
+  samples: readonly MediaSample[];
+  loss?: MediaLoss;
+}) {
   const loss = lossPerSecond(samples);
   const rtt = range(samples.map((s) => s.rttMs));
   const jitter = range(samples.map((s) => s.jitterMs));
+  const up = directions?.uplink ?? null;
+  const down = directions?.downlink ?? null;
   const msMax = niceMax(Math.max(rtt?.max ?? 0, jitter?.max ?? 0), 10);
-  const lossMax = niceMax(range(loss)?.max ?? 0, 5);
+  const lossMax = niceMax(Math.max(range(loss)?.max ?? 0, up?.percent ?? 0, down?.percent ?? 0), 5);
   const tMax = Math.max(1, samples.at(-1)?.t ?? 1);
   const x = (s: number) => LEFT + (s / tMax) * (W - LEFT - RIGHT);
   const yMs = yScale(msMax, TOP, H - BOTTOM);
@@ -35,6 +46,11 @@ export function MediaChart({ samples }: { samples: readonly MediaSample[] }) {
     jitter ? localNumber(Math.round(jitter.max)) : '–',
     lossyS,
   );
+  const both = up && down;
+  const fullSummary = both
+    ? `${summary} ${t('chart_loss_directions', lossFigureText(up), lossFigureText(down))}`
+    : summary;
+  const labelY = both ? directionLabelYs(yLoss(up.percent), yLoss(down.percent)) : null;
   const ticks = [0, msMax / 2, msMax];
   return (
     <ChartFigure
@@ -42,7 +58,7 @@ export function MediaChart({ samples }: { samples: readonly MediaSample[] }) {
       width={W}
       height={H}
       title={t('chart_media_title')}
-      summary={summary}
+      summary={fullSummary}
       legend={[
         <li key="rtt" class="legend-rtt">
           {t('media_rtt')}
@@ -53,6 +69,16 @@ export function MediaChart({ samples }: { samples: readonly MediaSample[] }) {
         <li key="loss" class="legend-loss">
           {t('chart_loss_per_second')}
         </li>,
+        ...(both
+          ? [
+              <li key="up" class="legend-uplink">
+                {t('chart_uplink_run', localNumber(up.percent))}
+              </li>,
+              <li key="down" class="legend-downlink">
+                {t('chart_downlink_run', localNumber(down.percent))}
+              </li>,
+            ]
+          : []),
       ]}
     >
       {ticks.map((v) => (
@@ -92,6 +118,24 @@ export function MediaChart({ samples }: { samples: readonly MediaSample[] }) {
           />
         );
       })}
+      {both && labelY ? (
+        <g class="chart-directions">
+          <line class="chart-uplink" x1={LEFT} x2={W - RIGHT} y1={yLoss(up.percent)} y2={yLoss(up.percent)} />
+          <line
+            class="chart-downlink"
+            x1={LEFT}
+            x2={W - RIGHT}
+            y1={yLoss(down.percent)}
+            y2={yLoss(down.percent)}
+          />
+          <text class="chart-direction-label" x={W - RIGHT - 4} y={labelY.up} text-anchor="end">
+            {`↑ ${t('unit_percent', localNumber(up.percent))}`}
+          </text>
+          <text class="chart-direction-label" x={W - RIGHT - 4} y={labelY.down} text-anchor="end">
+            {`↓ ${t('unit_percent', localNumber(down.percent))}`}
+          </text>
+        </g>
+      ) : null}
       <path
         class="chart-rtt"
         d={linePath(samples.map((s) => [x(s.t), s.rttMs === null ? null : yMs(s.rttMs)]))}
