@@ -115,7 +115,12 @@ export class LdcPeer {
     header.writeUInt32BE((this.seq * 160) >>> 0, 4);
     header.writeUInt32BE(SSRC, 8);
     this.seq++;
-    return this.track.sendMessageBinary(Buffer.concat([header, payload]));
+    try {
+      return this.track.sendMessageBinary(Buffer.concat([header, payload]));
+    } catch {
+      // The track closed since isOpen() (the relay ended the session): nothing was sent.
+      return false;
+    }
   }
 
   /** Skips sequence numbers as if those packets were sent and lost on the way to the relay. */
