@@ -1,6 +1,7 @@
 /**
  * The command line compares relays too (--compare NAME=URL): two real relay processes on loopback, each
- * certificate trusted with --ca-cert, the text report naming the recommendation and one line a relay.
+ * certificate trusted with --ca-cert, the text report naming the recommendation and one line a relay, in
+ * Chromium and in Firefox ESR (where the media check runs in the add-on's event page).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RelayProcess, startRelayProcess } from './harness/relay-process.ts';
@@ -18,9 +19,11 @@ afterAll(async () => {
   await Promise.all([configured?.stop(), other?.stop()]);
 });
 
-describe('command line: relays compared', () => {
+describe.each(['chromium', 'firefox'])('command line: relays compared (%s)', (browser) => {
   it('measures the relay given with --compare and prints each relay with its own figures', async () => {
     const r = await runCli([
+      '--browser',
+      browser,
       '--relay',
       configured.url,
       '--compare',
