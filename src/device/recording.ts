@@ -49,8 +49,12 @@ export async function recordStream(
   });
   recorder.start();
   const end = Date.now() + ms;
+  let shown = 0;
   for (let left = ms; left > 0; left = end - Date.now()) {
-    onSecondsLeft(Math.ceil(left / 1000));
+    // A timer may fire a millisecond early: the same second is then not counted twice.
+    const seconds = Math.ceil(left / 1000);
+    if (seconds !== shown) onSecondsLeft(seconds);
+    shown = seconds;
     await sleep(Math.min(1000, left));
   }
   recorder.stop();

@@ -12,6 +12,7 @@ import {
   runHeadsetCheck,
 } from '../../../src/device/headset-check.ts';
 import { micProblem } from '../../../src/device/mic-error.ts';
+import { recordStream } from '../../../src/device/recording.ts';
 
 afterEach(cleanup);
 
@@ -77,6 +78,22 @@ async function onFakeTimers<T>(run: () => Promise<T>): Promise<T> {
     vi.useRealTimers();
   }
 }
+
+describe('recordStream', () => {
+  it('counts the seconds down once each, even when every timer fires a millisecond early', async () => {
+    const left: number[] = [];
+    await onFakeTimers(() => {
+      const fakeSetTimeout = globalThis.setTimeout;
+      const early = vi
+        .spyOn(globalThis, 'setTimeout')
+        .mockImplementation(((fn: () => void, ms = 0) => fakeSetTimeout(fn, Math.max(1, ms - 1))) as never);
+      return recordStream(fakeStream().stream, fakeRecorder(), 4000, (s) => left.push(s)).finally(() =>
+        early.mockRestore(),
+      );
+    });
+    expect(left).toEqual([4, 3, 2, 1]);
+  });
+});
 
 describe('runHeadsetCheck', () => {
   it('asks, records, releases the microphone, then judges the decoded recording', async () => {
