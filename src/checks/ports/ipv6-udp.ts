@@ -33,7 +33,7 @@ export interface Ipv6UdpResult {
   sentence: Message;
 }
 
-type IceProbes = (targets: IceProbeTarget[], timeoutMs: number) => Promise<IceProbeBatch['results']>;
+type IceProbes = (targets: IceProbeTarget[], timeoutMs: number) => Promise<IceProbeBatch>;
 
 /** Probes the UDP targets on address6 (unanswered ones twice) and compares the rows with IPv4's. */
 export async function probeUdpOverIpv6(opts: {
@@ -55,21 +55,28 @@ export async function probeUdpOverIpv6(opts: {
     if (mapped) iceTargets.push({ address, relayPort: mapped.relayPort, providerPort: t.port });
   }
   if (iceTargets.length === 0) return null;
-  const first = await opts.iceProbes(iceTargets, opts.timeoutMs);
+  const batch = await opts.iceProbes(iceTargets, opts.timeoutMs);
+  const first = batch.results;
   const silent = new Set(first.filter((r) => r.status === 'blocked').map((r) => r.providerPort));
   const again =
     silent.size > 0
-      ? await opts.iceProbes(
-          iceTargets.filter((t) => silent.has(t.providerPort)),
-          opts.timeoutMs,
-        )
+      ? (
+          await opts.iceProbes(
+            iceTargets.filter((t) => silent.has(t.providerPort)),
+            opts.timeoutMs,
+          )
+        ).results
       : [];
   const opened = new Map(again.filter((r) => r.status === 'open').map((r) => [r.providerPort, r]));
   const results = first.map((r) => opened.get(r.providerPort) ?? r);
   const ports = results.map((r) => ({ port: r.providerPort, status: r.status }));
 
+  // This computer has an IPv6 path: its WSS came over IPv6, an IPv6 probe was answered, or the browser
+  // offered an IPv6 address of its own for the probes (one that is not link-local).
   const reachedOverIpv6 =
-    addressFamily(info.clientAddress) === 'IPv6' || results.some((r) => r.status === 'open');
+    addressFamily(info.clientAddress) === 'IPv6' ||
+    results.some((r) => r.status === 'open') ||
+    batch.localAddresses.some((a) => addressFamily(a) === 'IPv6' && !/^fe[89ab]/i.test(a));
   const udpRowIds = new Set(profile.rows.filter((r) => r.transport === 'udp').map((r) => r.id));
   const portResults: PortResult[] = [];
   for (const t of opts.targets) {

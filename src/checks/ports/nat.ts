@@ -11,6 +11,7 @@ import { msg } from '../../messages/catalog.ts';
 import { english } from '../../messages/render.ts';
 import type { ProbeBinding } from '../../protocol/relay-messages.ts';
 import type { NatMapping, NatReport } from '../../protocol/report.ts';
+import { addressFamily } from '../address-family.ts';
 
 type NatSentence =
   | 'nat_behind'
@@ -48,7 +49,12 @@ export function classifyNat(
   // Two of this machine's own addresses (a multi-homed machine talking directly) are not two paths out.
   const bothLocal =
     httpsAddress !== null && udpAddress !== null && locals.has(httpsAddress) && locals.has(udpAddress);
-  const pathsDiffer = udpAddress && httpsAddress ? httpsAddress !== udpAddress && !bothLocal : null;
+  // Over two IP versions (web over IPv6, UDP through the IPv4 NAT on a dual-stack network) the addresses
+  // differ by nature: that is no second path, and nothing to compare.
+  const sameFamily =
+    udpAddress !== null && httpsAddress !== null && addressFamily(udpAddress) === addressFamily(httpsAddress);
+  const pathsDiffer =
+    udpAddress && httpsAddress && sameFamily ? httpsAddress !== udpAddress && !bothLocal : null;
   const natDetected = udpAddress === null || locals.size === 0 ? null : !locals.has(udpAddress);
   const parts: NatSentence[] = [];
   if (natDetected === true) parts.push('nat_behind');

@@ -9,6 +9,7 @@ import { msg } from '../../messages/catalog.ts';
 import { english } from '../../messages/render.ts';
 import { ProbeBinding } from '../../protocol/relay-messages.ts';
 import type { NatReport } from '../../protocol/report.ts';
+import { addressFamily } from '../address-family.ts';
 import type { CheckResult } from '../types.ts';
 
 export interface PathSeen {
@@ -32,7 +33,9 @@ export function pathSeen(checks: readonly CheckResult[]): PathSeen {
 
 /** Which traffic's address changed: null when neither did, or nothing could be compared. */
 export function pathChange(before: PathSeen, now: PathSeen): 'web' | 'udp' | 'both' | null {
-  const changed = (a: string | null, b: string | null) => a !== null && b !== null && a !== b;
+  // An address of the other IP version is not a new path: a dual-stack browser may pick either for the web.
+  const changed = (a: string | null, b: string | null) =>
+    a !== null && b !== null && a !== b && addressFamily(a) === addressFamily(b);
   const web = changed(before.https, now.https);
   const udp = changed(before.udp, now.udp);
   return web && udp ? 'both' : web ? 'web' : udp ? 'udp' : null;

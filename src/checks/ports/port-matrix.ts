@@ -112,7 +112,7 @@ export async function checkPortMatrix(
       profile,
       targets,
       ipv4Rows: rows,
-      iceProbes: async (t, timeoutMs) => (await ctx.iceProbes(t, session.info, timeoutMs)).results,
+      iceProbes: (t, timeoutMs) => ctx.iceProbes(t, session.info, timeoutMs),
       timeoutMs: PORT_PROBE_TIMEOUT_MS,
     });
     const fix = remediation(rows);

@@ -1,8 +1,9 @@
 /**
- * The lab's DNS server (run inside the router namespace by lab.ts): answers A queries for the names it is
- * given, NODATA for other types of those names, NXDOMAIN for everything else, so the extension reaches the
- * relay by name as it would at a customer's. It never forwards a query anywhere.
- *   node lab-dns.ts ADDRESS NAME=IPv4 [NAME=IPv4 ...]
+ * The lab's DNS server (run inside the router namespace by lab.ts): answers A and AAAA queries for the names
+ * it is given (a name given twice, once with an IPv4 and once with an IPv6 address, has both records, as a
+ * dual-stack provider's name does), NODATA for other types of those names, NXDOMAIN for everything else, so
+ * the extension reaches the relay by name as it would at a customer's. It never forwards a query anywhere.
+ *   node lab-dns.ts ADDRESS NAME=IP [NAME=IP ...]
  * Prints one JSON line {"event":"ready"} once it listens on ADDRESS:53/udp, then {"event":"query",...} for
  * every query it reads (so a test can tell which names a browser looked up).
  *
@@ -26,30 +27,36 @@ type Mode = (typeof MODES)[number];
 
 const [address, ...pairs] = process.argv.slice(2);
 if (!address || pairs.length === 0) {
-  console.error('usage: lab-dns.ts ADDRESS NAME=IPv4 [NAME=IPv4 ...]');
+  console.error('usage: lab-dns.ts ADDRESS NAME=IP [NAME=IP ...]');
   process.exit(2);
 }
-const names = new Map(
-  pairs.map((p) => {
-    const [name, ip] = p.split('=');
-    return [String(name).toLowerCase(), String(ip)];
-  }),
-);
+/** Each name's addresses: the A records (IPv4) and the AAAA records (IPv6). */
+const names = new Map<string, string[]>();
+for (const p of pairs) {
+  const [name, ip] = p.split('=');
+  const key = String(name).toLowerCase();
+  names.set(key, [...(names.get(key) ?? []), String(ip)]);
+}
 let mode: Mode = 'answer';
 
 function answer(q: dnsPacket.Packet, question: dnsPacket.Question): Buffer {
-  const ip = mode === 'answer' ? names.get(question.name.toLowerCase()) : undefined;
-  const rcode = mode === 'servfail' ? RCODE.servfail : ip === undefined ? RCODE.nxdomain : RCODE.ok;
+  const ips = mode === 'answer' ? names.get(question.name.toLowerCase()) : undefined;
+  const rcode = mode === 'servfail' ? RCODE.servfail : ips === undefined ? RCODE.nxdomain : RCODE.ok;
+  const v6 = question.type === 'AAAA';
+  const records = question.type === 'A' || v6 ? (ips ?? []).filter((ip) => ip.includes(':') === v6) : [];
   // The response code is the low four bits of the flags (dns-packet writes `flags` as they are).
   return dnsPacket.encode({
     type: 'response',
     id: q.id ?? 0,
     flags: dnsPacket.AUTHORITATIVE_ANSWER | ((q.flags ?? 0) & dnsPacket.RECURSION_DESIRED) | rcode,
     questions: [question],
-    answers:
-      ip !== undefined && question.type === 'A'
-        ? [{ type: 'A', class: 'IN', name: question.name, ttl: TTL_S, data: ip }]
-        : [],
+    answers: records.map((ip) => ({
+      type: v6 ? ('AAAA' as const) : ('A' as const),
+      class: 'IN' as const,
+      name: question.name,
+      ttl: TTL_S,
+      data: ip,
+    })),
   });
 }
 

@@ -16,6 +16,7 @@ import type { PortStatus, Report, Verdict } from '../../../src/protocol/report.t
 import type { SettingsInput } from '../../../src/protocol/settings.ts';
 import { createLab, LAB, type Lab } from './lab.ts';
 import { createLabCa, type LabCa } from './lab-ca.ts';
+import { addIpv6, type Lab6 } from './lab-ipv6.ts';
 import { LAB_PROXY_URL, type LabProxy, startLabProxy } from './lab-proxy-service.ts';
 import { requireNetns } from './netns.ts';
 import { type RelayProcess, ROOT, startRelayProcess } from './relay-process.ts';
@@ -41,6 +42,8 @@ export interface LabSession {
   browser: ExtensionBrowser;
   /** The office proxy on the router, when the options asked for it (the browser then uses it). */
   proxy?: LabProxy;
+  /** The router's IPv6 firewall, when the options asked for IPv6 (harness/lab-ipv6.ts). */
+  lab6?: Lab6;
 }
 
 /**
@@ -53,6 +56,8 @@ export interface LabOptions {
   proxy?: boolean;
   /** More relay flags, e.g. shorter NAT binding gaps for a test. */
   relayArgs?: string[];
+  /** Gives the namespaces IPv6 addresses before the relay starts (harness/lab-ipv6.ts). */
+  ipv6?: boolean;
 }
 
 /** The lab with the relay and Chromium in it; the tests use it through useLab, the benchmarks directly. */
@@ -71,6 +76,7 @@ export async function openLabSession(
   };
   try {
     session.lab = await createLab();
+    if (opts.ipv6) session.lab6 = await addIpv6(session.lab);
     session.labCa = await createLabCa('Voice provider lab CA');
     const served = await session.labCa.issue([LAB.relayName]);
     session.inspectionCa = await createLabCa('Office TLS inspection CA');
@@ -121,11 +127,13 @@ export function useLab(opts: LabOptions = {}): LabSession {
       relay: opened.relay,
       browser: opened.browser,
       proxy: opened.proxy,
+      lab6: opened.lab6,
     });
     close = opened.close;
   });
   afterEach(async () => {
     await session.lab?.reset();
+    await session.lab6?.reset6();
     await session.proxy?.allow([443]);
   });
   afterAll(async () => {

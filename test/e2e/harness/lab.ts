@@ -18,6 +18,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { LAB6 } from './lab-ipv6.ts';
 import { startLabService } from './lab-service.ts';
 import { type BareNetns, createBareNetns } from './netns.ts';
 
@@ -101,7 +102,9 @@ async function startDns(router: BareNetns): Promise<LabDns> {
   const service = await startLabService(
     router,
     DNS_SERVER,
-    [LAB.lan.router, `${LAB.relayName}=${LAB.wan.provider}`],
+    // Both records, as a dual-stack provider's name has: only a client with IPv6 (harness/lab-ipv6.ts) asks
+    // for the AAAA one.
+    [LAB.lan.router, `${LAB.relayName}=${LAB.wan.provider}`, `${LAB.relayName}=${LAB6.wan.provider}`],
     (event) => {
       if (event.event === 'query') queries.push(String(event.name));
     },

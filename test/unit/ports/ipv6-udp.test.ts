@@ -50,23 +50,24 @@ const ipv4Rows = rollUpRows(
 );
 
 /** An ICE prober over IPv6 where `blocked` says which provider ports a firewall drops. */
-function prober(blocked: (port: number) => boolean) {
+function prober(blocked: (port: number) => boolean, localAddresses: string[] = []) {
   const seen: IceProbeTarget[][] = [];
   const iceProbes = async (t: IceProbeTarget[]) => {
     seen.push(t);
-    return t.map((x) => ({
+    const results = t.map((x) => ({
       providerPort: x.providerPort,
       relayPort: x.relayPort,
       status: blocked(x.providerPort) ? ('blocked' as const) : ('open' as const),
       reason: blocked(x.providerPort) ? 'timed-out' : 'ok',
       ms: 1,
     }));
+    return { results, localAddresses };
   };
   return { iceProbes, seen };
 }
 
-const run = (i: ProbeSessionInfo, blocked: (port: number) => boolean) => {
-  const p = prober(blocked);
+const run = (i: ProbeSessionInfo, blocked: (port: number) => boolean, localAddresses: string[] = []) => {
+  const p = prober(blocked, localAddresses);
   return probeUdpOverIpv6({
     info: i,
     profile,
@@ -107,6 +108,14 @@ describe('UDP ports over IPv6', () => {
     expect(renderMessage(r?.sentence as Message, LANGUAGES.en)).toBe(
       'IPv6 not tested: this computer did not reach the relay over IPv6.',
     );
+  });
+
+  it('judges IPv6 when the web went over IPv4 but the browser offered an IPv6 address of its own', async () => {
+    const v4 = info({ clientAddress: '203.0.113.1' });
+    const srtp = (p: number) => p >= 40000 && p <= 49999;
+    expect((await run(v4, srtp, ['2001:db8:77::10'])).r?.blockedOnlyOverIpv6).toEqual(['desk-phone-srtp']);
+    // A link-local address reaches nothing beyond the LAN: still no IPv6 path.
+    expect((await run(v4, () => true, ['fe80::1'])).r?.outcome).toBe('no-ipv6-path');
   });
 
   it('does nothing against a relay without IPv6', async () => {

@@ -32,6 +32,14 @@ describe('classifyNat', () => {
     expect(r.summary).toMatch(/a VPN or split tunnel is likely .*run the check again with the VPN off/);
   });
 
+  it('web over IPv6 and UDP through the IPv4 NAT (a dual-stack network): no second path, nothing to compare', () => {
+    const r = classifyNat([b(40000, '203.0.113.1', 51000)], '2001:db8:77::10', ['192.168.77.10']);
+    expect(r.pathsDiffer).toBeNull();
+    expect(r.summary).not.toMatch(/split tunnel/);
+    // An IPv4-mapped web address is IPv4, and is compared.
+    expect(classifyNat([b(40000, '198.51.100.7', 51000)], '::ffff:203.0.113.5', []).pathsDiffer).toBe(true);
+  });
+
   it("no NAT when the relay sees one of the browser's own addresses", () => {
     const r = classifyNat([b(40000, '::ffff:127.0.0.1', 5000), b(40001, '127.0.0.1', 5000)], '127.0.0.1', [
       '127.0.0.1',

@@ -42,6 +42,8 @@ describe('path change between runs', () => {
     expect(pathChange(a, { https: '203.0.113.99', udp: '203.0.113.99' })).toBe('both');
     expect(pathChange(a, a)).toBeNull();
     expect(pathChange(a, { https: null, udp: null })).toBeNull();
+    // The browser reached the relay over IPv6 this time: another IP version, not another path.
+    expect(pathChange(a, { https: '2001:db8:77::10', udp: '198.51.100.7' })).toBeNull();
   });
 
   it('says so in the NAT summary, in English and German, without the addresses', () => {

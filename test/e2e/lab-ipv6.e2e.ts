@@ -1,0 +1,101 @@
+/**
+ * The lab with IPv6 (harness/lab-ipv6.ts): the relay's name has an A and an AAAA record, the relay listens
+ * on both families for HTTPS and WSS (--host ::) and for the probe ports (--probe-address6), media stays on
+ * its IPv4 address. Through the command line in the client namespace, as an administrator runs it: the check
+ * says the relay was reached over IPv6 and media crossed IPv4, and when the router drops IPv6 UDP while
+ * IPv4 passes, it says which Secure Voice UDP rows are blocked over IPv6 only.
+ */
+import { describe, expect, it } from 'vitest';
+import type { CheckResult, Report } from '../../src/protocol/report.ts';
+import { LAB } from './harness/lab.ts';
+import { LAB6 } from './harness/lab-ipv6.ts';
+import {
+  LAB_MEDIA_PORTS,
+  type LabSession,
+  READY_HEADLINE,
+  RELAY_URL,
+  useLab,
+} from './harness/lab-session.ts';
+import { ROOT } from './harness/relay-process.ts';
+import { runCli } from './harness/run-cli.ts';
+
+const session = useLab({
+  ipv6: true,
+  relayArgs: [
+    ...['--host', '::', '--media-address', LAB.wan.provider, '--probe-address', LAB.wan.provider],
+    ...['--probe-address6', LAB6.wan.provider],
+  ],
+});
+
+async function cli(s: LabSession, extra: string[] = ['--json']) {
+  return runCli([...extra, '--relay', RELAY_URL, '--ca-cert', s.labCa.caFile], {}, ROOT, s.lab.client.prefix);
+}
+
+/** The headline and every check that did not pass, as the failure message of a verdict assertion. */
+const notPassing = (r: Report) =>
+  [
+    r.headline,
+    ...r.checks.filter((c) => c.status !== 'pass').map((c) => `${c.id}: ${c.reason}: ${c.summary}`),
+  ].join('\n');
+
+const check = (r: Report, id: string) => r.checks.find((c) => c.id === id) as CheckResult;
+
+interface Ipv6Data {
+  address: string;
+  outcome: string;
+  blockedOnlyOverIpv6: string[];
+  ports: Array<{ port: number; status: string }>;
+}
+
+describe('lab: IPv6', () => {
+  it('reached over IPv6, media over IPv4 (the relay has no IPv6 media), UDP ports open over both: ready', async () => {
+    const out = await cli(session);
+    const r = JSON.parse(out.stdout) as Report;
+    expect(r.verdict, notPassing(r)).toBe('ready');
+    expect(out.code, out.stderr).toBe(0);
+    expect(r.headline).toBe(READY_HEADLINE);
+    const https = check(r, 'relay-https');
+    expect(https.data).toMatchObject({ clientAddress: LAB6.lan.client, addressFamily: 'IPv6' });
+    expect(https.summary).toMatch(/^Relay reached over IPv6 with TLSv1\.3 in \d+ ms\.$/);
+    expect(r.media?.addressFamily).toBe('IPv4');
+    expect(check(r, 'secure-media').summary).toMatch(/made the round trip: UDP\/IPv4, RTT/);
+    const ports = check(r, 'port-matrix');
+    expect(ports).toMatchObject({ status: 'pass', reason: 'ok' });
+    const ipv6 = ports.data.ipv6 as Ipv6Data;
+    expect(ipv6).toMatchObject({ address: LAB6.wan.provider, outcome: 'measured', blockedOnlyOverIpv6: [] });
+    expect(ipv6.ports.length).toBeGreaterThan(60);
+    expect(ipv6.ports.every((p) => p.status === 'open')).toBe(true);
+    expect(ports.summary).toMatch(/ The UDP ports are open over IPv6 as well\.$/);
+    // Web over IPv6, UDP through the router's IPv4 NAT: two IP versions, not a split tunnel.
+    expect(r.nat).toMatchObject({ natDetected: true, pathsDiffer: null });
+    expect(r.nat?.summary).not.toMatch(/split tunnel/);
+  });
+
+  it('the router drops IPv6 UDP, IPv4 passes: degraded, naming the rows blocked over IPv6 only', async () => {
+    await session.lab6?.forward6(['-i', 'lan0', '-p', 'udp', '-j', 'DROP']);
+    const out = await cli(session);
+    const r = JSON.parse(out.stdout) as Report;
+    expect(r.verdict, notPassing(r)).toBe('degraded');
+    expect(out.code, out.stderr).toBe(1);
+    const blockedRows =
+      'Over IPv6, blocked while open over IPv4: UDP 40000-49999 (Desk phones media Secure Voice). Phones and apps that use IPv6 would fail there: ask your IT administrator to open the same ports for IPv6.';
+    const ports = check(r, 'port-matrix');
+    expect(ports).toMatchObject({ status: 'warn', reason: 'ipv6-ports-blocked', step: 'ice' });
+    expect(ports.summary).toMatch(/^Over IPv4, all \d+ probed ports of the Desk phone profile are open\. /);
+    expect(ports.summary.slice(ports.summary.indexOf(' Over IPv6') + 1)).toBe(blockedRows);
+    expect(r.headline).toBe(`Calls may have problems: Firewall: the provider's ports. ${ports.summary}`);
+    const ipv6 = ports.data.ipv6 as Ipv6Data;
+    expect(ipv6.outcome).toBe('measured');
+    expect(ipv6.blockedOnlyOverIpv6).toContain('desk-phone-srtp');
+    expect(ipv6.ports.every((p) => p.status === 'blocked')).toBe(true);
+    // IPv4 is untouched: every IPv4 row open, media over IPv4; HTTPS (TCP) still over IPv6.
+    expect(r.ports.filter((p) => p.status !== 'open' && p.status !== 'not-testable')).toEqual([]);
+    expect(check(r, 'secure-media').status).toBe('pass');
+    expect(check(r, 'relay-https').data.addressFamily).toBe('IPv6');
+
+    // What an administrator reads in the command line's text output.
+    const text = await cli(session, []);
+    expect(text.stdout).toContain('Relay reached over IPv6 with TLSv1.3');
+    expect(text.stdout.replace(/\s+/g, ' ')).toContain(blockedRows);
+  });
+});
