@@ -9,13 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { CheckResult, Report } from '../../src/protocol/report.ts';
 import { LAB } from './harness/lab.ts';
 import { LAB6 } from './harness/lab-ipv6.ts';
-import {
-  LAB_MEDIA_PORTS,
-  type LabSession,
-  READY_HEADLINE,
-  RELAY_URL,
-  useLab,
-} from './harness/lab-session.ts';
+import { type LabSession, READY_HEADLINE, RELAY_URL, useLab } from './harness/lab-session.ts';
 import { ROOT } from './harness/relay-process.ts';
 import { runCli } from './harness/run-cli.ts';
 

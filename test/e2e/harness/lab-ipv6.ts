@@ -20,6 +20,22 @@ export const LAB6 = {
   wan: { cidr: '2001:db8:113::/64', router: '2001:db8:113::1', provider: '2001:db8:113::10' },
 } as const;
 
+/** The router's rule that lets the LAN open connections to the provider's network (iptables or ip6tables). */
+export const lanToWan = (lan: string, wan: string): string[] => [
+  '-A',
+  'FORWARD',
+  '-i',
+  'lan0',
+  '-o',
+  'wan0',
+  '-s',
+  lan,
+  '-d',
+  wan,
+  '-j',
+  'ACCEPT',
+];
+
 /** The chain IPv6 scenarios write to, in the router's ip6tables FORWARD. */
 export const SCENARIO_CHAIN6 = 'SVC-FWD6';
 
@@ -85,22 +101,7 @@ export async function addIpv6(lab: Lab): Promise<Lab6> {
     'ACCEPT',
   ]);
   await ip6tables(router, ['-A', 'FORWARD', '-p', 'ipv6-icmp', '-j', 'ACCEPT']);
-  await ip6tables(router, [
-    ...[
-      '-A',
-      'FORWARD',
-      '-i',
-      'lan0',
-      '-o',
-      'wan0',
-      '-s',
-      LAB6.lan.cidr,
-      '-d',
-      LAB6.wan.cidr,
-      '-j',
-      'ACCEPT',
-    ],
-  ]);
+  await ip6tables(router, lanToWan(LAB6.lan.cidr, LAB6.wan.cidr));
   await ip6tables(router, ['-A', 'FORWARD', '-j', 'DROP']);
   return {
     forward6: (rule) => ip6tables(router, ['-A', SCENARIO_CHAIN6, ...rule]),

@@ -18,7 +18,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { LAB6 } from './lab-ipv6.ts';
+import { LAB6, lanToWan } from './lab-ipv6.ts';
 import { startLabService } from './lab-service.ts';
 import { type BareNetns, createBareNetns } from './netns.ts';
 
@@ -152,22 +152,7 @@ export async function createLab(): Promise<Lab> {
     await router.iptables([
       ...['-A', 'FORWARD', '-m', 'conntrack', '--ctstate', 'ESTABLISHED,RELATED', '-j', 'ACCEPT'],
     ]);
-    await router.iptables([
-      ...[
-        '-A',
-        'FORWARD',
-        '-i',
-        'lan0',
-        '-o',
-        'wan0',
-        '-s',
-        LAB.lan.cidr,
-        '-d',
-        LAB.wan.cidr,
-        '-j',
-        'ACCEPT',
-      ],
-    ]);
+    await router.iptables(lanToWan(LAB.lan.cidr, LAB.wan.cidr));
     await router.iptables(['-A', 'FORWARD', '-j', 'DROP']);
     await router.iptables(['-t', 'nat', '-N', NAT_CHAIN]);
     await router.iptables(['-t', 'nat', '-A', 'POSTROUTING', '-o', 'wan0', '-j', NAT_CHAIN]);
