@@ -4,6 +4,7 @@
  * and the report page, whichever of the two is the configured relay.
  */
 import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type ExtensionBrowser, launchWithExtension } from '../../src/cli/chromium.ts';
 import { request, runCheckInExtension } from '../../src/cli/drive-extension.ts';
@@ -184,6 +185,21 @@ describe('relays (regions) compared by call quality', () => {
       'Paris (configured)',
     ]);
     expect(rows[1]?.[0]).toContain(paris.url);
+    // Each row's own figures: Paris's loss is the injected one, Frankfurt's none.
+    expect(rows[0]?.slice(1)).toEqual([
+      expect.stringMatching(/^\d+ ms$/),
+      expect.stringMatching(/^\d+ ms$/),
+      '0 %',
+      expect.stringMatching(/^[\d.]+ ms$/),
+      '4.4',
+    ]);
+    expect(Number(rows[1]?.[3]?.replace(' %', ''))).toBeGreaterThanOrEqual(5);
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      const axe = await new AxeBuilder({ page }).include('#relays').analyze();
+      const bad = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      expect(bad.map((v) => `${scheme} ${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`)).toEqual([]);
+    }
     expect(await page.locator('#media .hint').first().textContent()).toBe(
       `Measured against relay Paris (${paris.url}).`,
     );
