@@ -19,6 +19,7 @@ import { type Ipv6UdpResult, probeUdpOverIpv6 } from './ipv6-udp.ts';
 import { classifyNat } from './nat.ts';
 import { openProbeSession, type ProbeSession } from './probe-session.ts';
 import { classifyProxy, type Route, routeKind, statusOnRoute } from './proxy-path.ts';
+import { answeredByRelay, RELAY_ANSWERED } from './relay-answered.ts';
 import { profileStatus, remediation, rollUpRows, sampledRows } from './rollup.ts';
 import { tcpProbe } from './tcp-probe.ts';
 import type { PortResult, PortStatus } from './types.ts';
@@ -284,14 +285,21 @@ async function probeAll(
   const [batch] = await Promise.all([ice, ...tcpJobs]);
   const results = await withSecondLook(batch.results, iceTargets, session, ctx);
   for (const r of results)
-    byKey.set(`udp:${r.providerPort}`, { status: r.status, reason: r.reason, ms: r.ms });
+    byKey.set(`udp:${r.providerPort}`, {
+      status: r.status,
+      reason: r.reason,
+      // The browser timed nothing for a port only the relay saw answered.
+      ms: r.reason === RELAY_ANSWERED ? null : r.ms,
+    });
   return { byKey, localAddresses: batch.localAddresses };
 }
 
 /**
  * UDP ports that got no answer are probed once more, on their own: dozens of peer connections at once on a
  * busy computer can miss the time limit with nothing in the way, and a firewall must not be blamed for that.
- * A port a firewall drops stays silent the second time too (it costs one more time limit).
+ * A port a firewall drops stays silent the second time too (it costs one more time limit). Ports still
+ * silent are then open if the relay received and answered their checks (the answer came too late for this
+ * computer): only a port the relay never heard from is blocked.
  */
 async function withSecondLook(
   first: IceProbeBatch['results'],
@@ -307,7 +315,9 @@ async function withSecondLook(
     PORT_PROBE_TIMEOUT_MS,
   );
   const opened = new Map(again.results.filter((r) => r.status === 'open').map((r) => [r.providerPort, r]));
-  return first.map((r) => opened.get(r.providerPort) ?? r);
+  const looked = first.map((r) => opened.get(r.providerPort) ?? r);
+  if (!looked.some((r) => r.status === 'blocked')) return looked;
+  return answeredByRelay(looked, await session.observed(session.info.ufrag));
 }
 
 function toPortResults(
