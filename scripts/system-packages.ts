@@ -39,8 +39,8 @@ export const SYSTEM_PACKAGES: SystemPackage[] = [
   },
   {
     name: 'iptables',
-    why: 'network namespace tests drop and reject ports',
-    present: () => onPath('iptables'),
+    why: 'network namespace tests drop and reject ports (iptables, and ip6tables for the IPv6 lab)',
+    present: () => onPath('iptables') && onPath('ip6tables'),
   },
   {
     name: 'libnss3-tools',
