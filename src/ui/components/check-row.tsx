@@ -12,7 +12,12 @@ import { evidenceRows, STATUS_LABEL } from '../format.ts';
 export function CheckRow({ check, open = false }: { check: CheckResult; open?: boolean }) {
   const label = STATUS_LABEL[check.status];
   return (
-    <li class={`check check-${check.status}`} data-check-id={check.id} data-status={check.status}>
+    <li
+      class={`check check-${check.status}`}
+      data-check-id={check.id}
+      data-status={check.status}
+      data-partial={check.partial ? 'true' : undefined}
+    >
       <details open={open}>
         <summary>
           <span class="check-icon" aria-hidden="true">
