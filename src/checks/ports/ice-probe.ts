@@ -137,6 +137,27 @@ export function pairStates(stats: readonly Stat[]): Map<number, 'open' | 'failed
   return out;
 }
 
+/** The reason of a port whose time ran out before this computer sent it a single check. */
+export const CHECKS_NOT_SENT = 'checks-not-sent';
+
+/**
+ * Relay ports whose every candidate pair says it sent no check yet (requestsSent 0): a computer too busy to
+ * send one in the time limit, which says nothing of the firewall. A browser that does not count requests
+ * (no requestsSent) names none. Pure.
+ */
+export function unsentPorts(stats: readonly Stat[]): Set<number> {
+  const portOf = new Map<unknown, number>();
+  for (const s of stats)
+    if (s.type === 'remote-candidate' && typeof s.port === 'number') portOf.set(s.id, s.port);
+  const sent = new Map<number, boolean>();
+  for (const s of stats) {
+    const port = s.type === 'candidate-pair' ? portOf.get(s.remoteCandidateId) : undefined;
+    if (port === undefined) continue;
+    sent.set(port, (sent.get(port) ?? false) || s.requestsSent !== 0);
+  }
+  return new Set([...sent].filter(([, any]) => !any).map(([port]) => port));
+}
+
 /** Up to PORTS_PER_CONNECTION targets on one peer connection, each with the same time limit. */
 export async function iceProbeGroup(
   RTCPeerConnectionCtor: typeof RTCPeerConnection,
@@ -171,14 +192,19 @@ export async function iceProbeGroup(
     // busy computer is not counted as a drop.
     const deadline = now() + timeoutMs;
     const ports = new Set(targets.map((t) => t.relayPort));
+    let stats: Stat[] = [];
     while (now() < deadline && [...ports].some((p) => !found.has(p))) {
-      for (const [port, state] of pairStates([...(await pc.getStats()).values()] as Stat[])) {
+      stats = [...(await pc.getStats()).values()] as Stat[];
+      for (const [port, state] of pairStates(stats)) {
         if (ports.has(port))
           settle(port, state === 'open' ? 'open' : 'blocked', state === 'open' ? 'ok' : 'ice-failed');
       }
       await sleep(40);
     }
-    for (const p of ports) settle(p, 'blocked', 'timed-out');
+    const unsent = unsentPorts(stats);
+    for (const p of ports)
+      if (unsent.has(p)) settle(p, 'error', CHECKS_NOT_SENT);
+      else settle(p, 'blocked', 'timed-out');
   } catch (err) {
     for (const t of targets) settle(t.relayPort, 'error', `probe-error (${step}): ${errorText(err)}`);
   } finally {

@@ -14,6 +14,7 @@ import type { CheckContext } from '../context.ts';
 import type { InspectionEvidence } from '../tls-inspection.ts';
 import type { CheckResult } from '../types.ts';
 import { profileNameMessage, summaryOf, titleOf } from '../words.ts';
+import { CHECKS_NOT_SENT } from './ice-probe.ts';
 import { inspectedPorts, inspectedPortsMessage } from './inspected-ports.ts';
 import { type Ipv6UdpResult, probeUdpOverIpv6 } from './ipv6-udp.ts';
 import { classifyNat } from './nat.ts';
@@ -307,15 +308,20 @@ async function withSecondLook(
   session: ProbeSession,
   ctx: PortMatrixContext,
 ): Promise<IceProbeBatch['results']> {
-  const silent = new Set(first.filter((r) => r.status === 'blocked').map((r) => r.providerPort));
+  const unsent = (r: { reason: string }) => r.reason === CHECKS_NOT_SENT;
+  const silent = new Set(first.filter((r) => r.status === 'blocked' || unsent(r)).map((r) => r.providerPort));
   if (silent.size === 0) return first;
   const again = await ctx.iceProbes(
     targets.filter((t) => silent.has(t.providerPort)),
     session.info,
     PORT_PROBE_TIMEOUT_MS,
   );
-  const opened = new Map(again.results.filter((r) => r.status === 'open').map((r) => [r.providerPort, r]));
-  const looked = first.map((r) => opened.get(r.providerPort) ?? r);
+  const second = new Map(again.results.map((r) => [r.providerPort, r]));
+  // An answer the second time wins; so does anything measured where the first time sent no check at all.
+  const looked = first.map((r) => {
+    const next = second.get(r.providerPort);
+    return next && (next.status === 'open' || unsent(r)) ? next : r;
+  });
   if (!looked.some((r) => r.status === 'blocked')) return looked;
   return answeredByRelay(looked, await session.observed(session.info.ufrag));
 }

@@ -6,6 +6,7 @@ import {
   pairStates,
   probeAnswerSdp,
   runIceProbes,
+  unsentPorts,
 } from '../../../src/checks/ports/ice-probe.ts';
 
 const creds = { ufrag: 'abcd1234', pwd: 'p'.repeat(24) };
@@ -88,6 +89,21 @@ describe('pairStates', () => {
       [15000, 'open'],
       [15001, 'failed'],
     ]);
+  });
+});
+
+describe('unsentPorts', () => {
+  it('names the ports this computer sent no check to, and none where the browser does not count them', () => {
+    const stats = [
+      { type: 'remote-candidate', id: 'R1', port: 15000 },
+      { type: 'remote-candidate', id: 'R2', port: 15001 },
+      { type: 'remote-candidate', id: 'R3', port: 15002 },
+      { type: 'candidate-pair', remoteCandidateId: 'R1', state: 'waiting', requestsSent: 0 },
+      { type: 'candidate-pair', remoteCandidateId: 'R2', state: 'waiting', requestsSent: 0 },
+      { type: 'candidate-pair', remoteCandidateId: 'R2', state: 'in-progress', requestsSent: 3 },
+      { type: 'candidate-pair', remoteCandidateId: 'R3', state: 'in-progress' },
+    ];
+    expect([...unsentPorts(stats)]).toEqual([15000]);
   });
 });
 

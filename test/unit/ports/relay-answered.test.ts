@@ -87,9 +87,16 @@ function fakeRelay(heard: (relayPort: number) => boolean, probed: Set<number>) {
   } as unknown as typeof WebSocket;
 }
 
-/** The browser hears no answer from the desk phones' media range, on the first look nor the second. */
-async function run(heard: (relayPort: number) => boolean) {
+type Look = { status: 'blocked' | 'error'; reason: string };
+const TIMED_OUT: Look = { status: 'blocked', reason: 'timed-out' };
+
+/**
+ * The browser hears no answer from the desk phones' media range: `looks` says what each look at it got
+ * (the last one repeats).
+ */
+async function run(heard: (relayPort: number) => boolean, looks: Look[] = [TIMED_OUT]) {
   const probed = new Set<number>();
+  let look = 0;
   const ctx: PortMatrixContext = {
     fetch: (async () => new Response('{}')) as unknown as typeof fetch,
     WebSocket: fakeRelay(heard, probed),
@@ -97,15 +104,16 @@ async function run(heard: (relayPort: number) => boolean) {
     netErrors: { errorFor: async () => undefined },
     tlsStack: 'chromium',
     iceProbes: async (list: IceProbeTarget[]) => {
-      for (const t of list) probed.add(t.relayPort);
+      const silent = looks[Math.min(look, looks.length - 1)] as Look;
+      if (list.some((t) => inMediaRange(t.providerPort))) look++;
+      for (const t of list) if (silent.status === 'blocked') probed.add(t.relayPort);
       return {
         results: list.map((t) =>
           inMediaRange(t.providerPort)
             ? {
                 providerPort: t.providerPort,
                 relayPort: t.relayPort,
-                status: 'blocked' as const,
-                reason: 'timed-out',
+                ...silent,
                 ms: 3000,
               }
             : {
@@ -173,5 +181,21 @@ describe('the port check on a computer too busy to hear the answers', () => {
     expect(ports.filter((p) => p.port % 2 === 0).every((p) => p.status === 'open')).toBe(true);
     expect(ports.filter((p) => p.port % 2 === 1).every((p) => p.status === 'blocked')).toBe(true);
     expect(result.reason).toBe('ports-blocked');
+  });
+
+  it('does not blame the firewall for ports this computer sent no check to, and looks at them again', async () => {
+    const NOT_SENT: Look = { status: 'error', reason: 'checks-not-sent' };
+    const never = await run(() => true, [NOT_SENT]);
+    expect(never.status).toBe('warn');
+    expect(never.reason).toBe('ports-unmeasured');
+    expect(never.summary).not.toMatch(/blocked/i);
+    expect(mediaPorts(never).every((p) => p.status === 'error' && p.reason === 'checks-not-sent')).toBe(true);
+    // Sent the second time and answered by the relay: open; sent and never heard of: blocked.
+    expect(mediaPorts(await run(() => true, [NOT_SENT, TIMED_OUT])).every((p) => p.status === 'open')).toBe(
+      true,
+    );
+    const blocked = await run(() => false, [NOT_SENT, TIMED_OUT]);
+    expect(blocked.reason).toBe('ports-blocked');
+    expect(blocked.summary).toMatch(/UDP 40000-49999/);
   });
 });
