@@ -205,7 +205,7 @@ describe('lab: desk phone behind a firewall and NAT', () => {
     expect: {
       verdict: 'degraded',
       headline:
-        /^Calls may have problems: Secure media \(DTLS-SRTP audio loopback\)\. Encrypted audio .* made the round trip: TCP, .*UDP to the media ports seems blocked, so media fell back to TCP\. Media went to the relay's TCP port 410[01]\d \(ICE-TCP\); over UDP that port stands in for UDP 40000-49999 \(Desk phones media Secure Voice\)\.$/,
+        /^Calls may have problems: Secure media \(DTLS-SRTP audio loopback\)\. Encrypted audio .* made the round trip: TCP\/IPv4, .*UDP to the media ports seems blocked, so media fell back to TCP\. Media went to the relay's TCP port 410[01]\d \(ICE-TCP\); over UDP that port stands in for UDP 40000-49999 \(Desk phones media Secure Voice\)\.$/,
       rows: {},
       remediation: [],
     },
