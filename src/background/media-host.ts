@@ -100,6 +100,7 @@ function inPlace(onFirstEcho: (firstEchoMs: number) => void): WebRtcHost {
         RTCPeerConnection: globalThis.RTCPeerConnection,
         WebSocket: globalThis.WebSocket,
         now,
+        browser: TARGET,
       }),
   };
 }

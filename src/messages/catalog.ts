@@ -282,6 +282,7 @@ export const MESSAGES = {
   sum_binding_not_long_enough: ['s', 's', 'message'],
   sum_binding_no_mapping: ['port'],
   sum_binding_not_measured: NONE,
+  sum_binding_browser_stops: ['s'],
   sum_binding_unavailable: ['host', 'text'],
 
   // Relays (regions) compared (src/checks/regions/).

@@ -22,6 +22,7 @@ function run(req: OffscreenRequest): Promise<unknown> {
       RTCPeerConnection: globalThis.RTCPeerConnection,
       WebSocket: globalThis.WebSocket,
       now,
+      browser: 'chrome',
     });
   }
   if (req.type === 'runIceProbes') {

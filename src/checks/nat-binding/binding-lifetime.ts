@@ -31,6 +31,8 @@ export interface BindingContext {
   RTCPeerConnection: typeof RTCPeerConnection;
   WebSocket: typeof WebSocket;
   now: () => number;
+  /** Which browser answers the relay's checks: Firefox stops answering idle transports (lifetime-verdict.ts). */
+  browser: 'chrome' | 'firefox';
 }
 
 type Session = Extract<ServerMessage, { type: 'binding-session' }>;
@@ -95,7 +97,8 @@ export async function checkBindingLifetime(relayUrl: string, ctx: BindingContext
     }
     const figures = lifetimeFigures(session.gapsS, outcomes);
     const refresh = refreshInterval();
-    const verdict = lifetimeVerdict(figures, refresh);
+    const lost = ctx.browser === 'firefox' ? 'browser-stopped' : 'network-forgot';
+    const verdict = lifetimeVerdict(figures, refresh, lost);
     return result(verdict.status, verdict.reason, verdict.message, {
       ...data,
       ...figures,

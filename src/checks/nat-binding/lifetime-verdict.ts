@@ -48,11 +48,22 @@ export interface LifetimeVerdict {
   message: Message;
 }
 
+/**
+ * Whether a mapping that stopped answering says anything about the network. Firefox's ICE agent stops
+ * answering the relay a few seconds after the relay went silent (lab: lost after 3-9 s at any router timeout,
+ * on the kernel's default 30/120 s too), so in Firefox a lost mapping is the browser's doing, not the network's.
+ */
+export type LostMeans = 'network-forgot' | 'browser-stopped';
+
 const basisMessage = (r: RefreshInterval) =>
   msg(r.basis === 'provider' ? 'binding_basis_provider' : 'binding_basis_rfc4787');
 
 /** Pass when the mapping is known to outlive the phones' refresh interval; warn when it is known not to. */
-export function lifetimeVerdict(f: LifetimeFigures, refresh: RefreshInterval): LifetimeVerdict {
+export function lifetimeVerdict(
+  f: LifetimeFigures,
+  refresh: RefreshInterval,
+  lost: LostMeans = 'network-forgot',
+): LifetimeVerdict {
   const basis = basisMessage(refresh);
   if (f.survivedS === null && f.expiredS === null) {
     return { status: 'skip', reason: 'not-measured', message: msg('sum_binding_not_measured') };
@@ -71,6 +82,14 @@ export function lifetimeVerdict(f: LifetimeFigures, refresh: RefreshInterval): L
       status: 'skip',
       reason: 'gaps-too-short',
       message: msg('sum_binding_not_long_enough', longest, refresh.seconds, basis),
+    };
+  }
+  if (lost === 'browser-stopped') {
+    // Never blame the network for the browser's limit: the figure cannot be measured in this browser.
+    return {
+      status: 'skip',
+      reason: 'browser-stops-answering',
+      message: msg('sum_binding_browser_stops', refresh.seconds),
     };
   }
   const range =

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { lifetimeFigures, lifetimeVerdict } from '../../../src/checks/nat-binding/lifetime-verdict.ts';
-import { english } from '../../../src/messages/render.ts';
+import { LANGUAGES } from '../../../src/messages/languages.ts';
+import { english, renderMessage } from '../../../src/messages/render.ts';
 import { refreshInterval } from '../../../src/profiles/refresh.ts';
 import type { BindingOutcome } from '../../../src/protocol/relay-messages.ts';
 
@@ -85,5 +86,28 @@ describe('NAT binding lifetime verdict', () => {
     expect(short).toMatchObject({ status: 'skip', reason: 'gaps-too-short' });
     const none = lifetimeVerdict(lifetimeFigures(GAPS, outcomes('waiting', 'probing')), rfc);
     expect(none).toMatchObject({ status: 'skip', reason: 'not-measured' });
+  });
+
+  it('in Firefox never blames the network for a mapping the browser stopped answering', () => {
+    // Firefox stops answering the relay a few seconds into the silence, whatever the router does.
+    const lost = lifetimeFigures(GAPS, outcomes('survived', 'expired', 'expired', 'expired'));
+    const v = lifetimeVerdict(lost, rfc, 'browser-stopped');
+    expect(v).toMatchObject({ status: 'skip', reason: 'browser-stops-answering' });
+    expect(english(v.message)).toBe(
+      "Firefox stops answering the relay a few seconds after a connection falls silent, so how long your network keeps an idle UDP mapping cannot be measured in Firefox: the browser, not the network, ends the measurement. To see whether the mapping lasts the 120 s a phone's SIP flow needs, run the extended check in Chrome or Edge.",
+    );
+    expect(renderMessage(v.message, LANGUAGES.de)).toContain(
+      'Der Browser, nicht das Netzwerk, beendet die Messung',
+    );
+    expect(renderMessage(v.message, LANGUAGES.de)).toContain('in Chrome oder Edge');
+    const none = lifetimeVerdict(
+      lifetimeFigures(GAPS, outcomes('expired', 'expired')),
+      rfc,
+      'browser-stopped',
+    );
+    expect(none.reason).toBe('browser-stops-answering');
+    // What Firefox did keep answering is still the network's figure.
+    const kept = lifetimeFigures(GAPS, outcomes('survived', 'survived', 'survived', 'survived'));
+    expect(lifetimeVerdict(kept, rfc, 'browser-stopped')).toMatchObject({ status: 'pass', reason: 'ok' });
   });
 });
