@@ -59,7 +59,7 @@ export function App({ actions, autoRun = true }: { actions: ExtensionActions; au
         {state === null
           ? t('common_loading')
           : running
-            ? t('popup_checking_progress', checks.filter((c) => !c.partial).length)
+            ? t('popup_checking_progress', checks.length)
             : state.last
               ? t('popup_check_complete')
               : ''}

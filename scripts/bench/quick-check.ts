@@ -65,8 +65,6 @@ interface Run {
   verdictMs: number;
   /** In the page: runCheck sent → each check's result first seen in the run's progress. */
   seen: Record<string, number | null>;
-  /** In the page: runCheck sent → the WSS check's final result (with the pings) first seen. */
-  wssFinalMs: number | null;
   /** In the page: runCheck sent → the run state says encrypted audio flows (the media check's first echo). */
   flowingMs: number | null;
   /** The same through storage.onChanged alone (builds without the port have only this). */
@@ -98,7 +96,6 @@ function toRun(report: Report, page: Watched): Run {
   return {
     verdictMs: page.verdictMs,
     seen: Object.fromEntries(CHECKS.map((c) => [c, page.seen[c] ?? null])),
-    wssFinalMs: page.final['relay-wss'] ?? null,
     flowingMs: page.flowingMs,
     storedVerdictMs: page.stored.verdictMs,
     storedSeen: Object.fromEntries(CHECKS.map((c) => [c, page.stored.seen[c] ?? null])),
@@ -188,9 +185,7 @@ console.log(`- Relay: this tree's dist/relay/server.js as a child process on 127
 - "to verdict": the page's clock (performance.now) from sending runCheck to the report reaching the
   page: what a user waits from the click to the verdict; "... through storage": the same moments by
   storage.onChanged alone; "pushed": how many of the 4 checks' results came over the port first. "seen": from sending runCheck to each check's result
-  first reaching the page in the run's progress (what the popup shows as it arrives; for WSS, the open socket
-  with the pings still pending where the build reports that first); "relay-wss final": its result with the
-  pings' figures; "audio flowing seen": to
+  first reaching the page in the run's progress (what the popup shows as it arrives); "audio flowing seen": to
   the run state first saying that encrypted audio flows (builds without that signal: "-"). "in-extension": the
   report's finishedAt - startedAt (the background's run, ms resolution of ISO times).
 - Checks run in parallel inside the extension; "durationMs" figures are each report's own, per check.
@@ -243,7 +238,6 @@ const measures: Array<[string, (r: Run) => number | null]> = [
     `${c} seen in the page`,
     (r) => r.seen[c] ?? null,
   ]),
-  ['relay-wss final result (with the pings) seen in the page', (r) => r.wssFinalMs],
   ['"encrypted audio flowing" seen in the page', (r) => r.flowingMs],
   ...CHECKS.map((c): [string, (r: Run) => number | null] => [
     `${c} seen through storage`,

@@ -21,7 +21,6 @@ import type { RunState } from '../protocol/runtime-messages.ts';
 import { showBadge } from './badge.ts';
 import type { WebRtcHost } from './media-host.ts';
 import { createRunStateKeeper } from './run-state-keeper.ts';
-import { withResult } from './with-result.ts';
 
 export interface RunManagerDeps {
   api: Browser;
@@ -84,7 +83,7 @@ export function createRunManager(deps: RunManagerDeps) {
           mode,
           deps.webrtc.bindingLifetime,
         ),
-        (r: CheckResult) => void write((s) => ({ ...s, progress: withResult(s.progress, r) })),
+        (r: CheckResult) => void write((s) => ({ ...s, progress: [...s.progress, r] })),
         deps.now,
       );
       const meta: RunMeta = {

@@ -12,12 +12,7 @@ import { evidenceRows, STATUS_LABEL } from '../format.ts';
 export function CheckRow({ check, open = false }: { check: CheckResult; open?: boolean }) {
   const label = STATUS_LABEL[check.status];
   return (
-    <li
-      class={`check check-${check.status}`}
-      data-check-id={check.id}
-      data-status={check.status}
-      data-partial={check.partial ? 'true' : undefined}
-    >
+    <li class={`check check-${check.status}`} data-check-id={check.id} data-status={check.status}>
       <details open={open}>
         <summary>
           <span class="check-icon" aria-hidden="true">

@@ -44,7 +44,7 @@ async function settle<T>(start: () => Promise<T>, advanceMs = 60_000): Promise<T
   }
 }
 
-export type WsScript =
+type WsScript =
   | 'pongs'
   | 'slow-pongs'
   | 'lost-pongs'
@@ -63,7 +63,7 @@ interface ProbeScript {
 }
 
 /** A relay's WSS: hello, pongs (or not), and the port probe session. */
-export function fakeWs(script: WsScript, probe: ProbeScript = { tcp: [], udp: [] }) {
+function fakeWs(script: WsScript, probe: ProbeScript = { tcp: [], udp: [] }) {
   return class FakeWs {
     static readonly OPEN = 1;
     readonly OPEN = 1;
@@ -241,11 +241,7 @@ async function wssResults(): Promise<CheckResult[]> {
   ];
   const out: CheckResult[] = [];
   for (const script of scripts) {
-    // The partial result the popup shows while the pings run comes first, as in a run.
-    const final = await settle(() =>
-      checkRelayWss(RELAY, ctx({ WebSocket: fakeWs(script) }), (r) => out.push({ ...r, partial: true })),
-    );
-    out.push(final);
+    out.push(await settle(() => checkRelayWss(RELAY, ctx({ WebSocket: fakeWs(script) }))));
   }
   return out;
 }
