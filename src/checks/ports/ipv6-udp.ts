@@ -13,10 +13,13 @@ import { msg } from '../../messages/catalog.ts';
 import type { Message } from '../../messages/message.ts';
 import type { ProbeTarget } from '../../profiles/sample-ports.ts';
 import type { Profile } from '../../profiles/types.ts';
+import type { ProbeBinding } from '../../protocol/relay-messages.ts';
 import type { IceProbeBatch, IceProbeTarget } from '../../protocol/runtime-messages.ts';
 import { addressFamily } from '../address-family.ts';
 import type { ProbeSessionInfo } from './probe-session.ts';
+import { RELAY_ANSWERED } from './relay-answered.ts';
 import { rollUpRows } from './rollup.ts';
+import { withSecondLook } from './second-look.ts';
 import type { PortResult, RowResult } from './types.ts';
 
 export interface Ipv6UdpResult {
@@ -35,13 +38,15 @@ export interface Ipv6UdpResult {
 
 type IceProbes = (targets: IceProbeTarget[], timeoutMs: number) => Promise<IceProbeBatch>;
 
-/** Probes the UDP targets on address6 (unanswered ones twice) and compares the rows with IPv4's. */
+/** Probes the UDP targets on address6 (silent ones twice, see second-look.ts) and compares the rows with IPv4's. */
 export async function probeUdpOverIpv6(opts: {
   info: ProbeSessionInfo;
   profile: Profile;
   targets: readonly ProbeTarget[];
   ipv4Rows: readonly RowResult[];
   iceProbes: IceProbes;
+  /** The checks the relay answered for this session, over either IP version. */
+  observed: () => Promise<ProbeBinding[]>;
   timeoutMs: number;
 }): Promise<Ipv6UdpResult | null> {
   const { info, profile } = opts;
@@ -56,19 +61,14 @@ export async function probeUdpOverIpv6(opts: {
   }
   if (iceTargets.length === 0) return null;
   const batch = await opts.iceProbes(iceTargets, opts.timeoutMs);
-  const first = batch.results;
-  const silent = new Set(first.filter((r) => r.status === 'blocked').map((r) => r.providerPort));
-  const again =
-    silent.size > 0
-      ? (
-          await opts.iceProbes(
-            iceTargets.filter((t) => silent.has(t.providerPort)),
-            opts.timeoutMs,
-          )
-        ).results
-      : [];
-  const opened = new Map(again.filter((r) => r.status === 'open').map((r) => [r.providerPort, r]));
-  const results = first.map((r) => opened.get(r.providerPort) ?? r);
+  // The same second look as over IPv4; only the relay's records of checks that came over IPv6 count.
+  const results = await withSecondLook({
+    first: batch.results,
+    targets: iceTargets,
+    iceProbes: (t) => opts.iceProbes(t, opts.timeoutMs),
+    observed: opts.observed,
+    family: 'IPv6',
+  });
   const ports = results.map((r) => ({ port: r.providerPort, status: r.status }));
 
   // This computer has an IPv6 path: its WSS came over IPv6, an IPv6 probe was answered, or the browser
@@ -91,7 +91,8 @@ export async function probeUdpOverIpv6(opts: {
         port: t.port,
         status: r.status,
         reason: r.reason,
-        ms: r.ms,
+        // The browser timed nothing for a port only the relay saw answered.
+        ms: r.reason === RELAY_ANSWERED ? null : r.ms,
       });
     }
   }

@@ -10,18 +10,19 @@ import { profileById } from '../../profiles/index.ts';
 import { type ProbeTarget, probeTargets } from '../../profiles/sample-ports.ts';
 import type { Profile } from '../../profiles/types.ts';
 import type { IceCredentials, IceProbeBatch, IceProbeTarget } from '../../protocol/runtime-messages.ts';
+import { addressFamily } from '../address-family.ts';
 import type { CheckContext } from '../context.ts';
 import type { InspectionEvidence } from '../tls-inspection.ts';
 import type { CheckResult } from '../types.ts';
 import { profileNameMessage, summaryOf, titleOf } from '../words.ts';
-import { CHECKS_NOT_SENT } from './ice-probe.ts';
 import { inspectedPorts, inspectedPortsMessage } from './inspected-ports.ts';
 import { type Ipv6UdpResult, probeUdpOverIpv6 } from './ipv6-udp.ts';
 import { classifyNat } from './nat.ts';
 import { openProbeSession, type ProbeSession } from './probe-session.ts';
 import { classifyProxy, type Route, routeKind, statusOnRoute } from './proxy-path.ts';
-import { answeredByRelay, RELAY_ANSWERED } from './relay-answered.ts';
+import { RELAY_ANSWERED } from './relay-answered.ts';
 import { profileStatus, remediation, rollUpRows, sampledRows } from './rollup.ts';
+import { withSecondLook } from './second-look.ts';
 import { tcpProbe } from './tcp-probe.ts';
 import type { PortResult, PortStatus } from './types.ts';
 
@@ -115,6 +116,7 @@ export async function checkPortMatrix(
       targets,
       ipv4Rows: rows,
       iceProbes: (t, timeoutMs) => ctx.iceProbes(t, session.info, timeoutMs),
+      observed: () => session.observed(session.info.ufrag),
       timeoutMs: PORT_PROBE_TIMEOUT_MS,
     });
     const fix = remediation(rows);
@@ -284,7 +286,13 @@ async function probeAll(
     ? ctx.iceProbes(iceTargets, session.info, PORT_PROBE_TIMEOUT_MS)
     : Promise.resolve({ results: [], localAddresses: [] });
   const [batch] = await Promise.all([ice, ...tcpJobs]);
-  const results = await withSecondLook(batch.results, iceTargets, session, ctx);
+  const results = await withSecondLook({
+    first: batch.results,
+    targets: iceTargets,
+    iceProbes: (t) => ctx.iceProbes(t, session.info, PORT_PROBE_TIMEOUT_MS),
+    observed: () => session.observed(session.info.ufrag),
+    family: addressFamily(session.info.address),
+  });
   for (const r of results)
     byKey.set(`udp:${r.providerPort}`, {
       status: r.status,
@@ -293,37 +301,6 @@ async function probeAll(
       ms: r.reason === RELAY_ANSWERED ? null : r.ms,
     });
   return { byKey, localAddresses: batch.localAddresses };
-}
-
-/**
- * UDP ports that got no answer are probed once more, on their own: dozens of peer connections at once on a
- * busy computer can miss the time limit with nothing in the way, and a firewall must not be blamed for that.
- * A port a firewall drops stays silent the second time too (it costs one more time limit). Ports still
- * silent are then open if the relay received and answered their checks (the answer came too late for this
- * computer): only a port the relay never heard from is blocked.
- */
-async function withSecondLook(
-  first: IceProbeBatch['results'],
-  targets: readonly IceProbeTarget[],
-  session: ProbeSession,
-  ctx: PortMatrixContext,
-): Promise<IceProbeBatch['results']> {
-  const unsent = (r: { reason: string }) => r.reason === CHECKS_NOT_SENT;
-  const silent = new Set(first.filter((r) => r.status === 'blocked' || unsent(r)).map((r) => r.providerPort));
-  if (silent.size === 0) return first;
-  const again = await ctx.iceProbes(
-    targets.filter((t) => silent.has(t.providerPort)),
-    session.info,
-    PORT_PROBE_TIMEOUT_MS,
-  );
-  const second = new Map(again.results.map((r) => [r.providerPort, r]));
-  // An answer the second time wins; so does anything measured where the first time sent no check at all.
-  const looked = first.map((r) => {
-    const next = second.get(r.providerPort);
-    return next && (next.status === 'open' || unsent(r)) ? next : r;
-  });
-  if (!looked.some((r) => r.status === 'blocked')) return looked;
-  return answeredByRelay(looked, await session.observed(session.info.ufrag));
 }
 
 function toPortResults(

@@ -1,53 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { probeUdpOverIpv6 } from '../../../src/checks/ports/ipv6-udp.ts';
 import type { ProbeSessionInfo } from '../../../src/checks/ports/probe-session.ts';
-import { rollUpRows } from '../../../src/checks/ports/rollup.ts';
-import type { PortResult } from '../../../src/checks/ports/types.ts';
 import { LANGUAGES } from '../../../src/messages/languages.ts';
 import type { Message } from '../../../src/messages/message.ts';
 import { renderMessage } from '../../../src/messages/render.ts';
-import { profileById } from '../../../src/profiles/index.ts';
-import { probeTargets } from '../../../src/profiles/sample-ports.ts';
 import type { IceProbeTarget } from '../../../src/protocol/runtime-messages.ts';
+import { info, ipv4Rows, profile, targets } from './ipv6-fixture.ts';
 
-const profile = profileById('desk-phone');
-if (!profile) throw new Error('no desk-phone profile');
-const targets = probeTargets(profile, null, () => 0.5);
 const udp = targets.filter((t) => t.transport === 'udp');
-
-const info = (over: Partial<ProbeSessionInfo> = {}): ProbeSessionInfo => ({
-  type: 'probe-session',
-  ufrag: 'abcd',
-  pwd: 'p'.repeat(22),
-  expiresInS: 30,
-  address: '203.0.113.10',
-  address6: '2001:db8:113::10',
-  unbound6: [],
-  tcp: [],
-  udp: udp.map((t) => ({ providerPort: t.port, relayPort: t.port })),
-  unbound: [],
-  clientAddress: '2001:db8:77::10',
-  ...over,
-});
-
-/** IPv4 found every port open. */
-const ipv4Rows = rollUpRows(
-  profile,
-  targets.flatMap((t) =>
-    t.rowIds.map(
-      (row): PortResult => ({
-        profile: profile.id,
-        row,
-        protocol: '',
-        transport: t.transport,
-        port: t.port,
-        status: 'open',
-        reason: 'ok',
-        ms: 1,
-      }),
-    ),
-  ),
-);
 
 /** An ICE prober over IPv6 where `blocked` says which provider ports a firewall drops. */
 function prober(blocked: (port: number) => boolean, localAddresses: string[] = []) {
@@ -74,6 +34,7 @@ const run = (i: ProbeSessionInfo, blocked: (port: number) => boolean, localAddre
     targets,
     ipv4Rows,
     iceProbes: p.iceProbes,
+    observed: async () => [],
     timeoutMs: 100,
   }).then((r) => ({ r, seen: p.seen }));
 };
