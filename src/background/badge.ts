@@ -1,7 +1,7 @@
 /** The toolbar badge: the verdict in text and colour (never colour alone) and a title that says it in words. */
 
 import type { PlainLabelKey } from '../messages/labels.ts';
-import type { Browser } from '../platform/browser.ts';
+import type { Browser } from '../platform/browser-api.ts';
 import { t } from '../platform/i18n.ts';
 import type { Verdict } from '../protocol/report.ts';
 

@@ -8,22 +8,15 @@ import * as v from 'valibot';
 import { webAudioTone } from '../checks/media/media-context.ts';
 import { checkSecureMedia } from '../checks/media/secure-media.ts';
 import { checkBindingLifetime } from '../checks/nat-binding/binding-lifetime.ts';
-import type { BindingRunner, MediaRunner } from '../checks/plan.ts';
 import { runIceProbes, sharedSocketProbe } from '../checks/ports/ice-probe.ts';
-import type { IceProbeBatch, PortMatrixContext } from '../checks/ports/port-matrix.ts';
+import type { IceProbeBatch } from '../checks/ports/port-matrix.ts';
 import type { CheckResult } from '../checks/types.ts';
 import { type Browser, TARGET } from '../platform/browser.ts';
 import type { OffscreenApi } from '../platform/browser-api.ts';
 import { askOffscreen } from '../platform/offscreen.ts';
 import { CheckResultSchema } from '../protocol/report.ts';
 import { IceProbeBatchSchema, type OffscreenRequest } from '../protocol/runtime-messages.ts';
-
-export interface WebRtcHost {
-  media: MediaRunner;
-  iceProbes: PortMatrixContext['iceProbes'];
-  natProbe: PortMatrixContext['natProbe'];
-  bindingLifetime: BindingRunner;
-}
+import type { WebRtcHost } from './webrtc-host.ts';
 
 function viaOffscreen(api: Browser, offscreen: OffscreenApi): WebRtcHost {
   const ask = (req: OffscreenRequest): Promise<unknown> =>

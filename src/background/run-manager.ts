@@ -8,7 +8,7 @@ import { quickCheckPlan } from '../checks/plan.ts';
 import { runChecks } from '../checks/runner.ts';
 import { tlsStackOf } from '../checks/tls-inspection.ts';
 import type { CheckResult } from '../checks/types.ts';
-import type { Browser } from '../platform/browser.ts';
+import type { Browser } from '../platform/browser-api.ts';
 import { appendToHistory } from '../platform/history-store.ts';
 import { keepAwake } from '../platform/keep-awake.ts';
 import { watchNetErrors } from '../platform/net-errors.ts';
@@ -19,8 +19,8 @@ import type { MediaMode } from '../protocol/relay-messages.ts';
 import type { Report } from '../protocol/report.ts';
 import type { RunState } from '../protocol/runtime-messages.ts';
 import { showBadge } from './badge.ts';
-import type { WebRtcHost } from './media-host.ts';
 import { createRunStateKeeper } from './run-state-keeper.ts';
+import type { WebRtcHost } from './webrtc-host.ts';
 
 export interface RunManagerDeps {
   api: Browser;
@@ -97,9 +97,11 @@ export function createRunManager(deps: RunManagerDeps) {
       const report = buildReport(meta, results, false, previous?.checks ?? null);
       // Before the report is stored: whoever reads it finds the relay's address already settled.
       await relayAddress.stop({ proxied: !!report.proxy });
+      // The badge first: whoever sees the run ended (the popup, a script reading the state) finds the toolbar
+      // already saying how it went, never still "…" (seen in CI: the state was idle, the badge not yet set).
+      await showBadge(api, report.verdict);
       await write(() => ({ status: 'idle', runId: null, startedAt: null, progress: [], last: report }));
       await record(report);
-      await showBadge(api, report.verdict);
       return report;
     } finally {
       stopKeepAwake();
@@ -191,8 +193,8 @@ export function createRunManager(deps: RunManagerDeps) {
       browser: deps.browserName,
     };
     const report = buildReport(meta, state.progress, true);
+    await showBadge(api, 'error');
     await write(() => ({ status: 'idle', runId: null, startedAt: null, progress: [], last: report }));
     await record(report);
-    await showBadge(api, 'error');
   }
 }
