@@ -33,7 +33,8 @@ function portMap(p: { providerPort: number; relayPort: number }): string {
 
 /** Addresses of the relay itself: a redacted report may name them (they are not the user's). */
 function ownAddresses(config: RelayConfig): string[] {
-  const hosts = [config.host, config.mediaAddress, config.probeAddress, config.probeAddress6 ?? ''];
+  const hosts = [config.host, config.mediaAddress, config.probeAddress];
+  hosts.push(config.mediaAddress6 ?? '', config.probeAddress6 ?? '');
   if (config.publicUrl) hosts.push(new URL(config.publicUrl).hostname.replace(/^\[(.*)\]$/, '$1'));
   return [...new Set(hosts.filter((h) => isIP(h) !== 0))];
 }
@@ -91,6 +92,7 @@ async function main(): Promise<void> {
       ports: config.mediaPorts,
       appPorts: config.mediaPortsApps,
       address: config.mediaAddress,
+      address6: config.mediaAddress6,
       iceTcp: config.iceTcp,
       echoPath: config.echoPath,
       maxSessions: config.maxSessions,
@@ -179,6 +181,7 @@ async function main(): Promise<void> {
     spkiSha256: tls.spkiSha256,
     media: {
       address: config.mediaAddress,
+      address6: config.mediaAddress6,
       ports: `${config.mediaPorts.first}-${config.mediaPorts.last}`,
       appPorts: `${config.mediaPortsApps.first}-${config.mediaPortsApps.last}`,
       iceTcp: config.iceTcp,

@@ -38,6 +38,8 @@ import { errorMessage, runInSessionScope } from './session-scope.ts';
 
 export interface MediaSettings {
   address: string;
+  /** An IPv6 address media binds to and advertises as well (--media-address6); none: IPv4 only. */
+  address6?: string | null;
   iceTcp: boolean;
   /** Default 'lean' (see media/echo-session.ts). */
   echoPath?: EchoPath;
@@ -185,7 +187,7 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): Connection
       for (let tries = 0; tries < Math.min(deps.pool.size(range), 8); tries++) {
         const port = deps.pool.take(range, endsAt);
         if (port === null) return null;
-        if (await portFree(deps.media.address, port, deps.media.iceTcp)) return port;
+        if (await portFree([deps.media.address, deps.media.address6], port, deps.media.iceTcp)) return port;
         deps.log.warn({ event: 'media-port-unavailable', port });
         skipped.push(port);
       }
@@ -233,6 +235,7 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): Connection
       session = new EchoSession({
         port,
         address: deps.media.address,
+        address6: deps.media.address6 ?? null,
         iceTcp: deps.media.iceTcp,
         echoPath: deps.media.echoPath,
         plan,

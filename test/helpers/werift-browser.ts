@@ -16,9 +16,13 @@ export interface BrowserPeerOptions {
   ignoreAnswer?: boolean;
   /** The port profile the offer names (none: as an older extension offers). */
   profile?: ProfileId;
+  /** A computer on IPv6 only (::1): its own candidate and the relay's it accepts are IPv6 ones. */
+  ipv6Only?: boolean;
 }
 
 const isUdp = (candidate: string) => / udp /i.test(candidate);
+/** The candidate's address (its fifth field) is an IPv6 one. */
+const isIpv6 = (candidate: string) => (candidate.split(' ')[4] ?? '').includes(':');
 
 export class BrowserPeer {
   readonly pc: RTCPeerConnection;
@@ -38,7 +42,7 @@ export class BrowserPeer {
       iceServers: [],
       iceUseIpv4: false,
       iceUseIpv6: false,
-      iceAdditionalHostAddresses: ['127.0.0.1'],
+      iceAdditionalHostAddresses: [opts.ipv6Only ? '::1' : '127.0.0.1'],
       iceUseTcp: opts.tcpOnly ?? false,
     });
     this.pc.addTransceiver(this.track, { direction: 'sendrecv' });
@@ -53,6 +57,7 @@ export class BrowserPeer {
   }
 
   private keep(candidate: string): boolean {
+    if (this.opts.ipv6Only && !isIpv6(candidate)) return false;
     return !(this.opts.tcpOnly && isUdp(candidate));
   }
 
@@ -73,7 +78,9 @@ export class BrowserPeer {
     sig.onMessage((m) => {
       if (this.opts.ignoreAnswer) return;
       if (m.type === 'answer') {
-        const sdp = this.opts.tcpOnly ? m.sdp.replace(/^a=candidate:.* udp .*\r?\n/gim, '') : m.sdp;
+        const sdp = m.sdp.replace(/^a=(candidate:.*)\r?\n/gm, (line, c: string) =>
+          this.keep(c) ? line : '',
+        );
         this.pc.setRemoteDescription({ type: 'answer', sdp }).catch(ignoreClosed);
       } else if (m.type === 'candidate' && (m.candidate === null || this.keep(m.candidate.candidate))) {
         this.pc.addIceCandidate(m.candidate ?? undefined).catch(ignoreClosed);

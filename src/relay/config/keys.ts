@@ -137,6 +137,14 @@ export const CONFIG_KEYS = {
     unsetMeans: '`--host`, or `127.0.0.1` when that is `0.0.0.0`/`::`/`localhost`',
     help: 'the IPv4 address media binds to and advertises as its ICE candidate. On a server listening on `0.0.0.0`, set it to the address browsers reach',
   }),
+  mediaAddress6: key({
+    flag: 'media-address6',
+    env: 'SVC_RELAY_MEDIA_ADDRESS6',
+    kind: concreteIpv6,
+    default: '',
+    unsetMeans: 'none: media over IPv4 only',
+    help: 'an IPv6 address media binds to as well (the same port of each session, UDP and ICE-TCP) and advertises as a second host candidate, so browsers and phones that prefer IPv6 send their audio over IPv6. The extension then measures media over both IP versions and warns when one carries no audio. Pair it with `--host ::` and an AAAA record',
+  }),
   iceTcp: key({
     flag: 'ice-tcp',
     env: 'SVC_RELAY_ICE_TCP',

@@ -38,6 +38,8 @@ export interface EchoSessionOptions {
   port: number;
   /** The IPv4 address the sockets bind to and the host candidate advertises. */
   address: string;
+  /** An IPv6 address the same port is bound on as well, advertised as a second host candidate; null: none. */
+  address6?: string | null;
   iceTcp: boolean;
   /** What core/offer-plan.ts decided to answer: the audio codec and the DTLS role. */
   plan: OfferPlan;
@@ -140,7 +142,7 @@ function icePassword(): string {
 const CLOSE_WAIT_MS = 2000;
 
 export function peerConfig(
-  opts: Pick<EchoSessionOptions, 'address' | 'iceTcp' | 'plan' | 'maxBitsPerSecond'>,
+  opts: Pick<EchoSessionOptions, 'address' | 'address6' | 'iceTcp' | 'plan' | 'maxBitsPerSecond'>,
 ): RTCPeerConnectionConfig {
   const audio = opts.plan.audio;
   return {
@@ -166,11 +168,14 @@ export function peerConfig(
     maxMessageSize: maxMessageBytes(opts.maxBitsPerSecond),
     // No interface scan: the configured address is the only host address. With the scan on, werift adds
     // every non-loopback interface (binding them all to the one configured socket address, which races),
-    // and advertises addresses the operator did not choose.
+    // and advertises addresses the operator did not choose. An IPv6 media address is a second host candidate
+    // on the same port (its own udp6 socket and, with ICE-TCP, its own listener), so IPv6 clients can use it.
     iceUseIpv4: false,
     iceUseIpv6: false,
-    iceAdditionalHostAddresses: [opts.address],
-    iceInterfaceAddresses: { udp4: opts.address },
+    iceAdditionalHostAddresses: opts.address6 ? [opts.address, opts.address6] : [opts.address],
+    iceInterfaceAddresses: opts.address6
+      ? { udp4: opts.address, udp6: opts.address6 }
+      : { udp4: opts.address },
     iceUseTcp: opts.iceTcp,
   };
 }
@@ -520,8 +525,10 @@ export class EchoSession {
     // it, with no transport left to connect.
     if (this.pc.iceTransports.length === 0) throw new Error('no media section with ICE credentials');
     // When the port cannot be bound (another process holds it), werift leaves the candidate out and
-    // carries on: a session that can never connect. Refuse it like a full range; a retry gets another port.
-    if (!this.localCandidates.some((c) => isOwnUdpCandidate(c, this.port))) {
+    // carries on: a session that can never connect (or, on IPv6, not for clients that prefer it). Refuse it
+    // like a full range; a retry gets another port.
+    const addresses = [this.opts.address, this.opts.address6].filter((a): a is string => Boolean(a));
+    if (!addresses.every((a) => this.localCandidates.some((c) => isOwnUdpCandidate(c, a, this.port)))) {
       this.opts.log.warn({ event: 'media-port-unavailable', port: this.port });
       this.emit({ type: 'busy', retryAfterS: 1 });
       return;
@@ -562,8 +569,13 @@ export class EchoSession {
   }
 }
 
-/** "candidate:… 1 udp <priority> <address> <port> typ host …" on our port. */
-function isOwnUdpCandidate(candidate: string, port: number): boolean {
+/** "candidate:… 1 udp <priority> <address> <port> typ host …" on our address and port. */
+function isOwnUdpCandidate(candidate: string, address: string, port: number): boolean {
   const f = candidate.split(' ');
-  return f[2]?.toLowerCase() === 'udp' && Number(f[5]) === port && f[7] === 'host';
+  return (
+    f[2]?.toLowerCase() === 'udp' &&
+    f[4]?.toLowerCase() === address &&
+    Number(f[5]) === port &&
+    f[7] === 'host'
+  );
 }

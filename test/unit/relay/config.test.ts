@@ -37,6 +37,10 @@ describe('relay config', () => {
     expect(config.probeAddress).toBe('192.0.2.20');
     expect(config.probeAddress6).toBeNull();
     expect(loadConfig(['--probe-address6', '2001:DB8:113::10'], {}).probeAddress6).toBe('2001:db8:113::10');
+    expect(config.mediaAddress6).toBeNull();
+    expect(loadConfig([], { SVC_RELAY_MEDIA_ADDRESS6: '2001:DB8:113::10' }).mediaAddress6).toBe(
+      '2001:db8:113::10',
+    );
     expect(loadConfig([], { SVC_RELAY_PROBE_UDP: '8801' }).probeUdp).toEqual([
       { providerPort: 8801, relayPort: 8801 },
     ]);
@@ -221,6 +225,12 @@ describe('relay config', () => {
       '--probe-address: must be one IPv4 address, not 0.0.0.0 (got "0.0.0.0")',
     ],
     [['--probe-address6', '::'], {}, '--probe-address6: must be one IPv6 address, not :: (got "::")'],
+    [['--media-address6', '::'], {}, '--media-address6: must be one IPv6 address, not :: (got "::")'],
+    [
+      ['--media-address6', '192.0.2.10'],
+      {},
+      '--media-address6: must be one IPv6 address, not :: (got "192.0.2.10")',
+    ],
     [
       ['--probe-address6', '203.0.113.10'],
       {},
