@@ -5,6 +5,7 @@ import type { PlainLabelKey } from '../src/messages/labels.ts';
 import { t } from '../src/platform/i18n.ts';
 import type { Report } from '../src/protocol/report.ts';
 import type { RunState } from '../src/protocol/runtime-messages.ts';
+import { ipv6PortsOf } from '../src/report-text/ipv6-ports.ts';
 import { portMatrixOf } from '../src/report-text/port-rows.ts';
 import { renderText } from '../src/report-text/render-text.ts';
 import { shareFileName } from '../src/share/prepare-share.ts';
@@ -15,6 +16,7 @@ import { localDateTime, messageLocale } from '../src/ui/check-text.ts';
 import { CheckRow } from '../src/ui/components/check-row.tsx';
 import { ChecklistView } from '../src/ui/components/checklist-view.tsx';
 import { HistoryList } from '../src/ui/components/history-list.tsx';
+import { Ipv6PortsTable } from '../src/ui/components/ipv6-ports-table.tsx';
 import { MediaDetails } from '../src/ui/components/media-details.tsx';
 import { NatDetails } from '../src/ui/components/nat-details.tsx';
 import { PortMatrixTable } from '../src/ui/components/port-matrix-table.tsx';
@@ -28,7 +30,7 @@ import type { Route } from './route.ts';
 
 /** Evidence that has its own section on this page, left out of the check rows so it is not shown twice. */
 const SHOWN_ELSEWHERE: Record<string, readonly string[]> = {
-  'port-matrix': ['ports', 'rows', 'remediation'],
+  'port-matrix': ['ports', 'rows', 'remediation', 'ipv6'],
   'secure-media': ['media'],
   'relay-comparison': ['relays', 'recommended', 'basis'],
 };
@@ -263,6 +265,7 @@ function ReportView({
   share: ComponentChildren;
 }) {
   const matrix = portMatrixOf(report);
+  const ipv6 = ipv6PortsOf(report);
   return (
     <article class="report-view" data-run-id={report.runId} aria-label={t('report_result_label')}>
       <div ref={topRef} tabIndex={-1} class="focus-target">
@@ -307,6 +310,9 @@ function ReportView({
       </Section>
       <Section id="ports" title={t('report_section_ports')}>
         {matrix ? <PortMatrixTable view={matrix} onCopyRemediation={onCopyRemediation} /> : <NotMeasured />}
+        {ipv6 && matrix ? (
+          <Ipv6PortsTable view={ipv6} profileId={matrix.profileId} profileFallback={matrix.profileName} />
+        ) : null}
       </Section>
       <Section id="media" title={t('report_section_media')}>
         {report.regions ? <p class="hint">{t('report_measured_at', relayShown(report))}</p> : null}

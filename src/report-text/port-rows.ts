@@ -4,6 +4,7 @@
  */
 import * as v from 'valibot';
 import { remediation, remediationText, rollUpRows } from '../checks/ports/rollup.ts';
+import type { PlainLabelKey } from '../messages/labels.ts';
 import { profileById } from '../profiles/index.ts';
 import {
   type PortStatus,
@@ -52,6 +53,27 @@ export const PORT_STATUS_LABEL: Record<PortStatus, StatusLabel> = {
   error: { icon: '?', word: 'Error', tone: 'warn' },
   'proxy-blocked': { icon: '✕', word: 'Blocked by the proxy (direct access not tested)', tone: 'fail' },
   'via-proxy': { icon: '?', word: 'Only through the proxy (direct access not tested)', tone: 'skip' },
+};
+
+/** Status words of the pages and the text report, by label key. */
+export const ROW_WORD: Record<RowStatus, PlainLabelKey> = {
+  open: 'row_status_open',
+  blocked: 'row_status_blocked',
+  partial: 'row_status_partial',
+  'not-testable': 'row_status_not_testable',
+  unknown: 'row_status_unknown',
+};
+
+export const PORT_WORD: Record<PortStatus, PlainLabelKey> = {
+  open: 'port_status_open',
+  blocked: 'port_status_blocked',
+  refused: 'port_status_refused',
+  'browser-blocked': 'port_status_browser_blocked',
+  'relay-unavailable': 'port_status_relay_unavailable',
+  'not-testable': 'port_status_not_testable',
+  error: 'port_status_error',
+  'proxy-blocked': 'port_status_proxy_blocked',
+  'via-proxy': 'port_status_via_proxy',
 };
 
 // The check's own roll-up (stored in its evidence) is what was shown when it ran; it is preferred over

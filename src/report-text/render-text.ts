@@ -9,6 +9,7 @@ import { mosBandMessage, profileNameMessage } from '../checks/words.ts';
 import type { PlainLabelKey } from '../messages/labels.ts';
 import { ENGLISH, formatNumber, type Language, label, renderMessage, shown } from '../messages/render.ts';
 import type { CheckStatus, LossFigure, Report, Verdict } from '../protocol/report.ts';
+import { ipv6Lines } from './ipv6-lines.ts';
 import { portMatrixOf } from './port-rows.ts';
 import { relayLines } from './relay-lines.ts';
 
@@ -109,7 +110,11 @@ function portLines(report: Report, lang: Language): string[] {
   const tested = matrix.rows.filter((r) => r.status !== 'not-testable');
   const open = tested.filter((r) => r.status === 'open').length;
   if (matrix.failed.length === 0)
-    return ['', `  ${say(lang, 'text_firewall', profile, open, tested.length)}`];
+    return [
+      '',
+      `  ${say(lang, 'text_firewall', profile, open, tested.length)}`,
+      ...ipv6Lines(report, profile, lang),
+    ];
   return [
     '',
     `  ${say(lang, 'text_firewall_blocked', profile, open, tested.length, matrix.failed.length)}`,
@@ -120,5 +125,6 @@ function portLines(report: Report, lang: Language): string[] {
     }),
     '',
     ...remediationMessages(remediation(matrix.rows)).map((l) => `  ${renderMessage(l, lang)}`),
+    ...ipv6Lines(report, profile, lang),
   ];
 }

@@ -1,43 +1,25 @@
 import { remediation, remediationMessages } from '../../checks/ports/rollup.ts';
 import type { PortStatus, RowResult, RowStatus } from '../../checks/ports/types.ts';
-import type { PlainLabelKey } from '../../messages/labels.ts';
 import { renderMessage, shown } from '../../messages/render.ts';
 import { t, UI } from '../../platform/i18n.ts';
 import {
   PORT_STATUS_LABEL,
+  PORT_WORD,
   type PortMatrixView,
   purposeOf,
   ROW_STATUS_LABEL,
+  ROW_WORD,
   type StatusLabel,
 } from '../../report-text/port-rows.ts';
 import { localNumber } from '../check-text.ts';
 import { profileName } from '../format.ts';
+import { DataTable, RowPurpose } from './data-table.tsx';
 import { StatusWord } from './status-word.tsx';
 
 /*
  * The port matrix in the UI language. Purposes and protocols stay as the provider's table writes them, so an
  * administrator can find the row in the provider's paper; per-port reasons are codes.
  */
-
-const ROW_WORD: Record<RowStatus, PlainLabelKey> = {
-  open: 'row_status_open',
-  blocked: 'row_status_blocked',
-  partial: 'row_status_partial',
-  'not-testable': 'row_status_not_testable',
-  unknown: 'row_status_unknown',
-};
-
-const PORT_WORD: Record<PortStatus, PlainLabelKey> = {
-  open: 'port_status_open',
-  blocked: 'port_status_blocked',
-  refused: 'port_status_refused',
-  'browser-blocked': 'port_status_browser_blocked',
-  'relay-unavailable': 'port_status_relay_unavailable',
-  'not-testable': 'port_status_not_testable',
-  error: 'port_status_error',
-  'proxy-blocked': 'port_status_proxy_blocked',
-  'via-proxy': 'port_status_via_proxy',
-};
 
 export const rowStatusLabel = (status: RowStatus): StatusLabel => ({
   ...ROW_STATUS_LABEL[status],
@@ -75,68 +57,59 @@ export function PortMatrixTable({
   const portsCaption = t('ports_each_caption');
   return (
     <div class="port-matrix">
-      <div class="table-scroll">
-        <table class="data-table" data-table="port-rows">
-          <caption>{t('ports_caption', profileName(view.profileId, view.profileName))}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('ports_col_purpose')}</th>
-              <th scope="col">{t('ports_col_protocol')}</th>
-              <th scope="col">{t('ports_col_ports')}</th>
-              <th scope="col">{t('ports_col_status')}</th>
-              <th scope="col">{t('ports_col_detail')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {view.rows.map((r) => (
-              <tr key={r.row} data-row-id={r.row} data-status={r.status}>
-                <th scope="row">
-                  {r.purpose}
-                  {r.secureVoice ? <span class="tag">Secure Voice</span> : null}
-                </th>
-                <td>{r.protocol}</td>
-                <td>{r.ports}</td>
-                <td>
-                  <StatusWord label={rowStatusLabel(r.status)} />
-                </td>
-                <td class="detail">{rowDetail(r)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        name="port-rows"
+        caption={t('ports_caption', profileName(view.profileId, view.profileName))}
+        columns={[
+          'ports_col_purpose',
+          'ports_col_protocol',
+          'ports_col_ports',
+          'ports_col_status',
+          'ports_col_detail',
+        ]}
+      >
+        {view.rows.map((r) => (
+          <tr key={r.row} data-row-id={r.row} data-status={r.status}>
+            <th scope="row">
+              <RowPurpose purpose={r.purpose} secureVoice={r.secureVoice} />
+            </th>
+            <td>{r.protocol}</td>
+            <td>{r.ports}</td>
+            <td>
+              <StatusWord label={rowStatusLabel(r.status)} />
+            </td>
+            <td class="detail">{rowDetail(r)}</td>
+          </tr>
+        ))}
+      </DataTable>
       {view.ports.length > 0 ? (
         <details class="port-detail">
           <summary>{t('ports_each_summary', localNumber(view.ports.length))}</summary>
-          <div class="table-scroll">
-            <table class="data-table" data-table="port-results">
-              <caption>{portsCaption}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('ports_col_port')}</th>
-                  <th scope="col">{t('ports_col_transport')}</th>
-                  <th scope="col">{t('ports_col_rule')}</th>
-                  <th scope="col">{t('ports_col_status')}</th>
-                  <th scope="col">{t('ports_col_reason')}</th>
-                  <th scope="col">{t('ports_col_time')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {view.ports.map((p) => (
-                  <tr key={`${p.row}:${p.transport}:${p.port}`} data-status={p.status}>
-                    <th scope="row">{p.port}</th>
-                    <td>{p.transport.toUpperCase()}</td>
-                    <td>{purposeOf(view, p.row)}</td>
-                    <td>
-                      <StatusWord label={portStatusLabel(p.status)} />
-                    </td>
-                    <td>{p.reason}</td>
-                    <td>{p.ms === null ? '–' : t('unit_ms', localNumber(p.ms))}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            name="port-results"
+            caption={portsCaption}
+            columns={[
+              'ports_col_port',
+              'ports_col_transport',
+              'ports_col_rule',
+              'ports_col_status',
+              'ports_col_reason',
+              'ports_col_time',
+            ]}
+          >
+            {view.ports.map((p) => (
+              <tr key={`${p.row}:${p.transport}:${p.port}`} data-status={p.status}>
+                <th scope="row">{p.port}</th>
+                <td>{p.transport.toUpperCase()}</td>
+                <td>{purposeOf(view, p.row)}</td>
+                <td>
+                  <StatusWord label={portStatusLabel(p.status)} />
+                </td>
+                <td>{p.reason}</td>
+                <td>{p.ms === null ? '–' : t('unit_ms', localNumber(p.ms))}</td>
+              </tr>
+            ))}
+          </DataTable>
         </details>
       ) : null}
       <h3>{t('ports_remediation_heading')}</h3>

@@ -11,7 +11,9 @@ import type { RunState } from '../../../src/protocol/runtime-messages.ts';
 import type { SharedRecord } from '../../../src/share/shared-record.ts';
 import type { ShareOutcome } from '../../../src/share/upload.ts';
 import type { ExtensionActions, ReportActions } from '../../../src/ui/actions.ts';
+import { ipv6Report, RELAY_ADDRESS6 } from '../../fakes/ipv6-report.ts';
 import { blockedPortsReport, report } from '../../fakes/report.ts';
+import { useBrowserLanguage } from '../i18n/fake-browser-i18n.ts';
 
 const NOW = Date.parse('2026-11-21T12:05:00Z');
 const idle = (last: Report | null): RunState => ({
@@ -175,6 +177,59 @@ describe('report page', () => {
     // The report is still shown and still in the history.
     expect(document.querySelector('.report-view')?.getAttribute('data-run-id')).toBe('run-2');
     expect(document.querySelectorAll('.history li').length).toBe(2);
+  });
+
+  it('shows the UDP rows over IPv6 beside IPv4, the relay address redacted, in English and German', async () => {
+    const r = ipv6Report();
+    const copied = fakeActions([r]);
+    render(<ReportApp actions={copied} route={parseRoute('')} now={() => NOW} />);
+    const table = await screen.findByRole('table', {
+      name: 'UDP rules of the Desk phone profile over IPv4 and IPv6',
+    });
+    const srtp = table.querySelector('[data-row-id="desk-phone-srtp"]');
+    expect(srtp?.getAttribute('data-ipv6-only')).toBe('true');
+    expect(srtp?.querySelector('[data-family="IPv4"]')?.textContent).toContain('Open');
+    expect(srtp?.querySelector('[data-family="IPv6"]')?.textContent).toContain('Blocked');
+    expect(srtp?.textContent).toContain('blocked over IPv6 only');
+    expect(table.querySelectorAll('[data-ipv6-only]').length).toBe(1);
+    expect(screen.getByText(/probed again on the relay's IPv6 address \(2001:db8:113:x\)/)).toBeTruthy();
+    // The address in full is nowhere on the page: the port check's evidence leaves the IPv6 pass to the table.
+    expect(document.body.textContent).not.toContain(RELAY_ADDRESS6);
+    fireEvent.click(screen.getByRole('button', { name: 'Copy as text' }));
+    await waitFor(() => expect(copied.copyText).toHaveBeenCalled());
+    expect(copied.copyText.mock.calls[0]?.[0]).toContain(
+      'Firewall over IPv6 (Desk phone, UDP rows, relay address 2001:db8:113:x)',
+    );
+    cleanup();
+
+    const restore = useBrowserLanguage('de');
+    try {
+      render(<ReportApp actions={fakeActions([r])} route={parseRoute('')} now={() => NOW} />);
+      const de = await screen.findByRole('table', {
+        name: 'UDP-Regeln des Profils Tischtelefon über IPv4 und IPv6',
+      });
+      expect(de.querySelector('[data-row-id="desk-phone-srtp"]')?.textContent).toContain(
+        'nur über IPv6 blockiert',
+      );
+      expect(screen.getByRole('heading', { name: 'Über IPv6' })).toBeTruthy();
+    } finally {
+      restore();
+    }
+  });
+
+  it('says IPv6 was not tested where this computer did not reach the relay over it', async () => {
+    render(
+      <ReportApp
+        actions={fakeActions([ipv6Report(() => 'blocked', 'no-ipv6-path')])}
+        route={parseRoute('')}
+        now={() => NOW}
+      />,
+    );
+    await screen.findByRole('heading', { name: 'Over IPv6' });
+    expect(document.querySelector('[data-field="ipv6-outcome"]')?.textContent).toBe(
+      'IPv6 not tested: this computer did not reach the relay over IPv6.',
+    );
+    expect(document.querySelector('[data-table="ipv6-rows"]')).toBeNull();
   });
 
   it('names the JSON file by day and verdict', () => {
