@@ -139,7 +139,14 @@ export const ClientMessage = v.variant('type', [
    * Asks what the relay received of this connection's media session so far; the relay answers media-counts.
    * The client compares it with what it sent to tell its uplink's loss from its downlink's.
    */
-  v.strictObject({ type: v.literal('media-counts') }),
+  v.strictObject({
+    type: v.literal('media-counts'),
+    /**
+     * Also the counts second by second (MediaSeconds). Asked for only after the plain question was answered:
+     * a relay from before it refuses the field (and closes), which must not cost the whole-run counts.
+     */
+    perSecond: v.optional(v.literal(true)),
+  }),
   /** Asks for a NAT binding lifetime session; the relay answers binding-session. */
   v.strictObject({ type: v.literal('binding-start') }),
   /** The browser's ICE credentials, which the relay's requests to its idle mappings must carry. */
@@ -186,6 +193,22 @@ export type TlsInfo = v.InferOutput<typeof TlsInfo>;
 /** A packet count; a session at the relay's bitrate cap for its longest duration stays far below this. */
 const packetCount = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(10_000_000));
 
+/** Packets in one second: far above what the relay's per-session bitrate cap lets through. */
+const secondCount = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(100_000));
+
+/**
+ * What the relay received from the client and echoed back, second by second (relay/core/per-second-counts.ts):
+ * at most the longest media time, the oldest first; the first second began startAgoMs before the answer.
+ */
+export const MediaSeconds = v.strictObject({
+  startAgoMs: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(600_000)),
+  seconds: v.pipe(
+    v.array(v.strictObject({ received: secondCount, sent: secondCount })),
+    v.maxLength(MAX_MEDIA_DURATION_S),
+  ),
+});
+export type MediaSeconds = v.InferOutput<typeof MediaSeconds>;
+
 /** What the relay received of one media session (see relay/core/receive-counts.ts). */
 export const MediaCounts = v.strictObject({
   /** Audio RTP: packets received, and the packets the span of their sequence numbers says were sent. */
@@ -195,6 +218,8 @@ export const MediaCounts = v.strictObject({
   ),
   /** Data-channel probe messages received (each is echoed once). */
   probes: v.strictObject({ received: packetCount }),
+  /** Second by second, only when the client asked for it (media-counts with perSecond). */
+  perSecond: v.optional(MediaSeconds),
 });
 export type MediaCounts = v.InferOutput<typeof MediaCounts>;
 

@@ -385,7 +385,10 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): Connection
         probeResults(action.ufrag);
         return;
       case 'media-counts':
-        send({ type: 'media-counts', ...(session?.counts.snapshot() ?? new ReceiveCounts().snapshot()) });
+        send({
+          type: 'media-counts',
+          ...(session?.counts ?? new ReceiveCounts()).snapshot(action.perSecond),
+        });
         return;
       case 'binding-start':
         startBinding();

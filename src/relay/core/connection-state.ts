@@ -71,7 +71,7 @@ export type Action =
   /** Answer probe-observed for this connection's probe session ufrag, or its latest (or refuse). */
   | { kind: 'probe-results'; ufrag: string | null }
   /** Answer media-counts with what the session received (zeros while it has not started). */
-  | { kind: 'media-counts' }
+  | { kind: 'media-counts'; perSecond: boolean }
   /** Start a NAT binding lifetime session and answer binding-session (or refuse with busy). */
   | { kind: 'binding-start' }
   | { kind: 'binding-peer'; ufrag: string; peer: { ufrag: string; pwd: string } }

@@ -149,7 +149,7 @@ export function handleClientText(state: ConnectionState, text: string, now: numb
     // at the end of its media time, which may cross the relay's own end of the session).
     case 'media-counts':
       if (state.phase === 'idle') return badState(state, 'media-counts before offer');
-      return { state, actions: [{ kind: 'media-counts' }] };
+      return { state, actions: [{ kind: 'media-counts', perSecond: msg.perSecond === true }] };
 
     case 'bye':
       if (state.phase === 'idle') return badState(state, 'bye before offer');

@@ -9,6 +9,7 @@
  * simply counted, and the client asks only after it stopped sending them.
  */
 import type { MediaCounts } from '../../protocol/relay-messages.ts';
+import { PerSecondCounts } from './per-second-counts.ts';
 
 const SEQ_MOD = 0x1_0000;
 /** A jump this far ahead is a new stream start or garbage, not loss (RFC 3550 §A.1 MAX_DROPOUT). */
@@ -44,12 +45,39 @@ export class RtpSequenceCounter {
   }
 }
 
-/** One session's counters: the audio by sequence number, the data-channel probes by count. */
+/**
+ * One session's counters: the audio by sequence number, the data-channel probes by count, and both with the
+ * echoes second by second.
+ */
 export class ReceiveCounts {
   readonly rtp = new RtpSequenceCounter();
   probes = 0;
+  readonly perSecond: PerSecondCounts;
 
-  snapshot(): MediaCounts {
-    return { rtp: this.rtp.counts(), probes: { received: this.probes } };
+  constructor(now: () => number = () => performance.now()) {
+    this.perSecond = new PerSecondCounts(now);
+  }
+
+  /** An authentic audio RTP packet from the client. */
+  audioIn(sequenceNumber: number): void {
+    this.rtp.add(sequenceNumber);
+    this.perSecond.received();
+  }
+
+  /** A data-channel probe from the client. */
+  probeIn(): void {
+    this.probes++;
+    this.perSecond.received();
+  }
+
+  /** A packet echoed back to the client (audio or probe). */
+  echoOut(): void {
+    this.perSecond.sent();
+  }
+
+  /** What the client asked for: the whole session's counts, and with perSecond the seconds too. */
+  snapshot(perSecond = false): MediaCounts {
+    const counts = { rtp: this.rtp.counts(), probes: { received: this.probes } };
+    return perSecond ? { ...counts, perSecond: this.perSecond.snapshot() } : counts;
   }
 }

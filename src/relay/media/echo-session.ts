@@ -251,7 +251,11 @@ export class EchoSession {
         tr.onTrack.subscribe(
           this.guarded((track) => {
             track.onReceiveRtp.subscribe(
-              this.guarded((rtp) => this.counts.rtp.add(rtp.header.sequenceNumber)),
+              // werift's own echo path (not the lean one): its sender forwards each packet it receives.
+              this.guarded((rtp) => {
+                this.counts.audioIn(rtp.header.sequenceNumber);
+                this.counts.echoOut();
+              }),
             );
             tr.sender
               .replaceTrack(track)
@@ -265,8 +269,10 @@ export class EchoSession {
         abandonUnacked(dc as unknown as DataChannelInternals);
         dc.onMessage.subscribe(
           this.guarded((data) => {
-            this.counts.probes++;
-            if (dc.readyState === 'open') dc.send(data);
+            this.counts.probeIn();
+            if (dc.readyState !== 'open') return;
+            dc.send(data);
+            this.counts.echoOut();
           }),
         );
       }),
@@ -446,7 +452,7 @@ export class EchoSession {
       sender: tr.sender as unknown as LeanEchoParts['sender'],
       receiver: tr.receiver as unknown as LeanEchoParts['receiver'],
       nominated: () => connection.nominated,
-      onReceived: (seq) => this.counts.rtp.add(seq),
+      onReceived: (seq) => this.counts.audioIn(seq),
       send: (srtp, pair) => this.sendEcho(srtp, pair),
     };
     this.lean = new LeanEcho(parts);
@@ -461,6 +467,7 @@ export class EchoSession {
     const addr = pair.remoteAddr;
     const transport = pair.protocol.transport;
     if (transport?.type !== 'udp') {
+      this.counts.echoOut();
       void pair.protocol.sendData(srtp, addr).catch(() => undefined);
       return;
     }
@@ -471,6 +478,7 @@ export class EchoSession {
     }
     try {
       transport.socket.send(srtp, addr[1], addr[0]);
+      this.counts.echoOut();
     } catch {
       // Closed between the check and the send: the session is ending, and so is its echo.
     }

@@ -55,10 +55,12 @@ describe('handleClientText', () => {
   it('asks the shell for the media counts once there is a session, also after it ended', () => {
     const negotiating = handleClientText(idle, offer(), 0).state;
     expect(handleClientText(negotiating, '{"type":"media-counts"}', 0).actions).toEqual([
-      { kind: 'media-counts' },
+      { kind: 'media-counts', perSecond: false },
     ]);
     const ended = handleClientText(negotiating, '{"type":"bye"}', 0).state;
-    expect(handleClientText(ended, '{"type":"media-counts"}', 0).actions).toEqual([{ kind: 'media-counts' }]);
+    expect(handleClientText(ended, '{"type":"media-counts","perSecond":true}', 0).actions).toEqual([
+      { kind: 'media-counts', perSecond: true },
+    ]);
   });
 
   it('refuses media-counts before an offer, and one with extra fields', () => {
@@ -67,10 +69,12 @@ describe('handleClientText', () => {
       message: { type: 'error', code: 'bad-state' },
     });
     const negotiating = handleClientText(idle, offer(), 0).state;
-    expect(handleClientText(negotiating, '{"type":"media-counts","rtp":1}', 0).actions[0]).toMatchObject({
-      kind: 'send',
-      message: { type: 'error', code: 'bad-message' },
-    });
+    for (const text of ['{"type":"media-counts","rtp":1}', '{"type":"media-counts","perSecond":false}']) {
+      expect(handleClientText(negotiating, text, 0).actions[0]).toMatchObject({
+        kind: 'send',
+        message: { type: 'error', code: 'bad-message' },
+      });
+    }
   });
 
   it.each([

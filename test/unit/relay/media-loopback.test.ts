@@ -7,6 +7,7 @@ import dns from 'node:dns';
 import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ProfileId } from '../../../src/profiles/types.ts';
+import type { ServerMessage } from '../../../src/protocol/relay-messages.ts';
 import { providerMediaRanges } from '../../../src/relay/core/media-ports.ts';
 import { startTestRelay, type TestRelay } from '../../helpers/in-process-relay.ts';
 import { SignalingClient } from '../../helpers/signaling-client.ts';
@@ -118,6 +119,20 @@ describe('media loopback through the relay', () => {
     expect(counts.rtp.expected).toBeLessThanOrEqual(peer.sentPackets);
     // Loopback loses nothing the kernel does not drop under load: the span and the count agree within 5 %.
     expect(counts.rtp.expected - counts.rtp.received).toBeLessThanOrEqual(counts.rtp.expected * 0.05);
+    expect(counts.perSecond).toBeUndefined();
+
+    // Asked for them, the same counts second by second, and what the relay echoed in each.
+    sig.send({ type: 'media-counts', perSecond: true });
+    const answers = () => sig.messages.filter((m) => m.type === 'media-counts');
+    await expect.poll(() => answers().length, { timeout: 3000 }).toBe(2);
+    const bySecond = answers()[1] as Extract<ServerMessage, { type: 'media-counts' }>;
+    const seconds = bySecond.perSecond?.seconds ?? [];
+    expect(seconds.length).toBeGreaterThanOrEqual(1);
+    const total = (k: 'received' | 'sent') => seconds.reduce((a, s) => a + s[k], 0);
+    expect(total('received')).toBe(bySecond.rtp.received + bySecond.probes.received);
+    expect(total('sent')).toBeGreaterThanOrEqual(25 + 2);
+    expect(total('sent')).toBeLessThanOrEqual(total('received'));
+    expect(bySecond.perSecond?.startAgoMs).toBeGreaterThanOrEqual((seconds.length - 1) * 1000);
 
     expect((await relay.healthz()).sessions).toEqual({ active: 1, max: 2 });
     sig.send({ type: 'bye' });
