@@ -102,6 +102,13 @@ export const MediaSampleSchema = v.object({
 });
 export type MediaSample = v.InferOutput<typeof MediaSampleSchema>;
 
+/**
+ * Loss per direction in one second of an extended media run, in percent (checks/media/loss-per-second.ts):
+ * null where that second could not be judged. t is the second's end, in seconds since media started.
+ */
+export const LossSecondSchema = v.object({ t: num, uplink: nullableNumber, downlink: nullableNumber });
+export type LossSecond = v.InferOutput<typeof LossSecondSchema>;
+
 /** A stretch with no echoed audio: the last sample that still had new packets … the first that had them again. */
 export const MediaGapSchema = v.object({ fromS: num, toS: num });
 export type MediaGap = v.InferOutput<typeof MediaGapSchema>;
@@ -187,6 +194,11 @@ export const MediaReportSchema = v.object({
   gaps: v.pipe(v.array(MediaGapSchema), v.maxLength(REPORT_CAPS.samples)),
   /** Per-second samples (extended check). */
   samples: v.pipe(v.array(MediaSampleSchema), v.maxLength(REPORT_CAPS.samples)),
+  /**
+   * Loss per direction second by second (extended check, from a relay that counts by the second); absent
+   * from quick checks, older reports and against older relays.
+   */
+  lossPerSecond: v.optional(v.pipe(v.array(LossSecondSchema), v.maxLength(REPORT_CAPS.samples))),
 });
 export type MediaReport = v.InferOutput<typeof MediaReportSchema>;
 

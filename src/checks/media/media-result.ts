@@ -14,7 +14,7 @@ import {
   profileById,
 } from '../../profiles/index.ts';
 import type { MediaMode, StandIn } from '../../protocol/relay-messages.ts';
-import type { MediaReport } from '../../protocol/report.ts';
+import type { LossSecond, MediaReport } from '../../protocol/report.ts';
 import type { CheckResult } from '../types.ts';
 import { mediaRowPurpose, mosBandMessage, profileNameMessage, summaryOf } from '../words.ts';
 import { type DirectionalLoss, scoredLoss } from './directional-loss.ts';
@@ -33,6 +33,8 @@ export interface MediaMetrics {
   loss: DirectionalLoss;
   probes: ProbeSummary;
   samples: MediaSample[];
+  /** Loss per direction second by second (loss-per-second.ts), when the relay counted by the second. */
+  lossPerSecond?: LossSecond[];
   timings: Record<string, number | null>;
   toneState: string;
   mode: MediaMode;
@@ -118,6 +120,7 @@ export function mediaSummary(m: MediaMetrics): MediaReport {
     toneState: m.toneState,
     samples: m.samples,
     gaps: findGaps(m.samples),
+    ...(m.lossPerSecond?.length ? { lossPerSecond: m.lossPerSecond } : {}),
   };
 }
 

@@ -21,6 +21,7 @@ import { summaryOf, titleOf } from '../words.ts';
 import { openSocket } from '../ws-session.ts';
 import { directionalLoss } from './directional-loss.ts';
 import { findGaps } from './gaps.ts';
+import { type AudioCounters, lossPerSecondByDirection } from './loss-per-second.ts';
 import type { MediaContext, MediaSample } from './media-context.ts';
 import {
   type MediaFailure,
@@ -166,10 +167,14 @@ export async function checkSecureMedia(
     let answer: string | null = null;
     let standsFor: StandIn | null = null;
     let relayCounts: MediaCounts | null = null;
-    /** What the relay received so far, or null when it does not say in time (an older relay). */
-    const askCounts = async (): Promise<MediaCounts | null> => {
+    let countsAt = 0;
+    /**
+     * What the relay received so far, or null when it does not say in time (an older relay); with perSecond,
+     * also second by second, asked for only once the plain counts are in (an older relay refuses the field).
+     */
+    const askCounts = async (perSecond = false): Promise<MediaCounts | null> => {
       relayCounts = null;
-      ws.send(JSON.stringify({ type: 'media-counts' }));
+      ws.send(JSON.stringify({ type: 'media-counts', ...(perSecond ? { perSecond } : {}) }));
       const deadline = ctx.now() + MEDIA_TIMEOUTS.countsMs;
       while (relayCounts === null && !gone && ctx.now() < deadline) await sleep(25);
       return relayCounts;
@@ -188,6 +193,7 @@ export async function checkSecureMedia(
       },
       onCounts: (counts) => {
         relayCounts = counts;
+        countsAt = ctx.now();
       },
       onGone: (why, err) => {
         gone = { why, retryAfterS: err?.retryAfterS, errorCode: err !== undefined };
@@ -227,11 +233,29 @@ export async function checkSecureMedia(
     stage = 'media';
     const stats = async () =>
       reduceStats([...(await pc.getStats()).values()] as Array<Record<string, unknown>>);
+    /** The stats, and the browser's audio counters in them timed at the middle of the call. */
+    const audio: AudioCounters[] = [];
+    const countedStats = async () => {
+      const asked = ctx.now();
+      const s = await stats();
+      audio.push({ at: (asked + ctx.now()) / 2, sent: s.packetsSent, received: s.packetsReceived });
+      return s;
+    };
     await waitForFirstEcho(stats, askCounts, until);
     timings.firstEchoMs = since();
     ctx.onFirstEcho?.(timings.firstEchoMs);
 
-    const probes = await runMedia(probe, options.durationMs, mode === 'quick', ctx, stats, () => gone);
+    const extended = mode === 'extended';
+    if (extended) await countedStats();
+    const mediaStart = ctx.now();
+    const probes = await runMedia(
+      probe,
+      options.durationMs,
+      !extended,
+      ctx,
+      extended ? countedStats : stats,
+      () => gone,
+    );
     if (gone) throw new StageError(relayGone(host, stage, gone));
     if (probes.stalled) {
       const failure = mediaStalled(host, MEDIA_STALL_MS / 1000);
@@ -247,7 +271,19 @@ export async function checkSecureMedia(
     }
     // The probes have stopped and their last echoes are in: what the relay received is now final for them.
     const counts = await askCounts();
-    const final = await stats();
+    const final = await (extended ? countedStats : stats)();
+    const probeSummary = summarizeProbes(probes.samples);
+    const seconds = extended && counts ? await askCounts(true) : null;
+    const lossPerSecond = seconds?.perSecond
+      ? lossPerSecondByDirection({
+          relay: seconds.perSecond,
+          answeredAt: countsAt,
+          rttMs: probeSummary.rttMedianMs ?? final.rttMs,
+          audio,
+          probes: probes.samples,
+          mediaStart,
+        })
+      : undefined;
     const metrics: MediaMetrics = {
       stats: final,
       lossPercent: lossPercent(final),
@@ -259,8 +295,9 @@ export async function checkSecureMedia(
         },
         relay: counts,
       }),
-      probes: summarizeProbes(probes.samples),
+      probes: probeSummary,
       samples: probes.perSecond,
+      lossPerSecond,
       timings,
       toneState: tone.state(),
       mode,

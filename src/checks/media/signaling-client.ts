@@ -45,7 +45,11 @@ export async function pumpSignaling(session: SocketSession, events: SignalingEve
         events.onCandidate(msg.candidate);
         break;
       case 'media-counts':
-        events.onCounts?.({ rtp: msg.rtp, probes: msg.probes });
+        events.onCounts?.({
+          rtp: msg.rtp,
+          probes: msg.probes,
+          ...(msg.perSecond ? { perSecond: msg.perSecond } : {}),
+        });
         break;
       case 'session-ended':
         events.onGone(msg.reason);
