@@ -4,24 +4,10 @@
  * Pure, so the extension pages and the command line share it. The relay's IPv6 address is shown redacted, as
  * a shared report carries it: these words are copied into tickets.
  */
-import * as v from 'valibot';
-import { PortStatus, type Report, RowStatus } from '../protocol/report.ts';
+import { ipv6PassOf } from '../protocol/ipv6-pass.ts';
+import type { PortStatus, Report, RowStatus } from '../protocol/report.ts';
 import { redactAddressesIn } from '../redaction/redact-text.ts';
 import { portMatrixOf } from './port-rows.ts';
-
-const text = v.pipe(v.string(), v.maxLength(200));
-
-/** `data.ipv6` as the port check stores it; a report without it, or from another version, has none. */
-const Ipv6Evidence = v.object({
-  address: text,
-  outcome: v.picklist(['measured', 'no-ipv6-path']),
-  ports: v.pipe(v.array(v.object({ port: v.number(), status: PortStatus })), v.maxLength(70_000)),
-  rows: v.pipe(
-    v.array(v.object({ row: text, ports: text, status: RowStatus, secureVoice: v.boolean(), purpose: text })),
-    v.maxLength(200),
-  ),
-  blockedOnlyOverIpv6: v.pipe(v.array(text), v.maxLength(200)),
-});
 
 export interface Ipv6RowView {
   row: string;
@@ -53,10 +39,8 @@ export interface Ipv6View {
 
 /** The IPv6 pass of a report beside IPv4's figures, or null when the relay had no IPv6 probe address. */
 export function ipv6PortsOf(report: Report): Ipv6View | null {
-  const data = report.checks.find((c) => c.id === 'port-matrix')?.data;
-  const parsed = v.safeParse(Ipv6Evidence, data?.ipv6);
-  if (!parsed.success) return null;
-  const ipv6 = parsed.output;
+  const ipv6 = ipv6PassOf(report);
+  if (!ipv6) return null;
   const ipv4Rows = portMatrixOf(report)?.rows ?? [];
   const onlyOverIpv6 = new Set(ipv6.blockedOnlyOverIpv6);
   return {

@@ -3,6 +3,7 @@
  * read-only. Pure functions of their data returning escaped HTML; no scripts, and the only other resource
  * is the stylesheet below, served by the relay itself (the CSP allows nothing else).
  */
+import { ipv6PassOf } from '../../protocol/ipv6-pass.ts';
 import type { Report } from '../../protocol/report.ts';
 import { formatCode } from '../../protocol/share.ts';
 import type { ReportSummary, ReportView, StoredReport } from '../storage/report-store.ts';
@@ -194,6 +195,28 @@ ${
 }`;
 }
 
+/** The UDP rows probed again over IPv6, where the relay had an IPv6 probe address. */
+function ipv6Section(r: Report): Html | string {
+  const pass = ipv6PassOf(r);
+  if (!pass) return '';
+  const only = new Set(pass.blockedOnlyOverIpv6);
+  return html`<h2>Firewall ports over IPv6</h2>
+${
+  pass.outcome === 'no-ipv6-path'
+    ? html`<p>Not tested: this computer did not reach the relay over IPv6 (relay address ${pass.address}).</p>`
+    : html`<p>The UDP rows, probed again on the relay's IPv6 address ${pass.address}.</p>
+<table>
+<thead><tr><th>Row</th><th>Ports</th><th>Over IPv6</th><th>Blocked over IPv6 only</th></tr></thead>
+<tbody>${pass.rows.map(
+        (row) => html`<tr>
+<td>${row.purpose}</td><td>UDP ${row.ports}</td><td class="${statusClass(row.status)}">${row.status}</td>
+<td>${only.has(row.row) ? 'yes' : 'no'}</td>
+</tr>`,
+      )}</tbody>
+</table>`
+}`;
+}
+
 export function reportPage(user: string, stored: StoredReport, views: readonly ReportView[]): string {
   const r = stored.report;
   const tls = (t: Report['tls']['https']) => (t ? `${text(t.version)} ${text(t.cipher)}` : '—');
@@ -224,6 +247,7 @@ ${r.interrupted ? html`<p class="error">The run was interrupted; the checks hold
 </table>
 ${mediaSection(r.media)}
 ${portsSection(r.ports, r.nat)}
+${ipv6Section(r)}
 <h2>Views</h2>
 <ul>${views.map((v) => html`<li>${v.supportUser}, ${time(v.at)}</li>`)}</ul>
 <p><a href="/console/api/reports/${stored.code}">The report as JSON</a></p>`,

@@ -12,13 +12,22 @@
  * does for IPv4. The lab's DNS server answers AAAA for the relay's name (lab.ts gives it both records).
  */
 
-import type { Lab } from './lab.ts';
+import { LAB, type Lab } from './lab.ts';
 import type { BareNetns } from './netns.ts';
 
 export const LAB6 = {
   lan: { cidr: '2001:db8:77::/64', router: '2001:db8:77::1', client: '2001:db8:77::10' },
   wan: { cidr: '2001:db8:113::/64', router: '2001:db8:113::1', provider: '2001:db8:113::10' },
 } as const;
+
+/**
+ * The relay's flags for the IPv6 lab files that judge the ports: HTTPS, WSS and the probe ports on both IP
+ * versions, media on its IPv4 address only (so media is not what an IPv6 firewall rule breaks).
+ */
+export const RELAY_ARGS_IPV6_PORTS = [
+  ...['--host', '::', '--media-address', LAB.wan.provider, '--probe-address', LAB.wan.provider],
+  ...['--probe-address6', LAB6.wan.provider],
+];
 
 /** The router's rule that lets the LAN open connections to the provider's network (iptables or ip6tables). */
 export const lanToWan = (lan: string, wan: string): string[] => [

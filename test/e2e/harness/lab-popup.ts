@@ -2,13 +2,20 @@
  * The popup of the lab's browser (harness/lab-session.ts) as a user meets it: the relay and profile saved in
  * the options, then the toolbar popup opened, which starts a run; what it shows once the run is over.
  */
+import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { request } from '../../../src/cli/drive-extension.ts';
 import type { Report } from '../../../src/protocol/report.ts';
 import { LAB_THRESHOLDS, type LabSession, RELAY_URL } from './lab-session.ts';
 
-/** Opening the popup starts a run; returns the popup's headline and the stored report of that run. */
-export async function viaPopup(s: LabSession): Promise<{ shown: string | null; report: Report }> {
+/**
+ * Opening the popup starts a run; returns the popup's headline and the stored report of that run.
+ * `inspect` reads more off the popup once it shows the verdict, before it is closed.
+ */
+export async function viaPopup(
+  s: LabSession,
+  inspect?: (popup: Page) => Promise<void>,
+): Promise<{ shown: string | null; report: Report }> {
   const { browser } = s;
   const options = await browser.openPage('options/options.html');
   await request(options, {
@@ -34,6 +41,7 @@ export async function viaPopup(s: LabSession): Promise<{ shown: string | null; r
       .toBe(true);
     await popup.locator('.status[data-running="false"]').waitFor({ timeout: 10_000 });
     const shown = await popup.locator('.verdict-headline').textContent();
+    await inspect?.(popup);
     return { shown, report: report as Report };
   } finally {
     await popup.close();
