@@ -19,6 +19,9 @@ export function App({ actions, autoRun = true }: { actions: ExtensionActions; au
   const [state, setState] = useState<RunState | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [confirmations, setConfirmations] = useState<Confirmations | null>(null);
+  // The run this popup starts on open, until it shows up in the state: the report stored before (its id
+  // here, null for none) is the previous result meanwhile, never announced as this check's verdict.
+  const [startingAfter, setStartingAfter] = useState<{ runId: string | null } | null>(null);
 
   useEffect(() => {
     // The page's language is the messages' language, so screen readers pronounce it right.
@@ -35,16 +38,26 @@ export function App({ actions, autoRun = true }: { actions: ExtensionActions; au
       .getState()
       .then((s) => {
         setState(s);
-        if (autoRun && s.status !== 'running') return actions.runCheck('quick');
+        if (!autoRun || s.status === 'running') return;
+        setStartingAfter({ runId: s.last?.runId ?? null });
+        return actions.runCheck('quick').catch((e: unknown) => {
+          setStartingAfter(null);
+          throw e;
+        });
       })
       .catch((e: unknown) => setProblem(String(e instanceof Error ? e.message : e)));
     return unsubscribe;
   }, [actions, autoRun]);
 
-  const running = state?.status === 'running';
-  const checks: CheckResult[] = running ? state.progress : (state?.last?.checks ?? []);
+  const starting =
+    state !== null &&
+    startingAfter !== null &&
+    state.status !== 'running' &&
+    (state.last?.runId ?? null) === startingAfter.runId;
+  const running = state?.status === 'running' || starting;
+  const checks: CheckResult[] = running ? (state?.progress ?? []) : (state?.last?.checks ?? []);
   const mediaFlowing =
-    running && state.mediaFlowingMs != null && !checks.some((c) => c.id === 'secure-media');
+    running && state?.mediaFlowingMs != null && !checks.some((c) => c.id === 'secure-media');
   const run = (mode: 'quick' | 'extended') => () =>
     actions.runCheck(mode).catch((e: unknown) => setProblem(String(e)));
   const open = (path: string) => () => actions.openPage(path).catch((e: unknown) => setProblem(String(e)));

@@ -7,22 +7,16 @@ import { ReportApp, reportFileName } from '../../../report/app.tsx';
 import { parseRoute } from '../../../report/route.ts';
 import type { Confirmations } from '../../../src/checklist/evaluate.ts';
 import { type Report, ReportSchema } from '../../../src/protocol/report.ts';
-import type { RunState } from '../../../src/protocol/runtime-messages.ts';
 import type { SharedRecord } from '../../../src/share/shared-record.ts';
 import type { ShareOutcome } from '../../../src/share/upload.ts';
 import type { ExtensionActions, ReportActions } from '../../../src/ui/actions.ts';
 import { ipv6Report, RELAY_ADDRESS6 } from '../../fakes/ipv6-report.ts';
 import { blockedPortsReport, report } from '../../fakes/report.ts';
+import { idleState } from '../../fakes/run-state.ts';
 import { useBrowserLanguage } from '../i18n/fake-browser-i18n.ts';
 
 const NOW = Date.parse('2026-11-21T12:05:00Z');
-const idle = (last: Report | null): RunState => ({
-  status: 'idle',
-  runId: null,
-  startedAt: null,
-  progress: [],
-  last,
-});
+const idle = idleState;
 
 function fakeActions(history: Report[], confirmations: Confirmations = {}) {
   let stored = { ...confirmations };
