@@ -3,6 +3,7 @@ import type { ExtensionBrowser } from '../../src/cli/chromium.ts';
 import { runCheckInExtension } from '../../src/cli/drive-extension.ts';
 import type { Report } from '../../src/protocol/report.ts';
 import { useExtensionSession } from './harness/extension-session.ts';
+import { untilMediaFlows } from './harness/media-flowing.ts';
 import { blockUdpTo, clearRules, dropUdpRandomly, type Netns, RULES_OUT } from './harness/netns.ts';
 import type { RelayProcess } from './harness/relay-process.ts';
 
@@ -40,6 +41,18 @@ async function dropMedia(): Promise<void> {
       '4242',
     ]);
   }
+}
+
+/** Starts an extended check; resolves, with its report to come, once its audio flows. */
+async function startExtendedCheck(): Promise<{ report: Promise<Report> }> {
+  const report = runCheck('extended');
+  const probe = await browser.openPage('options/options.html');
+  try {
+    await Promise.race([untilMediaFlows(probe), report]);
+  } finally {
+    await probe.close();
+  }
+  return { report };
 }
 
 async function runCheck(mode: 'quick' | 'extended'): Promise<Report> {
@@ -94,12 +107,13 @@ describe('secure media across a namespace', () => {
   });
 
   it('records a 3 s media outage in the middle of an extended check as a gap, and recovers', async () => {
-    const pending = runCheck('extended');
-    await new Promise((r) => setTimeout(r, 8000));
+    const { report } = await startExtendedCheck();
+    // Audio for a while, then a 3 s outage, well inside the 30 s of media.
+    await new Promise((r) => setTimeout(r, 5000));
     await dropMedia();
     await new Promise((r) => setTimeout(r, 3000));
     await clearRules(ns);
-    const r = await pending;
+    const r = await report;
     const check = r.checks.find((c) => c.id === 'secure-media');
     expect(check?.reason).not.toBe('media-timeout');
     const m = media(r);
@@ -114,10 +128,10 @@ describe('secure media across a namespace', () => {
   });
 
   it('fails with a clear media timeout when media stays dropped', async () => {
-    const pending = runCheck('extended');
-    await new Promise((r) => setTimeout(r, 6000));
+    const { report } = await startExtendedCheck();
+    await new Promise((r) => setTimeout(r, 3000));
     await dropMedia();
-    const r = await pending;
+    const r = await report;
     const check = r.checks.find((c) => c.id === 'secure-media');
     expect(check).toMatchObject({ status: 'fail', reason: 'media-timeout', step: 'media' });
     expect(check?.summary).toMatch(/stopped for 8 s/);

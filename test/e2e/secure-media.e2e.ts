@@ -10,6 +10,7 @@ import type { ExtensionBrowser } from '../../src/cli/chromium.ts';
 import { request, runCheckInExtension, watchCheckInExtension } from '../../src/cli/drive-extension.ts';
 import { type Report, ReportSchema } from '../../src/protocol/report.ts';
 import { useExtensionSession } from './harness/extension-session.ts';
+import { untilMediaFlows } from './harness/media-flowing.ts';
 import { type RelayProcess, startRelayProcess } from './harness/relay-process.ts';
 import { runCli } from './harness/run-cli.ts';
 
@@ -115,7 +116,8 @@ describe('secure media loopback in Chromium', () => {
     try {
       await request(page, { type: 'saveSettings', settings: { relayUrl: victim.url, targets: [] } });
       const { runId } = (await request(page, { type: 'runCheck', mode: 'extended' })) as { runId: string };
-      await new Promise((r) => setTimeout(r, 3000));
+      // In the middle of the run: the audio is flowing (not a fixed time after the click).
+      await untilMediaFlows(page, runId);
       await victim.stop('SIGKILL');
       const killedAt = Date.now();
       let report: Report | null = null;

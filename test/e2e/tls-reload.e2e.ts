@@ -91,8 +91,7 @@ describe('TLS certificate reload', () => {
       expect((await timedGet(relay.port, second.cert, '/readyz')).status).toBe(200);
       // The session that started on the first certificate is still echoed.
       const echoed = stream.peer.echoedPackets;
-      await new Promise((r) => setTimeout(r, 1000));
-      expect(stream.peer.echoedPackets).toBeGreaterThan(echoed);
+      await expect.poll(() => stream.peer.echoedPackets, { timeout: 5000 }).toBeGreaterThan(echoed);
       expect(stream.sig.messages.filter((m) => m.type === 'session-ended')).toEqual([]);
 
       // A key that does not belong to the certificate: refused, the second pair stays.
