@@ -22,9 +22,10 @@ export const LAB6 = {
 
 /**
  * The relay's flags for the IPv6 lab files that judge the ports: HTTPS, WSS and the probe ports on both IP
- * versions, media on its IPv4 address only (so media is not what an IPv6 firewall rule breaks).
+ * versions, media on its IPv4 address only (so media is not what an IPv6 firewall rule breaks). A function:
+ * lab.ts imports this file, so LAB is not yet defined while this one loads.
  */
-export const RELAY_ARGS_IPV6_PORTS = [
+export const relayArgsIpv6Ports = (): string[] => [
   ...['--host', '::', '--media-address', LAB.wan.provider, '--probe-address', LAB.wan.provider],
   ...['--probe-address6', LAB6.wan.provider],
 ];
