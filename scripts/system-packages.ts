@@ -15,6 +15,8 @@ export interface SystemPackage {
   why: string;
   /** Unit tests need it too; otherwise only the end-to-end tests. */
   unit?: true;
+  /** Only a benchmark needs it (it says so when it is missing): the tests never install it. */
+  bench?: true;
   present(): boolean;
 }
 
@@ -75,6 +77,12 @@ export const SYSTEM_PACKAGES: SystemPackage[] = [
     present: () => onPath('runc'),
   },
   {
+    name: 'tcpdump',
+    why: 'bench:relay-cpu reads the delay the relay adds to each echo from a loopback capture (without it: not measured)',
+    bench: true,
+    present: () => onPath('tcpdump'),
+  },
+  {
     name: 'systemd',
     why: "the relay's systemd unit is checked with systemd-analyze verify (installing it starts nothing)",
     unit: true,
@@ -83,7 +91,7 @@ export const SYSTEM_PACKAGES: SystemPackage[] = [
 ];
 
 export function missingPackages(opts: { e2e: boolean }): SystemPackage[] {
-  return SYSTEM_PACKAGES.filter((p) => (opts.e2e || p.unit) && !p.present());
+  return SYSTEM_PACKAGES.filter((p) => !p.bench && (opts.e2e || p.unit) && !p.present());
 }
 
 /** Installs what is missing as root on Debian; otherwise exits 2 with one line. */

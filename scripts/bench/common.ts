@@ -95,14 +95,17 @@ export function boundedInt(name: string, raw: string, min: number, max: number):
 }
 
 /** "A-B", counting the ports it holds. */
-export function portRange(name: string, raw: string): { range: string; size: number } {
+export function portRange(
+  name: string,
+  raw: string,
+): { range: string; size: number; first: number; last: number } {
   const m = /^(\d+)-(\d+)$/.exec(raw);
   const first = Number(m?.[1]);
   const last = Number(m?.[2]);
   if (!m || first < 1024 || last > 65535 || first > last) {
     throw new Error(`--${name}: must be a port range A-B within 1024-65535 (got "${raw}")`);
   }
-  return { range: raw, size: last - first + 1 };
+  return { range: raw, size: last - first + 1, first, last };
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

@@ -9,7 +9,8 @@
  * (built by its own build script) beside this tree's at every level, alternating which goes first (ABBA).
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -31,6 +32,7 @@ import {
   systemJiffies,
   table,
 } from './common.ts';
+import { captureUnavailable, type EchoDelay, measureEchoDelay } from './echo-delay.ts';
 import type { FromClient, ToClient } from './relay-cpu-client.ts';
 
 const { values } = parseArgs({
@@ -49,6 +51,15 @@ const { values } = parseArgs({
     'echo-path': { type: 'string', default: 'werift,lean' },
     /** A commit whose relay is measured beside this tree's, in the same run. */
     compare: { type: 'string' },
+    /**
+     * Scheduling priority (nice, -20..19) of the relay and the load generators. On a machine shared with
+     * other work, at the default 0 each runnable process gets its fair share of the cores and no more: with
+     * twenty runnable processes on two cores that is ~10 % of a core, far less than 200 streams need, and
+     * the echoes queue for seconds. A negative value (root) lets the measured processes take what they need.
+     */
+    nice: { type: 'string', default: '0' },
+    /** Seconds of loopback capture after each window, for the delay the relay adds per echo (0: none). */
+    'delay-seconds': { type: 'string', default: '3' },
   },
 });
 const media = portRange('media-ports', values['media-ports']);
@@ -57,6 +68,10 @@ const levels = values.streams.split(',').map((s) => boundedInt('streams', s.trim
 const seconds = boundedInt('seconds', values.seconds, 5, 25);
 const rampConcurrency = boundedInt('ramp', values.ramp, 1, 50);
 const clientCount = boundedInt('clients', values.clients, 1, 8);
+const nice = Number(values.nice);
+if (!Number.isInteger(nice) || nice < -20 || nice > 19) throw new Error('--nice: an integer from -20 to 19');
+const delaySeconds = boundedInt('delay-seconds', values['delay-seconds'], 0, 10);
+const delayUnavailable = delaySeconds === 0 ? 'not asked for (--delay-seconds 0)' : captureUnavailable();
 const ECHO_PATHS = ['werift', 'lean'] as const;
 type EchoPath = (typeof ECHO_PATHS)[number];
 const echoPaths = values['echo-path'].split(',').map((p): EchoPath => {
@@ -160,6 +175,11 @@ interface Level {
   relayEnds: Record<string, number>;
   /** The relay's system (kernel) CPU time in the window, seconds. */
   systemCpuS: number;
+  /** The delay the relay added per echo, from a loopback capture after the window (null: not measured). */
+  delay: EchoDelay | null;
+  /** Round trips in the callers' process over the capture, for comparison with the relay's share. */
+  delayRttP50: number;
+  delayRttP99: number;
 }
 
 /** The relay's own account of the sessions it ended (its log lines so far), by reason. */
@@ -187,6 +207,17 @@ function cpuParts(pid: number): { user: number; system: number } {
   return { user: Number(fields[11]) / CLK_TCK, system: Number(fields[12]) / CLK_TCK };
 }
 
+/** Linux keeps a nice value per thread: every thread of the process gets --nice. */
+function reniceThreads(pid: number): void {
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      setPriority(Number(tid), nice);
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+}
+
 function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
@@ -207,6 +238,10 @@ async function runLevel(n: number, variant: Variant): Promise<Level> {
   const pid = relay.child.pid as number;
   const cert = readFileSync(relay.certFile, 'utf8');
   const clients = Array.from({ length: Math.min(clientCount, n) }, () => new Client());
+  const prioritise = () => {
+    if (nice !== 0) for (const p of [pid, ...clients.map((c) => c.child.pid as number)]) reniceThreads(p);
+  };
+  prioritise();
   try {
     await sleep(500);
     const gcIdle = await memoryAfterGc(pid, relay.port, cert);
@@ -237,6 +272,8 @@ async function runLevel(n: number, variant: Variant): Promise<Level> {
       ),
     );
     const rampS = (performance.now() - rampStart) / 1000;
+    // The callers' native threads (libdatachannel) exist only now.
+    prioritise();
     const setupFailures = opened.flatMap((o) => o.failures);
     const connected = opened.reduce((a, o) => a + o.connected, 0);
     if (rampS * 1000 + SETTLE_MS + seconds * 1000 > SESSION_LIFETIME_MS) {
@@ -260,6 +297,15 @@ async function runLevel(n: number, variant: Variant): Promise<Level> {
     const reports = await Promise.all(clients.map((c) => c.ask({ type: 'report' }, 'report')));
     const after = { t: performance.now(), relay: await cpuSeconds(pid), sys: systemJiffies() };
     const parts1 = cpuParts(pid);
+    // After the CPU window (tcpdump costs CPU too) and before the memory reading (a full collection).
+    let delay: EchoDelay | null = null;
+    let delayRtt: number[] = [];
+    if (!delayUnavailable) {
+      await Promise.all(clients.map((c) => c.ask({ type: 'mark' }, 'marked')));
+      delay = await measureEchoDelay(media.first, media.last, delaySeconds);
+      const during = await Promise.all(clients.map((c) => c.ask({ type: 'report' }, 'report')));
+      delayRtt = during.flatMap((r) => r.rttMs).sort((a, b) => a - b);
+    }
     const relayEnds = endReasons(relay.logs);
     const clientCpu1 = await Promise.all(clients.map((c) => c.cpuSeconds()));
     const rss = await rssMiB(pid);
@@ -310,6 +356,9 @@ async function runLevel(n: number, variant: Variant): Promise<Level> {
       rttP50: percentile(rtt, 50),
       rttP99: percentile(rtt, 99),
       rttMax: rtt.at(-1) ?? Number.NaN,
+      delay,
+      delayRttP50: percentile(delayRtt, 50),
+      delayRttP99: percentile(delayRtt, 99),
     };
     await Promise.all(clients.map((c) => c.ask({ type: 'close' }, 'closed')));
     // Each session's sockets close asynchronously (the relay waits up to 2 s per close).
@@ -367,6 +416,7 @@ console.log(`- Relay: dist/relay/server.js as a child process on 127.0.0.1 (port
   relay's DTLS set-ups do not compete with the echo; then all send again, each from a random point of its
   20 ms frame, and ${SETTLE_MS / 1000} s to settle. Sessions the relay ended before the bye are counted by the
   reason in its log (media-session-ended).
+- Priority: the relay and the load generators run at nice ${nice}${nice < 0 ? ' (ahead of other work on the machine, which shares the cores at 0)' : ' (as any other process)'}.
 - Window: ${seconds} s after all N are connected. Relay CPU = delta of utime+stime in /proc/<pid>/stat
   (CLK_TCK ${CLK_TCK}) / wall time, as % of one core, over the whole window; also over ${SLICES} equal slices
   of it (median and min-max, to show the spread), and idle (${IDLE_MS / 1000} s before any session).
@@ -381,6 +431,13 @@ console.log(`- Relay: dist/relay/server.js as a child process on 127.0.0.1 (port
   2 of its packets (those in flight at the window's edges) came back missing. Round trip = echo arrival minus
   send time in the caller's process: loopback both ways, the relay, and both event loops, so an upper bound
   on the delay the relay adds (p50 / p99 / max over every echo in the window).
+- Added echo delay: after the window, ${delaySeconds} s of the same load captured on lo by tcpdump (kernel
+  timestamps, 64-byte snapshots, UDP to and from the media ports; ${delayUnavailable ?? 'available'}); each echoed RTP
+  packet is matched with the packet it echoes (relay port, caller port, sequence number: kept by the echo, and in
+  the clear under SRTP). On loopback a packet is stamped when its sender hands it to the kernel, so the delay is
+  from the caller's send to the relay's send of the echo: the relay's socket queue, its event-loop turn and its
+  work, not the callers'. p50 / p99 / max over every matched echo; the callers' round trips over the same seconds
+  beside it. Packets the kernel dropped from the capture leave their echoes unmatched, never mismatched.
 - Load generator CPU (/proc/<pid>/stat of the client processes) and the rest of the machine's CPU (/proc/stat
   busy minus relay and load generators: other work on the machine) are printed, as % of one core, to show
   whether the ${m.nproc} cores (${m.nproc * 100} %) were saturated, which throttles the offered load and
@@ -407,6 +464,8 @@ console.log(
       'echo ratio (all / min / median)',
       'lossy streams',
       'round trip ms p50 / p99 / max',
+      'added echo delay ms p50 / p99 / max (echoes; dropped by capture)',
+      'round trip during capture p50 / p99',
       'load-gen CPU %',
       'others CPU %',
       'setup s',
@@ -429,6 +488,10 @@ console.log(
         `${fmt(r.echoAggregate, 3)} / ${fmt(r.echoMin, 3)} / ${fmt(r.echoMedian, 3)}`,
         String(r.lossyStreams),
         `${fmt(r.rttP50, 2)} / ${fmt(r.rttP99, 2)} / ${fmt(r.rttMax, 1)}`,
+        r.delay
+          ? `${fmt(r.delay.p50Ms, 3)} / ${fmt(r.delay.p99Ms, 3)} / ${fmt(r.delay.maxMs, 2)} (${r.delay.matched}; ${fmt(r.delay.droppedByKernel)})`
+          : `not measured: ${delayUnavailable}`,
+        `${fmt(r.delayRttP50, 2)} / ${fmt(r.delayRttP99, 2)}`,
         fmt(r.loadGenCpuPct, 1),
         fmt(r.othersCpuPct, 0),
         fmt(r.rampS, 1),

@@ -21,6 +21,7 @@ import { performance } from 'node:perf_hooks';
 import { RtpReceiveStats } from '../core/rtp-receive-stats.ts';
 import { sendAtTurnEnd } from './send-batch.ts';
 import { profileFromId, type SrtpContext, srtpContext } from './srtp.ts';
+import { keyObjectsForWerift, type WeriftSrtpSession } from './werift-key-objects.ts';
 
 type Addr = readonly [string, number];
 
@@ -33,6 +34,8 @@ interface SrtpSideInternals {
 export interface LeanDtlsInternals {
   state: string;
   srtp?: { config: { profile: number }; localContext: SrtpSideInternals; remoteContext: SrtpSideInternals };
+  /** werift's SRTCP session: the relay's RTCP goes through it (its keys become KeyObjects, see ready()). */
+  srtcp?: WeriftSrtpSession;
 }
 export interface LeanSenderInternals {
   ssrc: number;
@@ -129,6 +132,8 @@ export class LeanEcho {
       remote: srtpContext(profile, side(srtp.remoteContext)),
       local: srtpContext(profile, side(srtp.localContext)),
     };
+    // What stays with werift (RTCP both ways, audio before this point) gets the same KeyObject saving.
+    keyObjectsForWerift([srtp as WeriftSrtpSession, this.parts.dtls.srtcp]);
     return this.keys;
   }
 
@@ -160,7 +165,11 @@ export class LeanEcho {
     if (!pair) return true;
     packet[1] = ((packet[1] as number) & 0x80) | (codec.payloadType & 0x7f);
     packet.writeUInt32BE(sender.ssrc >>> 0, 8);
-    const srtp = keys.local.protect(packet, payloadOffset, roc);
+    // The echo is the datagram that came in, re-encrypted where it lies (srtp.ts): nothing copied.
+    const srtp =
+      data.length === packet.length + keys.local.tagLength
+        ? keys.local.protectInPlace(data, packet.length, payloadOffset, roc)
+        : keys.local.protect(packet, payloadOffset, roc);
     sender.packetCount = (sender.packetCount + 1) >>> 0;
     sender.octetCount += packet.length - payloadOffset;
     sender.rtpTimestamp = timestamp;

@@ -97,11 +97,24 @@ export interface RtpPlain {
   roc: number;
 }
 
-/** One direction of one SRTP session. `unprotect` for what the client sent, `protect` for the echo. */
+/**
+ * One direction of one SRTP session. `unprotect` for what the client sent, `protect` for the echo.
+ * `unprotect` decrypts in place once the packet proved authentic: the plain packet is a view of the
+ * datagram's first bytes, its tag still after it, so `protectInPlace` can turn the same datagram into the
+ * echo (both directions of a session share the profile, so the tag has the same length) and no packet is
+ * allocated or copied per echo. A refused datagram is left as it came.
+ */
 export interface SrtpContext {
+  /** The authentication tag's length in bytes. */
+  readonly tagLength: number;
   unprotect(srtp: Buffer): RtpPlain | null;
   /** `rtp` (a plain RTP packet, header included) protected with index (`roc`, its sequence number). */
   protect(rtp: Buffer, payloadOffset: number, roc: number): Buffer;
+  /**
+   * `datagram[0, end)` (a plain RTP packet) protected in place, its tag written at `end`; the datagram must
+   * be exactly `end + tagLength` long. Returns the datagram.
+   */
+  protectInPlace(datagram: Buffer, end: number, payloadOffset: number, roc: number): Buffer;
 }
 
 export function srtpContext(profile: SrtpProfile, keys: SrtpSessionKeys): SrtpContext {
@@ -146,6 +159,7 @@ function writeIv(
 }
 
 class GcmContext implements SrtpContext {
+  readonly tagLength = GCM_TAG;
   private readonly key: KeyObject;
   private readonly salt: Buffer;
   private readonly iv = Buffer.alloc(12);
@@ -161,35 +175,41 @@ class GcmContext implements SrtpContext {
     if (!at) return null;
     const { end, payloadOffset, seq, roc } = at;
     writeIv(this.iv, this.salt, srtp, roc, 2, 12);
-    const decipher = createDecipheriv('aes-128-gcm', this.key, this.iv, { authTagLength: GCM_TAG });
+    // GCM's tag is 16 bytes, Node's default: no options object to validate per packet.
+    const decipher = createDecipheriv('aes-128-gcm', this.key, this.iv);
     decipher.setAAD(srtp.subarray(0, payloadOffset));
     decipher.setAuthTag(srtp.subarray(end));
-    const packet = Buffer.allocUnsafe(end);
-    srtp.copy(packet, 0, 0, payloadOffset);
-    decipher.update(srtp.subarray(payloadOffset, end)).copy(packet, payloadOffset);
+    const plain = decipher.update(srtp.subarray(payloadOffset, end));
     try {
       decipher.final();
     } catch {
       return null;
     }
     this.roc.commit(seq, roc);
-    return { packet, payloadOffset, roc };
+    plain.copy(srtp, payloadOffset);
+    return { packet: srtp.subarray(0, end), payloadOffset, roc };
   }
 
   protect(rtp: Buffer, payloadOffset: number, roc: number): Buffer {
-    writeIv(this.iv, this.salt, rtp, roc, 2, 12);
-    const cipher = createCipheriv('aes-128-gcm', this.key, this.iv, { authTagLength: GCM_TAG });
-    cipher.setAAD(rtp.subarray(0, payloadOffset));
     const out = Buffer.allocUnsafe(rtp.length + GCM_TAG);
-    rtp.copy(out, 0, 0, payloadOffset);
-    cipher.update(rtp.subarray(payloadOffset)).copy(out, payloadOffset);
+    rtp.copy(out);
+    return this.protectInPlace(out, rtp.length, payloadOffset, roc);
+  }
+
+  protectInPlace(datagram: Buffer, end: number, payloadOffset: number, roc: number): Buffer {
+    if (datagram.length !== end + GCM_TAG) throw new RangeError('no room for the SRTP tag');
+    writeIv(this.iv, this.salt, datagram, roc, 2, 12);
+    const cipher = createCipheriv('aes-128-gcm', this.key, this.iv);
+    cipher.setAAD(datagram.subarray(0, payloadOffset));
+    cipher.update(datagram.subarray(payloadOffset, end)).copy(datagram, payloadOffset);
     cipher.final();
-    cipher.getAuthTag().copy(out, rtp.length);
-    return out;
+    cipher.getAuthTag().copy(datagram, end);
+    return datagram;
   }
 }
 
 class CmContext implements SrtpContext {
+  readonly tagLength = HMAC_TAG;
   /** AES-ECB of the counter blocks is AES-CM's keystream; one cipher for the session's life. */
   private readonly ecb: Cipheriv;
   private readonly salt: Buffer;
@@ -241,16 +261,20 @@ class CmContext implements SrtpContext {
     const expected = this.tag(srtp.subarray(0, end), roc);
     if (!timingSafeEqual(expected, srtp.subarray(end))) return null;
     this.roc.commit(seq, roc);
-    const packet = Buffer.from(srtp.subarray(0, end));
-    this.crypt(packet, packet, roc, payloadOffset, end);
-    return { packet, payloadOffset, roc };
+    this.crypt(srtp, srtp, roc, payloadOffset, end);
+    return { packet: srtp.subarray(0, end), payloadOffset, roc };
   }
 
   protect(rtp: Buffer, payloadOffset: number, roc: number): Buffer {
     const out = Buffer.allocUnsafe(rtp.length + HMAC_TAG);
     rtp.copy(out);
-    this.crypt(out, rtp, roc, payloadOffset, rtp.length);
-    this.tag(out.subarray(0, rtp.length), roc).copy(out, rtp.length);
-    return out;
+    return this.protectInPlace(out, rtp.length, payloadOffset, roc);
+  }
+
+  protectInPlace(datagram: Buffer, end: number, payloadOffset: number, roc: number): Buffer {
+    if (datagram.length !== end + HMAC_TAG) throw new RangeError('no room for the SRTP tag');
+    this.crypt(datagram, datagram, roc, payloadOffset, end);
+    this.tag(datagram.subarray(0, end), roc).copy(datagram, end);
+    return datagram;
   }
 }

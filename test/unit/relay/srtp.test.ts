@@ -96,6 +96,12 @@ describe('lean echo SRTP', () => {
         expect(opened.subarray(plain.payloadOffset)).toEqual(payload);
         expect(opened.readUInt32BE(8)).toBe(0x55667788);
         expect(opened.readUInt16BE(2)).toBe(seq);
+
+        // And as it really does: the same datagram turned into the echo where it lies.
+        expect(plain.packet.buffer).toBe(srtp.buffer);
+        const inPlace = toClient.protectInPlace(srtp, plain.packet.length, plain.payloadOffset, plain.roc);
+        expect(inPlace).toBe(srtp);
+        expect(inPlace).toEqual(echo);
       }
     });
 
@@ -104,7 +110,10 @@ describe('lean echo SRTP', () => {
       const srtp = clientSession.encrypt(randomBytes(80), header(100));
       const tampered = Buffer.from(srtp);
       tampered[30] = (tampered[30] as number) ^ 1;
+      const asSent = Buffer.from(tampered);
       expect(fromClient.unprotect(tampered)).toBeNull();
+      // Refused, it is left as it came (it is decrypted in place only once authentic).
+      expect(tampered).toEqual(asSent);
       expect(fromClient.unprotect(srtp.subarray(0, 20))).toBeNull();
       expect(fromClient.unprotect(Buffer.concat([srtp, Buffer.alloc(MAX_SRTP_BYTES)]))).toBeNull();
       // The genuine packet still opens: a refused one changed no state.
