@@ -108,6 +108,12 @@ export function portRange(
   return { range: raw, size: last - first + 1, first, last };
 }
 
+/** The p-th percentile of an ascending list (nearest rank), NaN when empty. */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
+}
+
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Busy and total jiffies of the whole machine (all cores), from /proc/stat. */

@@ -11,7 +11,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sleep } from './common.ts';
+import { percentile, sleep } from './common.ts';
 
 /** At most this many packets are captured (~5 MB of 64-byte snapshots): one capture stays bounded. */
 const MAX_PACKETS = 300_000;
@@ -33,11 +33,6 @@ export function captureUnavailable(): string | null {
   if (process.getuid?.() !== 0) return 'needs root to capture';
   const probe = spawnSync('tcpdump', ['--version'], { stdio: 'ignore' });
   return probe.status === 0 ? null : 'tcpdump not installed';
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
 }
 
 /** RFC 7983: RTP (not RTCP) by its first two bytes. */

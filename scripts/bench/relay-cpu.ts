@@ -25,6 +25,7 @@ import {
   loadRelayArgs,
   machine,
   median,
+  percentile,
   portRange,
   printMachine,
   ROOT,
@@ -216,11 +217,6 @@ function reniceThreads(pid: number): void {
       // the thread ended meanwhile
     }
   }
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
 }
 
 async function runLevel(n: number, variant: Variant): Promise<Level> {
