@@ -38,7 +38,7 @@ function rtcp(): Buffer {
 function pcap(records: Array<[number, Buffer]>): Buffer {
   const head = Buffer.alloc(24);
   head.writeUInt32LE(0xa1b2c3d4, 0);
-  const parts = [head];
+  const parts: Buffer[] = [head];
   for (const [us, f] of records) {
     const rec = Buffer.alloc(16);
     rec.writeUInt32LE(Math.floor(us / 1e6), 0);
