@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { exitedWithOutput } from './child-exit.ts';
 
 export const ROOT = join(import.meta.dirname, '../../..');
 
@@ -58,7 +59,8 @@ export async function startRelayProcess(
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const logs: string[] = [];
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  // After its last log lines were read ("stopped"), not only after the process ended.
+  const exited = exitedWithOutput(child);
   const listening = await new Promise<Record<string, string>>((resolve, reject) => {
     const timer = setTimeout(() => {
       // Not left running once the test has given up on it.

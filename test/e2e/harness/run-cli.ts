@@ -1,6 +1,7 @@
 /** Runs `src/cli/check.ts` as users do, capturing output and exit code. */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { exitedWithOutput } from './child-exit.ts';
 import { ROOT } from './relay-process.ts';
 
 /**
@@ -23,6 +24,6 @@ export function runCli(args: string[], env: Record<string, string> = {}, cwd = R
     child.stderr.on('data', (d) => {
       stderr += d;
     });
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+    void exitedWithOutput(child).then((code) => resolve({ code, stdout, stderr }));
   });
 }
