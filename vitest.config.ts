@@ -7,7 +7,16 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['test/unit/**/*.test.{ts,tsx}'], environment: 'node' },
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.{ts,tsx}'],
+          environment: 'node',
+          // Many unit tests run a real relay and sleep through its retransmissions (3.5 s and more); on a
+          // loaded machine one took 5.3 s against the 5 s default and failed with nothing wrong. This is a
+          // hang guard, not a time limit on the product.
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
+        },
       },
       {
         extends: true,
