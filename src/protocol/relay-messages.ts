@@ -199,11 +199,19 @@ const secondCount = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(10
 /**
  * What the relay received from the client and echoed back, second by second (relay/core/per-second-counts.ts):
  * at most the longest media time, the oldest first; the first second began startAgoMs before the answer.
+ * Each second: packets received (audio and probes) and echoed, and of the audio the packets received and the
+ * span their sequence numbers covered by the second's end (from the session's first, as in MediaCounts).
  */
 export const MediaSeconds = v.strictObject({
   startAgoMs: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(600_000)),
   seconds: v.pipe(
-    v.array(v.strictObject({ received: secondCount, sent: secondCount })),
+    v.array(
+      v.strictObject({
+        received: secondCount,
+        sent: secondCount,
+        rtp: v.strictObject({ received: secondCount, span: packetCount }),
+      }),
+    ),
     v.maxLength(MAX_MEDIA_DURATION_S),
   ),
 });

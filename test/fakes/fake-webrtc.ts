@@ -12,7 +12,9 @@ export type RelayScript =
   | 'refuses-candidates'
   | 'media-failed'
   /** Answers, and says it receives the client's audio (media-counts) whatever the peer does. */
-  | 'answers-receiving';
+  | 'answers-receiving'
+  /** Answers, but refuses media-counts with perSecond and closes, as a relay from before it does. */
+  | 'answers-older';
 export type PeerScript =
   | 'connects'
   | 'ice-never'
@@ -45,6 +47,11 @@ export function fakeRelaySocket(script: RelayScript) {
     }
     send(text: string) {
       const m = JSON.parse(text);
+      if (m.type === 'media-counts' && m.perSecond && script === 'answers-older') {
+        this.emit({ type: 'error', code: 'bad-message', message: 'perSecond: Invalid key' });
+        setTimeout(() => this.close(), 2);
+        return;
+      }
       if (m.type === 'media-counts') {
         const received = script === 'answers-receiving' ? 50 : 0;
         this.emit({
@@ -60,7 +67,7 @@ export function fakeRelaySocket(script: RelayScript) {
         this.emit({ type: 'error', code: 'too-many-candidates', message: 'more than 20 candidates' });
       if (script === 'media-failed')
         this.emit({ type: 'error', code: 'media-failed', message: 'ICE failed' });
-      if (script === 'answers' || script === 'answers-receiving' || script === 'closes-during-media')
+      if (['answers', 'answers-receiving', 'answers-older', 'closes-during-media'].includes(script))
         this.emit({ type: 'answer', sdp: 'v=0 fake' });
       if (script === 'closes-during-media') setTimeout(() => this.close(), 700);
     }

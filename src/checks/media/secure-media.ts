@@ -21,7 +21,7 @@ import { summaryOf, titleOf } from '../words.ts';
 import { openSocket } from '../ws-session.ts';
 import { directionalLoss } from './directional-loss.ts';
 import { findGaps } from './gaps.ts';
-import { type AudioCounters, lossPerSecondByDirection } from './loss-per-second.ts';
+import { type EchoCounters, lossPerSecondByDirection } from './loss-per-second.ts';
 import type { MediaContext, MediaSample } from './media-context.ts';
 import {
   type MediaFailure,
@@ -233,12 +233,11 @@ export async function checkSecureMedia(
     stage = 'media';
     const stats = async () =>
       reduceStats([...(await pc.getStats()).values()] as Array<Record<string, unknown>>);
-    /** The stats, and the browser's audio counters in them timed at the middle of the call. */
-    const audio: AudioCounters[] = [];
+    /** The stats, keeping the browser's counters of the echoed audio (loss-per-second.ts). */
+    const echoes: EchoCounters[] = [];
     const countedStats = async () => {
-      const asked = ctx.now();
       const s = await stats();
-      audio.push({ at: (asked + ctx.now()) / 2, sent: s.packetsSent, received: s.packetsReceived });
+      echoes.push({ at: ctx.now(), received: s.packetsReceived, lost: s.packetsLost });
       return s;
     };
     await waitForFirstEcho(stats, askCounts, until);
@@ -272,17 +271,9 @@ export async function checkSecureMedia(
     // The probes have stopped and their last echoes are in: what the relay received is now final for them.
     const counts = await askCounts();
     const final = await (extended ? countedStats : stats)();
-    const probeSummary = summarizeProbes(probes.samples);
     const seconds = extended && counts ? await askCounts(true) : null;
     const lossPerSecond = seconds?.perSecond
-      ? lossPerSecondByDirection({
-          relay: seconds.perSecond,
-          answeredAt: countsAt,
-          rttMs: probeSummary.rttMedianMs ?? final.rttMs,
-          audio,
-          probes: probes.samples,
-          mediaStart,
-        })
+      ? lossPerSecondByDirection({ relay: seconds.perSecond, answeredAt: countsAt, echoes, mediaStart })
       : undefined;
     const metrics: MediaMetrics = {
       stats: final,
@@ -295,7 +286,7 @@ export async function checkSecureMedia(
         },
         relay: counts,
       }),
-      probes: probeSummary,
+      probes: summarizeProbes(probes.samples),
       samples: probes.perSecond,
       lossPerSecond,
       timings,

@@ -14,10 +14,11 @@ export const MAX_COUNTED_SECONDS = MAX_MEDIA_DURATION_S;
 interface Second {
   received: number;
   sent: number;
+  rtp: { received: number; span: number };
 }
 
 /** A second that fell out of the window: counted nowhere (only a clock going backwards lands here). */
-const scratch = (): Second => ({ received: 0, sent: 0 });
+const scratch = (): Second => ({ received: 0, sent: 0, rtp: { received: 0, span: 0 } });
 
 export class PerSecondCounts {
   private readonly now: () => number;
@@ -31,9 +32,21 @@ export class PerSecondCounts {
     this.now = now;
   }
 
-  /** One packet from the client (audio RTP or a data-channel probe). */
+  /** A data-channel probe from the client. */
   received(): void {
     this.at(this.now()).received++;
+  }
+
+  /**
+   * An audio RTP packet from the client, and the span its sequence numbers cover so far (from the first to
+   * the highest seen, receive-counts.ts): the uplink's loss in a second is what arrived of what that span
+   * grew by, however late the relay got to read the packets.
+   */
+  audio(span: number): void {
+    const second = this.at(this.now());
+    second.received++;
+    second.rtp.received++;
+    second.rtp.span = span;
   }
 
   /** One packet echoed back to the client. */
@@ -50,7 +63,11 @@ export class PerSecondCounts {
       this.seconds.splice(0, over);
       this.first += over;
     }
-    while (this.first + this.seconds.length <= n) this.seconds.push({ received: 0, sent: 0 });
+    while (this.first + this.seconds.length <= n) {
+      // A second without audio keeps the span where the last one left it.
+      const span = this.seconds.at(-1)?.rtp.span ?? 0;
+      this.seconds.push({ received: 0, sent: 0, rtp: { received: 0, span } });
+    }
     return this.seconds[n - this.first] as Second;
   }
 
@@ -60,7 +77,7 @@ export class PerSecondCounts {
     const start = this.origin + this.first * 1000;
     return {
       startAgoMs: Math.max(0, Math.round(this.now() - start)),
-      seconds: this.seconds.map((s) => ({ received: s.received, sent: s.sent })),
+      seconds: this.seconds.map((s) => ({ received: s.received, sent: s.sent, rtp: { ...s.rtp } })),
     };
   }
 }

@@ -36,6 +36,11 @@ export class RtpSequenceCounter {
     if (delta > 0 && delta < MAX_DROPOUT) this.highest += delta;
   }
 
+  /** How many sequence numbers the packets so far span, from the first to the highest seen. */
+  span(): number {
+    return this.first === null ? 0 : this.highest - this.first + 1;
+  }
+
   /** Packets received, and packets the sequence numbers say were sent from the first to the highest seen. */
   counts(): { received: number; expected: number } {
     if (this.first === null) return { received: 0, expected: 0 };
@@ -61,7 +66,7 @@ export class ReceiveCounts {
   /** An authentic audio RTP packet from the client. */
   audioIn(sequenceNumber: number): void {
     this.rtp.add(sequenceNumber);
-    this.perSecond.received();
+    this.perSecond.audio(this.rtp.span());
   }
 
   /** A data-channel probe from the client. */

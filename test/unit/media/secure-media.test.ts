@@ -77,6 +77,14 @@ describe('checkSecureMedia stages (scripted browser and relay)', () => {
     expect(media.probes.sent).toBeGreaterThan(4500 / PROBE_INTERVAL_MS);
   });
 
+  it('against a relay from before the per-second counts: the whole-run loss per direction, no seconds', async () => {
+    const r = await run('answers-older', 'connects', 8000, 'extended', 5000);
+    expect(r.status).toBe('pass');
+    const media = r.data.media as { loss: { uplink: unknown }; lossPerSecond?: unknown };
+    expect(media.loss.uplink).not.toBeNull();
+    expect(media.lossPerSecond).toBeUndefined();
+  });
+
   it('names ICE when no media path opens', async () => {
     const r = await run('answers', 'ice-never', MEDIA_TIMEOUTS.iceMs + 1000);
     expect(r).toMatchObject({ status: 'fail', reason: 'ice-failed', step: 'ice' });

@@ -130,6 +130,9 @@ describe('media loopback through the relay', () => {
     expect(seconds.length).toBeGreaterThanOrEqual(1);
     const total = (k: 'received' | 'sent') => seconds.reduce((a, s) => a + s[k], 0);
     expect(total('received')).toBe(bySecond.rtp.received + bySecond.probes.received);
+    // The audio by itself, and how far its sequence numbers reached by each second's end.
+    expect(seconds.reduce((a, s) => a + s.rtp.received, 0)).toBe(bySecond.rtp.received);
+    expect(seconds.at(-1)?.rtp.span).toBe(bySecond.rtp.expected);
     expect(total('sent')).toBeGreaterThanOrEqual(25 + 2);
     expect(total('sent')).toBeLessThanOrEqual(total('received'));
     expect(bySecond.perSecond?.startAgoMs).toBeGreaterThanOrEqual((seconds.length - 1) * 1000);

@@ -15,24 +15,24 @@ describe('PerSecondCounts: what the relay received and echoed, second by second'
     const counts = new PerSecondCounts(c.now);
     expect(counts.snapshot()).toEqual({ startAgoMs: 0, seconds: [] });
     c.to(0);
-    counts.received();
+    counts.audio(1);
     counts.sent();
     c.to(999);
     counts.received();
     c.to(1000);
-    counts.received();
+    counts.audio(3);
     counts.sent();
-    // A quiet second is there, counted zero: the client sees it was quiet, not missing.
+    // A quiet second is there, counted zero, its span where the last left it: quiet, not missing.
     c.to(3500);
     counts.sent();
     c.to(3750);
     expect(counts.snapshot()).toEqual({
       startAgoMs: 3750,
       seconds: [
-        { received: 2, sent: 1 },
-        { received: 1, sent: 1 },
-        { received: 0, sent: 0 },
-        { received: 0, sent: 1 },
+        { received: 2, sent: 1, rtp: { received: 1, span: 1 } },
+        { received: 1, sent: 1, rtp: { received: 1, span: 3 } },
+        { received: 0, sent: 0, rtp: { received: 0, span: 3 } },
+        { received: 0, sent: 1, rtp: { received: 0, span: 3 } },
       ],
     });
   });
@@ -53,7 +53,7 @@ describe('PerSecondCounts: what the relay received and echoed, second by second'
     counts.sent();
     const later = counts.snapshot();
     expect(later.seconds).toHaveLength(MAX_COUNTED_SECONDS);
-    expect(later.seconds.at(-1)).toEqual({ received: 0, sent: 1 });
+    expect(later.seconds.at(-1)).toEqual({ received: 0, sent: 1, rtp: { received: 0, span: 0 } });
     expect(later.seconds.slice(0, -1).every((s) => s.received === 0 && s.sent === 0)).toBe(true);
     expect(v.safeParse(MediaCounts, { ...new ReceiveCounts().snapshot(), perSecond: later }).success).toBe(
       true,
@@ -79,8 +79,8 @@ describe('ReceiveCounts: the answer to media-counts', () => {
       perSecond: {
         startAgoMs: 1200,
         seconds: [
-          { received: 2, sent: 1 },
-          { received: 1, sent: 1 },
+          { received: 2, sent: 1, rtp: { received: 1, span: 1 } },
+          { received: 1, sent: 1, rtp: { received: 1, span: 3 } },
         ],
       },
     });
@@ -95,15 +95,17 @@ describe('the media-counts schema bounds the seconds', () => {
     perSecond,
   });
   it('takes at most the longest media time of seconds, of bounded counts', () => {
-    const second = { received: 50, sent: 50 };
+    const second = { received: 50, sent: 50, rtp: { received: 25, span: 1000 } };
     const ok = { startAgoMs: 1000, seconds: Array(MAX_COUNTED_SECONDS).fill(second) };
     expect(v.safeParse(ServerMessage, answer(ok)).success).toBe(true);
     for (const bad of [
       { startAgoMs: 1000, seconds: Array(MAX_COUNTED_SECONDS + 1).fill(second) },
       { startAgoMs: -1, seconds: [] },
-      { startAgoMs: 1000, seconds: [{ received: 1.5, sent: 0 }] },
-      { startAgoMs: 1000, seconds: [{ received: 100_001, sent: 0 }] },
-      { startAgoMs: 1000, seconds: [{ received: 1, sent: 0, lost: 0 }] },
+      { startAgoMs: 1000, seconds: [{ ...second, received: 1.5 }] },
+      { startAgoMs: 1000, seconds: [{ ...second, received: 100_001 }] },
+      { startAgoMs: 1000, seconds: [{ ...second, rtp: { received: 1, span: -1 } }] },
+      { startAgoMs: 1000, seconds: [{ received: 1, sent: 0 }] },
+      { startAgoMs: 1000, seconds: [{ ...second, lost: 0 }] },
     ]) {
       expect(v.safeParse(ServerMessage, answer(bad)).success, JSON.stringify(bad).slice(0, 80)).toBe(false);
     }
