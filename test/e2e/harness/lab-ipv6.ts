@@ -12,7 +12,8 @@
  * does for IPv4. The lab's DNS server answers AAAA for the relay's name (lab.ts gives it both records).
  */
 
-import { LAB, type Lab } from './lab.ts';
+import type { Lab } from './lab.ts';
+import { LAB } from './lab-addresses.ts';
 import type { BareNetns } from './netns.ts';
 
 export const LAB6 = {

@@ -18,15 +18,12 @@
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { LAB } from './lab-addresses.ts';
 import { LAB6, lanToWan } from './lab-ipv6.ts';
 import { startLabService } from './lab-service.ts';
 import { type BareNetns, createBareNetns } from './netns.ts';
 
-export const LAB = {
-  lan: { cidr: '192.168.77.0/24', router: '192.168.77.1', client: '192.168.77.10' },
-  wan: { cidr: '203.0.113.0/24', router: '203.0.113.1', provider: '203.0.113.10' },
-  relayName: 'relay.voice.test',
-} as const;
+export { LAB };
 
 /** The chain scenarios write to, in the router's FORWARD; see reset(). */
 export const SCENARIO_CHAIN = 'SVC-FWD';
