@@ -83,7 +83,9 @@ export function App({ actions, autoRun = true }: { actions: ExtensionActions; au
         </p>
       ) : null}
       {state?.last ? <VerdictBanner report={state.last} now={Date.now()} previous={running} /> : null}
-      {!running && state?.last?.media ? <MediaSummary media={state.last.media} /> : null}
+      {!running && state?.last?.media ? (
+        <MediaSummary media={state.last.media} regions={state.last.regions} />
+      ) : null}
       {state?.last ? <RelayAccessNote relayUrl={state.last.relayUrl} actions={actions} /> : null}
       <ul class="checks" aria-label={t('popup_results')}>
         {checks.map((c) => (

@@ -293,8 +293,11 @@ export const MESSAGES = {
   regions_why_loss: ['fixed1', 'text', 'fixed1', 'fixed1'],
   regions_why_rtt: ['fixed1', 'text', 'ms', 'ms'],
   regions_why_jitter: ['fixed1', 'text', 'fixed1', 'fixed1'],
+  // Kept for reports in the history from before resolution.ts; new runs say sum_regions_alike_*.
   regions_why_same_configured: ['fixed1', 'text'],
   regions_why_same_listed: ['fixed1', 'text'],
+  sum_regions_alike_configured: ['text', 'text', 'fixed1'],
+  sum_regions_alike_listed: ['text', 'text', 'fixed1'],
   regions_why_only: NONE,
   sum_regions_none: ['int'],
   regions_not_measured: ['text', 'message'],

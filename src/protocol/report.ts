@@ -357,6 +357,8 @@ export const ComparedRelaySchema = v.object({
   rttMs: nullableNumber,
   /** The loss the MOS uses (the worse one-way direction where known). */
   lossPercent: nullableNumber,
+  /** That loss figure's 95 % interval, in percent (absent in older reports; null: not known). */
+  lossInterval: v.optional(v.nullable(v.object({ low: num, high: num }))),
   jitterMs: nullableNumber,
   mos: nullableNumber,
   /** Why it was not measured, in English (the rendering of problemMessage); null when it was. */

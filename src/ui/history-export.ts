@@ -1,8 +1,10 @@
 /**
- * The history as files a user can keep or put in a spreadsheet: JSON (the reports as stored) and CSV (one row a
- * run, the figures a chart shows). Pure; the report page downloads what these return.
+ * The history as files a user can keep or put in a spreadsheet: JSON (the reports as stored, each compared
+ * relay with its host and whether it is recommended) and CSV (one row a run, the figures a chart shows, and
+ * the relays compared). Pure; the report page downloads what these return.
  */
 import type { Report } from '../protocol/report.ts';
+import { exportedRelays, relayColumns } from './relays-export.ts';
 
 const COLUMNS = [
   'finishedAt',
@@ -30,6 +32,7 @@ export function csvField(value: string | number | boolean | null): string {
 }
 
 export function historyCsv(history: readonly Report[]): string {
+  const relays = relayColumns(history);
   const rows = history.map((r) =>
     [
       r.finishedAt,
@@ -43,15 +46,29 @@ export function historyCsv(history: readonly Report[]): string {
       r.media?.transport ?? null,
       r.relayUrl,
       r.headline,
+      ...relays.values(r),
     ]
       .map(csvField)
       .join(','),
   );
   // CRLF, as RFC 4180 and spreadsheets expect.
-  return `${[COLUMNS.join(','), ...rows].join('\r\n')}\r\n`;
+  return `${[[...COLUMNS, ...relays.header].join(','), ...rows].join('\r\n')}\r\n`;
 }
 
-export const historyJson = (history: readonly Report[]): string => JSON.stringify(history, null, 2);
+/** A run's report as stored, each compared relay with its host and whether it is the one recommended. */
+function withRelayHosts(r: Report): Report {
+  if (!r.regions) return r;
+  const exported = exportedRelays(r.regions);
+  const relays = r.regions.relays.map((x, i) => ({
+    ...x,
+    host: exported[i]?.host,
+    recommended: exported[i]?.recommended,
+  }));
+  return { ...r, regions: { ...r.regions, relays } };
+}
+
+export const historyJson = (history: readonly Report[]): string =>
+  JSON.stringify(history.map(withRelayHosts), null, 2);
 
 /** e.g. secure-voice-check-history-2026-12-02.csv */
 export const historyFileName = (day: string, ext: 'csv' | 'json'): string =>

@@ -1,7 +1,8 @@
 import { remediation, rollUpRows } from '../../src/checks/ports/rollup.ts';
 import type { PortResult, PortStatus } from '../../src/checks/ports/types.ts';
+import { msg } from '../../src/messages/catalog.ts';
 import { probeTargets, profileById } from '../../src/profiles/index.ts';
-import type { CheckResult, Report } from '../../src/protocol/report.ts';
+import type { CheckResult, RegionsReport, Report } from '../../src/protocol/report.ts';
 import { mediaReport } from './media-report.ts';
 
 /** A passed check with this id and evidence, to override field by field. */
@@ -101,5 +102,44 @@ export function blockedPortsReport(runId = 'run-blocked'): Report {
       summary: 'This computer is behind NAT (a firewall/router translates its address).',
       portsCompared: 2,
     },
+  };
+}
+
+/**
+ * Relays compared as the check stores them: the configured relay (Paris, the run's own figures) lost 15 % and
+ * Frankfurt, measured after it, is recommended.
+ */
+export function regions(over: Partial<RegionsReport> = {}): RegionsReport {
+  const relay = { httpsMs: 24, problem: null, problemMessage: null };
+  return {
+    relays: [
+      {
+        ...relay,
+        name: 'Frankfurt',
+        url: 'https://fra.relay.example:8443',
+        primary: false,
+        rttMs: 18,
+        lossPercent: 0,
+        lossInterval: { low: 0, high: 1.9 },
+        jitterMs: 1.2,
+        mos: 4.41,
+      },
+      {
+        ...relay,
+        name: 'Paris',
+        url: 'https://relay.example:8443',
+        primary: true,
+        rttMs: 9,
+        lossPercent: 15.2,
+        lossInterval: { low: 11.6, high: 19.6 },
+        jitterMs: 2.5,
+        mos: 2.93,
+      },
+    ],
+    recommended: 'https://fra.relay.example:8443',
+    summary:
+      'Recommended relay: Frankfurt (calls through it would sound best: MOS 4.4, against 2.9 through Paris).',
+    summaryMessage: msg('sum_regions_recommend', 'Frankfurt', msg('regions_why_mos', 4.4, 'Paris', 2.9)),
+    ...over,
   };
 }

@@ -7,7 +7,7 @@ import * as v from 'valibot';
 import { msg } from '../../messages/catalog.ts';
 import type { Message } from '../../messages/message.ts';
 import { english } from '../../messages/render.ts';
-import { MediaReportSchema } from '../../protocol/report.ts';
+import { type MediaReport, MediaReportSchema } from '../../protocol/report.ts';
 import type { CheckContext } from '../context.ts';
 import { checkRelayHttps } from '../relay-https.ts';
 import type { CheckResult } from '../types.ts';
@@ -28,13 +28,29 @@ export type QuickMedia = (relayUrl: string) => Promise<CheckResult>;
 const reached = (https: CheckResult) => https.status !== 'fail' && https.status !== 'error';
 const said = (c: CheckResult): Message => c.summaryMessage ?? msg('options_err_other', c.summary);
 
+/** The 95 % interval of the loss figure the MOS used; null when the report does not carry it. */
+function intervalOf(m: MediaReport): RelayFigures['lossInterval'] {
+  const scored = m.loss?.scored;
+  if (!scored) return null;
+  const figure = m.loss?.[scored === 'round-trip' ? 'roundTrip' : scored];
+  return figure ? { low: figure.low, high: figure.high } : null;
+}
+
 /** A relay's figures from its HTTPS and media results (pure). */
 export function figuresOf(
   relay: RelayToCompare,
   https: CheckResult | null,
   media: CheckResult | null,
 ): RelayFigures {
-  const base = { ...relay, httpsMs: null, rttMs: null, lossPercent: null, jitterMs: null, mos: null };
+  const base = {
+    ...relay,
+    httpsMs: null,
+    rttMs: null,
+    lossPercent: null,
+    lossInterval: null,
+    jitterMs: null,
+    mos: null,
+  };
   if (!https) return { ...base, problem: msg('regions_broke_off') };
   if (!reached(https)) return { ...base, problem: said(https) };
   const httpsMs = https.durationMs;
@@ -48,6 +64,7 @@ export function figuresOf(
     httpsMs,
     rttMs: m.rttMs,
     lossPercent: m.lossPercent,
+    lossInterval: intervalOf(m),
     jitterMs: m.jitterMs,
     mos: m.mos,
     problem: null,

@@ -3,12 +3,14 @@
  * reason in words out, so every tie and gap is unit-tested.
  *
  * The measure is the one the verdict uses: the MOS (E-model, from the round trip, jitter and the worse
- * one-way loss). MOS is compared as the report shows it, to one decimal, because a difference below that is
- * noise of a short sample; between relays that sound alike, less loss, then a shorter round trip, then less
- * jitter decides, and when all of those are equal the configured relay (then the list's order) stays first.
+ * one-way loss); then less loss, a shorter round trip, less jitter. A relay is recommended over the configured
+ * one only when their short samples can tell them apart (resolution.ts: MOS by more than 0.1 with loss, round
+ * trip or jitter apart as well); relays that measured alike within that are equivalent, and the configured
+ * relay stays (or, when it could not be measured, the first of them in the list).
  */
 import { msg } from '../../messages/catalog.ts';
 import type { Message } from '../../messages/message.ts';
+import { type Figure, figuresApart } from './resolution.ts';
 
 /** One relay's figures; a figure is null when it was not measured. */
 export interface RelayFigures {
@@ -22,20 +24,27 @@ export interface RelayFigures {
   rttMs: number | null;
   /** The loss the MOS uses (the worse one-way direction where known). */
   lossPercent: number | null;
+  /** That loss figure's 95 % interval, in percent (null: not known). */
+  lossInterval?: { low: number; high: number } | null;
   jitterMs: number | null;
   mos: number | null;
   /** Why the relay could not be measured (null when it was). */
   problem: Message | null;
 }
 
-export type RankBasis = 'mos' | 'loss' | 'rtt' | 'jitter' | 'same' | 'only';
+export type RankBasis = Figure | 'same' | 'only';
 
 export interface Ranking {
   /** Best first; relays without a MOS last, in the order given. */
   order: RelayFigures[];
   best: RelayFigures | null;
-  /** What set the best apart from the runner-up. */
+  /**
+   * What set the best apart from the relay it is compared with (the configured relay when another is
+   * recommended, else the runner-up); 'same': their samples cannot tell them apart.
+   */
   basis: RankBasis | null;
+  /** The relay the reason compares the best with (null when it is the only one measured). */
+  against: RelayFigures | null;
   /** The recommendation in words, e.g. "Recommended relay: Frankfurt (calls through it would sound best …)". */
   message: Message;
 }
@@ -46,9 +55,9 @@ const loss1 = (r: RelayFigures) => Math.round((r.lossPercent ?? 100) * 10) / 10;
 const rtt0 = (r: RelayFigures) => Math.round(r.rttMs ?? Number.MAX_SAFE_INTEGER);
 const jitter1 = (r: RelayFigures) => Math.round((r.jitterMs ?? Number.MAX_SAFE_INTEGER) * 10) / 10;
 
-/** The first figure, in the order the comparison uses, where a and b differ; null when they measured alike. */
-function difference(a: RelayFigures, b: RelayFigures): { basis: RankBasis; sign: number } | null {
-  const steps: Array<[RankBasis, number]> = [
+/** The first figure, in the order the comparison uses, where a and b differ as shown; null when alike. */
+function difference(a: RelayFigures, b: RelayFigures): { basis: Figure; sign: number } | null {
+  const steps: Array<[Figure, number]> = [
     ['mos', mos1(b) - mos1(a)],
     ['loss', loss1(a) - loss1(b)],
     ['rtt', rtt0(a) - rtt0(b)],
@@ -58,33 +67,66 @@ function difference(a: RelayFigures, b: RelayFigures): { basis: RankBasis; sign:
   return null;
 }
 
+/** The figure that sets a and b apart beyond their samples' noise, and which is better; null: equivalent. */
+function resolved(a: RelayFigures, b: RelayFigures): { basis: Figure; sign: number } | null {
+  const [basis] = figuresApart(a, b);
+  if (!basis) return null;
+  const exact = { mos: (b.mos ?? 0) - (a.mos ?? 0), loss: 0, rtt: 0, jitter: 0 };
+  exact.loss = (a.lossPercent ?? 100) - (b.lossPercent ?? 100);
+  exact.rtt = (a.rttMs ?? 0) - (b.rttMs ?? 0);
+  exact.jitter = (a.jitterMs ?? 0) - (b.jitterMs ?? 0);
+  return { basis, sign: Math.sign(exact[basis]) };
+}
+
 const measured = (r: RelayFigures) => r.mos !== null;
 
 export function rankRelays(relays: readonly RelayFigures[]): Ranking {
-  const scored = relays
-    .map((r, i) => ({ r, i }))
-    .filter(({ r }) => measured(r))
-    .sort((a, b) => {
-      const d = difference(a.r, b.r);
-      if (d) return d.sign;
-      // Alike: the configured relay first, then the order the settings list them in.
-      return Number(b.r.primary) - Number(a.r.primary) || a.i - b.i;
-    })
-    .map(({ r }) => r);
+  const index = (r: RelayFigures) => relays.indexOf(r);
+  const sorted = relays.filter(measured).sort((a, b) => {
+    // A difference the samples can resolve first, then the figures as shown (for the table's order).
+    const d = resolved(a, b) ?? difference(a, b);
+    if (d) return d.sign;
+    return Number(b.primary) - Number(a.primary) || index(a) - index(b);
+  });
+  const [top] = sorted;
+  if (!top) {
+    return {
+      order: [...relays],
+      best: null,
+      basis: null,
+      against: null,
+      message: msg('sum_regions_none', relays.length),
+    };
+  }
+  // Those the top relay's sample cannot be told apart from are equivalent: the configured relay among them
+  // stays, else the first of them in the list.
+  const alike = sorted.filter((r) => r === top || resolved(r, top) === null);
+  const configured = sorted.find((r) => r.primary);
+  const first = alike.reduce((a, b) => (index(b) < index(a) ? b : a));
+  const best = configured && resolved(configured, first) === null ? configured : first;
+  const scored = [best, ...sorted.filter((r) => r !== best)];
   const order = [...scored, ...relays.filter((r) => !measured(r))];
-  const [best, next] = scored;
-  if (!best) return { order, best: null, basis: null, message: msg('sum_regions_none', relays.length) };
-  if (!next) return recommend(order, best, 'only', msg('regions_why_only'));
-  const d = difference(best, next);
-  const basis: RankBasis = d?.basis ?? 'same';
-  return recommend(order, best, basis, why(basis, best, next));
+  const against = best.primary || !configured ? scored[1] : configured;
+  if (!against) return recommend(order, best, null, 'only', msg('regions_why_only'));
+  const basis: RankBasis = resolved(best, against)?.basis ?? 'same';
+  if (basis === 'same') {
+    const key = best.primary ? 'sum_regions_alike_configured' : 'sum_regions_alike_listed';
+    return { order, best, basis, against, message: msg(key, best.name, against.name, mos1(best)) };
+  }
+  return recommend(order, best, against, basis, why(basis, best, against));
 }
 
-function recommend(order: RelayFigures[], best: RelayFigures, basis: RankBasis, reason: Message): Ranking {
-  return { order, best, basis, message: msg('sum_regions_recommend', best.name, reason) };
+function recommend(
+  order: RelayFigures[],
+  best: RelayFigures,
+  against: RelayFigures | null,
+  basis: RankBasis,
+  reason: Message,
+): Ranking {
+  return { order, best, basis, against, message: msg('sum_regions_recommend', best.name, reason) };
 }
 
-function why(basis: RankBasis, best: RelayFigures, next: RelayFigures): Message {
+function why(basis: Figure, best: RelayFigures, next: RelayFigures): Message {
   const mos = mos1(best);
   switch (basis) {
     case 'mos':
@@ -93,11 +135,7 @@ function why(basis: RankBasis, best: RelayFigures, next: RelayFigures): Message 
       return msg('regions_why_loss', mos, next.name, loss1(best), loss1(next));
     case 'rtt':
       return msg('regions_why_rtt', mos, next.name, rtt0(best), rtt0(next));
-    case 'jitter':
-      return msg('regions_why_jitter', mos, next.name, jitter1(best), jitter1(next));
     default:
-      return best.primary
-        ? msg('regions_why_same_configured', mos, next.name)
-        : msg('regions_why_same_listed', mos, next.name);
+      return msg('regions_why_jitter', mos, next.name, jitter1(best), jitter1(next));
   }
 }

@@ -25,9 +25,19 @@ function Marker({ verdict, cx, cy }: { verdict: Verdict; cx: number; cy: number 
   return <path class={cls} d={`M${cx} ${cy - 6}L${cx + 6} ${cy}L${cx} ${cy + 6}L${cx - 6} ${cy}Z`} />;
 }
 
+/** The MOS of the relay a run's comparison recommended; null when the run compared no relays. */
+const recommendedMos = (r: Report): number | null =>
+  r.regions?.relays.find((x) => x.url === r.regions?.recommended)?.mos ?? null;
+
+/** True when a run's comparison recommended a relay other than the configured one. */
+const recommendedOther = (r: Report): boolean =>
+  r.regions?.relays.some((x) => x.url === r.regions?.recommended && !x.primary) ?? false;
+
 /**
  * The history as a timeline, oldest left: each run a marker for its verdict at its MOS (runs without a MOS sit
- * on the bottom line), joined by the MOS line. The list beside it names every run; the summary says the range.
+ * on the bottom line), joined by the MOS line. Runs that compared relays also show the recommended relay's
+ * MOS (a dashed line with small dots), so a relay that would sound better shows above the configured one's.
+ * The list beside it names every run; the summary says the range and how often another relay was recommended.
  */
 export function HistoryTimeline({ history }: { history: readonly Report[] }) {
   const runs = chronological(history);
@@ -57,6 +67,11 @@ export function HistoryTimeline({ history }: { history: readonly Report[] }) {
         localDateTime(first.finishedAt),
         localDateTime(last.finishedAt),
       );
+  const comparedRuns = runs.filter((r) => r.regions).length;
+  const relaysSaid = comparedRuns
+    ? ` ${t('chart_history_relays', comparedRuns, runs.filter(recommendedOther).length)}`
+    : '';
+  const best = runs.map(recommendedMos);
   const verdicts: Verdict[] = ['ready', 'degraded', 'blocked', 'error'];
   return (
     <ChartFigure
@@ -64,15 +79,22 @@ export function HistoryTimeline({ history }: { history: readonly Report[] }) {
       width={W}
       height={H}
       title={t('chart_history_title')}
-      summary={summary}
-      legend={verdicts.map((v) => (
-        <li key={v}>
-          <svg viewBox="-7 -7 14 14" class="legend-mark" aria-hidden="true">
-            <Marker verdict={v} cx={0} cy={0} />
-          </svg>
-          {VERDICT_LABEL[v]}
-        </li>
-      ))}
+      summary={summary + relaysSaid}
+      legend={[
+        ...verdicts.map((v) => (
+          <li key={v}>
+            <svg viewBox="-7 -7 14 14" class="legend-mark" aria-hidden="true">
+              <Marker verdict={v} cx={0} cy={0} />
+            </svg>
+            {VERDICT_LABEL[v]}
+          </li>
+        )),
+        comparedRuns ? (
+          <li key="recommended" class="legend-recommended">
+            {t('chart_history_recommended')}
+          </li>
+        ) : null,
+      ]}
     >
       {[1, 2, 3, 4].map((v) => (
         <GridLine key={v} y={y(v)} left={LEFT} right={W - RIGHT} label={localNumber(v)} />
@@ -81,9 +103,20 @@ export function HistoryTimeline({ history }: { history: readonly Report[] }) {
         MOS
       </text>
       <path class="chart-mos" d={linePath(mos.map((m, i) => [x(i), m === null ? null : y(m)]))} />
+      {comparedRuns ? (
+        <path
+          class="chart-mos-recommended"
+          d={linePath(best.map((m, i) => [x(i), m === null ? null : y(m)]))}
+        />
+      ) : null}
       {runs.map((r, i) => (
         <Marker key={r.runId} verdict={r.verdict} cx={x(i)} cy={y(r.media?.mos ?? null)} />
       ))}
+      {best.map((m, i) =>
+        m === null ? null : (
+          <circle key={runs[i]?.runId} class="chart-mark-recommended" cx={x(i)} cy={y(m)} r={2.5} />
+        ),
+      )}
       <text class="chart-grid-text" x={LEFT} y={H - 8}>
         {localDateTime(first.finishedAt)}
       </text>

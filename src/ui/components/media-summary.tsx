@@ -1,8 +1,9 @@
 import { Fragment } from 'preact';
 import { t } from '../../platform/i18n.ts';
-import type { MediaReport } from '../../protocol/report.ts';
+import type { MediaReport, RegionsReport } from '../../protocol/report.ts';
 import { localNumber, mosText } from '../check-text.ts';
 import { lossLine } from '../loss-text.ts';
+import { MediaRelayRows } from './media-relay-rows.tsx';
 
 const fmt = (v: number | null, unitKey: 'unit_ms' | 'unit_percent') =>
   v === null ? t('common_not_measured') : t(unitKey, localNumber(v));
@@ -38,13 +39,17 @@ function YesCipher({ cipher }: { cipher: string }) {
   );
 }
 
-/** The media figures a user asks about: encrypted or not, how, over what, and how good a call would be. */
-export function MediaSummary({ media }: { media: MediaReport }) {
+/**
+ * The media figures a user asks about: encrypted or not, how, over what, and how good a call would be; with
+ * relays compared, first the relay they came from and the one recommended.
+ */
+export function MediaSummary({ media, regions }: { media: MediaReport; regions?: RegionsReport | null }) {
   const encrypted = media.encrypted;
   const cipher = media.srtpCipher;
   return (
     <section class="media-summary" aria-label={t('media_label')}>
       <dl class="figures">
+        {regions ? <MediaRelayRows regions={regions} /> : null}
         <dt>{t('media_encrypted')}</dt>
         <dd data-field="encrypted">
           {encrypted ? cipher ? <YesCipher cipher={cipher} /> : t('common_yes') : t('common_no')}

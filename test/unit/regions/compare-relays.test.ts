@@ -66,6 +66,21 @@ describe('figuresOf', () => {
     });
   });
 
+  it("keeps the scored loss figure's 95 % interval, which the ranking weighs differences against", () => {
+    const figure = { percent: 0, lost: 0, packets: 93, low: 0, high: 4 };
+    const loss = {
+      uplink: figure,
+      downlink: { ...figure, percent: 1, lost: 1, high: 5.8 },
+      roundTrip: figure,
+    };
+    const media = result('secure-media', {
+      data: { media: mediaReport({ lossPercent: 1, loss: { ...loss, scored: 'downlink' } }) },
+    });
+    expect(figuresOf(OTHER, result('relay-https'), media).lossInterval).toEqual({ low: 0, high: 5.8 });
+    const older = result('secure-media', { data: { media: mediaReport({}) } });
+    expect(figuresOf(OTHER, result('relay-https'), older).lossInterval).toBeNull();
+  });
+
   it('says why a relay has no figures: the failed step in its own words', () => {
     const refused = result('relay-https', {
       status: 'fail',
