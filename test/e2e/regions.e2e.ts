@@ -202,9 +202,22 @@ describe('relays (regions) compared by call quality', () => {
       '4.4',
     ]);
     expect(Number(rows[1]?.[3]?.replace(' %', ''))).toBeGreaterThanOrEqual(5);
+    // The history keeps the comparison: the newest entry names the recommended relay, the timeline draws its MOS.
+    expect(await page.locator('.history li').first().locator('.history-relay').textContent()).toBe(
+      ' Recommended relay: Frankfurt',
+    );
+    expect(await page.locator('[data-chart="history"] .legend-recommended').textContent()).toBe(
+      "Recommended relay's MOS (relays compared)",
+    );
+    expect(await page.locator('[data-chart="history"] .chart-summary').textContent()).toMatch(
+      /Relays were compared in \d+ of these runs; in [1-9]\d* of them a relay other than the configured one was recommended\.$/,
+    );
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });
-      const axe = await new AxeBuilder({ page }).include('#relays').analyze();
+      const axe = await new AxeBuilder({ page })
+        .include('#relays')
+        .include('[data-chart="history"]')
+        .analyze();
       const bad = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
       expect(bad.map((v) => `${scheme} ${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`)).toEqual([]);
     }

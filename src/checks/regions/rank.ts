@@ -71,11 +71,14 @@ function difference(a: RelayFigures, b: RelayFigures): { basis: Figure; sign: nu
 function resolved(a: RelayFigures, b: RelayFigures): { basis: Figure; sign: number } | null {
   const [basis] = figuresApart(a, b);
   if (!basis) return null;
-  const exact = { mos: (b.mos ?? 0) - (a.mos ?? 0), loss: 0, rtt: 0, jitter: 0 };
-  exact.loss = (a.lossPercent ?? 100) - (b.lossPercent ?? 100);
-  exact.rtt = (a.rttMs ?? 0) - (b.rttMs ?? 0);
-  exact.jitter = (a.jitterMs ?? 0) - (b.jitterMs ?? 0);
-  return { basis, sign: Math.sign(exact[basis]) };
+  // Negative when a is the better one, as a sort wants it.
+  const better: Record<Figure, number> = {
+    mos: (b.mos ?? 0) - (a.mos ?? 0),
+    loss: (a.lossPercent ?? 100) - (b.lossPercent ?? 100),
+    rtt: (a.rttMs ?? 0) - (b.rttMs ?? 0),
+    jitter: (a.jitterMs ?? 0) - (b.jitterMs ?? 0),
+  };
+  return { basis, sign: Math.sign(better[basis]) };
 }
 
 const measured = (r: RelayFigures) => r.mos !== null;
