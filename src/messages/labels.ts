@@ -124,6 +124,7 @@ export const LABELS = {
   ports_col_reason: 0,
   ports_col_time: 0,
   ports_each_summary: 1,
+  ports_reasons_more: 1,
   ports_each_caption: 0,
   ports_remediation_heading: 0,
   ports_copy_remediation: 0,
@@ -339,6 +340,8 @@ export const LABELS = {
   text_firewall_blocked: 4,
   text_row_blocked: 0,
   text_row_partly_blocked: 0,
+  text_port_reasons: 2,
+  text_port_reasons_more: 3,
   text_nat: 1,
   text_footer: 4,
   // The relay's landing page (src/relay/landing/landing-page.ts) and its web check (web/).

@@ -4,13 +4,14 @@
  * purpose; the JSON report carries the full evidence.
  */
 import { toneSilent } from '../checks/media/media-context.ts';
-import { remediation, remediationMessages } from '../checks/ports/rollup.ts';
+import { portReasonMessage } from '../checks/ports/port-reason.ts';
+import { FAILED_PORT_STATUSES, remediation, remediationMessages } from '../checks/ports/rollup.ts';
 import { mosBandMessage, profileNameMessage } from '../checks/words.ts';
 import type { PlainLabelKey } from '../messages/labels.ts';
 import { ENGLISH, formatNumber, type Language, label, renderMessage, shown } from '../messages/render.ts';
 import type { CheckStatus, LossFigure, Report, Verdict } from '../protocol/report.ts';
 import { ipv6Lines } from './ipv6-lines.ts';
-import { portMatrixOf } from './port-rows.ts';
+import { type PortResultView, portMatrixOf } from './port-rows.ts';
 import { relayLines } from './relay-lines.ts';
 
 const say = label;
@@ -118,13 +119,35 @@ function portLines(report: Report, lang: Language): string[] {
   return [
     '',
     `  ${say(lang, 'text_firewall_blocked', profile, open, tested.length, matrix.failed.length)}`,
-    ...matrix.failed.map((r) => {
+    ...matrix.failed.flatMap((r) => {
       const status = say(lang, r.status === 'partial' ? 'text_row_partly_blocked' : 'text_row_blocked');
       const detail = shown(r.detailMessage, r.detail, lang);
-      return `    ${status} ${r.transport.toUpperCase()} ${r.ports} ${r.protocol}: ${r.purpose} (${detail})`;
+      return [
+        `    ${status} ${r.transport.toUpperCase()} ${r.ports} ${r.protocol}: ${r.purpose} (${detail})`,
+        ...failedPortReasons(matrix.ports, r.row, lang).map((line) => `      ${line}`),
+      ];
     }),
     '',
     ...remediationMessages(remediation(matrix.rows)).map((l) => `  ${renderMessage(l, lang)}`),
     ...ipv6Lines(report, profile, lang),
   ];
+}
+
+/** Ports a reason line names before "and N more". */
+const LISTED_PORTS = 8;
+
+/** Why a row's ports failed, one line a reason: "Ports 40000, 44999: No answer within the time limit: …". */
+function failedPortReasons(ports: readonly PortResultView[], row: string, lang: Language): string[] {
+  const byReason = new Map<string, number[]>();
+  for (const p of ports) {
+    if (p.row !== row || !FAILED_PORT_STATUSES.has(p.status)) continue;
+    byReason.set(p.reason, [...(byReason.get(p.reason) ?? []), p.port]);
+  }
+  return [...byReason].map(([reason, list]) => {
+    const why = renderMessage(portReasonMessage(reason), lang);
+    const named = list.slice(0, LISTED_PORTS).join(', ');
+    return list.length > LISTED_PORTS
+      ? say(lang, 'text_port_reasons_more', named, formatNumber(list.length - LISTED_PORTS, lang), why)
+      : say(lang, 'text_port_reasons', named, why);
+  });
 }

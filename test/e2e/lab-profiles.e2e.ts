@@ -5,7 +5,9 @@
  * rows, every probed port and the remediation list.
  */
 import { describe, expect, it } from 'vitest';
+import { portReasonMessage } from '../../src/checks/ports/port-reason.ts';
 import { request } from '../../src/cli/drive-extension.ts';
+import { english } from '../../src/messages/render.ts';
 import type { Report } from '../../src/protocol/report.ts';
 import {
   type Expected,
@@ -23,6 +25,7 @@ import {
   useLab,
 } from './harness/lab-session.ts';
 import { ROOT } from './harness/relay-process.ts';
+import { popupReasons } from './harness/report-views.ts';
 import { runCli } from './harness/run-cli.ts';
 
 const session = useLab();
@@ -293,6 +296,24 @@ describe('lab: names, the command line and the popup', () => {
       };
       expect(rowsNotOpen(state.last)).toEqual({ 'desk-phone-srtp': 'blocked' });
       expect(remediationLines(state.last)).toEqual(['UDP 40000-49999']);
+      // The port check's row, opened, says why each port that is not plainly open has its status, in words,
+      // the code kept as the tooltip: the dropped SRTP ports first of all (twelve at most are listed).
+      await popup.locator('[data-check-id="port-matrix"] summary').click();
+      const shown = await popupReasons(popup);
+      const explained = new Map(
+        (state.last as Report).ports
+          .filter((p) => p.status !== 'not-testable' && !(p.status === 'open' && p.reason === 'ok'))
+          .map((p) => [`${p.transport}:${p.port}`, p]),
+      );
+      expect(shown.length).toBe(Math.min(12, explained.size));
+      for (const s of shown) {
+        const measured = explained.get(s.port);
+        expect(measured?.reason, s.port).toBe(s.code);
+        expect(s.title, s.port).toBe(s.code);
+        expect(s.text, s.port).toBe(english(portReasonMessage(s.code ?? '')));
+        if (measured?.status === 'blocked') expect(s.text).toMatch(/a firewall probably drops the traffic$/);
+      }
+      expect(shown.filter((s) => explained.get(s.port)?.status === 'blocked').length).toBeGreaterThan(0);
     } finally {
       await popup.close();
     }

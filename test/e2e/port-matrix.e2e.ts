@@ -1,12 +1,14 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { probePortFlags } from '../../scripts/probe-ports.ts';
+import { portReasonMessage } from '../../src/checks/ports/port-reason.ts';
 import type { ExtensionBrowser } from '../../src/cli/chromium.ts';
 import { runCheckInExtension } from '../../src/cli/drive-extension.ts';
+import { english } from '../../src/messages/render.ts';
 import type { Report } from '../../src/protocol/report.ts';
 import { useExtensionSession } from './harness/extension-session.ts';
 import { blockUdpTo, clearRules, dropUdpToPorts, type Netns, rejectTcpPort } from './harness/netns.ts';
 import type { RelayProcess } from './harness/relay-process.ts';
-import { matrix, notOpen } from './harness/report-views.ts';
+import { matrix, notOpen, reportPageReasons } from './harness/report-views.ts';
 
 /** Relay ports 30000-39999 stand in for the provider's SRTP range 40000-49999 (see scripts/probe-ports.ts). */
 const SRTP_RELAY_RANGE = '30000:39999';
@@ -79,6 +81,28 @@ describe('port matrix in a namespace', () => {
     expect(r.verdict).toBe('blocked');
     expect(r.media?.transport).toBe('tcp');
     expect(media(r)).toMatchObject({ status: 'warn', reason: 'tcp-fallback' });
+    // The report page says why each port has its status in words, the code kept as the tooltip.
+    const page = await browser.openPage('report/report.html');
+    try {
+      await page.locator(`.report-view[data-run-id="${r.runId}"]`).waitFor({ timeout: 10_000 });
+      const shown = await reportPageReasons(page);
+      expect(shown.length).toBe(r.ports.length);
+      for (const s of shown) {
+        expect(s.title, s.port).toBe(s.code);
+        expect(s.text, s.port).toBe(english(portReasonMessage(s.code ?? '')));
+        expect(s.text, s.port).not.toContain(s.code ?? '');
+      }
+      const blocked = shown.filter((s) => ['udp:40000', 'udp:44999', 'udp:49999'].includes(s.port));
+      expect(blocked.map((s) => s.code).sort()).toEqual(
+        r.ports
+          .filter((p) => p.status === 'blocked')
+          .map((p) => p.reason)
+          .sort(),
+      );
+      for (const s of blocked) expect(s.text).toMatch(/a firewall probably drops the traffic$/);
+    } finally {
+      await page.close();
+    }
   });
 
   it('TCP to the SIP/TLS port rejected: exactly 5096 refused, its row blocked; media unaffected', async () => {

@@ -22,7 +22,7 @@ export function deskPorts(statusFor: (transport: string, port: number) => PortSt
       transport: t.transport,
       port: t.port,
       status: statusFor(t.transport, t.port),
-      reason: statusFor(t.transport, t.port) === 'open' ? 'ok' : 'timeout',
+      reason: statusFor(t.transport, t.port) === 'open' ? 'ok' : 'timed-out',
       ms: 12,
     })),
   );

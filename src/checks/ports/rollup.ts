@@ -8,6 +8,7 @@ import { english } from '../../messages/render.ts';
 import { rangeSize } from '../../profiles/sample-ports.ts';
 import type { PortRange, Profile, ProfileRow } from '../../profiles/types.ts';
 import { notTestableMessage, portShortMessage } from '../words.ts';
+import { portReasonMessage } from './port-reason.ts';
 import type { PortResult, RemediationLine, RowResult, RowStatus } from './types.ts';
 
 export function formatRanges(ranges: readonly PortRange[]): string {
@@ -15,7 +16,7 @@ export function formatRanges(ranges: readonly PortRange[]): string {
 }
 
 /** A port the browser's proxy refused stays in the remediation list: it is blocked on the way it took. */
-const FAILED = new Set(['blocked', 'refused', 'proxy-blocked']);
+export const FAILED_PORT_STATUSES = new Set(['blocked', 'refused', 'proxy-blocked']);
 const UNMEASURED = new Set(['browser-blocked', 'relay-unavailable', 'error']);
 
 function rowStatus(
@@ -26,13 +27,14 @@ function rowStatus(
     return { status: 'not-testable', detail: notTestableMessage(row.probe.reason), failedPorts: '' };
   }
   const mine = ports.filter((p) => p.row === row.id);
-  const failed = mine.filter((p) => FAILED.has(p.status));
+  const failed = mine.filter((p) => FAILED_PORT_STATUSES.has(p.status));
   const failedPorts = formatRanges(
     row.providerPorts.filter((r) => failed.some((p) => p.port >= r.from && p.port <= r.to)),
   );
   const coverage: Coverage = {
-    measured: new Set(mine.filter((p) => p.status === 'open' || FAILED.has(p.status)).map((p) => p.port))
-      .size,
+    measured: new Set(
+      mine.filter((p) => p.status === 'open' || FAILED_PORT_STATUSES.has(p.status)).map((p) => p.port),
+    ).size,
     size: row.providerPorts.reduce((n, r) => n + rangeSize(r), 0),
   };
   return { ...rowOutcome(mine, failed, coverage), failedPorts, ...coverage };
@@ -91,7 +93,7 @@ function rowOutcome(
       unmeasured.length > 0
         ? msg(
             'join_semicolons',
-            unmeasured.map((p) => msg('ports_detail_unmeasured', p.port, p.reason)),
+            unmeasured.map((p) => msg('ports_detail_unmeasured', p.port, portReasonMessage(p.reason))),
           )
         : msg('ports_not_probed'),
   };

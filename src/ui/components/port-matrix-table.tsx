@@ -14,11 +14,13 @@ import {
 import { localNumber } from '../check-text.ts';
 import { profileName } from '../format.ts';
 import { DataTable, RowPurpose } from './data-table.tsx';
+import { portReasonWords } from './port-reasons.tsx';
 import { StatusWord } from './status-word.tsx';
 
 /*
  * The port matrix in the UI language. Purposes and protocols stay as the provider's table writes them, so an
- * administrator can find the row in the provider's paper; per-port reasons are codes.
+ * administrator can find the row in the provider's paper. Each port's reason is said in words; its code (what
+ * the JSON report keeps, what support searches for) is the cell's title.
  */
 
 export const rowStatusLabel = (status: RowStatus): StatusLabel => ({
@@ -105,7 +107,9 @@ export function PortMatrixTable({
                 <td>
                   <StatusWord label={portStatusLabel(p.status)} />
                 </td>
-                <td>{p.reason}</td>
+                <td data-reason={p.reason} title={p.reason}>
+                  {portReasonWords(p.reason)}
+                </td>
                 <td>{p.ms === null ? '–' : t('unit_ms', localNumber(p.ms))}</td>
               </tr>
             ))}

@@ -50,8 +50,8 @@ const SAMPLE: Record<ArgKind, MessageArg> = {
     { key: 'port_rule', args: ['TCP', '5096'] },
   ],
   semicolons: [
-    { key: 'ports_detail_unmeasured', args: [5096, 'relay-not-listening'] },
-    { key: 'ports_detail_unmeasured', args: [5097, 'relay-not-listening'] },
+    { key: 'ports_detail_unmeasured', args: [5096, { key: 'port_reason_not_probed', args: [] }] },
+    { key: 'ports_detail_unmeasured', args: [5097, { key: 'port_reason_not_probed', args: [] }] },
   ],
 };
 
@@ -100,7 +100,7 @@ describe('message catalogue', () => {
         if (kind === 'fixed1') expect(text, key).toContain('7.0');
         if (kind === 'fixed2') expect(text, key).toContain('3.80');
         if (kind === 'count') expect(text, key).toContain('10,000');
-        if (kind === 'semicolons') expect(text, key).toContain('5096: relay-not-listening; 5097');
+        if (kind === 'semicolons') expect(text, key).toContain('5096: Not probed in this run; 5097');
       }
     }
   });

@@ -46,6 +46,33 @@ describe('renderText', () => {
     expect(text).not.toMatch(/BLOCKED TCP/);
   });
 
+  it('says under each blocked row why its ports failed, in words, one line a reason', () => {
+    const r = blockedPortsReport();
+    const ports = r.ports.map((p) =>
+      p.port === 49999 ? { ...p, status: 'refused' as const, reason: 'failed-fast' } : p,
+    );
+    const text = renderText({ ...r, ports });
+    const lines = text.split('\n');
+    const row = lines.findIndex((l) => l.includes('BLOCKED UDP 40000-49999'));
+    expect(lines.slice(row + 1, row + 3)).toEqual([
+      '      Ports 40000, 44999: No answer within the time limit: a firewall probably drops the traffic',
+      '      Ports 49999: The connection failed at once, as a refused one does (the browser gave no further detail)',
+    ]);
+    expect(text).not.toContain('timed-out');
+  });
+
+  it('names eight ports of a reason, then how many more', () => {
+    const r = blockedPortsReport();
+    const srtp = r.ports.find((p) => p.row === 'desk-phone-srtp') as Report['ports'][number];
+    const ports = [
+      ...r.ports.filter((p) => p.row !== 'desk-phone-srtp'),
+      ...Array.from({ length: 10 }, (_, i) => ({ ...srtp, port: 40000 + i, status: 'blocked' as const })),
+    ];
+    expect(renderText({ ...r, ports })).toContain(
+      '      Ports 40000, 40001, 40002, 40003, 40004, 40005, 40006, 40007 and 2 more: No answer within the time limit',
+    );
+  });
+
   it('says all tested rows are open when nothing is blocked, without a remediation list', () => {
     const text = renderText(report({ ports: deskPorts(() => 'open') }));
     expect(text).toMatch(/Firewall \(Desk phone[^)]*\): (\d+) of \1 testable rows open\n/);
@@ -105,6 +132,9 @@ describe('renderText in another language', () => {
     expect(lines[0]).not.toContain(renderText(r).split('\n')[0]?.split(': ')[1] ?? '');
     expect(text).toMatch(/Firewall \(Tischtelefon\): \d+ von \d+ prüfbaren Zeilen offen, 1 blockiert/);
     expect(text).toContain('BLOCKIERT UDP 40000-49999');
+    expect(text).toContain(
+      '      Ports 40000, 44999, 49999: Keine Antwort innerhalb der Frist: vermutlich verwirft eine Firewall den Verkehr',
+    );
     expect(text).toContain('Relay https://relay.example:8443');
     // Every English line of the text is gone, not only the frame: titles, summaries and the rules to add.
     for (const english of [
