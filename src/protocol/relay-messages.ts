@@ -45,8 +45,19 @@ export type IceCandidate = v.InferOutput<typeof IceCandidate>;
 export const MAX_PROBE_PORTS = 1024;
 /** Ports a relay listens on in each provider range given as A-B (a run probes 32 of them). */
 export const PROBE_PORTS_PER_RANGE = 128;
-/** Most bindings one probe session records (distinct relay port and client address:port). */
-export const MAX_PROBE_BINDINGS = 128;
+/**
+ * The most UDP ports one check probes over one IP version: two sampled ranges of 32 (a unit test keeps every
+ * profile within it). The relay keeps room for the first answer on each of them.
+ */
+export const MAX_PROBED_UDP_PORTS = 64;
+/**
+ * Most bindings one probe session records per IP version (distinct relay port and client address:port):
+ * the IPv4 pass, its second look and the IPv6 pass each probe every UDP port again, from each of the
+ * computer's interfaces, so one version's records must not crowd out the other's.
+ */
+export const MAX_PROBE_BINDINGS_PER_FAMILY = 128;
+/** Most bindings one probe session records, and one probe-observed answer carries: both IP versions. */
+export const MAX_PROBE_BINDINGS = 2 * MAX_PROBE_BINDINGS_PER_FAMILY;
 /** How long a probe session's credentials are answered. */
 export const PROBE_SESSION_TTL_S = 30;
 /** Most probe sessions one WSS connection may have live at once; one more is refused with busy. */

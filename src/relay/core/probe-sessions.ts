@@ -9,8 +9,9 @@
  * them after the probes are done.
  */
 import {
-  MAX_PROBE_BINDINGS,
+  MAX_PROBE_BINDINGS_PER_FAMILY,
   MAX_PROBE_SESSIONS_PER_CONNECTION,
+  MAX_PROBED_UDP_PORTS,
   PROBE_SESSION_TTL_S,
   type ProbeBinding,
 } from '../../protocol/relay-messages.ts';
@@ -41,8 +42,35 @@ interface ProbeSession {
   readonly expiresAt: number;
   readonly bindings: ProbeBinding[];
   readonly seen: Set<string>;
+  readonly families: Record<Family, FamilyRecords>;
   readonly answerDelayMs: number;
 }
+
+type Family = 'IPv4' | 'IPv6';
+
+/** What one IP version of a session has recorded: the relay ports answered, and how many records in all. */
+interface FamilyRecords {
+  readonly ports: Set<number>;
+  count: number;
+  /** Records of a port already answered (another interface, the second look's new socket). */
+  repeats: number;
+}
+
+/**
+ * Records of a port already answered that one IP version keeps: the rest of its room stays free for the
+ * first answer on each port a check probes, which is what tells an open port from a blocked one.
+ */
+export const MAX_REPEAT_BINDINGS_PER_FAMILY = MAX_PROBE_BINDINGS_PER_FAMILY - MAX_PROBED_UDP_PORTS;
+
+/** The IP version of a client address as the extension tells them apart: IPv4-mapped IPv6 is IPv4. */
+export function familyOf(address: string): Family {
+  return address.includes(':') && !/^::ffff:(?:0:)?\d+\.\d+\.\d+\.\d+$/i.test(address) ? 'IPv6' : 'IPv4';
+}
+
+const noRecords = (): Record<Family, FamilyRecords> => ({
+  IPv4: { ports: new Set(), count: 0, repeats: 0 },
+  IPv6: { ports: new Set(), count: 0, repeats: 0 },
+});
 
 /**
  * How late a NAT probe session's answers go out. A browser checks a peer's candidates one by one, about
@@ -122,6 +150,7 @@ export class ProbeRegistry {
       expiresAt: now + this.ttlMs,
       bindings: [],
       seen: new Set(),
+      families: noRecords(),
       answerDelayMs: opts.answerDelayMs ?? 0,
     };
     this.byUfrag.set(ufrag, session);
@@ -146,14 +175,25 @@ export class ProbeRegistry {
     return this.byUfrag.get(ufrag)?.answerDelayMs ?? 0;
   }
 
-  /** Records an answered binding once per relay port and client address:port, up to MAX_PROBE_BINDINGS. */
+  /**
+   * Records an answered binding once per relay port and client address:port, up to
+   * MAX_PROBE_BINDINGS_PER_FAMILY for each IP version, of which at most MAX_REPEAT_BINDINGS_PER_FAMILY repeat a
+   * port already answered.
+   */
   record(ufrag: string, binding: ProbeBinding): void {
     const s = this.byUfrag.get(ufrag);
-    if (!s || s.bindings.length >= MAX_PROBE_BINDINGS) return;
+    if (!s) return;
+    const family = s.families[familyOf(binding.remoteAddress)];
+    const repeat = family.ports.has(binding.relayPort);
+    if (family.count >= MAX_PROBE_BINDINGS_PER_FAMILY) return;
+    if (repeat && family.repeats >= MAX_REPEAT_BINDINGS_PER_FAMILY) return;
     const key = `${binding.relayPort} ${binding.remoteAddress} ${binding.remotePort}`;
     if (s.seen.has(key)) return;
     s.seen.add(key);
     s.bindings.push({ ...binding });
+    family.ports.add(binding.relayPort);
+    family.count++;
+    if (repeat) family.repeats++;
   }
 
   /** A session of this connection's (by ufrag, or its latest), or null if it has none such. */

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { MAX_PROBE_BINDINGS } from '../../../src/protocol/relay-messages.ts';
+import { MAX_PROBE_BINDINGS, MAX_PROBE_BINDINGS_PER_FAMILY } from '../../../src/protocol/relay-messages.ts';
 import { KEPT_PER_CONNECTION, ProbeRegistry } from '../../../src/relay/core/probe-sessions.ts';
 
 const registry = (opts: { maxLive?: number } = {}) =>
@@ -67,8 +67,8 @@ describe('probe sessions', () => {
     expect(r.results(1, s.ufrag)?.bindings).toHaveLength(2);
     expect(r.results(2, s.ufrag)).toBeNull();
     expect(r.results(2, null)).toBeNull();
-    for (let p = 0; p < MAX_PROBE_BINDINGS + 10; p++) r.record(s.ufrag, binding(20000, 1000 + p));
-    expect(r.results(1, null)?.bindings).toHaveLength(MAX_PROBE_BINDINGS);
+    for (let p = 0; p < MAX_PROBE_BINDINGS + 10; p++) r.record(s.ufrag, binding(20000 + p));
+    expect(r.results(1, null)?.bindings).toHaveLength(MAX_PROBE_BINDINGS_PER_FAMILY);
   });
 
   it('keeps results after the credentials expire, and the latest few sessions of a connection', () => {
