@@ -2,11 +2,11 @@
  * Benchmark: how long the quick check takes, end to end, through the real extension in headless Chromium
  * against the built relay process on loopback, with the firewall port matrix (the relay answers every port of
  * the profiles on high stand-in ports, scripts/probe-ports.ts).
- *   node scripts/bench/quick-check.ts [--runs 10] [--warmup 1] [--compare main] [--flavour dev|release]
+ *   node scripts/bench/quick-check.ts [--runs 10] [--warmup 1] [--compare main[,ref2,...]] [--flavour dev|release]
  *                                     [--media-ports 28000-28019]
- * With --compare, that commit's extension (built by its own scripts/build.ts in this run) is measured too, in
- * its own browser against the same relay, alternating with this tree's run by run (ABBA), so "before" and
- * "after" come from one run on one machine. Binds the probe ports the end-to-end tests use: take the e2e lock
+ * With --compare, each commit's extension (built by its own scripts/build.ts in this run; up to 4 commits) is
+ * measured too, in its own browser against the same relay, alternating with this tree's run by run (the order
+ * reversed every other run: ABBA), so "before" and "after" come from one run on one machine. Binds the probe ports the end-to-end tests use: take the e2e lock
  * (flock /tmp/svc-e2e.lock) when tests may run. Needs a build of the relay (npm run bench:quick-check builds).
  */
 import { existsSync } from 'node:fs';
@@ -52,6 +52,8 @@ const flavour = values.flavour === RELEASE ? RELEASE : DEV;
 // Runs are sequential and each frees its port on bye; a margin covers ports still closing.
 if (media.size < 4) throw new Error('--media-ports: give at least 4 ports');
 const RUN_TIMEOUT_MS = 60_000;
+const compare = (values.compare ?? '').split(',').filter((ref) => ref !== '');
+if (compare.length > 4) throw new Error('--compare: at most 4 commits');
 
 if (!existsSync(join(ROOT, 'dist/relay/server.js'))) {
   throw new Error('dist/relay/server.js missing: run "node scripts/build.ts --only relay" first');
@@ -65,6 +67,8 @@ interface Run {
   verdictMs: number;
   /** In the page: runCheck sent → each check's result first seen in the run's progress. */
   seen: Record<string, number | null>;
+  /** In the page: runCheck sent → the WSS check's final result (with the pings) first seen. */
+  wssFinalMs: number | null;
   /** In the page: runCheck sent → the run state says encrypted audio flows (the media check's first echo). */
   flowingMs: number | null;
   /** The same through storage.onChanged alone (builds without the port have only this). */
@@ -78,6 +82,8 @@ interface Run {
   phases: Record<string, number | null>;
   /** The WSS check's WebSocket open (TCP, TLS, upgrade): what one socket fewer would save, at most. */
   wssConnectMs: number | null;
+  /** The WSS check's ping round trips as its report keeps them: median, fastest, slowest. */
+  wssPing: { medianMs: number | null; minMs: number | null; maxMs: number | null };
   /** Packets behind the scored loss figure, and half its 95 % interval in points. */
   lossPackets: number | null;
   lossPlusMinus: number | null;
@@ -93,14 +99,17 @@ function toRun(report: Report, page: Watched): Run {
   for (const p of PHASES) phases[p] = report.media?.timings[p] ?? null;
   const loss = report.media?.loss;
   const scored = loss?.scored ? loss[loss.scored === 'round-trip' ? 'roundTrip' : loss.scored] : null;
+  const wss = report.checks.find((c) => c.id === 'relay-wss')?.data;
   return {
     verdictMs: page.verdictMs,
     seen: Object.fromEntries(CHECKS.map((c) => [c, page.seen[c] ?? null])),
+    wssFinalMs: page.final['relay-wss'] ?? null,
     flowingMs: page.flowingMs,
     storedVerdictMs: page.stored.verdictMs,
     storedSeen: Object.fromEntries(CHECKS.map((c) => [c, page.stored.seen[c] ?? null])),
     pushed: Object.values(page.via).filter((c) => c === 'port').length,
-    wssConnectMs: numberOr(report.checks.find((c) => c.id === 'relay-wss')?.data.connectMs),
+    wssConnectMs: numberOr(wss?.connectMs),
+    wssPing: { medianMs: numberOr(wss?.medianMs), minMs: numberOr(wss?.minMs), maxMs: numberOr(wss?.maxMs) },
     inExtensionMs: Date.parse(report.finishedAt) - Date.parse(report.startedAt),
     checks,
     phases,
@@ -126,7 +135,7 @@ const failures: string[] = [];
 let machineBusy = Number.NaN;
 let loadAtEnd = Number.NaN;
 try {
-  for (const ref of [...(values.compare ? [values.compare] : []), null]) {
+  for (const ref of [...compare, null]) {
     const build = buildExtension(ref, flavour, work.path);
     const browser = await launchWithExtension({
       extensionDir: join(build.dist, 'chrome'),
@@ -185,7 +194,9 @@ console.log(`- Relay: this tree's dist/relay/server.js as a child process on 127
 - "to verdict": the page's clock (performance.now) from sending runCheck to the report reaching the
   page: what a user waits from the click to the verdict; "... through storage": the same moments by
   storage.onChanged alone; "pushed": how many of the 4 checks' results came over the port first. "seen": from sending runCheck to each check's result
-  first reaching the page in the run's progress (what the popup shows as it arrives); "audio flowing seen": to
+  first reaching the page in the run's progress (what the popup shows as it arrives; for WSS, the open socket
+  with the pings still pending where the build reports that first); "relay-wss final": its result with the
+  pings' figures; "relay-wss ping medianMs/minMs/maxMs": the round trips the report keeps; "audio flowing seen": to
   the run state first saying that encrypted audio flows (builds without that signal: "-"). "in-extension": the
   report's finishedAt - startedAt (the background's run, ms resolution of ISO times).
 - Checks run in parallel inside the extension; "durationMs" figures are each report's own, per check.
@@ -238,6 +249,7 @@ const measures: Array<[string, (r: Run) => number | null]> = [
     `${c} seen in the page`,
     (r) => r.seen[c] ?? null,
   ]),
+  ['relay-wss final result (with the pings) seen in the page', (r) => r.wssFinalMs],
   ['"encrypted audio flowing" seen in the page', (r) => r.flowingMs],
   ...CHECKS.map((c): [string, (r: Run) => number | null] => [
     `${c} seen through storage`,
@@ -246,6 +258,9 @@ const measures: Array<[string, (r: Run) => number | null]> = [
   ['results pushed first (of 4)', (r) => r.pushed],
   ...CHECKS.map((c): [string, (r: Run) => number | null] => [`${c} durationMs`, (r) => r.checks[c] ?? null]),
   ['relay-wss connectMs (WebSocket open: TCP, TLS, upgrade)', (r) => r.wssConnectMs],
+  ['relay-wss ping medianMs (the report round trip)', (r) => r.wssPing.medianMs],
+  ['relay-wss ping minMs', (r) => r.wssPing.minMs],
+  ['relay-wss ping maxMs', (r) => r.wssPing.maxMs],
   ...PHASES.map((p): [string, (r: Run) => number | null] => [`media ${p}`, (r) => r.phases[p] ?? null]),
   ['loss packets', (r) => r.lossPackets],
   ['loss ± (points)', (r) => r.lossPlusMinus],
@@ -263,7 +278,7 @@ console.log(
         });
         if (xs.length === 0) return '-';
         const st = stats(xs);
-        const digits = name.startsWith('loss ±') ? 1 : 0;
+        const digits = name.startsWith('loss ±') || name.startsWith('relay-wss ping') ? 1 : 0;
         return `${fmt(st.median, digits)} (${fmt(st.min, digits)}-${fmt(st.max, digits)})`;
       }),
     ]),

@@ -54,6 +54,8 @@ export interface Watched {
   verdictMs: number;
   /** Each check's result first reached the page in the run's progress (the popup shows it then). */
   seen: Record<string, number>;
+  /** Each check's final result first reached the page (later than `seen` where a partial one came first). */
+  final: Record<string, number>;
   /** The run state first said that encrypted audio flows (the media check's first echo); null if never. */
   flowingMs: number | null;
   /** The same moments through storage alone (what pages saw before the port): report, then each check. */
@@ -104,7 +106,7 @@ export function watchCheckInExtension(
       await ask({ type: 'saveSettings', settings: a.settings });
       type State = {
         status: string;
-        progress: Array<{ id: string }>;
+        progress: Array<{ id: string; partial?: boolean }>;
         mediaFlowingMs?: number | null;
         last: { runId: string } | null;
       };
@@ -122,6 +124,7 @@ export function watchCheckInExtension(
       try {
         const { runId } = (await ask({ type: 'runCheck', mode: a.mode })) as { runId: string };
         const seen: Record<string, number> = {};
+        const final: Record<string, number> = {};
         const via: Record<string, 'port' | 'storage'> = {};
         const stored: { verdictMs: number | null; seen: Record<string, number> } = {
           verdictMs: null,
@@ -139,6 +142,7 @@ export function watchCheckInExtension(
                 seen[p.id] = t;
                 via[p.id] = channel;
               }
+              if (!p.partial) final[p.id] ??= t;
               if (channel === 'storage') stored.seen[p.id] ??= t;
             }
             if (s.status === 'running' && s.mediaFlowingMs != null) flowingMs ??= t;
@@ -149,7 +153,7 @@ export function watchCheckInExtension(
           }
           // The verdict counts from its first arrival; the stored copy is waited for (bounded) to compare.
           if (verdictMs !== null && (stored.verdictMs !== null || performance.now() - t0 > verdictMs + 2000))
-            return { runId, verdictMs, seen, flowingMs, stored, via };
+            return { runId, verdictMs, seen, final, flowingMs, stored, via };
           if (performance.now() - t0 > a.timeoutMs) throw new Error('the check did not finish in time');
           await new Promise((r) => setTimeout(r, 5));
         }
