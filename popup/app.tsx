@@ -72,7 +72,7 @@ export function App({ actions, autoRun = true }: { actions: ExtensionActions; au
         {state === null
           ? t('common_loading')
           : running
-            ? t('popup_checking_progress', checks.length)
+            ? t('popup_checking_progress', checks.filter((c) => !c.partial).length)
             : state.last
               ? t('popup_check_complete')
               : ''}

@@ -21,6 +21,7 @@ import type { RunState } from '../protocol/runtime-messages.ts';
 import { showBadge } from './badge.ts';
 import { createRunStateKeeper } from './run-state-keeper.ts';
 import type { WebRtcHost } from './webrtc-host.ts';
+import { recordResult } from './with-result.ts';
 
 export interface RunManagerDeps {
   api: Browser;
@@ -83,7 +84,7 @@ export function createRunManager(deps: RunManagerDeps) {
           mode,
           deps.webrtc.bindingLifetime,
         ),
-        (r: CheckResult) => void write((s) => ({ ...s, progress: [...s.progress, r] })),
+        (r: CheckResult) => recordResult(runState, r),
         deps.now,
       );
       const meta: RunMeta = {

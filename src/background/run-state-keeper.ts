@@ -20,6 +20,8 @@ export interface RunStateKeeper {
   current(): Promise<RunState>;
   /** Applies a change: published at once, resolved once stored. Changes apply in the order they are made. */
   update(change: (state: RunState) => RunState): Promise<void>;
+  /** Applies a change the open pages see at once, not stored on its own: the next stored change carries it. */
+  show(change: (state: RunState) => RunState): void;
   /** Runs `task` after every store made so far (the history is written after the state it follows). */
   afterStores(task: () => Promise<void>): Promise<void>;
 }
@@ -33,19 +35,26 @@ export function createRunStateKeeper(deps: RunStateKeeperDeps): RunStateKeeper {
     stores = done.catch(() => undefined);
     return done;
   };
+  const apply = (change: (state: RunState) => RunState) => {
+    // `state` is replaced before any await, so every change sees the one made before it, stored or not.
+    const before = state;
+    const next = before.then((s) => {
+      const changed = change(s);
+      deps.publish(changed);
+      return changed;
+    });
+    // A change that throws changes nothing.
+    state = next.catch(() => before);
+    return next;
+  };
   return {
     current: () => state,
     update(change) {
-      // `state` is replaced before any await, so every change sees the one made before it, stored or not.
-      const before = state;
-      const next = before.then((s) => {
-        const changed = change(s);
-        deps.publish(changed);
-        return changed;
-      });
-      // A change that throws changes nothing.
-      state = next.catch(() => before);
+      const next = apply(change);
       return chain(async () => deps.save(await next));
+    },
+    show(change) {
+      apply(change).catch(() => undefined);
     },
     afterStores: chain,
   };

@@ -66,7 +66,7 @@ export function quickCheckPlan(
       : [];
   return [
     { ...RELAY_HTTPS, run: https },
-    { ...RELAY_WSS, run: () => checkRelayWss(settings.relayUrl, ctx) },
+    { ...RELAY_WSS, run: (partial) => checkRelayWss(settings.relayUrl, ctx, partial) },
     ...settings.targets.map((url, i) => {
       const target = {
         id: `https-target-${i + 1}`,

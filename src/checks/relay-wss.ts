@@ -10,6 +10,7 @@ import { wssUrlFor } from '../protocol/settings.ts';
 import type { CheckContext } from './context.ts';
 import { classifyFailure, netFailure, restrictedPortFailure } from './failure.ts';
 import { summarizeRtts } from './rtt-stats.ts';
+import type { ReportPartial } from './runner.ts';
 import { timedFetch } from './timed-fetch.ts';
 import { TIMEOUTS, WSS_PINGS } from './timeouts.ts';
 import type { CheckResult } from './types.ts';
@@ -21,7 +22,15 @@ export const RELAY_WSS = { id: 'relay-wss', ...titleOf(msg('title_relay_wss')) }
 /** Above this median round trip, signaling works but feels slow. */
 export const SLOW_WSS_RTT_MS = 250;
 
-export async function checkRelayWss(relayUrl: string, ctx: CheckContext): Promise<CheckResult> {
+/**
+ * `partial`: told once the WebSocket is open and the relay's hello is valid, so the user sees WSS works while
+ * the pings run; the result returned replaces it (with the pings' figures, or the failure while pinging).
+ */
+export async function checkRelayWss(
+  relayUrl: string,
+  ctx: CheckContext,
+  partial: ReportPartial = () => {},
+): Promise<CheckResult> {
   const url = new URL(wssUrlFor(relayUrl));
   const refused = restrictedPortFailure(RELAY_WSS, url);
   if (refused) return refused;
@@ -44,17 +53,20 @@ export async function checkRelayWss(relayUrl: string, ctx: CheckContext): Promis
       return protocolFailure(url, Math.round(ctx.now() - started), msg('phrase_no_hello'));
     }
     const tls = helloMsg.value.tls;
+    const opened = { url: url.toString(), connectMs, tlsVersion: tls.protocol, tlsCipher: tls.cipher };
+    partial({
+      ...RELAY_WSS,
+      status: 'pass',
+      reason: 'pings-pending',
+      ...summaryOf(msg('sum_wss_open_pinging', connectMs, WSS_PINGS)),
+      durationMs: Math.round(ctx.now() - started),
+      data: opened,
+    });
     const rtts = await pingRounds(session, ctx);
     const durationMs = Math.round(ctx.now() - started);
     if (rtts === 'closed') return relayWentAway(url, durationMs, msg('phrase_while_pinging'));
     const stats = summarizeRtts(rtts);
-    const data = {
-      url: url.toString(),
-      connectMs,
-      tlsVersion: tls.protocol,
-      tlsCipher: tls.cipher,
-      ...stats,
-    };
+    const data = { ...opened, ...stats };
     if (stats.received === 0) {
       return {
         ...RELAY_WSS,

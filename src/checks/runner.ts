@@ -1,5 +1,6 @@
 /**
- * Runs a plan of checks concurrently. The runner is the one place that turns a thrown exception into an
+ * Runs a plan of checks concurrently. `onResult` gets each check's final result, and before it any partial
+ * result the check reports (marked `partial: true`); a partial that comes after the final one is dropped. The runner is the one place that turns a thrown exception into an
  * 'error' result and that puts an overall time limit on each check, so one broken check never takes the run
  * down or keeps it waiting.
  */
@@ -8,8 +9,12 @@ import { TIMEOUTS } from './timeouts.ts';
 import type { CheckResult } from './types.ts';
 import { summaryOf } from './words.ts';
 
+/** What a check has established before it ends (e.g. the WebSocket is open, pings still to come). */
+export type ReportPartial = (result: CheckResult) => void;
+
 export interface PlannedCheck extends Pick<CheckResult, 'id' | 'title' | 'titleMessage'> {
-  run: () => Promise<CheckResult>;
+  /** `partial` shows the user what is already measured; the promise's result replaces it. */
+  run: (partial: ReportPartial) => Promise<CheckResult>;
   /** Overrides the runner's default limit for checks that legitimately take longer (the media loopback). */
   limitMs?: number;
 }
@@ -23,14 +28,27 @@ export async function runChecks(
   return Promise.all(
     plan.map(async (check) => {
       const started = now();
-      const result = await guarded(check, check.limitMs ?? limitMs, () => Math.round(now() - started));
-      onResult(result);
-      return result;
+      let ended = false;
+      const partial: ReportPartial = (r) => {
+        if (!ended) onResult({ ...r, id: check.id, partial: true });
+      };
+      const result = await guarded(check, partial, check.limitMs ?? limitMs, () =>
+        Math.round(now() - started),
+      );
+      ended = true;
+      const { partial: _, ...final } = result;
+      onResult(final);
+      return final;
     }),
   );
 }
 
-async function guarded(check: PlannedCheck, limitMs: number, elapsed: () => number): Promise<CheckResult> {
+async function guarded(
+  check: PlannedCheck,
+  partial: ReportPartial,
+  limitMs: number,
+  elapsed: () => number,
+): Promise<CheckResult> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const base = { id: check.id, title: check.title, titleMessage: check.titleMessage };
   const name = check.titleMessage ?? check.title;
@@ -49,7 +67,7 @@ async function guarded(check: PlannedCheck, limitMs: number, elapsed: () => numb
     );
   });
   try {
-    return await Promise.race([check.run(), limit]);
+    return await Promise.race([check.run(partial), limit]);
   } catch (err) {
     const error = String(err instanceof Error ? err.message : err).slice(0, 200);
     return {

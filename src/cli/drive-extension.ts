@@ -56,12 +56,22 @@ export interface Watched {
   seen: Record<string, number>;
   /** Each check's final result first reached the page (later than `seen` where a partial one came first). */
   final: Record<string, number>;
+  /** Each check's row as the port pushed it, change by change in the order received (partial, then final). */
+  pushed: Record<string, PushedRow[]>;
   /** The run state first said that encrypted audio flows (the media check's first echo); null if never. */
   flowingMs: number | null;
   /** The same moments through storage alone (what pages saw before the port): report, then each check. */
   stored: { verdictMs: number | null; seen: Record<string, number> };
   /** Which channel brought each check's result first. */
   via: Record<string, Channel>;
+}
+
+/** A check's row in one pushed run state: what the popup showed the user. */
+export interface PushedRow {
+  status: string;
+  reason: string;
+  summary: string;
+  partial: boolean;
 }
 
 type PortLike = {
@@ -106,7 +116,7 @@ export function watchCheckInExtension(
       await ask({ type: 'saveSettings', settings: a.settings });
       type State = {
         status: string;
-        progress: Array<{ id: string; partial?: boolean }>;
+        progress: Array<{ id: string; status: string; reason: string; summary: string; partial?: boolean }>;
         mediaFlowingMs?: number | null;
         last: { runId: string } | null;
       };
@@ -125,6 +135,7 @@ export function watchCheckInExtension(
         const { runId } = (await ask({ type: 'runCheck', mode: a.mode })) as { runId: string };
         const seen: Record<string, number> = {};
         const final: Record<string, number> = {};
+        const pushed: Record<string, PushedRow[]> = {};
         const via: Record<string, 'port' | 'storage'> = {};
         const stored: { verdictMs: number | null; seen: Record<string, number> } = {
           verdictMs: null,
@@ -143,6 +154,12 @@ export function watchCheckInExtension(
                 via[p.id] = channel;
               }
               if (!p.partial) final[p.id] ??= t;
+              if (channel === 'port') {
+                const row = { status: p.status, reason: p.reason, summary: p.summary, partial: !!p.partial };
+                const rows = pushed[p.id] ?? [];
+                const before = rows.at(-1);
+                if (!before || JSON.stringify(before) !== JSON.stringify(row)) pushed[p.id] = [...rows, row];
+              }
               if (channel === 'storage') stored.seen[p.id] ??= t;
             }
             if (s.status === 'running' && s.mediaFlowingMs != null) flowingMs ??= t;
@@ -153,7 +170,7 @@ export function watchCheckInExtension(
           }
           // The verdict counts from its first arrival; the stored copy is waited for (bounded) to compare.
           if (verdictMs !== null && (stored.verdictMs !== null || performance.now() - t0 > verdictMs + 2000))
-            return { runId, verdictMs, seen, final, flowingMs, stored, via };
+            return { runId, verdictMs, seen, final, pushed, flowingMs, stored, via };
           if (performance.now() - t0 > a.timeoutMs) throw new Error('the check did not finish in time');
           await new Promise((r) => setTimeout(r, 5));
         }

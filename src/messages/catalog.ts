@@ -72,6 +72,7 @@ export const MESSAGES = {
   sum_wss_no_pong: ['host'],
   sum_wss_degraded: ['int', 'int', 'ms'],
   sum_wss_ok: ['ms', 'int', 'ms'],
+  sum_wss_open_pinging: ['ms', 'int'],
   sum_wss_upgrade_blocked: ['host', 'int'],
   sum_wss_went_away: ['host', 'message'],
   phrase_right_after_connecting: NONE,

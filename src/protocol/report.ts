@@ -81,6 +81,11 @@ export const CheckResultSchema = v.object({
   /** Which step broke, when something broke. */
   step: v.optional(FailedStep),
   durationMs: v.pipe(num, v.minValue(0)),
+  /**
+   * Present while the check is still measuring: what it has established so far (the popup shows it at once),
+   * replaced by the check's final result. Only a run cut short keeps one in its report.
+   */
+  partial: v.optional(v.literal(true)),
   /** Evidence: JSON-serialisable data (timings, TLS details, addresses). */
   data: v.pipe(
     v.record(v.string(), v.unknown()),

@@ -63,6 +63,18 @@ describe('secure media loopback in Chromium', () => {
       expect(run.via['relay-https']).toBe('port');
       expect(run.via['secure-media']).toBe('port');
       expect(run.stored.verdictMs).not.toBeNull();
+      // The WSS row was shown once the socket was open and the relay's hello valid, with the pings still to
+      // come, then the same row turned to the pings' figures: two pushed states, in that order.
+      expect(run.pushed['relay-wss']?.map((r) => [r.status, r.reason, r.partial])).toEqual([
+        ['pass', 'pings-pending', true],
+        ['pass', 'ok', false],
+      ]);
+      expect(run.pushed['relay-wss']?.[0]?.summary).toMatch(
+        /^WSS connected in \d+ ms; the relay answered\. Measuring 5 ping round trips…$/,
+      );
+      expect(run.pushed['relay-wss']?.[1]?.summary).toMatch(
+        /^WSS connected in \d+ ms; 5 pings, median round trip [\d.]+ ms\.$/,
+      );
     } finally {
       await page.close();
     }

@@ -17,7 +17,12 @@ export function CheckRow({ check, open = false }: { check: CheckResult; open?: b
   const { ports: _ports, ...rest } = check.data;
   const evidence = ports ? rest : check.data;
   return (
-    <li class={`check check-${check.status}`} data-check-id={check.id} data-status={check.status}>
+    <li
+      class={`check check-${check.status}`}
+      data-check-id={check.id}
+      data-status={check.status}
+      data-partial={check.partial ? 'true' : undefined}
+    >
       <details open={open}>
         <summary>
           <span class="check-icon" aria-hidden="true">

@@ -52,3 +52,32 @@ describe('runChecks', () => {
     }
   });
 });
+
+describe('runChecks, partial results', () => {
+  it('passes a partial result on marked, then the final one unmarked, and drops a partial after the end', async () => {
+    const seen: CheckResult[] = [];
+    let late: ((r: CheckResult) => void) | null = null;
+    const [final] = await runChecks(
+      [
+        {
+          id: 'a',
+          title: 'A',
+          run: async (partial) => {
+            partial({ ...ok('other-id'), reason: 'so-far' });
+            late = partial;
+            // A check cannot mark its own final result as partial.
+            return { ...ok('a'), partial: true };
+          },
+        },
+      ],
+      (r) => seen.push(r),
+      () => performance.now(),
+    );
+    (late as ((r: CheckResult) => void) | null)?.(ok('a'));
+    expect(seen.map((r) => [r.id, r.reason, r.partial ?? false])).toEqual([
+      ['a', 'so-far', true],
+      ['a', 'ok', false],
+    ]);
+    expect(final).not.toHaveProperty('partial');
+  });
+});

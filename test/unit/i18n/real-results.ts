@@ -44,7 +44,7 @@ async function settle<T>(start: () => Promise<T>, advanceMs = 60_000): Promise<T
   }
 }
 
-type WsScript =
+export type WsScript =
   | 'pongs'
   | 'slow-pongs'
   | 'lost-pongs'
@@ -63,7 +63,7 @@ interface ProbeScript {
 }
 
 /** A relay's WSS: hello, pongs (or not), and the port probe session. */
-function fakeWs(script: WsScript, probe: ProbeScript = { tcp: [], udp: [] }) {
+export function fakeWs(script: WsScript, probe: ProbeScript = { tcp: [], udp: [] }) {
   return class FakeWs {
     static readonly OPEN = 1;
     readonly OPEN = 1;
@@ -241,7 +241,11 @@ async function wssResults(): Promise<CheckResult[]> {
   ];
   const out: CheckResult[] = [];
   for (const script of scripts) {
-    out.push(await settle(() => checkRelayWss(RELAY, ctx({ WebSocket: fakeWs(script) }))));
+    // The partial result the popup shows while the pings run comes first, as in a run.
+    const final = await settle(() =>
+      checkRelayWss(RELAY, ctx({ WebSocket: fakeWs(script) }), (r) => out.push({ ...r, partial: true })),
+    );
+    out.push(final);
   }
   return out;
 }

@@ -70,6 +70,38 @@ describe('popup progress', () => {
     expect(document.querySelectorAll('[data-check-id="secure-media"]')).toHaveLength(1);
   });
 
+  it('shows WSS as soon as the socket is open, pings pending, then the same row with the pings figures', async () => {
+    const partial: CheckResult = {
+      ...result('relay-wss', 'WSS to the relay'),
+      reason: 'pings-pending',
+      summary: 'WSS connected in 40 ms; the relay answered. Measuring 5 ping round trips…',
+      partial: true,
+    };
+    const popup = popupWith(running([partial], null));
+    await screen.findByText(partial.summary);
+    const row = () => document.querySelectorAll('[data-check-id="relay-wss"]');
+    expect(row()[0]?.getAttribute('data-partial')).toBe('true');
+    // A partial result is not a finished check.
+    expect(screen.getByRole('status').textContent).toBe('Checking… 0 done');
+
+    popup.push(
+      running(
+        [
+          {
+            ...result('relay-wss', 'WSS to the relay'),
+            summary: 'WSS connected in 40 ms; 5 pings, median round trip 2 ms.',
+          },
+        ],
+        null,
+      ),
+    );
+    await screen.findByText('WSS connected in 40 ms; 5 pings, median round trip 2 ms.');
+    expect(screen.queryByText(partial.summary)).toBeNull();
+    expect(row()).toHaveLength(1);
+    expect(row()[0]?.hasAttribute('data-partial')).toBe(false);
+    expect(screen.getByRole('status').textContent).toBe('Checking… 1 done');
+  });
+
   it('says it in German for a German browser', async () => {
     const restore = useBrowserLanguage('de');
     try {
