@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { closeEchoStream, openEchoStream, timedGet } from '../helpers/relay-load.ts';
+import { exitedWithOutput } from './harness/child-exit.ts';
 import { ROOT, startRelayProcess } from './harness/relay-process.ts';
 
 function runRelay(args: string[]) {
@@ -15,7 +16,7 @@ function runRelay(args: string[]) {
     child.stderr.on('data', (d) => {
       stderr += d;
     });
-    child.on('exit', (code) => resolve({ code, stderr }));
+    void exitedWithOutput(child).then((code) => resolve({ code, stderr }));
   });
 }
 
