@@ -167,10 +167,30 @@ describe('report page', () => {
     expect(await page.locator('#media-chart-summary').textContent()).toContain(
       `downlink (the relay back to this computer) ${downlink?.percent} % (95 % range`,
     );
-    expect(await page.locator('[data-chart="media"] .chart-direction-label').allTextContents()).toEqual([
-      `↑ ${uplink?.percent} %`,
-      `↓ ${downlink?.percent} %`,
-    ]);
+    // And second by second: the relay counted by the second, so each direction is a series of its own, named
+    // in the legend with the run's figure and summed up for screen readers.
+    const perSecond = newest().media?.lossPerSecond ?? [];
+    expect(perSecond.length).toBeGreaterThanOrEqual(5);
+    for (const d of ['uplink', 'downlink']) {
+      expect(
+        await page
+          .locator(`[data-chart="media"] svg[role="img"] .chart-series-${d} .chart-series-mark`)
+          .count(),
+      ).toBe(perSecond.filter((s) => s[d as 'uplink' | 'downlink'] !== null).length);
+    }
+    expect(await page.locator('[data-chart="media"] .chart-legend li').allTextContents()).toEqual(
+      expect.arrayContaining([
+        `↑ Uplink, each second (whole run: ${uplink?.percent} %)`,
+        `↓ Downlink, each second (whole run: ${downlink?.percent} %)`,
+      ]),
+    );
+    expect(await page.locator('#media-chart-summary').textContent()).toMatch(
+      new RegExp(
+        `Second by second \\(${perSecond.length} seconds\\): uplink loss [\\d.–]+ %, some loss in \\d+ of them; downlink loss [\\d.–]+ %, some loss in \\d+ of them\\.$`,
+      ),
+    );
+    // The run's level lines give way to the series.
+    expect(await page.locator('[data-chart="media"] .chart-direction-label').count()).toBe(0);
     const timeline = page.getByRole('img', { name: 'Verdicts and MOS of the last checks' });
     await timeline.waitFor();
     expect(await page.locator('[data-chart="history"] svg[role="img"] .chart-mark').count()).toBe(

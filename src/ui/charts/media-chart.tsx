@@ -1,8 +1,9 @@
 import { t } from '../../platform/i18n.ts';
-import type { MediaLoss, MediaSample } from '../../protocol/report.ts';
+import type { LossSecond, MediaLoss, MediaSample } from '../../protocol/report.ts';
 import { localNumber } from '../check-text.ts';
 import { lossFigureText } from '../loss-text.ts';
 import { ChartFigure, GridLine } from './chart-figure.tsx';
+import { DirectionLegendMark, DirectionSeries } from './direction-series.tsx';
 import { directionLabelYs, linePath, lossPerSecond, niceMax, range, yScale } from './geometry.ts';
 
 const W = 640;
@@ -12,28 +13,54 @@ const RIGHT = 48;
 const TOP = 14;
 const BOTTOM = 34;
 
+/** The text alternative's sentence on the per-second series: their ranges and how many seconds lost any. */
+function secondsSentence(perSecond: readonly LossSecond[]): string {
+  const of = (key: 'uplink' | 'downlink') => {
+    const got = perSecond.map((s) => s[key]).filter((v): v is number => v !== null);
+    const r = range(got);
+    const span = r
+      ? r.min === r.max
+        ? localNumber(r.min)
+        : `${localNumber(r.min)}–${localNumber(r.max)}`
+      : '–';
+    return [span, localNumber(got.filter((v) => v > 0).length)] as const;
+  };
+  const [up, upLossy] = of('uplink');
+  const [down, downLossy] = of('downlink');
+  return t('chart_loss_seconds', perSecond.length, up, upLossy, down, downLossy);
+}
+
 /**
- * The extended check second by second: round trip and jitter as lines (ms, left axis), loss as bars (%, right
- * axis). Lines differ in dash as well as colour; the colours are the theme's, so it reads in light and dark.
- * Each second's loss is the round trip's (the browser counts the echo every second; the relay says what it
- * received only at the end), so the run's uplink and downlink loss are drawn as two level lines across it.
- * Screen readers get the title and a summary naming both directions; the table under it lists every second.
+ * The extended check second by second: round trip and jitter as lines (ms, left axis), the round trip's loss
+ * as bars (%, right axis), and loss per direction each second as two more lines on the % axis (the relay's
+ * counts by the second with the browser's, media.lossPerSecond). Lines differ in dash and marks as well as
+ * colour; the colours are the theme's, so it reads in light and dark. A report without the per-second
+ * directions (a relay from before, an older report) draws the run's uplink and downlink loss as two level
+ * lines instead. Screen readers get the title and a summary naming both directions; the table under it lists
+ * every second.
  */
 export function MediaChart({
   samples,
   loss: directions,
+  perSecond: bySecond,
 }: {
   samples: readonly MediaSample[];
   loss?: MediaLoss;
+  perSecond?: readonly LossSecond[];
 }) {
   const loss = lossPerSecond(samples);
+  const perSecond = bySecond ?? [];
+  const directionValues = perSecond.flatMap((s) => [s.uplink, s.downlink]);
   const rtt = range(samples.map((s) => s.rttMs));
   const jitter = range(samples.map((s) => s.jitterMs));
   const up = directions?.uplink ?? null;
   const down = directions?.downlink ?? null;
   const msMax = niceMax(Math.max(rtt?.max ?? 0, jitter?.max ?? 0), 10);
-  const lossMax = niceMax(Math.max(range(loss)?.max ?? 0, up?.percent ?? 0, down?.percent ?? 0), 5);
-  const tMax = Math.max(1, samples.at(-1)?.t ?? 1);
+  const lossMax = niceMax(
+    Math.max(range(loss)?.max ?? 0, range(directionValues)?.max ?? 0, up?.percent ?? 0, down?.percent ?? 0),
+    5,
+  );
+  const tMax = Math.max(1, samples.at(-1)?.t ?? 1, perSecond.at(-1)?.t ?? 1);
   const x = (s: number) => LEFT + (s / tMax) * (W - LEFT - RIGHT);
   const yMs = yScale(msMax, TOP, H - BOTTOM);
   const yLoss = yScale(lossMax, TOP, H - BOTTOM);
@@ -47,10 +74,13 @@ export function MediaChart({
     lossyS,
   );
   const both = up && down;
-  const fullSummary = both
-    ? `${summary} ${t('chart_loss_directions', lossFigureText(up), lossFigureText(down))}`
-    : summary;
-  const labelY = both ? directionLabelYs(yLoss(up.percent), yLoss(down.percent)) : null;
+  const seriesShown = both && perSecond.length > 0;
+  const fullSummary = [
+    summary,
+    ...(both ? [t('chart_loss_directions', lossFigureText(up), lossFigureText(down))] : []),
+    ...(seriesShown ? [secondsSentence(perSecond)] : []),
+  ].join(' ');
+  const labelY = both && !seriesShown ? directionLabelYs(yLoss(up.percent), yLoss(down.percent)) : null;
   const ticks = [0, msMax / 2, msMax];
   return (
     <ChartFigure
@@ -69,16 +99,27 @@ export function MediaChart({
         <li key="loss" class="legend-loss">
           {t('chart_loss_per_second')}
         </li>,
-        ...(both
+        ...(seriesShown
           ? [
-              <li key="up" class="legend-uplink">
-                {t('chart_uplink_run', localNumber(up.percent))}
+              <li key="up">
+                <DirectionLegendMark direction="uplink" />
+                {`↑ ${t('chart_uplink_seconds', localNumber(up.percent))}`}
               </li>,
-              <li key="down" class="legend-downlink">
-                {t('chart_downlink_run', localNumber(down.percent))}
+              <li key="down">
+                <DirectionLegendMark direction="downlink" />
+                {`↓ ${t('chart_downlink_seconds', localNumber(down.percent))}`}
               </li>,
             ]
-          : []),
+          : both
+            ? [
+                <li key="up" class="legend-uplink">
+                  {t('chart_uplink_run', localNumber(up.percent))}
+                </li>,
+                <li key="down" class="legend-downlink">
+                  {t('chart_downlink_run', localNumber(down.percent))}
+                </li>,
+              ]
+            : []),
       ]}
     >
       {ticks.map((v) => (
@@ -136,6 +177,11 @@ export function MediaChart({
           </text>
         </g>
       ) : null}
+      {seriesShown
+        ? (['uplink', 'downlink'] as const).map((d) => (
+            <DirectionSeries key={d} seconds={perSecond} direction={d} x={x} y={yLoss} />
+          ))
+        : null}
       <path
         class="chart-rtt"
         d={linePath(samples.map((s) => [x(s.t), s.rttMs === null ? null : yMs(s.rttMs)]))}

@@ -126,7 +126,9 @@ export function MediaDetails({ media }: { media: MediaReport }) {
       ) : (
         <p class="hint">{notMeasured()}</p>
       )}
-      {media.samples.length > 0 ? <MediaChart samples={media.samples} loss={media.loss} /> : null}
+      {media.samples.length > 0 ? (
+        <MediaChart samples={media.samples} loss={media.loss} perSecond={media.lossPerSecond} />
+      ) : null}
       {media.samples.length > 0 ? (
         <div class="table-scroll">
           <table class="data-table compact" data-table="media-samples">

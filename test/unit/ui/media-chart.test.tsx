@@ -5,7 +5,8 @@
  */
 import { cleanup, render } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { LossFigure, MediaLoss, MediaSample } from '../../../src/protocol/report.ts';
+import type { LossFigure, LossSecond, MediaLoss, MediaSample } from '../../../src/protocol/report.ts';
+import { trianglePath } from '../../../src/ui/charts/direction-series.tsx';
 import { directionLabelYs } from '../../../src/ui/charts/geometry.ts';
 import { MediaChart } from '../../../src/ui/charts/media-chart.tsx';
 
@@ -59,6 +60,52 @@ describe('media chart, loss per direction', () => {
     const { container } = render(<MediaChart samples={samples} />);
     expect(container.querySelector('.chart-directions')).toBeNull();
     expect(container.querySelector('.chart-summary')?.textContent).not.toContain('uplink');
+  });
+});
+
+describe('media chart, loss per direction second by second', () => {
+  const perSecond: LossSecond[] = [
+    { t: 1.1, uplink: 0, downlink: 0 },
+    { t: 2.1, uplink: 12.5, downlink: 1 },
+    { t: 3.1, uplink: null, downlink: 0 },
+    { t: 4.1, uplink: 8, downlink: 0 },
+  ];
+  const render4 = () => render(<MediaChart samples={samples} loss={loss} perSecond={perSecond} />);
+
+  it('draws both series, told apart by dash and triangle, in place of the run’s level lines', () => {
+    const { container } = render4();
+    expect(container.querySelector('.chart-directions')).toBeNull();
+    const up = container.querySelector('svg[role="img"] .chart-series-uplink');
+    const down = container.querySelector('svg[role="img"] .chart-series-downlink');
+    // A second without an uplink figure lifts the pen: two strokes, three marks.
+    expect(up?.querySelector('path.chart-uplink')?.getAttribute('d')?.match(/M/g)).toHaveLength(2);
+    expect(up?.querySelectorAll('.chart-series-mark')).toHaveLength(3);
+    expect(down?.querySelector('path.chart-downlink')?.getAttribute('d')?.match(/M/g)).toHaveLength(1);
+    expect(down?.querySelectorAll('.chart-series-mark')).toHaveLength(4);
+    // The % axis tops at 20 (12.5 % is the highest figure): the 12.5 % uplink mark sits highest.
+    const ys = [...(up?.querySelectorAll('.chart-series-mark') ?? [])].map((m) =>
+      Number(/M[\d.]+ ([\d.]+)/.exec(m.getAttribute('d') ?? '')?.[1]),
+    );
+    expect(Math.min(...ys)).toBe(ys[1]);
+  });
+
+  it('names both series in the legend and says what they showed in the text alternative', () => {
+    const { container } = render4();
+    const legend = [...container.querySelectorAll('.chart-legend li')].map((e) => e.textContent);
+    expect(legend).toContain('↑ Uplink, each second (whole run: 1.5 %)');
+    expect(legend).toContain('↓ Downlink, each second (whole run: 3.6 %)');
+    expect(legend).not.toContain('Uplink, whole run: 1.5 %');
+    expect(container.querySelectorAll('.chart-legend .legend-series')).toHaveLength(2);
+    const summary = container.querySelector('.chart-summary')?.textContent ?? '';
+    expect(summary).toContain('Loss over the whole run: uplink (this computer to the relay) 1.5 %');
+    expect(summary).toContain(
+      'Second by second (4 seconds): uplink loss 0–12.5 %, some loss in 2 of them; downlink loss 0–1 %, some loss in 1 of them.',
+    );
+  });
+
+  it('points the uplink’s triangles up and the downlink’s down', () => {
+    expect(trianglePath('uplink', 10, 10)).toBe('M10 6L14 14L6 14Z');
+    expect(trianglePath('downlink', 10, 10)).toBe('M10 14L14 6L6 6Z');
   });
 });
 
