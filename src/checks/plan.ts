@@ -36,7 +36,8 @@ export function quickCheckPlan(
   mode: MediaMode = 'quick',
   binding?: BindingRunner,
 ): PlannedCheck[] {
-  const mediaOptions = mediaOptionsFrom(settings, mode);
+  // The run's own media check samples both IP versions where the relay offers both (other-family.ts).
+  const mediaOptions = { ...mediaOptionsFrom(settings, mode), bothFamilies: true };
   // Minutes of idle gaps: only the extended check, which the user started to take its time, measures them.
   const lifetime: PlannedCheck[] =
     mode === 'extended' && binding
@@ -60,7 +61,7 @@ export function quickCheckPlan(
                 (url) => media(url, 'quick', quick),
                 ctx,
               ),
-            limitMs: mediaCheckLimitMs(mediaOptions.durationMs) + relays.length * perRelayMs,
+            limitMs: mediaCheckLimitMs(mediaOptions.durationMs, true) + relays.length * perRelayMs,
           },
         ]
       : [];
@@ -77,7 +78,7 @@ export function quickCheckPlan(
     {
       ...SECURE_MEDIA,
       run: ownMedia,
-      limitMs: mediaCheckLimitMs(mediaOptions.durationMs),
+      limitMs: mediaCheckLimitMs(mediaOptions.durationMs, true),
     },
     { ...PORT_MATRIX, run: () => checkPortMatrix(settings.relayUrl, settings.profile, ctx) },
     ...lifetime,

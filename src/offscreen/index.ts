@@ -45,7 +45,12 @@ function run(req: OffscreenRequest): Promise<unknown> {
         void api.runtime.sendMessage({ type: 'mediaFlowing', firstEchoMs }).catch(() => undefined);
       },
     },
-    { durationMs: req.durationMs, limits: req.limits, profile: req.profile },
+    {
+      durationMs: req.durationMs,
+      limits: req.limits,
+      profile: req.profile,
+      ...(req.bothFamilies ? { bothFamilies: true } : {}),
+    },
   );
 }
 

@@ -64,6 +64,8 @@ export const OffscreenRequest = v.variant('type', [
     durationMs: v.pipe(v.number(), v.minValue(1000), v.maxValue(120_000)),
     limits: QualityLimitsSchema,
     profile: v.picklist(PROFILE_IDS),
+    /** Also sample the other IP version where the relay offers both (src/checks/media/other-family.ts). */
+    bothFamilies: v.optional(v.boolean()),
   }),
   v.strictObject({
     target: v.literal('offscreen'),

@@ -1,11 +1,11 @@
 /**
  * The lab with IPv6 (harness/lab-ipv6.ts): the relay's name has an A and an AAAA record, the relay listens
- * on both families for HTTPS and WSS (--host ::) and for the probe ports (--probe-address6), media stays on
- * its IPv4 address. The check runs in the client namespace through the extension's own code (with the lab's
- * delay limits, as the other lab files: a loaded test machine must not read as a slow network), and the
- * command line's text output is read for the same words: the relay was reached over IPv6 and media crossed
- * IPv4, and when the router drops IPv6 UDP while IPv4 passes, which Secure Voice UDP rows are blocked over
- * IPv6 only.
+ * on both families for HTTPS and WSS (--host ::), for the probe ports (--probe-address6) and for media
+ * (--media-address6). The check runs in the client namespace through the extension's own code (with the
+ * lab's delay limits, as the other lab files: a loaded test machine must not read as a slow network), and the
+ * command line's text output is read for the same words: the relay was reached over IPv6 and media measured
+ * over both IP versions, and when the router drops IPv6 UDP while IPv4 passes, which Secure Voice UDP rows
+ * are blocked over IPv6 only and that media over IPv6 carries no audio.
  */
 import { describe, expect, it } from 'vitest';
 import type { CheckResult, Report } from '../../src/protocol/report.ts';
@@ -20,7 +20,7 @@ const session = useLab({
   hostAccess: true,
   relayArgs: [
     ...['--host', '::', '--media-address', LAB.wan.provider, '--probe-address', LAB.wan.provider],
-    ...['--probe-address6', LAB6.wan.provider],
+    ...['--probe-address6', LAB6.wan.provider, '--media-address6', LAB6.wan.provider],
   ],
 });
 
@@ -45,6 +45,18 @@ const notPassing = (r: Report) =>
 
 const check = (r: Report, id: string) => r.checks.find((c) => c.id === id) as CheckResult;
 
+interface OtherFamily {
+  family: string;
+  outcome: string;
+  reason: string | null;
+  step: string | null;
+  media: { addressFamily: string; transport: string } | null;
+  summary: string;
+}
+
+const IPV6_MEDIA_FAILS =
+  "Over IPv6, no encrypted audio got through, while over IPv4 it did: phones and apps that prefer IPv6 would have no audio. Ask your IT administrator to allow UDP to the relay's media ports for IPv6 as well, with the same rules as for IPv4.";
+
 interface Ipv6Data {
   address: string;
   outcome: string;
@@ -53,15 +65,22 @@ interface Ipv6Data {
 }
 
 describe('lab: IPv6', () => {
-  it('reached over IPv6, media over IPv4 (the relay has no IPv6 media), UDP ports open over both: ready', async () => {
+  it('reached over IPv6, media measured over both IP versions, UDP ports open over both: ready', async () => {
     const r = await labCheck(session);
     expect(r.verdict, notPassing(r)).toBe('ready');
     expect(r.headline).toBe(READY_HEADLINE);
     const https = check(r, 'relay-https');
     expect(https.data).toMatchObject({ clientAddress: LAB6.lan.client, addressFamily: 'IPv6' });
     expect(https.summary).toMatch(/^Relay reached over IPv6 with TLSv1\.3 in \d+ ms\.$/);
-    expect(r.media?.addressFamily).toBe('IPv4');
-    expect(check(r, 'secure-media').summary).toMatch(/made the round trip: UDP\/IPv4, RTT/);
+    // Media over both: whichever family the browser chose first, the other was sampled and carried audio.
+    const media = check(r, 'secure-media');
+    expect(media).toMatchObject({ status: 'pass', reason: 'ok' });
+    const other = media.data.otherFamily as OtherFamily;
+    expect(other).toMatchObject({ outcome: 'carried', media: { transport: 'udp' } });
+    expect(new Set([r.media?.addressFamily, other.media?.addressFamily])).toEqual(new Set(['IPv4', 'IPv6']));
+    expect(other.family).toBe(other.media?.addressFamily);
+    expect(media.summary).toMatch(/made the round trip: UDP\/IPv[46], RTT /);
+    expect(media.summary).toMatch(new RegExp(`Over ${other.family} as well: UDP/${other.family}, RTT \\d`));
     const ports = check(r, 'port-matrix');
     expect(ports).toMatchObject({ status: 'pass', reason: 'ok' });
     const ipv6 = ports.data.ipv6 as Ipv6Data;
@@ -74,7 +93,7 @@ describe('lab: IPv6', () => {
     expect(r.nat?.summary).not.toMatch(/split tunnel/);
   });
 
-  it('the router drops IPv6 UDP, IPv4 passes: degraded, naming the rows blocked over IPv6 only', async () => {
+  it('the router drops IPv6 UDP, IPv4 passes: degraded, naming the rows blocked and media failing over IPv6 only', async () => {
     await session.lab6?.forward6(['-i', 'lan0', '-p', 'udp', '-j', 'DROP']);
     const r = await labCheck(session);
     expect(r.verdict, notPassing(r)).toBe('degraded');
@@ -84,14 +103,28 @@ describe('lab: IPv6', () => {
     expect(ports).toMatchObject({ status: 'warn', reason: 'ipv6-ports-blocked', step: 'ice' });
     expect(ports.summary).toMatch(/^Over IPv4, all \d+ probed ports of the Desk phone profile are open\. /);
     expect(ports.summary.slice(ports.summary.indexOf(' Over IPv6') + 1)).toBe(blockedRows);
-    expect(r.headline).toBe(`Calls may have problems: Firewall: the provider's ports. ${ports.summary}`);
+    // Media crossed IPv4; the second sample, over IPv6, found no path: the first warning, so the headline's.
+    const media = check(r, 'secure-media');
+    expect(media).toMatchObject({ status: 'warn', reason: 'ipv6-media-fails', step: 'ice' });
+    expect(r.media?.addressFamily).toBe('IPv4');
+    expect(media.data.otherFamily).toMatchObject({
+      family: 'IPv6',
+      outcome: 'fails',
+      reason: 'ice-failed',
+      step: 'ice',
+      media: null,
+    });
+    expect(media.summary).toMatch(/made the round trip: UDP\/IPv4, RTT /);
+    expect(media.summary.endsWith(` ${IPV6_MEDIA_FAILS}`)).toBe(true);
+    expect(r.headline).toBe(
+      `Calls may have problems: Secure media (DTLS-SRTP audio loopback). ${media.summary}`,
+    );
     const ipv6 = ports.data.ipv6 as Ipv6Data;
     expect(ipv6.outcome).toBe('measured');
     expect(ipv6.blockedOnlyOverIpv6).toContain('desk-phone-srtp');
     expect(ipv6.ports.every((p) => p.status === 'blocked')).toBe(true);
     // IPv4 is untouched: every IPv4 row open, media over IPv4; HTTPS (TCP) still over IPv6.
     expect(r.ports.filter((p) => p.status !== 'open' && p.status !== 'not-testable')).toEqual([]);
-    expect(check(r, 'secure-media').status).toBe('pass');
     expect(check(r, 'relay-https').data.addressFamily).toBe('IPv6');
 
     // What an administrator reads in the command line's text output.
@@ -99,5 +132,6 @@ describe('lab: IPv6', () => {
     expect(text).toMatch(/Relay reached over IPv6 with TLSv1\.3 in \d+ ms\./);
     expect(text).toMatch(/made the round trip: UDP\/IPv4, RTT/);
     expect(text).toContain(blockedRows);
+    expect(text).toContain(IPV6_MEDIA_FAILS);
   });
 });

@@ -125,7 +125,7 @@ export function mediaSummary(m: MediaMetrics): MediaReport {
 }
 
 /** The figures in one line; loss per direction, with what the sample resolves, when the relay said. */
-function figuresOf(media: MediaReport): Message {
+export function figuresOf(media: MediaReport): Message {
   // "UDP/IPv6": the transport and the IP version media crossed, when the browser named the relay's address.
   const family = media.addressFamily ? `/${media.addressFamily}` : '';
   const transport = `${media.transport?.toUpperCase() ?? '?'}${family}`;

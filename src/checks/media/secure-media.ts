@@ -14,12 +14,15 @@ import {
   type MediaMode,
   type StandIn,
 } from '../../protocol/relay-messages.ts';
+import type { MediaReport } from '../../protocol/report.ts';
 import { wssUrlFor } from '../../protocol/settings.ts';
+import { type AddressFamily, addressFamily } from '../address-family.ts';
 import type { CheckContext } from '../context.ts';
 import type { CheckResult } from '../types.ts';
 import { summaryOf, titleOf } from '../words.ts';
 import { openSocket } from '../ws-session.ts';
 import { directionalLoss } from './directional-loss.ts';
+import { keepsCandidate, sdpCandidates, sdpForFamily, udpFamilies } from './family-candidates.ts';
 import { findGaps } from './gaps.ts';
 import { type EchoCounters, lossPerSecondByDirection } from './loss-per-second.ts';
 import type { MediaContext, MediaSample } from './media-context.ts';
@@ -38,6 +41,7 @@ import {
   RESOLUTION_CHECK_MS,
   roundTripSoFar,
 } from './media-window.ts';
+import { otherFamilyPlan, withOtherFamily } from './other-family.ts';
 import { PROBE_INTERVAL_MS, type ProbeSample, summarizeProbes } from './probe-stats.ts';
 import { lossPercent, reduceStats } from './reduce-stats.ts';
 import { pumpSignaling } from './signaling-client.ts';
@@ -76,17 +80,23 @@ export interface MediaOptions {
   durationMs: number;
   limits: QualityLimits;
   profile: ProfileId;
+  /**
+   * Also sample the IP version the audio did not take, where the relay offers both (the run's own media
+   * check; not the other relays' quick samples, nor the web check).
+   */
+  bothFamilies?: boolean;
 }
 
 export function defaultMediaOptions(mode: MediaMode): MediaOptions {
   return { durationMs: MEDIA_DURATION_MS[mode], limits: DEFAULT_LIMITS, profile: DEFAULT_PROFILE_ID };
 }
 
-/** Worst case for the whole check, used as the runner's limit for it. */
-export function mediaCheckLimitMs(durationMs: number): number {
+/** Worst case for the whole check, used as the runner's limit for it (with the second family's sample). */
+export function mediaCheckLimitMs(durationMs: number, bothFamilies = false): number {
   const t = MEDIA_TIMEOUTS;
   const setup = t.signalingMs + t.iceMs + t.dtlsMs + t.firstEchoMs + t.firstEchoFlowingMs;
-  return setup + 2 * t.countsMs + durationMs + 5000;
+  const one = (ms: number) => setup + 2 * t.countsMs + ms + 5000;
+  return one(durationMs) + (bothFamilies ? one(MEDIA_DURATION_MS.quick) : 0);
 }
 
 class StageError extends Error {
@@ -103,11 +113,61 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const LATE_ECHO_MS = 500;
 const LATE_ECHO_POLL_MS = 10;
 
+type SampleContext = MediaContext & Pick<CheckContext, 'now'>;
+
+/**
+ * The media check: one sample with every candidate the relay offers; then, with `bothFamilies`, a short
+ * second one over the IP version the audio did not take, where the relay offers both (other-family.ts).
+ */
 export async function checkSecureMedia(
   relayUrl: string,
   mode: MediaMode,
-  ctx: MediaContext & Pick<CheckContext, 'now'>,
+  ctx: SampleContext,
   options: MediaOptions = defaultMediaOptions(mode),
+): Promise<CheckResult> {
+  const seen: SampleEvidence = { relayCandidates: [], localFamilies: new Set() };
+  const first = await mediaSample(relayUrl, mode, ctx, options, null, seen);
+  if (!options.bothFamilies) return first;
+  const plan = otherFamilyPlan(first, {
+    carried: ((first.data.media ?? null) as MediaReport | null)?.addressFamily ?? null,
+    relayFamilies: udpFamilies(seen.relayCandidates),
+    localFamilies: [...seen.localFamilies],
+  });
+  if (!plan) return first;
+  if (!plan.sample) return withOtherFamily(first, plan.family, null);
+  // Quick and adaptive whatever the first sample's mode: a second or two says whether audio crosses.
+  const { onFirstEcho: _once, ...quiet } = ctx;
+  const quick = { ...options, durationMs: MEDIA_DURATION_MS.quick };
+  const second = await mediaSample(relayUrl, 'quick', quiet, quick, plan.family, {
+    relayCandidates: [],
+    localFamilies: new Set(),
+  });
+  return withOtherFamily(first, plan.family, second);
+}
+
+/** What a sample saw of the two IP versions: the relay's candidates, this computer's own addresses. */
+interface SampleEvidence {
+  relayCandidates: string[];
+  localFamilies: Set<AddressFamily>;
+}
+
+/** A host candidate's address as evidence of this computer's IP versions: not link-local, not an mDNS name. */
+function ownFamily(candidate: RTCIceCandidate | null): AddressFamily | null {
+  if (candidate?.type !== 'host' || !candidate.address || /^fe[89ab]/i.test(candidate.address)) return null;
+  return addressFamily(candidate.address);
+}
+
+/**
+ * One media sample: every candidate of the relay's, or (`only`) its UDP candidates of one IP version, so
+ * the browser can pair nothing else.
+ */
+async function mediaSample(
+  relayUrl: string,
+  mode: MediaMode,
+  ctx: SampleContext,
+  options: MediaOptions,
+  only: AddressFamily | null,
+  seen: SampleEvidence,
 ): Promise<CheckResult> {
   const host = new URL(relayUrl).host;
   const started = ctx.now();
@@ -183,11 +243,14 @@ export async function checkSecureMedia(
     let remoteSet = false;
     void pumpSignaling(ws, {
       onAnswer: (sdp, portStandsFor) => {
-        answer = sdp;
+        seen.relayCandidates.push(...sdpCandidates(sdp));
+        answer = sdpForFamily(sdp, only);
         standsFor = portStandsFor;
       },
       onCandidate: (c) => {
         if (!c) return;
+        seen.relayCandidates.push(c.candidate);
+        if (!keepsCandidate(c.candidate, only)) return;
         if (remoteSet) void pc.addIceCandidate(c).catch(() => undefined);
         else pendingCandidates.push(c);
       },
@@ -200,6 +263,8 @@ export async function checkSecureMedia(
       },
     });
     pc.onicecandidate = (e) => {
+      const own = ownFamily(e.candidate);
+      if (own) seen.localFamilies.add(own);
       ws.send(JSON.stringify({ type: 'candidate', candidate: e.candidate ? e.candidate.toJSON() : null }));
     };
 
