@@ -14,14 +14,39 @@ export type RelayScript =
   /** Answers, and says it receives the client's audio (media-counts) whatever the peer does. */
   | 'answers-receiving'
   /** Answers, but refuses media-counts with perSecond and closes, as a relay from before it does. */
-  | 'answers-older';
+  | 'answers-older'
+  /** Answers with UDP host candidates on IPv4 and IPv6 and ICE-TCP (a relay with --media-address6). */
+  | 'answers-dual';
 export type PeerScript =
   | 'connects'
   | 'ice-never'
   | 'dtls-never'
   | 'no-echo'
   /** Connects, and the echoed audio misses 10 % of its packets (the probes all come back). */
-  | 'lossy';
+  | 'lossy'
+  /**
+   * A computer with an IPv4 and an IPv6 address (its host candidates) behind a firewall that drops IPv6 UDP:
+   * connects only when the relay's answer holds an IPv4 candidate.
+   */
+  | 'dual-ipv6-udp-dropped'
+  /** The same computer with both families open. */
+  | 'dual-open';
+
+/** The relay's candidates in the 'answers-dual' answer. */
+export const DUAL_CANDIDATES = [
+  'candidate:1 1 udp 2130706431 203.0.113.10 41000 typ host',
+  'candidate:2 1 udp 2130706431 2001:db8:113::10 41000 typ host',
+  'candidate:3 1 tcp 1671430143 203.0.113.10 41000 typ host tcptype passive',
+];
+const DUAL_ANSWER = [
+  'v=0',
+  'm=audio 9 UDP/TLS/RTP/SAVPF 111',
+  ...DUAL_CANDIDATES.map((c) => `a=${c}`),
+  '',
+].join('\r\n');
+
+/** The answers every fake peer connection was given, in order. */
+export const remoteSdps: string[] = [];
 
 const chromiumStats = JSON.parse(
   readFileSync(new URL('../fixtures/stats/chromium-udp.json', import.meta.url), 'utf8'),
@@ -69,6 +94,7 @@ export function fakeRelaySocket(script: RelayScript) {
         this.emit({ type: 'error', code: 'media-failed', message: 'ICE failed' });
       if (['answers', 'answers-receiving', 'answers-older', 'closes-during-media'].includes(script))
         this.emit({ type: 'answer', sdp: 'v=0 fake' });
+      if (script === 'answers-dual') this.emit({ type: 'answer', sdp: DUAL_ANSWER });
       if (script === 'closes-during-media') setTimeout(() => this.close(), 700);
     }
     close() {
@@ -90,7 +116,7 @@ export function fakePeerConnection(script: PeerScript) {
     iceConnectionState = 'new';
     connectionState = 'new';
     localDescription: { sdp: string } | null = null;
-    onicecandidate: ((e: { candidate: null }) => void) | null = null;
+    onicecandidate: ((e: { candidate: unknown }) => void) | null = null;
     addTransceiver() {}
     createDataChannel() {
       const ch = {
@@ -105,10 +131,21 @@ export function fakePeerConnection(script: PeerScript) {
     }
     async setLocalDescription(d: { sdp: string }) {
       this.localDescription = d;
+      const own = script.startsWith('dual-') ? ['192.0.2.10', '2001:db8:77::10', 'fe80::1'] : [];
+      for (const address of own) {
+        const candidate = {
+          type: 'host',
+          address,
+          toJSON: () => ({ candidate: `candidate:9 1 udp 1 ${address} 5000 typ host` }),
+        };
+        setTimeout(() => this.onicecandidate?.({ candidate }), 1);
+      }
       setTimeout(() => this.onicecandidate?.({ candidate: null }), 1);
     }
-    async setRemoteDescription() {
+    async setRemoteDescription(d: { sdp: string }) {
+      remoteSdps.push(d.sdp);
       if (script === 'ice-never') return;
+      if (script === 'dual-ipv6-udp-dropped' && !/^a=candidate:\S+ 1 udp \S+ 203\./m.test(d.sdp)) return;
       setTimeout(() => {
         this.iceConnectionState = 'connected';
         if (script !== 'dtls-never') this.connectionState = 'connected';
