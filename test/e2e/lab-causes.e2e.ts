@@ -151,7 +151,15 @@ async function reachRelayFirst(s: LabSession): Promise<void> {
     return res.type;
   }, `http://${HOST}:443/`);
   expect(redirect).toBe('opaqueredirect');
-  await new Promise((r) => setTimeout(r, 6000));
+  // Waited for, not slept: on a busy computer the relay's 5 s timer may close them later than 6 s.
+  await expect.poll(() => establishedToRelay(s), { timeout: 30_000, interval: 500 }).toEqual([]);
+}
+
+/** The client's TCP connections to the relay that are still open (the relay has not closed them yet). */
+async function establishedToRelay(s: LabSession): Promise<string[]> {
+  const r = await s.lab.client.exec(['ss', '-Htn', 'state', 'established', 'dst', LAB.wan.provider]);
+  if (r.code !== 0) throw new Error(`ss failed: ${r.stderr}`);
+  return r.stdout.split('\n').filter((line) => line.trim() !== '');
 }
 
 describe('lab: the cause of each failure, named for a relay other than the default', () => {
