@@ -67,6 +67,7 @@ export async function openMany(
   relay: { port: number; cert: string },
   n: number,
   concurrency: number,
+  opts: { limitMs?: number } = {},
 ): Promise<{ streams: EchoStream[]; failures: string[] }> {
   const streams: EchoStream[] = [];
   const failures: string[] = [];
@@ -76,7 +77,7 @@ export async function openMany(
       while (next < n) {
         next++;
         try {
-          streams.push(await openEchoStream(relay));
+          streams.push(await openEchoStream(relay, opts));
         } catch (err) {
           failures.push((err as Error).message);
         }
