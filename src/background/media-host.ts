@@ -21,11 +21,24 @@ import type { WebRtcHost } from './webrtc-host.ts';
 function viaOffscreen(api: Browser, offscreen: OffscreenApi): WebRtcHost {
   const ask = (req: OffscreenRequest): Promise<unknown> =>
     askOffscreen(offscreen, () => api.runtime.sendMessage(req));
+  /** A job the run may stop: when `signal` aborts, the offscreen document is told to close its sessions. */
+  const cancellable = (signal: AbortSignal | undefined, run: (cancelId: string) => Promise<unknown>) => {
+    const cancelId = crypto.randomUUID();
+    // Straight to the document: one that went away took its job with it, and is not made again to cancel.
+    const cancel = () => {
+      const req: OffscreenRequest = { target: 'offscreen', type: 'cancel', cancelId };
+      void api.runtime.sendMessage(req).catch(() => undefined);
+    };
+    signal?.addEventListener('abort', cancel, { once: true });
+    return run(cancelId).finally(() => signal?.removeEventListener('abort', cancel));
+  };
   return {
-    async media(relayUrl, mode, options): Promise<CheckResult> {
+    async media(relayUrl, mode, options, signal): Promise<CheckResult> {
       const parsed = v.safeParse(
         CheckResultSchema,
-        await ask({ target: 'offscreen', type: 'runMedia', relayUrl, mode, ...options }),
+        await cancellable(signal, (cancelId) =>
+          ask({ target: 'offscreen', type: 'runMedia', relayUrl, mode, ...options, cancelId }),
+        ),
       );
       if (!parsed.success) throw new Error('the offscreen document returned no media result');
       return parsed.output as CheckResult;
@@ -57,10 +70,12 @@ function viaOffscreen(api: Browser, offscreen: OffscreenApi): WebRtcHost {
       const parsed = v.safeParse(v.object({ connected: v.boolean() }), reply);
       return parsed.success ? parsed.output : { connected: false };
     },
-    async bindingLifetime(relayUrl): Promise<CheckResult> {
+    async bindingLifetime(relayUrl, signal): Promise<CheckResult> {
       const parsed = v.safeParse(
         CheckResultSchema,
-        await ask({ target: 'offscreen', type: 'runBindingLifetime', relayUrl }),
+        await cancellable(signal, (cancelId) =>
+          ask({ target: 'offscreen', type: 'runBindingLifetime', relayUrl, cancelId }),
+        ),
       );
       if (!parsed.success) throw new Error('the offscreen document returned no NAT binding result');
       return parsed.output as CheckResult;
@@ -71,7 +86,7 @@ function viaOffscreen(api: Browser, offscreen: OffscreenApi): WebRtcHost {
 function inPlace(onFirstEcho: (firstEchoMs: number) => void): WebRtcHost {
   const now = () => performance.now();
   return {
-    media: (relayUrl, mode, options) =>
+    media: (relayUrl, mode, options, signal) =>
       checkSecureMedia(
         relayUrl,
         mode,
@@ -81,6 +96,7 @@ function inPlace(onFirstEcho: (firstEchoMs: number) => void): WebRtcHost {
           now,
           createTone: webAudioTone(globalThis.AudioContext),
           onFirstEcho,
+          signal,
         },
         options,
       ),
@@ -88,12 +104,13 @@ function inPlace(onFirstEcho: (firstEchoMs: number) => void): WebRtcHost {
       runIceProbes(globalThis.RTCPeerConnection, targets, creds, timeoutMs, now),
     natProbe: (targets, creds, timeoutMs) =>
       sharedSocketProbe(globalThis.RTCPeerConnection, targets, creds, timeoutMs, now),
-    bindingLifetime: (relayUrl) =>
+    bindingLifetime: (relayUrl, signal) =>
       checkBindingLifetime(relayUrl, {
         RTCPeerConnection: globalThis.RTCPeerConnection,
         WebSocket: globalThis.WebSocket,
         now,
         browser: TARGET,
+        signal,
       }),
   };
 }

@@ -33,6 +33,11 @@ export interface CheckContext {
   tlsStack?: TlsStack | null;
   /** Resource Timing entries for a URL, where the environment exposes them. */
   timingFor?: (url: string) => PerformanceResourceTiming | undefined;
+  /**
+   * Aborted when nobody waits for this check any more (the runner's time limit passed): the check closes its
+   * sockets and peer connections and stops.
+   */
+  signal?: AbortSignal;
 }
 
 /** A lookup for environments where the browser reports nothing (web page, Node). */

@@ -17,11 +17,19 @@ import { TIMEOUTS } from './timeouts.ts';
 import type { CheckResult } from './types.ts';
 import { titleOf } from './words.ts';
 
-/** Runs the media loopback wherever this browser can do WebRTC (offscreen document, background page). */
-export type MediaRunner = (relayUrl: string, mode: MediaMode, options: MediaOptions) => Promise<CheckResult>;
+/**
+ * Runs the media loopback wherever this browser can do WebRTC (offscreen document, background page); stops it
+ * and closes its session when `signal` is aborted.
+ */
+export type MediaRunner = (
+  relayUrl: string,
+  mode: MediaMode,
+  options: MediaOptions,
+  signal?: AbortSignal,
+) => Promise<CheckResult>;
 
-/** Runs the NAT binding lifetime measurement wherever this browser can do WebRTC. */
-export type BindingRunner = (relayUrl: string) => Promise<CheckResult>;
+/** Runs the NAT binding lifetime measurement wherever this browser can do WebRTC; stops on `signal`. */
+export type BindingRunner = (relayUrl: string, signal?: AbortSignal) => Promise<CheckResult>;
 
 /** Media duration and quality limits from the settings (which policy may have set). */
 export function mediaOptionsFrom(settings: Settings, mode: MediaMode): MediaOptions {
@@ -41,10 +49,17 @@ export function quickCheckPlan(
   // Minutes of idle gaps: only the extended check, which the user started to take its time, measures them.
   const lifetime: PlannedCheck[] =
     mode === 'extended' && binding
-      ? [{ ...NAT_BINDING, run: () => binding(settings.relayUrl), limitMs: BINDING_CHECK_LIMIT_MS }]
+      ? [
+          {
+            ...NAT_BINDING,
+            run: (_partial, signal) => binding(settings.relayUrl, signal),
+            limitMs: BINDING_CHECK_LIMIT_MS,
+          },
+        ]
       : [];
-  const https = once(() => checkRelayHttps(settings.relayUrl, ctx));
-  const ownMedia = once(() => media(settings.relayUrl, mode, mediaOptions));
+  // Started once, by their own check, whose signal stops them; the comparison only waits for them.
+  const https = once((signal?: AbortSignal) => checkRelayHttps(settings.relayUrl, { ...ctx, signal }));
+  const ownMedia = once((signal?: AbortSignal) => media(settings.relayUrl, mode, mediaOptions, signal));
   const relays = relaysToCompare(settings.relayUrl, settings.relays);
   // Other relays (regions) are compared after the run's own media check, each with a quick sample.
   const quick = mediaOptionsFrom(settings, 'quick');
@@ -54,43 +69,52 @@ export function quickCheckPlan(
       ? [
           {
             ...RELAY_COMPARISON,
-            run: () =>
+            run: (_partial, signal) =>
               compareRelays(
                 relays,
                 { https: settle(https()), media: settle(ownMedia()) },
-                (url) => media(url, 'quick', quick),
-                ctx,
+                (url) => media(url, 'quick', quick, signal),
+                { ...ctx, signal },
               ),
             limitMs: mediaCheckLimitMs(mediaOptions.durationMs, true) + relays.length * perRelayMs,
           },
         ]
       : [];
   return [
-    { ...RELAY_HTTPS, run: https },
-    { ...RELAY_WSS, run: (partial) => checkRelayWss(settings.relayUrl, ctx, partial) },
+    { ...RELAY_HTTPS, run: (_partial, signal) => https(signal) },
+    {
+      ...RELAY_WSS,
+      run: (partial, signal) => checkRelayWss(settings.relayUrl, { ...ctx, signal }, partial),
+    },
     ...settings.targets.map((url, i) => {
       const target = {
         id: `https-target-${i + 1}`,
         ...titleOf(msg('title_https_target', new URL(url).host)),
       };
-      return { ...target, run: () => checkHttps({ ...target, url }, ctx) };
+      return {
+        ...target,
+        run: (_partial: unknown, signal: AbortSignal) => checkHttps({ ...target, url }, { ...ctx, signal }),
+      };
     }),
     {
       ...SECURE_MEDIA,
-      run: ownMedia,
+      run: (_partial, signal) => ownMedia(signal),
       limitMs: mediaCheckLimitMs(mediaOptions.durationMs, true),
     },
-    { ...PORT_MATRIX, run: () => checkPortMatrix(settings.relayUrl, settings.profile, ctx) },
+    {
+      ...PORT_MATRIX,
+      run: (_partial, signal) => checkPortMatrix(settings.relayUrl, settings.profile, { ...ctx, signal }),
+    },
     ...lifetime,
     ...comparison,
   ];
 }
 
-/** A run function that starts its work once, however many checks wait for it. */
-function once<T>(run: () => Promise<T>): () => Promise<T> {
+/** A run function that starts its work once, however many checks wait for it (the first one's signal). */
+function once<T>(run: (signal?: AbortSignal) => Promise<T>): (signal?: AbortSignal) => Promise<T> {
   let started: Promise<T> | null = null;
-  return () => {
-    started ??= run();
+  return (signal) => {
+    started ??= run(signal);
     return started;
   };
 }

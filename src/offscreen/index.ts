@@ -16,13 +16,17 @@ import { OffscreenRequest } from '../protocol/runtime-messages.ts';
 const api = getBrowser();
 const now = () => performance.now();
 
-function run(req: OffscreenRequest): Promise<unknown> {
+/** Jobs the background may stop (`cancel`), by the id it gave them; each leaves the map when it ends. */
+const running = new Map<string, AbortController>();
+
+function run(req: Exclude<OffscreenRequest, { type: 'cancel' }>, signal: AbortSignal): Promise<unknown> {
   if (req.type === 'runBindingLifetime') {
     return checkBindingLifetime(req.relayUrl, {
       RTCPeerConnection: globalThis.RTCPeerConnection,
       WebSocket: globalThis.WebSocket,
       now,
       browser: 'chrome',
+      signal,
     });
   }
   if (req.type === 'runIceProbes') {
@@ -44,6 +48,7 @@ function run(req: OffscreenRequest): Promise<unknown> {
       onFirstEcho: (firstEchoMs) => {
         void api.runtime.sendMessage({ type: 'mediaFlowing', firstEchoMs }).catch(() => undefined);
       },
+      signal,
     },
     {
       durationMs: req.durationMs,
@@ -59,10 +64,20 @@ api.runtime.onMessage.addListener((raw: unknown, sender: Runtime.MessageSender) 
   if (!parsed.success) return undefined; // not for us: the background answers its own messages
   if (sender.id !== api.runtime.id) return Promise.resolve({ error: 'forbidden-sender' });
   const req = parsed.output;
+  if (req.type === 'cancel') {
+    running.get(req.cancelId)?.abort(new Error('the run stopped waiting for this check'));
+    return Promise.resolve({ cancelled: true });
+  }
+  const stop = new AbortController();
+  const cancelId = req.type === 'runIceProbes' ? undefined : req.cancelId;
+  if (cancelId) running.set(cancelId, stop);
   // Chrome passes on only a real Error's message; anything else thrown (a DOMException from a WebRTC call)
   // would reach the report as "A runtime.onMessage listener's promise rejected without an Error".
   return Promise.resolve()
-    .then(() => run(req))
+    .then(() => run(req, stop.signal))
+    .finally(() => {
+      if (cancelId) running.delete(cancelId);
+    })
     .catch((err: unknown) => {
       throw stepError(
         req.type === 'runMedia'

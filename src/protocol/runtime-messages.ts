@@ -54,6 +54,9 @@ export const IceProbeBatchSchema = v.object({
 });
 export type IceProbeBatch = v.InferOutput<typeof IceProbeBatchSchema>;
 
+/** Names a long-running offscreen job so the background can stop it (`cancel`) when the run stops waiting. */
+const CancelId = v.pipe(v.string(), v.regex(/^[\w-]{1,64}$/));
+
 /** Background → offscreen document (Chrome): run the media loopback there, where WebRTC exists. */
 export const OffscreenRequest = v.variant('type', [
   v.strictObject({
@@ -66,6 +69,7 @@ export const OffscreenRequest = v.variant('type', [
     profile: v.picklist(PROFILE_IDS),
     /** Also sample the other IP version where the relay offers both (src/checks/media/other-family.ts). */
     bothFamilies: v.optional(v.boolean()),
+    cancelId: v.optional(CancelId),
   }),
   v.strictObject({
     target: v.literal('offscreen'),
@@ -83,6 +87,13 @@ export const OffscreenRequest = v.variant('type', [
     target: v.literal('offscreen'),
     type: v.literal('runBindingLifetime'),
     relayUrl: v.pipe(v.string(), v.maxLength(2048)),
+    cancelId: v.optional(CancelId),
+  }),
+  /** The run stopped waiting for this job: close its sessions (an unknown or finished id is ignored). */
+  v.strictObject({
+    target: v.literal('offscreen'),
+    type: v.literal('cancel'),
+    cancelId: CancelId,
   }),
 ]);
 export type OffscreenRequest = v.InferOutput<typeof OffscreenRequest>;

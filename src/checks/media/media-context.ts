@@ -17,6 +17,8 @@ export interface MediaContext {
   onSample?: (sample: MediaSample) => void;
   /** Called once, when the first encrypted audio comes back: the popup says so before the figures are in. */
   onFirstEcho?: (firstEchoMs: number) => void;
+  /** Aborted when the run stops waiting for the check: the media session is closed at once. */
+  signal?: AbortSignal;
 }
 
 export type { MediaSample } from '../../protocol/report.ts';

@@ -181,6 +181,22 @@ async function mediaSample(
   let stage: MediaStage = 'signaling';
   let gone: { why: string; retryAfterS?: number; errorCode?: boolean } | null = null;
   const cleanups: Array<() => void> = [];
+  /** Closes what is open, once; at the end, or as soon as the run stops waiting for this check. */
+  const release = () => {
+    for (const c of cleanups.splice(0).reverse()) {
+      try {
+        c();
+      } catch {
+        // already closed
+      }
+    }
+  };
+  const stopped = () => ctx.signal?.aborted === true;
+  ctx.signal?.addEventListener('abort', release, { once: true });
+  /** Nobody waits for the result any more: end here (the session is closed already). */
+  const endIfStopped = () => {
+    if (stopped()) throw ctx.signal?.reason ?? new Error('the check was stopped');
+  };
 
   /** Waits for a condition, failing the current stage on timeout or when the relay goes away. */
   async function until(
@@ -190,6 +206,7 @@ async function mediaSample(
   ): Promise<void> {
     const deadline = ctx.now() + limitMs;
     for (;;) {
+      endIfStopped();
       if (gone) throw new StageError(relayGone(host, stage, gone));
       if (await cond()) return;
       if (ctx.now() > deadline)
@@ -210,6 +227,7 @@ async function mediaSample(
       ws.send(JSON.stringify({ type: 'bye' }));
       ws.close();
     });
+    endIfStopped();
 
     // One transport for audio and the data channel, RTCP on it too: unbundled, Firefox gathers candidates
     // per m-section and per component (four times as many), past what the relay accepts in one session.
@@ -318,8 +336,9 @@ async function mediaSample(
       !extended,
       ctx,
       extended ? countedStats : stats,
-      () => gone,
+      () => gone ?? stopped(),
     );
+    endIfStopped();
     if (gone) throw new StageError(relayGone(host, stage, gone));
     if (probes.stalled) {
       const failure = mediaStalled(host, MEDIA_STALL_MS / 1000);
@@ -373,13 +392,8 @@ async function mediaSample(
       data: { stage, timings, media: null },
     };
   } finally {
-    for (const c of cleanups.reverse()) {
-      try {
-        c();
-      } catch {
-        // already closed
-      }
-    }
+    ctx.signal?.removeEventListener('abort', release);
+    release();
   }
 }
 

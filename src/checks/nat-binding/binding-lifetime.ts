@@ -33,6 +33,8 @@ export interface BindingContext {
   now: () => number;
   /** Which browser answers the relay's checks: Firefox stops answering idle transports (lifetime-verdict.ts). */
   browser: 'chrome' | 'firefox';
+  /** Aborted when the run stops waiting for the check: its transports and socket are closed at once. */
+  signal?: AbortSignal;
 }
 
 type Session = Extract<ServerMessage, { type: 'binding-session' }>;
@@ -64,12 +66,18 @@ export async function checkBindingLifetime(relayUrl: string, ctx: BindingContext
   if (!opened.ok) return unavailable(opened.timedOut ? 'WSS timed out' : 'WSS refused', 'wss');
   const ws = opened.session;
   let pc: RTCPeerConnection | null = null;
+  const close = () => {
+    pc?.close();
+    ws.close();
+  };
+  ctx.signal?.addEventListener('abort', close, { once: true });
   try {
     ws.send(JSON.stringify({ type: 'binding-start' }));
     const reply = await nextReply(ws, ['binding-session'], TIMEOUTS.wssOpenMs, ctx.now);
     if (reply === null) return unavailable('no answer', 'wss');
     if (reply.type === 'error') return unavailable(reply.message, 'wss');
     const session: Session = reply;
+    if (ctx.signal?.aborted) return unavailable('stopped', 'browser');
     pc = new ctx.RTCPeerConnection({ iceServers: [], bundlePolicy: 'max-compat', rtcpMuxPolicy: 'require' });
     for (const _ of session.gapsS) pc.addTransceiver('audio', { direction: 'inactive' });
     await pc.setLocalDescription(await pc.createOffer());
@@ -108,8 +116,8 @@ export async function checkBindingLifetime(relayUrl: string, ctx: BindingContext
   } catch (err) {
     return unavailable(errorText(err), 'browser');
   } finally {
-    pc?.close();
-    ws.close();
+    ctx.signal?.removeEventListener('abort', close);
+    close();
   }
 }
 
@@ -133,7 +141,7 @@ async function watch(
     const final = last.filter((o) => o.outcome === 'survived' || o.outcome === 'expired').length;
     if (last.length === session.gapsS.length && final === last.length) return last;
     if (last.length === 0 && ctx.now() - start >= FIRST_HEARD_MS) return last;
-    if (ctx.now() >= deadline) return last;
+    if (ctx.now() >= deadline || ctx.signal?.aborted) return last;
     await sleep(POLL_MS);
   }
 }

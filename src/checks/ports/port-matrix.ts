@@ -73,7 +73,12 @@ export async function checkPortMatrix(
   const opened = await openProbeSession(ctx, relayUrl);
   if (!opened.ok) return fail(opened.reason, 'wss', opened.message, started, ctx);
   const session = opened.session;
+  // Nobody waits for the result any more: the probe session's socket closes at once (the probes end at
+  // their own time limits).
+  const stop = () => session.close();
+  ctx.signal?.addEventListener('abort', stop, { once: true });
   if (session.info.tcp.length === 0 && session.info.udp.length === 0) {
+    ctx.signal?.removeEventListener('abort', stop);
     session.close();
     return {
       ...PORT_MATRIX,
@@ -210,6 +215,7 @@ export async function checkPortMatrix(
       data,
     };
   } finally {
+    ctx.signal?.removeEventListener('abort', stop);
     session.close();
   }
 }
