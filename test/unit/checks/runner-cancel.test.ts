@@ -10,16 +10,7 @@ import { CheckTimedOut, runChecks } from '../../../src/checks/runner.ts';
 import type { CheckResult } from '../../../src/checks/types.ts';
 import { SettingsSchema } from '../../../src/protocol/settings.ts';
 import { fakeContext } from '../../fakes/check-context.ts';
-
-const ok = (id: string): CheckResult => ({
-  id,
-  title: id,
-  status: 'pass',
-  reason: 'ok',
-  summary: 'fine',
-  durationMs: 0,
-  data: {},
-});
+import { passedCheck as ok } from '../../fakes/report.ts';
 
 /** Something a check opens (a socket, a peer connection) and must close. */
 function resource() {

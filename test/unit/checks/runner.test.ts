@@ -1,16 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { runChecks } from '../../../src/checks/runner.ts';
 import type { CheckResult } from '../../../src/checks/types.ts';
-
-const ok = (id: string): CheckResult => ({
-  id,
-  title: id,
-  status: 'pass',
-  reason: 'ok',
-  summary: 'fine',
-  durationMs: 0,
-  data: {},
-});
+import { passedCheck as ok } from '../../fakes/report.ts';
 
 describe('runChecks', () => {
   it('turns a crashing check into an error result and still returns the others', async () => {
