@@ -24,6 +24,7 @@ import type { OfferPlan } from '../core/offer-plan.ts';
 import { ReceiveCounts } from '../core/receive-counts.ts';
 import type { Logger } from '../logger.ts';
 import { errorMessage } from '../session-scope.ts';
+import { renumberRepeatedRecords } from './dtls-record-numbers.ts';
 import { type LeanDtlsInternals, LeanEcho, type LeanEchoParts, type LeanPairInternals } from './lean-echo.ts';
 import { dropSendHistory } from './no-send-history.ts';
 
@@ -334,15 +335,22 @@ export class EchoSession {
    * server must send that answer again. werift's DTLS server ignores any flight after it connected, so a lost
    * ChangeCipherSpec/Finished on a lossy downlink left the browser retransmitting into silence until its DTLS
    * timed out: a lossy path reported as a DTLS failure. The server socket exists once the transport starts
-   * connecting; from then on a repeated final flight gets the last flight again.
+   * connecting; from then on a repeated final flight gets the last flight again, and every record werift
+   * sends again leaves with a new number (dtls-record-numbers.ts: Firefox drops a repeated number as a replay).
    */
   private repeatLastFlight(): void {
     for (const t of this.pc.dtlsTransports as unknown as DtlsTransportInternals[]) {
       t.onStateChange.subscribe(
         this.guarded((state) => {
-          if (state !== 'connecting' || this.opts.plan.dtlsRole !== 'server') return;
+          if (state !== 'connecting') return;
           // werift announces "connecting" just before it makes the socket, in the same turn.
-          queueMicrotask(this.guarded(() => this.answerRepeatedFlight(t.dtls)));
+          queueMicrotask(
+            this.guarded(() => {
+              // Before anything is sent: every flight sent again, the repeated last flight included.
+              if (t.dtls) renumberRepeatedRecords(t.dtls);
+              if (this.opts.plan.dtlsRole === 'server') this.answerRepeatedFlight(t.dtls);
+            }),
+          );
         }),
       );
     }
