@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { renderText } from '../report-text/render-text.ts';
 import { type CheckArgs, parseCheckArgs, USAGE, UsageError } from './args.ts';
 import { EnvironmentError, launchWithExtension } from './chromium.ts';
-import { runCheckInExtension } from './drive-extension.ts';
+import { finishedSoFar, runCheckInExtension } from './drive-extension.ts';
 import { proxyHostsFromEnv } from './env-proxy.ts';
 import type { ExtensionPage } from './extension-page.ts';
 import { launchFirefoxWithExtension } from './firefox.ts';
@@ -33,6 +33,8 @@ async function main(): Promise<number> {
   }
   const dataDir = process.env.SVC_RELAY_DATA_DIR ?? join(root, '.relay-data');
   let browser: { close(): Promise<void> } | undefined;
+  let progress: readonly { id: string }[] = [];
+  sayWhereWhenStopped(() => progress);
   try {
     const opened = await openExtension(args, dataDir);
     browser = opened.browser;
@@ -42,6 +44,9 @@ async function main(): Promise<number> {
       args.settings,
       args.extended ? 'extended' : 'quick',
       RUN_TIMEOUT_MS + args.settings.relays.length * PER_COMPARED_RELAY_MS,
+      (p) => {
+        progress = p;
+      },
     );
     console.log(args.json ? JSON.stringify(report, null, 2) : renderText(report));
     const code = report.verdict === 'ready' ? 0 : report.verdict === 'error' ? 2 : 1;
@@ -102,4 +107,29 @@ async function openExtension(
   return { browser: chromium, page: await chromium.openPage('options/options.html') };
 }
 
-process.exitCode = await main();
+/** Set when the user (Ctrl-C) or a supervisor (SIGTERM) stopped the command: its exit code wins. */
+let stoppedWith: number | undefined;
+
+/**
+ * Ctrl-C or SIGTERM mid-run: say how far the check got, then let the browser drivers close their browsers
+ * (they listen for the same signals), and end at the latest 10 s later whatever is still open.
+ */
+function sayWhereWhenStopped(progress: () => readonly { id: string }[]): void {
+  const started = Date.now();
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
+    process.once(signal, () => {
+      const s = Math.round((Date.now() - started) / 1000);
+      console.error(
+        `check: stopped by ${signal} after ${s} s, before the check ended (${finishedSoFar(progress())})`,
+      );
+      stoppedWith = code;
+      setTimeout(() => process.exit(code), 10_000).unref();
+    });
+  }
+}
+
+const code = await main();
+process.exitCode = stoppedWith ?? code;

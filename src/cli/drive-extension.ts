@@ -15,33 +15,97 @@ const POLL_MS = 50;
 type Reply = { ok: true; value: unknown } | { ok: false; error: string };
 type ExtensionGlobal = { chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } } };
 
+/** How long one message to the background may take: it answers from memory, so only a stuck browser takes this. */
+export const REQUEST_LIMIT_MS = 15_000;
+
 export async function request(page: ExtensionPage, message: Record<string, unknown>): Promise<unknown> {
-  const reply = (await inPage(
-    page,
-    (m: Record<string, unknown>) => (globalThis as unknown as ExtensionGlobal).chrome.runtime.sendMessage(m),
-    message,
-  )) as Reply;
-  if (!reply?.ok)
-    throw new Error(`extension refused ${String(message.type)}: ${reply?.error ?? 'no answer'}`);
-  return reply.value;
+  let timer: NodeJS.Timeout | undefined;
+  const stuck = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new Error(
+            `the extension did not answer ${String(message.type)} within ${REQUEST_LIMIT_MS / 1000} s (the browser may be stuck)`,
+          ),
+        ),
+      REQUEST_LIMIT_MS,
+    );
+  });
+  try {
+    // As JSON text: WebDriver BiDi hands an object that occurs twice in the answer (a relay's failure quoted
+    // by the media check and by the relay comparison) to puppeteer as a reference it leaves empty, which made
+    // Firefox's reports fail their schema.
+    const text = await Promise.race([
+      inPage(
+        page,
+        async (m: Record<string, unknown>) =>
+          JSON.stringify(await (globalThis as unknown as ExtensionGlobal).chrome.runtime.sendMessage(m)) ??
+          'null',
+        message,
+      ),
+      stuck,
+    ]);
+    const reply = JSON.parse(text) as Reply;
+    if (!reply?.ok)
+      throw new Error(`extension refused ${String(message.type)}: ${reply?.error ?? 'no answer'}`);
+    return reply.value;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
+/** The checks a run has finished so far, as a user reads them when the run is stopped or runs out of time. */
+export function finishedSoFar(progress: readonly { id: string }[]): string {
+  return progress.length
+    ? `finished so far: ${progress.map((p) => p.id).join(', ')}`
+    : 'no check finished yet';
+}
+
+/**
+ * Saves the settings, starts a run and polls until its report is stored. `onProgress` hears the checks
+ * finished so far after each poll (the command line names them when interrupted).
+ */
 export async function runCheckInExtension(
   page: ExtensionPage,
   settings: SettingsInput,
   mode: 'quick' | 'extended',
   timeoutMs: number,
+  onProgress?: (progress: readonly { id: string }[]) => void,
 ): Promise<Report> {
   await request(page, { type: 'saveSettings', settings });
   const { runId } = (await request(page, { type: 'runCheck', mode })) as { runId: string };
   const deadline = Date.now() + timeoutMs;
+  let progress: readonly { id: string }[] = [];
   while (Date.now() < deadline) {
-    const state = (await request(page, { type: 'getState' })) as { status: string; last: unknown };
-    const last = v.safeParse(ReportSchema, state.last);
-    if (state.status === 'idle' && last.success && last.output.runId === runId) return last.output;
+    const state = (await request(page, { type: 'getState' })) as {
+      status: string;
+      last: unknown;
+      progress?: { id: string }[];
+    };
+    if (state.status === 'idle' && (state.last as { runId?: unknown } | null)?.runId === runId)
+      return reportOf(state.last);
+    if (state.status === 'running' && Array.isArray(state.progress)) {
+      progress = state.progress;
+      onProgress?.(progress);
+    }
     await new Promise((r) => setTimeout(r, POLL_MS));
   }
-  throw new Error(`the extension did not finish the check within ${Math.round(timeoutMs / 1000)} s`);
+  throw new Error(
+    `the extension did not finish the check within ${Math.round(timeoutMs / 1000)} s (${finishedSoFar(progress)})`,
+  );
+}
+
+/** This run's stored report, checked against the report's schema; one that fails it is said, not waited on. */
+function reportOf(stored: unknown): Report {
+  const parsed = v.safeParse(ReportSchema, stored);
+  if (parsed.success) return parsed.output;
+  // A union's issue holds why each branch failed: the deepest first one names the field at fault.
+  let issue: v.BaseIssue<unknown> | undefined = parsed.issues[0];
+  while (issue?.issues?.[0]) issue = issue.issues[0];
+  const where = issue ? (v.getDotPath(issue) ?? 'the report') : 'the report';
+  throw new Error(
+    `the extension's report does not match the report format (${where}: ${issue?.message ?? 'invalid'})`,
+  );
 }
 
 /** How a run state reached the page: pushed over the background's port, or through storage.onChanged. */

@@ -61,6 +61,9 @@ export interface FirefoxLaunchOptions {
   hostAccess?: string[];
 }
 
+/** How long Firefox may take to close when asked before it is killed: the command must end either way. */
+const CLOSE_LIMIT_MS = 10_000;
+
 export function assertFirefox(): void {
   if (!existsSync(FIREFOX_PATH)) {
     throw new EnvironmentError(
@@ -138,15 +141,34 @@ export async function launchFirefoxWithExtension(
       browser: live,
       openPage: (path) => openExtensionPage(live, path),
       async close() {
-        await live.close().catch(() => undefined);
+        await closeWithin(live, CLOSE_LIMIT_MS);
         await cleanup();
       },
     };
   } catch (err) {
-    await browser?.close().catch(() => undefined);
+    if (browser) await closeWithin(browser, CLOSE_LIMIT_MS);
     await cleanup();
     throw err;
   }
+}
+
+/**
+ * Closes Firefox over BiDi, or kills it when it does not close in time, so a browser stuck in its own shutdown
+ * never keeps the command (or a test) from ending.
+ */
+async function closeWithin(browser: Browser, limitMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const closed = await Promise.race([
+    browser.close().then(
+      () => true,
+      () => false,
+    ),
+    new Promise<boolean>((r) => {
+      timer = setTimeout(() => r(false), limitMs);
+    }),
+  ]);
+  clearTimeout(timer);
+  if (!closed) browser.process()?.kill('SIGKILL');
 }
 
 /**

@@ -8,6 +8,8 @@ import type { FailedStep } from '../types.ts';
 export type MediaStage = 'signaling' | 'ice' | 'dtls' | 'media';
 
 export interface MediaFailure {
+  /** 'error': the check could not measure (the browser failed it), which says nothing of the network. */
+  status?: 'error';
   reason: string;
   step: FailedStep;
   message: Message;
@@ -88,4 +90,14 @@ export function mediaStalled(host: string, seconds: number): MediaFailure {
 
 export function relayBusy(host: string, retryAfterS: number | undefined): MediaFailure {
   return { reason: 'relay-busy', step: 'wss', message: msg('sum_media_busy', host, retryAfterS ?? 10) };
+}
+
+/** The browser gave no statistics of the call in time: it cannot be measured, and the network is not to blame. */
+export function browserStatsLate(seconds: number): MediaFailure {
+  return {
+    status: 'error',
+    reason: 'browser-stats-late',
+    step: 'media',
+    message: msg('sum_media_stats_late', seconds),
+  };
 }

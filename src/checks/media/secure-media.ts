@@ -19,6 +19,7 @@ import { wssUrlFor } from '../../protocol/settings.ts';
 import { type AddressFamily, addressFamily } from '../address-family.ts';
 import type { CheckContext } from '../context.ts';
 import type { CheckResult } from '../types.ts';
+import { LATE, within } from '../within.ts';
 import { summaryOf, titleOf } from '../words.ts';
 import { openSocket } from '../ws-session.ts';
 import { directionalLoss } from './directional-loss.ts';
@@ -27,6 +28,7 @@ import { findGaps } from './gaps.ts';
 import { type EchoCounters, lossPerSecondByDirection } from './loss-per-second.ts';
 import type { MediaContext, MediaSample } from './media-context.ts';
 import {
+  browserStatsLate,
   type MediaFailure,
   type MediaStage,
   mediaStalled,
@@ -43,7 +45,7 @@ import {
 } from './media-window.ts';
 import { otherFamilyPlan, withOtherFamily } from './other-family.ts';
 import { PROBE_INTERVAL_MS, type ProbeSample, summarizeProbes } from './probe-stats.ts';
-import { lossPercent, reduceStats } from './reduce-stats.ts';
+import { lossPercent, type MediaStatsSummary, reduceStats } from './reduce-stats.ts';
 import { pumpSignaling } from './signaling-client.ts';
 import { DEFAULT_LIMITS, type QualityLimits } from './thresholds.ts';
 
@@ -66,6 +68,8 @@ export const MEDIA_TIMEOUTS = {
   firstEchoFlowingMs: 5000,
   /** How long the relay may take to say what it received. */
   countsMs: 2000,
+  /** How long the browser may take to give the call's statistics (it answers in milliseconds when well). */
+  statsMs: 2000,
 } as const;
 
 /** No echoed audio for this long in the middle of a run ends it: the media path is gone, not slow. */
@@ -314,8 +318,22 @@ async function mediaSample(
     timings.dtlsConnectedMs = since();
 
     stage = 'media';
-    const stats = async () =>
-      reduceStats([...(await pc.getStats()).values()] as Array<Record<string, unknown>>);
+    /**
+     * The browser's statistics of the call. One that does not answer in time gets the newest figures it gave
+     * (at most a second old in the window; `timings.statsLate` counts these); with none yet, the check
+     * ends here, naming the browser rather than the network.
+     */
+    let newest: MediaStatsSummary | null = null;
+    const stats = async () => {
+      const report = await within(pc.getStats(), MEDIA_TIMEOUTS.statsMs);
+      if (report === LATE) {
+        timings.statsLate = (timings.statsLate ?? 0) + 1;
+        if (newest) return newest;
+        throw new StageError(browserStatsLate(MEDIA_TIMEOUTS.statsMs / 1000));
+      }
+      newest = reduceStats([...report.values()] as Array<Record<string, unknown>>);
+      return newest;
+    };
     /** The stats, keeping the browser's counters of the echoed audio (loss-per-second.ts). */
     const echoes: EchoCounters[] = [];
     const countedStats = async () => {
@@ -384,7 +402,7 @@ async function mediaSample(
     if (!(err instanceof StageError)) throw err;
     return {
       ...SECURE_MEDIA,
-      status: 'fail',
+      status: err.failure.status ?? 'fail',
       reason: err.failure.reason,
       step: err.failure.step,
       ...summaryOf(err.failure.message),

@@ -11,12 +11,16 @@
  */
 import type { IceCredentials, IceProbeResult, IceProbeTarget } from '../../protocol/runtime-messages.ts';
 import { errorText } from '../error-text.ts';
+import { LATE, within } from '../within.ts';
 import { isMdnsName } from './nat.ts';
 
 export type { IceCredentials, IceProbeResult, IceProbeTarget };
 
 /** Ports per peer connection: ~100 sampled ports of a profile take 7 connections. */
 export const PORTS_PER_CONNECTION = 16;
+
+/** How long one read of the browser's statistics may take; a late one is skipped, the deadline still holds. */
+const STATS_MS = 2000;
 
 // Only the format matters: the probe never reaches DTLS, so no certificate has to match.
 const DUMMY_FINGERPRINT = Array.from({ length: 32 }, (_, i) => (i * 7 + 16).toString(16).padStart(2, '0'))
@@ -194,7 +198,9 @@ export async function iceProbeGroup(
     const ports = new Set(targets.map((t) => t.relayPort));
     let stats: Stat[] = [];
     while (now() < deadline && [...ports].some((p) => !found.has(p))) {
-      stats = [...(await pc.getStats()).values()] as Stat[];
+      const report = await within(pc.getStats(), STATS_MS);
+      if (report === LATE) continue; // the deadline ends the loop: a port never answered is not open
+      stats = [...report.values()] as Stat[];
       for (const [port, state] of pairStates(stats)) {
         if (ports.has(port))
           settle(port, state === 'open' ? 'open' : 'blocked', state === 'open' ? 'ok' : 'ice-failed');
@@ -257,7 +263,9 @@ export async function sharedSocketProbe(
     });
     const deadline = now() + timeoutMs;
     while (now() < deadline) {
-      const stats = [...(await pc.getStats()).values()] as Array<Record<string, unknown>>;
+      const report = await within(pc.getStats(), STATS_MS);
+      if (report === LATE) continue;
+      const stats = [...report.values()] as Array<Record<string, unknown>>;
       const succeeded = stats.filter((s) => s.type === 'candidate-pair' && s.state === 'succeeded').length;
       if (succeeded >= targets.length) return { connected: true };
       await sleep(50);

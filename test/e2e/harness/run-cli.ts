@@ -5,16 +5,41 @@ import { exitedWithOutput } from './child-exit.ts';
 import { ROOT } from './relay-process.ts';
 
 /**
- * `cwd`: where the command runs (a failed --share writes its file there). `prefix`: a command that runs it
- * elsewhere and execs in place, e.g. `ip netns exec NAME` for the lab's client namespace.
+ * How long the command may take before the harness stops it: under the e2e tests' own 120 s limit, so a run
+ * that does not end fails with what the command and its browser printed rather than a bare test timeout.
  */
-export function runCli(args: string[], env: Record<string, string> = {}, cwd = ROOT, prefix: string[] = []) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+export const CLI_LIMIT_MS = 110_000;
+
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** Wall time from spawn to exit, printed with a stopped run. */
+  ms: number;
+}
+
+/**
+ * `cwd`: where the command runs (a failed --share writes its file there). `prefix`: a command that runs it
+ * elsewhere and execs in place, e.g. `ip netns exec NAME` for the lab's client namespace. A command still
+ * running after `limitMs` is stopped with its whole process group (the browser it started included), and its
+ * stderr ends with a line that says so.
+ */
+export function runCli(
+  args: string[],
+  env: Record<string, string> = {},
+  cwd = ROOT,
+  prefix: string[] = [],
+  limitMs = CLI_LIMIT_MS,
+) {
+  return new Promise<CliRun>((resolve) => {
     const [file, ...before] = [...prefix, process.execPath];
+    const t0 = Date.now();
     const child = spawn(file as string, [...before, join(ROOT, 'src/cli/check.ts'), ...args], {
       env: { ...process.env, ...env },
       cwd,
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group, so a stopped run takes the browser with it.
+      detached: true,
     });
     let stdout = '';
     let stderr = '';
@@ -24,6 +49,32 @@ export function runCli(args: string[], env: Record<string, string> = {}, cwd = R
     child.stderr.on('data', (d) => {
       stderr += d;
     });
-    void exitedWithOutput(child).then((code) => resolve({ code, stdout, stderr }));
+    let stopped = false;
+    const timer = setTimeout(() => {
+      stopped = true;
+      killGroup(child.pid, 'SIGTERM');
+      setTimeout(() => killGroup(child.pid, 'SIGKILL'), 3000).unref();
+    }, limitMs);
+    void exitedWithOutput(child).then((code) => {
+      clearTimeout(timer);
+      const ms = Date.now() - t0;
+      const note = stopped
+        ? `\n[harness: the command was still running after ${limitMs} ms and was stopped]`
+        : '';
+      if (stopped)
+        console.error(
+          `runCli ${args.join(' ')}: stopped after ${ms} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`,
+        );
+      resolve({ code, stdout, stderr: stderr + note, ms });
+    });
   });
+}
+
+function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // Already gone.
+  }
 }
