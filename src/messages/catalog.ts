@@ -91,6 +91,7 @@ export const MESSAGES = {
   sum_media_signaling_failed: ['host', 'message'],
   sum_media_ice_failed: ['host', 'message'],
   sum_media_dtls_failed: ['host', 'message'],
+  sum_media_dtls_stalled: ['host', 'message'],
   sum_media_no_media: ['host', 'message'],
   why_wss_timed_out: NONE,
   why_wss_refused: NONE,

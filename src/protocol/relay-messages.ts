@@ -23,6 +23,8 @@ export const MAX_SDP_BYTES = 16 * 1024;
 export const MEDIA_DURATION_MS = { quick: 3000, extended: 30_000 } as const;
 /** The longest media phase a client may ask for (an extended check configured to its maximum). */
 export const MAX_MEDIA_DURATION_S = 120;
+/** The most handshake messages of one kind the relay counts for a session (relay/core/dtls-seen.ts). */
+export const MAX_DTLS_COUNT = 1000;
 export const MediaMode = v.picklist(['quick', 'extended']);
 export type MediaMode = v.InferOutput<typeof MediaMode>;
 
@@ -157,6 +159,11 @@ export const ClientMessage = v.variant('type', [
      * a relay from before it refuses the field (and closes), which must not cost the whole-run counts.
      */
     perSecond: v.optional(v.literal(true)),
+    /**
+     * Also what the relay's DTLS saw of the handshake (DtlsSeen), asked for only when the client's DTLS did
+     * not finish: a relay from before it refuses the field and closes, and the check is over by then anyway.
+     */
+    dtls: v.optional(v.literal(true)),
   }),
   /** Asks for a NAT binding lifetime session; the relay answers binding-session. */
   v.strictObject({ type: v.literal('binding-start') }),
@@ -228,6 +235,23 @@ export const MediaSeconds = v.strictObject({
 });
 export type MediaSeconds = v.InferOutput<typeof MediaSeconds>;
 
+/** Handshake messages counted: a browser sends a few dozen at most before it gives up. */
+const handshakeCount = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_DTLS_COUNT));
+
+/**
+ * What the relay's DTLS server saw of the handshake (relay/core/dtls-seen.ts): the client's ClientHellos,
+ * whether one carried back the cookie of the relay's HelloVerifyRequest (then the relay's answers reached
+ * the client), how often the relay sent its ServerHello..ServerHelloDone flight (RFC 6347 flight 4), and
+ * whether the client's key exchange flight (flight 5) arrived.
+ */
+export const DtlsSeen = v.strictObject({
+  clientHellos: handshakeCount,
+  cookieReturned: v.boolean(),
+  serverFlights: handshakeCount,
+  clientKeyExchange: v.boolean(),
+});
+export type DtlsSeen = v.InferOutput<typeof DtlsSeen>;
+
 /** What the relay received of one media session (see relay/core/receive-counts.ts). */
 export const MediaCounts = v.strictObject({
   /** Audio RTP: packets received, and the packets the span of their sequence numbers says were sent. */
@@ -239,6 +263,8 @@ export const MediaCounts = v.strictObject({
   probes: v.strictObject({ received: packetCount }),
   /** Second by second, only when the client asked for it (media-counts with perSecond). */
   perSecond: v.optional(MediaSeconds),
+  /** What the relay's DTLS saw, only when the client asked for it (media-counts with dtls). */
+  dtls: v.optional(DtlsSeen),
 });
 export type MediaCounts = v.InferOutput<typeof MediaCounts>;
 

@@ -16,6 +16,7 @@ import {
   refuse,
   type Step,
 } from './core/connection-state.ts';
+import { DtlsSeen } from './core/dtls-seen.ts';
 import { handleClientText } from './core/handle-message.ts';
 import {
   handleClosed,
@@ -388,6 +389,7 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): Connection
         send({
           type: 'media-counts',
           ...(session?.counts ?? new ReceiveCounts()).snapshot(action.perSecond),
+          ...(action.dtls ? { dtls: (session?.dtlsSeen ?? new DtlsSeen()).snapshot() } : {}),
         });
         return;
       case 'binding-start':

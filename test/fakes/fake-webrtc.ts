@@ -13,8 +13,12 @@ export type RelayScript =
   | 'media-failed'
   /** Answers, and says it receives the client's audio (media-counts) whatever the peer does. */
   | 'answers-receiving'
-  /** Answers, but refuses media-counts with perSecond and closes, as a relay from before it does. */
+  /** Answers, but refuses media-counts with perSecond or dtls and closes, as a relay from before them does. */
   | 'answers-older'
+  /** Answers, and asked what its DTLS saw, says the client returned its cookie (its answers arrived). */
+  | 'answers-dtls-heard'
+  /** Answers, and asked what its DTLS saw, says it heard the client's hellos, never with the cookie. */
+  | 'answers-dtls-unheard'
   /** Answers with UDP host candidates on IPv4 and IPv6 and ICE-TCP (a relay with --media-address6). */
   | 'answers-dual';
 export type PeerScript =
@@ -52,6 +56,27 @@ const chromiumStats = JSON.parse(
   readFileSync(new URL('../fixtures/stats/chromium-udp.json', import.meta.url), 'utf8'),
 ).stats as Array<Record<string, unknown>>;
 
+const ANSWERS: RelayScript[] = [
+  'answers',
+  'answers-receiving',
+  'answers-older',
+  'answers-dtls-heard',
+  'answers-dtls-unheard',
+  'closes-during-media',
+];
+
+/** What each relay says its DTLS saw, asked with media-counts dtls. */
+const DTLS_SEEN: Partial<Record<RelayScript, unknown>> = {
+  'answers-dtls-heard': { clientHellos: 6, cookieReturned: true, serverFlights: 5, clientKeyExchange: false },
+  'answers-dtls-unheard': {
+    clientHellos: 6,
+    cookieReturned: false,
+    serverFlights: 0,
+    clientKeyExchange: false,
+  },
+  answers: { clientHellos: 0, cookieReturned: false, serverFlights: 0, clientKeyExchange: false },
+};
+
 export function fakeRelaySocket(script: RelayScript) {
   return class FakeWebSocket {
     static readonly OPEN = 1;
@@ -72,7 +97,7 @@ export function fakeRelaySocket(script: RelayScript) {
     }
     send(text: string) {
       const m = JSON.parse(text);
-      if (m.type === 'media-counts' && m.perSecond && script === 'answers-older') {
+      if (m.type === 'media-counts' && (m.perSecond || m.dtls) && script === 'answers-older') {
         this.emit({ type: 'error', code: 'bad-message', message: 'perSecond: Invalid key' });
         setTimeout(() => this.close(), 2);
         return;
@@ -84,6 +109,7 @@ export function fakeRelaySocket(script: RelayScript) {
           rtp: { received, expected: received },
           // Every probe the fake peer sent (the client counts no more than it sent).
           probes: { received: 100_000 },
+          ...(m.dtls ? { dtls: DTLS_SEEN[script] } : {}),
         });
       }
       if (m.type !== 'offer') return;
@@ -92,8 +118,7 @@ export function fakeRelaySocket(script: RelayScript) {
         this.emit({ type: 'error', code: 'too-many-candidates', message: 'more than 20 candidates' });
       if (script === 'media-failed')
         this.emit({ type: 'error', code: 'media-failed', message: 'ICE failed' });
-      if (['answers', 'answers-receiving', 'answers-older', 'closes-during-media'].includes(script))
-        this.emit({ type: 'answer', sdp: 'v=0 fake' });
+      if (ANSWERS.includes(script)) this.emit({ type: 'answer', sdp: 'v=0 fake' });
       if (script === 'answers-dual') this.emit({ type: 'answer', sdp: DUAL_ANSWER });
       if (script === 'closes-during-media') setTimeout(() => this.close(), 700);
     }

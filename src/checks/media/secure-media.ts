@@ -9,6 +9,7 @@ import type { Message } from '../../messages/message.ts';
 import { english } from '../../messages/render.ts';
 import { DEFAULT_PROFILE_ID, type ProfileId } from '../../profiles/index.ts';
 import {
+  type DtlsSeen,
   MEDIA_DURATION_MS,
   type MediaCounts,
   type MediaMode,
@@ -23,6 +24,7 @@ import { LATE, within } from '../within.ts';
 import { summaryOf, titleOf } from '../words.ts';
 import { openSocket } from '../ws-session.ts';
 import { directionalLoss } from './directional-loss.ts';
+import { dtlsTimedOut } from './dtls-stall.ts';
 import { keepsCandidate, sdpCandidates, sdpForFamily, udpFamilies } from './family-candidates.ts';
 import { findGaps } from './gaps.ts';
 import { type EchoCounters, lossPerSecondByDirection } from './loss-per-second.ts';
@@ -183,6 +185,8 @@ async function mediaSample(
     firstEchoMs: null,
   };
   let stage: MediaStage = 'signaling';
+  /** What the relay's DTLS saw, when the handshake ran out of time and the relay said (support reads it). */
+  let relayDtls: DtlsSeen | null = null;
   let gone: { why: string; retryAfterS?: number; errorCode?: boolean } | null = null;
   const cleanups: Array<() => void> = [];
   /** Closes what is open, once; at the end, or as soon as the run stops waiting for this check. */
@@ -252,11 +256,12 @@ async function mediaSample(
     let countsAt = 0;
     /**
      * What the relay received so far, or null when it does not say in time (an older relay); with perSecond,
-     * also second by second, asked for only once the plain counts are in (an older relay refuses the field).
+     * also second by second, asked for only once the plain counts are in (an older relay refuses the field);
+     * with dtls, what its DTLS saw, asked for only once the check failed at DTLS (the same).
      */
-    const askCounts = async (perSecond = false): Promise<MediaCounts | null> => {
+    const askCounts = async (also: { perSecond?: true; dtls?: true } = {}): Promise<MediaCounts | null> => {
       relayCounts = null;
-      ws.send(JSON.stringify({ type: 'media-counts', ...(perSecond ? { perSecond } : {}) }));
+      ws.send(JSON.stringify({ type: 'media-counts', ...also }));
       const deadline = ctx.now() + MEDIA_TIMEOUTS.countsMs;
       while (relayCounts === null && !gone && ctx.now() < deadline) await sleep(25);
       return relayCounts;
@@ -310,11 +315,16 @@ async function mediaSample(
     timings.iceConnectedMs = since();
 
     stage = 'dtls';
-    await until(
-      () => pc.connectionState === 'connected',
-      MEDIA_TIMEOUTS.dtlsMs,
-      msg('why_dtls_state', pc.connectionState),
-    );
+    const dtlsWhat = msg('why_dtls_state', pc.connectionState);
+    try {
+      await until(() => pc.connectionState === 'connected', MEDIA_TIMEOUTS.dtlsMs, dtlsWhat);
+    } catch (err) {
+      if (!(err instanceof StageError) || gone) throw err;
+      // Out of time: whether the relay's answers reached this computer decides what the user is told.
+      relayDtls = (await askCounts({ dtls: true }))?.dtls ?? null;
+      const why = msg('why_within', dtlsWhat, MEDIA_TIMEOUTS.dtlsMs / 1000);
+      throw new StageError(dtlsTimedOut(host, why, relayDtls));
+    }
     timings.dtlsConnectedMs = since();
 
     stage = 'media';
@@ -373,7 +383,7 @@ async function mediaSample(
     // The probes have stopped and their last echoes are in: what the relay received is now final for them.
     const counts = await askCounts();
     const final = await (extended ? countedStats : stats)();
-    const seconds = extended && counts ? await askCounts(true) : null;
+    const seconds = extended && counts ? await askCounts({ perSecond: true }) : null;
     const lossPerSecond = seconds?.perSecond
       ? lossPerSecondByDirection({ relay: seconds.perSecond, answeredAt: countsAt, echoes, mediaStart })
       : undefined;
@@ -407,7 +417,7 @@ async function mediaSample(
       step: err.failure.step,
       ...summaryOf(err.failure.message),
       durationMs: since(),
-      data: { stage, timings, media: null },
+      data: { stage, timings, media: null, ...(relayDtls ? { relayDtls } : {}) },
     };
   } finally {
     ctx.signal?.removeEventListener('abort', release);

@@ -49,6 +49,7 @@ export async function pumpSignaling(session: SocketSession, events: SignalingEve
           rtp: msg.rtp,
           probes: msg.probes,
           ...(msg.perSecond ? { perSecond: msg.perSecond } : {}),
+          ...(msg.dtls ? { dtls: msg.dtls } : {}),
         });
         break;
       case 'session-ended':

@@ -70,8 +70,11 @@ export type Action =
   | { kind: 'probe-start'; purpose: 'ports' | 'nat' }
   /** Answer probe-observed for this connection's probe session ufrag, or its latest (or refuse). */
   | { kind: 'probe-results'; ufrag: string | null }
-  /** Answer media-counts with what the session received (zeros while it has not started). */
-  | { kind: 'media-counts'; perSecond: boolean }
+  /**
+   * Answer media-counts with what the session received (zeros while it has not started); with dtls, also
+   * what its DTLS handshake saw (core/dtls-seen.ts).
+   */
+  | { kind: 'media-counts'; perSecond: boolean; dtls: boolean }
   /** Start a NAT binding lifetime session and answer binding-session (or refuse with busy). */
   | { kind: 'binding-start' }
   | { kind: 'binding-peer'; ufrag: string; peer: { ufrag: string; pwd: string } }

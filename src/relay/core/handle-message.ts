@@ -149,7 +149,10 @@ export function handleClientText(state: ConnectionState, text: string, now: numb
     // at the end of its media time, which may cross the relay's own end of the session).
     case 'media-counts':
       if (state.phase === 'idle') return badState(state, 'media-counts before offer');
-      return { state, actions: [{ kind: 'media-counts', perSecond: msg.perSecond === true }] };
+      return {
+        state,
+        actions: [{ kind: 'media-counts', perSecond: msg.perSecond === true, dtls: msg.dtls === true }],
+      };
 
     case 'bye':
       if (state.phase === 'idle') return badState(state, 'bye before offer');

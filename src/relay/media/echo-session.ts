@@ -18,13 +18,14 @@ import type { IceCandidate } from '../../protocol/relay-messages.ts';
 import { maxMessageBytes } from '../core/bitrate-cap.ts';
 import type { CheckRateOptions } from '../core/check-rate.ts';
 import type { EndReason } from '../core/connection-state.ts';
+import { DtlsSeen } from '../core/dtls-seen.ts';
 import type { SessionEvent } from '../core/handle-session-event.ts';
 import { type DropReason, MediaGuard } from '../core/media-guard.ts';
 import type { OfferPlan } from '../core/offer-plan.ts';
 import { ReceiveCounts } from '../core/receive-counts.ts';
 import type { Logger } from '../logger.ts';
 import { errorMessage } from '../session-scope.ts';
-import { renumberRepeatedRecords } from './dtls-record-numbers.ts';
+import { type DtlsSendInternals, renumberRepeatedRecords } from './dtls-record-numbers.ts';
 import { type LeanDtlsInternals, LeanEcho, type LeanEchoParts, type LeanPairInternals } from './lean-echo.ts';
 import { dropSendHistory } from './no-send-history.ts';
 
@@ -195,6 +196,8 @@ export class EchoSession {
   readonly guard: MediaGuard;
   /** What arrived from the client, for its media-counts question (uplink loss). */
   readonly counts = new ReceiveCounts();
+  /** What the DTLS handshake saw both ways, for the client whose DTLS did not finish (media-counts with dtls). */
+  readonly dtlsSeen = new DtlsSeen();
   /** Protocols (sockets) the guard sits in front of: a test reads it to know the guard is in place. */
   guardedProtocols = 0;
   /** The lean echo of the audio (UDP), once the offer is answered, unless echoPath is 'werift'. */
@@ -347,13 +350,25 @@ export class EchoSession {
           queueMicrotask(
             this.guarded(() => {
               // Before anything is sent: every flight sent again, the repeated last flight included.
-              if (t.dtls) renumberRepeatedRecords(t.dtls);
+              if (t.dtls) {
+                renumberRepeatedRecords(t.dtls);
+                this.countSends(t.dtls);
+              }
               if (this.opts.plan.dtlsRole === 'server') this.answerRepeatedFlight(t.dtls);
             }),
           );
         }),
       );
     }
+  }
+
+  /** Every datagram the DTLS socket sends, counted in dtlsSeen on its way out. */
+  private countSends(socket: DtlsSendInternals): void {
+    const send = socket.transport.send;
+    socket.transport.send = (data, ...rest) => {
+      this.dtlsSeen.sent(data);
+      return send(data, ...rest);
+    };
   }
 
   private answerRepeatedFlight(server: DtlsServerInternals | undefined): void {
@@ -403,6 +418,7 @@ export class EchoSession {
       }
       const verdict = this.guard.inspect(data, this.sourceKey(addr), credentials, this.now());
       if (verdict.pass) {
+        this.dtlsSeen.received(data);
         if (this.returnsCookie(data)) this.proveNominated();
         return true;
       }

@@ -94,6 +94,30 @@ describe('checkSecureMedia stages (scripted browser and relay)', () => {
   it('names DTLS when the path opens but encryption is not set up', async () => {
     const r = await run('answers', 'dtls-never', MEDIA_TIMEOUTS.dtlsMs + 1000);
     expect(r).toMatchObject({ status: 'fail', reason: 'dtls-failed', step: 'dtls' });
+    expect(r.summary).toMatch(/A firewall or inspection device may be blocking DTLS/);
+    expect(r.data.relayDtls).toMatchObject({ clientHellos: 0, cookieReturned: false });
+  });
+
+  it('when the relay says its answers reached this computer, names loss or large packets dropped on the way back', async () => {
+    const r = await run('answers-dtls-heard', 'dtls-never', MEDIA_TIMEOUTS.dtlsMs + MEDIA_TIMEOUTS.countsMs);
+    expect(r).toMatchObject({ status: 'fail', reason: 'dtls-failed', step: 'dtls' });
+    expect(r.summary).toMatch(/DTLS is not blocked: packets from the relay are being lost on the way back/);
+    expect(r.summary).toMatch(/\(DTLS new within 8 s\)/);
+    expect(r.data.relayDtls).toEqual({
+      clientHellos: 6,
+      cookieReturned: true,
+      serverFlights: 5,
+      clientKeyExchange: false,
+    });
+  });
+
+  it.each([
+    ['heard the hellos but its answer never came back', 'answers-dtls-unheard' as const],
+    ['is from before the question (refuses it and closes)', 'answers-older' as const],
+  ])('keeps the firewall advice when the relay %s', async (_, relay) => {
+    const r = await run(relay, 'dtls-never', MEDIA_TIMEOUTS.dtlsMs + MEDIA_TIMEOUTS.countsMs + 1000);
+    expect(r).toMatchObject({ status: 'fail', reason: 'dtls-failed', step: 'dtls' });
+    expect(r.summary).toMatch(/A firewall or inspection device may be blocking DTLS/);
   });
 
   it('names media when nothing is echoed', async () => {

@@ -7,15 +7,9 @@
  * handshake for good; that is what regions-firefox.e2e.ts hit in about one run in three.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  CipherContext,
-  DtlsClient,
-  DtlsServer,
-  HashAlgorithm,
-  NamedCurveAlgorithm,
-  SignatureAlgorithm,
-} from 'werift';
+import { DtlsClient, DtlsServer } from 'werift';
 import { RecordNumbers, renumberRepeatedRecords } from '../../../src/relay/media/dtls-record-numbers.ts';
+import { closeSockets, endpoint, sockets, wire } from './dtls-wire.ts';
 
 const HANDSHAKE = 22;
 const CERTIFICATE = 11;
@@ -70,53 +64,7 @@ class ReceivesLikeFirefox {
   }
 }
 
-interface Wire {
-  type: string;
-  address: { address: string; port: number };
-  closed: boolean;
-  onData: (data: Buffer) => void;
-  send: (data: Buffer) => Promise<void>;
-  close: () => Promise<void>;
-}
-
-function wire(deliver: (data: Buffer) => void): Wire {
-  const w: Wire = {
-    type: 'memory',
-    address: { address: '127.0.0.1', port: 0 },
-    closed: false,
-    onData: () => undefined,
-    send: async (data) => {
-      if (!w.closed) deliver(Buffer.from(data));
-    },
-    close: async () => {
-      w.closed = true;
-    },
-  };
-  return w;
-}
-
-const sockets: Array<{ close(): void }> = [];
-afterEach(() => {
-  for (const s of sockets.splice(0)) s.close();
-});
-
-const signatureHash = { signature: SignatureAlgorithm.ecdsa_3, hash: HashAlgorithm.sha256_4 };
-
-/** A werift DTLS endpoint's options: its own certificate, both SRTP profiles, as the relay's transport has. */
-async function endpoint(transport: Wire) {
-  const c = await CipherContext.createSelfSignedCertificateWithKey(
-    signatureHash,
-    NamedCurveAlgorithm.secp256r1_23,
-  );
-  return {
-    cert: c.certPem,
-    key: c.keyPem,
-    signatureHash: c.signatureHash,
-    transport: transport as never,
-    srtpProfiles: [1, 7] as Array<1 | 7>,
-    extendedMasterSecret: true,
-  };
-}
+afterEach(closeSockets);
 
 /** Whether `socket` connects, before the limit and before `giveUp` settles. */
 function connects(socket: DtlsServer | DtlsClient, giveUp: Promise<void>): Promise<boolean> {

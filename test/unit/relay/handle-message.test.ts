@@ -55,11 +55,15 @@ describe('handleClientText', () => {
   it('asks the shell for the media counts once there is a session, also after it ended', () => {
     const negotiating = handleClientText(idle, offer(), 0).state;
     expect(handleClientText(negotiating, '{"type":"media-counts"}', 0).actions).toEqual([
-      { kind: 'media-counts', perSecond: false },
+      { kind: 'media-counts', perSecond: false, dtls: false },
+    ]);
+    // What the session's DTLS saw: asked for when the client's handshake ran out of time.
+    expect(handleClientText(negotiating, '{"type":"media-counts","dtls":true}', 0).actions).toEqual([
+      { kind: 'media-counts', perSecond: false, dtls: true },
     ]);
     const ended = handleClientText(negotiating, '{"type":"bye"}', 0).state;
     expect(handleClientText(ended, '{"type":"media-counts","perSecond":true}', 0).actions).toEqual([
-      { kind: 'media-counts', perSecond: true },
+      { kind: 'media-counts', perSecond: true, dtls: false },
     ]);
   });
 
@@ -69,7 +73,11 @@ describe('handleClientText', () => {
       message: { type: 'error', code: 'bad-state' },
     });
     const negotiating = handleClientText(idle, offer(), 0).state;
-    for (const text of ['{"type":"media-counts","rtp":1}', '{"type":"media-counts","perSecond":false}']) {
+    for (const text of [
+      '{"type":"media-counts","rtp":1}',
+      '{"type":"media-counts","perSecond":false}',
+      '{"type":"media-counts","dtls":"yes"}',
+    ]) {
       expect(handleClientText(negotiating, text, 0).actions[0]).toMatchObject({
         kind: 'send',
         message: { type: 'error', code: 'bad-message' },

@@ -136,6 +136,19 @@ describe('media loopback through the relay', () => {
     expect(total('sent')).toBeGreaterThanOrEqual(25 + 2);
     expect(total('sent')).toBeLessThanOrEqual(total('received'));
     expect(bySecond.perSecond?.startAgoMs).toBeGreaterThanOrEqual((seconds.length - 1) * 1000);
+    expect(bySecond.dtls).toBeUndefined();
+
+    // Asked for it, what the relay's DTLS saw: a ClientHello without a cookie and one with it (the answer
+    // reached the client), one certificate flight, and the client's key exchange.
+    sig.send({ type: 'media-counts', dtls: true });
+    await expect.poll(() => answers().length, { timeout: 3000 }).toBe(3);
+    const withDtls = answers()[2] as Extract<ServerMessage, { type: 'media-counts' }>;
+    expect(withDtls.dtls).toEqual({
+      clientHellos: 2,
+      cookieReturned: true,
+      serverFlights: 1,
+      clientKeyExchange: true,
+    });
 
     expect((await relay.healthz()).sessions).toEqual({ active: 1, max: 2 });
     sig.send({ type: 'bye' });
