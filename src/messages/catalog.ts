@@ -102,6 +102,7 @@ export const MESSAGES = {
   why_nothing_echoed: NONE,
   why_nothing_echoed_relay_receives: NONE,
   why_relay_media_failed: NONE,
+  why_relay_setup_timeout: NONE,
   sum_media_stats_late: ['s'],
   sum_media_went_away: ['host', 'message', 'text'],
   stage_signaling: NONE,

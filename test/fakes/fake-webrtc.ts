@@ -19,6 +19,11 @@ export type RelayScript =
   | 'answers-dtls-heard'
   /** Answers, and asked what its DTLS saw, says it heard the client's hellos, never with the cookie. */
   | 'answers-dtls-unheard'
+  /**
+   * Answers, ends the session at its setup limit 3 s later (session-ended setup-timeout, the socket left
+   * open), and asked what its DTLS saw, says the client returned its cookie.
+   */
+  | 'answers-gives-up'
   /** Answers with UDP host candidates on IPv4 and IPv6 and ICE-TCP (a relay with --media-address6). */
   | 'answers-dual';
 export type PeerScript =
@@ -62,12 +67,14 @@ const ANSWERS: RelayScript[] = [
   'answers-older',
   'answers-dtls-heard',
   'answers-dtls-unheard',
+  'answers-gives-up',
   'closes-during-media',
 ];
 
 /** What each relay says its DTLS saw, asked with media-counts dtls. */
 const DTLS_SEEN: Partial<Record<RelayScript, unknown>> = {
   'answers-dtls-heard': { clientHellos: 6, cookieReturned: true, serverFlights: 5, clientKeyExchange: false },
+  'answers-gives-up': { clientHellos: 4, cookieReturned: true, serverFlights: 3, clientKeyExchange: false },
   'answers-dtls-unheard': {
     clientHellos: 6,
     cookieReturned: false,
@@ -121,6 +128,9 @@ export function fakeRelaySocket(script: RelayScript) {
       if (ANSWERS.includes(script)) this.emit({ type: 'answer', sdp: 'v=0 fake' });
       if (script === 'answers-dual') this.emit({ type: 'answer', sdp: DUAL_ANSWER });
       if (script === 'closes-during-media') setTimeout(() => this.close(), 700);
+      if (script === 'answers-gives-up') {
+        setTimeout(() => this.emit({ type: 'session-ended', reason: 'setup-timeout' }), 3000);
+      }
     }
     close() {
       if (this.readyState === 3) return;

@@ -121,6 +121,13 @@ const LATE_ECHO_POLL_MS = 10;
 
 type SampleContext = MediaContext & Pick<CheckContext, 'now'>;
 
+/** How the relay ended the session: its reason or error code ('closed' when the socket closed). */
+interface Gone {
+  why: string;
+  retryAfterS?: number;
+  errorCode?: boolean;
+}
+
 /**
  * The media check: one sample with every candidate the relay offers; then, with `bothFamilies`, a short
  * second one over the IP version the audio did not take, where the relay offers both (other-family.ts).
@@ -187,7 +194,7 @@ async function mediaSample(
   let stage: MediaStage = 'signaling';
   /** What the relay's DTLS saw, when the handshake ran out of time and the relay said (support reads it). */
   let relayDtls: DtlsSeen | null = null;
-  let gone: { why: string; retryAfterS?: number; errorCode?: boolean } | null = null;
+  let gone: Gone | null = null;
   const cleanups: Array<() => void> = [];
   /** Closes what is open, once; at the end, or as soon as the run stops waiting for this check. */
   const release = () => {
@@ -263,7 +270,9 @@ async function mediaSample(
       relayCounts = null;
       ws.send(JSON.stringify({ type: 'media-counts', ...also }));
       const deadline = ctx.now() + MEDIA_TIMEOUTS.countsMs;
-      while (relayCounts === null && !gone && ctx.now() < deadline) await sleep(25);
+      // Until it answers or something new ends the session (a relay that ended it may still answer).
+      const goneBefore = gone;
+      while (relayCounts === null && gone === goneBefore && ctx.now() < deadline) await sleep(25);
       return relayCounts;
     };
     const pendingCandidates: RTCIceCandidateInit[] = [];
@@ -319,10 +328,15 @@ async function mediaSample(
     try {
       await until(() => pc.connectionState === 'connected', MEDIA_TIMEOUTS.dtlsMs, dtlsWhat);
     } catch (err) {
-      if (!(err instanceof StageError) || gone) throw err;
-      // Out of time: whether the relay's answers reached this computer decides what the user is told.
+      // Out of time, ours or the relay's (its setup limit runs from the offer, and it keeps the socket open):
+      // whether the relay's answers reached this computer decides what the user is told.
+      const ended = gone as Gone | null;
+      const relayGaveUp = ended?.why === 'setup-timeout' && !ended.errorCode;
+      if (!(err instanceof StageError) || (ended && !relayGaveUp)) throw err;
       relayDtls = (await askCounts({ dtls: true }))?.dtls ?? null;
-      const why = msg('why_within', dtlsWhat, MEDIA_TIMEOUTS.dtlsMs / 1000);
+      const why = relayGaveUp
+        ? msg('why_relay_setup_timeout')
+        : msg('why_within', dtlsWhat, MEDIA_TIMEOUTS.dtlsMs / 1000);
       throw new StageError(dtlsTimedOut(host, why, relayDtls));
     }
     timings.dtlsConnectedMs = since();

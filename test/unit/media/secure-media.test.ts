@@ -111,6 +111,13 @@ describe('checkSecureMedia stages (scripted browser and relay)', () => {
     });
   });
 
+  it('names the same when the relay gave up on DTLS first (its setup limit), not "the relay went away"', async () => {
+    const r = await run('answers-gives-up', 'dtls-never', 3000 + MEDIA_TIMEOUTS.countsMs);
+    expect(r).toMatchObject({ status: 'fail', reason: 'dtls-failed', step: 'dtls' });
+    expect(r.summary).toMatch(/did not finish \(the relay stopped waiting for it\)\. DTLS is not blocked/);
+    expect(r.data.relayDtls).toMatchObject({ cookieReturned: true, serverFlights: 3 });
+  });
+
   it.each([
     ['heard the hellos but its answer never came back', 'answers-dtls-unheard' as const],
     ['is from before the question (refuses it and closes)', 'answers-older' as const],
