@@ -3,7 +3,10 @@
  * line and Firefox inside a network namespace, two real relay processes on the namespace's host address, and
  * 15 % of the configured relay's media dropped on the way back (iptables' statistic match, as in
  * regions.e2e.ts). The check recommends the other relay, says why, and the verdict stays the configured
- * relay's: degraded, with the media check's loss as its cause (poor-quality at step media).
+ * relay's: degraded, with the media check's loss as its cause (poor-quality at step media). Then the
+ * configured relay's media ports are closed altogether: the comparison recommends the other relay and quotes
+ * why the configured one could not be measured (the media check's own words, which the report holds twice:
+ * over WebDriver BiDi that once made the report unreadable and the command wait for minutes).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,7 +15,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/protocol/report.ts';
 import { renderText } from '../../src/report-text/render-text.ts';
 import { certificateFor } from './harness/firefox-netns.ts';
-import { createNetns, dropUdpRandomly, type Netns, requireNetns } from './harness/netns.ts';
+import {
+  clearRules,
+  createNetns,
+  dropUdpRandomly,
+  dropUdpToPorts,
+  type Netns,
+  requireNetns,
+} from './harness/netns.ts';
 import { type RelayProcess, startRelayProcess } from './harness/relay-process.ts';
 import { runCli } from './harness/run-cli.ts';
 
@@ -46,6 +56,19 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
+/** The command line in the client namespace with Firefox, Paris configured, both relays compared. */
+function compareInFirefox() {
+  return runCli(
+    [
+      ...['--browser', 'firefox', '--json', '--relay', paris.url, '--ca-cert', cert],
+      ...['--compare', `Paris=${paris.url}`, '--compare', `Frankfurt=${frankfurt.url}`],
+    ],
+    {},
+    undefined,
+    ['ip', 'netns', 'exec', ns.name],
+  );
+}
+
 describe('Firefox ESR, command line: relays compared with one relay lossy', () => {
   it('recommends Frankfurt when the configured relay, Paris, loses 15 % of its media', async () => {
     await dropUdpRandomly(ns, {
@@ -53,15 +76,7 @@ describe('Firefox ESR, command line: relays compared with one relay lossy', () =
       sourcePorts: `${PARIS_MEDIA.from}:${PARIS_MEDIA.to}`,
       probability: LOSS,
     });
-    const out = await runCli(
-      [
-        ...['--browser', 'firefox', '--json', '--relay', paris.url, '--ca-cert', cert],
-        ...['--compare', `Paris=${paris.url}`, '--compare', `Frankfurt=${frankfurt.url}`],
-      ],
-      {},
-      undefined,
-      ['ip', 'netns', 'exec', ns.name],
-    );
+    const out = await compareInFirefox();
     expect(out.stderr).toBe('');
     const r = JSON.parse(out.stdout) as Report;
     const check = (id: string) => r.checks.find((c) => c.id === id);
@@ -108,5 +123,45 @@ describe('Firefox ESR, command line: relays compared with one relay lossy', () =
     expect(text).toMatch(
       new RegExp(`\\n {4}Paris \\(configured\\) <${paris.url}>: .*loss (\\d\\d|[5-9])(\\.\\d)? %`),
     );
+  });
+
+  it('recommends Frankfurt and says why Paris was not measured when its media ports are closed', async () => {
+    await clearRules(ns);
+    const ports = `${PARIS_MEDIA.from}:${PARIS_MEDIA.to}`;
+    // Neither UDP nor ICE-TCP reaches Paris's media ports: a firewall that lets only its web ports through.
+    await dropUdpToPorts(ns, ports);
+    await ns.iptables([
+      '-A',
+      'SVC-OUT',
+      '-p',
+      'tcp',
+      '-d',
+      ns.hostAddress,
+      '--dport',
+      ports,
+      '-j',
+      'REJECT',
+      '--reject-with',
+      'tcp-reset',
+    ]);
+    const out = await compareInFirefox();
+    expect(out.stderr).toBe('');
+    expect(out.code).toBe(1);
+    const r = JSON.parse(out.stdout) as Report;
+    const check = (id: string) => r.checks.find((c) => c.id === id);
+    const media = check('secure-media');
+    console.info(`${media?.reason} ${media?.step}: ${media?.summary}`);
+
+    expect(media).toMatchObject({ status: 'fail', reason: 'ice-failed', step: 'ice' });
+    expect(r.verdict, r.headline).toBe('blocked');
+    expect(check('relay-comparison')).toMatchObject({ status: 'warn', reason: 'relays-not-measured' });
+    expect(check('relay-comparison')?.summary).toBe(
+      `Recommended relay: Frankfurt (the only relay that could be measured). Paris was not measured: ${media?.summary}`,
+    );
+    expect(r.regions?.recommended).toBe(frankfurt.url);
+    const parisFigures = r.regions?.relays.find((x) => x.name === 'Paris');
+    expect(parisFigures).toMatchObject({ primary: true, mos: null, problem: media?.summary });
+    // The message behind those words travels whole (the JSON report keeps it for other languages).
+    expect(parisFigures?.problemMessage).toEqual(media?.summaryMessage);
   });
 });
