@@ -1,7 +1,8 @@
 /**
  * The port matrix in Firefox ESR inside a network namespace, against the relay on the namespace's host
  * address (no loopback preferences): TCP and UDP ports open, and a firewall that drops the provider's SRTP
- * range named port by port, with media falling back to ICE over TCP.
+ * range named port by port, with media falling back to ICE over TCP; and a path that drops the relay's large
+ * UDP datagrams, where DTLS stalls after the relay's first answer arrived.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { probePortFlags } from '../../scripts/probe-ports.ts';
 import { runCheckInExtension } from '../../src/cli/drive-extension.ts';
 import { type FirefoxExtensionBrowser, launchFirefoxWithExtension } from '../../src/cli/firefox.ts';
+import { dropLargeUdpFrom, expectDtlsStalledOnTheWayBack } from './harness/dtls-stall.ts';
 import { certificateFor, firefoxInNsWrapper } from './harness/firefox-netns.ts';
 import { clearRules, createNetns, dropUdpToPorts, type Netns, requireNetns } from './harness/netns.ts';
 import { type RelayProcess, ROOT, startRelayProcess } from './harness/relay-process.ts';
@@ -75,5 +77,10 @@ describe('Firefox ESR port matrix in a namespace', () => {
     expect(remediation.map((l) => `${l.protocol} ${l.ports}`)).toEqual(['UDP 40000-49999']);
     expect(r.verdict).toBe('blocked');
     expect(r.media?.transport).toBe('tcp');
+  });
+
+  it('large UDP packets from the relay dropped: DTLS stalls, named as loss or MTU on the way back, not a firewall', async () => {
+    await dropLargeUdpFrom(ns, MEDIA_PORTS.replace('-', ':'));
+    expectDtlsStalledOnTheWayBack(await runCheck(), 'Firefox');
   });
 });
