@@ -80,12 +80,13 @@ export async function runCheckInExtension(
     const state = (await request(page, { type: 'getState' })) as {
       status: string;
       last: unknown;
-      progress?: { id: string }[];
+      progress?: { id: string; partial?: boolean }[];
     };
     if (state.status === 'idle' && (state.last as { runId?: unknown } | null)?.runId === runId)
       return reportOf(state.last);
     if (state.status === 'running' && Array.isArray(state.progress)) {
-      progress = state.progress;
+      // Rows still being measured (a partial WSS row) are not finished.
+      progress = state.progress.filter((p) => !p.partial);
       onProgress?.(progress);
     }
     await new Promise((r) => setTimeout(r, POLL_MS));

@@ -162,6 +162,7 @@ describe('Firefox ESR, command line: relays compared with one relay lossy', () =
     const parisFigures = r.regions?.relays.find((x) => x.name === 'Paris');
     expect(parisFigures).toMatchObject({ primary: true, mos: null, problem: media?.summary });
     // The message behind those words travels whole (the JSON report keeps it for other languages).
+    expect(media?.summaryMessage).toBeDefined();
     expect(parisFigures?.problemMessage).toEqual(media?.summaryMessage);
   });
 });

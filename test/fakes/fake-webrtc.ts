@@ -24,6 +24,8 @@ export type RelayScript =
    * open), and asked what its DTLS saw, says the client returned its cookie.
    */
   | 'answers-gives-up'
+  /** The same, but 1 s into DTLS (after a slow ICE): too soon to say anything of DTLS on the path. */
+  | 'answers-gives-up-early'
   /** Answers with UDP host candidates on IPv4 and IPv6 and ICE-TCP (a relay with --media-address6). */
   | 'answers-dual';
 export type PeerScript =
@@ -68,6 +70,7 @@ const ANSWERS: RelayScript[] = [
   'answers-dtls-heard',
   'answers-dtls-unheard',
   'answers-gives-up',
+  'answers-gives-up-early',
   'closes-during-media',
 ];
 
@@ -75,6 +78,12 @@ const ANSWERS: RelayScript[] = [
 const DTLS_SEEN: Partial<Record<RelayScript, unknown>> = {
   'answers-dtls-heard': { clientHellos: 6, cookieReturned: true, serverFlights: 5, clientKeyExchange: false },
   'answers-gives-up': { clientHellos: 4, cookieReturned: true, serverFlights: 3, clientKeyExchange: false },
+  'answers-gives-up-early': {
+    clientHellos: 1,
+    cookieReturned: true,
+    serverFlights: 1,
+    clientKeyExchange: false,
+  },
   'answers-dtls-unheard': {
     clientHellos: 6,
     cookieReturned: false,
@@ -128,8 +137,9 @@ export function fakeRelaySocket(script: RelayScript) {
       if (ANSWERS.includes(script)) this.emit({ type: 'answer', sdp: 'v=0 fake' });
       if (script === 'answers-dual') this.emit({ type: 'answer', sdp: DUAL_ANSWER });
       if (script === 'closes-during-media') setTimeout(() => this.close(), 700);
-      if (script === 'answers-gives-up') {
-        setTimeout(() => this.emit({ type: 'session-ended', reason: 'setup-timeout' }), 3000);
+      if (script === 'answers-gives-up' || script === 'answers-gives-up-early') {
+        const after = script === 'answers-gives-up' ? 6000 : 1000;
+        setTimeout(() => this.emit({ type: 'session-ended', reason: 'setup-timeout' }), after);
       }
     }
     close() {

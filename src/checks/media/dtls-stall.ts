@@ -3,7 +3,7 @@
  * (relay/core/dtls-seen.ts, asked for with media-counts once the browser's DTLS ran out of time).
  *
  * A ClientHello that carried back the cookie of the relay's HelloVerifyRequest proves the relay heard the
- * browser and its answers reached the browser: DTLS is not blocked. The handshake then stalled on the
+ * browser and its answers reached the browser: DTLS is not simply blocked (a device could still drop the rest of the handshake). The handshake then stalled on the
  * relay's larger flights (its certificate flight is several datagrams of up to about 1200 bytes) or on loss
  * on the way back, and the administrator should look at loss, MTU and fragmentation, or a device that alters
  * UDP, not at a DTLS rule. Without that proof (the relay heard nothing, or heard the browser but its answer

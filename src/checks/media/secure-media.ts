@@ -325,6 +325,7 @@ async function mediaSample(
 
     stage = 'dtls';
     const dtlsWhat = msg('why_dtls_state', pc.connectionState);
+    const dtlsStarted = ctx.now();
     try {
       await until(() => pc.connectionState === 'connected', MEDIA_TIMEOUTS.dtlsMs, dtlsWhat);
     } catch (err) {
@@ -333,6 +334,9 @@ async function mediaSample(
       const ended = gone as Gone | null;
       const relayGaveUp = ended?.why === 'setup-timeout' && !ended.errorCode;
       if (!(err instanceof StageError) || (ended && !relayGaveUp)) throw err;
+      // The relay's limit runs from the offer: after a slow ICE it may end DTLS a moment in, which says
+      // nothing about DTLS on this path; only a handshake that had most of its time is judged by its words.
+      if (relayGaveUp && ctx.now() - dtlsStarted < MEDIA_TIMEOUTS.dtlsMs / 2) throw err;
       relayDtls = (await askCounts({ dtls: true }))?.dtls ?? null;
       const why = relayGaveUp
         ? msg('why_relay_setup_timeout')
@@ -343,16 +347,18 @@ async function mediaSample(
 
     stage = 'media';
     /**
-     * The browser's statistics of the call. One that does not answer in time gets the newest figures it gave
-     * (at most a second old in the window; `timings.statsLate` counts these); with none yet, the check
-     * ends here, naming the browser rather than the network.
+     * The browser's statistics of the call. One that does not answer in time ends the check, naming the
+     * browser rather than the network: repeating old figures would read as audio that stopped coming back.
+     * Only the read after the window may fall back on the newest figures (at most a second old), since the
+     * window's own reads already measured it; `timings.statsLate` counts that.
      */
     let newest: MediaStatsSummary | null = null;
+    let windowMeasured = false;
     const stats = async () => {
       const report = await within(pc.getStats(), MEDIA_TIMEOUTS.statsMs);
       if (report === LATE) {
         timings.statsLate = (timings.statsLate ?? 0) + 1;
-        if (newest) return newest;
+        if (windowMeasured && newest) return newest;
         throw new StageError(browserStatsLate(MEDIA_TIMEOUTS.statsMs / 1000));
       }
       newest = reduceStats([...report.values()] as Array<Record<string, unknown>>);
@@ -396,6 +402,7 @@ async function mediaSample(
     }
     // The probes have stopped and their last echoes are in: what the relay received is now final for them.
     const counts = await askCounts();
+    windowMeasured = true;
     const final = await (extended ? countedStats : stats)();
     const seconds = extended && counts ? await askCounts({ perSecond: true }) : null;
     const lossPerSecond = seconds?.perSecond
@@ -454,6 +461,9 @@ async function waitForFirstEcho(
     await until(echoed, MEDIA_TIMEOUTS.firstEchoMs, msg('why_nothing_echoed'));
     return;
   } catch (err) {
+    // Only "nothing came back in time" is worth asking the relay about (not a relay gone, nor a browser
+    // that stopped giving its statistics).
+    if (!(err instanceof StageError) || err.failure.reason !== 'no-media-returned') throw err;
     const counts = await askCounts();
     if (!counts || counts.rtp.received === 0) throw err;
   }

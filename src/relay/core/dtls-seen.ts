@@ -9,8 +9,9 @@
  *   relay's HelloVerifyRequest reached it;
  * - each time the relay sends its ServerHello (the start of its certificate flight, RFC 6347 flight 4);
  * - the client's ClientKeyExchange or ChangeCipherSpec (its flight 5): the certificate flight got through.
- * Every datagram the relay receives passes here, audio too, so anything that is not a DTLS handshake or
- * ChangeCipherSpec record costs one comparison.
+ * Every datagram the relay receives passes here, audio too: SRTP and STUN cost one comparison (their first
+ * byte is not a DTLS content type); DTLS records (the data channel's included) are walked header by header,
+ * bounded by the datagram's length.
  */
 import { type DtlsSeen as DtlsSeenCounts, MAX_DTLS_COUNT } from '../../protocol/relay-messages.ts';
 

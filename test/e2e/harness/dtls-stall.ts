@@ -35,7 +35,7 @@ export function expectDtlsStalledOnTheWayBack(r: Report, browser: string): void 
     `${browser}, DTLS stalled on large datagrams: ${check?.summary} The relay saw ${JSON.stringify(check?.data.relayDtls)}`,
   );
   expect(check?.summary).toMatch(
-    /^The media path to .+ opened and the relay's first DTLS answer reached this computer, but the DTLS handshake that sets up SRTP encryption did not finish \((DTLS \w+ within 8 s|the relay stopped waiting for it)\)\. DTLS is not blocked: packets from the relay are being lost on the way back, or large UDP packets are dropped \(a small MTU or broken fragmentation\)\. Ask your IT administrator to check the link for packet loss, to allow UDP fragments and fix MTU problems on the path, and to look for a device that alters or truncates UDP\.$/,
+    /^The media path to .+ opened and the relay's first DTLS answer reached this computer, but the DTLS handshake that sets up SRTP encryption did not finish \((DTLS \w+ within 8 s|the relay stopped waiting for it)\)\. DTLS is not simply blocked, since its first answer got through: packets from the relay are being lost on the way back, large UDP packets are dropped \(a small MTU or broken fragmentation\), or a device drops the rest of the handshake\. Ask your IT administrator to check the link for packet loss, to allow UDP fragments and fix MTU problems on the path, and to look for a device that alters or truncates UDP\.$/,
   );
   // What the relay's DTLS saw: the browser returned its cookie, its certificate flight never got through.
   const seen = check?.data.relayDtls as { serverFlights: number } | undefined;

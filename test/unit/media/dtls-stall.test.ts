@@ -19,11 +19,11 @@ describe('dtlsTimedOut: the words when DTLS did not finish, by what the relay sa
     expect(f).toMatchObject({ reason: 'dtls-failed', step: 'dtls' });
     const text = english(f.message);
     expect(text).toBe(
-      "The media path to relay.example:443 opened and the relay's first DTLS answer reached this computer, but the DTLS handshake that sets up SRTP encryption did not finish (DTLS connecting within 8 s). DTLS is not blocked: packets from the relay are being lost on the way back, or large UDP packets are dropped (a small MTU or broken fragmentation). Ask your IT administrator to check the link for packet loss, to allow UDP fragments and fix MTU problems on the path, and to look for a device that alters or truncates UDP.",
+      "The media path to relay.example:443 opened and the relay's first DTLS answer reached this computer, but the DTLS handshake that sets up SRTP encryption did not finish (DTLS connecting within 8 s). DTLS is not simply blocked, since its first answer got through: packets from the relay are being lost on the way back, large UDP packets are dropped (a small MTU or broken fragmentation), or a device drops the rest of the handshake. Ask your IT administrator to check the link for packet loss, to allow UDP fragments and fix MTU problems on the path, and to look for a device that alters or truncates UDP.",
     );
     expect(text).not.toMatch(/firewall/i);
     expect(renderMessage(f.message, LANGUAGES.de)).toMatch(
-      /^Der Medienpfad zu relay\.example:443 wurde geöffnet und die erste DTLS-Antwort des Relays hat diesen Computer erreicht, .* DTLS wird nicht blockiert: Pakete vom Relay gehen auf dem Rückweg verloren, oder große UDP-Pakete werden verworfen \(eine kleine MTU oder fehlerhafte Fragmentierung\)\./,
+      /^Der Medienpfad zu relay\.example:443 wurde geöffnet und die erste DTLS-Antwort des Relays hat diesen Computer erreicht, .* DTLS wird nicht einfach blockiert, denn seine erste Antwort kam an: Pakete vom Relay gehen auf dem Rückweg verloren, große UDP-Pakete werden verworfen \(eine kleine MTU oder fehlerhafte Fragmentierung\), oder ein Gerät verwirft den Rest des Handshakes\./,
     );
   });
 

@@ -1,7 +1,7 @@
 /**
  * A browser that stops answering getStats(): the media check still ends, within its own limits, instead of
- * waiting until the run gives up on it (about 40 s later). With figures already in hand it reports them and counts the late answers; with none, it says
- * the browser could not measure, not that the network is blocked.
+ * waiting until the run gives up on it (about 40 s later). A late read after the window falls back on the window's newest figures and is counted; any
+ * other late read says the browser could not measure, never that the network is blocked or the audio stopped.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
@@ -64,6 +64,15 @@ describe('checkSecureMedia when the browser stops giving statistics', () => {
     expect(r).not.toBe('still waiting');
     expect(r).toMatchObject({ status: 'pass', reason: 'ok' });
     expect((r as CheckResult).data.media).toMatchObject({ timings: { statsLate: 1 } });
+  });
+
+  it('ends naming the browser, not a media stall, when a read in the window never comes', async () => {
+    const calls = { n: 0 };
+    await runWith(statsStopAfter(Number.POSITIVE_INFINITY, calls));
+    // The first echo is seen; a read in the window then never answers.
+    expect(calls.n).toBeGreaterThan(2);
+    const r = await runWith(statsStopAfter(1));
+    expect(r).toMatchObject({ status: 'error', reason: 'browser-stats-late', step: 'media' });
   });
 
   it('says the browser could not measure, naming no network cause, when no statistics ever come', async () => {

@@ -101,7 +101,9 @@ describe('checkSecureMedia stages (scripted browser and relay)', () => {
   it('when the relay says its answers reached this computer, names loss or large packets dropped on the way back', async () => {
     const r = await run('answers-dtls-heard', 'dtls-never', MEDIA_TIMEOUTS.dtlsMs + MEDIA_TIMEOUTS.countsMs);
     expect(r).toMatchObject({ status: 'fail', reason: 'dtls-failed', step: 'dtls' });
-    expect(r.summary).toMatch(/DTLS is not blocked: packets from the relay are being lost on the way back/);
+    expect(r.summary).toMatch(
+      /DTLS is not simply blocked, since its first answer got through: packets from the relay are being lost on the way back/,
+    );
     expect(r.summary).toMatch(/\(DTLS new within 8 s\)/);
     expect(r.data.relayDtls).toEqual({
       clientHellos: 6,
@@ -112,10 +114,18 @@ describe('checkSecureMedia stages (scripted browser and relay)', () => {
   });
 
   it('names the same when the relay gave up on DTLS first (its setup limit), not "the relay went away"', async () => {
-    const r = await run('answers-gives-up', 'dtls-never', 3000 + MEDIA_TIMEOUTS.countsMs);
+    const r = await run('answers-gives-up', 'dtls-never', 6000 + MEDIA_TIMEOUTS.countsMs);
     expect(r).toMatchObject({ status: 'fail', reason: 'dtls-failed', step: 'dtls' });
-    expect(r.summary).toMatch(/did not finish \(the relay stopped waiting for it\)\. DTLS is not blocked/);
+    expect(r.summary).toMatch(
+      /did not finish \(the relay stopped waiting for it\)\. DTLS is not simply blocked/,
+    );
     expect(r.data.relayDtls).toMatchObject({ cookieReturned: true, serverFlights: 3 });
+  });
+
+  it('says the relay stopped, judging nothing of DTLS, when it gave up a moment into DTLS', async () => {
+    const r = await run('answers-gives-up-early', 'dtls-never', 1000 + MEDIA_TIMEOUTS.countsMs);
+    expect(r).toMatchObject({ status: 'fail', reason: 'relay-went-away', step: 'dtls' });
+    expect(r.summary).not.toMatch(/DTLS is not simply blocked|firewall/);
   });
 
   it.each([

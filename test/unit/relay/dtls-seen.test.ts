@@ -50,12 +50,10 @@ describe('DtlsSeen: what the relay’s DTLS saw of the handshake', () => {
       () => false,
     );
     expect(r.connected).toBe(true);
-    expect(r.seen).toEqual({
-      clientHellos: 2,
-      cookieReturned: true,
-      serverFlights: 1,
-      clientKeyExchange: true,
-    });
+    // A busy machine may see werift resend a flight (after 0.5 s): the counts are at least these.
+    expect(r.seen).toMatchObject({ cookieReturned: true, clientKeyExchange: true });
+    expect(r.seen?.clientHellos).toBeGreaterThanOrEqual(2);
+    expect(r.seen?.serverFlights).toBeGreaterThanOrEqual(1);
   });
 
   it('large datagrams dropped on the way back: the cookie came back, the flight went out again and again', async () => {

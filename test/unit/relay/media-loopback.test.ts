@@ -143,12 +143,10 @@ describe('media loopback through the relay', () => {
     sig.send({ type: 'media-counts', dtls: true });
     await expect.poll(() => answers().length, { timeout: 3000 }).toBe(3);
     const withDtls = answers()[2] as Extract<ServerMessage, { type: 'media-counts' }>;
-    expect(withDtls.dtls).toEqual({
-      clientHellos: 2,
-      cookieReturned: true,
-      serverFlights: 1,
-      clientKeyExchange: true,
-    });
+    // A busy machine may see werift resend a flight (after 0.5 s): the counts are at least these.
+    expect(withDtls.dtls).toMatchObject({ cookieReturned: true, clientKeyExchange: true });
+    expect(withDtls.dtls?.clientHellos).toBeGreaterThanOrEqual(2);
+    expect(withDtls.dtls?.serverFlights).toBeGreaterThanOrEqual(1);
 
     expect((await relay.healthz()).sessions).toEqual({ active: 1, max: 2 });
     sig.send({ type: 'bye' });
