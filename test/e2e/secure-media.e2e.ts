@@ -114,7 +114,7 @@ describe('secure media loopback in Chromium', () => {
     }
   });
 
-  it('fails clearly within 5 s when the relay is killed in the middle of a run', async () => {
+  it('ends the run naming the relay, not the network, when the relay is killed in the middle of it', async () => {
     // Same key as the trusted relay, so the browser (launched with that key pinned) accepts it.
     const victim = await startRelayProcess([
       '--media-ports',
@@ -133,16 +133,19 @@ describe('secure media loopback in Chromium', () => {
       await victim.stop('SIGKILL');
       const killedAt = Date.now();
       let report: Report | null = null;
-      while (Date.now() - killedAt < 10_000 && !report) {
+      // A hang guard, not a speed limit: the extended check's 30 s of media would end the run anyway, but
+      // then as a finished run, which the reason below tells apart.
+      while (Date.now() - killedAt < 60_000 && !report) {
         const state = (await request(page, { type: 'getState' })) as { status: string; last: Report | null };
         if (state.status === 'idle' && state.last?.runId === runId) report = state.last;
         else await new Promise((r) => setTimeout(r, 100));
       }
-      const elapsed = Date.now() - killedAt;
       expect(report, 'the run never finished').not.toBeNull();
-      expect(elapsed).toBeLessThan(5000);
       const media = report?.checks.find((c) => c.id === 'secure-media');
-      expect(media).toMatchObject({ status: 'fail', reason: 'relay-went-away' });
+      expect(media).toMatchObject({ status: 'fail', reason: 'relay-went-away', step: 'media' });
+      expect(media?.summary).toMatch(
+        /^The relay at 127\.0\.0\.1:\d+ went away during the media stage \(.+\)\. It may be restarting: run the check again in a minute\. This does not mean your network is blocked\.$/,
+      );
       expect(report?.verdict).toBe('error');
     } finally {
       await page.close();

@@ -362,9 +362,8 @@ describe('draining before a stop', () => {
     });
     expect((await running.sig.closed).code).toBe(1001);
     await closed;
-    const took = performance.now() - t0;
-    expect(took).toBeGreaterThanOrEqual(1400);
-    expect(took).toBeLessThan(1500 + 3000);
+    // The session was given its grace period, not cut short (a timer never fires early).
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(1400);
   });
 
   it('stops as soon as the last session has ended, well before the grace period', async () => {
@@ -372,11 +371,11 @@ describe('draining before a stop', () => {
     cleanup.push(() => relay.stop());
     const running = await session(relay);
     await running.sig.next('answer');
-    const t0 = performance.now();
-    const closed = relay.beginClose(20_000);
+    // A grace period far beyond the test's own limit: the relay that waited it out would fail the test.
+    const closed = relay.beginClose(10 * 60_000);
     await running.sig.next('draining');
     running.sig.send({ type: 'bye' });
-    await closed;
-    expect(performance.now() - t0).toBeLessThan(5000);
+    // Stopped: nothing left to wait for.
+    await expect(closed).resolves.toBeUndefined();
   });
 });
