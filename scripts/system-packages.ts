@@ -83,6 +83,12 @@ export const SYSTEM_PACKAGES: SystemPackage[] = [
     present: () => onPath('tcpdump'),
   },
   {
+    name: 'g++',
+    why: "bench:relay-cpu's native callers (scripts/bench/native/pump.cc) are built at run time, and a unit test builds them",
+    unit: true,
+    present: () => onPath('g++'),
+  },
+  {
     name: 'systemd',
     why: "the relay's systemd unit is checked with systemd-analyze verify (installing it starts nothing)",
     unit: true,

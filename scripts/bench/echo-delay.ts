@@ -85,14 +85,22 @@ export function delaysFromPcap(pcap: Buffer, first: number, last: number): numbe
 }
 
 /** Captures the relay's media ports on lo for `seconds` and returns the added delay per echo. */
-export async function measureEchoDelay(first: number, last: number, seconds: number): Promise<EchoDelay> {
+export async function measureEchoDelay(
+  first: number,
+  last: number,
+  seconds: number,
+  /** The CPU tcpdump runs on (taskset), away from the relay's; any when not given. */
+  cpu?: number,
+): Promise<EchoDelay> {
   const dir = mkdtempSync(join(tmpdir(), 'svc-echo-delay-'));
   const file = join(dir, 'echo.pcap');
   try {
     // -Z root: tcpdump would otherwise drop to its own user, which may not write into this private directory.
     const args = ['-i', 'lo', '-n', '-p', '-Z', 'root', '-B', '16384', '-s', String(SNAP_BYTES)];
     args.push('-c', String(MAX_PACKETS), '-w', file, 'udp', 'and', 'portrange', `${first}-${last}`);
-    const tcpdump = spawn('tcpdump', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const command =
+      cpu === undefined ? ['tcpdump', ...args] : ['taskset', '-c', String(cpu), 'tcpdump', ...args];
+    const tcpdump = spawn(command[0] as string, command.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     tcpdump.stderr?.on('data', (d: Buffer) => {
       if (stderr.length < 64_000) stderr += d.toString();

@@ -1,16 +1,17 @@
 /**
  * Benchmark: the relay's CPU, memory and echo delay per concurrently echoed audio stream. The relay runs as
  * its own child process so /proc/<pid>/stat charges it alone; the callers run in --clients forked load
- * generator processes (relay-cpu-client.ts: libdatachannel peers, whose DTLS-SRTP runs in native code).
+ * generator processes (relay-cpu-client.ts), of the kinds --callers names: 'native' (werift set-ups handed
+ * to a native pump, callers/native.ts) or 'ldc' (libdatachannel peers driven from JavaScript, callers/ldc.ts).
  *   node scripts/bench/relay-cpu.ts [--streams 50,200] [--seconds 15] [--media-ports 28100-28699]
  *                                   [--ramp 10] [--clients 2] [--profile DIR] [--echo-path werift,lean]
- *                                   [--compare REF]
+ *                                   [--compare REF] [--callers native,ldc] [--pin 1:0|none]
  * Needs a build of the relay (npm run bench:relay-cpu builds first). --compare measures that commit's relay
  * (built by its own build script) beside this tree's at every level, alternating which goes first (ABBA).
  */
-import { type ChildProcess, fork } from 'node:child_process';
+import { type ChildProcess, execFileSync, fork } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { setPriority } from 'node:os';
+import { cpus, setPriority } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -18,6 +19,7 @@ import { MAX_MEDIA_DURATION_S } from '../../src/protocol/relay-messages.ts';
 import { GC_ON_SIGNAL, startRelayProcess } from '../../test/e2e/harness/relay-process.ts';
 import { CLK_TCK, cpuSeconds, fdCount, memoryAfterGc, rssMiB } from '../../test/helpers/relay-load.ts';
 import { relayAt, workDir } from './builds.ts';
+import { CALLER_KINDS, type CallerKind, NATIVE_TICK_US } from './callers/pool.ts';
 import {
   boundedInt,
   busyCorePct,
@@ -61,6 +63,13 @@ const { values } = parseArgs({
     nice: { type: 'string', default: '0' },
     /** Seconds of loopback capture after each window, for the delay the relay adds per echo (0: none). */
     'delay-seconds': { type: 'string', default: '3' },
+    /** The load generators' kinds, each measured at every level, in this order. */
+    callers: { type: 'string', default: 'native' },
+    /**
+     * CPU affinity "RELAY:CALLERS" (taskset): the relay on one CPU, the load generators, this script and
+     * tcpdump on another, so the relay has a core of its own; "none" leaves scheduling to the kernel.
+     */
+    pin: { type: 'string', default: '1:0' },
   },
 });
 const media = portRange('media-ports', values['media-ports']);
@@ -80,11 +89,32 @@ const echoPaths = values['echo-path'].split(',').map((p): EchoPath => {
   if (!path) throw new Error(`--echo-path: each of ${ECHO_PATHS.join(', ')}`);
   return path;
 });
+const callerKinds = values.callers.split(',').map((k): CallerKind => {
+  const kind = CALLER_KINDS.find((x) => x === k.trim());
+  if (!kind) throw new Error(`--callers: each of ${CALLER_KINDS.join(', ')}`);
+  return kind;
+});
+const pin = parsePin(values.pin);
+function parsePin(spec: string): { relay: number; callers: number } | null {
+  if (spec === 'none') return null;
+  const m = /^(\d+):(\d+)$/.exec(spec);
+  const count = cpus().length;
+  if (!m || Number(m[1]) >= count || Number(m[2]) >= count) {
+    throw new Error(`--pin: RELAY:CALLERS, two CPU numbers below ${count}, or none`);
+  }
+  return { relay: Number(m[1]), callers: Number(m[2]) };
+}
+/** Every thread of a process (and those it starts later) on one CPU. */
+function pinTo(pid: number, cpu: number): void {
+  execFileSync('taskset', ['-a', '-p', '-c', String(cpu), String(pid)], { stdio: 'ignore', timeout: 5000 });
+}
 const SETUP_LIMIT_MS = 15_000;
 const SETTLE_MS = 2000;
 const IDLE_MS = 2000;
 const SLICES = 5;
 const m = machine(false);
+// After the machine's description, which reads this process's CPUs.
+if (pin) pinTo(process.pid, pin.callers);
 // Sessions are 'extended' at the longest media time a client may ask for (MAX_MEDIA_DURATION_S, 120 s), so
 // that hundreds can be set up before the first ends: the relay ends each one that long + 5 s after it
 // connected (its setup timeout, 10 s, before that). Setup, settle and the window must fit in that, or streams
@@ -97,8 +127,8 @@ if (!existsSync(join(ROOT, 'dist/relay/server.js'))) {
 /** One forked load generator, asked one thing at a time. */
 class Client {
   readonly child: ChildProcess;
-  constructor() {
-    this.child = fork(join(import.meta.dirname, 'relay-cpu-client.ts'), [], { stdio: 'inherit' });
+  constructor(kind: CallerKind) {
+    this.child = fork(join(import.meta.dirname, 'relay-cpu-client.ts'), [kind], { stdio: 'inherit' });
   }
   ask<T extends FromClient['type']>(
     msg: ToClient,
@@ -125,11 +155,12 @@ class Client {
   }
 }
 
-/** One relay build with one echo path. */
+/** One relay build with one echo path, loaded by one kind of caller. */
 interface Variant {
   label: string;
   serverJs: string;
   echoPath: EchoPath;
+  callers: CallerKind;
 }
 
 interface Level {
@@ -176,6 +207,8 @@ interface Level {
   relayEnds: Record<string, number>;
   /** The relay's system (kernel) CPU time in the window, seconds. */
   systemCpuS: number;
+  /** What the callers' processes reported beside their counts (the native pump's counters). */
+  callerNotes: string[];
   /** The delay the relay added per echo, from a loopback capture after the window (null: not measured). */
   delay: EchoDelay | null;
   /** Round trips in the callers' process over the capture, for comparison with the relay's share. */
@@ -233,9 +266,12 @@ async function runLevel(n: number, variant: Variant): Promise<Level> {
   });
   const pid = relay.child.pid as number;
   const cert = readFileSync(relay.certFile, 'utf8');
-  const clients = Array.from({ length: Math.min(clientCount, n) }, () => new Client());
+  const clients = Array.from({ length: Math.min(clientCount, n) }, () => new Client(variant.callers));
   const prioritise = () => {
     if (nice !== 0) for (const p of [pid, ...clients.map((c) => c.child.pid as number)]) reniceThreads(p);
+    if (!pin) return;
+    pinTo(pid, pin.relay);
+    for (const c of clients) pinTo(c.child.pid as number, pin.callers);
   };
   prioritise();
   try {
@@ -298,7 +334,7 @@ async function runLevel(n: number, variant: Variant): Promise<Level> {
     let delayRtt: number[] = [];
     if (!delayUnavailable) {
       await Promise.all(clients.map((c) => c.ask({ type: 'mark' }, 'marked')));
-      delay = await measureEchoDelay(media.first, media.last, delaySeconds);
+      delay = await measureEchoDelay(media.first, media.last, delaySeconds, pin?.callers);
       const during = await Promise.all(clients.map((c) => c.ask({ type: 'report' }, 'report')));
       delayRtt = during.flatMap((r) => r.rttMs).sort((a, b) => a - b);
     }
@@ -353,6 +389,7 @@ async function runLevel(n: number, variant: Variant): Promise<Level> {
       rttP99: percentile(rtt, 99),
       rttMax: rtt.at(-1) ?? Number.NaN,
       delay,
+      callerNotes: reports.flatMap((r, i) => r.notes.map((note) => `client ${i + 1}: ${note}`)),
       delayRttP50: percentile(delayRtt, 50),
       delayRttP99: percentile(delayRtt, 99),
     };
@@ -370,11 +407,16 @@ async function runLevel(n: number, variant: Variant): Promise<Level> {
 
 const work = workDir();
 const builds = [...(values.compare ? [relayAt(values.compare, work.path)] : []), relayAt(null, work.path)];
-const variants: Variant[] = builds.flatMap((b) => echoPaths.map((echoPath) => ({ ...b, echoPath })));
+const variants: Variant[] = builds.flatMap((b) =>
+  echoPaths.flatMap((echoPath) => callerKinds.map((callers) => ({ ...b, echoPath, callers }))),
+);
 const results: Level[] = [];
 /** Levels a path could not even set up (the load generator gave up): reported, not fatal to the run. */
 const notHeld: string[] = [];
-const label = (v: Variant) => (builds.length > 1 ? `${v.label}, ${v.echoPath}` : v.echoPath);
+const label = (v: Variant) =>
+  [builds.length > 1 ? v.label : null, v.echoPath, callerKinds.length > 1 ? `${v.callers} callers` : null]
+    .filter(Boolean)
+    .join(', ');
 try {
   for (const [i, n] of levels.entries()) {
     // ABBA: the order alternates from level to level, so a drift in the machine's load favours neither.
@@ -402,17 +444,29 @@ console.log(`- Relay: dist/relay/server.js as a child process on 127.0.0.1 (port
   setup timeout, bitrate cap and log level); a fresh relay for each level and variant (${variants.map(label).join('; ')}${values.compare ? `; ${values.compare} built by its own scripts/build.ts` : ''}),
   one after the other at each level, the order alternating from level to level (ABBA). Node options --expose-gc and a
   SIGUSR2 handler (test/e2e/harness/gc-on-signal.ts) so memory can be read after a full collection.
-- Load: ${clientCount} forked load generator processes (scripts/bench/relay-cpu-client.ts), separate from the relay
-  and sharing the same ${m.nproc} cores, split the N callers between them. Each caller is a libdatachannel peer
-  (node-datachannel: ICE, DTLS and SRTP in native code) over the relay's WSS signaling, mode 'extended' for ${MAX_MEDIA_DURATION_S} s, sending
-  one Opus audio RTP stream: 50 packets/s, 20 ms frames, 80-byte payload, DTLS-SRTP, no data channel. Each
-  payload carries its caller, number and send time, so every echo gives its round trip.
+- Load: ${clientCount} forked load generator processes (scripts/bench/relay-cpu-client.ts), separate from the relay,
+  split the N callers between them; callers: ${callerKinds.join(', ')}. Each caller sets up a real session over the
+  relay's WSS signaling (ICE, DTLS-SRTP), mode 'extended' for ${MAX_MEDIA_DURATION_S} s, and sends one Opus audio RTP stream:
+  50 packets/s, 20 ms frames, 80-byte payload, DTLS-SRTP, no data channel. Each payload carries its caller,
+  number and send time, so every echo gives its round trip.
+  - ldc: a libdatachannel peer (node-datachannel: ICE, DTLS and SRTP in native code), one JavaScript timer
+    and call per packet sent and per echo; round trip = echo event minus send time, both in the caller's event loop.
+  - native: a werift peer (ICE, DTLS in JavaScript, SRTP AEAD_AES_128_GCM negotiated) until DTLS has derived the
+    SRTP keys; then its UDP socket and keys go to the process's native pump (scripts/bench/native/pump.cc, built
+    with g++ at run time): one thread, woken every ${NATIVE_TICK_US} µs (timerfd), reads every socket with echoes
+    queued (recvmmsg), authenticates and decrypts them with the relay's keys (OpenSSL), and sends each stream's
+    packet once its time has come (sendto: one socket per caller, so no batching across callers), so a packet
+    leaves up to ${NATIVE_TICK_US / 1000} ms after its time and the streams' sends come in groups per tick. Round trip = the
+    kernel's receive time of the echo (SO_TIMESTAMPNS) minus the send time in the payload: no event loop in it.
+    STUN and DTLS go back to werift every 20 ms (its consent checks keep the session alive); the relay's RTCP is
+    counted and dropped. The pump's own counters are printed under Notes.
 - Setup: at most ${rampConcurrency} sessions set up at once in all; a stream counts as connected on its first
   echoed packet (limit ${SETUP_LIMIT_MS / 1000} s) and then falls quiet until every stream is set up, so the
   relay's DTLS set-ups do not compete with the echo; then all send again, each from a random point of its
   20 ms frame, and ${SETTLE_MS / 1000} s to settle. Sessions the relay ended before the bye are counted by the
   reason in its log (media-session-ended).
 - Priority: the relay and the load generators run at nice ${nice}${nice < 0 ? ' (ahead of other work on the machine, which shares the cores at 0)' : ' (as any other process)'}.
+- CPUs: ${pin ? `the relay pinned to CPU ${pin.relay}; the load generators, this script and tcpdump to CPU ${pin.callers} (taskset -a: every thread). Other work on the machine is not pinned and may still share either CPU` : `not pinned (--pin none): the relay, the load generators and any other work share the ${m.nproc} cores as the kernel schedules them`}.
 - Window: ${seconds} s after all N are connected. Relay CPU = delta of utime+stime in /proc/<pid>/stat
   (CLK_TCK ${CLK_TCK}) / wall time, as % of one core, over the whole window; also over ${SLICES} equal slices
   of it (median and min-max, to show the spread), and idle (${IDLE_MS / 1000} s before any session).
@@ -424,9 +478,9 @@ console.log(`- Relay: dist/relay/server.js as a child process on 127.0.0.1 (port
   with every session still up, minus the same before any session, divided by N: MB per session; beside it
   the V8 heap in use and external memory (/metrics) measured the same way, KiB per session.
 - Echo ratio = packets echoed / packets sent per stream within the window; a stream is "lossy" when more than
-  2 of its packets (those in flight at the window's edges) came back missing. Round trip = echo arrival minus
-  send time in the caller's process: loopback both ways, the relay, and both event loops, so an upper bound
-  on the delay the relay adds (p50 / p99 / max over every echo in the window).
+  2 of its packets (those in flight at the window's edges) came back missing. Round trip (see Load for each kind
+  of caller): loopback both ways and the relay, so an upper bound on the delay the relay adds (p50 / p99 / max
+  over every echo in the window).
 - Added echo delay: after the window, ${delaySeconds} s of the same load captured on lo by tcpdump (kernel
   timestamps, 64-byte snapshots, UDP to and from the media ports; ${delayUnavailable ?? 'available'}); each echoed RTP
   packet is matched with the packet it echoes (relay port, caller port, sequence number: kept by the echo, and in
@@ -434,7 +488,8 @@ console.log(`- Relay: dist/relay/server.js as a child process on 127.0.0.1 (port
   from the caller's send to the relay's send of the echo: the relay's socket queue, its event-loop turn and its
   work, not the callers'. p50 / p99 / max over every matched echo; the callers' round trips over the same seconds
   beside it. Packets the kernel dropped from the capture leave their echoes unmatched, never mismatched.
-- Load generator CPU (/proc/<pid>/stat of the client processes) and the rest of the machine's CPU (/proc/stat
+- Load generator CPU (/proc/<pid>/stat of the client processes, every thread; per stream: divided by the streams
+  connected) and the rest of the machine's CPU (/proc/stat
   busy minus relay and load generators: other work on the machine) are printed, as % of one core, to show
   whether the ${m.nproc} cores (${m.nproc * 100} %) were saturated, which throttles the offered load and
   inflates round trips.
@@ -462,7 +517,7 @@ console.log(
       'round trip ms p50 / p99 / max',
       'added echo delay ms p50 / p99 / max (echoes; dropped by capture)',
       'round trip during capture p50 / p99',
-      'load-gen CPU %',
+      'load-gen CPU % (per stream)',
       'others CPU %',
       'setup s',
       'ended by the relay before bye',
@@ -488,7 +543,7 @@ console.log(
           ? `${fmt(r.delay.p50Ms, 3)} / ${fmt(r.delay.p99Ms, 3)} / ${fmt(r.delay.maxMs, 2)} (${r.delay.matched}; ${fmt(r.delay.droppedByKernel)})`
           : `not measured: ${delayUnavailable}`,
         `${fmt(r.delayRttP50, 2)} / ${fmt(r.delayRttP99, 2)}`,
-        fmt(r.loadGenCpuPct, 1),
+        `${fmt(r.loadGenCpuPct, 1)} (${fmt(r.loadGenCpuPct / Math.max(1, r.connected), 3)})`,
         fmt(r.othersCpuPct, 0),
         fmt(r.rampS, 1),
         Object.entries(r.relayEnds)
@@ -499,6 +554,11 @@ console.log(
     }),
   ),
 );
+
+const notes = results.flatMap((r) =>
+  r.callerNotes.map((n) => `${r.streams} streams (${label(r.variant)}): ${n}`),
+);
+if (notes.length) console.log(`\nNotes:\n- ${notes.join('\n- ')}`);
 
 const problems = notHeld.concat(
   results.flatMap((r) => {
