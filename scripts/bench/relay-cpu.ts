@@ -150,9 +150,6 @@ class Client {
       this.child.send(msg);
     });
   }
-  async cpuSeconds(): Promise<number> {
-    return cpuSeconds(this.child.pid as number);
-  }
 }
 
 /** One relay build with one echo path, loaded by one kind of caller. */
@@ -175,6 +172,8 @@ interface Level {
   relaySliceCpuPct: number[];
   relayIdleCpuPct: number;
   loadGenCpuPct: number;
+  /** Of it the kernel's (on loopback the sender also pays the receiver's network stack). */
+  loadGenSystemPct: number;
   /** CPU of everything else on the machine (other work shares it), % of one core. */
   othersCpuPct: number;
   /** Whether the relay's open file descriptors came back to their idle count after every session closed. */
@@ -314,8 +313,8 @@ async function runLevel(n: number, variant: Variant): Promise<Level> {
     await Promise.all(clients.map((c) => c.ask({ type: 'start' }, 'started')));
     await sleep(SETTLE_MS);
 
-    const clientCpu0 = await Promise.all(clients.map((c) => c.cpuSeconds()));
     await Promise.all(clients.map((c) => c.ask({ type: 'mark' }, 'marked')));
+    const clientParts0 = clients.map((c) => cpuParts(c.child.pid as number));
     const parts0 = cpuParts(pid);
     const before = { t: performance.now(), relay: await cpuSeconds(pid), sys: systemJiffies() };
     const relaySliceCpuPct: number[] = [];
@@ -329,6 +328,8 @@ async function runLevel(n: number, variant: Variant): Promise<Level> {
     const reports = await Promise.all(clients.map((c) => c.ask({ type: 'report' }, 'report')));
     const after = { t: performance.now(), relay: await cpuSeconds(pid), sys: systemJiffies() };
     const parts1 = cpuParts(pid);
+    // Read with the relay's, at the window's end: the capture after it costs the callers CPU too.
+    const clientParts1 = clients.map((c) => cpuParts(c.child.pid as number));
     // After the CPU window (tcpdump costs CPU too) and before the memory reading (a full collection).
     let delay: EchoDelay | null = null;
     let delayRtt: number[] = [];
@@ -339,12 +340,14 @@ async function runLevel(n: number, variant: Variant): Promise<Level> {
       delayRtt = during.flatMap((r) => r.rttMs).sort((a, b) => a - b);
     }
     const relayEnds = endReasons(relay.logs);
-    const clientCpu1 = await Promise.all(clients.map((c) => c.cpuSeconds()));
     const rss = await rssMiB(pid);
     const gc = await memoryAfterGc(pid, relay.port, cert);
     const wallS = (after.t - before.t) / 1000;
     const relayCpuPct = ((after.relay - before.relay) / wallS) * 100;
-    const loadGenCpuPct = (clientCpu1.reduce((a, x, i) => a + x - (clientCpu0[i] ?? 0), 0) / wallS) * 100;
+    const clientDelta = (part: 'user' | 'system') =>
+      clientParts1.reduce((a, x, i) => a + x[part] - (clientParts0[i]?.[part] ?? 0), 0);
+    const loadGenCpuPct = ((clientDelta('user') + clientDelta('system')) / wallS) * 100;
+    const loadGenSystemPct = (clientDelta('system') / wallS) * 100;
     // /proc/stat's first line sums all cores: scale its busy share to "% of one core" like the others.
     const machineCorePct = busyCorePct(before.sys, after.sys);
 
@@ -366,6 +369,7 @@ async function runLevel(n: number, variant: Variant): Promise<Level> {
       relaySliceCpuPct,
       relayIdleCpuPct,
       loadGenCpuPct,
+      loadGenSystemPct,
       // Three clocks sampled at slightly different moments: a small negative remainder is noise, shown as 0.
       othersCpuPct: Math.max(0, machineCorePct - relayCpuPct - loadGenCpuPct),
       fdsReleased: false,
@@ -488,8 +492,9 @@ console.log(`- Relay: dist/relay/server.js as a child process on 127.0.0.1 (port
   from the caller's send to the relay's send of the echo: the relay's socket queue, its event-loop turn and its
   work, not the callers'. p50 / p99 / max over every matched echo; the callers' round trips over the same seconds
   beside it. Packets the kernel dropped from the capture leave their echoes unmatched, never mismatched.
-- Load generator CPU (/proc/<pid>/stat of the client processes, every thread; per stream: divided by the streams
-  connected) and the rest of the machine's CPU (/proc/stat
+- Load generator CPU (/proc/<pid>/stat of the client processes, every thread, over the window only; per stream:
+  divided by the streams connected; of it system: the kernel's share, which on loopback includes the relay's
+  receive path for every packet the callers send) and the rest of the machine's CPU (/proc/stat
   busy minus relay and load generators: other work on the machine) are printed, as % of one core, to show
   whether the ${m.nproc} cores (${m.nproc * 100} %) were saturated, which throttles the offered load and
   inflates round trips.
@@ -517,7 +522,7 @@ console.log(
       'round trip ms p50 / p99 / max',
       'added echo delay ms p50 / p99 / max (echoes; dropped by capture)',
       'round trip during capture p50 / p99',
-      'load-gen CPU % (per stream)',
+      'load-gen CPU % (per stream; of it system)',
       'others CPU %',
       'setup s',
       'ended by the relay before bye',
@@ -543,7 +548,7 @@ console.log(
           ? `${fmt(r.delay.p50Ms, 3)} / ${fmt(r.delay.p99Ms, 3)} / ${fmt(r.delay.maxMs, 2)} (${r.delay.matched}; ${fmt(r.delay.droppedByKernel)})`
           : `not measured: ${delayUnavailable}`,
         `${fmt(r.delayRttP50, 2)} / ${fmt(r.delayRttP99, 2)}`,
-        `${fmt(r.loadGenCpuPct, 1)} (${fmt(r.loadGenCpuPct / Math.max(1, r.connected), 3)})`,
+        `${fmt(r.loadGenCpuPct, 1)} (${fmt(r.loadGenCpuPct / Math.max(1, r.connected), 3)}; ${fmt(r.loadGenSystemPct, 1)})`,
         fmt(r.othersCpuPct, 0),
         fmt(r.rampS, 1),
         Object.entries(r.relayEnds)
