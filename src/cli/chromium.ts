@@ -3,13 +3,13 @@
  * both need it. Flags keep Chromium off the network except for what the check itself does.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page, type Worker } from 'playwright-core';
 import { EnvironmentError } from './environment-error.ts';
 import { copyWithHostAccess, type ExtensionCopy } from './host-access.ts';
 import { createNssHome, type TrustAnchor } from './nss-db.ts';
 import { browserTempDir } from './temp-dir.ts';
+import { tempFolder } from './temp-folders.ts';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -82,11 +82,13 @@ export async function launchWithExtension(opts: LaunchOptions): Promise<Extensio
     : null;
   const extensionDir = copy?.dir ?? opts.extensionDir;
   const tempDir = browserTempDir();
-  const userDataDir = await mkdtemp(join(tempDir, 'svc-chromium-'));
+  // Removed at the end or on a failed launch, else at exit (temp-folders.ts).
+  const profile = tempFolder(tempDir, 'svc-chromium-');
+  const userDataDir = profile.path;
   // Chromium reads trusted CAs from $HOME/.pki/nssdb: a private home beside the profile, removed with it.
   const home = opts.trustAnchors?.length ? join(userDataDir, 'home') : null;
   const removeDirs = async () => {
-    await rm(userDataDir, { recursive: true, force: true });
+    await profile.remove();
     await copy?.remove();
   };
   try {

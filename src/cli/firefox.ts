@@ -18,13 +18,13 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { EnvironmentError } from './chromium.ts';
-import { copyWithHostAccess } from './host-access.ts';
+import { copyWithHostAccess, type ExtensionCopy } from './host-access.ts';
+import { killProcessGroup, tempFolder } from './temp-folders.ts';
 
 export const FIREFOX_PATH = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 
@@ -97,14 +97,17 @@ export async function launchFirefoxWithExtension(
   if (!existsSync(join(opts.extensionDir, 'manifest.json'))) {
     throw new EnvironmentError(`No built add-on in ${opts.extensionDir}. Run "npm run build" first.`);
   }
-  const dir = await mkdtemp(join(tmpdir(), 'svc-firefox-'));
-  const copy = opts.hostAccess?.length ? await copyWithHostAccess(opts.extensionDir, opts.hostAccess) : null;
+  // Removed on every way out: below at the end or on a failed launch, else at exit (temp-folders.ts).
+  const folder = tempFolder(tmpdir(), 'svc-firefox-');
+  const dir = folder.path;
+  let copy: ExtensionCopy | null = null;
   const cleanup = async () => {
-    await rm(dir, { recursive: true, force: true });
+    await folder.remove();
     await copy?.remove();
   };
   let browser: Browser | undefined;
   try {
+    copy = opts.hostAccess?.length ? await copyWithHostAccess(opts.extensionDir, opts.hostAccess) : null;
     const policies = {
       ...(opts.trustCertFiles?.length ? { Certificates: { Install: opts.trustCertFiles } } : {}),
       ...opts.policies,
@@ -112,6 +115,8 @@ export async function launchFirefoxWithExtension(
     const binary = privateInstall(dir, policies);
     const profile = join(dir, 'profile');
     mkdirSync(profile);
+    const tmp = join(dir, 'tmp');
+    mkdirSync(tmp);
     if (opts.loopbackRelay) allowMicrophone(profile, FIREFOX_ORIGIN);
     browser = await puppeteer.launch({
       browser: 'firefox',
@@ -119,6 +124,8 @@ export async function launchFirefoxWithExtension(
       headless: opts.headless ?? true,
       userDataDir: profile,
       args: ['--remote-allow-system-access'],
+      // Firefox's own temporary files inside the folder too, so they go with it even when Firefox is killed.
+      env: { ...process.env, TMPDIR: tmp },
       timeout: 30_000,
       extraPrefsFirefox: {
         'extensions.webextensions.uuids': JSON.stringify({ [FIREFOX_ADDON_ID]: FIREFOX_ADDON_UUID }),
@@ -133,6 +140,8 @@ export async function launchFirefoxWithExtension(
         ...opts.extraPrefs,
       },
     });
+    const pid = browser.process()?.pid;
+    folder.stopAtExit(() => killProcessGroup(pid));
     const id = await browser.installExtension(copy?.dir ?? opts.extensionDir);
     if (id !== FIREFOX_ADDON_ID)
       throw new Error(`Firefox installed the add-on as ${id}, expected ${FIREFOX_ADDON_ID}`);

@@ -5,10 +5,11 @@
  * So the command line runs a private copy of the built extension whose manifest also grants the relay's
  * host: the same code, with the access a user gives with one click on "Grant access".
  */
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { originsForAll } from '../platform/permissions.ts';
 import { browserTempDir } from './temp-dir.ts';
+import { tempFolder } from './temp-folders.ts';
 
 export interface ExtensionCopy {
   dir: string;
@@ -29,8 +30,7 @@ export async function copyWithHostAccess(
   extensionDir: string,
   urls: readonly string[],
 ): Promise<ExtensionCopy> {
-  const dir = await mkdtemp(join(browserTempDir(), 'svc-ext-'));
-  const remove = () => rm(dir, { recursive: true, force: true });
+  const { path: dir, remove } = tempFolder(browserTempDir(), 'svc-ext-');
   try {
     await cp(extensionDir, dir, { recursive: true });
     const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as Record<
