@@ -14,6 +14,7 @@ import * as esbuild from 'esbuild';
 import { ICON_SIZES } from './icon-sizes.ts';
 import { inlineStylesheet } from './inline-stylesheet.ts';
 import { forTarget, type Target } from './manifest.ts';
+import { buildNativeEcho } from './native-echo-build.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
@@ -102,6 +103,12 @@ async function buildRelay(): Promise<void> {
     logLevel: 'warning',
   });
   await buildWebCheck(join(dist, 'relay/public/web'));
+  // The native echo (dist/native/udp-echo.node): optional, the relay falls back to the lean echo without it.
+  const native = await buildNativeEcho(root, join(dist, 'native/udp-echo.node'));
+  if (!native.built) {
+    await rm(join(dist, 'native'), { recursive: true, force: true });
+    console.log(`build: native echo not built (${native.reason}); the relay will use the lean echo`);
+  }
 }
 
 /**

@@ -4,7 +4,7 @@
  * generator processes (relay-cpu-client.ts), of the kinds --callers names: 'native' (werift set-ups handed
  * to a native pump, callers/native.ts) or 'ldc' (libdatachannel peers driven from JavaScript, callers/ldc.ts).
  *   node scripts/bench/relay-cpu.ts [--streams 50,200] [--seconds 15] [--media-ports 28100-28699]
- *                                   [--ramp 10] [--clients 2] [--profile DIR] [--echo-path werift,lean]
+ *                                   [--ramp 10] [--clients 2] [--profile DIR] [--echo-path werift,lean,native]
  *                                   [--compare REF] [--callers native,ldc] [--pin 1:0|none]
  * Needs a build of the relay (npm run bench:relay-cpu builds first). --compare measures that commit's relay
  * (built by its own build script) beside this tree's at every level, alternating which goes first (ABBA).
@@ -82,7 +82,7 @@ const nice = Number(values.nice);
 if (!Number.isInteger(nice) || nice < -20 || nice > 19) throw new Error('--nice: an integer from -20 to 19');
 const delaySeconds = boundedInt('delay-seconds', values['delay-seconds'], 0, 10);
 const delayUnavailable = delaySeconds === 0 ? 'not asked for (--delay-seconds 0)' : captureUnavailable();
-const ECHO_PATHS = ['werift', 'lean'] as const;
+const ECHO_PATHS = ['werift', 'lean', 'native'] as const;
 type EchoPath = (typeof ECHO_PATHS)[number];
 const echoPaths = values['echo-path'].split(',').map((p): EchoPath => {
   const path = ECHO_PATHS.find((x) => x === p.trim());

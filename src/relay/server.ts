@@ -30,6 +30,7 @@ import {
 import { type LandingOptions, landingArea } from './landing/landing-routes.ts';
 import { certificateNames } from './landing/probe-origins.ts';
 import type { Logger } from './logger.ts';
+import { chooseEcho } from './media/native/choose-echo.ts';
 import { createRelayMetrics } from './metrics/relay-metrics.ts';
 import { bindingTimer } from './probes/binding-timer.ts';
 import {
@@ -130,6 +131,11 @@ export function createRelay(opts: RelayOptions): Relay {
     limit: new RateLimiter({ limit: STUN_ANSWERS_PER_SECOND, windowMs: 1000, maxKeys: STUN_MAX_SOURCES }),
   });
   const probeOptions = opts.probes ?? { address: opts.media.address, tcp: [], udp: [] };
+  // The native echo's add-on is loaded here once (unless the caller brought it), else the lean echo.
+  const echo =
+    opts.media.echoPath === 'native' && opts.media.nativeEcho === undefined
+      ? chooseEcho('native', opts.log)
+      : {};
   const probeOnHttps = probeServedByHttps(probeOptions, opts);
   const probes = createProbeListeners({
     probes: probeOptions,
@@ -158,7 +164,7 @@ export function createRelay(opts: RelayOptions): Relay {
     log: opts.log,
     now: Date.now,
     // A UDP probe port inside a media range is the STUN responder's: media leaves it out.
-    media: { ...opts.media, exclude: new Set(probeOptions.udp.map((p) => p.relayPort)) },
+    media: { ...opts.media, ...echo, exclude: new Set(probeOptions.udp.map((p) => p.relayPort)) },
     limits,
     probes: { registry, status: probes.status, bindings: lifetimes, wake: () => lifetimeTimer.wake() },
     metrics,

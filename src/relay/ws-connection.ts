@@ -32,6 +32,7 @@ import { NAT_ANSWER_DELAY_MS, type OwnerId, type ProbeRegistry } from './core/pr
 import { ReceiveCounts } from './core/receive-counts.ts';
 import type { Logger } from './logger.ts';
 import { type EchoPath, EchoSession } from './media/echo-session.ts';
+import type { NativeEcho } from './media/native/native-echo.ts';
 import { portFree } from './media/port-free.ts';
 import type { RelayMetrics } from './metrics/relay-metrics.ts';
 import type { ProbePortsStatus } from './probes/probe-listeners.ts';
@@ -44,6 +45,8 @@ export interface MediaSettings {
   iceTcp: boolean;
   /** Default 'lean' (see media/echo-session.ts). */
   echoPath?: EchoPath;
+  /** The native echo add-on, loaded (media/native/choose-echo.ts); needed by echoPath 'native'. */
+  nativeEcho?: NativeEcho | null;
   setupTimeoutMs: number;
   /** Set when the media ranges stand in for the provider's (--media-stand-in): each range's provider range. */
   standsFor?: Record<MediaRange, StandIn>;
@@ -239,6 +242,7 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): Connection
         address6: deps.media.address6 ?? null,
         iceTcp: deps.media.iceTcp,
         echoPath: deps.media.echoPath,
+        nativeEcho: deps.media.nativeEcho ?? null,
         plan,
         maxBitsPerSecond: deps.limits.sessionMaxBitsPerSecond,
         checkRate: deps.limits.unprovenChecks,
@@ -386,6 +390,8 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): Connection
         probeResults(action.ufrag);
         return;
       case 'media-counts':
+        // What the native echo took since its last report counts too.
+        session?.native?.drain();
         send({
           type: 'media-counts',
           ...(session?.counts ?? new ReceiveCounts()).snapshot(action.perSecond),

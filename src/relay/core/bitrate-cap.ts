@@ -57,6 +57,12 @@ export class BitrateCap {
     return this.sum <= this.maxBytesPerWindow;
   }
 
+  /** Bytes the window still takes at `now` before the cap (what the native echo may pass on its own). */
+  headroom(now: number): number {
+    this.add(0, now);
+    return Math.max(0, this.maxBytesPerWindow - this.sum);
+  }
+
   /** Average bits per second over the window now (for logs). */
   bitsPerSecond(): number {
     return (this.sum * 8) / ((this.bucketMs * this.bytes.length) / 1000);

@@ -214,6 +214,20 @@ export class MediaGuard {
     return false;
   }
 
+  /**
+   * Bytes the bitrate cap still allows now: the native echo (media/native/) passes audio from the proven
+   * nominated address on its own up to this, and reports them with countPassed.
+   */
+  headroom(now: number): number {
+    return this.over ? 0 : this.bitrate.headroom(now);
+  }
+
+  /** Bytes from `source` that passed outside inspect (the native echo's audio); false once over the cap. */
+  countPassed(size: number, source: string, now: number): boolean {
+    if (this.over) return false;
+    return this.count(size, source, now).pass;
+  }
+
   /** `destination` has shown it receives what the relay sends (only ever an authenticated source). */
   prove(destination: string): void {
     if (this.authenticated.has(destination)) this.proven.add(destination);

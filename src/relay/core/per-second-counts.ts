@@ -42,16 +42,16 @@ export class PerSecondCounts {
    * the highest seen, receive-counts.ts): the uplink's loss in a second is what arrived of what that span
    * grew by, however late the relay got to read the packets.
    */
-  audio(span: number): void {
-    const second = this.at(this.now());
+  audio(span: number, atMs: number = this.now()): void {
+    const second = this.at(atMs);
     second.received++;
     second.rtp.received++;
     second.rtp.span = span;
   }
 
-  /** One packet echoed back to the client. */
-  sent(): void {
-    this.at(this.now()).sent++;
+  /** One packet echoed back to the client (at `atMs`: the native echo reports its packets afterwards). */
+  sent(atMs: number = this.now()): void {
+    this.at(atMs).sent++;
   }
 
   private at(nowMs: number): Second {

@@ -63,10 +63,10 @@ export class ReceiveCounts {
     this.perSecond = new PerSecondCounts(now);
   }
 
-  /** An authentic audio RTP packet from the client. */
-  audioIn(sequenceNumber: number): void {
+  /** An authentic audio RTP packet from the client (that arrived at `atMs`, when not just now). */
+  audioIn(sequenceNumber: number, atMs?: number): void {
     this.rtp.add(sequenceNumber);
-    this.perSecond.audio(this.rtp.span());
+    this.perSecond.audio(this.rtp.span(), atMs);
   }
 
   /** A data-channel probe from the client. */
@@ -75,9 +75,9 @@ export class ReceiveCounts {
     this.perSecond.received();
   }
 
-  /** A packet echoed back to the client (audio or probe). */
-  echoOut(): void {
-    this.perSecond.sent();
+  /** A packet echoed back to the client (audio or probe), at `atMs` when not just now. */
+  echoOut(atMs?: number): void {
+    this.perSecond.sent(atMs);
   }
 
   /** What the client asked for: the whole session's counts, and with perSecond the seconds too. */

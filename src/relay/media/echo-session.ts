@@ -20,20 +20,24 @@ import type { CheckRateOptions } from '../core/check-rate.ts';
 import type { EndReason } from '../core/connection-state.ts';
 import { DtlsSeen } from '../core/dtls-seen.ts';
 import type { SessionEvent } from '../core/handle-session-event.ts';
-import { type DropReason, MediaGuard } from '../core/media-guard.ts';
+import { type DropReason, MAX_MEDIA_DATAGRAM_BYTES, MediaGuard } from '../core/media-guard.ts';
 import type { OfferPlan } from '../core/offer-plan.ts';
 import { ReceiveCounts } from '../core/receive-counts.ts';
 import type { Logger } from '../logger.ts';
 import { errorMessage } from '../session-scope.ts';
 import { type DtlsSendInternals, renumberRepeatedRecords } from './dtls-record-numbers.ts';
 import { type LeanDtlsInternals, LeanEcho, type LeanEchoParts, type LeanPairInternals } from './lean-echo.ts';
+import type { NativeEcho } from './native/native-echo.ts';
+import { NativeHandover } from './native/native-handover.ts';
 import { dropSendHistory } from './no-send-history.ts';
 
 /**
- * Which code echoes the audio: 'lean' (lean-echo.ts: native SRTP, no werift RTP pipeline, once DTLS gave
- * the keys) or 'werift' (its full RTP/RTCP pipeline, every packet). Both keep DTLS-SRTP end to end.
+ * Which code echoes the audio: 'native' (native/: the add-on reads and echoes the session's socket itself
+ * once the lean echo has the keys, for AEAD_AES_128_GCM sessions; the lean echo otherwise), 'lean'
+ * (lean-echo.ts: Node's crypto, no werift RTP pipeline, once DTLS gave the keys) or 'werift' (its full
+ * RTP/RTCP pipeline, every packet). All keep DTLS-SRTP end to end.
  */
-export type EchoPath = 'lean' | 'werift';
+export type EchoPath = 'native' | 'lean' | 'werift';
 
 export interface EchoSessionOptions {
   /** The one media port this session may bind (UDP, and the passive ICE-TCP listener). */
@@ -54,6 +58,8 @@ export interface EchoSessionOptions {
   checkRate: CheckRateOptions;
   /** Default 'lean'. */
   echoPath?: EchoPath;
+  /** The loaded add-on for echoPath 'native' (without it, 'native' echoes as 'lean'). */
+  nativeEcho?: NativeEcho | null;
   /** A datagram or frame the guard dropped (for metrics; called often under attack, so it must be cheap). */
   onDrop?: (reason: DropReason) => void;
   /** An exception thrown in one of this session's handlers: counted by the shell; the session then fails. */
@@ -202,6 +208,8 @@ export class EchoSession {
   guardedProtocols = 0;
   /** The lean echo of the audio (UDP), once the offer is answered, unless echoPath is 'werift'. */
   lean: LeanEcho | null = null;
+  /** The native echo's handover, with echoPath 'native' and the add-on loaded. */
+  native: NativeHandover | null = null;
   private readonly now: () => number;
   private readonly startedAt: number;
 
@@ -423,16 +431,7 @@ export class EchoSession {
         return true;
       }
       this.opts.onDrop?.(verdict.reason);
-      if (verdict.reason === 'over-bitrate' && !this.overReported) {
-        this.overReported = true;
-        this.opts.log.warn({
-          event: 'media-session-over-bitrate',
-          port: this.port,
-          kbps: Math.round(this.guard.bitsPerSecond() / 1000),
-          capKbps: Math.round(this.opts.maxBitsPerSecond / 1000),
-        });
-        this.emit({ type: 'over-bitrate' });
-      }
+      if (verdict.reason === 'over-bitrate') this.overBitrate();
       return false;
     };
     for (const method of ['datagramReceived', 'handleFrame'] as const) {
@@ -452,11 +451,26 @@ export class EchoSession {
     if (protocol.server) protocol.server.maxConnections = MAX_TCP_CONNECTIONS;
   }
 
+  /** The session went over its bitrate cap: said once (the shell then ends the session). */
+  private overBitrate(): void {
+    if (this.overReported) return;
+    this.overReported = true;
+    this.opts.log.warn({
+      event: 'media-session-over-bitrate',
+      port: this.port,
+      kbps: Math.round(this.guard.bitsPerSecond() / 1000),
+      capKbps: Math.round(this.opts.maxBitsPerSecond / 1000),
+    });
+    this.emit({ type: 'over-bitrate' });
+  }
+
   /** Whether the lean echo handled this datagram; an exception in it fails the session, like a handler's. */
   private leanTook(data: Buffer): boolean {
     if (!this.lean) return false;
     try {
-      return this.lean.take(data);
+      const took = this.lean.take(data);
+      if (took) this.native?.maybeAttach();
+      return took;
     } catch (err) {
       this.opts.onError?.(err);
       this.fail(`internal error: ${errorMessage(err)}`);
@@ -466,7 +480,8 @@ export class EchoSession {
 
   /** The lean echo over werift's audio transceiver and its (bundled) DTLS and ICE transports. */
   private attachLean(): void {
-    if ((this.opts.echoPath ?? 'lean') !== 'lean') return;
+    const path = this.opts.echoPath ?? 'lean';
+    if (path === 'werift') return;
     const tr = this.pc.getTransceivers().find((t) => t.kind === 'audio' && t.sender.dtlsTransport);
     if (!tr) return;
     const dtls = tr.sender.dtlsTransport;
@@ -476,10 +491,31 @@ export class EchoSession {
       sender: tr.sender as unknown as LeanEchoParts['sender'],
       receiver: tr.receiver as unknown as LeanEchoParts['receiver'],
       nominated: () => connection.nominated,
-      onReceived: (seq) => this.counts.audioIn(seq),
+      onReceived: (seq, atMs) => this.counts.audioIn(seq, atMs),
       send: (srtp, pair) => this.sendEcho(srtp, pair),
     };
     this.lean = new LeanEcho(parts);
+    if (path === 'native' && this.opts.nativeEcho) this.native = this.handover(this.opts.nativeEcho, parts);
+  }
+
+  private handover(echo: NativeEcho, parts: LeanEchoParts): NativeHandover | null {
+    if (!this.lean) return null;
+    return new NativeHandover({
+      echo,
+      lean: this.lean,
+      dtls: parts.dtls,
+      sender: parts.sender,
+      nominated: parts.nominated,
+      sourceKey: (addr) => this.sourceKey(addr),
+      isProven: (source) => this.guard.isProven(source),
+      headroom: (now) => this.guard.headroom(now),
+      countPassed: (bytes, source, now) => this.guard.countPassed(bytes, source, now),
+      maxDatagram: MAX_MEDIA_DATAGRAM_BYTES,
+      onEchoed: (atMs) => this.counts.echoOut(atMs),
+      onDrop: (reason) => this.opts.onDrop?.(reason),
+      onOverBitrate: () => this.overBitrate(),
+      now: this.now,
+    });
   }
 
   /**
@@ -583,6 +619,8 @@ export class EchoSession {
     try {
       // Closing while werift is still binding could leave a socket open after close(): let the answer finish.
       if (this.answering) await Promise.race([this.answering, timeout()]);
+      // The add-on lets go of the socket before werift closes it (its close does this too).
+      this.native?.stop(false);
       const closed = await Promise.race([this.pc.close().then(() => 'closed' as const), timeout()]);
       if (closed === 'timeout') this.opts.log.warn({ event: 'media-close-timeout', port: this.port });
     } catch (err) {

@@ -69,8 +69,8 @@ export interface LeanEchoParts {
   receiver: LeanReceiverInternals;
   /** The ICE pair the echo goes to (werift's nominated pair), or none yet. */
   nominated: () => LeanPairInternals | undefined;
-  /** Every authentic RTP packet's sequence number: the relay's media-counts (uplink loss). */
-  onReceived: (seq: number) => void;
+  /** Every authentic RTP packet's sequence number (and when it came, if not now): media-counts (uplink loss). */
+  onReceived: (seq: number, atMs?: number) => void;
   /** Sends one echo to the pair (through the session's egress guard); called at the end of the turn. */
   send: (srtp: Buffer, pair: LeanPairInternals) => void;
 }
@@ -135,6 +135,34 @@ export class LeanEcho {
     // What stays with werift (RTCP both ways, audio before this point) gets the same KeyObject saving.
     keyObjectsForWerift([srtp as WeriftSrtpSession, this.parts.dtls.srtcp]);
     return this.keys;
+  }
+
+  /** The SRTP keys are known (DTLS connected): the native echo may take over from here. */
+  get keyed(): boolean {
+    return this.ready() !== null;
+  }
+
+  /** Where the client's rollover counter stands (the native echo continues from it). */
+  remoteRollover(): { roc: number; highest: number } {
+    return this.ready()?.remote.rollover() ?? { roc: 0, highest: -1 };
+  }
+
+  /**
+   * A packet the native echo (native/native-handover.ts) took and echoed: the same bookkeeping as take()'s,
+   * afterwards, with the time it arrived (`atMs` on the performance clock, `arrivalUnixMs` for RTCP).
+   */
+  recordNative(seq: number, timestamp: number, ssrc: number, atMs: number, payloadOctets: number): void {
+    const codec = this.parts.sender.codec;
+    if (!codec) return;
+    const arrivalUnixMs = performance.timeOrigin + atMs;
+    this.parts.onReceived(seq, atMs);
+    this.receiveStats(ssrc, codec.clockRate)?.add(seq, timestamp, arrivalUnixMs / 1000);
+    this.start();
+    const { sender } = this.parts;
+    sender.packetCount = (sender.packetCount + 1) >>> 0;
+    sender.octetCount += payloadOctets;
+    sender.rtpTimestamp = timestamp;
+    if (arrivalUnixMs > this.lastSentMs) this.lastSentMs = arrivalUnixMs;
   }
 
   /**

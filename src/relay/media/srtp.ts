@@ -79,6 +79,11 @@ export class RolloverCounter {
     return s - 0x8000 > seq ? this.roc + 1 : this.roc;
   }
 
+  /** The counter and the highest sequence number so far (-1: none yet), to continue elsewhere. */
+  state(): { roc: number; highest: number } {
+    return { roc: this.roc, highest: this.highest };
+  }
+
   /** After the packet with `seq` and estimated `roc` authenticated. */
   commit(seq: number, roc: number): void {
     if (this.highest < 0 || roc > this.roc) {
@@ -107,6 +112,8 @@ export interface RtpPlain {
 export interface SrtpContext {
   /** The authentication tag's length in bytes. */
   readonly tagLength: number;
+  /** Where the rollover counter stands (the native echo continues from it). */
+  rollover(): { roc: number; highest: number };
   unprotect(srtp: Buffer): RtpPlain | null;
   /** `rtp` (a plain RTP packet, header included) protected with index (`roc`, its sequence number). */
   protect(rtp: Buffer, payloadOffset: number, roc: number): Buffer;
@@ -165,6 +172,10 @@ class GcmContext implements SrtpContext {
   private readonly iv = Buffer.alloc(12);
   private readonly roc = new RolloverCounter();
 
+  rollover(): { roc: number; highest: number } {
+    return this.roc.state();
+  }
+
   constructor(keys: SrtpSessionKeys) {
     this.key = createSecretKey(keys.key);
     this.salt = Buffer.from(keys.salt.subarray(0, 12));
@@ -220,6 +231,10 @@ class CmContext implements SrtpContext {
   /** Counter blocks for the longest payload (MAX_SRTP_BYTES): rewritten per packet, never grown. */
   private readonly blocks = Buffer.alloc(Math.ceil(MAX_SRTP_BYTES / 16) * 16);
   private readonly rocBytes = Buffer.alloc(4);
+
+  rollover(): { roc: number; highest: number } {
+    return this.roc.state();
+  }
 
   constructor(keys: SrtpSessionKeys) {
     this.ecb = createCipheriv('aes-128-ecb', createSecretKey(keys.key), null);

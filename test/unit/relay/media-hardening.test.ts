@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { RTCDataChannel } from 'werift';
 import { currentSessionScope } from '../../../src/relay/session-scope.ts';
 import { startTestRelay, type TestRelay } from '../../helpers/in-process-relay.ts';
+import { sendingPeer } from '../../helpers/sending-peer.ts';
 import { SignalingClient } from '../../helpers/signaling-client.ts';
 import { BrowserPeer } from '../../helpers/werift-browser.ts';
 import { decodeResponse, iceCheck } from './stun-requests.ts';
@@ -29,19 +30,11 @@ async function relay(): Promise<TestRelay> {
 }
 
 async function echoingSession(r: TestRelay) {
-  const sig = await SignalingClient.open(r);
-  const peer = new BrowserPeer({ mode: 'extended' });
-  cleanup.push(
-    () => sig.close(),
-    () => peer.close(),
-  );
-  await peer.connect(sig);
-  peer.startRtp();
-  const answer = await sig.next('answer');
+  const { sig, peer, answer } = await sendingPeer(r, cleanup, { mode: 'extended' });
   await expect.poll(() => peer.echoedPackets, CERTAIN).toBeGreaterThan(3);
-  const ufrag = /^a=ice-ufrag:(.+)$/m.exec(answer.sdp)?.[1]?.trim() as string;
-  const pwd = /^a=ice-pwd:(.+)$/m.exec(answer.sdp)?.[1]?.trim() as string;
-  const port = Number(/^a=candidate:\S+ 1 udp \d+ 127\.0\.0\.1 (\d+) typ host/m.exec(answer.sdp)?.[1]);
+  const ufrag = /^a=ice-ufrag:(.+)$/m.exec(answer)?.[1]?.trim() as string;
+  const pwd = /^a=ice-pwd:(.+)$/m.exec(answer)?.[1]?.trim() as string;
+  const port = Number(/^a=candidate:\S+ 1 udp \d+ 127\.0\.0\.1 (\d+) typ host/m.exec(answer)?.[1]);
   return { sig, peer, ufrag, pwd, port };
 }
 

@@ -1,0 +1,28 @@
+/**
+ * Which echo the relay runs, decided once at start: 'native' needs the add-on (native-echo.ts); when it
+ * does not load, the relay echoes with the lean echo and says so once, with why, so an operator who asked
+ * for the native echo (or a build that could not compile it) is not left guessing.
+ */
+import type { Logger } from '../../logger.ts';
+import type { EchoPath } from '../echo-session.ts';
+import { loadNativeEcho, type NativeEcho, type NativeLoad } from './native-echo.ts';
+
+export interface EchoChoice {
+  echoPath: EchoPath;
+  nativeEcho: NativeEcho | null;
+}
+
+export function chooseEcho(
+  requested: EchoPath,
+  log: Logger,
+  load: () => NativeLoad = loadNativeEcho,
+): EchoChoice {
+  if (requested !== 'native') return { echoPath: requested, nativeEcho: null };
+  const loaded = load();
+  if (!loaded.ok) {
+    log.warn({ event: 'native-echo-not-loaded', reason: loaded.reason, echoPath: 'lean' });
+    return { echoPath: 'lean', nativeEcho: null };
+  }
+  log.info({ event: 'echo-path', echoPath: 'native', file: loaded.file });
+  return { echoPath: 'native', nativeEcho: loaded.echo };
+}

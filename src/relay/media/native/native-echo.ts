@@ -1,0 +1,90 @@
+/**
+ * The native echo add-on (udp-echo.cc), loaded once, typed. The build puts it in dist/native/udp-echo.node
+ * (scripts/native-echo-build.ts); when it is missing or does not load (no g++ where the relay was built,
+ * another platform), the relay echoes with the JavaScript lean echo instead and says so once at start
+ * (choose-echo.ts).
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+/** Opaque: one session's socket as the add-on polls it. */
+export type NativeHandle = { readonly __nativeEcho: unique symbol };
+
+export interface NativeAttachOptions {
+  /** The session's UDP socket (the add-on polls a copy of it). */
+  fd: number;
+  /** The user's nominated address: the only source echoed, and where echoes go. */
+  peerAddress: string;
+  peerPort: number;
+  /** The browser's SRTP session key and salt (decrypts what it sends), and the relay's (encrypts the echo). */
+  remoteKey: Buffer;
+  remoteSalt: Buffer;
+  localKey: Buffer;
+  localSalt: Buffer;
+  /** The relay's SSRC and the negotiated payload type, written into every echo. */
+  ssrc: number;
+  payloadType: number;
+  /** Larger datagrams are dropped and counted (the MediaGuard's cap). */
+  maxDatagram: number;
+  /** Bytes the session's bitrate cap allows until the next setBudget; beyond, datagrams go to JavaScript. */
+  budget: number;
+  /** Rollover counter state of the packets the lean echo already took (srtp.ts RolloverCounter). */
+  roc: number;
+  highestSeq: number;
+  /**
+   * Called in the main loop after a batch: the datagrams the add-on did not echo, as [Buffer, address, port]
+   * triples (possibly none, when only the ring wants draining).
+   */
+  onBatch: (others: Array<Buffer | string | number>) => void;
+}
+
+/** stats() indices. */
+export const STAT = {
+  echoed: 0,
+  refused: 1,
+  oversized: 2,
+  passedBytes: 3,
+  sendFailed: 4,
+  handed: 5,
+  lastSentMs: 6,
+  budget: 7,
+} as const;
+/** drain() writes this many numbers per packet: sequence number, RTP timestamp, SSRC, arrival (ms), payload bytes. */
+export const DRAIN_FIELDS = 5;
+
+export interface NativeEcho {
+  attach(opts: NativeAttachOptions): NativeHandle;
+  drain(handle: NativeHandle, out: Float64Array): number;
+  stats(handle: NativeHandle, out: Float64Array): void;
+  setBudget(handle: NativeHandle, bytes: number): void;
+  setPeer(handle: NativeHandle, peer: { peerAddress: string; peerPort: number }): void;
+  detach(handle: NativeHandle): void;
+  polling(handle: NativeHandle): boolean;
+  /** The add-on's clock (CLOCK_MONOTONIC, ms): arrival times in drain() are on it. */
+  nowMs(): number;
+}
+
+export type NativeLoad = { ok: true; echo: NativeEcho; file: string } | { ok: false; reason: string };
+
+/** Where the build puts the add-on, seen from the bundled relay (dist/relay) and from the sources. */
+function candidates(): string[] {
+  return [
+    fileURLToPath(new URL('../native/udp-echo.node', import.meta.url)),
+    fileURLToPath(new URL('../../../../dist/native/udp-echo.node', import.meta.url)),
+  ];
+}
+
+/** Loads the add-on from `file`, or from where the build puts it. */
+export function loadNativeEcho(file?: string): NativeLoad {
+  const files = file ? [file] : candidates();
+  const found = files.find((f) => existsSync(f));
+  if (!found) return { ok: false, reason: `not built (${files[0]} missing)` };
+  try {
+    const echo = createRequire(import.meta.url)(found) as NativeEcho;
+    if (typeof echo.attach !== 'function') return { ok: false, reason: `${found} is not the native echo` };
+    return { ok: true, echo, file: found };
+  } catch (err) {
+    return { ok: false, reason: `${found} did not load: ${(err as Error).message}` };
+  }
+}

@@ -1,0 +1,175 @@
+/**
+ * The native echo (media/native/) through a real relay session: a werift peer in the browser's part, the
+ * in-process relay with echo path 'native' and the add-on compiled for this test, real DTLS-SRTP
+ * (AEAD_AES_128_GCM, which werift negotiates) over loopback.
+ */
+import dgram from 'node:dgram';
+import pino from 'pino';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { ServerMessage } from '../../../src/protocol/relay-messages.ts';
+import { chooseEcho } from '../../../src/relay/media/native/choose-echo.ts';
+import { loadNativeEcho } from '../../../src/relay/media/native/native-echo.ts';
+import { startTestRelay, type TestRelay } from '../../helpers/in-process-relay.ts';
+import { type WatchedEcho, watchedNativeEcho } from '../../helpers/native-echo.ts';
+import { sendingPeer } from '../../helpers/sending-peer.ts';
+import type { BrowserPeer } from '../../helpers/werift-browser.ts';
+
+const cleanup: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const fn of cleanup.splice(0).reverse()) await fn();
+});
+
+let watched: WatchedEcho;
+beforeAll(async () => {
+  watched = await watchedNativeEcho();
+}, 120_000);
+
+async function relayOn(port: number): Promise<TestRelay> {
+  const relay = await startTestRelay({
+    media: { ports: { first: port, last: port }, echoPath: 'native', nativeEcho: watched.echo },
+  });
+  cleanup.push(() => relay.stop());
+  return relay;
+}
+
+async function session(relay: TestRelay) {
+  const { sig, peer, answer } = await sendingPeer(relay, cleanup);
+  const port = Number(/^a=candidate:\S+ 1 udp \d+ \S+ (\d+) typ host/im.exec(answer)?.[1]);
+  return { sig, peer, port };
+}
+
+/** The werift peer's UDP socket on its nominated pair: what it sends from is the nominated address. */
+function peerSocket(peer: BrowserPeer): dgram.Socket {
+  const pair = peer.pc.iceTransports.map((t) => t.connection.nominated).find(Boolean) as unknown as {
+    protocol: { transport: { socket: dgram.Socket } };
+  };
+  return pair.protocol.transport.socket;
+}
+
+/** An SRTP-shaped datagram (RTP header, payload, 16-byte tag) that no key made. */
+function forgedSrtp(seq: number): Buffer {
+  const packet = Buffer.alloc(12 + 80 + 16, 0x33);
+  packet[0] = 0x80;
+  packet[1] = 111;
+  packet.writeUInt16BE(seq, 2);
+  packet.writeUInt32BE(960 * seq, 4);
+  packet.writeUInt32BE(4242, 8);
+  return packet;
+}
+
+const dropped = async (relay: TestRelay, reason: string) =>
+  Number(
+    new RegExp(`svc_relay_media_dropped_total\\{reason="${reason}"\\} (\\d+)`).exec(
+      await relay.metrics(),
+    )?.[1] ?? 0,
+  );
+
+describe('native echo', () => {
+  it('echoes the audio in the add-on, keeps the counts and RTCP, refuses forgeries and strangers, and lets go of the socket at the end', async () => {
+    const relay = await relayOn(47320);
+    const { sig, peer, port } = await session(relay);
+    const rtcp = new Set<number>();
+    const tr = peer.pc.getTransceivers()[0];
+    tr?.receiver.onRtcp.subscribe((p) => rtcp.add(p.type));
+    tr?.sender.onRtcp.subscribe((p) => rtcp.add(p.type));
+
+    await expect.poll(() => watched.attached.length, { timeout: 8000 }).toBe(1);
+    const { handle, opts } = watched.attached[0] as WatchedEcho['attached'][number];
+    expect(opts.peerAddress).toBe('127.0.0.1');
+    expect(opts.peerPort).toBe(peerSocket(peer).address().port);
+    await expect.poll(() => peer.echoedPackets, { timeout: 8000 }).toBeGreaterThanOrEqual(50);
+    // The add-on echoed them, not JavaScript: all but the first few the lean echo took before the handover.
+    const first = watched.stats(handle);
+    expect(first.echoed).toBeGreaterThanOrEqual(peer.echoedPackets - 5);
+    expect(first.echoed).toBeLessThanOrEqual(peer.echoedPackets);
+    expect(first.refused).toBe(0);
+    expect(peer.echoedBytes / peer.echoedPackets).toBe(80);
+    expect(peer.echoedPackets).toBeLessThanOrEqual(peer.sentPackets);
+
+    // The relay's figures for the client, from the add-on's packets: the whole session and second by second.
+    sig.send({ type: 'media-counts', perSecond: true });
+    const counts = (await sig.next('media-counts')) as Extract<ServerMessage, { type: 'media-counts' }>;
+    expect(counts.rtp.received).toBeGreaterThanOrEqual(peer.echoedPackets);
+    expect(counts.rtp.received).toBeLessThanOrEqual(counts.rtp.expected);
+    expect(counts.rtp.expected).toBeLessThanOrEqual(peer.sentPackets);
+    expect(counts.rtp.expected - counts.rtp.received).toBeLessThanOrEqual(counts.rtp.expected * 0.05);
+    const seconds = counts.perSecond?.seconds ?? [];
+    expect(seconds.reduce((a, s) => a + s.rtp.received, 0)).toBe(counts.rtp.received);
+    expect(seconds.at(-1)?.rtp.span).toBe(counts.rtp.expected);
+    expect(seconds.reduce((a, s) => a + s.sent, 0)).toBeGreaterThanOrEqual(counts.rtp.received - 1);
+    // The relay's sender report (200) and receiver report (201) keep coming.
+    await expect.poll(() => [...rtcp].sort(), { timeout: 4000 }).toEqual(expect.arrayContaining([200, 201]));
+
+    // A forged packet from the nominated address: refused by the add-on, nothing echoed for it.
+    const echoedBefore = peer.echoedPackets;
+    const sentBefore = peer.sentPackets;
+    peerSocket(peer).send(forgedSrtp(60_000), port, '127.0.0.1');
+    await expect.poll(() => watched.stats(handle).refused, { timeout: 3000 }).toBe(1);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(peer.echoedPackets - echoedBefore).toBeLessThanOrEqual(peer.sentPackets - sentBefore);
+
+    // A datagram from another address (a copy of what the peer sends would do as well): handed to the
+    // guard, which drops it (unknown source), and nothing goes back to that address.
+    const stranger = dgram.createSocket('udp4');
+    cleanup.push(() => new Promise<void>((r) => stranger.close(() => r())));
+    const heard: Buffer[] = [];
+    stranger.on('message', (m) => heard.push(m));
+    await new Promise<void>((r) => stranger.bind(0, '127.0.0.1', () => r()));
+    const unknownBefore = await dropped(relay, 'unknown-source');
+    const handedBefore = watched.stats(handle).handed;
+    stranger.send(forgedSrtp(60_001), port, '127.0.0.1');
+    await expect.poll(() => watched.stats(handle).handed, { timeout: 3000 }).toBeGreaterThan(handedBefore);
+    await expect.poll(() => dropped(relay, 'unknown-source'), { timeout: 3000 }).toBe(unknownBefore + 1);
+    expect(heard).toEqual([]);
+    expect(watched.stats(handle).refused).toBe(1);
+
+    // The end: the add-on stopped polling and closed its copy of the descriptor (else the port stays bound).
+    sig.send({ type: 'bye' });
+    expect(await sig.next('session-ended')).toEqual({ type: 'session-ended', reason: 'bye' });
+    await expect.poll(async () => (await relay.healthz()).sessions.active, { timeout: 3000 }).toBe(0);
+    expect(watched.echo.polling(handle)).toBe(false);
+    const atEnd = watched.stats(handle);
+    const rebind = dgram.createSocket('udp4');
+    await new Promise<void>((resolve, reject) => {
+      rebind.once('error', reject);
+      rebind.bind(port, '127.0.0.1', () => resolve());
+    });
+    await new Promise<void>((r) => rebind.close(() => r()));
+
+    // A second session on the same port (descriptor numbers come round again): its own handover, echoed.
+    const second = await session(relay);
+    await expect.poll(() => watched.attached.length, { timeout: 8000 }).toBe(2);
+    await expect.poll(() => second.peer.echoedPackets, { timeout: 8000 }).toBeGreaterThanOrEqual(25);
+    const again = watched.attached[1] as WatchedEcho['attached'][number];
+    expect(watched.stats(again.handle).echoed).toBeGreaterThanOrEqual(20);
+    // The first session's add-on state saw none of it.
+    expect(watched.stats(handle)).toEqual(atEnd);
+  }, 30_000);
+});
+
+describe('choosing the echo', () => {
+  it('uses the lean echo and says why when the add-on is missing', () => {
+    const lines: string[] = [];
+    const log = pino({ level: 'info' }, { write: (line: string) => lines.push(line) });
+    const choice = chooseEcho('native', log, () => loadNativeEcho('/nonexistent/udp-echo.node'));
+    expect(choice).toEqual({ echoPath: 'lean', nativeEcho: null });
+    expect(lines.map((l) => JSON.parse(l))).toEqual([
+      expect.objectContaining({
+        event: 'native-echo-not-loaded',
+        echoPath: 'lean',
+        reason: 'not built (/nonexistent/udp-echo.node missing)',
+      }),
+    ]);
+  });
+
+  it('says which echo it uses when the add-on loads', async () => {
+    const lines: string[] = [];
+    const log = pino({ level: 'info' }, { write: (line: string) => lines.push(line) });
+    const choice = chooseEcho('native', log, () => ({ ok: true, echo: watched.echo, file: 'x.node' }));
+    expect(choice.echoPath).toBe('native');
+    expect(lines.map((l) => JSON.parse(l))).toEqual([
+      expect.objectContaining({ event: 'echo-path', echoPath: 'native', file: 'x.node' }),
+    ]);
+    expect(chooseEcho('lean', log)).toEqual({ echoPath: 'lean', nativeEcho: null });
+  });
+});
