@@ -3,6 +3,7 @@
  * the media check's stage logic. The real thing is covered end to end in Chromium.
  */
 import { readFileSync } from 'node:fs';
+import { FakeRelaySocket } from './fake-socket.ts';
 
 export type RelayScript =
   | 'answers'
@@ -94,24 +95,12 @@ const DTLS_SEEN: Partial<Record<RelayScript, unknown>> = {
 };
 
 export function fakeRelaySocket(script: RelayScript) {
-  return class FakeWebSocket {
-    static readonly OPEN = 1;
-    readonly OPEN = 1;
-    readyState = 0;
-    onopen: (() => void) | null = null;
-    onclose: ((e: { code: number }) => void) | null = null;
-    onmessage: ((e: { data: string }) => void) | null = null;
-    constructor(_url: string) {
-      setTimeout(() => {
-        this.readyState = 1;
-        this.onopen?.();
-        this.emit({ type: 'hello', relayVersion: 't', tls: { protocol: 'TLSv1.3', cipher: null } });
-      }, 5);
+  return class FakeWebSocket extends FakeRelaySocket {
+    protected override open() {
+      super.open();
+      this.emit({ type: 'hello', relayVersion: 't', tls: { protocol: 'TLSv1.3', cipher: null } });
     }
-    emit(m: unknown) {
-      setTimeout(() => this.onmessage?.({ data: JSON.stringify(m) }), 1);
-    }
-    send(text: string) {
+    override send(text: string) {
       const m = JSON.parse(text);
       if (m.type === 'media-counts' && (m.perSecond || m.dtls) && script === 'answers-older') {
         this.emit({ type: 'error', code: 'bad-message', message: 'perSecond: Invalid key' });
@@ -141,11 +130,6 @@ export function fakeRelaySocket(script: RelayScript) {
         const after = script === 'answers-gives-up' ? 6000 : 1000;
         setTimeout(() => this.emit({ type: 'session-ended', reason: 'setup-timeout' }), after);
       }
-    }
-    close() {
-      if (this.readyState === 3) return;
-      this.readyState = 3;
-      setTimeout(() => this.onclose?.({ code: 1006 }), 1);
     }
   } as unknown as typeof WebSocket;
 }

@@ -25,6 +25,7 @@ import type { CheckResult } from '../../../src/checks/types.ts';
 import { summaryOf, titleOf } from '../../../src/checks/words.ts';
 import { msg } from '../../../src/messages/catalog.ts';
 import { probeTargets, profileById } from '../../../src/profiles/index.ts';
+import { FakeRelaySocket } from '../../fakes/fake-socket.ts';
 import type { PeerScript, RelayScript } from '../../fakes/fake-webrtc.ts';
 
 // Paths, not URLs: under happy-dom `URL` is the DOM's, which node:fs does not take.
@@ -64,33 +65,21 @@ interface ProbeScript {
 
 /** A relay's WSS: hello, pongs (or not), and the port probe session. */
 export function fakeWs(script: WsScript, probe: ProbeScript = { tcp: [], udp: [] }) {
-  return class FakeWs {
-    static readonly OPEN = 1;
-    readonly OPEN = 1;
-    readyState = 0;
-    onopen: (() => void) | null = null;
-    onclose: ((e: { code: number }) => void) | null = null;
-    onmessage: ((e: { data: string }) => void) | null = null;
+  return class FakeWs extends FakeRelaySocket {
     pings = 0;
-    constructor(_url: string) {
-      setTimeout(() => {
-        if (script === 'never-opens') return this.close();
-        this.readyState = 1;
-        this.onopen?.();
-        if (script === 'closes-after-open') return this.close();
-        if (script === 'no-hello') return this.emit({ type: 'pong', seq: 0, t: 0, serverTime: 0 });
-        if (script !== 'probe' && script !== 'probe-silent')
-          this.emit({
-            type: 'hello',
-            relayVersion: 't',
-            tls: { protocol: 'TLSv1.3', cipher: 'TLS_AES_128_GCM_SHA256' },
-          });
-      }, 5);
+    protected override open() {
+      if (script === 'never-opens') return this.close();
+      super.open();
+      if (script === 'closes-after-open') return this.close();
+      if (script === 'no-hello') return this.emit({ type: 'pong', seq: 0, t: 0, serverTime: 0 });
+      if (script !== 'probe' && script !== 'probe-silent')
+        this.emit({
+          type: 'hello',
+          relayVersion: 't',
+          tls: { protocol: 'TLSv1.3', cipher: 'TLS_AES_128_GCM_SHA256' },
+        });
     }
-    emit(m: unknown, delay = 1) {
-      setTimeout(() => this.onmessage?.({ data: JSON.stringify(m) }), delay);
-    }
-    send(text: string) {
+    override send(text: string) {
       const m = JSON.parse(text);
       if (m.type === 'ping') {
         this.pings++;
@@ -117,11 +106,6 @@ export function fakeWs(script: WsScript, probe: ProbeScript = { tcp: [], udp: []
         });
       }
       if (m.type === 'probe-results') this.emit({ type: 'probe-observed', ufrag: 'abcd', bindings: [] });
-    }
-    close() {
-      if (this.readyState === 3) return;
-      this.readyState = 3;
-      setTimeout(() => this.onclose?.({ code: 1006 }), 1);
     }
   } as unknown as typeof WebSocket;
 }

@@ -10,6 +10,7 @@ import { renderMessage } from '../../../src/messages/render.ts';
 import { probeTargets, profileById } from '../../../src/profiles/index.ts';
 import type { ProbeBinding } from '../../../src/protocol/relay-messages.ts';
 import type { IceProbeTarget } from '../../../src/protocol/runtime-messages.ts';
+import { FakeRelaySocket } from '../../fakes/fake-socket.ts';
 
 const silent = (port: number) => ({
   providerPort: port,
@@ -47,22 +48,8 @@ const inMediaRange = (port: number) => port >= 40000 && port <= 49999;
 
 /** A relay whose probe session offers the desk phone's ports and reports `heard` as answered. */
 function fakeRelay(heard: (relayPort: number) => boolean, probed: Set<number>) {
-  return class FakeWs {
-    readonly OPEN = 1;
-    readyState = 0;
-    onopen: (() => void) | null = null;
-    onclose: ((e: { code: number }) => void) | null = null;
-    onmessage: ((e: { data: string }) => void) | null = null;
-    constructor(_url: string) {
-      setTimeout(() => {
-        this.readyState = 1;
-        this.onopen?.();
-      }, 1);
-    }
-    emit(m: unknown) {
-      setTimeout(() => this.onmessage?.({ data: JSON.stringify(m) }), 1);
-    }
-    send(text: string) {
+  return class FakeWs extends FakeRelaySocket {
+    override send(text: string) {
       const m = JSON.parse(text);
       if (m.type === 'probe-start')
         this.emit({
@@ -80,9 +67,6 @@ function fakeRelay(heard: (relayPort: number) => boolean, probed: Set<number>) {
         const bindings = m.ufrag === 'abcd' ? [...probed].filter(heard).map((p) => binding(p)) : [];
         this.emit({ type: 'probe-observed', ufrag: m.ufrag, bindings });
       }
-    }
-    close() {
-      this.readyState = 3;
     }
   } as unknown as typeof WebSocket;
 }
