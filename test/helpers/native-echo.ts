@@ -1,9 +1,10 @@
 /**
  * The native echo add-on for tests: compiled once per test process into a temporary folder (the same
  * compile as the build's, scripts/native-echo-build.ts), loaded, and wrapped so a test sees every session
- * the relay hands to it (the handles, to read the add-on's own figures).
+ * the relay hands to it (the handles, to read the add-on's own figures). The temporary folder is removed
+ * once the add-on is loaded (a loaded shared object needs no file), so tests leave nothing in /tmp.
  */
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,17 +17,23 @@ import {
 } from '../../src/relay/media/native/native-echo.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-let built: Promise<string> | null = null;
+let loaded: Promise<NativeEcho> | null = null;
 
-/** The add-on's file, compiled for this test process. Throws (the test fails) when it cannot be built. */
-export function nativeEchoFile(): Promise<string> {
-  built ??= (async () => {
+/** The add-on, compiled and loaded once for this test process. Throws (the test fails) when it cannot be. */
+function nativeEcho(): Promise<NativeEcho> {
+  loaded ??= (async () => {
     const dir = await mkdtemp(join(tmpdir(), 'svc-native-echo-'));
-    const result = await buildNativeEcho(root, join(dir, 'udp-echo.node'));
-    if (!result.built) throw new Error(`native echo not built: ${result.reason}`);
-    return result.file;
+    try {
+      const result = await buildNativeEcho(root, join(dir, 'udp-echo.node'));
+      if (!result.built) throw new Error(`native echo not built: ${result.reason}`);
+      const echo = loadNativeEcho(result.file);
+      if (!echo.ok) throw new Error(echo.reason);
+      return echo.echo;
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   })();
-  return built;
+  return loaded;
 }
 
 export interface WatchedEcho {
@@ -38,9 +45,7 @@ export interface WatchedEcho {
 }
 
 export async function watchedNativeEcho(): Promise<WatchedEcho> {
-  const loaded = loadNativeEcho(await nativeEchoFile());
-  if (!loaded.ok) throw new Error(loaded.reason);
-  const inner = loaded.echo;
+  const inner = await nativeEcho();
   const attached: WatchedEcho['attached'] = [];
   const echo: NativeEcho = {
     ...inner,

@@ -9,6 +9,7 @@ import type { Socket } from 'node:dgram';
 import { performance } from 'node:perf_hooks';
 import { RTCPeerConnection, RTCRtpCodecParameters } from 'werift';
 import { MAX_MEDIA_DURATION_S } from '../../../src/protocol/relay-messages.ts';
+import { udpHandleOf } from '../../../src/relay/media/native/udp-handle.ts';
 import type { TestRelay } from '../../../test/helpers/in-process-relay.ts';
 import { SignalingClient } from '../../../test/helpers/signaling-client.ts';
 import { loadPump, type NativePump } from '../native/build.ts';
@@ -38,7 +39,7 @@ interface DtlsInternals {
   srtp?: { config: { profile: number }; localContext: SrtpSide; remoteContext: SrtpSide };
 }
 interface UdpTransportInternals {
-  socket: Socket & { _handle?: { fd: number; recvStop(): number } };
+  socket: Socket;
   onData: (data: Buffer, addr: Addr) => void;
 }
 interface ConnectionInternals {
@@ -171,7 +172,7 @@ export class NativeCallers implements CallerPool {
     const connection = pc.iceTransports[0]?.connection as unknown as ConnectionInternals | undefined;
     const nominated = connection?.nominated;
     const transport = nominated?.protocol.transport;
-    const handle = transport?.socket._handle;
+    const handle = transport ? udpHandleOf(transport.socket) : null;
     if (!nominated || transport?.type !== 'udp' || !handle) {
       throw new Error('no nominated UDP pair to hand over');
     }

@@ -64,9 +64,17 @@ const dropped = async (relay: TestRelay, reason: string) =>
     )?.[1] ?? 0,
   );
 
+/** A media port of this file's own (47320 is media-hardening's, and vitest runs files side by side). */
+const NATIVE_ECHO_PORT = 47340;
+/**
+ * Echoes of packets sent just before the count was taken may still be on their way back (a couple at 50
+ * packets a second on loopback); an echoed forgery would show on top of them.
+ */
+const IN_FLIGHT = 2;
+
 describe('native echo', () => {
   it('echoes the audio in the add-on, keeps the counts and RTCP, refuses forgeries and strangers, and lets go of the socket at the end', async () => {
-    const relay = await relayOn(47320);
+    const relay = await relayOn(NATIVE_ECHO_PORT);
     const { sig, peer, port } = await session(relay);
     const rtcp = new Set<number>();
     const tr = peer.pc.getTransceivers()[0];
@@ -106,7 +114,7 @@ describe('native echo', () => {
     peerSocket(peer).send(forgedSrtp(60_000), port, '127.0.0.1');
     await expect.poll(() => watched.stats(handle).refused, { timeout: 3000 }).toBe(1);
     await new Promise((r) => setTimeout(r, 200));
-    expect(peer.echoedPackets - echoedBefore).toBeLessThanOrEqual(peer.sentPackets - sentBefore);
+    expect(peer.echoedPackets - echoedBefore).toBeLessThanOrEqual(peer.sentPackets - sentBefore + IN_FLIGHT);
 
     // A datagram from another address (a copy of what the peer sends would do as well): handed to the
     // guard, which drops it (unknown source), and nothing goes back to that address.

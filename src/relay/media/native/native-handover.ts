@@ -21,6 +21,7 @@ import { performance } from 'node:perf_hooks';
 import type { DropReason } from '../../core/media-guard.ts';
 import type { LeanDtlsInternals, LeanEcho, LeanPairInternals } from '../lean-echo.ts';
 import { DRAIN_FIELDS, type NativeEcho, type NativeHandle, STAT } from './native-echo.ts';
+import { type UdpHandle, udpHandleOf } from './udp-handle.ts';
 
 /** How often the add-on's figures are collected while no batch brought anything to JavaScript. */
 export const DRAIN_MS = 100;
@@ -28,13 +29,6 @@ export const DRAIN_MS = 100;
 const RING = 512;
 /** AEAD_AES_128_GCM's DTLS-SRTP profile number (RFC 7714 §14.2). */
 const GCM_PROFILE = 7;
-
-/** Node's UDP handle, as far as the handover uses it. */
-interface UdpHandle {
-  fd: number;
-  recvStart(): number;
-  recvStop(): number;
-}
 
 export interface HandoverParts {
   echo: NativeEcho;
@@ -66,7 +60,8 @@ function drainAll(): void {
 export class NativeHandover {
   private readonly parts: HandoverParts;
   private handle: NativeHandle | null = null;
-  private socket: (Socket & { _handle?: UdpHandle }) | null = null;
+  private socket: Socket | null = null;
+  private udp: UdpHandle | null = null;
   private peer = '';
   private done = false;
   /** Performance clock minus the add-on's clock (both monotonic). */
@@ -103,9 +98,9 @@ export class NativeHandover {
     if (!pair || transport?.type !== 'udp' || transport.closed) return;
     const source = this.parts.sourceKey(pair.remoteAddr);
     if (!this.parts.isProven(source)) return;
-    const socket = transport.socket as unknown as Socket & { _handle?: UdpHandle };
-    const udp = socket._handle;
-    if (!udp || typeof udp.fd !== 'number' || udp.fd < 0 || typeof udp.recvStop !== 'function') {
+    const socket = transport.socket as unknown as Socket;
+    const udp = udpHandleOf(socket);
+    if (!udp) {
       this.done = true;
       return;
     }
@@ -130,6 +125,7 @@ export class NativeHandover {
     });
     this.clockOffset = performance.now() - echo.nowMs();
     this.socket = socket;
+    this.udp = udp;
     this.peer = source;
     udp.recvStop();
     // Before werift (or anyone) closes the socket, the add-on lets go of it.
@@ -220,6 +216,6 @@ export class NativeHandover {
       timer = null;
     }
     this.drain();
-    if (resume) this.socket?._handle?.recvStart();
+    if (resume) this.udp?.recvStart();
   }
 }
