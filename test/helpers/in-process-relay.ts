@@ -9,7 +9,7 @@ import type { MetricsListen } from '../../src/relay/config/values.ts';
 import type { ProbesHealth } from '../../src/relay/http/relay-routes.ts';
 import type { ConnectionLimits } from '../../src/relay/https-options.ts';
 import type { LandingOptions } from '../../src/relay/landing/landing-routes.ts';
-import { createLogger } from '../../src/relay/logger.ts';
+import { createLogger, type Logger } from '../../src/relay/logger.ts';
 import type { ProbeOptions, ProbePortsStatus } from '../../src/relay/probes/probe-listeners.ts';
 import { createRelay } from '../../src/relay/server.ts';
 import type { ShareOptions } from '../../src/relay/share/share-app.ts';
@@ -109,6 +109,8 @@ export async function startTestRelay(
     metricsListen?: MetricsListen;
     /** The landing page at / and the web check under /web/. */
     landing?: LandingOptions;
+    /** The relay's logger; default silent. */
+    log?: Logger;
   } = {},
 ): Promise<TestRelay> {
   const dataDir = await mkdtemp(join(tmpdir(), 'svc-relay-test-'));
@@ -120,7 +122,7 @@ export async function startTestRelay(
     port: opts.port ?? 0,
     version: 'test',
     tls,
-    log: createLogger('silent'),
+    log: opts.log ?? createLogger('silent'),
     media: { ...TEST_MEDIA, ...opts.media },
     probes: { address: '127.0.0.1', tcp: [], udp: [], ...opts.probes },
     ...(opts.limits ? { limits: opts.limits } : {}),

@@ -4,10 +4,12 @@
  * the relay hands to it (the handles, to read the add-on's own figures). The temporary folder is removed
  * once the add-on is loaded (a loaded shared object needs no file), so tests leave nothing in /tmp.
  */
+import dgram from 'node:dgram';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 import { buildNativeEcho } from '../../scripts/native-echo-build.ts';
 import {
   loadNativeEcho,
@@ -15,6 +17,9 @@ import {
   type NativeEcho,
   type NativeHandle,
 } from '../../src/relay/media/native/native-echo.ts';
+import type { TestRelay } from './in-process-relay.ts';
+import type { SignalingClient } from './signaling-client.ts';
+import type { BrowserPeer } from './werift-browser.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 let loaded: Promise<NativeEcho> | null = null;
@@ -66,4 +71,81 @@ export async function watchedNativeEcho(): Promise<WatchedEcho> {
     };
   };
   return { echo, attached, stats };
+}
+
+/** The werift peer's UDP socket on its nominated pair: what it sends from is the nominated address. */
+export function peerSocket(peer: BrowserPeer): dgram.Socket {
+  const pair = peer.pc.iceTransports.map((t) => t.connection.nominated).find(Boolean) as unknown as {
+    protocol: { transport: { socket: dgram.Socket } };
+  };
+  return pair.protocol.transport.socket;
+}
+
+/** An SRTP-shaped datagram (RTP header, payload, 16-byte tag) that no key made. */
+export function forgedSrtp(seq: number): Buffer {
+  const packet = Buffer.alloc(12 + 80 + 16, 0x33);
+  packet[0] = 0x80;
+  packet[1] = 111;
+  packet.writeUInt16BE(seq, 2);
+  packet.writeUInt32BE(960 * seq, 4);
+  packet.writeUInt32BE(4242, 8);
+  return packet;
+}
+
+/** The relay's svc_relay_media_dropped_total for one reason (0 before the first). */
+export const dropped = async (relay: TestRelay, reason: string) =>
+  Number(
+    new RegExp(`svc_relay_media_dropped_total\\{reason="${reason}"\\} (\\d+)`).exec(
+      await relay.metrics(),
+    )?.[1] ?? 0,
+  );
+
+/**
+ * A datagram to the session's port from another address on loopback (`family` 4 or 6): the add-on hands
+ * it to the guard, which drops it as from an unknown source, and nothing goes back to that address.
+ */
+export async function strangerIsDropped(
+  relay: TestRelay,
+  watched: WatchedEcho,
+  handle: NativeHandle,
+  port: number,
+  family: 4 | 6,
+  cleanup: Array<() => unknown>,
+): Promise<void> {
+  const loopback = family === 4 ? '127.0.0.1' : '::1';
+  const stranger = dgram.createSocket(family === 4 ? 'udp4' : 'udp6');
+  cleanup.push(() => new Promise<void>((r) => stranger.close(() => r())));
+  const heard: Buffer[] = [];
+  stranger.on('message', (m) => heard.push(m));
+  await new Promise<void>((r) => stranger.bind(0, loopback, () => r()));
+  const unknownBefore = await dropped(relay, 'unknown-source');
+  const handedBefore = watched.stats(handle).handed;
+  stranger.send(forgedSrtp(60_001), port, loopback);
+  await expect.poll(() => watched.stats(handle).handed, { timeout: 10_000 }).toBeGreaterThan(handedBefore);
+  await expect.poll(() => dropped(relay, 'unknown-source'), { timeout: 10_000 }).toBe(unknownBefore + 1);
+  expect(heard).toEqual([]);
+}
+
+/**
+ * The user says bye: the session ends, the add-on stops polling and closes its copy of the descriptor, and
+ * the media port can be bound again on the loopback address of `family` (else it stays bound).
+ */
+export async function byeLetsGo(
+  relay: TestRelay,
+  sig: SignalingClient,
+  watched: WatchedEcho,
+  handle: NativeHandle,
+  port: number,
+  family: 4 | 6,
+): Promise<void> {
+  sig.send({ type: 'bye' });
+  expect(await sig.next('session-ended', 10_000)).toEqual({ type: 'session-ended', reason: 'bye' });
+  await expect.poll(async () => (await relay.healthz()).sessions.active, { timeout: 10_000 }).toBe(0);
+  expect(watched.echo.polling(handle)).toBe(false);
+  const rebind = dgram.createSocket({ type: family === 4 ? 'udp4' : 'udp6', ipv6Only: family === 6 });
+  await new Promise<void>((resolve, reject) => {
+    rebind.once('error', reject);
+    rebind.bind(port, family === 4 ? '127.0.0.1' : '::1', () => resolve());
+  });
+  await new Promise<void>((r) => rebind.close(() => r()));
 }

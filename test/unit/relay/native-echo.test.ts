@@ -3,16 +3,21 @@
  * in-process relay with echo path 'native' and the add-on compiled for this test, real DTLS-SRTP
  * (AEAD_AES_128_GCM, which werift negotiates) over loopback.
  */
-import dgram from 'node:dgram';
 import pino from 'pino';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerMessage } from '../../../src/protocol/relay-messages.ts';
 import { chooseEcho } from '../../../src/relay/media/native/choose-echo.ts';
 import { loadNativeEcho } from '../../../src/relay/media/native/native-echo.ts';
 import { startTestRelay, type TestRelay } from '../../helpers/in-process-relay.ts';
-import { type WatchedEcho, watchedNativeEcho } from '../../helpers/native-echo.ts';
+import {
+  byeLetsGo,
+  forgedSrtp,
+  peerSocket,
+  strangerIsDropped,
+  type WatchedEcho,
+  watchedNativeEcho,
+} from '../../helpers/native-echo.ts';
 import { sendingPeer } from '../../helpers/sending-peer.ts';
-import type { BrowserPeer } from '../../helpers/werift-browser.ts';
 
 const cleanup: Array<() => unknown> = [];
 afterEach(async () => {
@@ -37,32 +42,6 @@ async function session(relay: TestRelay) {
   const port = Number(/^a=candidate:\S+ 1 udp \d+ \S+ (\d+) typ host/im.exec(answer)?.[1]);
   return { sig, peer, port };
 }
-
-/** The werift peer's UDP socket on its nominated pair: what it sends from is the nominated address. */
-function peerSocket(peer: BrowserPeer): dgram.Socket {
-  const pair = peer.pc.iceTransports.map((t) => t.connection.nominated).find(Boolean) as unknown as {
-    protocol: { transport: { socket: dgram.Socket } };
-  };
-  return pair.protocol.transport.socket;
-}
-
-/** An SRTP-shaped datagram (RTP header, payload, 16-byte tag) that no key made. */
-function forgedSrtp(seq: number): Buffer {
-  const packet = Buffer.alloc(12 + 80 + 16, 0x33);
-  packet[0] = 0x80;
-  packet[1] = 111;
-  packet.writeUInt16BE(seq, 2);
-  packet.writeUInt32BE(960 * seq, 4);
-  packet.writeUInt32BE(4242, 8);
-  return packet;
-}
-
-const dropped = async (relay: TestRelay, reason: string) =>
-  Number(
-    new RegExp(`svc_relay_media_dropped_total\\{reason="${reason}"\\} (\\d+)`).exec(
-      await relay.metrics(),
-    )?.[1] ?? 0,
-  );
 
 /** A media port of this file's own (47320 is media-hardening's, and vitest runs files side by side). */
 const NATIVE_ECHO_PORT = 47340;
@@ -118,31 +97,12 @@ describe('native echo', () => {
 
     // A datagram from another address (a copy of what the peer sends would do as well): handed to the
     // guard, which drops it (unknown source), and nothing goes back to that address.
-    const stranger = dgram.createSocket('udp4');
-    cleanup.push(() => new Promise<void>((r) => stranger.close(() => r())));
-    const heard: Buffer[] = [];
-    stranger.on('message', (m) => heard.push(m));
-    await new Promise<void>((r) => stranger.bind(0, '127.0.0.1', () => r()));
-    const unknownBefore = await dropped(relay, 'unknown-source');
-    const handedBefore = watched.stats(handle).handed;
-    stranger.send(forgedSrtp(60_001), port, '127.0.0.1');
-    await expect.poll(() => watched.stats(handle).handed, { timeout: 3000 }).toBeGreaterThan(handedBefore);
-    await expect.poll(() => dropped(relay, 'unknown-source'), { timeout: 3000 }).toBe(unknownBefore + 1);
-    expect(heard).toEqual([]);
+    await strangerIsDropped(relay, watched, handle, port, 4, cleanup);
     expect(watched.stats(handle).refused).toBe(1);
 
     // The end: the add-on stopped polling and closed its copy of the descriptor (else the port stays bound).
-    sig.send({ type: 'bye' });
-    expect(await sig.next('session-ended')).toEqual({ type: 'session-ended', reason: 'bye' });
-    await expect.poll(async () => (await relay.healthz()).sessions.active, { timeout: 3000 }).toBe(0);
-    expect(watched.echo.polling(handle)).toBe(false);
+    await byeLetsGo(relay, sig, watched, handle, port, 4);
     const atEnd = watched.stats(handle);
-    const rebind = dgram.createSocket('udp4');
-    await new Promise<void>((resolve, reject) => {
-      rebind.once('error', reject);
-      rebind.bind(port, '127.0.0.1', () => resolve());
-    });
-    await new Promise<void>((r) => rebind.close(() => r()));
 
     // A second session on the same port (descriptor numbers come round again): its own handover, echoed.
     const second = await session(relay);
