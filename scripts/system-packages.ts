@@ -84,7 +84,7 @@ export const SYSTEM_PACKAGES: SystemPackage[] = [
   },
   {
     name: 'g++',
-    why: "bench:relay-cpu's native callers (scripts/bench/native/pump.cc) are built at run time, and a unit test builds them",
+    why: "the relay's native echo add-on (dist/native/udp-echo.node) is compiled by the build and by its unit tests; bench:relay-cpu's native callers (scripts/bench/native/pump.cc) are built at run time, and a unit test builds them",
     unit: true,
     present: () => onPath('g++'),
   },
