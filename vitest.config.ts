@@ -4,6 +4,8 @@ export default defineConfig({
   // Vite 8 transforms with oxc (its esbuild options are ignored): JSX is Preact's, as in the build.
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   test: {
+    // Reserves the tests' fixed ports against the kernel's ephemeral ports for the run (test/ports.ts).
+    globalSetup: ['test/reserve-ports.ts'],
     projects: [
       {
         extends: true,

@@ -118,7 +118,7 @@ describe('secure media loopback in Chromium', () => {
     // Same key as the trusted relay, so the browser (launched with that key pinned) accepts it.
     const victim = await startRelayProcess([
       '--media-ports',
-      '47100-47109',
+      '47020-47029',
       '--cert',
       relay.certFile,
       '--key',

@@ -17,6 +17,7 @@ import type { ReportStore } from '../../src/relay/storage/report-store.ts';
 import { openSqliteStore } from '../../src/relay/storage/sqlite-store.ts';
 import { loadTlsIdentity, type TlsIdentity } from '../../src/relay/tls-cert.ts';
 import type { MediaOptions, SessionLimits } from '../../src/relay/wss.ts';
+import { TEST_MEDIA_PORTS } from '../ports.ts';
 
 export interface TestRelay {
   url: string;
@@ -90,7 +91,7 @@ export async function freePorts(transport: 'tcp' | 'udp', count: number): Promis
 
 /** Media defaults for tests: loopback, a range away from a developer's running relay (40000-40199). */
 export const TEST_MEDIA: MediaOptions = {
-  ports: { first: 47100, last: 47109 },
+  ports: TEST_MEDIA_PORTS,
   address: '127.0.0.1',
   iceTcp: true,
   maxSessions: 10,

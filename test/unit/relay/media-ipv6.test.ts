@@ -30,8 +30,8 @@ async function ipv6Session(first: number, media: { address6?: string; echoPath?:
 
 describe('media over IPv6 (--media-address6)', () => {
   it.each([
-    ['lean', 47250],
-    ['werift', 47251],
+    ['lean', 47230],
+    ['werift', 47231],
   ] as const)(
     'offers IPv4 and IPv6 host candidates on one port and echoes an IPv6-only computer (%s echo)',
     async (echoPath, port) => {
@@ -58,7 +58,7 @@ describe('media over IPv6 (--media-address6)', () => {
   );
 
   it('without an IPv6 media address the relay offers IPv4 candidates only (the default)', async () => {
-    const { sig } = await ipv6Session(47252, {});
+    const { sig } = await ipv6Session(47232, {});
     const answer = await sig.next('answer');
     const addresses = [...answer.sdp.matchAll(/^a=candidate:(.*)$/gm)].map((m) => field(m[1] as string, 4));
     expect(addresses.length).toBeGreaterThan(0);
