@@ -8,7 +8,7 @@
  *   node scripts/container-check.ts [--keep]   (--keep leaves the container running and the image built)
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,6 +82,26 @@ function freeOn443(): Promise<boolean> {
   });
 }
 
+/**
+ * Which echo the relay in the container runs, from its one start line (media/native/choose-echo.ts):
+ * `echo-path` when the native add-on loaded, `native-echo-not-loaded` with why otherwise.
+ */
+function echoPathOf(logs: string): { path: string; reason?: string } {
+  for (const line of logs.split('\n')) {
+    let entry: { event?: string; echoPath?: string; reason?: string };
+    try {
+      entry = JSON.parse(line);
+    } catch {
+      continue;
+    }
+    if (entry.event === 'echo-path') return { path: entry.echoPath ?? '?' };
+    if (entry.event === 'native-echo-not-loaded') {
+      return { path: entry.echoPath ?? '?', reason: `native echo not loaded: ${entry.reason}` };
+    }
+  }
+  return { path: 'not native (no echo-path line)' };
+}
+
 async function preflight(): Promise<void> {
   if (process.getuid?.() !== 0) throw new Stop('needs root (rootful podman, and the relay on port 443)', 2);
   const missing = ['podman', 'buildah', 'runc', 'apt-get', 'dpkg-deb'].filter(
@@ -138,6 +158,14 @@ async function main(): Promise<void> {
       );
     }
     done();
+
+    // The image carries dist/native when the build host had g++; the relay must load it there (libstdc++ from
+    // the image's root file system, OpenSSL from its Node), else it would quietly echo on the lean path.
+    const echo = echoPathOf(run('podman', ['logs', name], 30, { quiet: true }));
+    console.log(`  echo path: ${echo.path}${echo.reason ? ` (${echo.reason})` : ''}`);
+    if (existsSync(join(context, 'app/dist/native/udp-echo.node')) && echo.path !== 'native') {
+      throw new Stop(`the image carries the native echo but its relay runs ${echo.path}`, 1);
+    }
 
     const top = run('podman', ['top', name, 'huser', 'capeff'], 30, { quiet: true }).trim().split('\n');
     console.log(`  process: ${top.slice(1).join('; ')}`);

@@ -1,8 +1,9 @@
 /**
  * The relay's container image, built from Debian packages and run with podman as an operator would, passes
  * the command line's check: scripts/container-check.ts does every step (build context, buildah, podman run
- * as user 10001 with only CAP_NET_BIND_SERVICE, the image's HEALTHCHECK, `npm run check` in headless
- * Chromium against https://127.0.0.1:443, a draining stop) and removes what it made. About 2 minutes here.
+ * as user 10001 with only CAP_NET_BIND_SERVICE, the image's HEALTHCHECK, the native echo loaded, `npm run
+ * check` in headless Chromium against https://127.0.0.1:443, a draining stop) and removes what it made.
+ * About 2 minutes here.
  */
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
@@ -19,5 +20,7 @@ describe('container image', () => {
     expect(r.status, output).toBe(0);
     expect(output).toMatch(/^ {2}Secure Voice Check: READY$/m);
     expect(output).toMatch(/process: 10001\s+NET_BIND_SERVICE/);
+    // The build here has g++ (scripts/system-packages.ts), so the image carries the native echo and runs it.
+    expect(output).toMatch(/^ {2}echo path: native$/m);
   }, 450_000);
 });
