@@ -5,13 +5,13 @@
  *
  * Several runs may overlap (two vitest processes, two projects of one): each leaves a holder file in a
  * folder per network namespace (the setting is per namespace), the ports added are recorded there, and only
- * the last run out takes away what runs added, from the value it then finds. Ports that were reserved before
- * any run started are never taken away. A run killed outright leaves its ports reserved until the next run
- * ends.
+ * the last run out takes away what runs added, from the value it then finds, and removes the folder. Ports
+ * reserved before any run started are never taken away. A run killed outright leaves its ports reserved
+ * until the next run ends.
  *   node test/reserve-ports.ts   prints the list to reserve
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { addRanges, missingRanges, removeRanges } from './port-ranges.ts';
 import { portsToReserve } from './ports.ts';
@@ -47,6 +47,8 @@ export default function setup(): () => void {
       );
       return () => {};
     }
+    // Again: the last run out may have removed the folder since.
+    mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, ADDED), addRanges(readOr(join(dir, ADDED)), add));
   }
   return () => {
@@ -56,6 +58,7 @@ export default function setup(): () => void {
       const added = readOr(join(dir, ADDED));
       if (added) writeFileSync(SYSCTL, `${removeRanges(readFileSync(SYSCTL, 'utf8').trim(), added)}\n`);
       rmSync(join(dir, ADDED), { force: true });
+      rmdirSync(dir);
     } catch {
       // Not root (or no folder): the ports stay reserved until a run that may change the setting ends.
     }
