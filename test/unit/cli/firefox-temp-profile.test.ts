@@ -24,6 +24,7 @@ const CHILD = join(import.meta.dirname, '../../helpers/firefox-launch-child.ts')
 let root: string;
 let childTmp: string;
 let startedFile: string;
+let signalsReadyFile: string;
 let child: ChildProcess | undefined;
 
 beforeEach(() => {
@@ -33,6 +34,7 @@ beforeEach(() => {
   mkdirSync(join(root, 'addon'));
   writeFileSync(join(root, 'addon/manifest.json'), '{}');
   startedFile = join(root, 'started');
+  signalsReadyFile = join(root, 'signals-ready');
 });
 
 afterEach(() => {
@@ -63,18 +65,22 @@ function fakeFirefox(body: string): string {
 
 function launch(firefoxPath: string): ChildProcess {
   child = spawn(process.execPath, [CHILD, join(root, 'addon')], {
-    env: { ...process.env, FIREFOX_PATH: firefoxPath, TMPDIR: childTmp },
+    env: {
+      ...process.env,
+      FIREFOX_PATH: firefoxPath,
+      TMPDIR: childTmp,
+      SVC_SIGNALS_READY_FILE: signalsReadyFile,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return child;
 }
 
+const written = (file: string) => existsSync(file) && readFileSync(file, 'utf8').trim() !== '';
+
+/** Firefox runs and the launch listens for the signals (test/helpers/firefox-launch-child.ts says why both). */
 async function untilFirefoxStarted(): Promise<number> {
-  await expect
-    .poll(() => existsSync(startedFile) && readFileSync(startedFile, 'utf8').trim() !== '', {
-      timeout: 20_000,
-    })
-    .toBe(true);
+  await expect.poll(() => written(startedFile) && written(signalsReadyFile), { timeout: 20_000 }).toBe(true);
   return Number(readFileSync(startedFile, 'utf8'));
 }
 
