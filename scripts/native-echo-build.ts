@@ -29,7 +29,7 @@ export async function buildNativeEcho(root: string, outFile: string): Promise<Na
     return { built: false, reason: `no C++ compiler (${gxx}; Debian: apt-get install g++)` };
   }
   await mkdir(dirname(outFile), { recursive: true });
-  const args = ['-O2', '-shared', '-fPIC', '-std=c++17', '-Wall', '-Wextra', `-I${headers}`];
+  const args = ['-O2', '-shared', '-fPIC', '-pthread', '-std=c++17', '-Wall', '-Wextra', `-I${headers}`];
   try {
     await run(gxx, [...args, join(root, NATIVE_ECHO_SOURCE), '-o', outFile], { timeout: 120_000 });
   } catch (err) {

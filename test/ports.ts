@@ -66,7 +66,6 @@ export const PORT_CLAIMS: PortClaim[] = [
   unit('test/unit/relay/media-ipv6.test.ts', '47230-47239', 'one port per relay'),
   unit('test/unit/relay/relay-limits.test.ts', '47300-47309', 'media range'),
   unit('test/unit/relay/media-hardening.test.ts', '47320-47329', 'media range'),
-  unit('test/unit/relay/native-echo.test.ts', '47340', 'one relay'),
   unit('test/unit/relay/native-echo-edges.test.ts', '47341-47349', 'one range per relay'),
   unit('test/unit/relay/relay-fuzz.test.ts', '47350-47359', 'media range'),
   unit(

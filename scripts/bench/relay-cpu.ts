@@ -6,6 +6,7 @@
  *   node scripts/bench/relay-cpu.ts [--streams 50,200] [--seconds 15] [--media-ports 28100-28699]
  *                                   [--ramp 10] [--clients 2] [--profile DIR] [--echo-path werift,lean,native]
  *                                   [--compare REF] [--callers native,ldc] [--pin 1:0|none]
+ *                                   [--native-echo-thread on,off]
  * Needs a build of the relay (npm run bench:relay-cpu builds first). --compare measures that commit's relay
  * (built by its own build script) beside this tree's at every level, alternating which goes first (ABBA).
  */
@@ -17,7 +18,15 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { MAX_MEDIA_DURATION_S } from '../../src/protocol/relay-messages.ts';
 import { GC_ON_SIGNAL, startRelayProcess } from '../../test/e2e/harness/relay-process.ts';
-import { CLK_TCK, cpuSeconds, fdCount, memoryAfterGc, rssMiB } from '../../test/helpers/relay-load.ts';
+import {
+  CLK_TCK,
+  cpuSeconds,
+  fdCount,
+  memoryAfterGc,
+  metricValue,
+  rssMiB,
+  timedGet,
+} from '../../test/helpers/relay-load.ts';
 import { relayAt, workDir } from './builds.ts';
 import { CALLER_KINDS, type CallerKind, NATIVE_TICK_US } from './callers/pool.ts';
 import {
@@ -52,6 +61,11 @@ const { values } = parseArgs({
     profile: { type: 'string' },
     /** The relay's --echo-path values to measure, each at every level, in this order (before/after in one run). */
     'echo-path': { type: 'string', default: 'werift,lean' },
+    /**
+     * With --echo-path native: the relay's --native-echo-thread values to measure, each a variant of its own
+     * (the add-on's echo thread, or polling in the main loop).
+     */
+    'native-echo-thread': { type: 'string', default: 'on' },
     /** A commit whose relay is measured beside this tree's, in the same run. */
     compare: { type: 'string' },
     /**
@@ -88,6 +102,11 @@ const echoPaths = values['echo-path'].split(',').map((p): EchoPath => {
   const path = ECHO_PATHS.find((x) => x === p.trim());
   if (!path) throw new Error(`--echo-path: each of ${ECHO_PATHS.join(', ')}`);
   return path;
+});
+const threadModes = values['native-echo-thread'].split(',').map((t) => {
+  const mode = t.trim();
+  if (mode !== 'on' && mode !== 'off') throw new Error('--native-echo-thread: each of on, off');
+  return mode;
 });
 const callerKinds = values.callers.split(',').map((k): CallerKind => {
   const kind = CALLER_KINDS.find((x) => x === k.trim());
@@ -158,6 +177,8 @@ interface Variant {
   serverJs: string;
   echoPath: EchoPath;
   callers: CallerKind;
+  /** --native-echo-thread, with the native echo path only. */
+  thread: 'on' | 'off' | null;
 }
 
 interface Level {
@@ -213,6 +234,8 @@ interface Level {
   /** Round trips in the callers' process over the capture, for comparison with the relay's share. */
   delayRttP50: number;
   delayRttP99: number;
+  /** The relay's event-loop delay p99 over the capture (its /metrics gauge, reset just before), ms. */
+  loopDelayP99Ms: number;
 }
 
 /** The relay's own account of the sessions it ended (its log lines so far), by reason. */
@@ -253,11 +276,13 @@ function reniceThreads(pid: number): void {
 
 async function runLevel(n: number, variant: Variant): Promise<Level> {
   const { echoPath } = variant;
-  const name = `relay-${variant.label.replace(/[^\w.-]/g, '_')}-${echoPath}-${n}`;
+  const mode = variant.thread ? `-thread-${variant.thread}` : '';
+  const name = `relay-${variant.label.replace(/[^\w.-]/g, '_')}-${echoPath}${mode}-${n}`;
   const profile = values.profile
     ? ['--cpu-prof', '--cpu-prof-dir', values.profile, '--cpu-prof-name', `${name}.cpuprofile`]
     : [];
-  const relay = await startRelayProcess([...loadRelayArgs(media), '--echo-path', echoPath], {
+  const threadArgs = variant.thread ? ['--native-echo-thread', variant.thread] : [];
+  const relay = await startRelayProcess([...loadRelayArgs(media), '--echo-path', echoPath, ...threadArgs], {
     nodeArgs: [...GC_ON_SIGNAL, ...profile],
     serverJs: variant.serverJs,
     // Start-up has taken over 15 s on a machine loaded by other work.
@@ -333,9 +358,14 @@ async function runLevel(n: number, variant: Variant): Promise<Level> {
     // After the CPU window (tcpdump costs CPU too) and before the memory reading (a full collection).
     let delay: EchoDelay | null = null;
     let delayRtt: number[] = [];
+    let loopDelayP99Ms = Number.NaN;
     if (!delayUnavailable) {
       await Promise.all(clients.map((c) => c.ask({ type: 'mark' }, 'marked')));
+      // A scrape resets the relay's event-loop delay histogram: the next one covers the capture.
+      await timedGet(relay.port, cert, '/metrics', 30_000);
       delay = await measureEchoDelay(media.first, media.last, delaySeconds, pin?.callers);
+      const loop = (await timedGet(relay.port, cert, '/metrics', 30_000)).body;
+      loopDelayP99Ms = metricValue(loop, 'nodejs_eventloop_delay_p99_seconds') * 1000;
       const during = await Promise.all(clients.map((c) => c.ask({ type: 'report' }, 'report')));
       delayRtt = during.flatMap((r) => r.rttMs).sort((a, b) => a - b);
     }
@@ -396,6 +426,7 @@ async function runLevel(n: number, variant: Variant): Promise<Level> {
       callerNotes: reports.flatMap((r, i) => r.notes.map((note) => `client ${i + 1}: ${note}`)),
       delayRttP50: percentile(delayRtt, 50),
       delayRttP99: percentile(delayRtt, 99),
+      loopDelayP99Ms,
     };
     await Promise.all(clients.map((c) => c.ask({ type: 'close' }, 'closed')));
     // Each session's sockets close asynchronously (the relay waits up to 2 s per close).
@@ -412,13 +443,22 @@ async function runLevel(n: number, variant: Variant): Promise<Level> {
 const work = workDir();
 const builds = [...(values.compare ? [relayAt(values.compare, work.path)] : []), relayAt(null, work.path)];
 const variants: Variant[] = builds.flatMap((b) =>
-  echoPaths.flatMap((echoPath) => callerKinds.map((callers) => ({ ...b, echoPath, callers }))),
+  echoPaths.flatMap((echoPath) =>
+    (echoPath === 'native' ? threadModes : [null]).flatMap((thread) =>
+      callerKinds.map((callers) => ({ ...b, echoPath, callers, thread })),
+    ),
+  ),
 );
 const results: Level[] = [];
 /** Levels a path could not even set up (the load generator gave up): reported, not fatal to the run. */
 const notHeld: string[] = [];
 const label = (v: Variant) =>
-  [builds.length > 1 ? v.label : null, v.echoPath, callerKinds.length > 1 ? `${v.callers} callers` : null]
+  [
+    builds.length > 1 ? v.label : null,
+    v.echoPath,
+    v.thread && threadModes.length > 1 ? `thread ${v.thread}` : null,
+    callerKinds.length > 1 ? `${v.callers} callers` : null,
+  ]
     .filter(Boolean)
     .join(', ');
 try {
@@ -492,6 +532,13 @@ console.log(`- Relay: dist/relay/server.js as a child process on 127.0.0.1 (port
   from the caller's send to the relay's send of the echo: the relay's socket queue, its event-loop turn and its
   work, not the callers'. p50 / p99 / max over every matched echo; the callers' round trips over the same seconds
   beside it. Packets the kernel dropped from the capture leave their echoes unmatched, never mismatched.
+  Beside it the relay's own event-loop delay over the same seconds: the p99 of its /metrics gauge
+  nodejs_eventloop_delay_p99_seconds (perf_hooks.monitorEventLoopDelay, a 100 ms timer), scraped just before
+  the capture (which resets it) and just after: how long JavaScript kept the main loop from its next turn.
+- Native echo (--echo-path native): --native-echo-thread ${threadModes.join(', ')}: 'on' reads the handed-over
+  sockets in the add-on's echo thread (epoll); 'off' polls them in Node's main loop (uv_poll), where the echo
+  waits while JavaScript runs. With the relay pinned to one CPU, the echo thread shares that CPU with the
+  main thread.
 - Load generator CPU (/proc/<pid>/stat of the client processes, every thread, over the window only; per stream:
   divided by the streams connected; of it system: the kernel's share, which on loopback includes the relay's
   receive path for every packet the callers send) and the rest of the machine's CPU (/proc/stat
@@ -522,6 +569,7 @@ console.log(
       'round trip ms p50 / p99 / max',
       'added echo delay ms p50 / p99 / max (echoes; dropped by capture)',
       'round trip during capture p50 / p99',
+      'relay event-loop delay p99 ms (capture)',
       'load-gen CPU % (per stream; of it system)',
       'others CPU %',
       'setup s',
@@ -548,6 +596,7 @@ console.log(
           ? `${fmt(r.delay.p50Ms, 3)} / ${fmt(r.delay.p99Ms, 3)} / ${fmt(r.delay.maxMs, 2)} (${r.delay.matched}; ${fmt(r.delay.droppedByKernel)})`
           : `not measured: ${delayUnavailable}`,
         `${fmt(r.delayRttP50, 2)} / ${fmt(r.delayRttP99, 2)}`,
+        fmt(r.loopDelayP99Ms, 1),
         `${fmt(r.loadGenCpuPct, 1)} (${fmt(r.loadGenCpuPct / Math.max(1, r.connected), 3)}; ${fmt(r.loadGenSystemPct, 1)})`,
         fmt(r.othersCpuPct, 0),
         fmt(r.rampS, 1),

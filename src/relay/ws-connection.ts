@@ -47,6 +47,8 @@ export interface MediaSettings {
   echoPath?: EchoPath;
   /** The native echo add-on, loaded (media/native/choose-echo.ts); needed by echoPath 'native'. */
   nativeEcho?: NativeEcho | null;
+  /** Whether the native echo reads in its own thread (default) or in the main loop (--native-echo-thread). */
+  nativeEchoThread?: boolean;
   setupTimeoutMs: number;
   /** Set when the media ranges stand in for the provider's (--media-stand-in): each range's provider range. */
   standsFor?: Record<MediaRange, StandIn>;

@@ -159,6 +159,13 @@ export const CONFIG_KEYS = {
     default: 'native',
     help: "what echoes the audio once DTLS has given the SRTP keys: `native` reads the session's socket in the relay's native add-on (dist/native/udp-echo.node, built when g++ is present) and echoes AEAD_AES_128_GCM audio there with OpenSSL, batched system calls and no JavaScript per packet (other sessions and datagrams as `lean`; without the add-on the relay says so at start and uses `lean`); `lean` decrypts and re-encrypts each packet with Node's native crypto and sends it back at the end of the event-loop turn (less CPU per stream: BENCHMARKS.md); `werift` sends it through werift's full RTP/RTCP pipeline, as before. Both keep DTLS-SRTP end to end; RTCP, the data channel and ICE-TCP stay with werift either way",
   }),
+  nativeEchoThread: key({
+    flag: 'native-echo-thread',
+    env: 'SVC_RELAY_NATIVE_ECHO_THREAD',
+    kind: onOff,
+    default: 'on',
+    help: "with `--echo-path native`: `on` reads the handed-over sessions' sockets in the add-on's own echo thread, so the echo does not wait while JavaScript runs (werift's timers and RTCP for every session, garbage collection, signalling); `off` polls them in Node's main loop, as the first native echo did (to compare the two: BENCHMARKS.md)",
+  }),
   maxSessions: key({
     flag: 'max-sessions',
     env: 'SVC_RELAY_MAX_SESSIONS',

@@ -149,14 +149,24 @@ export class LeanEcho {
 
   /**
    * A packet the native echo (native/native-handover.ts) took and echoed: the same bookkeeping as take()'s,
-   * afterwards, with the time it arrived (`atMs` on the performance clock, `arrivalUnixMs` for RTCP).
+   * afterwards, with the time it arrived (`atMs` on the performance clock, `arrivalUnixMs` for RTCP);
+   * `echoed` false when its echo could not be sent (a full send queue).
    */
-  recordNative(seq: number, timestamp: number, ssrc: number, atMs: number, payloadOctets: number): void {
+  recordNative(
+    seq: number,
+    timestamp: number,
+    ssrc: number,
+    atMs: number,
+    payloadOctets: number,
+    echoed: boolean,
+  ): void {
     const codec = this.parts.sender.codec;
     if (!codec) return;
     const arrivalUnixMs = performance.timeOrigin + atMs;
     this.parts.onReceived(seq, atMs);
     this.receiveStats(ssrc, codec.clockRate)?.add(seq, timestamp, arrivalUnixMs / 1000);
+    // Received either way; the sender report counts only what went out (a full send queue lost it).
+    if (!echoed) return;
     this.start();
     const { sender } = this.parts;
     sender.packetCount = (sender.packetCount + 1) >>> 0;

@@ -1,14 +1,19 @@
 /**
  * The native echo (media/native/) through a real relay session: a werift peer in the browser's part, the
  * in-process relay with echo path 'native' and the add-on compiled for this test, real DTLS-SRTP
- * (AEAD_AES_128_GCM, which werift negotiates) over loopback.
+ * (AEAD_AES_128_GCM, which werift negotiates) over loopback, with the add-on reading in its echo thread and
+ * in the main loop; and the add-on alone letting go of a socket while audio arrives (below).
  */
+import { randomBytes } from 'node:crypto';
+import dgram from 'node:dgram';
 import pino from 'pino';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerMessage } from '../../../src/protocol/relay-messages.ts';
-import { chooseEcho } from '../../../src/relay/media/native/choose-echo.ts';
-import { loadNativeEcho } from '../../../src/relay/media/native/native-echo.ts';
-import { startTestRelay, type TestRelay } from '../../helpers/in-process-relay.ts';
+import { chooseEcho, withThread } from '../../../src/relay/media/native/choose-echo.ts';
+import { loadNativeEcho, type NativeHandle } from '../../../src/relay/media/native/native-echo.ts';
+import { udpHandleOf } from '../../../src/relay/media/native/udp-handle.ts';
+import { srtpContext } from '../../../src/relay/media/srtp.ts';
+import { freePorts, startTestRelay, type TestRelay } from '../../helpers/in-process-relay.ts';
 import {
   byeLetsGo,
   forgedSrtp,
@@ -29,9 +34,13 @@ beforeAll(async () => {
   watched = await watchedNativeEcho();
 }, 120_000);
 
-async function relayOn(port: number): Promise<TestRelay> {
+async function relayOn(port: number, thread: boolean): Promise<TestRelay> {
   const relay = await startTestRelay({
-    media: { ports: { first: port, last: port }, echoPath: 'native', nativeEcho: watched.echo },
+    media: {
+      ports: { first: port, last: port },
+      echoPath: 'native',
+      nativeEcho: withThread(watched.echo, thread),
+    },
   });
   cleanup.push(() => relay.stop());
   return relay;
@@ -43,76 +52,91 @@ async function session(relay: TestRelay) {
   return { sig, peer, port };
 }
 
-/** A media port of this file's own (47320 is media-hardening's, and vitest runs files side by side). */
-const NATIVE_ECHO_PORT = 47340;
 /**
  * Echoes of packets sent just before the count was taken may still be on their way back (a couple at 50
  * packets a second on loopback); an echoed forgery would show on top of them.
  */
 const IN_FLIGHT = 2;
+/** The add-on's two ways of reading a session's socket (attach's `thread`). */
+const READERS: Array<[string, boolean]> = [
+  ['its echo thread', true],
+  ['the main loop', false],
+];
 
 describe('native echo', () => {
-  it('echoes the audio in the add-on, keeps the counts and RTCP, refuses forgeries and strangers, and lets go of the socket at the end', async () => {
-    const relay = await relayOn(NATIVE_ECHO_PORT);
-    const { sig, peer, port } = await session(relay);
-    const rtcp = new Set<number>();
-    const tr = peer.pc.getTransceivers()[0];
-    tr?.receiver.onRtcp.subscribe((p) => rtcp.add(p.type));
-    tr?.sender.onRtcp.subscribe((p) => rtcp.add(p.type));
+  it.each(READERS)(
+    'echoes the audio in the add-on (%s), keeps the counts and RTCP, refuses forgeries and strangers, and lets go of the socket at the end',
+    async (_, thread) => {
+      watched.attached.length = 0;
+      // A port the kernel just had free: the fixed one (47340) was busy when this file ran in another
+      // checkout at the same moment ("All media ports are in use").
+      const [mediaPort] = (await freePorts('udp', 1)) as [number];
+      const relay = await relayOn(mediaPort, thread);
+      const { sig, peer, port } = await session(relay);
+      const rtcp = new Set<number>();
+      const tr = peer.pc.getTransceivers()[0];
+      tr?.receiver.onRtcp.subscribe((p) => rtcp.add(p.type));
+      tr?.sender.onRtcp.subscribe((p) => rtcp.add(p.type));
 
-    await expect.poll(() => watched.attached.length, { timeout: 8000 }).toBe(1);
-    const { handle, opts } = watched.attached[0] as WatchedEcho['attached'][number];
-    expect(opts.peerAddress).toBe('127.0.0.1');
-    expect(opts.peerPort).toBe(peerSocket(peer).address().port);
-    await expect.poll(() => peer.echoedPackets, { timeout: 8000 }).toBeGreaterThanOrEqual(50);
-    // The add-on echoed them, not JavaScript: all but the first few the lean echo took before the handover.
-    const first = watched.stats(handle);
-    expect(first.echoed).toBeGreaterThanOrEqual(peer.echoedPackets - 5);
-    expect(first.echoed).toBeLessThanOrEqual(peer.echoedPackets);
-    expect(first.refused).toBe(0);
-    expect(peer.echoedBytes / peer.echoedPackets).toBe(80);
-    expect(peer.echoedPackets).toBeLessThanOrEqual(peer.sentPackets);
+      await expect.poll(() => watched.attached.length, { timeout: 8000 }).toBe(1);
+      const { handle, opts } = watched.attached[0] as WatchedEcho['attached'][number];
+      expect(opts.peerAddress).toBe('127.0.0.1');
+      expect(opts.peerPort).toBe(peerSocket(peer).address().port);
+      await expect.poll(() => peer.echoedPackets, { timeout: 8000 }).toBeGreaterThanOrEqual(50);
+      // The add-on echoed them, not JavaScript: all but the first few the lean echo took before the handover.
+      const first = watched.stats(handle);
+      expect(first.echoed).toBeGreaterThanOrEqual(peer.echoedPackets - 5);
+      expect(first.echoed).toBeLessThanOrEqual(peer.echoedPackets);
+      expect(first.refused).toBe(0);
+      expect(peer.echoedBytes / peer.echoedPackets).toBe(80);
+      expect(peer.echoedPackets).toBeLessThanOrEqual(peer.sentPackets);
 
-    // The relay's figures for the client, from the add-on's packets: the whole session and second by second.
-    sig.send({ type: 'media-counts', perSecond: true });
-    const counts = (await sig.next('media-counts')) as Extract<ServerMessage, { type: 'media-counts' }>;
-    expect(counts.rtp.received).toBeGreaterThanOrEqual(peer.echoedPackets);
-    expect(counts.rtp.received).toBeLessThanOrEqual(counts.rtp.expected);
-    expect(counts.rtp.expected).toBeLessThanOrEqual(peer.sentPackets);
-    expect(counts.rtp.expected - counts.rtp.received).toBeLessThanOrEqual(counts.rtp.expected * 0.05);
-    const seconds = counts.perSecond?.seconds ?? [];
-    expect(seconds.reduce((a, s) => a + s.rtp.received, 0)).toBe(counts.rtp.received);
-    expect(seconds.at(-1)?.rtp.span).toBe(counts.rtp.expected);
-    expect(seconds.reduce((a, s) => a + s.sent, 0)).toBeGreaterThanOrEqual(counts.rtp.received - 1);
-    // The relay's sender report (200) and receiver report (201) keep coming.
-    await expect.poll(() => [...rtcp].sort(), { timeout: 4000 }).toEqual(expect.arrayContaining([200, 201]));
+      // The relay's figures for the client, from the add-on's packets: the whole session and second by second.
+      sig.send({ type: 'media-counts', perSecond: true });
+      const counts = (await sig.next('media-counts')) as Extract<ServerMessage, { type: 'media-counts' }>;
+      expect(counts.rtp.received).toBeGreaterThanOrEqual(peer.echoedPackets);
+      expect(counts.rtp.received).toBeLessThanOrEqual(counts.rtp.expected);
+      expect(counts.rtp.expected).toBeLessThanOrEqual(peer.sentPackets);
+      expect(counts.rtp.expected - counts.rtp.received).toBeLessThanOrEqual(counts.rtp.expected * 0.05);
+      const seconds = counts.perSecond?.seconds ?? [];
+      expect(seconds.reduce((a, s) => a + s.rtp.received, 0)).toBe(counts.rtp.received);
+      expect(seconds.at(-1)?.rtp.span).toBe(counts.rtp.expected);
+      expect(seconds.reduce((a, s) => a + s.sent, 0)).toBeGreaterThanOrEqual(counts.rtp.received - 1);
+      // The relay's sender report (200) and receiver report (201) keep coming.
+      await expect
+        .poll(() => [...rtcp].sort(), { timeout: 4000 })
+        .toEqual(expect.arrayContaining([200, 201]));
 
-    // A forged packet from the nominated address: refused by the add-on, nothing echoed for it.
-    const echoedBefore = peer.echoedPackets;
-    const sentBefore = peer.sentPackets;
-    peerSocket(peer).send(forgedSrtp(60_000), port, '127.0.0.1');
-    await expect.poll(() => watched.stats(handle).refused, { timeout: 3000 }).toBe(1);
-    await new Promise((r) => setTimeout(r, 200));
-    expect(peer.echoedPackets - echoedBefore).toBeLessThanOrEqual(peer.sentPackets - sentBefore + IN_FLIGHT);
+      // A forged packet from the nominated address: refused by the add-on, nothing echoed for it.
+      const echoedBefore = peer.echoedPackets;
+      const sentBefore = peer.sentPackets;
+      peerSocket(peer).send(forgedSrtp(60_000), port, '127.0.0.1');
+      await expect.poll(() => watched.stats(handle).refused, { timeout: 3000 }).toBe(1);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(peer.echoedPackets - echoedBefore).toBeLessThanOrEqual(
+        peer.sentPackets - sentBefore + IN_FLIGHT,
+      );
 
-    // A datagram from another address (a copy of what the peer sends would do as well): handed to the
-    // guard, which drops it (unknown source), and nothing goes back to that address.
-    await strangerIsDropped(relay, watched, handle, port, 4, cleanup);
-    expect(watched.stats(handle).refused).toBe(1);
+      // A datagram from another address (a copy of what the peer sends would do as well): handed to the
+      // guard, which drops it (unknown source), and nothing goes back to that address.
+      await strangerIsDropped(relay, watched, handle, port, 4, cleanup);
+      expect(watched.stats(handle).refused).toBe(1);
 
-    // The end: the add-on stopped polling and closed its copy of the descriptor (else the port stays bound).
-    await byeLetsGo(relay, sig, watched, handle, port, 4);
-    const atEnd = watched.stats(handle);
+      // The end: the add-on stopped polling and closed its copy of the descriptor (else the port stays bound).
+      await byeLetsGo(relay, sig, watched, handle, port, 4);
+      const atEnd = watched.stats(handle);
 
-    // A second session on the same port (descriptor numbers come round again): its own handover, echoed.
-    const second = await session(relay);
-    await expect.poll(() => watched.attached.length, { timeout: 8000 }).toBe(2);
-    await expect.poll(() => second.peer.echoedPackets, { timeout: 8000 }).toBeGreaterThanOrEqual(25);
-    const again = watched.attached[1] as WatchedEcho['attached'][number];
-    expect(watched.stats(again.handle).echoed).toBeGreaterThanOrEqual(20);
-    // The first session's add-on state saw none of it.
-    expect(watched.stats(handle)).toEqual(atEnd);
-  }, 30_000);
+      // A second session on the same port (descriptor numbers come round again): its own handover, echoed.
+      const second = await session(relay);
+      await expect.poll(() => watched.attached.length, { timeout: 8000 }).toBe(2);
+      await expect.poll(() => second.peer.echoedPackets, { timeout: 8000 }).toBeGreaterThanOrEqual(25);
+      const again = watched.attached[1] as WatchedEcho['attached'][number];
+      expect(watched.stats(again.handle).echoed).toBeGreaterThanOrEqual(20);
+      // The first session's add-on state saw none of it.
+      expect(watched.stats(handle)).toEqual(atEnd);
+    },
+    30_000,
+  );
 });
 
 describe('choosing the echo', () => {
@@ -136,8 +160,130 @@ describe('choosing the echo', () => {
     const choice = chooseEcho('native', log, () => ({ ok: true, echo: watched.echo, file: 'x.node' }));
     expect(choice.echoPath).toBe('native');
     expect(lines.map((l) => JSON.parse(l))).toEqual([
-      expect.objectContaining({ event: 'echo-path', echoPath: 'native', file: 'x.node' }),
+      expect.objectContaining({ event: 'echo-path', echoPath: 'native', file: 'x.node', thread: true }),
     ]);
     expect(chooseEcho('lean', log)).toEqual({ echoPath: 'lean', nativeEcho: null });
   });
+});
+
+/**
+ * The native echo's hand-back (detach): the relay lets go of a session's socket while the user's audio
+ * keeps arriving (bitrate cap exceeded, or the session ending). With the echo thread reading the socket at
+ * the same moment, every datagram must end up in exactly one place: echoed by the add-on before the
+ * detach, handed to JavaScript (its queue, given back by detach), or read by Node again afterwards; nothing
+ * sent after the detach is echoed. Both ways of reading (thread, main loop). The add-on directly on two
+ * loopback sockets, SRTP (AEAD_AES_128_GCM) from src/relay/media/srtp.ts.
+ */
+async function socket(): Promise<dgram.Socket> {
+  const s = dgram.createSocket('udp4');
+  cleanup.push(() => new Promise<void>((r) => s.close(() => r())));
+  await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
+  return s;
+}
+
+const keys = () => ({ key: randomBytes(16), salt: randomBytes(12), authKey: Buffer.alloc(0) });
+const PAYLOAD = 80;
+const PAYLOAD_TYPE = 111;
+
+/** Packets sent in all: some before the detach, the rest after it. */
+const AFTER_DETACH = 150;
+
+describe('native echo detach', () => {
+  it.each(READERS)(
+    'a detach while audio arrives (%s): nothing echoed after it, nothing lost, Node reads the rest',
+    async (_, thread) => {
+      const relay = await socket();
+      const peer = await socket();
+      const browserKeys = keys();
+      const relayKeys = keys();
+      const browserSends = srtpContext('aead-aes-128-gcm', browserKeys);
+      const peerReads = srtpContext('aead-aes-128-gcm', relayKeys);
+      const decodeSeq = (packet: Buffer) => packet.readUInt16BE(2);
+
+      // Where each sequence number ended up.
+      const echoedBack: number[] = [];
+      const handed: number[] = [];
+      const readByNode: number[] = [];
+      peer.on('message', (m) => {
+        const plain = peerReads.unprotect(m);
+        if (plain) echoedBack.push(decodeSeq(plain.packet));
+      });
+      relay.on('message', (m) => readByNode.push(decodeSeq(m)));
+
+      const udp = udpHandleOf(relay);
+      if (!udp) throw new Error('no UDP handle');
+      udp.recvStop();
+      const ring = new Float64Array(512 * 6);
+      let handle: NativeHandle | null = null;
+      const takeOthers = (others: Array<Buffer | string | number>) => {
+        for (let i = 0; i < others.length; i += 3) handed.push(decodeSeq(others[i] as Buffer));
+      };
+      handle = watched.echo.attach({
+        fd: udp.fd,
+        peerAddress: '127.0.0.1',
+        peerPort: peer.address().port,
+        remoteKey: browserKeys.key,
+        remoteSalt: browserKeys.salt,
+        localKey: relayKeys.key,
+        localSalt: relayKeys.salt,
+        ssrc: 0x0badcafe,
+        payloadType: PAYLOAD_TYPE,
+        maxDatagram: 1200,
+        budget: 1e9,
+        roc: 0,
+        highestSeq: -1,
+        onBatch: (others) => {
+          if (handle) watched.echo.drain(handle, ring);
+          takeOthers(others);
+        },
+        thread,
+      });
+      const h = handle;
+      cleanup.push(() => watched.echo.detach(h));
+
+      let seq = 0;
+      const sendSome = () => {
+        for (let k = 0; k < 4; k++) {
+          const rtp = Buffer.alloc(12 + PAYLOAD, 0x55);
+          rtp[0] = 0x80;
+          rtp[1] = PAYLOAD_TYPE;
+          rtp.writeUInt16BE(seq, 2);
+          rtp.writeUInt32BE(960 * seq, 4);
+          rtp.writeUInt32BE(1234, 8);
+          // Every fifth one not audio (an RTCP packet type): the add-on hands it to JavaScript.
+          const datagram =
+            seq % 5 === 4 ? Buffer.from([0x80, 200, seq >> 8, seq & 0xff]) : browserSends.protect(rtp, 12, 0);
+          peer.send(datagram, relay.address().port, '127.0.0.1');
+          seq++;
+        }
+      };
+      const pump = setInterval(sendSome, 1);
+      cleanup.push(() => clearInterval(pump));
+
+      await expect.poll(() => watched.stats(h).echoed, { timeout: 5000 }).toBeGreaterThanOrEqual(40);
+      takeOthers(watched.echo.detach(h));
+      const firstAfter = seq;
+      const echoedByAddOn = watched.stats(h).echoed;
+      udp.recvStart();
+      expect(watched.echo.polling(h)).toBe(false);
+
+      await expect.poll(() => seq, { timeout: 5000 }).toBeGreaterThanOrEqual(firstAfter + AFTER_DETACH);
+      clearInterval(pump);
+      const total = seq;
+      await expect
+        .poll(() => echoedBack.length + handed.length + readByNode.length, { timeout: 5000 })
+        .toBe(total);
+
+      expect(handed.length).toBeGreaterThan(0);
+      // Each packet in one place only, and every one somewhere.
+      const all = [...echoedBack, ...handed, ...readByNode].sort((a, b) => a - b);
+      expect(all).toEqual(Array.from({ length: total }, (_v, i) => i));
+      // The add-on's echoes all came back, none of a packet sent after the detach.
+      expect(echoedBack.length).toBe(echoedByAddOn);
+      expect(Math.max(...echoedBack)).toBeLessThan(firstAfter);
+      expect(watched.stats(h).echoed).toBe(echoedByAddOn);
+      // Node reads the socket again: everything sent after the detach reached it.
+      expect(readByNode.filter((s) => s >= firstAfter)).toHaveLength(total - firstAfter);
+    },
+  );
 });

@@ -12,10 +12,15 @@ export interface EchoChoice {
   nativeEcho: NativeEcho | null;
 }
 
+/**
+ * `thread`: the add-on's echo thread reads the sessions' sockets (the default); false: it polls them in
+ * Node's main loop, where every JavaScript stall delays the echo (--native-echo-thread off, to compare).
+ */
 export function chooseEcho(
   requested: EchoPath,
   log: Logger,
   load: () => NativeLoad = loadNativeEcho,
+  thread = true,
 ): EchoChoice {
   if (requested !== 'native') return { echoPath: requested, nativeEcho: null };
   const loaded = load();
@@ -23,6 +28,11 @@ export function chooseEcho(
     log.warn({ event: 'native-echo-not-loaded', reason: loaded.reason, echoPath: 'lean' });
     return { echoPath: 'lean', nativeEcho: null };
   }
-  log.info({ event: 'echo-path', echoPath: 'native', file: loaded.file });
-  return { echoPath: 'native', nativeEcho: loaded.echo };
+  log.info({ event: 'echo-path', echoPath: 'native', file: loaded.file, thread });
+  return { echoPath: 'native', nativeEcho: withThread(loaded.echo, thread) };
+}
+
+/** The add-on with every session attached in the given mode. */
+export function withThread(echo: NativeEcho, thread: boolean): NativeEcho {
+  return { ...echo, attach: (opts) => echo.attach({ ...opts, thread }) };
 }

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 export type NativeHandle = { readonly __nativeEcho: unique symbol };
 
 export interface NativeAttachOptions {
-  /** The session's UDP socket (the add-on polls a copy of it). */
+  /** The session's UDP socket (the add-on reads a copy of it). */
   fd: number;
   /** The user's nominated address: the only source echoed, and where echoes go. */
   peerAddress: string;
@@ -37,6 +37,11 @@ export interface NativeAttachOptions {
    * triples (possibly none, when only the ring wants draining).
    */
   onBatch: (others: Array<Buffer | string | number>) => void;
+  /**
+   * true (the default): the add-on's echo thread reads the socket, so the echo does not wait for the
+   * JavaScript thread; false: the add-on polls it in Node's main loop (--native-echo-thread off).
+   */
+  thread?: boolean;
 }
 
 /** stats() indices. */
@@ -50,8 +55,11 @@ export const STAT = {
   lastSentMs: 6,
   budget: 7,
 } as const;
-/** drain() writes this many numbers per packet: sequence number, RTP timestamp, SSRC, arrival (ms), payload bytes. */
-export const DRAIN_FIELDS = 5;
+/**
+ * drain() writes this many numbers per packet: sequence number, RTP timestamp, SSRC, arrival (ms), payload
+ * bytes, and 1 when its echo went out (0: the send failed, a full send queue).
+ */
+export const DRAIN_FIELDS = 6;
 
 export interface NativeEcho {
   attach(opts: NativeAttachOptions): NativeHandle;
@@ -59,7 +67,11 @@ export interface NativeEcho {
   stats(handle: NativeHandle, out: Float64Array): void;
   setBudget(handle: NativeHandle, bytes: number): void;
   setPeer(handle: NativeHandle, peer: { peerAddress: string; peerPort: number }): void;
-  detach(handle: NativeHandle): void;
+  /**
+   * Stops reading: once it returns the add-on no longer touches the socket. Gives back the datagrams its
+   * thread read and JavaScript was not given yet, as onBatch would have.
+   */
+  detach(handle: NativeHandle): Array<Buffer | string | number>;
   polling(handle: NativeHandle): boolean;
   /** The add-on's clock (CLOCK_MONOTONIC, ms): arrival times in drain() are on it. */
   nowMs(): number;

@@ -3,9 +3,10 @@
  * lean echo has taken its first packet: DTLS connected and the keys known, the profile AEAD_AES_128_GCM
  * (AES-CM sessions stay with the lean echo), the codec known, the user's browser nominated a UDP pair and
  * that address has proven it receives. From then on Node no longer reads the session's socket
- * (`recvStop`); the add-on polls it in the main loop and echoes audio from the nominated address, and every
- * other datagram comes back here in one call per batch and is emitted on the socket as Node would have,
- * so the MediaGuard and werift see it exactly as before.
+ * (`recvStop`); the add-on reads it (in its echo thread, or polling in the main loop with
+ * --native-echo-thread off) and echoes audio from the nominated address, and every other datagram comes
+ * back here in the main loop, in one call per batch, and is emitted on the socket as Node would have, so
+ * the MediaGuard and werift see it exactly as before.
  *
  * What the relay's figures need per packet comes from the add-on in bulk (drain): media-counts and the
  * per-second counts at each packet's arrival time, the receive statistics of the relay's receiver reports,
@@ -13,8 +14,8 @@
  * add-on echoes only within the headroom the cap leaves (what is beyond goes to the guard, which drops it).
  * Drained every DRAIN_MS, when the add-on's ring is half full, and before anyone reads the counts.
  *
- * The add-on polls its own copy of the socket's descriptor; it stops (and closes the copy) before werift
- * closes the socket, so a descriptor number the kernel hands out again is never polled for a dead session.
+ * The add-on reads its own copy of the socket's descriptor; it stops (and closes the copy) before werift
+ * closes the socket, so a descriptor number the kernel hands out again is never read for a dead session.
  */
 import type { Socket } from 'node:dgram';
 import { performance } from 'node:perf_hooks';
@@ -78,7 +79,7 @@ export class NativeHandover {
     this.parts = parts;
   }
 
-  /** Whether the add-on polls the session's socket now. */
+  /** Whether the add-on reads the session's socket now. */
   get active(): boolean {
     return this.handle !== null && this.parts.echo.polling(this.handle);
   }
@@ -141,6 +142,11 @@ export class NativeHandover {
   /** A batch's datagrams that were not the add-on's to echo: to werift through the socket, as Node would. */
   private onBatch(others: Array<Buffer | string | number>): void {
     this.drain();
+    this.emit(others);
+    this.followNomination();
+  }
+
+  private emit(others: Array<Buffer | string | number>): void {
     const socket = this.socket;
     if (!socket) return;
     for (let i = 0; i + 2 < others.length; i += 3) {
@@ -150,7 +156,6 @@ export class NativeHandover {
       const family = address.includes(':') ? 'IPv6' : 'IPv4';
       socket.emit('message', data, { address, family, port, size: data.length });
     }
-    this.followNomination();
   }
 
   /** The browser nominated another pair (it may, as ICE's controlling side): echo there from now on. */
@@ -174,14 +179,16 @@ export class NativeHandover {
       for (let i = 0; i < n; i++) {
         const e = i * DRAIN_FIELDS;
         const at = (this.entries[e + 3] as number) + this.clockOffset;
+        const sent = this.entries[e + 5] === 1;
         lean.recordNative(
           this.entries[e] as number,
           this.entries[e + 1] as number,
           this.entries[e + 2] as number,
           at,
           this.entries[e + 4] as number,
+          sent,
         );
-        this.parts.onEchoed(at);
+        if (sent) this.parts.onEchoed(at);
       }
       if (n < RING) break;
     }
@@ -209,13 +216,17 @@ export class NativeHandover {
   stop(resume: boolean): void {
     const handle = this.handle;
     if (!handle || !this.parts.echo.polling(handle)) return;
-    this.parts.echo.detach(handle);
+    // From here the add-on no longer reads the socket; what its thread read and had not handed over yet
+    // goes to werift before Node reads again (on a closing socket it is no one's).
+    const left = this.parts.echo.detach(handle);
     live.delete(this);
     if (live.size === 0 && timer) {
       clearInterval(timer);
       timer = null;
     }
     this.drain();
-    if (resume) this.udp?.recvStart();
+    if (!resume) return;
+    this.emit(left);
+    this.udp?.recvStart();
   }
 }

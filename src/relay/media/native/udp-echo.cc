@@ -1,12 +1,21 @@
 // The native echo: once a session's DTLS has given the SRTP keys (AEAD_AES_128_GCM), the relay stops
-// Node reading the session's UDP socket and polls it here, in the main loop (uv_poll, no threads: all
-// session state stays on the one JavaScript thread). Per readiness: recvmmsg a batch; each datagram that
-// is RTP from the user's nominated address, within the size cap and the byte budget JavaScript granted
-// (the session's bitrate cap), and authentic with the browser's keys is re-encrypted in place with the
-// relay's keys (relay SSRC and payload type written, sequence number and timestamp kept: what
+// Node reading the session's UDP socket and reads it here. Per readiness: recvmmsg a batch; each datagram
+// that is RTP from the user's nominated address, within the size cap and the byte budget JavaScript
+// granted (the session's bitrate cap), and authentic with the browser's keys is re-encrypted in place with
+// the relay's keys (relay SSRC and payload type written, sequence number and timestamp kept: what
 // lean-echo.ts does) and sent back with one sendmmsg. Everything else (STUN consent, DTLS, SRTCP, the data
-// channel, other sources) goes to JavaScript in one call per batch, which hands it to werift as before.
-// What JavaScript needs per packet (sequence numbers, timestamps, arrival times) waits in a fixed ring.
+// channel, other sources) goes to JavaScript, which hands it to werift as before. What JavaScript needs per
+// packet (sequence numbers, timestamps, arrival times, whether it went out) waits in a fixed ring.
+//
+// Two ways to wait for the sockets, chosen per session at attach:
+// - thread (the default): one echo thread per Node environment waits on all its sessions with epoll, so
+//   the echo no longer waits for the JavaScript thread (werift's timers and RTCP for hundreds of sessions,
+//   garbage collection, signalling): at 500 streams those stalls put hundreds of milliseconds on the echo.
+//   A session's state is shared under its mutex; the other datagrams are queued and handed to JavaScript
+//   in the main loop (uv_async_send). Detach takes the mutex, so once it returns the thread no longer
+//   touches the descriptor.
+// - main loop: uv_poll in Node's loop, everything on the JavaScript thread (the relay's first native
+//   echo; kept to compare the two in one benchmark run: --native-echo-thread off).
 // N-API only, so the add-on does not depend on one Node version's V8.
 #include <arpa/inet.h>
 #include <errno.h>
@@ -15,10 +24,19 @@
 #include <node_api.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 #include <uv.h>
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+#include <vector>
 
 #include "srtp-gcm.h"
 
@@ -41,13 +59,26 @@ struct Received {
   uint32_t ssrc;
   uint16_t seq;
   uint16_t payload_octets;
+  bool echoed;
 };
 
+// A datagram the echo did not take, waiting for the main loop (thread mode).
+struct Other {
+  std::vector<uint8_t> data;
+  sockaddr_storage from;
+};
+
+struct Instance;
+
 struct Session {
-  uv_poll_t poll;
+  std::mutex mu;
+  Instance* instance = nullptr;
   napi_env env = nullptr;
   napi_ref on_batch = nullptr;
   napi_async_context async = nullptr;
+  bool threaded = false;
+  uint64_t id = 0;
+  uv_poll_t* poll = nullptr;  // main-loop mode
   int fd = -1;
   sockaddr_storage peer{};
   socklen_t peer_len = 0;
@@ -58,9 +89,12 @@ struct Session {
   uint8_t payload_type = 0;
   int max_datagram = 1500;
   int64_t budget = 0;
+  // passed_bytes when JavaScript last read the figures: a budget it sets after that reading is what the
+  // cap allowed then, so what passed since is taken off it (the thread keeps echoing meanwhile).
+  double passed_at_stats = 0;
   bool polling = false;
-  bool handle_closed = false;
-  bool finalized = false;
+  bool queued = false;  // waiting in the instance's ready list (thread mode)
+  std::vector<Other> others;
   // Figures JavaScript reads (stats()).
   double echoed = 0, refused = 0, oversized = 0, passed_bytes = 0, send_failed = 0, handed = 0;
   double last_sent_ms = 0;
@@ -68,13 +102,41 @@ struct Session {
   int ring_start = 0, ring_count = 0;
 };
 
-// One set of receive buffers for the process: a readiness callback uses them and is done before the next.
-static uint8_t g_buffers[kBatch][kBufferBytes];
-static sockaddr_storage g_from[kBatch];
-static iovec g_iov[kBatch];
-static mmsghdr g_msgs[kBatch];
-static mmsghdr g_out[kBatch];
-static iovec g_out_iov[kBatch];
+using SessionRef = std::shared_ptr<Session>;
+
+// Receive and send buffers for one reader: the main loop has one, the echo thread another.
+struct Batch {
+  uint8_t buffers[kBatch][kBufferBytes];
+  sockaddr_storage from[kBatch];
+  iovec iov[kBatch];
+  mmsghdr msgs[kBatch];
+  mmsghdr out[kBatch];
+  iovec out_iov[kBatch];
+  int out_ring[kBatch];
+  int lengths[kBatch];
+  int others[kBatch];
+};
+
+// One Node environment's echo thread and what it shares with the main loop.
+struct Instance {
+  napi_env env = nullptr;
+  std::mutex mu;  // sessions, ready; never taken while waiting for a session's mutex elsewhere
+  std::unordered_map<uint64_t, SessionRef> sessions;
+  std::vector<SessionRef> ready;
+  uint64_t next_id = 1;
+  int epfd = -1;
+  int wake = -1;
+  std::thread thread;
+  std::atomic<bool> stopping{false};
+  uv_async_t* async = nullptr;
+  Batch thread_batch;
+  Batch loop_batch;
+};
+
+struct PollHandle {
+  uv_poll_t poll;
+  SessionRef session;
+};
 
 static bool SameAddress(const sockaddr_storage& a, const sockaddr_storage& b) {
   if (a.ss_family != b.ss_family) return false;
@@ -91,49 +153,23 @@ static bool SameAddress(const sockaddr_storage& a, const sockaddr_storage& b) {
   return false;
 }
 
-static void MaybeFree(Session* s) {
-  if (s->handle_closed && s->finalized) delete s;
-}
-
-static void OnClosed(uv_handle_t* h) {
-  Session* s = static_cast<Session*>(h->data);
-  s->handle_closed = true;
-  MaybeFree(s);
-}
-
-// Stops polling and closes this add-on's copy of the socket; the session's echo is then JavaScript's.
-static void Detach(Session* s) {
-  if (!s->polling) return;
-  s->polling = false;
-  uv_poll_stop(&s->poll);
-  uv_close(reinterpret_cast<uv_handle_t*>(&s->poll), OnClosed);
-  close(s->fd);
-  s->fd = -1;
-  if (s->on_batch) {
-    napi_delete_reference(s->env, s->on_batch);
-    s->on_batch = nullptr;
-  }
-  if (s->async) {
-    napi_async_destroy(s->env, s->async);
-    s->async = nullptr;
-  }
-}
-
-// An audio packet from the peer: true when it was taken (echo queued, or refused as not authentic).
-static bool TakeRtp(Session* s, uint8_t* p, int len, double now, int* out_len) {
+// An audio packet from the peer: its ring slot when its echo is ready to send, -1 when it was refused.
+static int TakeRtp(Session* s, uint8_t* p, int len, double now, int* out_len) {
   int payload = 0;
   int64_t roc = 0;
   int end = s->remote.Unprotect(p, len, &s->rollover, &payload, &roc);
   if (end < 0) {
     s->refused++;
-    return true;
+    return -1;
   }
-  Received& r = s->ring[(s->ring_start + s->ring_count) % kRing];
+  int slot = (s->ring_start + s->ring_count) % kRing;
+  Received& r = s->ring[slot];
   r.arrival_ms = now;
   r.seq = static_cast<uint16_t>((p[2] << 8) | p[3]);
   r.timestamp = (uint32_t(p[4]) << 24) | (uint32_t(p[5]) << 16) | (uint32_t(p[6]) << 8) | p[7];
   r.ssrc = (uint32_t(p[8]) << 24) | (uint32_t(p[9]) << 16) | (uint32_t(p[10]) << 8) | p[11];
   r.payload_octets = static_cast<uint16_t>(end - payload);
+  r.echoed = false;
   s->ring_count++;
   p[1] = (p[1] & 0x80) | (s->payload_type & 0x7f);
   p[8] = s->ssrc >> 24;
@@ -142,10 +178,69 @@ static bool TakeRtp(Session* s, uint8_t* p, int len, double now, int* out_len) {
   p[11] = s->ssrc;
   if (!s->local.Protect(p, end, payload, roc)) {
     s->refused++;
-    return true;
+    return -1;
   }
   *out_len = end + kGcmTag;
-  return true;
+  return slot;
+}
+
+// One readiness of a session's socket, with its mutex held: reads a batch, echoes what is the echo's,
+// and returns how many others (b->others) are for JavaScript.
+static int ReadBatch(Session* s, Batch* b) {
+  for (int i = 0; i < kBatch; i++) {
+    b->iov[i] = {b->buffers[i], static_cast<size_t>(kBufferBytes)};
+    memset(&b->msgs[i].msg_hdr, 0, sizeof(msghdr));
+    b->msgs[i].msg_hdr.msg_name = &b->from[i];
+    b->msgs[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
+    b->msgs[i].msg_hdr.msg_iov = &b->iov[i];
+    b->msgs[i].msg_hdr.msg_iovlen = 1;
+  }
+  int n = recvmmsg(s->fd, b->msgs, kBatch, MSG_DONTWAIT, nullptr);
+  if (n <= 0) return 0;
+  double now = NowMs();
+  int n_others = 0, n_out = 0;
+  for (int i = 0; i < n; i++) {
+    int len = static_cast<int>(b->msgs[i].msg_len);
+    b->lengths[i] = len;
+    if (len > s->max_datagram || (b->msgs[i].msg_hdr.msg_flags & MSG_TRUNC)) {
+      s->oversized++;
+      continue;
+    }
+    uint8_t* p = b->buffers[i];
+    bool ours = SameAddress(b->from[i], s->peer) && IsRtp(p, len) && len <= s->budget && s->ring_count < kRing;
+    if (!ours) {
+      b->others[n_others++] = i;
+      continue;
+    }
+    s->budget -= len;
+    s->passed_bytes += len;
+    int out_len = 0;
+    int slot = TakeRtp(s, p, len, now, &out_len);
+    if (slot < 0) continue;
+    b->out_iov[n_out] = {p, static_cast<size_t>(out_len)};
+    memset(&b->out[n_out].msg_hdr, 0, sizeof(msghdr));
+    b->out[n_out].msg_hdr.msg_name = &s->peer;
+    b->out[n_out].msg_hdr.msg_namelen = s->peer_len;
+    b->out[n_out].msg_hdr.msg_iov = &b->out_iov[n_out];
+    b->out[n_out].msg_hdr.msg_iovlen = 1;
+    b->out_ring[n_out] = slot;
+    n_out++;
+  }
+  int sent = 0;
+  while (sent < n_out) {
+    int k = sendmmsg(s->fd, b->out + sent, n_out - sent, MSG_DONTWAIT);
+    if (k < 0 && errno == EINTR) continue;
+    if (k <= 0) break;
+    for (int j = sent; j < sent + k; j++) s->ring[b->out_ring[j]].echoed = true;
+    sent += k;
+  }
+  // A full send queue: these echoes are lost, as a datagram the kernel drops would be, and not counted
+  // as echoed (the ring says so per packet, for the per-second counts and the sender report).
+  s->echoed += sent;
+  s->send_failed += n_out - sent;
+  if (sent > 0) s->last_sent_ms = now;
+  s->handed += n_others;
+  return n_others;
 }
 
 static napi_value AddressValue(napi_env env, const sockaddr_storage& a) {
@@ -164,25 +259,37 @@ static int PortOf(const sockaddr_storage& a) {
                                 : ntohs(reinterpret_cast<const sockaddr_in6&>(a).sin6_port);
 }
 
-// Hands the batch's other datagrams (indices in `others`) to JavaScript, which also drains the ring.
-static void CallJs(Session* s, const int* others, int n_others, const int* lengths) {
-  napi_env env = s->env;
-  napi_handle_scope scope;
-  if (napi_open_handle_scope(env, &scope) != napi_ok) return;
+struct OtherView {
+  const uint8_t* data;
+  size_t length;
+  const sockaddr_storage* from;
+};
+
+// [Buffer, address, port] triples, as onBatch and detach give them to JavaScript.
+static napi_value OthersList(napi_env env, const std::vector<OtherView>& others) {
   napi_value list;
-  napi_create_array_with_length(env, n_others * 3, &list);
-  for (int k = 0; k < n_others; k++) {
-    int i = others[k];
+  napi_create_array_with_length(env, others.size() * 3, &list);
+  for (size_t k = 0; k < others.size(); k++) {
     napi_value buf, port;
     void* data;
-    napi_create_buffer_copy(env, lengths[i], g_buffers[i], &data, &buf);
-    napi_create_int32(env, PortOf(g_from[i]), &port);
+    napi_create_buffer_copy(env, others[k].length, others[k].data, &data, &buf);
+    napi_create_int32(env, PortOf(*others[k].from), &port);
     napi_set_element(env, list, k * 3, buf);
-    napi_set_element(env, list, k * 3 + 1, AddressValue(env, g_from[i]));
+    napi_set_element(env, list, k * 3 + 1, AddressValue(env, *others[k].from));
     napi_set_element(env, list, k * 3 + 2, port);
   }
+  return list;
+}
+
+// Hands datagrams to the session's onBatch (which also drains the ring), from a libuv callback.
+static void CallJs(Session* s, const std::vector<OtherView>& others) {
+  napi_env env = s->env;
+  if (!s->on_batch) return;
+  napi_handle_scope scope;
+  if (napi_open_handle_scope(env, &scope) != napi_ok) return;
+  napi_value list = OthersList(env, others);
   napi_value fn, recv, result;
-  if (s->on_batch && napi_get_reference_value(env, s->on_batch, &fn) == napi_ok && fn) {
+  if (napi_get_reference_value(env, s->on_batch, &fn) == napi_ok && fn) {
     napi_get_global(env, &recv);
     napi_status status = napi_make_callback(env, s->async, recv, fn, 1, &list, &result);
     if (status == napi_pending_exception) {
@@ -194,79 +301,190 @@ static void CallJs(Session* s, const int* others, int n_others, const int* lengt
   napi_close_handle_scope(env, scope);
 }
 
+// ---- main-loop mode ----
+
 static void OnReadable(uv_poll_t* handle, int status, int events) {
-  Session* s = static_cast<Session*>(handle->data);
-  if (!s->polling || status < 0 || !(events & UV_READABLE)) return;
-  for (int i = 0; i < kBatch; i++) {
-    g_iov[i] = {g_buffers[i], static_cast<size_t>(kBufferBytes)};
-    memset(&g_msgs[i].msg_hdr, 0, sizeof(msghdr));
-    g_msgs[i].msg_hdr.msg_name = &g_from[i];
-    g_msgs[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
-    g_msgs[i].msg_hdr.msg_iov = &g_iov[i];
-    g_msgs[i].msg_hdr.msg_iovlen = 1;
+  SessionRef s = static_cast<PollHandle*>(handle->data)->session;
+  if (status < 0 || !(events & UV_READABLE)) return;
+  Batch* b = &s->instance->loop_batch;
+  int n_others;
+  bool ring_pressed;
+  {
+    std::lock_guard<std::mutex> lock(s->mu);
+    if (!s->polling) return;
+    n_others = ReadBatch(s.get(), b);
+    ring_pressed = s->ring_count >= kRing / 2;
   }
-  int n = recvmmsg(s->fd, g_msgs, kBatch, MSG_DONTWAIT, nullptr);
-  if (n <= 0) return;
-  double now = NowMs();
-  int others[kBatch];
-  int lengths[kBatch];
-  int n_others = 0, n_out = 0;
-  for (int i = 0; i < n; i++) {
-    int len = static_cast<int>(g_msgs[i].msg_len);
-    lengths[i] = len;
-    if (len > s->max_datagram || (g_msgs[i].msg_hdr.msg_flags & MSG_TRUNC)) {
-      s->oversized++;
-      continue;
-    }
-    uint8_t* p = g_buffers[i];
-    bool ours = SameAddress(g_from[i], s->peer) && IsRtp(p, len) && len <= s->budget && s->ring_count < kRing;
-    if (!ours) {
-      others[n_others++] = i;
-      continue;
-    }
-    s->budget -= len;
-    s->passed_bytes += len;
-    int out_len = 0;
-    TakeRtp(s, p, len, now, &out_len);
-    if (out_len > 0) {
-      g_out_iov[n_out] = {p, static_cast<size_t>(out_len)};
-      memset(&g_out[n_out].msg_hdr, 0, sizeof(msghdr));
-      g_out[n_out].msg_hdr.msg_name = &s->peer;
-      g_out[n_out].msg_hdr.msg_namelen = s->peer_len;
-      g_out[n_out].msg_hdr.msg_iov = &g_out_iov[n_out];
-      g_out[n_out].msg_hdr.msg_iovlen = 1;
-      n_out++;
-    }
+  if (n_others == 0 && !ring_pressed) return;
+  std::vector<OtherView> views;
+  for (int k = 0; k < n_others; k++) {
+    int i = b->others[k];
+    views.push_back({b->buffers[i], static_cast<size_t>(b->lengths[i]), &b->from[i]});
   }
-  for (int sent = 0; sent < n_out;) {
-    int k = sendmmsg(s->fd, g_out + sent, n_out - sent, MSG_DONTWAIT);
-    if (k <= 0) {
-      if (k < 0 && errno == EINTR) continue;
-      // A full send queue: these echoes are lost, as a datagram the kernel drops would be.
-      s->send_failed += n_out - sent;
-      break;
+  CallJs(s.get(), views);
+}
+
+static void OnPollClosed(uv_handle_t* h) { delete static_cast<PollHandle*>(h->data); }
+
+// ---- thread mode ----
+
+static void EchoThread(Instance* in) {
+  epoll_event events[64];
+  while (!in->stopping.load()) {
+    int n = epoll_wait(in->epfd, events, 64, -1);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return;
     }
-    sent += k;
-    s->echoed += k;
+    bool notify = false;
+    for (int e = 0; e < n; e++) {
+      uint64_t id = events[e].data.u64;
+      if (id == 0) {
+        uint64_t count;
+        if (read(in->wake, &count, sizeof count) < 0) {
+          // nothing to read: another wake-up took it
+        }
+        continue;
+      }
+      SessionRef s;
+      {
+        std::lock_guard<std::mutex> lock(in->mu);
+        auto it = in->sessions.find(id);
+        if (it == in->sessions.end()) continue;
+        s = it->second;
+      }
+      std::lock_guard<std::mutex> lock(s->mu);
+      if (!s->polling) continue;
+      Batch* b = &in->thread_batch;
+      int n_others = ReadBatch(s.get(), b);
+      for (int k = 0; k < n_others; k++) {
+        int i = b->others[k];
+        s->others.push_back({std::vector<uint8_t>(b->buffers[i], b->buffers[i] + b->lengths[i]), b->from[i]});
+      }
+      if ((n_others > 0 || s->ring_count >= kRing / 2) && !s->queued) {
+        s->queued = true;
+        std::lock_guard<std::mutex> ready_lock(in->mu);
+        in->ready.push_back(s);
+        notify = true;
+      }
+    }
+    if (notify) uv_async_send(in->async);
   }
-  if (n_out > 0) s->last_sent_ms = now;
-  s->handed += n_others;
-  if (n_others > 0 || s->ring_count >= kRing / 2) CallJs(s, others, n_others, lengths);
+}
+
+// In the main loop: the queued datagrams of every session the thread flagged, to JavaScript.
+static void OnQueued(uv_async_t* async) {
+  Instance* in = static_cast<Instance*>(async->data);
+  std::vector<SessionRef> ready;
+  {
+    std::lock_guard<std::mutex> lock(in->mu);
+    ready.swap(in->ready);
+  }
+  for (auto& s : ready) {
+    std::vector<Other> others;
+    {
+      std::lock_guard<std::mutex> lock(s->mu);
+      others.swap(s->others);
+      s->queued = false;
+      if (!s->polling) continue;
+    }
+    std::vector<OtherView> views;
+    for (auto& o : others) views.push_back({o.data.data(), o.data.size(), &o.from});
+    CallJs(s.get(), views);
+  }
+}
+
+static bool StartThread(Instance* in) {
+  uv_loop_t* loop = nullptr;
+  if (napi_get_uv_event_loop(in->env, &loop) != napi_ok) return false;
+  in->epfd = epoll_create1(EPOLL_CLOEXEC);
+  in->wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  epoll_event ev{};
+  ev.events = EPOLLIN;
+  ev.data.u64 = 0;
+  if (in->epfd < 0 || in->wake < 0 || epoll_ctl(in->epfd, EPOLL_CTL_ADD, in->wake, &ev) != 0) return false;
+  in->async = new uv_async_t;
+  uv_async_init(loop, in->async, OnQueued);
+  in->async->data = in;
+  // The echo thread's hand-over alone must not keep Node running.
+  uv_unref(reinterpret_cast<uv_handle_t*>(in->async));
+  in->thread = std::thread(EchoThread, in);
+  return true;
+}
+
+static void OnAsyncClosed(uv_handle_t* h) { delete reinterpret_cast<uv_async_t*>(h); }
+
+// The environment ends (process exit, a worker's end): stop the thread before its sessions go. Detach
+// after this finds no thread and a closed epoll descriptor (epoll_ctl then fails harmlessly).
+static void Cleanup(void* data) {
+  Instance* in = static_cast<Instance*>(data);
+  if (in->thread.joinable()) {
+    in->stopping.store(true);
+    uint64_t one = 1;
+    if (write(in->wake, &one, sizeof one) < 0) {
+      // the eventfd cannot be full with one pending wake-up
+    }
+    in->thread.join();
+  }
+  if (in->async) uv_close(reinterpret_cast<uv_handle_t*>(in->async), OnAsyncClosed);
+  in->async = nullptr;
+  if (in->epfd >= 0) close(in->epfd);
+  if (in->wake >= 0) close(in->wake);
+  in->epfd = in->wake = -1;
+  std::lock_guard<std::mutex> lock(in->mu);
+  in->sessions.clear();
+  in->ready.clear();
+}
+
+// ---- both modes ----
+
+// Stops reading and closes this add-on's copy of the socket; the session's echo is then JavaScript's.
+// Returns the datagrams the thread queued and JavaScript had not been given yet.
+static std::vector<Other> Detach(Session* s) {
+  std::vector<Other> left;
+  {
+    std::lock_guard<std::mutex> lock(s->mu);
+    if (!s->polling) return left;
+    s->polling = false;
+    if (s->threaded) {
+      // Before closing: epoll registrations belong to the socket, which Node's descriptor keeps open.
+      epoll_ctl(s->instance->epfd, EPOLL_CTL_DEL, s->fd, nullptr);
+      left.swap(s->others);
+    } else {
+      uv_poll_stop(s->poll);
+      uv_close(reinterpret_cast<uv_handle_t*>(s->poll), OnPollClosed);
+      s->poll = nullptr;
+    }
+    close(s->fd);
+    s->fd = -1;
+  }
+  if (s->threaded) {
+    std::lock_guard<std::mutex> lock(s->instance->mu);
+    s->instance->sessions.erase(s->id);
+  }
+  if (s->on_batch) {
+    napi_delete_reference(s->env, s->on_batch);
+    s->on_batch = nullptr;
+  }
+  if (s->async) {
+    napi_async_destroy(s->env, s->async);
+    s->async = nullptr;
+  }
+  return left;
 }
 
 // ---- N-API ----
 
 static Session* SessionOf(napi_env env, napi_value v) {
   void* data = nullptr;
-  if (napi_get_value_external(env, v, &data) != napi_ok) return nullptr;
-  return static_cast<Session*>(data);
+  if (napi_get_value_external(env, v, &data) != napi_ok || !data) return nullptr;
+  return static_cast<SessionRef*>(data)->get();
 }
 
 static void Finalize(napi_env, void* data, void*) {
-  Session* s = static_cast<Session*>(data);
-  Detach(s);
-  s->finalized = true;
-  MaybeFree(s);
+  SessionRef* ref = static_cast<SessionRef*>(data);
+  Detach(ref->get());
+  delete ref;
 }
 
 static bool Bytes(napi_env env, napi_value obj, const char* name, const uint8_t** out, size_t need) {
@@ -281,12 +499,23 @@ static bool Bytes(napi_env env, napi_value obj, const char* name, const uint8_t*
   return true;
 }
 
-static double Number(napi_env env, napi_value obj, const char* name, double fallback) {
+// obj[name] read with `get` (napi_get_value_double, napi_get_value_bool), or the fallback.
+template <typename T>
+static T Property(napi_env env, napi_value obj, const char* name, T fallback,
+                  napi_status (*get)(napi_env, napi_value, T*)) {
   napi_value v;
-  double d;
+  T out;
   if (napi_get_named_property(env, obj, name, &v) != napi_ok) return fallback;
-  if (napi_get_value_double(env, v, &d) != napi_ok) return fallback;
-  return d;
+  if (get(env, v, &out) != napi_ok) return fallback;
+  return out;
+}
+
+static double Number(napi_env env, napi_value obj, const char* name, double fallback) {
+  return Property(env, obj, name, fallback, napi_get_value_double);
+}
+
+static bool Flag(napi_env env, napi_value obj, const char* name, bool fallback) {
+  return Property(env, obj, name, fallback, napi_get_value_bool);
 }
 
 static bool Peer(napi_env env, napi_value obj, sockaddr_storage* out, socklen_t* len) {
@@ -320,8 +549,14 @@ static napi_value Throw(napi_env env, const char* message) {
   return nullptr;
 }
 
+static Instance* InstanceOf(napi_env env) {
+  void* data = nullptr;
+  napi_get_instance_data(env, &data);
+  return static_cast<Instance*>(data);
+}
+
 // attach({ fd, peerAddress, peerPort, remoteKey, remoteSalt, localKey, localSalt, ssrc, payloadType,
-//          maxDatagram, budget, roc, highestSeq, onBatch }) -> handle
+//          maxDatagram, budget, roc, highestSeq, onBatch, thread }) -> handle
 static napi_value Attach(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value opts;
@@ -338,18 +573,17 @@ static napi_value Attach(napi_env env, napi_callback_info info) {
     return Throw(env, "attach: onBatch expected");
   int fd = static_cast<int>(Number(env, opts, "fd", -1));
   if (fd < 0) return Throw(env, "attach: fd expected");
+  Instance* in = InstanceOf(env);
+  bool threaded = Flag(env, opts, "thread", true);
+  if (threaded && in->epfd < 0) return Throw(env, "attach: the echo thread did not start");
 
-  Session* s = new Session();
-  s->poll.data = nullptr;
+  auto s = std::make_shared<Session>();
+  s->instance = in;
   s->env = env;
-  if (!Peer(env, opts, &s->peer, &s->peer_len)) {
-    delete s;
-    return Throw(env, "attach: peer address expected");
-  }
-  if (!s->remote.Init(rk, rs, false) || !s->local.Init(lk, ls, true)) {
-    delete s;
+  s->threaded = threaded;
+  if (!Peer(env, opts, &s->peer, &s->peer_len)) return Throw(env, "attach: peer address expected");
+  if (!s->remote.Init(rk, rs, false) || !s->local.Init(lk, ls, true))
     return Throw(env, "attach: OpenSSL refused the keys");
-  }
   s->ssrc = static_cast<uint32_t>(Number(env, opts, "ssrc", 0));
   s->payload_type = static_cast<uint8_t>(Number(env, opts, "payloadType", 0));
   s->max_datagram = static_cast<int>(Number(env, opts, "maxDatagram", 1500));
@@ -358,25 +592,49 @@ static napi_value Attach(napi_env env, napi_callback_info info) {
   s->rollover.roc = static_cast<int64_t>(Number(env, opts, "roc", 0));
   s->rollover.highest = static_cast<int32_t>(Number(env, opts, "highestSeq", -1));
 
-  uv_loop_t* loop = nullptr;
-  napi_get_uv_event_loop(env, &loop);
   // A copy of the descriptor: libuv allows one watcher per descriptor, and Node's handle keeps its own
   // (it still sends werift's DTLS and STUN answers on it).
   s->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
-  if (s->fd < 0 || uv_poll_init(loop, &s->poll, s->fd) != 0) {
-    if (s->fd >= 0) close(s->fd);
-    delete s;
-    return Throw(env, "attach: cannot poll the socket");
-  }
-  s->poll.data = s;
+  if (s->fd < 0) return Throw(env, "attach: cannot copy the socket's descriptor");
+  // The socket keeps the kernel's default buffers (212992 bytes: some 200 small datagrams, seconds of one
+  // stream): a reader that keeps up needs no more, and larger ones would let a flood of one session hold
+  // more of the kernel's memory. No stream lost packets at 500 with them (BENCHMARKS.md).
   napi_create_reference(env, on_batch, 1, &s->on_batch);
   napi_value name;
   napi_create_string_utf8(env, "svc-native-echo", NAPI_AUTO_LENGTH, &name);
   napi_async_init(env, nullptr, name, &s->async);
   s->polling = true;
-  uv_poll_start(&s->poll, UV_READABLE, OnReadable);
+
+  if (threaded) {
+    {
+      std::lock_guard<std::mutex> lock(in->mu);
+      s->id = in->next_id++;
+      in->sessions[s->id] = s;
+    }
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.u64 = s->id;
+    if (epoll_ctl(in->epfd, EPOLL_CTL_ADD, s->fd, &ev) != 0) {
+      Detach(s.get());
+      return Throw(env, "attach: cannot watch the socket");
+    }
+  } else {
+    uv_loop_t* loop = nullptr;
+    napi_get_uv_event_loop(env, &loop);
+    auto* ph = new PollHandle();
+    if (uv_poll_init(loop, &ph->poll, s->fd) != 0) {
+      delete ph;
+      s->polling = false;
+      close(s->fd);
+      return Throw(env, "attach: cannot poll the socket");
+    }
+    ph->session = s;
+    ph->poll.data = ph;
+    s->poll = &ph->poll;
+    uv_poll_start(&ph->poll, UV_READABLE, OnReadable);
+  }
   napi_value handle;
-  napi_create_external(env, s, Finalize, nullptr, &handle);
+  napi_create_external(env, new SessionRef(s), Finalize, nullptr, &handle);
   return handle;
 }
 
@@ -401,24 +659,31 @@ static bool SessionAndArray(napi_env env, napi_callback_info info, size_t min, S
   return true;
 }
 
-// drain(handle, Float64Array) -> entries written: [seq, timestamp, ssrc, arrivalMs, payloadOctets] each.
+constexpr int kDrainFields = 6;
+
+// drain(handle, Float64Array) -> entries written: [seq, timestamp, ssrc, arrivalMs, payloadOctets, echoed].
 static napi_value Drain(napi_env env, napi_callback_info info) {
   Session* s;
   double* out;
   size_t length;
-  if (!SessionAndArray(env, info, 5, &s, &out, &length)) return Throw(env, "drain: handle and Float64Array expected");
+  if (!SessionAndArray(env, info, kDrainFields, &s, &out, &length))
+    return Throw(env, "drain: handle and Float64Array expected");
   int n = 0;
-  while (s->ring_count > 0 && static_cast<size_t>(n + 1) * 5 <= length) {
-    const Received& r = s->ring[s->ring_start];
-    double* e = out + n * 5;
-    e[0] = r.seq;
-    e[1] = r.timestamp;
-    e[2] = r.ssrc;
-    e[3] = r.arrival_ms;
-    e[4] = r.payload_octets;
-    s->ring_start = (s->ring_start + 1) % kRing;
-    s->ring_count--;
-    n++;
+  {
+    std::lock_guard<std::mutex> lock(s->mu);
+    while (s->ring_count > 0 && static_cast<size_t>(n + 1) * kDrainFields <= length) {
+      const Received& r = s->ring[s->ring_start];
+      double* e = out + n * kDrainFields;
+      e[0] = r.seq;
+      e[1] = r.timestamp;
+      e[2] = r.ssrc;
+      e[3] = r.arrival_ms;
+      e[4] = r.payload_octets;
+      e[5] = r.echoed ? 1 : 0;
+      s->ring_start = (s->ring_start + 1) % kRing;
+      s->ring_count--;
+      n++;
+    }
   }
   napi_value result;
   napi_create_int32(env, n, &result);
@@ -431,6 +696,7 @@ static napi_value Stats(napi_env env, napi_callback_info info) {
   double* o;
   size_t length;
   if (!SessionAndArray(env, info, 8, &s, &o, &length)) return Throw(env, "stats: handle and Float64Array(8) expected");
+  std::lock_guard<std::mutex> lock(s->mu);
   o[0] = s->echoed;
   o[1] = s->refused;
   o[2] = s->oversized;
@@ -439,16 +705,19 @@ static napi_value Stats(napi_env env, napi_callback_info info) {
   o[5] = s->handed;
   o[6] = s->last_sent_ms;
   o[7] = static_cast<double>(s->budget);
+  s->passed_at_stats = s->passed_bytes;
   return nullptr;
 }
 
-// setBudget(handle, bytes): what the session's bitrate cap still allows until the next call.
+// setBudget(handle, bytes): what the session's bitrate cap allowed at the last stats(), until the next call.
 static napi_value SetBudget(napi_env env, napi_callback_info info) {
   napi_value args[2];
   if (!Arg(env, info, 2, args)) return Throw(env, "setBudget: handle and bytes expected");
   Session* s = SessionOf(env, args[0]);
   double bytes = 0;
   if (!s || napi_get_value_double(env, args[1], &bytes) != napi_ok) return Throw(env, "setBudget: bad arguments");
+  std::lock_guard<std::mutex> lock(s->mu);
+  bytes -= s->passed_bytes - s->passed_at_stats;
   s->budget = bytes > 0 ? static_cast<int64_t>(bytes) : 0;
   return nullptr;
 }
@@ -458,27 +727,41 @@ static napi_value SetPeer(napi_env env, napi_callback_info info) {
   napi_value args[2];
   if (!Arg(env, info, 2, args)) return Throw(env, "setPeer: handle and address expected");
   Session* s = SessionOf(env, args[0]);
-  if (!s || !Peer(env, args[1], &s->peer, &s->peer_len)) return Throw(env, "setPeer: bad address");
+  sockaddr_storage peer;
+  socklen_t len = 0;
+  if (!s || !Peer(env, args[1], &peer, &len)) return Throw(env, "setPeer: bad address");
+  std::lock_guard<std::mutex> lock(s->mu);
+  s->peer = peer;
+  s->peer_len = len;
   return nullptr;
 }
 
-// detach(handle): stops polling and closes the add-on's descriptor, before the socket itself closes.
+// detach(handle) -> the datagrams not yet handed to JavaScript, as onBatch gets them. Stops reading and
+// closes the add-on's descriptor: once it returns, the add-on no longer touches the socket (the socket may
+// close, or Node read it again).
 static napi_value DetachJs(napi_env env, napi_callback_info info) {
   napi_value args[1];
   if (!Arg(env, info, 1, args)) return Throw(env, "detach: handle expected");
   Session* s = SessionOf(env, args[0]);
   if (!s) return Throw(env, "detach: handle expected");
-  Detach(s);
-  return nullptr;
+  std::vector<Other> left = Detach(s);
+  std::vector<OtherView> views;
+  for (auto& o : left) views.push_back({o.data.data(), o.data.size(), &o.from});
+  return OthersList(env, views);
 }
 
-// polling(handle) -> whether the add-on still polls the socket.
+// polling(handle) -> whether the add-on still reads the socket.
 static napi_value Polling(napi_env env, napi_callback_info info) {
   napi_value args[1];
   if (!Arg(env, info, 1, args)) return Throw(env, "polling: handle expected");
   Session* s = SessionOf(env, args[0]);
+  bool polling = false;
+  if (s) {
+    std::lock_guard<std::mutex> lock(s->mu);
+    polling = s->polling;
+  }
   napi_value result;
-  napi_get_boolean(env, s && s->polling, &result);
+  napi_get_boolean(env, polling, &result);
   return result;
 }
 
@@ -489,6 +772,16 @@ static napi_value NowMsJs(napi_env env, napi_callback_info) {
 }
 
 static napi_value Init(napi_env env, napi_value exports) {
+  // Never freed: a session's finalizer may run after the environment's cleanup and still looks at it
+  // (one per Node environment, ending with it).
+  auto* in = new Instance();
+  in->env = env;
+  napi_set_instance_data(env, in, nullptr, nullptr);
+  // At load, not at the first session: its two descriptors (epoll, eventfd) and the thread are the
+  // relay's from the start, so its open descriptors return to the idle count once every session ended.
+  // Idle, the thread waits in epoll_wait and costs nothing.
+  if (!StartThread(in)) return Throw(env, "the native echo's thread did not start");
+  napi_add_env_cleanup_hook(env, Cleanup, in);
   napi_property_descriptor props[] = {
       {"attach", nullptr, Attach, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"drain", nullptr, Drain, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
