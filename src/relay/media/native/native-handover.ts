@@ -51,6 +51,15 @@ export interface HandoverParts {
   now: () => number;
 }
 
+/**
+ * Whether the add-on can address this peer. It parses addresses with inet_pton, which refuses an IPv6 zone
+ * ("fe80::1%eth0", a relay on a link-local --media-address6): such a session stays on the lean echo
+ * instead of failing with an internal error.
+ */
+export function addressable(address: string): boolean {
+  return !address.includes('%');
+}
+
 const live = new Set<NativeHandover>();
 let timer: NodeJS.Timeout | null = null;
 
@@ -99,6 +108,10 @@ export class NativeHandover {
     if (!pair || transport?.type !== 'udp' || transport.closed) return;
     const source = this.parts.sourceKey(pair.remoteAddr);
     if (!this.parts.isProven(source)) return;
+    if (!addressable(pair.remoteAddr[0])) {
+      this.done = true;
+      return;
+    }
     const socket = transport.socket as unknown as Socket;
     const udp = udpHandleOf(socket);
     if (!udp) {
@@ -165,6 +178,10 @@ export class NativeHandover {
     if (!handle || !pair || !this.active) return;
     const source = this.parts.sourceKey(pair.remoteAddr);
     if (source === this.peer || !this.parts.isProven(source)) return;
+    if (!addressable(pair.remoteAddr[0])) {
+      this.stop(true);
+      return;
+    }
     this.parts.echo.setPeer(handle, { peerAddress: pair.remoteAddr[0], peerPort: pair.remoteAddr[1] });
     this.peer = source;
   }
