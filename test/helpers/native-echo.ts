@@ -46,7 +46,13 @@ export interface WatchedEcho {
   /** Every attach, in order: its options and the handle the add-on returned. */
   attached: Array<{ opts: NativeAttachOptions; handle: NativeHandle }>;
   /** The add-on's figures for one handle. */
-  stats(handle: NativeHandle): { echoed: number; refused: number; oversized: number; handed: number };
+  stats(handle: NativeHandle): {
+    echoed: number;
+    refused: number;
+    oversized: number;
+    handed: number;
+    queueDropped: number;
+  };
 }
 
 export async function watchedNativeEcho(): Promise<WatchedEcho> {
@@ -61,13 +67,14 @@ export async function watchedNativeEcho(): Promise<WatchedEcho> {
     },
   };
   const stats = (handle: NativeHandle) => {
-    const f = new Float64Array(8);
+    const f = new Float64Array(9);
     inner.stats(handle, f);
     return {
       echoed: f[0] as number,
       refused: f[1] as number,
       oversized: f[2] as number,
       handed: f[5] as number,
+      queueDropped: f[8] as number,
     };
   };
   return { echo, attached, stats };

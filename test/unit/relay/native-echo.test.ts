@@ -188,6 +188,44 @@ const PAYLOAD_TYPE = 111;
 /** Packets sent in all: some before the detach, the rest after it. */
 const AFTER_DETACH = 150;
 
+type SrtpKeys = ReturnType<typeof keys>;
+
+/**
+ * The add-on takes `relay` over (Node stops reading it) for audio from `peer`: the browser's keys decrypt,
+ * the relay's encrypt the echo; no bitrate cap to speak of.
+ */
+function attachTo(
+  relay: dgram.Socket,
+  peer: dgram.Socket,
+  browser: SrtpKeys,
+  ours: SrtpKeys,
+  onBatch: (others: Array<Buffer | string | number>) => void,
+  thread: boolean,
+) {
+  const udp = udpHandleOf(relay);
+  if (!udp) throw new Error('no UDP handle');
+  udp.recvStop();
+  const handle = watched.echo.attach({
+    fd: udp.fd,
+    peerAddress: '127.0.0.1',
+    peerPort: peer.address().port,
+    remoteKey: browser.key,
+    remoteSalt: browser.salt,
+    localKey: ours.key,
+    localSalt: ours.salt,
+    ssrc: 0x0badcafe,
+    payloadType: PAYLOAD_TYPE,
+    maxDatagram: 1200,
+    budget: 1e9,
+    roc: 0,
+    highestSeq: -1,
+    onBatch,
+    thread,
+  });
+  cleanup.push(() => watched.echo.detach(handle));
+  return { udp, handle };
+}
+
 describe('native echo detach', () => {
   it.each(READERS)(
     'a detach while audio arrives (%s): nothing echoed after it, nothing lost, Node reads the rest',
@@ -210,36 +248,25 @@ describe('native echo detach', () => {
       });
       relay.on('message', (m) => readByNode.push(decodeSeq(m)));
 
-      const udp = udpHandleOf(relay);
-      if (!udp) throw new Error('no UDP handle');
-      udp.recvStop();
       const ring = new Float64Array(512 * 6);
       let handle: NativeHandle | null = null;
       const takeOthers = (others: Array<Buffer | string | number>) => {
         for (let i = 0; i < others.length; i += 3) handed.push(decodeSeq(others[i] as Buffer));
       };
-      handle = watched.echo.attach({
-        fd: udp.fd,
-        peerAddress: '127.0.0.1',
-        peerPort: peer.address().port,
-        remoteKey: browserKeys.key,
-        remoteSalt: browserKeys.salt,
-        localKey: relayKeys.key,
-        localSalt: relayKeys.salt,
-        ssrc: 0x0badcafe,
-        payloadType: PAYLOAD_TYPE,
-        maxDatagram: 1200,
-        budget: 1e9,
-        roc: 0,
-        highestSeq: -1,
-        onBatch: (others) => {
+      const attached = attachTo(
+        relay,
+        peer,
+        browserKeys,
+        relayKeys,
+        (others) => {
           if (handle) watched.echo.drain(handle, ring);
           takeOthers(others);
         },
         thread,
-      });
+      );
+      const { udp } = attached;
+      handle = attached.handle;
       const h = handle;
-      cleanup.push(() => watched.echo.detach(h));
 
       let seq = 0;
       const sendSome = () => {
@@ -286,4 +313,29 @@ describe('native echo detach', () => {
       expect(readByNode.filter((s) => s >= firstAfter)).toHaveLength(total - firstAfter);
     },
   );
+
+  it('a flood while JavaScript is busy: the echo thread queues at most 512 datagrams for it and counts the rest as dropped', async () => {
+    const relay = await socket();
+    const peer = await socket();
+    let given = 0;
+    const { handle: h } = attachTo(
+      relay,
+      peer,
+      keys(),
+      keys(),
+      (others) => {
+        given += others.length / 3;
+      },
+      true,
+    );
+    // Sent in one synchronous loop: the main loop cannot take any of it until the loop ends.
+    const rtcp = Buffer.from([0x80, 200, 0, 1]);
+    const port = relay.address().port;
+    for (let i = 0; i < 3000; i++) peer.send(rtcp, port, '127.0.0.1');
+    await expect.poll(() => watched.stats(h).queueDropped, { timeout: 5000 }).toBeGreaterThan(0);
+    await expect
+      .poll(() => given + watched.stats(h).queueDropped, { timeout: 5000 })
+      .toBe(watched.stats(h).handed);
+    expect(given).toBeLessThan(3000);
+  });
 });

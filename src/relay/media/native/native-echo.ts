@@ -54,6 +54,8 @@ export const STAT = {
   handed: 5,
   lastSentMs: 6,
   budget: 7,
+  /** Datagrams for JavaScript dropped because the session's queue was full (thread mode). */
+  queueDropped: 8,
 } as const;
 /**
  * drain() writes this many numbers per packet: sequence number, RTP timestamp, SSRC, arrival (ms), payload

@@ -46,6 +46,10 @@ constexpr int kBatch = 32;
 // A receive buffer larger than the cap, so an oversize datagram is seen as oversize (MSG_TRUNC beyond it).
 constexpr int kBufferBytes = 2048;
 constexpr int kRing = 512;
+// The most datagrams one session queues for the main loop (thread mode); more are dropped and counted, as
+// the kernel would drop them from a socket nobody reads: a flood while JavaScript is busy must not grow
+// the relay's memory without bound. About what the socket's default receive buffer holds.
+constexpr size_t kMaxQueued = 512;
 
 static double NowMs() {
   timespec ts;
@@ -97,6 +101,7 @@ struct Session {
   std::vector<Other> others;
   // Figures JavaScript reads (stats()).
   double echoed = 0, refused = 0, oversized = 0, passed_bytes = 0, send_failed = 0, handed = 0;
+  double queue_dropped = 0;
   double last_sent_ms = 0;
   Received ring[kRing];
   int ring_start = 0, ring_count = 0;
@@ -359,6 +364,10 @@ static void EchoThread(Instance* in) {
       int n_others = ReadBatch(s.get(), b);
       for (int k = 0; k < n_others; k++) {
         int i = b->others[k];
+        if (s->others.size() >= kMaxQueued) {
+          s->queue_dropped++;
+          continue;
+        }
         s->others.push_back({std::vector<uint8_t>(b->buffers[i], b->buffers[i] + b->lengths[i]), b->from[i]});
       }
       if ((n_others > 0 || s->ring_count >= kRing / 2) && !s->queued) {
@@ -690,7 +699,8 @@ static napi_value Drain(napi_env env, napi_callback_info info) {
   return result;
 }
 
-// stats(handle, Float64Array(8)): echoed, refused, oversized, passedBytes, sendFailed, handed, lastSentMs, budget.
+// stats(handle, Float64Array(8 or 9)): echoed, refused, oversized, passedBytes, sendFailed, handed, lastSentMs,
+// budget, and queueDropped when there is room for it.
 static napi_value Stats(napi_env env, napi_callback_info info) {
   Session* s;
   double* o;
@@ -705,6 +715,7 @@ static napi_value Stats(napi_env env, napi_callback_info info) {
   o[5] = s->handed;
   o[6] = s->last_sent_ms;
   o[7] = static_cast<double>(s->budget);
+  if (length >= 9) o[8] = s->queue_dropped;
   s->passed_at_stats = s->passed_bytes;
   return nullptr;
 }
