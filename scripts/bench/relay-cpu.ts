@@ -6,7 +6,7 @@
  *   node scripts/bench/relay-cpu.ts [--streams 50,200] [--seconds 15] [--media-ports 28100-28699]
  *                                   [--ramp 10] [--clients 2] [--profile DIR] [--echo-path werift,lean,native]
  *                                   [--compare REF] [--callers native,ldc] [--pin 1:0|none]
- *                                   [--native-echo-thread on,off]
+ *                                   [--native-echo-thread on,off] [--native-echo-priority normal,high]
  * Needs a build of the relay (npm run bench:relay-cpu builds first). --compare measures that commit's relay
  * (built by its own build script) beside this tree's at every level, alternating which goes first (ABBA).
  */
@@ -44,6 +44,7 @@ import {
   systemJiffies,
   table,
 } from './common.ts';
+import { cyclictestUnavailable, HISTOGRAM_US, startCyclictest, type WakeUp } from './cyclictest.ts';
 import { captureUnavailable, type EchoDelay, measureEchoDelay } from './echo-delay.ts';
 import type { FromClient, ToClient } from './relay-cpu-client.ts';
 
@@ -66,6 +67,8 @@ const { values } = parseArgs({
      * (the add-on's echo thread, or polling in the main loop).
      */
     'native-echo-thread': { type: 'string', default: 'on' },
+    /** With --echo-path native: the relay's --native-echo-priority values, each a variant of its own. */
+    'native-echo-priority': { type: 'string', default: 'normal' },
     /** A commit whose relay is measured beside this tree's, in the same run. */
     compare: { type: 'string' },
     /**
@@ -96,6 +99,7 @@ const nice = Number(values.nice);
 if (!Number.isInteger(nice) || nice < -20 || nice > 19) throw new Error('--nice: an integer from -20 to 19');
 const delaySeconds = boundedInt('delay-seconds', values['delay-seconds'], 0, 10);
 const delayUnavailable = delaySeconds === 0 ? 'not asked for (--delay-seconds 0)' : captureUnavailable();
+const cyclictestMissing = cyclictestUnavailable();
 const ECHO_PATHS = ['werift', 'lean', 'native'] as const;
 type EchoPath = (typeof ECHO_PATHS)[number];
 const echoPaths = values['echo-path'].split(',').map((p): EchoPath => {
@@ -107,6 +111,12 @@ const threadModes = values['native-echo-thread'].split(',').map((t) => {
   const mode = t.trim();
   if (mode !== 'on' && mode !== 'off') throw new Error('--native-echo-thread: each of on, off');
   return mode;
+});
+const priorities = values['native-echo-priority'].split(',').map((t) => {
+  const priority = t.trim();
+  if (priority !== 'normal' && priority !== 'high')
+    throw new Error('--native-echo-priority: each of normal, high');
+  return priority;
 });
 const callerKinds = values.callers.split(',').map((k): CallerKind => {
   const kind = CALLER_KINDS.find((x) => x === k.trim());
@@ -179,6 +189,8 @@ interface Variant {
   callers: CallerKind;
   /** --native-echo-thread, with the native echo path only. */
   thread: 'on' | 'off' | null;
+  /** --native-echo-priority, with the native echo path only. */
+  priority: 'normal' | 'high' | null;
 }
 
 interface Level {
@@ -236,6 +248,43 @@ interface Level {
   delayRttP99: number;
   /** The relay's event-loop delay p99 over the capture (its /metrics gauge, reset just before), ms. */
   loopDelayP99Ms: number;
+  /** cyclictest on the relay's CPU at its nice over the window and the capture (null: not run). */
+  wakeUp: WakeUp | null;
+  /** The native echo's thread (comm svc-echo): its CPU over the window, % of one core, and its scheduling. */
+  echoThread: { cpuPct: number; sched: string } | null;
+  /** svc_relay_media_dropped_total of the native echo's reasons at the window's end (the whole level). */
+  echoSendFailed: number;
+  queueFull: number;
+}
+
+/** The native echo's thread of a relay process (its comm is "svc-echo"), or null. */
+function echoThreadOf(pid: number): number | null {
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      if (readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim() === 'svc-echo') return Number(tid);
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return null;
+}
+
+/** A thread's CPU seconds and scheduling ("SCHED_FIFO 1" or "nice N") from /proc/<pid>/task/<tid>/stat. */
+function threadStat(pid: number, tid: number): { cpuS: number; sched: string } {
+  const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const policy = Number(f[38]);
+  return {
+    cpuS: (Number(f[11]) + Number(f[12])) / CLK_TCK,
+    sched: policy === 1 ? `SCHED_FIFO ${f[37]}` : `nice ${f[16]}`,
+  };
+}
+
+/** A labelled counter's value in a /metrics text (0 before its first count). */
+function droppedFor(text: string, reason: string): number {
+  return Number(
+    new RegExp(`^svc_relay_media_dropped_total\\{reason="${reason}"\\} (\\S+)$`, 'm').exec(text)?.[1] ?? 0,
+  );
 }
 
 /** The relay's own account of the sessions it ended (its log lines so far), by reason. */
@@ -263,9 +312,13 @@ function cpuParts(pid: number): { user: number; system: number } {
   return { user: Number(fields[11]) / CLK_TCK, system: Number(fields[12]) / CLK_TCK };
 }
 
-/** Linux keeps a nice value per thread: every thread of the process gets --nice. */
-function reniceThreads(pid: number): void {
+/**
+ * Linux keeps a nice value per thread: every thread of the process gets --nice, except `keep` (an echo
+ * thread the relay raised itself with --native-echo-priority high).
+ */
+function reniceThreads(pid: number, keep: number | null = null): void {
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    if (Number(tid) === keep) continue;
     try {
       setPriority(Number(tid), nice);
     } catch {
@@ -276,12 +329,15 @@ function reniceThreads(pid: number): void {
 
 async function runLevel(n: number, variant: Variant): Promise<Level> {
   const { echoPath } = variant;
-  const mode = variant.thread ? `-thread-${variant.thread}` : '';
+  const mode = `${variant.thread ? `-thread-${variant.thread}` : ''}${variant.priority ? `-${variant.priority}` : ''}`;
   const name = `relay-${variant.label.replace(/[^\w.-]/g, '_')}-${echoPath}${mode}-${n}`;
   const profile = values.profile
     ? ['--cpu-prof', '--cpu-prof-dir', values.profile, '--cpu-prof-name', `${name}.cpuprofile`]
     : [];
-  const threadArgs = variant.thread ? ['--native-echo-thread', variant.thread] : [];
+  const threadArgs = [
+    ...(variant.thread ? ['--native-echo-thread', variant.thread] : []),
+    ...(variant.priority ? ['--native-echo-priority', variant.priority] : []),
+  ];
   const relay = await startRelayProcess([...loadRelayArgs(media), '--echo-path', echoPath, ...threadArgs], {
     nodeArgs: [...GC_ON_SIGNAL, ...profile],
     serverJs: variant.serverJs,
@@ -291,8 +347,13 @@ async function runLevel(n: number, variant: Variant): Promise<Level> {
   const pid = relay.child.pid as number;
   const cert = readFileSync(relay.certFile, 'utf8');
   const clients = Array.from({ length: Math.min(clientCount, n) }, () => new Client(variant.callers));
+  const echoTid = echoThreadOf(pid);
+  const keep = variant.priority === 'high' ? echoTid : null;
   const prioritise = () => {
-    if (nice !== 0) for (const p of [pid, ...clients.map((c) => c.child.pid as number)]) reniceThreads(p);
+    if (nice !== 0) {
+      reniceThreads(pid, keep);
+      for (const c of clients) reniceThreads(c.child.pid as number);
+    }
     if (!pin) return;
     pinTo(pid, pin.relay);
     for (const c of clients) pinTo(c.child.pid as number, pin.callers);
@@ -341,6 +402,9 @@ async function runLevel(n: number, variant: Variant): Promise<Level> {
     await Promise.all(clients.map((c) => c.ask({ type: 'mark' }, 'marked')));
     const clientParts0 = clients.map((c) => cpuParts(c.child.pid as number));
     const parts0 = cpuParts(pid);
+    const echo0 = echoTid === null ? null : threadStat(pid, echoTid);
+    // Over the window and the capture: the relay's CPU under load, at the relay's nice.
+    const cyclictest = pin && !cyclictestMissing ? startCyclictest(pin.relay, nice) : null;
     const before = { t: performance.now(), relay: await cpuSeconds(pid), sys: systemJiffies() };
     const relaySliceCpuPct: number[] = [];
     let slice = { t: before.t, cpu: before.relay };
@@ -353,6 +417,8 @@ async function runLevel(n: number, variant: Variant): Promise<Level> {
     const reports = await Promise.all(clients.map((c) => c.ask({ type: 'report' }, 'report')));
     const after = { t: performance.now(), relay: await cpuSeconds(pid), sys: systemJiffies() };
     const parts1 = cpuParts(pid);
+    const echo1 = echoTid === null ? null : threadStat(pid, echoTid);
+    const drops = (await timedGet(relay.port, cert, '/metrics', 30_000)).body;
     // Read with the relay's, at the window's end: the capture after it costs the callers CPU too.
     const clientParts1 = clients.map((c) => cpuParts(c.child.pid as number));
     // After the CPU window (tcpdump costs CPU too) and before the memory reading (a full collection).
@@ -369,6 +435,7 @@ async function runLevel(n: number, variant: Variant): Promise<Level> {
       const during = await Promise.all(clients.map((c) => c.ask({ type: 'report' }, 'report')));
       delayRtt = during.flatMap((r) => r.rttMs).sort((a, b) => a - b);
     }
+    const wakeUp = cyclictest ? await cyclictest.stop() : null;
     const relayEnds = endReasons(relay.logs);
     const rss = await rssMiB(pid);
     const gc = await memoryAfterGc(pid, relay.port, cert);
@@ -427,6 +494,13 @@ async function runLevel(n: number, variant: Variant): Promise<Level> {
       delayRttP50: percentile(delayRtt, 50),
       delayRttP99: percentile(delayRtt, 99),
       loopDelayP99Ms,
+      wakeUp,
+      echoThread:
+        echo0 && echo1
+          ? { cpuPct: ((echo1.cpuS - echo0.cpuS) / ((after.t - before.t) / 1000)) * 100, sched: echo1.sched }
+          : null,
+      echoSendFailed: droppedFor(drops, 'echo-send-failed'),
+      queueFull: droppedFor(drops, 'queue-full'),
     };
     await Promise.all(clients.map((c) => c.ask({ type: 'close' }, 'closed')));
     // Each session's sockets close asynchronously (the relay waits up to 2 s per close).
@@ -445,7 +519,9 @@ const builds = [...(values.compare ? [relayAt(values.compare, work.path)] : []),
 const variants: Variant[] = builds.flatMap((b) =>
   echoPaths.flatMap((echoPath) =>
     (echoPath === 'native' ? threadModes : [null]).flatMap((thread) =>
-      callerKinds.map((callers) => ({ ...b, echoPath, callers, thread })),
+      (echoPath === 'native' ? priorities : [null]).flatMap((priority) =>
+        callerKinds.map((callers) => ({ ...b, echoPath, callers, thread, priority })),
+      ),
     ),
   ),
 );
@@ -457,6 +533,7 @@ const label = (v: Variant) =>
     builds.length > 1 ? v.label : null,
     v.echoPath,
     v.thread && threadModes.length > 1 ? `thread ${v.thread}` : null,
+    v.priority && priorities.length > 1 ? `priority ${v.priority}` : null,
     callerKinds.length > 1 ? `${v.callers} callers` : null,
   ]
     .filter(Boolean)
@@ -538,7 +615,20 @@ console.log(`- Relay: dist/relay/server.js as a child process on 127.0.0.1 (port
 - Native echo (--echo-path native): --native-echo-thread ${threadModes.join(', ')}: 'on' reads the handed-over
   sockets in the add-on's echo thread (epoll); 'off' polls them in Node's main loop (uv_poll), where the echo
   waits while JavaScript runs. With the relay pinned to one CPU, the echo thread shares that CPU with the
-  main thread.
+  main thread. --native-echo-priority ${priorities.join(', ')}: 'high' asks for the echo thread under SCHED_FIFO
+  priority 1 (else a nice 10 below the relay's); --nice then leaves that thread alone. "echo thread CPU %" is
+  the thread named svc-echo (/proc/<pid>/task/<tid>/stat) over the window, with the scheduling it had at its end.
+  "native echo drops" = the relay's svc_relay_media_dropped_total{reason="echo-send-failed"} (echoes sendmmsg
+  did not take) and {reason="queue-full"} (datagrams for the main loop dropped at 512 waiting per session),
+  scraped at the window's end, since the relay started.
+- Wake-up latency: ${
+  cyclictestMissing ??
+  `cyclictest (rt-tests) over the window and the capture, one SCHED_OTHER thread pinned to the relay's CPU
+  at the relay's nice (${nice}), asking to wake every 1 ms (-i 1000 -t 1 -h ${HISTOGRAM_US} --default-system: it does not
+  touch /dev/cpu_dma_latency); p50 / p99 from its histogram, max as it reports. As long as the echo's added
+  delay: every thread on that CPU waits (the platform); far shorter: only the echo waits (the relay).
+  It adds its own 1000 wake-ups a second to that CPU.`
+}
 - Load generator CPU (/proc/<pid>/stat of the client processes, every thread, over the window only; per stream:
   divided by the streams connected; of it system: the kernel's share, which on loopback includes the relay's
   receive path for every packet the callers send) and the rest of the machine's CPU (/proc/stat
@@ -547,6 +637,9 @@ console.log(`- Relay: dist/relay/server.js as a child process on 127.0.0.1 (port
   inflates round trips.
 - After the window every session says bye; the relay's open file descriptors must return to the idle count.
 `);
+
+/** A histogram percentile; at the histogram's end it lies among the overflows. */
+const wakeUpText = (us: number) => (us >= HISTOGRAM_US ? `>= ${HISTOGRAM_US}` : fmt(us, 0));
 
 console.log('## Results');
 console.log(
@@ -570,6 +663,9 @@ console.log(
       'added echo delay ms p50 / p99 / max (echoes; dropped by capture)',
       'round trip during capture p50 / p99',
       'relay event-loop delay p99 ms (capture)',
+      "cyclictest wake-up µs p50 / p99 / max (relay's CPU and nice)",
+      'echo thread CPU % (scheduling)',
+      'native echo drops: send failed / queue full',
       'load-gen CPU % (per stream; of it system)',
       'others CPU %',
       'setup s',
@@ -597,6 +693,11 @@ console.log(
           : `not measured: ${delayUnavailable}`,
         `${fmt(r.delayRttP50, 2)} / ${fmt(r.delayRttP99, 2)}`,
         fmt(r.loopDelayP99Ms, 1),
+        r.wakeUp
+          ? `${wakeUpText(r.wakeUp.p50Us)} / ${wakeUpText(r.wakeUp.p99Us)} / ${fmt(r.wakeUp.maxUs, 0)}`
+          : `not run: ${cyclictestMissing ?? 'the relay is not pinned (--pin none)'}`,
+        r.echoThread ? `${fmt(r.echoThread.cpuPct, 1)} (${r.echoThread.sched})` : '-',
+        r.echoThread ? `${r.echoSendFailed} / ${r.queueFull}` : '-',
         `${fmt(r.loadGenCpuPct, 1)} (${fmt(r.loadGenCpuPct / Math.max(1, r.connected), 3)}; ${fmt(r.loadGenSystemPct, 1)})`,
         fmt(r.othersCpuPct, 0),
         fmt(r.rampS, 1),

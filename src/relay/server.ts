@@ -134,7 +134,13 @@ export function createRelay(opts: RelayOptions): Relay {
   // The native echo's add-on is loaded here once (unless the caller brought it), else the lean echo.
   const echo =
     opts.media.echoPath === 'native' && opts.media.nativeEcho === undefined
-      ? chooseEcho('native', opts.log, undefined, opts.media.nativeEchoThread ?? true)
+      ? chooseEcho(
+          'native',
+          opts.log,
+          undefined,
+          opts.media.nativeEchoThread ?? true,
+          opts.media.nativeEchoPriority ?? 'normal',
+        )
       : {};
   const probeOnHttps = probeServedByHttps(probeOptions, opts);
   const probes = createProbeListeners({

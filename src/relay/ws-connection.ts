@@ -32,7 +32,7 @@ import { NAT_ANSWER_DELAY_MS, type OwnerId, type ProbeRegistry } from './core/pr
 import { ReceiveCounts } from './core/receive-counts.ts';
 import type { Logger } from './logger.ts';
 import { type EchoPath, EchoSession } from './media/echo-session.ts';
-import type { NativeEcho } from './media/native/native-echo.ts';
+import type { EchoPriority, NativeEcho } from './media/native/native-echo.ts';
 import { portFree } from './media/port-free.ts';
 import type { RelayMetrics } from './metrics/relay-metrics.ts';
 import type { ProbePortsStatus } from './probes/probe-listeners.ts';
@@ -49,6 +49,8 @@ export interface MediaSettings {
   nativeEcho?: NativeEcho | null;
   /** Whether the native echo reads in its own thread (default) or in the main loop (--native-echo-thread). */
   nativeEchoThread?: boolean;
+  /** How the native echo's thread is scheduled (--native-echo-priority); default 'normal'. */
+  nativeEchoPriority?: EchoPriority;
   setupTimeoutMs: number;
   /** Set when the media ranges stand in for the provider's (--media-stand-in): each range's provider range. */
   standsFor?: Record<MediaRange, StandIn>;
@@ -261,7 +263,7 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): Connection
             deps.addressLimits.reschedule(deps.clientKey, admitted.id, state.endDeadline);
           }
         },
-        onDrop: (reason) => metrics.mediaDropped.inc({ reason }),
+        onDrop: (reason, count) => metrics.mediaDropped.inc({ reason }, count),
         onError: (err) => {
           metrics.errorsCaught.inc({ scope: 'session' });
           deps.log.error({ event: 'media-session-handler-error', port, err: errorMessage(err) });

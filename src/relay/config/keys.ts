@@ -166,6 +166,13 @@ export const CONFIG_KEYS = {
     default: 'on',
     help: "with `--echo-path native`: `on` reads the handed-over sessions' sockets in the add-on's own echo thread, so the echo does not wait while JavaScript runs (werift's timers and RTCP for every session, garbage collection, signalling); `off` polls them in Node's main loop, as the first native echo did (to compare the two: BENCHMARKS.md)",
   }),
+  nativeEchoPriority: key({
+    flag: 'native-echo-priority',
+    env: 'SVC_RELAY_NATIVE_ECHO_PRIORITY',
+    kind: oneOf(['normal', 'high']),
+    default: 'normal',
+    help: "with `--echo-path native` and its echo thread: `high` runs the echo thread (named `svc-echo`) under SCHED_FIFO priority 1, ahead of the relay's main thread, V8's helpers and other ordinary work on its CPU, or, without the privilege (CAP_SYS_NICE or LimitRTPRIO=; systemd's RestrictRealtime= forbids it), 10 nice levels below the relay; the relay logs once what it got and runs on either way. The echo thread then also reads a flood first: the kernel leaves other tasks only its real-time throttle's 5 % of that CPU. `normal`: scheduled like the rest of the relay (BENCHMARKS.md, eighth run)",
+  }),
   maxSessions: key({
     flag: 'max-sessions',
     env: 'SVC_RELAY_MAX_SESSIONS',

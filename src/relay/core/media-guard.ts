@@ -89,6 +89,16 @@ export const DROP_REASONS = [
   'over-bitrate',
   /** Outbound: to an address not proven to receive, more than it sent (see mayEgress). */
   'egress-unproven',
+  /**
+   * The native echo's (native-handover.ts): an echo the kernel would not take (sendmmsg failed, a full send
+   * queue), lost as a datagram the kernel drops would be.
+   */
+  'echo-send-failed',
+  /**
+   * The native echo's: a datagram for the main loop (STUN, DTLS, RTCP, a stranger's) its echo thread dropped
+   * because that session already had 512 waiting while JavaScript was busy.
+   */
+  'queue-full',
 ] as const;
 export type DropReason = (typeof DROP_REASONS)[number];
 

@@ -61,7 +61,7 @@ export interface EchoSessionOptions {
   /** The loaded add-on for echoPath 'native' (without it, 'native' echoes as 'lean'). */
   nativeEcho?: NativeEcho | null;
   /** A datagram or frame the guard dropped (for metrics; called often under attack, so it must be cheap). */
-  onDrop?: (reason: DropReason) => void;
+  onDrop?: (reason: DropReason, count?: number) => void;
   /** An exception thrown in one of this session's handlers: counted by the shell; the session then fails. */
   onError?: (err: unknown) => void;
   log: Logger;
@@ -512,7 +512,7 @@ export class EchoSession {
       countPassed: (bytes, source, now) => this.guard.countPassed(bytes, source, now),
       maxDatagram: MAX_MEDIA_DATAGRAM_BYTES,
       onEchoed: (atMs) => this.counts.echoOut(atMs),
-      onDrop: (reason) => this.opts.onDrop?.(reason),
+      onDrop: (reason, count) => this.opts.onDrop?.(reason, count),
       onOverBitrate: () => this.overBitrate(),
       now: this.now,
     });

@@ -88,7 +88,7 @@ export function createRelayMetrics(gauges: RelayGauges): RelayMetrics {
     ),
     mediaDropped: r.counter(
       'svc_relay_media_dropped_total',
-      'Datagrams and ICE-TCP frames dropped at media ports before werift saw them, by reason.',
+      'Datagrams and ICE-TCP frames dropped at media ports before werift saw them, and datagrams the relay did not send (egress-unproven, echo-send-failed), by reason.',
       ['reason'],
     ),
     uploads: r.counter('svc_relay_uploads_total', 'Report uploads answered, by HTTP status.', ['status']),

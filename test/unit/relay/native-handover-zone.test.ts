@@ -5,7 +5,8 @@
  */
 import { createSocket, type Socket } from 'node:dgram';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { NativeEcho, NativeHandle } from '../../../src/relay/media/native/native-echo.ts';
+import type { DropReason } from '../../../src/relay/core/media-guard.ts';
+import { type NativeEcho, type NativeHandle, STAT } from '../../../src/relay/media/native/native-echo.ts';
 import {
   addressable,
   type HandoverParts,
@@ -22,8 +23,11 @@ afterEach(async () => {
   await new Promise<void>((resolve) => socket.close(() => resolve()));
 });
 
-/** Stands in for the add-on: records whom it was asked to echo to, and lets go when told. */
-function fakeEcho(attached: string[]): NativeEcho {
+/**
+ * Stands in for the add-on: records whom it was asked to echo to, lets go when told, and reports `figures`
+ * (its stats(), by STAT index) as they are when the relay reads them.
+ */
+function fakeEcho(attached: string[], figures: number[] = []): NativeEcho {
   let polling = false;
   return {
     attach: (opts) => {
@@ -32,7 +36,7 @@ function fakeEcho(attached: string[]): NativeEcho {
       return {} as NativeHandle;
     },
     drain: () => 0,
-    stats: () => undefined,
+    stats: (_handle, out) => out.set(figures.slice(0, out.length)),
     setBudget: () => undefined,
     setPeer: () => undefined,
     detach: () => {
@@ -41,12 +45,13 @@ function fakeEcho(attached: string[]): NativeEcho {
     },
     polling: () => polling,
     nowMs: () => 0,
+    setPriority: () => ({ policy: 'other', priority: 0, nice: 0, tid: 0 }),
   };
 }
 
-function parts(address: string, attached: string[]): HandoverParts {
+function parts(address: string, attached: string[], figures: number[] = []): HandoverParts {
   return {
-    echo: fakeEcho(attached),
+    echo: fakeEcho(attached, figures),
     lean: { keyed: true, remoteRollover: () => ({ roc: 0, highest: 0 }) },
     dtls: {
       srtp: {
@@ -95,5 +100,38 @@ describe('native handover and IPv6 zones', () => {
     expect(addressable('192.0.2.7')).toBe(true);
     expect(addressable('fe80::1%lo')).toBe(false);
     expect(addressable('fe80::1%2')).toBe(false);
+  });
+});
+
+describe("native handover and the add-on's drops", () => {
+  it('counts the echoes whose send failed and the datagrams dropped for a full queue under their reasons, once each', () => {
+    const figures = new Array<number>(STAT.queueDropped + 1).fill(0);
+    const drops: Array<[DropReason, number | undefined]> = [];
+    const handover = new NativeHandover({
+      ...parts('::1', [], figures),
+      onDrop: (reason, count) => drops.push([reason, count]),
+    });
+    handover.maybeAttach();
+    expect(handover.active).toBe(true);
+    handover.drain();
+    expect(drops).toEqual([]);
+
+    figures[STAT.sendFailed] = 3;
+    figures[STAT.queueDropped] = 700;
+    figures[STAT.oversized] = 1;
+    handover.drain();
+    expect(drops).toEqual([
+      ['oversized', 1],
+      ['echo-send-failed', 3],
+      ['queue-full', 700],
+    ]);
+
+    // The add-on's figures are totals: only what is new since the last reading counts again.
+    drops.length = 0;
+    handover.drain();
+    expect(drops).toEqual([]);
+    figures[STAT.queueDropped] = 710;
+    handover.drain();
+    expect(drops).toEqual([['queue-full', 10]]);
   });
 });

@@ -5,7 +5,7 @@
  */
 import type { Logger } from '../../logger.ts';
 import type { EchoPath } from '../echo-session.ts';
-import { loadNativeEcho, type NativeEcho, type NativeLoad } from './native-echo.ts';
+import { type EchoPriority, loadNativeEcho, type NativeEcho, type NativeLoad } from './native-echo.ts';
 
 export interface EchoChoice {
   echoPath: EchoPath;
@@ -15,12 +15,15 @@ export interface EchoChoice {
 /**
  * `thread`: the add-on's echo thread reads the sessions' sockets (the default); false: it polls them in
  * Node's main loop, where every JavaScript stall delays the echo (--native-echo-thread off, to compare).
+ * `priority` 'high' asks for the echo thread to be scheduled ahead of the process's other threads
+ * (--native-echo-priority) and logs once what the kernel granted.
  */
 export function chooseEcho(
   requested: EchoPath,
   log: Logger,
   load: () => NativeLoad = loadNativeEcho,
   thread = true,
+  priority: EchoPriority = 'normal',
 ): EchoChoice {
   if (requested !== 'native') return { echoPath: requested, nativeEcho: null };
   const loaded = load();
@@ -29,10 +32,33 @@ export function chooseEcho(
     return { echoPath: 'lean', nativeEcho: null };
   }
   log.info({ event: 'echo-path', echoPath: 'native', file: loaded.file, thread });
+  if (priority === 'high') prioritise(loaded.echo, thread, log);
   return { echoPath: 'native', nativeEcho: withThread(loaded.echo, thread) };
 }
 
 /** The add-on with every session attached in the given mode. */
 export function withThread(echo: NativeEcho, thread: boolean): NativeEcho {
   return { ...echo, attach: (opts) => echo.attach({ ...opts, thread }) };
+}
+
+/**
+ * --native-echo-priority high: what the echo thread got, said once. Without the privilege (a non-root
+ * service, systemd's RestrictRealtime=) the relay runs on with what the kernel allowed, and says what it refused.
+ */
+function prioritise(echo: NativeEcho, thread: boolean, log: Logger): void {
+  if (!thread) {
+    log.warn({ event: 'native-echo-priority', asked: 'high', got: 'nothing: --native-echo-thread off' });
+    return;
+  }
+  const got = echo.setPriority('high');
+  const what = got.policy === 'fifo' ? `SCHED_FIFO ${got.priority}` : `${got.policy}, nice ${got.nice}`;
+  const entry = {
+    event: 'native-echo-priority',
+    asked: 'high',
+    got: what,
+    tid: got.tid,
+    refused: got.refused,
+  };
+  if (got.refused && got.policy !== 'fifo') log.warn(entry);
+  else log.info(entry);
 }

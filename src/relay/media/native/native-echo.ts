@@ -77,6 +77,27 @@ export interface NativeEcho {
   polling(handle: NativeHandle): boolean;
   /** The add-on's clock (CLOCK_MONOTONIC, ms): arrival times in drain() are on it. */
   nowMs(): number;
+  /**
+   * 'high': the echo thread under SCHED_FIFO priority 1 or, without the privilege, a nice 10 below the
+   * process's; 'normal': the process's scheduling. Never throws for a refusal: says what it got.
+   */
+  setPriority(priority: EchoPriority): ThreadPriority;
+}
+
+/** --native-echo-priority: how the echo thread is scheduled. */
+export type EchoPriority = 'normal' | 'high';
+
+/** What the kernel says the echo thread got (read back after asking). */
+export interface ThreadPriority {
+  /** 'fifo' (SCHED_FIFO) or 'other' (the ordinary time-sharing policy). */
+  policy: string;
+  /** The real-time priority (0 under 'other'). */
+  priority: number;
+  nice: number;
+  /** The thread's task id: /proc/<pid>/task/<tid>; its comm is "svc-echo". */
+  tid: number;
+  /** What the kernel refused on the way (no privilege): the relay runs on with what it got. */
+  refused?: string;
 }
 
 export type NativeLoad = { ok: true; echo: NativeEcho; file: string } | { ok: false; reason: string };

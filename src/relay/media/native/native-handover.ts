@@ -45,7 +45,8 @@ export interface HandoverParts {
   maxDatagram: number;
   /** One echoed packet for the per-second counts, at its time (performance clock, ms). */
   onEchoed: (atMs: number) => void;
-  onDrop: (reason: DropReason) => void;
+  /** `count` of them at once (default 1): the add-on's counts arrive in bulk. */
+  onDrop: (reason: DropReason, count?: number) => void;
   /** The session went over its bitrate cap through the native echo's bytes. */
   onOverBitrate: () => void;
   now: () => number;
@@ -59,6 +60,13 @@ export interface HandoverParts {
 export function addressable(address: string): boolean {
   return !address.includes('%');
 }
+
+/** The add-on's own drops, by the reason they are counted under, and its figure. */
+const NATIVE_DROPS: ReadonlyArray<readonly [DropReason, number]> = [
+  ['oversized', STAT.oversized],
+  ['echo-send-failed', STAT.sendFailed],
+  ['queue-full', STAT.queueDropped],
+];
 
 const live = new Set<NativeHandover>();
 let timer: NodeJS.Timeout | null = null;
@@ -77,8 +85,8 @@ export class NativeHandover {
   /** Performance clock minus the add-on's clock (both monotonic). */
   private clockOffset = 0;
   private readonly entries = new Float64Array(RING * DRAIN_FIELDS);
-  private readonly figures = new Float64Array(8);
-  private readonly seen = new Float64Array(8);
+  private readonly figures = new Float64Array(STAT.queueDropped + 1);
+  private readonly seen = new Float64Array(STAT.queueDropped + 1);
   /** Echoed by the add-on (a test reads it to know the native path, not JavaScript, did the echo). */
   echoed = 0;
   /** Datagrams from the nominated address the add-on refused (not authentic) or dropped (oversized). */
@@ -215,7 +223,11 @@ export class NativeHandover {
     const oversized = delta(STAT.oversized);
     this.echoed += delta(STAT.echoed);
     this.refused += delta(STAT.refused) + oversized;
-    for (let i = 0; i < oversized; i++) this.parts.onDrop('oversized');
+    // What the add-on dropped, for the operator's svc_relay_media_dropped_total beside the guard's reasons.
+    for (const [reason, stat] of NATIVE_DROPS) {
+      const n = delta(stat);
+      if (n > 0) this.parts.onDrop(reason, n);
+    }
     this.seen.set(this.figures);
     const now = this.parts.now();
     if (bytes > 0 && !this.parts.countPassed(bytes, this.peer, now)) {
