@@ -1,6 +1,7 @@
 /** The relay as an operator runs it: start-up validation and graceful shutdown. */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { closeEchoStream, openEchoStream, timedGet } from '../helpers/relay-load.ts';
@@ -33,6 +34,13 @@ describe('relay process', () => {
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toContain(message);
+  });
+
+  it('leaves no data folder behind when the relay refuses to start (the harness has no stop() to call then)', async () => {
+    const folders = () => readdirSync(tmpdir()).filter((n) => n.startsWith('svc-e2e-relay-'));
+    const before = folders();
+    await expect(startRelayProcess(['--log-level', 'loud'])).rejects.toThrow('relay exited with 2');
+    expect(folders().filter((n) => !before.includes(n))).toEqual([]);
   });
 
   it('prints its certificate fingerprint and exits 0 on SIGTERM', async () => {

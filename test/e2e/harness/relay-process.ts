@@ -81,6 +81,12 @@ export async function startRelayProcess(
     });
     child.stderr?.on('data', (d) => logs.push(String(d)));
     void exited.then((code) => reject(new Error(`relay exited with ${code}:\n${logs.join('\n')}`)));
+  }).catch(async (err: unknown) => {
+    // A relay that never listened (a test of a refused configuration, or one that did not start in time)
+    // has no stop() to remove its data folder.
+    await exited;
+    await rm(dataDir, { recursive: true, force: true });
+    throw err;
   });
   const url = listening.url as string;
   return {

@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import selfsigned from 'selfsigned';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nssTrustFlags } from '../../../src/cli/nss-db.ts';
 import { browserTrust } from '../../../src/cli/trust.ts';
 import { describeCert } from '../../../src/relay/tls-cert.ts';
@@ -28,6 +28,8 @@ beforeAll(async () => {
   writeFileSync(file('relay-cert.pem'), leaf.cert);
   writeFileSync(file('bad.pem'), 'nothing');
 });
+
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 describe('what the browser trusts for the relay', () => {
   it('--ca-cert is a trust anchor in either browser: a CA as a CA, a self-signed certificate as itself', () => {
