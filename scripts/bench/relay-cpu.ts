@@ -68,7 +68,7 @@ const { values } = parseArgs({
      */
     'native-echo-thread': { type: 'string', default: 'on' },
     /** With --echo-path native: the relay's --native-echo-priority values, each a variant of its own. */
-    'native-echo-priority': { type: 'string', default: 'normal' },
+    'native-echo-priority': { type: 'string', default: 'high' },
     /** A commit whose relay is measured beside this tree's, in the same run. */
     compare: { type: 'string' },
     /**
