@@ -170,8 +170,11 @@ export const CONFIG_KEYS = {
     flag: 'native-echo-priority',
     env: 'SVC_RELAY_NATIVE_ECHO_PRIORITY',
     kind: oneOf(['normal', 'high']),
-    default: 'high',
-    help: "with `--echo-path native` and its echo thread: `high` runs the echo thread (named `svc-echo`) under SCHED_FIFO priority 1, ahead of the relay's main thread, V8's helpers and other ordinary work on its CPU, or, without the privilege (CAP_SYS_NICE or LimitRTPRIO=; systemd's RestrictRealtime= forbids it), 10 nice levels below the relay; the relay logs once what it got and runs on either way. The echo thread then also reads a flood first: the kernel leaves other tasks only its real-time throttle's 5 % of that CPU. At 500 streams on one core it cut the echo's added delay at p99 from 49-92 ms to 1.1-3.1 ms (BENCHMARKS.md, eighth run). `normal`: scheduled like the rest of the relay",
+    // Not 'high' by default: a real-time echo thread also reads a flood of datagrams first, and on a
+    // one-CPU relay that leaves signalling and health checks 5 % of the CPU; and the shipped deployments
+    // (non-root, RestrictRealtime=) could not use it anyway. An operator who wants the lower delay opts in.
+    default: 'normal',
+    help: "with `--echo-path native` and its echo thread: `high` runs the echo thread (named `svc-echo`) under SCHED_FIFO priority 1, ahead of the relay's main thread, V8's helpers and other ordinary work on its CPU, or, without the privilege (CAP_SYS_NICE or LimitRTPRIO=; systemd's RestrictRealtime= forbids it), 10 nice levels below the relay; the relay logs once what it got and runs on either way. The echo thread then also reads a flood first: the kernel leaves other tasks only its real-time throttle's 5 % of that CPU. At 500 streams on one core it cut the echo's added delay at p99 from 49-92 ms to 1.1-3.1 ms (BENCHMARKS.md, eighth run). `normal` (the default): scheduled like the rest of the relay, fair to it under a flood",
   }),
   maxSessions: key({
     flag: 'max-sessions',
