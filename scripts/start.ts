@@ -5,6 +5,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { RELAY_NODE_FLAGS } from '../src/relay/gc-threads.ts';
 import { probePortFlags } from './probe-ports.ts';
 
 const root = join(import.meta.dirname, '..');
@@ -17,7 +18,7 @@ if (run(['scripts/ensure-chromium.ts']) !== 0) process.exit(2);
 // Without flags of its own, the local relay stands in for every provider port on high ports, so the whole
 // port matrix can be tried without privileges.
 const relayArgs = process.argv.length > 2 ? process.argv.slice(2) : probePortFlags();
-const relay = spawn(node, ['dist/relay/server.js', ...relayArgs], {
+const relay = spawn(node, [...RELAY_NODE_FLAGS, 'dist/relay/server.js', ...relayArgs], {
   cwd: root,
   stdio: ['ignore', 'pipe', 'inherit'],
 });

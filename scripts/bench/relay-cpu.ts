@@ -6,7 +6,8 @@
  *   node scripts/bench/relay-cpu.ts [--streams 50,200] [--seconds 15] [--media-ports 28100-28699]
  *                                   [--ramp 10] [--clients 2] [--profile DIR] [--echo-path werift,lean,native]
  *                                   [--compare REF] [--callers native,ldc] [--pin 1:0|none]
- *                                   [--native-echo-thread on,off] [--native-echo-priority normal,high]
+ *                                   [--native-echo-thread on,off] [--native-echo-priority normal,short-slice,high]
+ *                                   [--gc one-helper,single,parallel]
  * Needs a build of the relay (npm run bench:relay-cpu builds first). --compare measures that commit's relay
  * (built by its own build script) beside this tree's at every level, alternating which goes first (ABBA).
  */
@@ -17,6 +18,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { MAX_MEDIA_DURATION_S } from '../../src/protocol/relay-messages.ts';
+import { RELAY_NODE_FLAGS } from '../../src/relay/gc-threads.ts';
 import { GC_ON_SIGNAL, startRelayProcess } from '../../test/e2e/harness/relay-process.ts';
 import {
   CLK_TCK,
@@ -69,6 +71,8 @@ const { values } = parseArgs({
     'native-echo-thread': { type: 'string', default: 'on' },
     /** With --echo-path native: the relay's --native-echo-priority values, each a variant of its own. */
     'native-echo-priority': { type: 'string', default: 'high' },
+    /** V8's garbage collector, each a variant of its own (GC_FLAGS); the default is the relay as deployed. */
+    gc: { type: 'string' },
     /** A commit whose relay is measured beside this tree's, in the same run. */
     compare: { type: 'string' },
     /**
@@ -114,9 +118,31 @@ const threadModes = values['native-echo-thread'].split(',').map((t) => {
 });
 const priorities = values['native-echo-priority'].split(',').map((t) => {
   const priority = t.trim();
-  if (priority !== 'normal' && priority !== 'high')
-    throw new Error('--native-echo-priority: each of normal, high');
+  if (priority !== 'normal' && priority !== 'short-slice' && priority !== 'high')
+    throw new Error('--native-echo-priority: each of normal, short-slice, high');
   return priority;
+});
+/**
+ * The node flags each --gc value starts the relay with: 'single' collects on the main thread only,
+ * 'one-helper' gives V8 one helper thread (--v8-pool-size=1), 'parallel' is V8's default (helpers as
+ * Node's platform has, four).
+ */
+const GC_FLAGS = {
+  single: ['--single-threaded-gc'],
+  'one-helper': ['--v8-pool-size=1'],
+  parallel: [],
+} as const satisfies Record<string, readonly string[]>;
+type GcMode = keyof typeof GC_FLAGS;
+const isGcMode = (m: string): m is GcMode => Object.hasOwn(GC_FLAGS, m);
+const deployedGc = (Object.keys(GC_FLAGS) as GcMode[]).find(
+  (m) => GC_FLAGS[m].join(' ') === RELAY_NODE_FLAGS.join(' '),
+);
+if (!deployedGc)
+  throw new Error(`GC_FLAGS has no entry for the deployed flags (${RELAY_NODE_FLAGS.join(' ')})`);
+const gcModes = (values.gc ?? deployedGc).split(',').map((g): GcMode => {
+  const mode = g.trim();
+  if (!isGcMode(mode)) throw new Error(`--gc: each of ${Object.keys(GC_FLAGS).join(', ')}`);
+  return mode;
 });
 const callerKinds = values.callers.split(',').map((k): CallerKind => {
   const kind = CALLER_KINDS.find((x) => x === k.trim());
@@ -190,7 +216,9 @@ interface Variant {
   /** --native-echo-thread, with the native echo path only. */
   thread: 'on' | 'off' | null;
   /** --native-echo-priority, with the native echo path only. */
-  priority: 'normal' | 'high' | null;
+  priority: 'normal' | 'short-slice' | 'high' | null;
+  /** V8's collector (GC_FLAGS). */
+  gc: GcMode;
 }
 
 interface Level {
@@ -329,7 +357,7 @@ function reniceThreads(pid: number, keep: number | null = null): void {
 
 async function runLevel(n: number, variant: Variant): Promise<Level> {
   const { echoPath } = variant;
-  const mode = `${variant.thread ? `-thread-${variant.thread}` : ''}${variant.priority ? `-${variant.priority}` : ''}`;
+  const mode = `${variant.thread ? `-thread-${variant.thread}` : ''}${variant.priority ? `-${variant.priority}` : ''}-gc-${variant.gc}`;
   const name = `relay-${variant.label.replace(/[^\w.-]/g, '_')}-${echoPath}${mode}-${n}`;
   const profile = values.profile
     ? ['--cpu-prof', '--cpu-prof-dir', values.profile, '--cpu-prof-name', `${name}.cpuprofile`]
@@ -340,6 +368,7 @@ async function runLevel(n: number, variant: Variant): Promise<Level> {
   ];
   const relay = await startRelayProcess([...loadRelayArgs(media), '--echo-path', echoPath, ...threadArgs], {
     nodeArgs: [...GC_ON_SIGNAL, ...profile],
+    relayNodeFlags: GC_FLAGS[variant.gc],
     serverJs: variant.serverJs,
     // Start-up has taken over 15 s on a machine loaded by other work.
     startTimeoutMs: 60_000,
@@ -520,7 +549,9 @@ const variants: Variant[] = builds.flatMap((b) =>
   echoPaths.flatMap((echoPath) =>
     (echoPath === 'native' ? threadModes : [null]).flatMap((thread) =>
       (echoPath === 'native' ? priorities : [null]).flatMap((priority) =>
-        callerKinds.map((callers) => ({ ...b, echoPath, callers, thread, priority })),
+        gcModes.flatMap((gc) =>
+          callerKinds.map((callers) => ({ ...b, echoPath, callers, thread, priority, gc })),
+        ),
       ),
     ),
   ),
@@ -534,6 +565,7 @@ const label = (v: Variant) =>
     v.echoPath,
     v.thread && threadModes.length > 1 ? `thread ${v.thread}` : null,
     v.priority && priorities.length > 1 ? `priority ${v.priority}` : null,
+    gcModes.length > 1 ? `${v.gc} GC` : null,
     callerKinds.length > 1 ? `${v.callers} callers` : null,
   ]
     .filter(Boolean)
@@ -612,11 +644,15 @@ console.log(`- Relay: dist/relay/server.js as a child process on 127.0.0.1 (port
   Beside it the relay's own event-loop delay over the same seconds: the p99 of its /metrics gauge
   nodejs_eventloop_delay_p99_seconds (perf_hooks.monitorEventLoopDelay, a 100 ms timer), scraped just before
   the capture (which resets it) and just after: how long JavaScript kept the main loop from its next turn.
+- V8's collector: --gc ${gcModes.map((m) => `${m} (node ${GC_FLAGS[m].join(' ') || 'without flags'}${m === deployedGc ? ', as deployed' : ''})`).join(', ')}:
+  'single' collects on the main thread only; 'one-helper' lets one V8 helper thread join; 'parallel' is V8's
+  default (Node's four platform threads join each collection, on the relay's CPU when it is pinned).
 - Native echo (--echo-path native): --native-echo-thread ${threadModes.join(', ')}: 'on' reads the handed-over
   sockets in the add-on's echo thread (epoll); 'off' polls them in Node's main loop (uv_poll), where the echo
   waits while JavaScript runs. With the relay pinned to one CPU, the echo thread shares that CPU with the
   main thread. --native-echo-priority ${priorities.join(', ')}: 'high' asks for the echo thread under SCHED_FIFO
-  priority 1 (else a nice 10 below the relay's); --nice then leaves that thread alone. "echo thread CPU %" is
+  priority 1 (else a nice 10 below the relay's); --nice then leaves that thread alone; 'short-slice' asks
+  for a 0.1 ms EEVDF time slice for it (sched_setattr, same nice). "echo thread CPU %" is
   the thread named svc-echo (/proc/<pid>/task/<tid>/stat) over the window, with the scheduling it had at its end.
   "native echo drops" = the relay's svc_relay_media_dropped_total{reason="echo-send-failed"} (echoes sendmmsg
   did not take) and {reason="queue-full"} (datagrams for the main loop dropped at 512 waiting per session),

@@ -6,7 +6,8 @@ import { useSmallBufferSlabs } from './buffer-pool.ts';
 import { helpText } from './config/docs.ts';
 import { ConfigError, loadConfig, type RelayConfig, wantsHelp } from './config/load.ts';
 import { providerMediaRanges } from './core/media-ports.ts';
-import { createLogger } from './logger.ts';
+import { GC_HELPERS, RELAY_NODE_FLAGS, v8PoolSize } from './gc-threads.ts';
+import { createLogger, type Logger } from './logger.ts';
 import { createRelay } from './server.ts';
 import { openReportStore } from './storage/open-store.ts';
 import type { ReportStore } from './storage/report-store.ts';
@@ -39,6 +40,28 @@ function ownAddresses(config: RelayConfig): string[] {
   return [...new Set(hosts.filter((h) => isIP(h) !== 0))];
 }
 
+/**
+ * How many helper threads V8's collector has in this relay, said once at start (gc-threads.ts): an operator
+ * whose command line gives it more while the native echo's thread runs is told what the audio pays for it.
+ */
+function logGcHelpers(log: Logger, config: RelayConfig): void {
+  const pool = v8PoolSize(process.execArgv, process.env.NODE_OPTIONS);
+  const helpers = pool ?? 'node default (4)';
+  if (
+    (pool !== null && pool >= 1 && pool <= GC_HELPERS) ||
+    config.echoPath !== 'native' ||
+    !config.nativeEchoThread
+  ) {
+    log.info({ event: 'v8-gc-helpers', helpers });
+    return;
+  }
+  log.warn({
+    event: 'v8-gc-helpers',
+    helpers,
+    advice: `start node with ${RELAY_NODE_FLAGS.join(' ')} (README, Echo paths): more of V8's helper threads share the CPU with the native echo's thread during each collection, and the echoed audio waits`,
+  });
+}
+
 const MIB = 1024 * 1024;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -60,6 +83,7 @@ async function main(): Promise<void> {
   const log = createLogger(config.logLevel);
   if (!holdYoungGeneration(process.execArgv, process.env.NODE_OPTIONS))
     log.info({ event: 'young-generation-sized-by-operator' });
+  logGcHelpers(log, config);
   useSmallBufferSlabs();
   let tls: Awaited<ReturnType<typeof loadTlsIdentity>>;
   try {

@@ -43,6 +43,24 @@ describe('relay process', () => {
     expect(folders().filter((n) => !before.includes(n))).toEqual([]);
   });
 
+  it("says at start how many helpers V8's collector has, and what the echo pays when node lacks the relay's flag", async () => {
+    const entry = (relay: { logs: string[] }) =>
+      JSON.parse(relay.logs.find((l) => l.includes('"v8-gc-helpers"')) as string) as Record<string, unknown>;
+    // As every deployment starts it (the harness gives node RELAY_NODE_FLAGS).
+    const deployed = await startRelayProcess();
+    expect(entry(deployed)).toMatchObject({ level: 30, helpers: 1 });
+    expect(entry(deployed)).not.toHaveProperty('advice');
+    expect(await deployed.stop('SIGTERM')).toBe(0);
+    // An operator's own command line without it: the relay runs, and warns with what to change.
+    const bare = await startRelayProcess([], { relayNodeFlags: [] });
+    expect(entry(bare)).toMatchObject({
+      level: 40,
+      helpers: 'node default (4)',
+      advice: expect.stringContaining('start node with --v8-pool-size=1 (README, Echo paths)'),
+    });
+    expect(await bare.stop('SIGTERM')).toBe(0);
+  });
+
   it('prints its certificate fingerprint and exits 0 on SIGTERM', async () => {
     const relay = await startRelayProcess();
     const listening = JSON.parse(relay.logs.find((l) => l.includes('"listening"')) as string);

@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { RELAY_NODE_FLAGS } from '../../../src/relay/gc-threads.ts';
 import { exitedWithOutput } from './child-exit.ts';
 
 export const ROOT = join(import.meta.dirname, '../../..');
@@ -29,7 +30,10 @@ export const GC_ON_SIGNAL = ['--expose-gc', '--import', join(ROOT, 'test/e2e/har
 export async function startRelayProcess(
   extraArgs: string[] = [],
   opts: {
+    /** Node options after the ones every relay is started with, as the deployments start it. */
     nodeArgs?: string[];
+    /** Those (default RELAY_NODE_FLAGS); a benchmark measures the relay without them too. */
+    relayNodeFlags?: readonly string[];
     /** Runs the relay through this command, e.g. `ip netns exec NAME` (it must exec in place). */
     prefix?: string[];
     /** Another build of the relay (a benchmark's "before"); default: this tree's dist/relay/server.js. */
@@ -47,6 +51,7 @@ export async function startRelayProcess(
     file as string,
     [
       ...prefixArgs,
+      ...(opts.relayNodeFlags ?? RELAY_NODE_FLAGS),
       ...(opts.nodeArgs ?? []),
       opts.serverJs ?? join(ROOT, 'dist/relay/server.js'),
       '--port',

@@ -38,6 +38,14 @@ function task(tid: number, pid: number | 'self' = 'self') {
   };
 }
 
+/** The thread's EEVDF time slice (ns), as the kernel shows it in /proc/<pid>/task/<tid>/sched. */
+function sliceNs(tid: number): number {
+  const line = readFileSync(`/proc/self/task/${tid}/sched`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('se.slice'));
+  return Number(line?.split(':')[1]?.trim());
+}
+
 const logged = () => {
   const lines: string[] = [];
   const log = pino({ level: 'info' }, { write: (line: string) => lines.push(line) });
@@ -72,6 +80,42 @@ describe("the native echo's thread", () => {
       nice: normal.nice,
     });
     expect(task(normal.tid)).toMatchObject({ policy: 0, rtPriority: 0, nice: normal.nice });
+  });
+
+  it('short-slice: the same policy and nice with a 0.1 ms time slice, as the log line and /proc say; normal gives the default back', () => {
+    const normal = watched.echo.setPriority('normal');
+    const { log, entries } = logged();
+    chooseEcho('native', log, () => ({ ok: true, echo: watched.echo, file: 'x.node' }), true, 'short-slice');
+    expect(entries().filter((e) => e.event === 'native-echo-priority')).toEqual([
+      expect.objectContaining({
+        level: 30,
+        asked: 'short-slice',
+        got: `other, nice ${normal.nice}, slice 100 µs`,
+      }),
+    ]);
+    expect(task(normal.tid)).toMatchObject({ policy: 0, rtPriority: 0, nice: normal.nice });
+    expect(sliceNs(normal.tid)).toBe(100_000);
+    // 'normal': the kernel's own slice again (what every other thread of the relay has).
+    const back = watched.echo.setPriority('normal');
+    expect(back.sliceUs * 1000).toBe(sliceNs(normal.tid));
+    expect(sliceNs(normal.tid)).toBe(sliceNs(process.pid));
+    expect(sliceNs(normal.tid)).not.toBe(100_000);
+  });
+
+  it('short-slice on a kernel that keeps its own slice (before Linux 6.12) warns instead of claiming it', () => {
+    const { log, entries } = logged();
+    const olderKernel = {
+      ...watched.echo,
+      setPriority: () => ({ policy: 'other', priority: 0, nice: 0, tid: 1, sliceUs: 0 }),
+    };
+    chooseEcho('native', log, () => ({ ok: true, echo: olderKernel, file: 'x.node' }), true, 'short-slice');
+    expect(entries().filter((e) => e.event === 'native-echo-priority')).toEqual([
+      expect.objectContaining({
+        level: 40,
+        got: 'other, nice 0, slice 0 µs',
+        refused: 'slice: the kernel kept its own (per-thread slices need Linux 6.12 or later)',
+      }),
+    ]);
   });
 
   it('asks nothing when the echo runs in the main loop, and says so', () => {

@@ -192,6 +192,12 @@ describe('choosing the echo', () => {
     expect(choice.echoPath).toBe('native');
     expect(lines.map((l) => JSON.parse(l))).toEqual([
       expect.objectContaining({ event: 'echo-path', echoPath: 'native', file: 'x.node', thread: true }),
+      // The default --native-echo-priority, short-slice, and what the kernel granted.
+      expect.objectContaining({
+        event: 'native-echo-priority',
+        asked: 'short-slice',
+        got: expect.stringMatching(/^other, nice -?\d+, slice 100 µs$/),
+      }),
     ]);
     expect(chooseEcho('lean', log)).toEqual({ echoPath: 'lean', nativeEcho: null });
   });

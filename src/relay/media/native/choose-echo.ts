@@ -15,15 +15,15 @@ export interface EchoChoice {
 /**
  * `thread`: the add-on's echo thread reads the sessions' sockets (the default); false: it polls them in
  * Node's main loop, where every JavaScript stall delays the echo (--native-echo-thread off, to compare).
- * `priority` 'high' asks for the echo thread to be scheduled ahead of the process's other threads
- * (--native-echo-priority) and logs once what the kernel granted.
+ * `priority` (--native-echo-priority): 'short-slice' asks for a short time slice for the echo thread, 'high'
+ * for it to be scheduled ahead of the process's other threads; either logs once what the kernel granted.
  */
 export function chooseEcho(
   requested: EchoPath,
   log: Logger,
   load: () => NativeLoad = loadNativeEcho,
   thread = true,
-  priority: EchoPriority = 'normal',
+  priority: EchoPriority = 'short-slice',
 ): EchoChoice {
   if (requested !== 'native') return { echoPath: requested, nativeEcho: null };
   const loaded = load();
@@ -32,9 +32,12 @@ export function chooseEcho(
     return { echoPath: 'lean', nativeEcho: null };
   }
   log.info({ event: 'echo-path', echoPath: 'native', file: loaded.file, thread });
-  if (priority === 'high') prioritise(loaded.echo, thread, log);
+  if (priority !== 'normal') prioritise(loaded.echo, priority, thread, log);
   return { echoPath: 'native', nativeEcho: withThread(loaded.echo, thread) };
 }
+
+/** The time slice --native-echo-priority short-slice asks for (the add-on's kSliceNs), µs. */
+export const SHORT_SLICE_US = 100;
 
 /** The add-on with every session attached in the given mode. */
 export function withThread(echo: NativeEcho, thread: boolean): NativeEcho {
@@ -42,23 +45,32 @@ export function withThread(echo: NativeEcho, thread: boolean): NativeEcho {
 }
 
 /**
- * --native-echo-priority high: what the echo thread got, said once. Without the privilege (a non-root
- * service, systemd's RestrictRealtime=) the relay runs on with what the kernel allowed, and says what it refused.
+ * --native-echo-priority high or short-slice: what the echo thread got, said once. Without the privilege (a
+ * non-root service, systemd's RestrictRealtime=) the relay runs on with what the kernel allowed, and says
+ * what it refused.
  */
-function prioritise(echo: NativeEcho, thread: boolean, log: Logger): void {
+function prioritise(echo: NativeEcho, priority: EchoPriority, thread: boolean, log: Logger): void {
   if (!thread) {
-    log.warn({ event: 'native-echo-priority', asked: 'high', got: 'nothing: --native-echo-thread off' });
+    log.warn({ event: 'native-echo-priority', asked: priority, got: 'nothing: --native-echo-thread off' });
     return;
   }
-  const got = echo.setPriority('high');
-  const what = got.policy === 'fifo' ? `SCHED_FIFO ${got.priority}` : `${got.policy}, nice ${got.nice}`;
+  const got = echo.setPriority(priority);
+  const what =
+    got.policy === 'fifo'
+      ? `SCHED_FIFO ${got.priority}`
+      : `${got.policy}, nice ${got.nice}${priority === 'short-slice' ? `, slice ${got.sliceUs} µs` : ''}`;
+  // A kernel before 6.12 takes the request and keeps its own slice; say so rather than claim it.
+  const kept =
+    priority === 'short-slice' && !got.refused && got.sliceUs !== SHORT_SLICE_US
+      ? 'slice: the kernel kept its own (per-thread slices need Linux 6.12 or later)'
+      : undefined;
   const entry = {
     event: 'native-echo-priority',
-    asked: 'high',
+    asked: priority,
     got: what,
     tid: got.tid,
-    refused: got.refused,
+    refused: got.refused ?? kept,
   };
-  if (got.refused && got.policy !== 'fifo') log.warn(entry);
+  if (entry.refused && got.policy !== 'fifo') log.warn(entry);
   else log.info(entry);
 }

@@ -79,13 +79,14 @@ export interface NativeEcho {
   nowMs(): number;
   /**
    * 'high': the echo thread under SCHED_FIFO priority 1 or, without the privilege, a nice 10 below the
-   * process's; 'normal': the process's scheduling. Never throws for a refusal: says what it got.
+   * process's; 'short-slice': the process's nice with a 0.1 ms time slice (Linux 6.12+, no privilege);
+   * 'normal': the process's scheduling. Never throws for a refusal: says what it got.
    */
   setPriority(priority: EchoPriority): ThreadPriority;
 }
 
 /** --native-echo-priority: how the echo thread is scheduled. */
-export type EchoPriority = 'normal' | 'high';
+export type EchoPriority = 'normal' | 'short-slice' | 'high';
 
 /** What the kernel says the echo thread got (read back after asking). */
 export interface ThreadPriority {
@@ -96,6 +97,8 @@ export interface ThreadPriority {
   nice: number;
   /** The thread's task id: /proc/<pid>/task/<tid>; its comm is "svc-echo". */
   tid: number;
+  /** The time slice the kernel gives it, µs (its default unless 'short-slice'); 0 where it does not say. */
+  sliceUs: number;
   /** What the kernel refused on the way (no privilege): the relay runs on with what it got. */
   refused?: string;
 }
