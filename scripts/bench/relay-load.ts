@@ -97,6 +97,9 @@ interface Measured {
     base: { rssMiB: number; heapMiB: number; externalMiB: number; fds: number };
     samples: Array<{ n: number; rss: number; fds: number; heapMiB: number; externalMiB: number }>;
     end: { rssMiB: number; heapMiB: number; externalMiB: number; fds: number };
+    /** From /metrics at the end: sessions started, and those whose audio the native echo took over. */
+    started: number;
+    native: number;
   };
 }
 
@@ -216,7 +219,10 @@ async function measure(variant: Variant): Promise<Measured> {
         `soak: external ${fmt(end.externalMiB, 1)} MB is more than 5 % over ${fmt(base.externalMiB, 1)} MB`,
       );
     }
-    const errors = (await metrics()).match(/^svc_relay_errors_caught_total\{[^}]*\} [1-9].*$/m);
+    const final = await metrics();
+    const started = metricValue(final, 'svc_relay_sessions_started_total');
+    const native = metricValue(final, 'svc_relay_native_echo_sessions_total');
+    const errors = final.match(/^svc_relay_errors_caught_total\{[^}]*\} [1-9].*$/m);
     if (errors) problems.push(`relay caught errors: ${errors[0]}`);
     return {
       variant,
@@ -243,6 +249,8 @@ async function measure(variant: Variant): Promise<Measured> {
         base,
         samples,
         end,
+        started,
+        native,
       },
     };
   } finally {
@@ -352,6 +360,9 @@ for (const { variant, soak } of results) {
   console.log(`## Soak: ${variant.label}`);
   console.log(
     `${soak.done}/${sequential} sessions in ${fmt(soak.seconds, 1)} s; setup (offer → first echo) median ${fmt(soak.setups.median)} ms (${fmt(soak.setups.min)}-${fmt(soak.setups.max)}).`,
+  );
+  console.log(
+    `The native echo took ${soak.native} of the ${soak.started} sessions the relay started over the whole run (load, warm-up and soak; /metrics svc_relay_native_echo_sessions_total and svc_relay_sessions_started_total).`,
   );
   console.log('');
   const pct = (x: number, base: number) => `${x >= base ? '+' : ''}${fmt(((x - base) / base) * 100, 1)} %`;

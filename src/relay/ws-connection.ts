@@ -264,6 +264,7 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): Connection
           }
         },
         onDrop: (reason, count) => metrics.mediaDropped.inc({ reason }, count),
+        onNativeEcho: () => metrics.nativeEchoSessions.inc(),
         onError: (err) => {
           metrics.errorsCaught.inc({ scope: 'session' });
           deps.log.error({ event: 'media-session-handler-error', port, err: errorMessage(err) });

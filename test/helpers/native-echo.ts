@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect } from 'vitest';
+import { afterEach, beforeAll, expect } from 'vitest';
 import { buildNativeEcho } from '../../scripts/native-echo-build.ts';
 import {
   loadNativeEcho,
@@ -53,6 +53,22 @@ export interface WatchedEcho {
     handed: number;
     queueDropped: number;
   };
+}
+
+/**
+ * A test file's set-up for the add-on: it is watched once before the file's tests (the compile can take a
+ * minute on a busy machine), and what a test pushes on the returned list is undone after it, newest first.
+ * `native.watched` is set once the file's tests run.
+ */
+export function useNativeEcho(): { cleanup: Array<() => unknown>; watched: WatchedEcho } {
+  const native = { cleanup: [] as Array<() => unknown>, watched: undefined as unknown as WatchedEcho };
+  afterEach(async () => {
+    for (const fn of native.cleanup.splice(0).reverse()) await fn();
+  });
+  beforeAll(async () => {
+    native.watched = await watchedNativeEcho();
+  }, 120_000);
+  return native;
 }
 
 export async function watchedNativeEcho(): Promise<WatchedEcho> {
@@ -106,6 +122,10 @@ export const dropped = async (relay: TestRelay, reason: string) =>
       await relay.metrics(),
     )?.[1] ?? 0,
   );
+
+/** The relay's svc_relay_native_echo_sessions_total: sessions the add-on took. */
+export const nativeSessions = async (relay: TestRelay) =>
+  Number(/^svc_relay_native_echo_sessions_total (\d+)/m.exec(await relay.metrics())?.[1] ?? Number.NaN);
 
 /**
  * A datagram to the session's port from another address on loopback (`family` 4 or 6): the add-on hands

@@ -62,6 +62,8 @@ export interface EchoSessionOptions {
   nativeEcho?: NativeEcho | null;
   /** A datagram or frame the guard dropped (for metrics; called often under attack, so it must be cheap). */
   onDrop?: (reason: DropReason, count?: number) => void;
+  /** The native echo took this session's audio (svc_relay_native_echo_sessions_total). */
+  onNativeEcho?: () => void;
   /** An exception thrown in one of this session's handlers: counted by the shell; the session then fails. */
   onError?: (err: unknown) => void;
   log: Logger;
@@ -514,6 +516,7 @@ export class EchoSession {
       onEchoed: (atMs) => this.counts.echoOut(atMs),
       onDrop: (reason, count) => this.opts.onDrop?.(reason, count),
       onOverBitrate: () => this.overBitrate(),
+      onAttached: () => this.opts.onNativeEcho?.(),
       now: this.now,
     });
   }

@@ -24,6 +24,8 @@ export interface RelayMetrics {
   readonly connectionsRefused: Counter;
   /** reason: media-guard.ts DropReason. */
   readonly mediaDropped: Counter;
+  /** Sessions whose audio the native echo's add-on took over. */
+  readonly nativeEchoSessions: Counter;
   /** status: the HTTP status of each POST /api/reports answer. */
   readonly uploads: Counter;
   /** scope: session (attributed to one session and torn down with it) or process. */
@@ -90,6 +92,10 @@ export function createRelayMetrics(gauges: RelayGauges): RelayMetrics {
       'svc_relay_media_dropped_total',
       'Datagrams and ICE-TCP frames dropped at media ports before werift saw them, and datagrams the relay did not send (egress-unproven, echo-send-failed), by reason.',
       ['reason'],
+    ),
+    nativeEchoSessions: r.counter(
+      'svc_relay_native_echo_sessions_total',
+      "Media sessions whose audio the native echo took over (--echo-path native); the others' audio is echoed in JavaScript.",
     ),
     uploads: r.counter('svc_relay_uploads_total', 'Report uploads answered, by HTTP status.', ['status']),
     errorsCaught: r.counter(

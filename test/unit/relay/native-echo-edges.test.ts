@@ -9,7 +9,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ServerMessage } from '../../../src/protocol/relay-messages.ts';
 import type { Logger } from '../../../src/relay/logger.ts';
 import { LeanEcho } from '../../../src/relay/media/lean-echo.ts';
@@ -19,8 +19,8 @@ import {
   forgedSrtp,
   peerSocket,
   strangerIsDropped,
+  useNativeEcho,
   type WatchedEcho,
-  watchedNativeEcho,
 } from '../../helpers/native-echo.ts';
 import { sendingPeer } from '../../helpers/sending-peer.ts';
 import type { BrowserPeerOptions } from '../../helpers/werift-browser.ts';
@@ -35,15 +35,8 @@ vi.mock('../../../src/relay/media/native/native-echo.ts', async (importOriginal)
   return { ...actual, loadNativeEcho: (file?: string) => actual.loadNativeEcho(file ?? addon.file) };
 });
 
-const cleanup: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
-
-let watched: WatchedEcho;
-beforeAll(async () => {
-  watched = await watchedNativeEcho();
-}, 120_000);
+const native = useNativeEcho();
+const { cleanup } = native;
 
 /** This file's own media ports (native-echo.test.ts has 47340; files run side by side). */
 const IPV6_PORT = 47341;
@@ -77,8 +70,10 @@ async function nativeSession(relay: TestRelay, opts: BrowserPeerOptions = {}) {
   const { sig, peer, answer } = await sendingPeer(relay, cleanup, opts);
   await expect.poll(() => peer.echoedPackets, CERTAIN).toBeGreaterThan(3);
   const from = peerSocket(peer).address().port;
-  await expect.poll(() => watched.attached.some((a) => a.opts.peerPort === from), CERTAIN).toBe(true);
-  const attached = watched.attached.find((a) => a.opts.peerPort === from) as WatchedEcho['attached'][number];
+  await expect.poll(() => native.watched.attached.some((a) => a.opts.peerPort === from), CERTAIN).toBe(true);
+  const attached = native.watched.attached.find(
+    (a) => a.opts.peerPort === from,
+  ) as WatchedEcho['attached'][number];
   const port = Number(/^a=candidate:\S+ 1 udp \d+ \S+ (\d+) typ host/im.exec(answer)?.[1]);
   return { sig, peer, port, ...attached };
 }
@@ -95,7 +90,7 @@ describe('native echo over IPv6', () => {
         ports: { first: IPV6_PORT, last: IPV6_PORT },
         address6: '::1',
         echoPath: 'native',
-        nativeEcho: watched.echo,
+        nativeEcho: native.watched.echo,
       },
     });
     const { sig, peer, port, handle, opts } = await nativeSession(relay, { ipv6Only: true });
@@ -105,7 +100,7 @@ describe('native echo over IPv6', () => {
 
     await expect.poll(() => peer.echoedPackets, CERTAIN).toBeGreaterThanOrEqual(50);
     // The add-on echoed them (all but the few the lean echo took before the handover), each whole.
-    const stats = watched.stats(handle);
+    const stats = native.watched.stats(handle);
     expect(stats.echoed).toBeGreaterThanOrEqual(peer.echoedPackets - 5);
     expect(stats.echoed).toBeLessThanOrEqual(peer.echoedPackets);
     expect(stats.refused).toBe(0);
@@ -117,13 +112,13 @@ describe('native echo over IPv6', () => {
 
     // A forgery from the user's IPv6 address is refused by the add-on.
     peerSocket(peer).send(forgedSrtp(60_000), port, '::1');
-    await expect.poll(() => watched.stats(handle).refused, CERTAIN).toBe(1);
+    await expect.poll(() => native.watched.stats(handle).refused, CERTAIN).toBe(1);
 
     // Another IPv6 address's datagram goes to the guard (unknown source) and gets nothing back.
-    await strangerIsDropped(relay, watched, handle, port, 6, cleanup);
+    await strangerIsDropped(relay, native.watched, handle, port, 6, cleanup);
 
     // At the end the add-on lets go of the IPv6 socket: the port can be bound again on ::1.
-    await byeLetsGo(relay, sig, watched, handle, port, 6);
+    await byeLetsGo(relay, sig, native.watched, handle, port, 6);
   }, 120_000);
 });
 
@@ -131,7 +126,7 @@ describe('native echo and the bitrate cap', () => {
   it('ends a session that floods past its cap as rate-limited, echoing no more than the cap let in, while another session keeps its native echo', async () => {
     const { log, lines } = keptLog();
     const relay = await relayWith({
-      media: { ports: CAP_PORTS, maxSessions: 10, echoPath: 'native', nativeEcho: watched.echo },
+      media: { ports: CAP_PORTS, maxSessions: 10, echoPath: 'native', nativeEcho: native.watched.echo },
       limits: LIMITS,
       log,
     });
@@ -141,9 +136,9 @@ describe('native echo and the bitrate cap', () => {
     // flood may pass is one window's worth of the cap.
     flood.peer.stopRtp();
     await sleep(2500);
-    expect(watched.echo.polling(flood.handle)).toBe(true);
+    expect(native.watched.echo.polling(flood.handle)).toBe(true);
     const echoedBefore = flood.peer.echoedBytes;
-    const nativeBefore = watched.stats(flood.handle).echoed;
+    const nativeBefore = native.watched.stats(flood.handle).echoed;
     // ~9 Mbit/s: three 1100-byte packets every millisecond or so (as media-hardening's flood).
     flood.peer.startRtp({ payloadBytes: 1100, intervalMs: 1, perTick: 3 });
     expect(await flood.sig.next('session-ended', CERTAIN.timeout)).toEqual({
@@ -154,11 +149,11 @@ describe('native echo and the bitrate cap', () => {
     await sleep(500);
     // The add-on echoed the flood up to the cap, and the echo carried no more than the cap let in (payload
     // bytes, which are fewer than the datagram bytes the cap counts).
-    expect(watched.stats(flood.handle).echoed).toBeGreaterThan(nativeBefore);
+    expect(native.watched.stats(flood.handle).echoed).toBeGreaterThan(nativeBefore);
     expect(flood.peer.echoedBytes - echoedBefore).toBeGreaterThan(0);
     expect(flood.peer.echoedBytes - echoedBefore).toBeLessThanOrEqual(CAP_WINDOW_BYTES);
     expect(flood.peer.echoedBytes).toBeLessThanOrEqual(flood.peer.sentBytes);
-    expect(watched.echo.polling(flood.handle)).toBe(false);
+    expect(native.watched.echo.polling(flood.handle)).toBe(false);
 
     // What the provider sees: as with the lean echo, one session ended rate-limited, the drops counted,
     // one log line saying which cap it went over.
@@ -170,9 +165,11 @@ describe('native echo and the bitrate cap', () => {
     ]);
 
     // The other session goes on, echoed by the add-on.
-    const calmBefore = watched.stats(calm.handle).echoed;
-    await expect.poll(() => watched.stats(calm.handle).echoed, CERTAIN).toBeGreaterThan(calmBefore + 20);
-    expect(watched.echo.polling(calm.handle)).toBe(true);
+    const calmBefore = native.watched.stats(calm.handle).echoed;
+    await expect
+      .poll(() => native.watched.stats(calm.handle).echoed, CERTAIN)
+      .toBeGreaterThan(calmBefore + 20);
+    expect(native.watched.echo.polling(calm.handle)).toBe(true);
     expect(calm.peer.echoedPackets).toBeLessThanOrEqual(calm.peer.sentPackets);
     expect(calm.sig.messages.map((m) => m.type)).not.toContain('session-ended');
   }, 120_000);

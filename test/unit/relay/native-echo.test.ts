@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
 import pino from 'pino';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ServerMessage } from '../../../src/protocol/relay-messages.ts';
 import { chooseEcho, withThread } from '../../../src/relay/media/native/choose-echo.ts';
 import { loadNativeEcho, type NativeHandle } from '../../../src/relay/media/native/native-echo.ts';
@@ -18,29 +18,23 @@ import {
   byeLetsGo,
   dropped,
   forgedSrtp,
+  nativeSessions,
   peerSocket,
   strangerIsDropped,
+  useNativeEcho,
   type WatchedEcho,
-  watchedNativeEcho,
 } from '../../helpers/native-echo.ts';
 import { sendingPeer } from '../../helpers/sending-peer.ts';
 
-const cleanup: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
-
-let watched: WatchedEcho;
-beforeAll(async () => {
-  watched = await watchedNativeEcho();
-}, 120_000);
+const native = useNativeEcho();
+const { cleanup } = native;
 
 async function relayOn(port: number, thread: boolean): Promise<TestRelay> {
   const relay = await startTestRelay({
     media: {
       ports: { first: port, last: port },
       echoPath: 'native',
-      nativeEcho: withThread(watched.echo, thread),
+      nativeEcho: withThread(native.watched.echo, thread),
     },
   });
   cleanup.push(() => relay.stop());
@@ -68,7 +62,7 @@ describe('native echo', () => {
   it.each(READERS)(
     'echoes the audio in the add-on (%s), keeps the counts and RTCP, refuses forgeries and strangers, and lets go of the socket at the end',
     async (_, thread) => {
-      watched.attached.length = 0;
+      native.watched.attached.length = 0;
       // A port the kernel just had free: the fixed one (47340) was busy when this file ran in another
       // checkout at the same moment ("All media ports are in use").
       const [mediaPort] = (await freePorts('udp', 1)) as [number];
@@ -79,13 +73,13 @@ describe('native echo', () => {
       tr?.receiver.onRtcp.subscribe((p) => rtcp.add(p.type));
       tr?.sender.onRtcp.subscribe((p) => rtcp.add(p.type));
 
-      await expect.poll(() => watched.attached.length, { timeout: 8000 }).toBe(1);
-      const { handle, opts } = watched.attached[0] as WatchedEcho['attached'][number];
+      await expect.poll(() => native.watched.attached.length, { timeout: 8000 }).toBe(1);
+      const { handle, opts } = native.watched.attached[0] as WatchedEcho['attached'][number];
       expect(opts.peerAddress).toBe('127.0.0.1');
       expect(opts.peerPort).toBe(peerSocket(peer).address().port);
       await expect.poll(() => peer.echoedPackets, { timeout: 8000 }).toBeGreaterThanOrEqual(50);
       // The add-on echoed them, not JavaScript: all but the first few the lean echo took before the handover.
-      const first = watched.stats(handle);
+      const first = native.watched.stats(handle);
       expect(first.echoed).toBeGreaterThanOrEqual(peer.echoedPackets - 5);
       expect(first.echoed).toBeLessThanOrEqual(peer.echoedPackets);
       expect(first.refused).toBe(0);
@@ -112,7 +106,7 @@ describe('native echo', () => {
       const echoedBefore = peer.echoedPackets;
       const sentBefore = peer.sentPackets;
       peerSocket(peer).send(forgedSrtp(60_000), port, '127.0.0.1');
-      await expect.poll(() => watched.stats(handle).refused, { timeout: 3000 }).toBe(1);
+      await expect.poll(() => native.watched.stats(handle).refused, { timeout: 3000 }).toBe(1);
       await new Promise((r) => setTimeout(r, 200));
       expect(peer.echoedPackets - echoedBefore).toBeLessThanOrEqual(
         peer.sentPackets - sentBefore + IN_FLIGHT,
@@ -120,21 +114,21 @@ describe('native echo', () => {
 
       // A datagram from another address (a copy of what the peer sends would do as well): handed to the
       // guard, which drops it (unknown source), and nothing goes back to that address.
-      await strangerIsDropped(relay, watched, handle, port, 4, cleanup);
-      expect(watched.stats(handle).refused).toBe(1);
+      await strangerIsDropped(relay, native.watched, handle, port, 4, cleanup);
+      expect(native.watched.stats(handle).refused).toBe(1);
 
       // The end: the add-on stopped polling and closed its copy of the descriptor (else the port stays bound).
-      await byeLetsGo(relay, sig, watched, handle, port, 4);
-      const atEnd = watched.stats(handle);
+      await byeLetsGo(relay, sig, native.watched, handle, port, 4);
+      const atEnd = native.watched.stats(handle);
 
       // A second session on the same port (descriptor numbers come round again): its own handover, echoed.
       const second = await session(relay);
-      await expect.poll(() => watched.attached.length, { timeout: 8000 }).toBe(2);
+      await expect.poll(() => native.watched.attached.length, { timeout: 8000 }).toBe(2);
       await expect.poll(() => second.peer.echoedPackets, { timeout: 8000 }).toBeGreaterThanOrEqual(25);
-      const again = watched.attached[1] as WatchedEcho['attached'][number];
-      expect(watched.stats(again.handle).echoed).toBeGreaterThanOrEqual(20);
+      const again = native.watched.attached[1] as WatchedEcho['attached'][number];
+      expect(native.watched.stats(again.handle).echoed).toBeGreaterThanOrEqual(20);
       // The first session's add-on state saw none of it.
-      expect(watched.stats(handle)).toEqual(atEnd);
+      expect(native.watched.stats(handle)).toEqual(atEnd);
     },
     30_000,
   );
@@ -142,14 +136,16 @@ describe('native echo', () => {
 
 describe("the native echo's drops on /metrics", () => {
   it('a flood while JavaScript is busy: what the echo thread dropped for a full queue shows as queue-full, as many as it dropped', async () => {
-    watched.attached.length = 0;
+    native.watched.attached.length = 0;
     const [mediaPort] = (await freePorts('udp', 1)) as [number];
     const relay = await relayOn(mediaPort, true);
     const { peer, port } = await session(relay);
-    await expect.poll(() => watched.attached.length, { timeout: 8000 }).toBe(1);
-    const { handle } = watched.attached[0] as WatchedEcho['attached'][number];
+    await expect.poll(() => native.watched.attached.length, { timeout: 8000 }).toBe(1);
+    const { handle } = native.watched.attached[0] as WatchedEcho['attached'][number];
     await expect.poll(() => peer.echoedPackets, { timeout: 8000 }).toBeGreaterThanOrEqual(10);
     expect(await dropped(relay, 'queue-full')).toBe(0);
+    // The operator sees that the add-on took the session (one attach, one count).
+    expect(await nativeSessions(relay)).toBe(1);
 
     // STUN Binding Requests too small to be answered, from the nominated address: not the echo's, so the
     // thread queues them for the main loop, which this synchronous loop keeps busy (the guard drops the
@@ -159,10 +155,10 @@ describe("the native echo's drops on /metrics", () => {
     check.writeUInt32BE(0x2112a442, 4);
     const from = peerSocket(peer);
     for (let i = 0; i < 3000; i++) from.send(check, port, '127.0.0.1');
-    await expect.poll(() => watched.stats(handle).queueDropped, { timeout: 5000 }).toBeGreaterThan(0);
+    await expect.poll(() => native.watched.stats(handle).queueDropped, { timeout: 5000 }).toBeGreaterThan(0);
     // The relay collects the add-on's figures every 100 ms: the operator's count catches up with it.
     await expect
-      .poll(async () => (await dropped(relay, 'queue-full')) - watched.stats(handle).queueDropped, {
+      .poll(async () => (await dropped(relay, 'queue-full')) - native.watched.stats(handle).queueDropped, {
         timeout: 5000,
       })
       .toBe(0);
@@ -188,7 +184,7 @@ describe('choosing the echo', () => {
   it('says which echo it uses when the add-on loads', async () => {
     const lines: string[] = [];
     const log = pino({ level: 'info' }, { write: (line: string) => lines.push(line) });
-    const choice = chooseEcho('native', log, () => ({ ok: true, echo: watched.echo, file: 'x.node' }));
+    const choice = chooseEcho('native', log, () => ({ ok: true, echo: native.watched.echo, file: 'x.node' }));
     expect(choice.echoPath).toBe('native');
     expect(lines.map((l) => JSON.parse(l))).toEqual([
       expect.objectContaining({ event: 'echo-path', echoPath: 'native', file: 'x.node', thread: true }),
@@ -242,7 +238,7 @@ function attachTo(
   const udp = udpHandleOf(relay);
   if (!udp) throw new Error('no UDP handle');
   udp.recvStop();
-  const handle = watched.echo.attach({
+  const handle = native.watched.echo.attach({
     fd: udp.fd,
     peerAddress: '127.0.0.1',
     peerPort: peer.address().port,
@@ -259,7 +255,7 @@ function attachTo(
     onBatch,
     thread,
   });
-  cleanup.push(() => watched.echo.detach(handle));
+  cleanup.push(() => native.watched.echo.detach(handle));
   return { udp, handle };
 }
 
@@ -296,7 +292,7 @@ describe('native echo detach', () => {
         browserKeys,
         relayKeys,
         (others) => {
-          if (handle) watched.echo.drain(handle, ring);
+          if (handle) native.watched.echo.drain(handle, ring);
           takeOthers(others);
         },
         thread,
@@ -324,12 +320,12 @@ describe('native echo detach', () => {
       const pump = setInterval(sendSome, 1);
       cleanup.push(() => clearInterval(pump));
 
-      await expect.poll(() => watched.stats(h).echoed, { timeout: 5000 }).toBeGreaterThanOrEqual(40);
-      takeOthers(watched.echo.detach(h));
+      await expect.poll(() => native.watched.stats(h).echoed, { timeout: 5000 }).toBeGreaterThanOrEqual(40);
+      takeOthers(native.watched.echo.detach(h));
       const firstAfter = seq;
-      const echoedByAddOn = watched.stats(h).echoed;
+      const echoedByAddOn = native.watched.stats(h).echoed;
       udp.recvStart();
-      expect(watched.echo.polling(h)).toBe(false);
+      expect(native.watched.echo.polling(h)).toBe(false);
 
       await expect.poll(() => seq, { timeout: 5000 }).toBeGreaterThanOrEqual(firstAfter + AFTER_DETACH);
       clearInterval(pump);
@@ -345,7 +341,7 @@ describe('native echo detach', () => {
       // The add-on's echoes all came back, none of a packet sent after the detach.
       expect(echoedBack.length).toBe(echoedByAddOn);
       expect(Math.max(...echoedBack)).toBeLessThan(firstAfter);
-      expect(watched.stats(h).echoed).toBe(echoedByAddOn);
+      expect(native.watched.stats(h).echoed).toBe(echoedByAddOn);
       // Node reads the socket again: everything sent after the detach reached it.
       expect(readByNode.filter((s) => s >= firstAfter)).toHaveLength(total - firstAfter);
     },
@@ -369,10 +365,10 @@ describe('native echo detach', () => {
     const rtcp = Buffer.from([0x80, 200, 0, 1]);
     const port = relay.address().port;
     for (let i = 0; i < 3000; i++) peer.send(rtcp, port, '127.0.0.1');
-    await expect.poll(() => watched.stats(h).queueDropped, { timeout: 5000 }).toBeGreaterThan(0);
+    await expect.poll(() => native.watched.stats(h).queueDropped, { timeout: 5000 }).toBeGreaterThan(0);
     await expect
-      .poll(() => given + watched.stats(h).queueDropped, { timeout: 5000 })
-      .toBe(watched.stats(h).handed);
+      .poll(() => given + native.watched.stats(h).queueDropped, { timeout: 5000 })
+      .toBe(native.watched.stats(h).handed);
     expect(given).toBeLessThan(3000);
   });
 });

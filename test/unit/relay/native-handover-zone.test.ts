@@ -73,6 +73,7 @@ function parts(address: string, attached: string[], figures: number[] = []): Han
     onEchoed: () => undefined,
     onDrop: () => undefined,
     onOverBitrate: () => undefined,
+    onAttached: () => undefined,
     now: () => 0,
   } as unknown as HandoverParts;
 }

@@ -49,6 +49,8 @@ export interface HandoverParts {
   onDrop: (reason: DropReason, count?: number) => void;
   /** The session went over its bitrate cap through the native echo's bytes. */
   onOverBitrate: () => void;
+  /** The add-on took the session's audio (once per session at most). */
+  onAttached: () => void;
   now: () => number;
 }
 
@@ -145,6 +147,7 @@ export class NativeHandover {
       highestSeq: rollover.highest,
       onBatch: (others) => this.onBatch(others),
     });
+    this.parts.onAttached();
     this.clockOffset = performance.now() - echo.nowMs();
     this.socket = socket;
     this.udp = udp;
