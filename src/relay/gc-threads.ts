@@ -6,11 +6,11 @@
  * Why: the native echo's thread (svc-echo) echoes each user's audio while JavaScript runs, and it needs
  * about a third of a core at 500 streams. With Node's default of four helpers, each collection wakes them
  * all beside the main thread. On a relay with one core the echo thread then shares it six ways for the
- * collection's duration, falls behind, and the audio queues: the echo's added delay reached 22-119 ms at
- * p99 (BENCHMARKS.md, ninth run). With one helper it shares the core three ways, and the same runs measured
- * 10-12 ms. Collecting on the main thread alone (--single-threaded-gc) shares it two ways, but left the
- * relay holding half as much memory again per session (0.63 MB at 200 sessions against 0.40), so one helper
- * it is. V8 also compiles on that one helper.
+ * collection's duration, falls behind, and the audio queues: at 500 streams on one core the echo's added
+ * delay at p99 had a median of 54 ms over 17 runs (BENCHMARKS.md, ninth run). With one helper it shares the
+ * core three ways: 29 ms over 7 runs, with the same memory and CPU per session. Collecting on the main thread
+ * alone (--single-threaded-gc) shares it two ways (16.5 ms), but left the relay holding half as much memory
+ * again per session (0.63 MB at 200 sessions against 0.40), so one helper it is. V8 also compiles on it.
  *
  * The pool is sized when node starts, so the flag belongs on the node command line (or NODE_OPTIONS). An
  * operator may leave it off: the relay runs the same, and says at start what it has.
