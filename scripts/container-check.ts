@@ -102,6 +102,30 @@ function echoPathOf(logs: string): { path: string; reason?: string } {
   return { path: 'not native (no echo-path line)' };
 }
 
+/**
+ * How the relay in the container schedules its echo and collects garbage, from its start lines: the echo
+ * thread's `native-echo-priority` (what the kernel granted, or refused under the container's seccomp
+ * profile) and `v8-gc-helpers` (the image's entry point gives node --v8-pool-size=1).
+ */
+function schedulingOf(logs: string): { echoThread: string; gcHelpers: string } {
+  const out = {
+    echoThread: 'not said (no native-echo-priority line)',
+    gcHelpers: 'not said (no v8-gc-helpers line)',
+  };
+  for (const line of logs.split('\n')) {
+    let entry: { event?: string; got?: string; refused?: string; helpers?: number | string };
+    try {
+      entry = JSON.parse(line);
+    } catch {
+      continue;
+    }
+    if (entry.event === 'native-echo-priority')
+      out.echoThread = `${entry.got ?? '?'}${entry.refused ? ` (refused: ${entry.refused})` : ''}`;
+    if (entry.event === 'v8-gc-helpers') out.gcHelpers = String(entry.helpers);
+  }
+  return out;
+}
+
 async function preflight(): Promise<void> {
   if (process.getuid?.() !== 0) throw new Stop('needs root (rootful podman, and the relay on port 443)', 2);
   const missing = ['podman', 'buildah', 'runc', 'apt-get', 'dpkg-deb'].filter(
@@ -161,8 +185,12 @@ async function main(): Promise<void> {
 
     // The image carries dist/native when the build host had g++; the relay must load it there (libstdc++ from
     // the image's root file system, OpenSSL from its Node), else it would quietly echo on the lean path.
-    const echo = echoPathOf(run('podman', ['logs', name], 30, { quiet: true }));
+    const logs = run('podman', ['logs', name], 30, { quiet: true });
+    const echo = echoPathOf(logs);
     console.log(`  echo path: ${echo.path}${echo.reason ? ` (${echo.reason})` : ''}`);
+    const scheduling = schedulingOf(logs);
+    console.log(`  echo thread: ${scheduling.echoThread}`);
+    console.log(`  V8 GC helpers: ${scheduling.gcHelpers}`);
     if (existsSync(join(context, 'app/dist/native/udp-echo.node')) && echo.path !== 'native') {
       throw new Stop(`the image carries the native echo but its relay runs ${echo.path}`, 1);
     }

@@ -22,5 +22,9 @@ describe('container image', () => {
     expect(output).toMatch(/process: 10001\s+NET_BIND_SERVICE/);
     // The build here has g++ (scripts/system-packages.ts), so the image carries the native echo and runs it.
     expect(output).toMatch(/^ {2}echo path: native$/m);
+    // The image's entry point gives node one GC helper, and the echo thread got its short slice as user 10001
+    // under podman's default seccomp profile (the kernel here is 6.12 or later).
+    expect(output).toMatch(/^ {2}V8 GC helpers: 1$/m);
+    expect(output).toMatch(/^ {2}echo thread: other, nice 0, slice 100 µs$/m);
   }, 450_000);
 });

@@ -14,7 +14,7 @@ import { probePortFlags } from '../../scripts/probe-ports.ts';
 import { request, runCheckInExtension } from '../../src/cli/drive-extension.ts';
 import { type Report, ReportSchema } from '../../src/protocol/report.ts';
 import { clickButton, popupVerdict, useFirefoxSession, waitInPage } from './harness/firefox-session.ts';
-import { type RelayProcess, startRelayProcess } from './harness/relay-process.ts';
+import { type RelayProcess, relayMetric, startRelayProcess } from './harness/relay-process.ts';
 import { rememberedRelayAddresses } from './harness/remembered-address.ts';
 import { runCli } from './harness/run-cli.ts';
 
@@ -91,6 +91,10 @@ describe('Firefox ESR', () => {
       tlsVersion: 'DTLS 1.2',
     });
     expect(quick.media?.packetsReceived).toBeGreaterThan(0);
+    // Firefox's audio, too, went to the relay's native echo (it negotiates AEAD_AES_128_GCM).
+    expect(await relayMetric(session.relay, 'svc_relay_native_echo_sessions_total')).toBeGreaterThanOrEqual(
+      1,
+    );
     await popup.close();
   });
 

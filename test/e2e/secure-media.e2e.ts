@@ -11,7 +11,7 @@ import { request, runCheckInExtension, watchCheckInExtension } from '../../src/c
 import { type Report, ReportSchema } from '../../src/protocol/report.ts';
 import { useExtensionSession } from './harness/extension-session.ts';
 import { untilMediaFlows } from './harness/media-flowing.ts';
-import { type RelayProcess, startRelayProcess } from './harness/relay-process.ts';
+import { type RelayProcess, relayMetric, startRelayProcess } from './harness/relay-process.ts';
 import { runCli } from './harness/run-cli.ts';
 
 const session = useExtensionSession({ relayArgs: ['--media-ports', '47000-47019'] });
@@ -46,6 +46,9 @@ describe('secure media loopback in Chromium', () => {
     expect((loss.high - loss.low) / 2).toBeLessThanOrEqual(LOSS_RESOLUTION_POINTS + 0.1);
     expect(m.mos).toBeGreaterThan(4);
     expect(m.timings.firstEchoMs).toBeGreaterThan(0);
+    // The relay as deployed took Chromium's audio into its native echo (AEAD_AES_128_GCM), not JavaScript.
+    expect(m.srtpCipher).toMatch(/AEAD_AES_128_GCM$/);
+    expect(await relayMetric(relay, 'svc_relay_native_echo_sessions_total')).toBeGreaterThanOrEqual(1);
     await page.close();
   });
 

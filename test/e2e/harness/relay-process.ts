@@ -1,10 +1,12 @@
 /** The built relay as a real child process on an ephemeral loopback port, as users run it. */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { RELAY_NODE_FLAGS } from '../../../src/relay/gc-threads.ts';
+import { timedGet } from '../../helpers/relay-load.ts';
 import { exitedWithOutput } from './child-exit.ts';
 
 export const ROOT = join(import.meta.dirname, '../../..');
@@ -122,4 +124,11 @@ export async function closedPort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
+}
+
+/** One unlabelled counter or gauge from the relay's /metrics, as an operator's scraper reads it (NaN: absent). */
+export async function relayMetric(relay: RelayProcess, name: string): Promise<number> {
+  const { body } = await timedGet(relay.port, readFileSync(relay.certFile, 'utf8'), '/metrics');
+  const line = body.split('\n').find((l) => l.startsWith(`${name} `));
+  return Number(line?.slice(name.length + 1) ?? Number.NaN);
 }
