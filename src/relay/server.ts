@@ -30,7 +30,7 @@ import {
 import { type LandingOptions, landingArea } from './landing/landing-routes.ts';
 import { certificateNames } from './landing/probe-origins.ts';
 import type { Logger } from './logger.ts';
-import { chooseEcho } from './media/native/choose-echo.ts';
+import { chooseEcho, type EchoChoice } from './media/native/choose-echo.ts';
 import { createRelayMetrics } from './metrics/relay-metrics.ts';
 import { bindingTimer } from './probes/binding-timer.ts';
 import {
@@ -132,7 +132,7 @@ export function createRelay(opts: RelayOptions): Relay {
   });
   const probeOptions = opts.probes ?? { address: opts.media.address, tcp: [], udp: [] };
   // The native echo's add-on is loaded here once (unless the caller brought it), else the lean echo.
-  const echo =
+  const echo: Partial<EchoChoice> =
     opts.media.echoPath === 'native' && opts.media.nativeEcho === undefined
       ? chooseEcho(
           'native',
@@ -164,6 +164,7 @@ export function createRelay(opts: RelayOptions): Relay {
     wsConnections: () => relayWss.connections(),
     draining: () => draining,
     stun: () => responder.counts,
+    nativeEchoFifoDemoted: () => (echo.nativeEcho ?? opts.media.nativeEcho)?.priority?.().fifoDemoted ?? 0,
   });
   const relayWss = createWss({
     version: opts.version,

@@ -170,12 +170,12 @@ export const CONFIG_KEYS = {
     flag: 'native-echo-priority',
     env: 'SVC_RELAY_NATIVE_ECHO_PRIORITY',
     kind: oneOf(['normal', 'short-slice', 'high']),
-    // Not 'high' by default: a real-time echo thread also reads a flood of datagrams first, and on a
-    // one-CPU relay that leaves signalling and health checks 5 % of the CPU; and the shipped deployments
-    // (non-root, RestrictRealtime=) could not use it anyway. An operator who wants the lower delay opts in.
+    // Not 'high' by default: the shipped deployments (non-root, RestrictRealtime=) cannot grant it, so it
+    // would only warn at every start. Its flood risk is bounded: the thread keeps SCHED_FIFO for at most
+    // 60 % of each 100 ms window (udp-echo.cc, FifoBudget). An operator who wants the lower delay opts in.
     // 'short-slice' needs no privilege and keeps the thread's fair share, so a flood gets no more of the CPU.
     default: 'short-slice',
-    help: "with `--echo-path native` and its echo thread: `high` runs the echo thread (named `svc-echo`) under SCHED_FIFO priority 1, ahead of the relay's main thread, V8's helpers and other ordinary work on its CPU, or, without the privilege (CAP_SYS_NICE or LimitRTPRIO=; systemd's RestrictRealtime= forbids it), 10 nice levels below the relay; the relay logs once what it got and runs on either way. The echo thread then also reads a flood first: the kernel leaves other tasks only its real-time throttle's 5 % of that CPU. At 500 streams on one core it cut the echo's added delay at p99 from 49-92 ms to 1.1-3.1 ms (BENCHMARKS.md, eighth run). `short-slice` (the default) asks Linux (6.12+) for a 0.1 ms time slice for that thread: no privilege needed, the same fair share of the CPU as before (so no more of it under a flood), earlier turns (BENCHMARKS.md, ninth run). `normal`: scheduled exactly like the rest of the relay",
+    help: "with `--echo-path native` and its echo thread: `high` runs the echo thread (named `svc-echo`) under SCHED_FIFO priority 1, ahead of the relay's main thread, V8's helpers and other ordinary work on its CPU, or, without the privilege (CAP_SYS_NICE or LimitRTPRIO=; systemd's RestrictRealtime= forbids it), 10 nice levels below the relay; the relay logs once what it got and runs on either way. The echo thread then also reads a flood first, but only until it has used 60 % of the CPU in a 100 ms window; for the rest of the window it is an ordinary thread (`svc_relay_native_echo_fifo_demoted_total` counts those windows). At 500 streams on one core it cut the echo's added delay at p99 from 49-92 ms to 1.1-3.1 ms (BENCHMARKS.md, eighth run). `short-slice` (the default) asks Linux (6.12+) for a 0.1 ms time slice for that thread: no privilege needed, the same fair share of the CPU as before (so no more of it under a flood), earlier turns (BENCHMARKS.md, ninth run). `normal`: scheduled exactly like the rest of the relay",
   }),
   maxSessions: key({
     flag: 'max-sessions',

@@ -41,6 +41,8 @@ export interface RelayGauges {
   draining(): boolean;
   /** The STUN probe responder's own counts. */
   stun(): { answered: number; ignored: Readonly<Record<string, number>> };
+  /** Windows in which the native echo's real-time thread used its budget (0 without 'high'). */
+  nativeEchoFifoDemoted(): number;
 }
 
 /** Setup on loopback takes ~0.2 s; a browser across the world, a second or two; the deadline is 10 s. */
@@ -121,6 +123,12 @@ export function createRelayMetrics(gauges: RelayGauges): RelayMetrics {
     () =>
       Object.entries(gauges.stun().ignored).map(([reason, n]): readonly [Labels, number] => [{ reason }, n]),
     ['reason'],
+  );
+
+  r.collectedCounter(
+    'svc_relay_native_echo_fifo_demoted_total',
+    "100 ms windows in which the native echo's thread, under --native-echo-priority high, used its real-time budget of the CPU and ran on as an ordinary thread until the window ended (a flood to a handed-over port).",
+    gauges.nativeEchoFifoDemoted,
   );
 
   const startTimeS = Math.round(Date.now() / 1000 - process.uptime());

@@ -106,7 +106,7 @@ describe("the native echo's thread", () => {
     const { log, entries } = logged();
     const olderKernel = {
       ...watched.echo,
-      setPriority: () => ({ policy: 'other', priority: 0, nice: 0, tid: 1, sliceUs: 0 }),
+      setPriority: () => ({ policy: 'other', priority: 0, nice: 0, tid: 1, sliceUs: 0, fifoDemoted: 0 }),
     };
     chooseEcho('native', log, () => ({ ok: true, echo: olderKernel, file: 'x.node' }), true, 'short-slice');
     expect(entries().filter((e) => e.event === 'native-echo-priority')).toEqual([

@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
+import { readFileSync } from 'node:fs';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { ServerMessage } from '../../../src/protocol/relay-messages.ts';
@@ -52,6 +53,7 @@ async function session(relay: TestRelay) {
  * packets a second on loopback); an echoed forgery would show on top of them.
  */
 const IN_FLIGHT = 2;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** The add-on's two ways of reading a session's socket (attach's `thread`). */
 const READERS: Array<[string, boolean]> = [
   ['its echo thread', true],
@@ -163,6 +165,50 @@ describe("the native echo's drops on /metrics", () => {
       })
       .toBe(0);
     expect(await dropped(relay, 'echo-send-failed')).toBe(0);
+  });
+});
+
+describe("the echo thread's real-time budget (--native-echo-priority high)", () => {
+  /** The echo thread's scheduling policy as the kernel shows it (0 SCHED_OTHER, 1 SCHED_FIFO). */
+  const policy = (tid: number) =>
+    Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]?.split(' ')[38]);
+
+  it('a flood past the budget puts the thread back among ordinary ones for the rest of the window, on /metrics, and SCHED_FIFO returns after it', async () => {
+    // A budget of 1 % of each 100 ms window, so a flood from this test process is enough to use it up (the
+    // relay's default, 60 %, leaves the rest of the CPU to signalling and health checks under any flood).
+    const granted = native.watched.echo.setPriority('high', 1);
+    cleanup.push(() => native.watched.echo.setPriority('normal'));
+    // The machines that run this suite are root; without CAP_SYS_NICE there is no budget to test.
+    expect(granted, 'SCHED_FIFO needs root (CAP_SYS_NICE)').toMatchObject({ policy: 'fifo', fifoDemoted: 0 });
+    native.watched.attached.length = 0;
+    const [mediaPort] = (await freePorts('udp', 1)) as [number];
+    const relay = await relayOn(mediaPort, true);
+    const { peer, port } = await session(relay);
+    await expect.poll(() => native.watched.attached.length, { timeout: 8000 }).toBe(1);
+    await expect.poll(() => peer.echoedPackets, { timeout: 8000 }).toBeGreaterThanOrEqual(10);
+    const demoted = async () =>
+      Number(
+        /^svc_relay_native_echo_fifo_demoted_total (\d+)/m.exec(await relay.metrics())?.[1] ?? Number.NaN,
+      );
+    expect(await demoted()).toBe(0);
+
+    // STUN too small to answer, from the nominated address: the thread reads each one before it can drop it.
+    const check = Buffer.alloc(20);
+    check.writeUInt16BE(0x0001, 0);
+    check.writeUInt32BE(0x2112a442, 4);
+    const from = peerSocket(peer);
+    for (let round = 0; round < 20 && native.watched.echo.priority().fifoDemoted === 0; round++) {
+      for (let i = 0; i < 2000; i++) from.send(check, port, '127.0.0.1');
+      await sleep(20);
+    }
+    const count = native.watched.echo.priority().fifoDemoted;
+    expect(count).toBeGreaterThan(0);
+    // The operator's counter says so too.
+    await expect.poll(demoted, { timeout: 5000 }).toBeGreaterThanOrEqual(count);
+    // The flood over, the session's own audio wakes the thread in a new window: SCHED_FIFO again, still echoing.
+    await expect.poll(() => policy(granted.tid), { timeout: 5000 }).toBe(1);
+    const echoed = peer.echoedPackets;
+    await expect.poll(() => peer.echoedPackets, { timeout: 5000 }).toBeGreaterThan(echoed + 10);
   });
 });
 

@@ -45,7 +45,8 @@ function fakeEcho(attached: string[], figures: number[] = []): NativeEcho {
     },
     polling: () => polling,
     nowMs: () => 0,
-    setPriority: () => ({ policy: 'other', priority: 0, nice: 0, tid: 0, sliceUs: 0 }),
+    setPriority: () => ({ policy: 'other', priority: 0, nice: 0, tid: 0, sliceUs: 0, fifoDemoted: 0 }),
+    priority: () => ({ policy: 'other', priority: 0, nice: 0, tid: 0, sliceUs: 0, fifoDemoted: 0 }),
   };
 }
 

@@ -78,11 +78,14 @@ export interface NativeEcho {
   /** The add-on's clock (CLOCK_MONOTONIC, ms): arrival times in drain() are on it. */
   nowMs(): number;
   /**
-   * 'high': the echo thread under SCHED_FIFO priority 1 or, without the privilege, a nice 10 below the
-   * process's; 'short-slice': the process's nice with a 0.1 ms time slice (Linux 6.12+, no privilege);
+   * 'high': the echo thread under SCHED_FIFO priority 1 while it uses less than budgetPercent (default 60)
+   * of the CPU in each 100 ms window, ordinary scheduling for the rest of a window past it; without the
+   * privilege, a nice 10 below the process's; 'short-slice': the process's nice with a 0.1 ms time slice (Linux 6.12+, no privilege);
    * 'normal': the process's scheduling. Never throws for a refusal: says what it got.
    */
-  setPriority(priority: EchoPriority): ThreadPriority;
+  setPriority(priority: EchoPriority, budgetPercent?: number): ThreadPriority;
+  /** What the echo thread runs with now, changing nothing. */
+  priority(): ThreadPriority;
 }
 
 /** --native-echo-priority: how the echo thread is scheduled. */
@@ -99,6 +102,8 @@ export interface ThreadPriority {
   tid: number;
   /** The time slice the kernel gives it, µs (its default unless 'short-slice'); 0 where it does not say. */
   sliceUs: number;
+  /** 100 ms windows in which the 'high' thread used its real-time budget and ran on as an ordinary thread. */
+  fifoDemoted: number;
   /** What the kernel refused on the way (no privilege): the relay runs on with what it got. */
   refused?: string;
 }
