@@ -8,7 +8,7 @@ import { type BrowserContext, chromium, type Page, type Worker } from 'playwrigh
 import { EnvironmentError } from './environment-error.ts';
 import { copyWithHostAccess, type ExtensionCopy } from './host-access.ts';
 import { createNssHome, type TrustAnchor } from './nss-db.ts';
-import { browserTempDir } from './temp-dir.ts';
+import { browserEnv, browserTempDir } from './temp-dir.ts';
 import { tempFolder } from './temp-folders.ts';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -121,7 +121,7 @@ export async function launchWithExtension(opts: LaunchOptions): Promise<Extensio
       headless: opts.headless ?? true,
       args,
       // Chromium's own temporary folder (its singleton socket) too: see temp-dir.ts.
-      env: { ...process.env, TMPDIR: tempDir, ...(home ? { HOME: home } : {}) },
+      env: { ...browserEnv(tempDir), ...(home ? { HOME: home } : {}) },
       timeout: 30_000,
     })
     .catch(async (err: unknown) => {

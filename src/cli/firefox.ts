@@ -24,6 +24,7 @@ import { DatabaseSync } from 'node:sqlite';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { EnvironmentError } from './chromium.ts';
 import { copyWithHostAccess, type ExtensionCopy } from './host-access.ts';
+import { browserEnv } from './temp-dir.ts';
 import { killProcessGroup, tempFolder } from './temp-folders.ts';
 
 export const FIREFOX_PATH = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
@@ -125,7 +126,7 @@ export async function launchFirefoxWithExtension(
       userDataDir: profile,
       args: ['--remote-allow-system-access'],
       // Firefox's own temporary files inside the folder too, so they go with it even when Firefox is killed.
-      env: { ...process.env, TMPDIR: tmp },
+      env: browserEnv(tmp),
       timeout: 30_000,
       extraPrefsFirefox: {
         'extensions.webextensions.uuids': JSON.stringify({ [FIREFOX_ADDON_ID]: FIREFOX_ADDON_UUID }),

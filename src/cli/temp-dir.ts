@@ -29,3 +29,13 @@ export function browserTempDir(from: string = tmpdir(), fallback = '/tmp'): stri
     `the temporary folder ${from} is ${from.length} characters long; Chromium's socket path under it would exceed the 107-byte limit for Unix sockets. Set TMPDIR to a folder with a path of at most ${MAX_TEMP_PATH} characters.`,
   );
 }
+
+/**
+ * The environment a browser starts with: its temporary files in `dir`, which the command line removes with
+ * the browser. Where no session runtime folder is set (root, cron, CI), the browsers' audio client
+ * (libpulse) would otherwise make one of its own in /tmp (`pulse-XXXXXXXXXXXX`) at every run and leave it
+ * there; it goes in `dir` too. A desktop session's own XDG_RUNTIME_DIR is left alone.
+ */
+export function browserEnv(dir: string, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return { ...env, TMPDIR: dir, ...(env.XDG_RUNTIME_DIR ? {} : { XDG_RUNTIME_DIR: dir }) };
+}

@@ -139,7 +139,7 @@ export function createRelay(opts: RelayOptions): Relay {
           opts.log,
           undefined,
           opts.media.nativeEchoThread ?? true,
-          opts.media.nativeEchoPriority ?? 'short-slice',
+          opts.media.nativeEchoPriority ?? 'auto',
         )
       : {};
   const probeOnHttps = probeServedByHttps(probeOptions, opts);

@@ -49,7 +49,7 @@ export interface MediaSettings {
   nativeEcho?: NativeEcho | null;
   /** Whether the native echo reads in its own thread (default) or in the main loop (--native-echo-thread). */
   nativeEchoThread?: boolean;
-  /** How the native echo's thread is scheduled (--native-echo-priority); default 'short-slice'. */
+  /** How the native echo's thread is scheduled (--native-echo-priority); default 'auto'. */
   nativeEchoPriority?: EchoPriority;
   setupTimeoutMs: number;
   /** Set when the media ranges stand in for the provider's (--media-stand-in): each range's provider range. */

@@ -169,13 +169,13 @@ export const CONFIG_KEYS = {
   nativeEchoPriority: key({
     flag: 'native-echo-priority',
     env: 'SVC_RELAY_NATIVE_ECHO_PRIORITY',
-    kind: oneOf(['normal', 'short-slice', 'high']),
-    // Not 'high' by default: the shipped deployments (non-root, RestrictRealtime=) cannot grant it, so it
-    // would only warn at every start. Its flood risk is bounded: the thread keeps SCHED_FIFO for at most
-    // 60 % of each 100 ms window (udp-echo.cc, FifoBudget). An operator who wants the lower delay opts in.
-    // 'short-slice' needs no privilege and keeps the thread's fair share, so a flood gets no more of the CPU.
-    default: 'short-slice',
-    help: "with `--echo-path native` and its echo thread: `high` runs the echo thread (named `svc-echo`) under SCHED_FIFO priority 1, ahead of the relay's main thread, V8's helpers and other ordinary work on its CPU, or, without the privilege (CAP_SYS_NICE or LimitRTPRIO=; systemd's RestrictRealtime= forbids it), 10 nice levels below the relay; the relay logs once what it got and runs on either way. The echo thread then also reads a flood first, but only until it has used 60 % of the CPU in a 100 ms window; for the rest of the window it is an ordinary thread (`svc_relay_native_echo_fifo_demoted_total` counts those windows). At 500 streams on one core it cut the echo's added delay at p99 from 49-92 ms to 1.1-3.1 ms (BENCHMARKS.md, eighth run). `short-slice` (the default) asks Linux (6.12+) for a 0.1 ms time slice for that thread: no privilege needed, the same fair share of the CPU as before (so no more of it under a flood), earlier turns (BENCHMARKS.md, ninth run). `normal`: scheduled exactly like the rest of the relay",
+    kind: oneOf(['auto', 'high', 'short-slice', 'normal']),
+    // 'auto': real-time where the relay may (the systemd unit grants LimitRTPRIO=1), since at 500 streams on
+    // one core it is what keeps the echo's added delay under 2 ms at p99 (BENCHMARKS.md, ninth run), and its
+    // flood risk is bounded (SCHED_FIFO for at most 60 % of each 100 ms window: udp-echo.cc, FifoBudget).
+    // Elsewhere (a container, a pod) the short slice, which needs no privilege, without a warning.
+    default: 'auto',
+    help: "with `--echo-path native` and its echo thread (named `svc-echo`): `auto` (the default) is `high` where the relay may have real-time scheduling (root, CAP_SYS_NICE, or systemd's LimitRTPRIO=1, which the shipped unit sets) and `short-slice` elsewhere (a container, a pod), saying which once at start. `high` runs the echo thread under SCHED_FIFO priority 1, ahead of the relay's main thread, V8's helper and other ordinary work on its CPU, but only until it has used 60 % of the CPU in a 100 ms window (a flood): for the rest of that window it is an ordinary thread (`svc_relay_native_echo_fifo_demoted_total` counts those windows); without the privilege it asks for 10 nice levels below the relay and warns. At 500 streams on one core `high` held the echo's added delay at p99 to 0.9-1.2 ms where `short-slice` had 20-36 ms (BENCHMARKS.md, ninth run). `short-slice` asks Linux (6.12+) for a 0.1 ms time slice for that thread: no privilege needed, the same fair share of the CPU. `normal`: scheduled exactly like the rest of the relay",
   }),
   maxSessions: key({
     flag: 'max-sessions',

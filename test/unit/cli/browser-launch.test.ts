@@ -3,7 +3,7 @@ import { resolveOnlyRule } from '../../../src/cli/chromium.ts';
 import { proxyHostsFromEnv } from '../../../src/cli/env-proxy.ts';
 import { EnvironmentError } from '../../../src/cli/environment-error.ts';
 import { withHostAccess } from '../../../src/cli/host-access.ts';
-import { browserTempDir, MAX_TEMP_PATH } from '../../../src/cli/temp-dir.ts';
+import { browserEnv, browserTempDir, MAX_TEMP_PATH } from '../../../src/cli/temp-dir.ts';
 
 describe('the command line grants the extension the relay it checks', () => {
   it('adds HTTPS and WSS access to the relay and the targets, keeping the build default', () => {
@@ -102,5 +102,22 @@ describe("a temporary folder short enough for Chromium's socket", () => {
     expect(MAX_TEMP_PATH + '/.org.chromium.Chromium.XXXXXX/SingletonSocket'.length).toBe(107);
     expect(() => browserTempDir(`/${'x'.repeat(200)}`, '/nonexistent-folder')).toThrow(EnvironmentError);
     expect(() => browserTempDir(`/${'x'.repeat(200)}`, '/nonexistent-folder')).toThrow(/107-byte limit/);
+  });
+});
+
+describe("the browsers' environment", () => {
+  it("puts their temporary files and, without a session runtime folder (root, CI), their audio client folder in the run's own folder", () => {
+    expect(browserEnv('/tmp/svc-x', { PATH: '/bin' })).toEqual({
+      PATH: '/bin',
+      TMPDIR: '/tmp/svc-x',
+      XDG_RUNTIME_DIR: '/tmp/svc-x',
+    });
+  });
+
+  it("leaves a desktop session's runtime folder alone", () => {
+    expect(browserEnv('/tmp/svc-x', { XDG_RUNTIME_DIR: '/run/user/1000', TMPDIR: '/var/tmp' })).toEqual({
+      TMPDIR: '/tmp/svc-x',
+      XDG_RUNTIME_DIR: '/run/user/1000',
+    });
   });
 });

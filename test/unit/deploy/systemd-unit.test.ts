@@ -47,5 +47,8 @@ describe('systemd unit', () => {
     expect(settings.get('StateDirectory')).toBe('secure-voice-check');
     expect(settings.get('ExecReload')).toBe('/bin/kill -HUP $MAINPID');
     expect(settings.get('Environment')).toBe('NODE_ENV=production');
+    // Real-time priority 1 and no higher, for the native echo's bounded thread (--native-echo-priority auto).
+    expect(settings.get('LimitRTPRIO')).toBe('1');
+    expect(settings.get('RestrictRealtime')).toBe('no');
   });
 });

@@ -128,48 +128,68 @@ describe("the native echo's thread", () => {
     expect(task(watched.echo.setPriority('normal').tid)).toEqual(before);
   });
 
-  it('without the privilege (no CAP_SYS_NICE, as the systemd unit and the container run it) keeps ordinary scheduling, warns with what was refused, and the relay goes on', async () => {
+  it('without CAP_SYS_NICE, as a service user runs it: high warns with what was refused, and auto takes the short slice without a warning', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'svc-echo-priority-'));
     try {
       const built = await buildNativeEcho(root, join(dir, 'udp-echo.node'));
       if (!built.built) throw new Error(built.reason);
-      // A relay's start as far as the echo goes: chooseEcho with 'high', then its thread as /proc shows it.
-      const script = `
+      /** A relay's start as far as the echo goes (chooseEcho), in a child, and its thread as /proc shows it. */
+      const start = (priority: string) => {
+        const script = `
           import { readFileSync } from 'node:fs';
           import { chooseEcho } from ${JSON.stringify(join(root, 'src/relay/media/native/choose-echo.ts'))};
           import { loadNativeEcho } from ${JSON.stringify(join(root, 'src/relay/media/native/native-echo.ts'))};
           const lines = [];
           const log = { info: (e) => lines.push({ level: 'info', ...e }), warn: (e) => lines.push({ level: 'warn', ...e }) };
-          const choice = chooseEcho('native', log, () => loadNativeEcho(${JSON.stringify(built.file)}), true, 'high');
+          const choice = chooseEcho('native', log, () => loadNativeEcho(${JSON.stringify(built.file)}), true, ${JSON.stringify(priority)});
           const tid = lines.find((l) => l.event === 'native-echo-priority').tid;
           const fields = readFileSync('/proc/self/task/' + tid + '/stat', 'utf8').split(') ')[1].split(' ');
           console.log(JSON.stringify({ echoPath: choice.echoPath, lines, nice: Number(fields[16]), policy: Number(fields[38]) }));
         `;
-      const node = [process.execPath, '--input-type=module', '-e', script];
-      // root (the CI machine): drop CAP_SYS_NICE from the child, as a service user has none.
-      const command =
-        process.getuid?.() === 0
-          ? ['setpriv', '--inh-caps=-sys_nice', '--bounding-set=-sys_nice', ...node]
-          : node;
-      const run = spawnSync(command[0] as string, command.slice(1), { encoding: 'utf8', timeout: 30_000 });
-      expect(run.stderr).toBe('');
-      expect(run.status).toBe(0);
-      const out = JSON.parse(run.stdout) as {
-        echoPath: string;
-        lines: Array<Record<string, unknown>>;
-        nice: number;
-        policy: number;
+        const node = [process.execPath, '--input-type=module', '-e', script];
+        // root (the CI machine): drop CAP_SYS_NICE from the child, as a service user has none.
+        const command =
+          process.getuid?.() === 0
+            ? ['setpriv', '--inh-caps=-sys_nice', '--bounding-set=-sys_nice', ...node]
+            : node;
+        const run = spawnSync(command[0] as string, command.slice(1), { encoding: 'utf8', timeout: 30_000 });
+        expect(run.stderr).toBe('');
+        expect(run.status).toBe(0);
+        const out = JSON.parse(run.stdout) as {
+          echoPath: string;
+          lines: Array<Record<string, unknown>>;
+          nice: number;
+          policy: number;
+        };
+        expect(out.echoPath).toBe('native');
+        return { ...out, said: out.lines.filter((l) => l.event === 'native-echo-priority') };
       };
-      expect(out.echoPath).toBe('native');
-      expect(out.policy).toBe(0);
-      expect(out.lines.filter((l) => l.event === 'native-echo-priority')).toEqual([
+
+      const high = start('high');
+      expect(high.policy).toBe(0);
+      expect(high.said).toEqual([
         expect.objectContaining({
           level: 'warn',
           asked: 'high',
-          got: `other, nice ${out.nice}`,
+          got: `other, nice ${high.nice}`,
           refused: expect.stringMatching(/^SCHED_FIFO: Operation not permitted; nice -10: Permission denied/),
         }),
       ]);
+
+      const auto = start('auto');
+      expect(auto.policy).toBe(0);
+      expect(auto.said).toEqual([
+        expect.objectContaining({
+          level: 'info',
+          asked: 'auto',
+          got: `other, nice ${auto.nice}, slice 100 µs`,
+          realTime: expect.stringMatching(/^not permitted here \(SCHED_FIFO: Operation not permitted/),
+        }),
+      ]);
+      expect(auto.said[0]).not.toHaveProperty('refused');
+
+      // Not run here: auto under RLIMIT_RTPRIO 1 without CAP_SYS_NICE (the systemd unit's LimitRTPRIO=1), since
+      // raising that limit needs CAP_SYS_RESOURCE, which this machine's root does not have (prlimit: EPERM).
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -16,14 +16,15 @@ export interface EchoChoice {
  * `thread`: the add-on's echo thread reads the sessions' sockets (the default); false: it polls them in
  * Node's main loop, where every JavaScript stall delays the echo (--native-echo-thread off, to compare).
  * `priority` (--native-echo-priority): 'short-slice' asks for a short time slice for the echo thread, 'high'
- * for it to be scheduled ahead of the process's other threads; either logs once what the kernel granted.
+ * for it to be scheduled ahead of the process's other threads within its budget, 'auto' (the default) for
+ * 'high' where the relay may and 'short-slice' elsewhere; each logs once what the kernel granted.
  */
 export function chooseEcho(
   requested: EchoPath,
   log: Logger,
   load: () => NativeLoad = loadNativeEcho,
   thread = true,
-  priority: EchoPriority = 'short-slice',
+  priority: EchoPriority = 'auto',
 ): EchoChoice {
   if (requested !== 'native') return { echoPath: requested, nativeEcho: null };
   const loaded = load();
@@ -45,7 +46,7 @@ export function withThread(echo: NativeEcho, thread: boolean): NativeEcho {
 }
 
 /**
- * --native-echo-priority high or short-slice: what the echo thread got, said once. Without the privilege (a
+ * --native-echo-priority auto, high or short-slice: what the echo thread got, said once. Without the privilege (a
  * non-root service, systemd's RestrictRealtime=) the relay runs on with what the kernel allowed, and says
  * what it refused.
  */
@@ -54,14 +55,23 @@ function prioritise(echo: NativeEcho, priority: EchoPriority, thread: boolean, l
     log.warn({ event: 'native-echo-priority', asked: priority, got: 'nothing: --native-echo-thread off' });
     return;
   }
-  const got = echo.setPriority(priority);
+  // 'auto': real-time where this relay may have it (root, CAP_SYS_NICE, systemd's LimitRTPRIO=1), which is
+  // not a fault where it may not (a container, a pod): there the short slice, and no warning.
+  let got = echo.setPriority(priority === 'auto' ? 'high' : priority);
+  let slice = priority === 'short-slice';
+  let notPermitted: string | undefined;
+  if (priority === 'auto' && got.policy !== 'fifo') {
+    notPermitted = got.refused;
+    got = echo.setPriority('short-slice');
+    slice = true;
+  }
   const what =
     got.policy === 'fifo'
       ? `SCHED_FIFO ${got.priority}`
-      : `${got.policy}, nice ${got.nice}${priority === 'short-slice' ? `, slice ${got.sliceUs} µs` : ''}`;
+      : `${got.policy}, nice ${got.nice}${slice ? `, slice ${got.sliceUs} µs` : ''}`;
   // A kernel before 6.12 takes the request and keeps its own slice; say so rather than claim it.
   const kept =
-    priority === 'short-slice' && !got.refused && got.sliceUs !== SHORT_SLICE_US
+    slice && !got.refused && got.sliceUs !== SHORT_SLICE_US
       ? 'slice: the kernel kept its own (per-thread slices need Linux 6.12 or later)'
       : undefined;
   const entry = {
@@ -70,6 +80,7 @@ function prioritise(echo: NativeEcho, priority: EchoPriority, thread: boolean, l
     got: what,
     tid: got.tid,
     refused: got.refused ?? kept,
+    ...(notPermitted ? { realTime: `not permitted here (${notPermitted})` } : {}),
   };
   if (entry.refused && got.policy !== 'fifo') log.warn(entry);
   else log.info(entry);

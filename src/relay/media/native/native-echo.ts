@@ -83,13 +83,14 @@ export interface NativeEcho {
    * privilege, a nice 10 below the process's; 'short-slice': the process's nice with a 0.1 ms time slice (Linux 6.12+, no privilege);
    * 'normal': the process's scheduling. Never throws for a refusal: says what it got.
    */
-  setPriority(priority: EchoPriority, budgetPercent?: number): ThreadPriority;
+  setPriority(priority: Exclude<EchoPriority, 'auto'>, budgetPercent?: number): ThreadPriority;
   /** What the echo thread runs with now, changing nothing. */
   priority(): ThreadPriority;
 }
 
 /** --native-echo-priority: how the echo thread is scheduled. */
-export type EchoPriority = 'normal' | 'short-slice' | 'high';
+/** --native-echo-priority: how the echo thread is scheduled ('auto' is chosen in choose-echo.ts). */
+export type EchoPriority = 'auto' | 'normal' | 'short-slice' | 'high';
 
 /** What the kernel says the echo thread got (read back after asking). */
 export interface ThreadPriority {
