@@ -121,7 +121,8 @@ export async function launchWithExtension(opts: LaunchOptions): Promise<Extensio
       headless: opts.headless ?? true,
       args,
       // Chromium's own temporary folder (its singleton socket) too: see temp-dir.ts.
-      env: { ...browserEnv(tempDir), ...(home ? { HOME: home } : {}) },
+      // Its runtime folder in the profile, which goes with it (tempDir is the shared /tmp or TMPDIR).
+      env: { ...browserEnv(tempDir, userDataDir), ...(home ? { HOME: home } : {}) },
       timeout: 30_000,
     })
     .catch(async (err: unknown) => {

@@ -126,7 +126,7 @@ export async function launchFirefoxWithExtension(
       userDataDir: profile,
       args: ['--remote-allow-system-access'],
       // Firefox's own temporary files inside the folder too, so they go with it even when Firefox is killed.
-      env: browserEnv(tmp),
+      env: browserEnv(tmp, tmp),
       timeout: 30_000,
       extraPrefsFirefox: {
         'extensions.webextensions.uuids': JSON.stringify({ [FIREFOX_ADDON_ID]: FIREFOX_ADDON_UUID }),

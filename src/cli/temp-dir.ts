@@ -31,11 +31,16 @@ export function browserTempDir(from: string = tmpdir(), fallback = '/tmp'): stri
 }
 
 /**
- * The environment a browser starts with: its temporary files in `dir`, which the command line removes with
- * the browser. Where no session runtime folder is set (root, cron, CI), the browsers' audio client
- * (libpulse) would otherwise make one of its own in /tmp (`pulse-XXXXXXXXXXXX`) at every run and leave it
- * there; it goes in `dir` too. A desktop session's own XDG_RUNTIME_DIR is left alone.
+ * The environment a browser starts with: its temporary files in `dir`, and, where no session runtime folder
+ * is set (root, cron, CI), its runtime folder in `runtime`, a folder of this run that the command line
+ * removes with the browser. Without one, the browsers' audio client (libpulse) makes its own in /tmp
+ * (`pulse-XXXXXXXXXXXX`) at every run and leaves it there, and dconf its `dconf` folder. A desktop
+ * session's own XDG_RUNTIME_DIR is left alone.
  */
-export function browserEnv(dir: string, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  return { ...env, TMPDIR: dir, ...(env.XDG_RUNTIME_DIR ? {} : { XDG_RUNTIME_DIR: dir }) };
+export function browserEnv(
+  dir: string,
+  runtime: string,
+  env: NodeJS.ProcessEnv = process.env,
+): NodeJS.ProcessEnv {
+  return { ...env, TMPDIR: dir, ...(env.XDG_RUNTIME_DIR ? {} : { XDG_RUNTIME_DIR: runtime }) };
 }

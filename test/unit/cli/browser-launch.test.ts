@@ -107,15 +107,17 @@ describe("a temporary folder short enough for Chromium's socket", () => {
 
 describe("the browsers' environment", () => {
   it("puts their temporary files and, without a session runtime folder (root, CI), their audio client folder in the run's own folder", () => {
-    expect(browserEnv('/tmp/svc-x', { PATH: '/bin' })).toEqual({
+    expect(browserEnv('/tmp', '/tmp/svc-chromium-x', { PATH: '/bin' })).toEqual({
       PATH: '/bin',
-      TMPDIR: '/tmp/svc-x',
-      XDG_RUNTIME_DIR: '/tmp/svc-x',
+      TMPDIR: '/tmp',
+      XDG_RUNTIME_DIR: '/tmp/svc-chromium-x',
     });
   });
 
   it("leaves a desktop session's runtime folder alone", () => {
-    expect(browserEnv('/tmp/svc-x', { XDG_RUNTIME_DIR: '/run/user/1000', TMPDIR: '/var/tmp' })).toEqual({
+    expect(
+      browserEnv('/tmp/svc-x', '/tmp/svc-x', { XDG_RUNTIME_DIR: '/run/user/1000', TMPDIR: '/var/tmp' }),
+    ).toEqual({
       TMPDIR: '/tmp/svc-x',
       XDG_RUNTIME_DIR: '/run/user/1000',
     });
